@@ -1,0 +1,42 @@
+import { createRequire } from "node:module";
+import hardhatToolboxViem from "@nomicfoundation/hardhat-toolbox-viem";
+import { configVariable, defineConfig } from "hardhat/config";
+
+const require = createRequire(import.meta.url);
+
+// Compile offline with the WebAssembly build shipped in the `solc` npm
+// package. Hardhat needs an absolute path, and the version must match it.
+const SOLC_VERSION = "0.8.30";
+const solcPath = require.resolve("solc/soljson.js");
+
+export default defineConfig({
+  plugins: [hardhatToolboxViem],
+  solidity: {
+    profiles: {
+      default: {
+        version: SOLC_VERSION,
+        path: solcPath,
+        settings: { optimizer: { enabled: true, runs: 10_000 }, evmVersion: "cancun" },
+      },
+    },
+  },
+  paths: {
+    sources: "contracts",
+    tests: { solidity: "contracts", nodejs: "contracts/test" },
+  },
+  networks: {
+    localhost: {
+      type: "http",
+      chainType: "l1",
+      url: "http://127.0.0.1:8545",
+    },
+    // Any other EVM chain: AMP_RPC_URL and AMP_DEPLOYER_KEY are read lazily
+    // from the environment (or Hardhat's keystore) only when used.
+    remote: {
+      type: "http",
+      chainType: "l1",
+      url: configVariable("AMP_RPC_URL"),
+      accounts: [configVariable("AMP_DEPLOYER_KEY")],
+    },
+  },
+});

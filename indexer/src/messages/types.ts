@@ -1,0 +1,166 @@
+/**
+ * EIP-712 definitions of the engagement log's messages. The web app signs
+ * with these and the indexer verifies with them, so this file is the single
+ * source of truth for the wire format.
+ *
+ * Every message names the `account` it acts for, a `timestamp` (unix seconds)
+ * and a `nonce` unique per account. A message is signed either by the account
+ * itself or by a session key the account delegated to with a `Delegation`.
+ */
+import type { Address, TypedDataDomain } from "viem";
+
+export const EIP712_NAME = "AMP";
+export const EIP712_VERSION = "1";
+
+/** The domain binds signatures to one chain and one deployment of the social registry. */
+export function engagementDomain(chainId: number, verifyingContract: Address): TypedDataDomain {
+  return { name: EIP712_NAME, version: EIP712_VERSION, chainId, verifyingContract };
+}
+
+export const engagementTypes = {
+  Delegation: [
+    { name: "account", type: "address" },
+    { name: "sessionKey", type: "address" },
+    { name: "expiresAt", type: "uint64" },
+    { name: "timestamp", type: "uint64" },
+    { name: "nonce", type: "uint256" },
+  ],
+  RevokeDelegation: [
+    { name: "account", type: "address" },
+    { name: "sessionKey", type: "address" },
+    { name: "timestamp", type: "uint64" },
+    { name: "nonce", type: "uint256" },
+  ],
+  Follow: [
+    { name: "account", type: "address" },
+    { name: "target", type: "address" },
+    { name: "follow", type: "bool" },
+    { name: "timestamp", type: "uint64" },
+    { name: "nonce", type: "uint256" },
+  ],
+  View: [
+    { name: "account", type: "address" },
+    { name: "postId", type: "uint256" },
+    { name: "dwellMs", type: "uint32" },
+    { name: "campaignId", type: "uint256" },
+    { name: "timestamp", type: "uint64" },
+    { name: "nonce", type: "uint256" },
+  ],
+  Like: [
+    { name: "account", type: "address" },
+    { name: "postId", type: "uint256" },
+    { name: "timestamp", type: "uint64" },
+    { name: "nonce", type: "uint256" },
+  ],
+  Comment: [
+    { name: "account", type: "address" },
+    { name: "postId", type: "uint256" },
+    { name: "text", type: "string" },
+    { name: "timestamp", type: "uint64" },
+    { name: "nonce", type: "uint256" },
+  ],
+  Share: [
+    { name: "account", type: "address" },
+    { name: "postId", type: "uint256" },
+    { name: "timestamp", type: "uint64" },
+    { name: "nonce", type: "uint256" },
+  ],
+  Policy: [
+    { name: "account", type: "address" },
+    { name: "mode", type: "uint8" },
+    { name: "communities", type: "uint256[]" },
+    { name: "topics", type: "string[]" },
+    { name: "blockedPromoters", type: "address[]" },
+    { name: "timestamp", type: "uint64" },
+    { name: "nonce", type: "uint256" },
+  ],
+} as const;
+
+export type MessageKind = keyof typeof engagementTypes;
+export const MESSAGE_KINDS = Object.keys(engagementTypes) as MessageKind[];
+
+/** Attention policy modes, in the order of the `mode` field. Default: friends. */
+export const PolicyMode = {
+  None: 0,
+  Friends: 1,
+  Communities: 2,
+  Topics: 3,
+  Everyone: 4,
+} as const;
+export type PolicyMode = (typeof PolicyMode)[keyof typeof PolicyMode];
+
+interface Base {
+  account: Address;
+  timestamp: bigint;
+  nonce: bigint;
+}
+export interface DelegationMessage extends Base {
+  sessionKey: Address;
+  expiresAt: bigint;
+}
+export interface RevokeDelegationMessage extends Base {
+  sessionKey: Address;
+}
+export interface FollowMessage extends Base {
+  target: Address;
+  follow: boolean;
+}
+export interface ViewMessage extends Base {
+  postId: bigint;
+  dwellMs: number;
+  /** The campaign whose amplified slot showed the post, or 0n for an organic view. */
+  campaignId: bigint;
+}
+export interface LikeMessage extends Base {
+  postId: bigint;
+}
+export interface CommentMessage extends Base {
+  postId: bigint;
+  text: string;
+}
+export interface ShareMessage extends Base {
+  postId: bigint;
+}
+export interface PolicyMessage extends Base {
+  mode: PolicyMode;
+  communities: bigint[];
+  topics: string[];
+  blockedPromoters: Address[];
+}
+
+export interface MessageByKind {
+  Delegation: DelegationMessage;
+  RevokeDelegation: RevokeDelegationMessage;
+  Follow: FollowMessage;
+  View: ViewMessage;
+  Like: LikeMessage;
+  Comment: CommentMessage;
+  Share: ShareMessage;
+  Policy: PolicyMessage;
+}
+
+/** A message as it travels: kind, fields and the signature over them. */
+export type SignedMessage = {
+  [K in MessageKind]: { kind: K; message: MessageByKind[K]; signature: `0x${string}` };
+}[MessageKind];
+
+/** Limits applied before any signature check. */
+export const MESSAGE_LIMITS = {
+  commentBytes: 1000,
+  policyListItems: 64,
+  topicBytes: 32,
+  /** A message timestamped further ahead than this (seconds) is rejected. */
+  maxClockSkewSeconds: 60,
+  /** A delegation lasts at most this long (seconds). */
+  maxDelegationSeconds: 30 * 24 * 3600,
+  /** Serialized message JSON larger than this (bytes) is rejected. */
+  maxPayloadBytes: 8192,
+} as const;
+
+/**
+ * JSON wire form: bigints travel as decimal strings. `encodeMessage` and
+ * `decodeMessage` are exact inverses for every kind.
+ */
+export function encodeMessage(message: object): string {
+  return JSON.stringify(message, (_k, v) => (typeof v === "bigint" ? v.toString() : v));
+}
