@@ -11,6 +11,14 @@ cd "$(dirname "$0")/.."
 node_version=$(node -p 'require("./package.json").devDependencies.node')
 toolchain=".toolchain/node-v${node_version}"
 
+# Skip the install when node_modules already matches the lock file.
+stamp="node_modules/.amp-setup-stamp"
+want=$(node -e 'const c=require("crypto"),f=require("fs");console.log(c.createHash("sha256").update(f.readFileSync("package-lock.json")).digest("hex"))')
+if [[ "${1:-}" != "--force" && -f "$stamp" && "$(cat "$stamp")" == "$want" && -x node_modules/.bin/node ]]; then
+  echo "setup: dependencies already installed (package-lock.json unchanged)"
+  exit 0
+fi
+
 host_ok=$(node -e 'const [a,b]=process.versions.node.split(".").map(Number);console.log(a>22||(a===22&&b>=13)?1:0)')
 
 if [[ "$host_ok" == "1" ]]; then
@@ -39,3 +47,4 @@ npx --no-install node -e '
   require("@nomicfoundation/edr");
   console.log("setup: Node " + process.version + ", better-sqlite3 and EDR load");
 '
+echo "$want" > "$stamp"
