@@ -1,0 +1,116 @@
+/**
+ * The seam between the API and the attention model. The API never computes
+ * reputation, ranking, prices or payouts itself: it asks an `AttentionService`.
+ * The indexer ships a store-backed implementation (`createStoreAttentionService`)
+ * for what the store already holds (epochs, payouts, claims, bought views);
+ * the attention model provides the full one. Every method may answer
+ * synchronously or with a promise.
+ *
+ * Amounts are bigint, accounts lowercase `0x` addresses, ids bigint (post,
+ * community, campaign) and epochs plain numbers.
+ */
+import type { Address, Hex } from "viem";
+
+export type MaybePromise<T> = T | Promise<T>;
+
+/** Cursor pagination request; `first` is already capped by the API (1..100). */
+export interface PageArgs {
+  first: number;
+  /** Opaque cursor of the last item of the previous page, as returned in `cursor`. */
+  after?: string | null;
+}
+
+export interface Page<T> {
+  items: Array<T & { cursor: string }>;
+  hasNextPage: boolean;
+}
+
+export interface StreamArgs extends PageArgs {
+  viewer: Address;
+  /** Restrict to one community, or all communities when null/undefined. */
+  communityId?: bigint | null;
+}
+
+export interface StreamItem {
+  postId: bigint;
+  score: number;
+  /** True when the item is in the stream because of an amplification campaign. */
+  amplified: boolean;
+  /** The campaign that amplified it, or null for an organic item. */
+  campaignId: bigint | null;
+}
+
+export interface ReputationEntry {
+  account: Address;
+  score: number;
+  /** 1-based rank inside the community. */
+  rank: number;
+}
+
+export interface Earning {
+  epoch: number;
+  campaignId: bigint;
+  amount: bigint;
+}
+
+export interface QuoteArgs {
+  promoter: Address;
+  communityId: bigint;
+  budget: bigint;
+}
+
+export interface Quote {
+  /** Views the budget is expected to buy. */
+  views: number;
+  pricePerView: bigint;
+  promoterReputation: number;
+}
+
+export interface CampaignStats {
+  viewsBought: number;
+  /** spent / viewsBought, or null before any bought view was paid. */
+  averagePrice: bigint | null;
+  estimatedRemainingReach: number;
+}
+
+export interface EpochPayout {
+  epoch: number;
+  account: Address;
+  /** Paid in this epoch. */
+  amount: bigint;
+  /** Cumulative over all epochs up to this one (the Merkle leaf amount). */
+  cumulative: bigint;
+  proof: Hex[];
+}
+
+export interface ClaimInfo {
+  account: Address;
+  /** Cumulative amount in the latest active epoch's tree (0 when absent). */
+  cumulativeAmount: bigint;
+  /** Already claimed on-chain (from Claimed events). */
+  claimed: bigint;
+  /** cumulativeAmount - claimed, never negative. */
+  claimable: bigint;
+  /** The latest active epoch the proof is for, or null when none is active. */
+  epoch: number | null;
+  proof: Hex[];
+}
+
+export interface AttentionService {
+  stream(args: StreamArgs): MaybePromise<Page<StreamItem>>;
+  reputation(account: Address, communityId: bigint): MaybePromise<number>;
+  leaderboard(communityId: bigint, first: number): MaybePromise<ReputationEntry[]>;
+  earnings(account: Address): MaybePromise<Earning[]>;
+  quote(args: QuoteArgs): MaybePromise<Quote>;
+  campaignStats(campaignId: bigint): MaybePromise<CampaignStats>;
+  epochPayouts(epoch: number, page: PageArgs): MaybePromise<Page<EpochPayout>>;
+  claim(account: Address): MaybePromise<ClaimInfo>;
+}
+
+/** Thrown by a service that cannot answer a field (yet); the API reports code ATTENTION_UNAVAILABLE. */
+export class AttentionUnavailableError extends Error {
+  override name = "AttentionUnavailableError";
+  constructor(readonly field: string) {
+    super(`${field} is not available: the attention model is not running`);
+  }
+}
