@@ -1,0 +1,25 @@
+/** Reasons a signed message is refused; the API reports `code` as `extensions.code`. */
+export const ENGAGEMENT_ERROR_CODES = [
+  "BAD_USER_INPUT",
+  "PAYLOAD_TOO_LARGE",
+  "BAD_SIGNATURE",
+  "REPLAY",
+  "DUPLICATE",
+  "FUTURE_TIMESTAMP",
+  "UNKNOWN_DELEGATION",
+  "DELEGATION_EXPIRED",
+  "DELEGATION_REVOKED",
+  "UNKNOWN_POST",
+  "UNKNOWN_CAMPAIGN",
+] as const;
+export type EngagementErrorCode = (typeof ENGAGEMENT_ERROR_CODES)[number];
+
+export class EngagementError extends Error {
+  override name = "EngagementError";
+  constructor(
+    readonly code: EngagementErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * Export of a seq range of the engagement log as NDJSON, one entry per line
+ * ({seq, kind, signer, message, signature}, keys in that order, message in its
+ * canonical form), with the keccak256 of the exact bytes. Anyone holding the
+ * file can recompute the hash an epoch's inputs hash commits to.
+ */
+import { type Hex, keccak256, stringToBytes } from "viem";
+import type { Db } from "../store/db.ts";
+import { createEngagementStore } from "../store/engagement-store.ts";
+
+export interface LogExport {
+  ndjson: string;
+  hash: Hex;
+  count: number;
+}
+
+export function exportLog(db: Db, fromSeq: number, toSeq: number): LogExport {
+  const store = createEngagementStore(db);
+  const lines: string[] = [];
+  for (const e of store.entries(fromSeq, toSeq)) {
+    lines.push(
+      `{"seq":${e.seq},"kind":${JSON.stringify(e.kind)},"signer":${JSON.stringify(e.signer)},"message":${e.json},"signature":${JSON.stringify(e.signature)}}\n`,
+    );
+  }
+  const ndjson = lines.join("");
+  return { ndjson, hash: keccak256(stringToBytes(ndjson)), count: lines.length };
+}
+
+/** Parses an exported NDJSON file back into entries (for verification). */
+export function parseLogExport(ndjson: string): Array<{
+  seq: number;
+  kind: string;
+  signer: string;
+  message: Record<string, unknown>;
+  signature: string;
+}> {
+  return ndjson
+    .split("\n")
+    .filter((l) => l.length > 0)
+    .map((l) => JSON.parse(l));
+}

@@ -1,0 +1,174 @@
+/**
+ * Accepts a signed engagement message: limits, field validation, EIP-712
+ * signer recovery, signer authority (the account or a live session key),
+ * replay and reference checks, then one append. Any refusal throws an
+ * `EngagementError` and stores nothing.
+ */
+import { type Address, type Hex, recoverTypedDataAddress } from "viem";
+import { canonicalMessage, decodeMessage, MessageDecodeError } from "../messages/decode.ts";
+import {
+  engagementDomain,
+  engagementTypes,
+  MESSAGE_KINDS,
+  MESSAGE_LIMITS,
+  type MessageByKind,
+  type MessageKind,
+} from "../messages/types.ts";
+import type { EngagementStore } from "../store/engagement-store.ts";
+import { EngagementError } from "./errors.ts";
+
+export interface EngagementServiceOptions {
+  store: EngagementStore;
+  chainId: number;
+  /** The AMPSocial address (EIP-712 verifying contract). */
+  verifyingContract: Address;
+  /** Current unix time in seconds (injected for tests). */
+  now?: () => number;
+}
+
+export interface SubmitResult {
+  seq: number;
+  kind: MessageKind;
+  account: Address;
+  signer: Address;
+}
+
+export interface EngagementService {
+  submit(kind: string, messageJson: string, signature: string): Promise<SubmitResult>;
+}
+
+/** Kinds only the account's wallet may sign (a session key cannot extend or revoke its own authority). */
+const WALLET_ONLY = new Set<MessageKind>(["Delegation", "RevokeDelegation"]);
+
+export function createEngagementService(options: EngagementServiceOptions): EngagementService {
+  const { store, chainId, verifyingContract } = options;
+  const now = options.now ?? (() => Math.floor(Date.now() / 1000));
+  const domain = engagementDomain(chainId, verifyingContract);
+
+  async function submit(kind: string, messageJson: string, signature: string): Promise<SubmitResult> {
+    if (!(MESSAGE_KINDS as string[]).includes(kind)) {
+      throw new EngagementError(
+        "BAD_USER_INPUT",
+        `unknown message kind ${JSON.stringify(kind.slice(0, 40))}`,
+      );
+    }
+    const k = kind as MessageKind;
+    if (Buffer.byteLength(messageJson, "utf8") > MESSAGE_LIMITS.maxPayloadBytes) {
+      throw new EngagementError(
+        "PAYLOAD_TOO_LARGE",
+        `message exceeds ${MESSAGE_LIMITS.maxPayloadBytes} bytes`,
+      );
+    }
+    if (!/^0x[0-9a-fA-F]{130}$/.test(signature)) {
+      throw new EngagementError("BAD_SIGNATURE", "signature must be 65 bytes of 0x-prefixed hex");
+    }
+    let message: MessageByKind[typeof k];
+    try {
+      message = decodeMessage(k, messageJson);
+    } catch (error) {
+      if (error instanceof MessageDecodeError) throw new EngagementError("BAD_USER_INPUT", error.message);
+      throw error;
+    }
+
+    const receivedAt = now();
+    if (message.timestamp > BigInt(receivedAt + MESSAGE_LIMITS.maxClockSkewSeconds)) {
+      throw new EngagementError("FUTURE_TIMESTAMP", `timestamp ${message.timestamp} is ahead of the clock`);
+    }
+
+    let signer: Address;
+    try {
+      signer = (
+        await recoverTypedDataAddress({
+          domain,
+          types: engagementTypes,
+          primaryType: k,
+          message: message as never,
+          signature: signature as Hex,
+        })
+      ).toLowerCase() as Address;
+    } catch {
+      throw new EngagementError("BAD_SIGNATURE", "signature cannot be recovered");
+    }
+
+    const account = message.account;
+    if (signer !== account) {
+      if (WALLET_ONLY.has(k)) {
+        throw new EngagementError(
+          "BAD_SIGNATURE",
+          `${k} must be signed by the account ${account}, not ${signer}`,
+        );
+      }
+      const d = store.delegation(account, signer);
+      if (!d) {
+        throw new EngagementError(
+          "UNKNOWN_DELEGATION",
+          `signer ${signer} is neither the account ${account} nor a session key it delegated to`,
+        );
+      }
+      if (d.revoked) throw new EngagementError("DELEGATION_REVOKED", `session key ${signer} was revoked`);
+      if (receivedAt >= d.expiresAt || message.timestamp >= BigInt(d.expiresAt)) {
+        throw new EngagementError("DELEGATION_EXPIRED", `session key ${signer} expired at ${d.expiresAt}`);
+      }
+    }
+
+    const nonce = message.nonce.toString();
+    const previous = store.entryByNonce(account, nonce);
+    if (previous) {
+      if (previous.signature.toLowerCase() === signature.toLowerCase()) {
+        throw new EngagementError("DUPLICATE", `message already stored as #${previous.seq}`);
+      }
+      throw new EngagementError("REPLAY", `nonce ${nonce} of ${account} was already used`);
+    }
+
+    checkReferences(k, message);
+
+    const json = canonicalMessage(k, message);
+    const seq = store.append({
+      kind: k,
+      signer,
+      message: JSON.parse(json),
+      json,
+      signature: signature.toLowerCase(),
+      receivedAt,
+    });
+    return { seq, kind: k, account, signer };
+  }
+
+  function checkReferences(kind: MessageKind, message: MessageByKind[MessageKind]): void {
+    const m = message as Partial<
+      MessageByKind["View"] & MessageByKind["Delegation"] & MessageByKind["Follow"]
+    >;
+    if (kind === "Delegation") {
+      const expiresAt = m.expiresAt as bigint;
+      if (expiresAt <= BigInt(now()))
+        throw new EngagementError("DELEGATION_EXPIRED", "delegation is already expired");
+      if (expiresAt - (m.timestamp as bigint) > BigInt(MESSAGE_LIMITS.maxDelegationSeconds)) {
+        throw new EngagementError("BAD_USER_INPUT", "delegation lasts longer than 30 days");
+      }
+      if (m.sessionKey === m.account)
+        throw new EngagementError("BAD_USER_INPUT", "session key equals the account");
+    }
+    if (kind === "RevokeDelegation" && !store.delegation(m.account as string, m.sessionKey as string)) {
+      throw new EngagementError("UNKNOWN_DELEGATION", `no delegation to ${m.sessionKey}`);
+    }
+    if (kind === "Follow" && m.target === m.account) {
+      throw new EngagementError("BAD_USER_INPUT", "an account cannot follow itself");
+    }
+    if (m.postId !== undefined && !store.postExists(m.postId)) {
+      throw new EngagementError("UNKNOWN_POST", `post ${m.postId} does not exist`);
+    }
+    if (kind === "View" && m.campaignId !== undefined && m.campaignId !== 0n) {
+      const post = store.campaignPost(m.campaignId);
+      if (post === null)
+        throw new EngagementError("UNKNOWN_CAMPAIGN", `campaign ${m.campaignId} does not exist`);
+      if (BigInt(post) !== m.postId) {
+        throw new EngagementError(
+          "UNKNOWN_CAMPAIGN",
+          `campaign ${m.campaignId} does not amplify post ${m.postId}`,
+        );
+      }
+    }
+  }
+
+  return { submit };
+}

@@ -1,0 +1,104 @@
+/**
+ * Decoding of the JSON wire form (`encodeMessage`) back into typed messages,
+ * with field validation: addresses, unsigned integer ranges, string and list
+ * limits. `canonicalMessage` gives the deterministic form that is stored and
+ * exported: fields in EIP-712 order, bigints as decimal strings, addresses
+ * lowercase.
+ */
+import { z } from "zod";
+import { engagementTypes, MESSAGE_LIMITS, type MessageByKind, type MessageKind } from "./types.ts";
+
+const utf8Bytes = (s: string) => Buffer.byteLength(s, "utf8");
+
+const address = z
+  .string()
+  .regex(/^0x[0-9a-fA-F]{40}$/, "expected a 0x-prefixed 20-byte address")
+  .transform((a) => a.toLowerCase() as `0x${string}`);
+
+const uint = (bits: number) => {
+  const max = (1n << BigInt(bits)) - 1n;
+  return z
+    .union([
+      z.string().regex(/^(0|[1-9][0-9]*)$/, "expected a decimal integer string"),
+      z.number().int().nonnegative(),
+    ])
+    .transform((v, ctx) => {
+      const n = BigInt(v);
+      if (n > max) {
+        ctx.addIssue({ code: "custom", message: `exceeds uint${bits}` });
+        return z.NEVER;
+      }
+      return n;
+    });
+};
+
+const topic = z
+  .string()
+  .refine((t) => utf8Bytes(t) >= 1 && utf8Bytes(t) <= MESSAGE_LIMITS.topicBytes, "topic must be 1..32 bytes");
+
+const base = { account: address, timestamp: uint(64), nonce: uint(256) };
+
+export const messageSchemas = {
+  Delegation: z.strictObject({ ...base, sessionKey: address, expiresAt: uint(64) }),
+  RevokeDelegation: z.strictObject({ ...base, sessionKey: address }),
+  Follow: z.strictObject({ ...base, target: address, follow: z.boolean() }),
+  View: z.strictObject({
+    ...base,
+    postId: uint(256),
+    dwellMs: uint(32).transform(Number),
+    campaignId: uint(256),
+  }),
+  Like: z.strictObject({ ...base, postId: uint(256) }),
+  Comment: z.strictObject({
+    ...base,
+    postId: uint(256),
+    text: z
+      .string()
+      .refine(
+        (t) => t.length > 0 && utf8Bytes(t) <= MESSAGE_LIMITS.commentBytes,
+        "comment must be 1..1000 bytes",
+      ),
+  }),
+  Share: z.strictObject({ ...base, postId: uint(256) }),
+  Policy: z.strictObject({
+    ...base,
+    mode: z.number().int().min(0).max(4),
+    communities: z.array(uint(256)).max(MESSAGE_LIMITS.policyListItems),
+    topics: z.array(topic).max(MESSAGE_LIMITS.policyListItems),
+    blockedPromoters: z.array(address).max(MESSAGE_LIMITS.policyListItems),
+  }),
+} satisfies { [K in MessageKind]: z.ZodType };
+
+export class MessageDecodeError extends Error {
+  override name = "MessageDecodeError";
+  constructor(readonly issues: string[]) {
+    super(`malformed message: ${issues.join("; ")}`);
+  }
+}
+
+/** Parses the JSON wire form of a message of `kind`; throws `MessageDecodeError`. */
+export function decodeMessage<K extends MessageKind>(kind: K, json: string | object): MessageByKind[K] {
+  let value: unknown = json;
+  if (typeof json === "string") {
+    try {
+      value = JSON.parse(json);
+    } catch {
+      throw new MessageDecodeError(["not valid JSON"]);
+    }
+  }
+  const parsed = messageSchemas[kind].safeParse(value);
+  if (!parsed.success) {
+    throw new MessageDecodeError(
+      parsed.error.issues.map((i) => `${i.path.join(".") || "message"}: ${i.message}`),
+    );
+  }
+  return parsed.data as unknown as MessageByKind[K];
+}
+
+/** Deterministic JSON form: EIP-712 field order, bigints as decimal strings. */
+export function canonicalMessage<K extends MessageKind>(kind: K, message: MessageByKind[K]): string {
+  const record = message as unknown as Record<string, unknown>;
+  const ordered: Record<string, unknown> = {};
+  for (const field of engagementTypes[kind]) ordered[field.name] = record[field.name];
+  return JSON.stringify(ordered, (_k, v) => (typeof v === "bigint" ? v.toString() : v));
+}

@@ -1,0 +1,273 @@
+/**
+ * Folds chain events into tables. A batch (blocks, events, new checkpoint) is
+ * applied in ONE transaction, so a killed process either has all of it or
+ * none of it. A reorg rolls back everything after the common ancestor in one
+ * transaction: rows created after it are deleted, later changes to older rows
+ * (`*_block` columns, amount counters) are undone in reverse event order.
+ */
+import type { Db } from "./db.ts";
+import type { BlockRecord, ChainEvent, ChainEventKind, ChainEventPayloads } from "./events.ts";
+
+export interface Checkpoint {
+  /** Last fully indexed block (-1 before the first batch). */
+  blockNumber: number;
+  blockHash: string | null;
+  finalizedBlock: number;
+  headBlock: number;
+}
+
+export interface ChainBatch {
+  blocks: BlockRecord[];
+  events: ChainEvent[];
+  checkpoint: Checkpoint;
+}
+
+export interface ChainStore {
+  getCheckpoint(): Checkpoint | null;
+  getBlock(number: number): BlockRecord | null;
+  /** Stored blocks from `from` down, newest first, at most `limit`. */
+  blocksDescending(from: number, limit: number): BlockRecord[];
+  applyBatch(batch: ChainBatch): void;
+  /** Deletes everything after `ancestor` and sets the checkpoint to it. */
+  rollbackTo(ancestor: BlockRecord, headBlock: number): number;
+  /** Drops hashes of blocks older than `below` that carry no events. */
+  pruneBlocks(below: number): void;
+}
+
+const ZERO = "0x0000000000000000000000000000000000000000";
+const ZERO_HASH = `0x${"0".repeat(64)}`;
+
+export function createChainStore(db: Db): ChainStore {
+  const s = {
+    checkpoint: db.prepare(
+      "SELECT block_number AS blockNumber, block_hash AS blockHash, finalized_block AS finalizedBlock, head_block AS headBlock FROM checkpoint WHERE id = 1",
+    ),
+    setCheckpoint: db.prepare(
+      "INSERT INTO checkpoint (id, block_number, block_hash, finalized_block, head_block) VALUES (1, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET block_number = excluded.block_number, block_hash = excluded.block_hash, finalized_block = excluded.finalized_block, head_block = excluded.head_block",
+    ),
+    block: db.prepare(
+      "SELECT number, hash, parent_hash AS parentHash, timestamp FROM blocks WHERE number = ?",
+    ),
+    blocksDesc: db.prepare(
+      "SELECT number, hash, parent_hash AS parentHash, timestamp FROM blocks WHERE number <= ? ORDER BY number DESC LIMIT ?",
+    ),
+    putBlock: db.prepare(
+      "INSERT OR REPLACE INTO blocks (number, hash, parent_hash, timestamp) VALUES (?, ?, ?, ?)",
+    ),
+    putEvent: db.prepare(
+      "INSERT INTO chain_events (block_number, tx_index, log_index, block_hash, tx_hash, address, kind, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    ),
+    eventsAfter: db.prepare(
+      "SELECT kind, payload, block_number AS blockNumber FROM chain_events WHERE block_number > ? ORDER BY block_number DESC, log_index DESC",
+    ),
+    balance: db.prepare("SELECT balance FROM balances WHERE account = ?").pluck(),
+    setBalance: db.prepare(
+      "INSERT INTO balances (account, balance) VALUES (?, ?) ON CONFLICT (account) DO UPDATE SET balance = excluded.balance",
+    ),
+    community: db.prepare(
+      "INSERT INTO communities (id, founder, name, description, created_at, block_number) VALUES (?, ?, ?, ?, ?, ?)",
+    ),
+    addModerator: db.prepare(
+      "INSERT INTO moderators (community_id, account, block_number, log_index) VALUES (?, ?, ?, ?)",
+    ),
+    removeModerator: db.prepare(
+      "UPDATE moderators SET removed_block = ? WHERE community_id = ? AND account = ? AND removed_block IS NULL",
+    ),
+    post: db.prepare(
+      "INSERT INTO posts (id, community_id, author, text, content_hash, uri, created_at, block_number, tx_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    ),
+    topic: db.prepare("INSERT INTO post_topics (post_id, position, topic, block_number) VALUES (?, ?, ?, ?)"),
+    campaign: db.prepare(
+      "INSERT INTO campaigns (id, post_id, promoter, payer, budget, spent, expires_at, created_at, block_number) VALUES (?, ?, ?, ?, ?, '0', ?, ?, ?)",
+    ),
+    campaignAmounts: db.prepare("SELECT budget, spent FROM campaigns WHERE id = ?"),
+    setBudget: db.prepare("UPDATE campaigns SET budget = ? WHERE id = ?"),
+    setSpent: db.prepare("UPDATE campaigns SET spent = ? WHERE id = ?"),
+    refund: db.prepare("UPDATE campaigns SET refunded_amount = ?, refunded_block = ? WHERE id = ?"),
+    spend: db.prepare(
+      "INSERT INTO campaign_spends (campaign_id, epoch, amount, block_number, log_index) VALUES (?, ?, ?, ?, ?)",
+    ),
+    liveSpends: db.prepare(
+      "SELECT rowid, campaign_id AS campaignId, amount FROM campaign_spends WHERE epoch = ? AND revoked_block IS NULL",
+    ),
+    revokedSpends: db.prepare(
+      "SELECT rowid, campaign_id AS campaignId, amount FROM campaign_spends WHERE epoch = ? AND revoked_block = ?",
+    ),
+    setSpendRevoked: db.prepare("UPDATE campaign_spends SET revoked_block = ? WHERE rowid = ?"),
+    epoch: db.prepare(
+      "INSERT INTO epochs (epoch, root, inputs_hash, total_spent, active_at, block_number, log_index) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    ),
+    revokeEpoch: db.prepare("UPDATE epochs SET revoked_block = ? WHERE epoch = ? AND revoked_block IS NULL"),
+    unrevokeEpoch: db.prepare("UPDATE epochs SET revoked_block = NULL WHERE epoch = ? AND revoked_block = ?"),
+    claim: db.prepare(
+      "INSERT INTO claims (account, epoch, amount, cumulative, block_number, log_index) VALUES (?, ?, ?, ?, ?, ?)",
+    ),
+    prune: db.prepare(
+      "DELETE FROM blocks WHERE number < ? AND NOT EXISTS (SELECT 1 FROM chain_events e WHERE e.block_number = blocks.number)",
+    ),
+  };
+
+  const addBalance = (account: string, delta: bigint) => {
+    if (account === ZERO) return;
+    const current = BigInt((s.balance.get(account) as string | undefined) ?? "0");
+    s.setBalance.run(account, (current + delta).toString());
+  };
+  const addCampaign = (id: number, field: "budget" | "spent", delta: bigint) => {
+    const row = s.campaignAmounts.get(id) as { budget: string; spent: string } | undefined;
+    if (!row) return;
+    const next = (BigInt(row[field]) + delta).toString();
+    (field === "budget" ? s.setBudget : s.setSpent).run(next, id);
+  };
+
+  type Reducer<K extends ChainEventKind> = (p: ChainEventPayloads[K], e: ChainEvent) => void;
+  const apply: { [K in ChainEventKind]: Reducer<K> } = {
+    Transfer: (p) => {
+      const v = BigInt(p.value);
+      addBalance(p.from, -v);
+      addBalance(p.to, v);
+    },
+    CommunityCreated: (p, e) =>
+      s.community.run(Number(p.communityId), p.founder, p.name, p.description, e.timestamp, e.blockNumber),
+    ModeratorAdded: (p, e) => s.addModerator.run(Number(p.communityId), p.account, e.blockNumber, e.logIndex),
+    ModeratorRemoved: (p, e) => s.removeModerator.run(e.blockNumber, Number(p.communityId), p.account),
+    PostPublished: (p, e) => {
+      const id = Number(p.postId);
+      s.post.run(
+        id,
+        Number(p.communityId),
+        p.author,
+        p.text,
+        p.contentHash,
+        p.uri,
+        e.timestamp,
+        e.blockNumber,
+        e.txHash,
+      );
+      p.topics.forEach((t, i) => s.topic.run(id, i, t, e.blockNumber));
+    },
+    CampaignCreated: (p, e) =>
+      s.campaign.run(
+        Number(p.campaignId),
+        Number(p.postId),
+        p.promoter,
+        p.payer,
+        p.budget,
+        Number(p.expiresAt),
+        e.timestamp,
+        e.blockNumber,
+      ),
+    CampaignToppedUp: (p) => addCampaign(Number(p.campaignId), "budget", BigInt(p.amount)),
+    CampaignRefunded: (p, e) => s.refund.run(p.amount, e.blockNumber, Number(p.campaignId)),
+    CampaignSpent: (p, e) => {
+      s.spend.run(Number(p.campaignId), Number(p.epoch), p.amount, e.blockNumber, e.logIndex);
+      addCampaign(Number(p.campaignId), "spent", BigInt(p.amount));
+    },
+    EpochSettled: (p, e) =>
+      s.epoch.run(
+        Number(p.epoch),
+        p.root,
+        p.inputsHash,
+        p.totalSpent,
+        Number(p.activeAt),
+        e.blockNumber,
+        e.logIndex,
+      ),
+    EpochRevoked: (p, e) => {
+      const epoch = Number(p.epoch);
+      s.revokeEpoch.run(e.blockNumber, epoch);
+      for (const row of s.liveSpends.all(epoch) as SpendRow[]) {
+        s.setSpendRevoked.run(e.blockNumber, row.rowid);
+        addCampaign(row.campaignId, "spent", -BigInt(row.amount));
+      }
+    },
+    Claimed: (p, e) =>
+      s.claim.run(p.account, Number(p.epoch), p.amount, p.cumulativeAmount, e.blockNumber, e.logIndex),
+  };
+
+  // Undo of the counter changes; row inserts and `*_block` marks are undone in bulk by rollbackTo.
+  const undo: Partial<{ [K in ChainEventKind]: (p: ChainEventPayloads[K], blockNumber: number) => void }> = {
+    Transfer: (p) => {
+      const v = BigInt(p.value);
+      addBalance(p.from, v);
+      addBalance(p.to, -v);
+    },
+    CampaignToppedUp: (p) => addCampaign(Number(p.campaignId), "budget", -BigInt(p.amount)),
+    CampaignSpent: (p) => addCampaign(Number(p.campaignId), "spent", -BigInt(p.amount)),
+    EpochRevoked: (p, blockNumber) => {
+      const epoch = Number(p.epoch);
+      for (const row of s.revokedSpends.all(epoch, blockNumber) as SpendRow[]) {
+        s.setSpendRevoked.run(null, row.rowid);
+        addCampaign(row.campaignId, "spent", BigInt(row.amount));
+      }
+      s.unrevokeEpoch.run(epoch, blockNumber);
+    },
+  };
+
+  const deleteAfter = [
+    "DELETE FROM chain_events WHERE block_number > ?",
+    "DELETE FROM blocks WHERE number > ?",
+    "DELETE FROM communities WHERE block_number > ?",
+    "DELETE FROM moderators WHERE block_number > ?",
+    "UPDATE moderators SET removed_block = NULL WHERE removed_block > ?",
+    "DELETE FROM posts WHERE block_number > ?",
+    "DELETE FROM post_topics WHERE block_number > ?",
+    "DELETE FROM campaigns WHERE block_number > ?",
+    "UPDATE campaigns SET refunded_amount = '0', refunded_block = NULL WHERE refunded_block > ?",
+    "DELETE FROM campaign_spends WHERE block_number > ?",
+    "DELETE FROM epochs WHERE block_number > ?",
+    "DELETE FROM claims WHERE block_number > ?",
+  ].map((sql) => db.prepare(sql));
+
+  const applyBatch = db.transaction((batch: ChainBatch) => {
+    for (const b of batch.blocks) s.putBlock.run(b.number, b.hash, b.parentHash, b.timestamp);
+    for (const e of batch.events) {
+      s.putEvent.run(
+        e.blockNumber,
+        e.txIndex,
+        e.logIndex,
+        e.blockHash,
+        e.txHash,
+        e.address,
+        e.kind,
+        JSON.stringify(e.payload),
+      );
+      (apply[e.kind] as Reducer<typeof e.kind>)(e.payload as never, e);
+    }
+    const c = batch.checkpoint;
+    s.setCheckpoint.run(c.blockNumber, c.blockHash, c.finalizedBlock, c.headBlock);
+  });
+
+  const rollbackTo = db.transaction((ancestor: BlockRecord, headBlock: number) => {
+    const rows = s.eventsAfter.all(ancestor.number) as {
+      kind: ChainEventKind;
+      payload: string;
+      blockNumber: number;
+    }[];
+    for (const row of rows) undo[row.kind]?.(JSON.parse(row.payload) as never, row.blockNumber);
+    for (const stmt of deleteAfter) stmt.run(ancestor.number);
+    s.putBlock.run(ancestor.number, ancestor.hash, ancestor.parentHash, ancestor.timestamp);
+    const current = s.checkpoint.get() as Checkpoint | undefined;
+    const finalized = Math.min(current?.finalizedBlock ?? ancestor.number, ancestor.number);
+    s.setCheckpoint.run(ancestor.number, ancestor.hash, finalized, headBlock);
+    return rows.length;
+  });
+
+  return {
+    getCheckpoint: () => (s.checkpoint.get() as Checkpoint | undefined) ?? null,
+    getBlock: (n) => (s.block.get(n) as BlockRecord | undefined) ?? null,
+    blocksDescending: (from, limit) => s.blocksDesc.all(from, limit) as BlockRecord[],
+    applyBatch: (batch) => applyBatch(batch),
+    rollbackTo: (ancestor, head) => rollbackTo(ancestor, head),
+    pruneBlocks: (below) => {
+      s.prune.run(below);
+    },
+  };
+}
+
+interface SpendRow {
+  rowid: number;
+  campaignId: number;
+  amount: string;
+}
+
+export { ZERO as ZERO_ADDRESS, ZERO_HASH };

@@ -1,0 +1,179 @@
+/**
+ * The append-only engagement log and the state derived from it (delegations,
+ * follows, policies, per-post counts). Entries arrive already verified; the
+ * store assigns `seq` in arrival order and updates derived tables in the same
+ * transaction.
+ */
+import type { MessageKind } from "../messages/types.ts";
+import type { Db } from "./db.ts";
+
+/** A verified entry. `message` is the canonical JSON parsed (bigints as strings). */
+export interface NewLogEntry {
+  kind: MessageKind;
+  signer: string;
+  message: Record<string, unknown> & { account: string; nonce: string; timestamp: string };
+  /** Canonical JSON of `message` (stored and exported verbatim). */
+  json: string;
+  signature: string;
+  receivedAt: number;
+}
+
+export interface LogEntry {
+  seq: number;
+  kind: MessageKind;
+  account: string;
+  signer: string;
+  nonce: string;
+  json: string;
+  signature: string;
+  timestamp: number;
+  receivedAt: number;
+}
+
+export interface Delegation {
+  account: string;
+  sessionKey: string;
+  expiresAt: number;
+  revoked: boolean;
+}
+
+export interface EngagementStore {
+  append(entry: NewLogEntry): number;
+  /** Appends many entries in one transaction (replay); returns the last seq. */
+  appendMany(entries: NewLogEntry[]): number;
+  entryByNonce(account: string, nonce: string): LogEntry | null;
+  delegation(account: string, sessionKey: string): Delegation | null;
+  postExists(postId: bigint): boolean;
+  campaignPost(campaignId: bigint): number | null;
+  lastSeq(): number;
+  entries(fromSeq: number, toSeq: number): IterableIterator<LogEntry>;
+}
+
+const ENTRY_COLUMNS =
+  "seq, kind, account, signer, nonce, json, signature, timestamp, received_at AS receivedAt";
+
+export function createEngagementStore(db: Db): EngagementStore {
+  const s = {
+    insert: db.prepare(
+      "INSERT INTO engagement_log (kind, account, signer, nonce, post_id, campaign_id, json, signature, timestamp, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    ),
+    byNonce: db.prepare(`SELECT ${ENTRY_COLUMNS} FROM engagement_log WHERE account = ? AND nonce = ?`),
+    delegation: db.prepare(
+      "SELECT account, session_key AS sessionKey, expires_at AS expiresAt, revoked FROM delegations WHERE account = ? AND session_key = ?",
+    ),
+    putDelegation: db.prepare(
+      "INSERT INTO delegations (account, session_key, expires_at, revoked, seq) VALUES (?, ?, ?, 0, ?) ON CONFLICT (account, session_key) DO UPDATE SET expires_at = excluded.expires_at, revoked = 0, seq = excluded.seq",
+    ),
+    revokeDelegation: db.prepare(
+      "UPDATE delegations SET revoked = 1, seq = ? WHERE account = ? AND session_key = ?",
+    ),
+    follow: db.prepare("INSERT OR IGNORE INTO follows (follower, target, seq) VALUES (?, ?, ?)"),
+    unfollow: db.prepare("DELETE FROM follows WHERE follower = ? AND target = ?"),
+    policy: db.prepare(
+      "INSERT OR REPLACE INTO policies (account, mode, communities, topics, blocked_promoters, seq) VALUES (?, ?, ?, ?, ?, ?)",
+    ),
+    like: db.prepare("INSERT OR IGNORE INTO likes (post_id, account, seq) VALUES (?, ?, ?)"),
+    stat: {
+      likes: db.prepare(
+        "INSERT INTO post_stats (post_id, likes) VALUES (?, 1) ON CONFLICT (post_id) DO UPDATE SET likes = likes + 1",
+      ),
+      comments: db.prepare(
+        "INSERT INTO post_stats (post_id, comments) VALUES (?, 1) ON CONFLICT (post_id) DO UPDATE SET comments = comments + 1",
+      ),
+      shares: db.prepare(
+        "INSERT INTO post_stats (post_id, shares) VALUES (?, 1) ON CONFLICT (post_id) DO UPDATE SET shares = shares + 1",
+      ),
+      views: db.prepare(
+        "INSERT INTO post_stats (post_id, views) VALUES (?, 1) ON CONFLICT (post_id) DO UPDATE SET views = views + 1",
+      ),
+      boughtViews: db.prepare(
+        "INSERT INTO post_stats (post_id, bought_views) VALUES (?, 1) ON CONFLICT (post_id) DO UPDATE SET bought_views = bought_views + 1",
+      ),
+    },
+    postExists: db.prepare("SELECT 1 FROM posts WHERE id = ?").pluck(),
+    campaignPost: db.prepare("SELECT post_id FROM campaigns WHERE id = ?").pluck(),
+    lastSeq: db.prepare("SELECT COALESCE(MAX(seq), 0) FROM engagement_log").pluck(),
+    range: db.prepare(`SELECT ${ENTRY_COLUMNS} FROM engagement_log WHERE seq >= ? AND seq <= ? ORDER BY seq`),
+  };
+
+  const one = (e: NewLogEntry): number => {
+    const m = e.message;
+    const postId = typeof m.postId === "string" ? Number(m.postId) : null;
+    const campaignId = typeof m.campaignId === "string" && m.campaignId !== "0" ? Number(m.campaignId) : null;
+    const seq = Number(
+      s.insert.run(
+        e.kind,
+        m.account,
+        e.signer,
+        m.nonce,
+        postId,
+        campaignId,
+        e.json,
+        e.signature,
+        Number(m.timestamp),
+        e.receivedAt,
+      ).lastInsertRowid,
+    );
+    switch (e.kind) {
+      case "Delegation":
+        s.putDelegation.run(m.account, m.sessionKey, Number(m.expiresAt), seq);
+        break;
+      case "RevokeDelegation":
+        s.revokeDelegation.run(seq, m.account, m.sessionKey);
+        break;
+      case "Follow":
+        if (m.follow) s.follow.run(m.account, m.target, seq);
+        else s.unfollow.run(m.account, m.target);
+        break;
+      case "View":
+        (campaignId === null ? s.stat.views : s.stat.boughtViews).run(postId);
+        break;
+      case "Like":
+        if (s.like.run(postId, m.account, seq).changes > 0) s.stat.likes.run(postId);
+        break;
+      case "Comment":
+        s.stat.comments.run(postId);
+        break;
+      case "Share":
+        s.stat.shares.run(postId);
+        break;
+      case "Policy":
+        s.policy.run(
+          m.account,
+          m.mode,
+          JSON.stringify(m.communities),
+          JSON.stringify(m.topics),
+          JSON.stringify(m.blockedPromoters),
+          seq,
+        );
+        break;
+    }
+    return seq;
+  };
+
+  const append = db.transaction(one);
+  const appendMany = db.transaction((entries: NewLogEntry[]) => {
+    let last = 0;
+    for (const e of entries) last = one(e);
+    return last;
+  });
+
+  return {
+    append: (e) => append(e),
+    appendMany: (es) => appendMany(es),
+    entryByNonce: (account, nonce) => (s.byNonce.get(account, nonce) as LogEntry | undefined) ?? null,
+    delegation: (account, key) => {
+      const row = s.delegation.get(account, key) as
+        | (Omit<Delegation, "revoked"> & { revoked: number })
+        | undefined;
+      return row ? { ...row, revoked: row.revoked === 1 } : null;
+    },
+    postExists: (id) => id <= BigInt(Number.MAX_SAFE_INTEGER) && s.postExists.get(Number(id)) !== undefined,
+    campaignPost: (id) =>
+      id <= BigInt(Number.MAX_SAFE_INTEGER)
+        ? ((s.campaignPost.get(Number(id)) as number | undefined) ?? null)
+        : null,
+    lastSeq: () => s.lastSeq.get() as number,
+    entries: (from, to) => s.range.iterate(from, to) as IterableIterator<LogEntry>,
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * Chain events in their stored form: what the follower decodes from logs and
+ * what the store folds into tables. Payload values are JSON-safe: uint256 and
+ * uint64 as decimal strings, addresses and hashes lowercase hex.
+ */
+export interface ChainEventPayloads {
+  Transfer: { from: string; to: string; value: string };
+  CommunityCreated: { communityId: string; founder: string; name: string; description: string };
+  ModeratorAdded: { communityId: string; account: string };
+  ModeratorRemoved: { communityId: string; account: string };
+  PostPublished: {
+    postId: string;
+    communityId: string;
+    author: string;
+    topics: string[];
+    text: string;
+    contentHash: string;
+    uri: string;
+  };
+  CampaignCreated: {
+    campaignId: string;
+    postId: string;
+    promoter: string;
+    payer: string;
+    budget: string;
+    expiresAt: string;
+  };
+  CampaignToppedUp: { campaignId: string; payer: string; amount: string };
+  CampaignRefunded: { campaignId: string; promoter: string; amount: string };
+  CampaignSpent: { campaignId: string; epoch: string; amount: string };
+  EpochSettled: { epoch: string; root: string; inputsHash: string; totalSpent: string; activeAt: string };
+  EpochRevoked: { epoch: string };
+  Claimed: { account: string; epoch: string; amount: string; cumulativeAmount: string };
+}
+
+export type ChainEventKind = keyof ChainEventPayloads;
+export const CHAIN_EVENT_KINDS = [
+  "Transfer",
+  "CommunityCreated",
+  "ModeratorAdded",
+  "ModeratorRemoved",
+  "PostPublished",
+  "CampaignCreated",
+  "CampaignToppedUp",
+  "CampaignRefunded",
+  "CampaignSpent",
+  "EpochSettled",
+  "EpochRevoked",
+  "Claimed",
+] as const satisfies readonly ChainEventKind[];
+
+interface EventPosition {
+  blockNumber: number;
+  blockHash: string;
+  txIndex: number;
+  logIndex: number;
+  txHash: string;
+  address: string;
+  /** Timestamp (unix seconds) of the block. */
+  timestamp: number;
+}
+
+export type ChainEvent = {
+  [K in ChainEventKind]: EventPosition & { kind: K; payload: ChainEventPayloads[K] };
+}[ChainEventKind];
+
+export interface BlockRecord {
+  number: number;
+  hash: string;
+  parentHash: string;
+  timestamp: number;
+}
+
+/** Sort key of an event: (block, tx index, log index). */
+export function compareEvents(a: ChainEvent, b: ChainEvent): number {
+  return a.blockNumber - b.blockNumber || a.txIndex - b.txIndex || a.logIndex - b.logIndex;
+}

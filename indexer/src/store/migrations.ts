@@ -1,0 +1,241 @@
+/**
+ * Schema migrations, applied in order and recorded in `migrations`. Never edit
+ * a shipped migration: append a new one.
+ *
+ * Conventions: amounts are TEXT decimal strings (exact bigint), addresses and
+ * hashes lowercase 0x hex, ids INTEGER. Rows derived from chain events carry
+ * the `block_number` that created them so a reorg can delete them; columns
+ * named `*_block` record the block of a later change so a reorg can undo it.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const migrations: Migration[] = [
+  {
+    version: 1,
+    name: "chain",
+    sql: `
+CREATE TABLE blocks (
+  number INTEGER PRIMARY KEY,
+  hash TEXT NOT NULL,
+  parent_hash TEXT NOT NULL,
+  timestamp INTEGER NOT NULL
+);
+CREATE TABLE checkpoint (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  block_number INTEGER NOT NULL,
+  block_hash TEXT,
+  finalized_block INTEGER NOT NULL,
+  head_block INTEGER NOT NULL
+);
+CREATE TABLE chain_events (
+  block_number INTEGER NOT NULL,
+  tx_index INTEGER NOT NULL,
+  log_index INTEGER NOT NULL,
+  block_hash TEXT NOT NULL,
+  tx_hash TEXT NOT NULL,
+  address TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  PRIMARY KEY (block_number, log_index)
+) WITHOUT ROWID;
+CREATE INDEX chain_events_kind ON chain_events (kind, block_number);
+
+CREATE TABLE balances (
+  account TEXT PRIMARY KEY,
+  balance TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE communities (
+  id INTEGER PRIMARY KEY,
+  founder TEXT NOT NULL,
+  name TEXT NOT NULL,
+  description TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  block_number INTEGER NOT NULL
+);
+CREATE TABLE moderators (
+  community_id INTEGER NOT NULL,
+  account TEXT NOT NULL,
+  block_number INTEGER NOT NULL,
+  log_index INTEGER NOT NULL,
+  removed_block INTEGER,
+  PRIMARY KEY (block_number, log_index)
+);
+CREATE INDEX moderators_community ON moderators (community_id, account);
+
+CREATE TABLE posts (
+  id INTEGER PRIMARY KEY,
+  community_id INTEGER NOT NULL,
+  author TEXT NOT NULL,
+  text TEXT NOT NULL,
+  content_hash TEXT NOT NULL,
+  uri TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  block_number INTEGER NOT NULL,
+  tx_hash TEXT NOT NULL
+);
+CREATE INDEX posts_community ON posts (community_id, id);
+CREATE INDEX posts_author ON posts (author, id);
+CREATE TABLE post_topics (
+  post_id INTEGER NOT NULL,
+  position INTEGER NOT NULL,
+  topic TEXT NOT NULL,
+  block_number INTEGER NOT NULL,
+  PRIMARY KEY (post_id, position)
+) WITHOUT ROWID;
+CREATE INDEX post_topics_topic ON post_topics (topic, post_id);
+
+CREATE TABLE campaigns (
+  id INTEGER PRIMARY KEY,
+  post_id INTEGER NOT NULL,
+  promoter TEXT NOT NULL,
+  payer TEXT NOT NULL,
+  budget TEXT NOT NULL,
+  spent TEXT NOT NULL,
+  refunded_amount TEXT NOT NULL DEFAULT '0',
+  refunded_block INTEGER,
+  expires_at INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  block_number INTEGER NOT NULL
+);
+CREATE INDEX campaigns_post ON campaigns (post_id, id);
+CREATE INDEX campaigns_promoter ON campaigns (promoter, id);
+CREATE TABLE campaign_spends (
+  campaign_id INTEGER NOT NULL,
+  epoch INTEGER NOT NULL,
+  amount TEXT NOT NULL,
+  block_number INTEGER NOT NULL,
+  log_index INTEGER NOT NULL,
+  revoked_block INTEGER,
+  PRIMARY KEY (block_number, log_index)
+);
+CREATE INDEX campaign_spends_epoch ON campaign_spends (epoch, campaign_id);
+CREATE INDEX campaign_spends_campaign ON campaign_spends (campaign_id, epoch);
+
+-- One row per settlement; an epoch number settles again after a revoke.
+CREATE TABLE epochs (
+  epoch INTEGER NOT NULL,
+  root TEXT NOT NULL,
+  inputs_hash TEXT NOT NULL,
+  total_spent TEXT NOT NULL,
+  active_at INTEGER NOT NULL,
+  revoked_block INTEGER,
+  block_number INTEGER NOT NULL,
+  log_index INTEGER NOT NULL,
+  PRIMARY KEY (block_number, log_index)
+);
+CREATE INDEX epochs_epoch ON epochs (epoch, block_number);
+
+CREATE TABLE claims (
+  account TEXT NOT NULL,
+  epoch INTEGER NOT NULL,
+  amount TEXT NOT NULL,
+  cumulative TEXT NOT NULL,
+  block_number INTEGER NOT NULL,
+  log_index INTEGER NOT NULL,
+  PRIMARY KEY (block_number, log_index)
+);
+CREATE INDEX claims_account ON claims (account, block_number);
+`,
+  },
+  {
+    version: 2,
+    name: "engagement",
+    sql: `
+CREATE TABLE engagement_log (
+  seq INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,
+  account TEXT NOT NULL,
+  signer TEXT NOT NULL,
+  nonce TEXT NOT NULL,
+  post_id INTEGER,
+  campaign_id INTEGER,
+  json TEXT NOT NULL,
+  signature TEXT NOT NULL,
+  timestamp INTEGER NOT NULL,
+  received_at INTEGER NOT NULL,
+  UNIQUE (account, nonce)
+);
+CREATE INDEX engagement_post ON engagement_log (post_id, kind, seq) WHERE post_id IS NOT NULL;
+CREATE INDEX engagement_campaign ON engagement_log (campaign_id) WHERE campaign_id IS NOT NULL;
+
+CREATE TABLE delegations (
+  account TEXT NOT NULL,
+  session_key TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  revoked INTEGER NOT NULL DEFAULT 0,
+  seq INTEGER NOT NULL,
+  PRIMARY KEY (account, session_key)
+) WITHOUT ROWID;
+
+CREATE TABLE follows (
+  follower TEXT NOT NULL,
+  target TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  PRIMARY KEY (follower, target)
+) WITHOUT ROWID;
+CREATE INDEX follows_target ON follows (target, follower);
+
+CREATE TABLE policies (
+  account TEXT PRIMARY KEY,
+  mode INTEGER NOT NULL,
+  communities TEXT NOT NULL,
+  topics TEXT NOT NULL,
+  blocked_promoters TEXT NOT NULL,
+  seq INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE post_stats (
+  post_id INTEGER PRIMARY KEY,
+  likes INTEGER NOT NULL DEFAULT 0,
+  comments INTEGER NOT NULL DEFAULT 0,
+  shares INTEGER NOT NULL DEFAULT 0,
+  views INTEGER NOT NULL DEFAULT 0,
+  bought_views INTEGER NOT NULL DEFAULT 0
+);
+`,
+  },
+  {
+    version: 3,
+    name: "settlement",
+    sql: `
+-- Filled by settlement: per epoch, each account's payout, cumulative amount
+-- (the Merkle leaf) and proof (JSON array of 0x hashes) under \`root\`.
+CREATE TABLE epoch_payouts (
+  epoch INTEGER NOT NULL,
+  account TEXT NOT NULL,
+  amount TEXT NOT NULL,
+  cumulative TEXT NOT NULL,
+  proof TEXT NOT NULL,
+  root TEXT,
+  PRIMARY KEY (epoch, account)
+) WITHOUT ROWID;
+CREATE INDEX epoch_payouts_account ON epoch_payouts (account, epoch);
+CREATE TABLE epoch_campaign_payouts (
+  epoch INTEGER NOT NULL,
+  campaign_id INTEGER NOT NULL,
+  account TEXT NOT NULL,
+  amount TEXT NOT NULL,
+  PRIMARY KEY (epoch, campaign_id, account)
+) WITHOUT ROWID;
+CREATE INDEX epoch_campaign_payouts_account ON epoch_campaign_payouts (account, epoch);
+`,
+  },
+];
+
+migrations.push({
+  version: 4,
+  name: "likes",
+  sql: `
+CREATE TABLE likes (
+  post_id INTEGER NOT NULL,
+  account TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  PRIMARY KEY (post_id, account)
+) WITHOUT ROWID;
+`,
+});
