@@ -1,0 +1,114 @@
+/**
+ * Small builders of log entries and chain facts, shared by the attention and
+ * settlement tests and benchmarks.
+ */
+import type { Address } from "viem";
+import { PolicyMode } from "../messages/types.ts";
+import type { CampaignInfo, CommunityInfo, EngagementKind, LogEntry, PostInfo } from "./log.ts";
+
+/** A deterministic address for account number i. */
+export function account(i: number): Address {
+  return `0x${(i + 1).toString(16).padStart(40, "0")}`;
+}
+
+export class LogBuilder {
+  seq = 0n;
+  readonly entries: LogEntry[] = [];
+  #nonce = 0n;
+
+  engage(
+    kind: EngagementKind,
+    who: Address,
+    postId: bigint,
+    timestamp: number,
+    view: { dwellMs?: number; campaignId?: bigint } = {},
+  ): LogEntry {
+    const base = { account: who, postId, timestamp: BigInt(timestamp), nonce: this.#nonce++ };
+    const seq = ++this.seq;
+    let entry: LogEntry;
+    if (kind === "View") {
+      entry = {
+        seq,
+        kind,
+        message: { ...base, dwellMs: view.dwellMs ?? 5000, campaignId: view.campaignId ?? 0n },
+      };
+    } else if (kind === "Comment") entry = { seq, kind, message: { ...base, text: "nice" } };
+    else entry = { seq, kind, message: base };
+    this.entries.push(entry);
+    return entry;
+  }
+
+  follow(who: Address, target: Address, timestamp: number, follow = true): LogEntry {
+    const entry: LogEntry = {
+      seq: ++this.seq,
+      kind: "Follow",
+      message: { account: who, target, follow, timestamp: BigInt(timestamp), nonce: this.#nonce++ },
+    };
+    this.entries.push(entry);
+    return entry;
+  }
+
+  policy(
+    who: Address,
+    mode: PolicyMode,
+    timestamp: number,
+    extra: { communities?: bigint[]; topics?: string[]; blockedPromoters?: Address[] } = {},
+  ): LogEntry {
+    const entry: LogEntry = {
+      seq: ++this.seq,
+      kind: "Policy",
+      message: {
+        account: who,
+        mode,
+        communities: extra.communities ?? [],
+        topics: extra.topics ?? [],
+        blockedPromoters: extra.blockedPromoters ?? [],
+        timestamp: BigInt(timestamp),
+        nonce: this.#nonce++,
+      },
+    };
+    this.entries.push(entry);
+    return entry;
+  }
+
+  everyone(who: Address, timestamp: number): LogEntry {
+    return this.policy(who, PolicyMode.Everyone, timestamp);
+  }
+}
+
+export function post(
+  id: bigint,
+  author: Address,
+  communityId = 1n,
+  createdAt = 0,
+  topics: string[] = [],
+): PostInfo {
+  return { id, author, communityId, topics, createdAt };
+}
+
+export function community(id: bigint, founder: Address, moderators: Address[] = []): CommunityInfo {
+  return { id, founder, moderators };
+}
+
+export function campaign(
+  id: bigint,
+  postId: bigint,
+  promoter: Address,
+  remaining: bigint,
+  expiresAt = 2 ** 40,
+  createdAt = 0,
+): CampaignInfo {
+  return { id, postId, promoter, remaining, expiresAt, createdAt, refunded: false };
+}
+
+/** Deterministic pseudo-random generator (mulberry32) for reproducible fixtures. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -1,0 +1,110 @@
+/**
+ * Every tunable of the attention model in one typed object. The algorithm
+ * version and a canonical hash of these parameters enter each epoch's inputs
+ * hash, so a verifier knows exactly which rules produced a root.
+ */
+import { keccak256, stringToBytes } from "viem";
+
+export const ALGORITHM_VERSION = "amp-attention/1";
+
+export interface AttentionParams {
+  /** Organic edge weight per engagement kind. */
+  weights: { view: number; like: number; comment: number; share: number };
+  /** Half-life of an engagement's weight, in seconds. */
+  halfLifeSeconds: number;
+  /** Largest raw weight one account can give another in one UTC day (repetition beyond it is ignored). */
+  pairDailyCap: number;
+  /** Teleport (restart) probability of the seeded PageRank and of personalized standing. */
+  teleport: number;
+  /** L1 convergence tolerance of the community PageRank. */
+  pagerankTolerance: number;
+  pagerankMaxIterations: number;
+  /** Residual threshold per unit of out-weight of the push method (smaller = more precise, slower). */
+  standingEpsilon: number;
+  /** A view pays only when the post stayed on screen at least this long. */
+  minDwellMs: number;
+  /**
+   * Reputation is reported relative to the community average (score * size, so 1 = average);
+   * a viewer below this floor is never paid.
+   */
+  reputationFloor: number;
+  price: {
+    /** Price of one view (token wei) in a community of size 0 for an average viewer and a reputable promoter. */
+    basePrice: bigint;
+    /** Base price = basePrice * sizeScale / (sizeScale + community size): falls as the community grows. */
+    sizeScale: bigint;
+    /** Viewer multiplier = 1 + viewerWeight * log(1 + min(relative reputation, viewerCap)). */
+    viewerWeight: number;
+    viewerCap: number;
+    /** Promoter multiplier = 1 + promoterWeight / (1 + promoter relative reputation). */
+    promoterWeight: number;
+  };
+  /** Share of each viewer payment that goes to the post's author, in basis points. */
+  authorShareBps: number;
+  ranking: {
+    standing: number;
+    affinity: number;
+    contacts: number;
+    recency: number;
+    /** Recency half-life of the stream, in seconds. */
+    recencyHalfLifeSeconds: number;
+    /** Amplification term = amplification * log(1 + remaining budget / price of one view). */
+    amplification: number;
+  };
+}
+
+export const DEFAULT_PARAMS: AttentionParams = {
+  weights: { view: 0.2, like: 1, comment: 2, share: 3 },
+  halfLifeSeconds: 30 * 24 * 3600,
+  pairDailyCap: 5,
+  teleport: 0.15,
+  pagerankTolerance: 1e-6,
+  pagerankMaxIterations: 100,
+  standingEpsilon: 1e-5,
+  minDwellMs: 3000,
+  reputationFloor: 0.01,
+  price: {
+    basePrice: 10n ** 18n,
+    sizeScale: 100n,
+    viewerWeight: 0.5,
+    viewerCap: 100,
+    promoterWeight: 1,
+  },
+  authorShareBps: 0,
+  ranking: {
+    standing: 1,
+    affinity: 1,
+    contacts: 0.5,
+    recency: 1,
+    recencyHalfLifeSeconds: 2 * 24 * 3600,
+    amplification: 0.5,
+  },
+};
+
+/** Merges a partial override into the defaults (one level deep for the nested groups). */
+export function makeParams(overrides: Partial<AttentionParams> = {}): AttentionParams {
+  return {
+    ...DEFAULT_PARAMS,
+    ...overrides,
+    weights: { ...DEFAULT_PARAMS.weights, ...overrides.weights },
+    price: { ...DEFAULT_PARAMS.price, ...overrides.price },
+    ranking: { ...DEFAULT_PARAMS.ranking, ...overrides.ranking },
+  };
+}
+
+/** JSON with sorted keys and bigints as decimal strings: the same parameters always give the same text. */
+export function canonicalJson(value: unknown): string {
+  if (typeof value === "bigint") return JSON.stringify(value.toString());
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export function paramsHash(params: AttentionParams): `0x${string}` {
+  return keccak256(stringToBytes(canonicalJson(params)));
+}

@@ -1,0 +1,84 @@
+/**
+ * A viewer's stream: an organic score from the viewer's own attention
+ * neighbourhood, plus an amplification term only for campaigns the viewer's
+ * policy admits and that still have budget. A pure function of its inputs.
+ */
+import type { CampaignInfo, PostInfo } from "./log.ts";
+import type { AttentionParams } from "./params.ts";
+
+export interface RankInputs {
+  params: AttentionParams;
+  /** Unix seconds: recency and campaign expiry are measured against it. */
+  now: number;
+  posts: readonly PostInfo[];
+  /** The author's personalized standing as seen from the viewer (PPR mass, 0..1). */
+  standingOf(author: string): number;
+  /** The viewer's own attention edge weight to the author. */
+  affinityTo(author: string): number;
+  /** Attention the post received from the accounts the viewer follows. */
+  contactsAttention(postId: bigint): number;
+  /** Campaigns per post (any state; inactive ones are ignored). */
+  campaignsOf(postId: bigint): readonly CampaignInfo[];
+  /** Price of one view for a campaign (for the boost: how many views its budget still buys). */
+  priceOf(campaign: CampaignInfo): bigint;
+  /** The viewer's policy decision for a promoter in a community and topics. */
+  allows(promoter: string, communityId: bigint, topics: readonly string[]): boolean;
+}
+
+export interface RankedItem {
+  post: PostInfo;
+  score: number;
+  organic: number;
+  amplified: boolean;
+  /** The campaign behind the boost, when amplified. */
+  campaignId: bigint | null;
+}
+
+export function organicScore(inputs: RankInputs, post: PostInfo): number {
+  const w = inputs.params.ranking;
+  const author = post.author.toLowerCase();
+  const age = Math.max(0, inputs.now - post.createdAt);
+  return (
+    w.standing * Math.log1p(1000 * Math.max(0, inputs.standingOf(author))) +
+    w.affinity * Math.max(0, inputs.affinityTo(author)) +
+    w.contacts * Math.log1p(Math.max(0, inputs.contactsAttention(post.id))) +
+    w.recency * 2 ** (-age / w.recencyHalfLifeSeconds)
+  );
+}
+
+/** The best admissible campaign of a post and its boost, or null. */
+export function amplification(
+  inputs: RankInputs,
+  post: PostInfo,
+): { campaignId: bigint; boost: number } | null {
+  let best: { campaignId: bigint; boost: number } | null = null;
+  for (const c of inputs.campaignsOf(post.id)) {
+    if (c.refunded || c.remaining <= 0n || inputs.now >= c.expiresAt) continue;
+    if (!inputs.allows(c.promoter, post.communityId, post.topics)) continue;
+    const price = inputs.priceOf(c);
+    // How many views the remaining budget still buys (fractional, for a smooth and monotone boost).
+    const views = price > 0n ? Number(c.remaining) / Number(price) : 0;
+    const boost = inputs.params.ranking.amplification * Math.log1p(views);
+    if (!best || boost > best.boost || (boost === best.boost && c.id < best.campaignId)) {
+      best = { campaignId: c.id, boost };
+    }
+  }
+  return best;
+}
+
+/** All posts scored and sorted best first (ties: newer post id first). */
+export function rankStream(inputs: RankInputs): RankedItem[] {
+  const items: RankedItem[] = inputs.posts.map((post) => {
+    const organic = organicScore(inputs, post);
+    const amp = amplification(inputs, post);
+    return {
+      post,
+      organic,
+      score: organic + (amp?.boost ?? 0),
+      amplified: amp !== null,
+      campaignId: amp?.campaignId ?? null,
+    };
+  });
+  items.sort((a, b) => b.score - a.score || (a.post.id < b.post.id ? 1 : a.post.id > b.post.id ? -1 : 0));
+  return items;
+}

@@ -1,0 +1,156 @@
+/**
+ * One settlement epoch as a pure function: from the engagement log, the chain
+ * facts and the previous cumulative amounts to per-campaign spends, per-account
+ * payouts, the cumulative Merkle root with every proof, and the inputs hash
+ * that pins the log export, chain block, algorithm version and parameters.
+ * The result depends on the set of messages, not on the order they arrived in.
+ */
+import { encodeAbiParameters, type Hex, keccak256 } from "viem";
+import {
+  type CommunityReputation,
+  communityReputation,
+  relativeReputation,
+  seedsOf,
+} from "../attention/community.ts";
+import { AttentionGraphBuilder } from "../attention/graph.ts";
+import {
+  addr,
+  type CampaignInfo,
+  type CommunityInfo,
+  type EngagementEntry,
+  isEngagement,
+  type LogEntry,
+  type PostInfo,
+} from "../attention/log.ts";
+import { ALGORITHM_VERSION, type AttentionParams, paramsHash } from "../attention/params.ts";
+import { SocialState } from "../attention/policy.ts";
+import { buildMerkle } from "./merkle.ts";
+import { type CampaignSpend, computePayouts, type Payment } from "./payouts.ts";
+
+export interface EpochInputs {
+  epoch: number;
+  /** Log entries with seq <= endSeq: the history the graph needs plus this epoch's entries. */
+  entries: readonly LogEntry[];
+  /** The epoch covers entries with startSeq < seq <= endSeq. */
+  startSeq: bigint;
+  endSeq: bigint;
+  posts: readonly PostInfo[];
+  communities: readonly CommunityInfo[];
+  /** Campaigns with their budget remaining before this epoch. */
+  campaigns: readonly CampaignInfo[];
+  /** Cumulative amounts per account after the previous epoch. */
+  previousCumulative: ReadonlyMap<string, bigint>;
+  /** `${campaignId}:${viewer}` of viewers paid by earlier epochs. */
+  previouslyPaid: ReadonlySet<string>;
+  params: AttentionParams;
+  /** The chain block the inputs were read up to. */
+  blockNumber: bigint;
+  /** Timestamp (unix seconds) of that block: the decay reference of the graph. */
+  asOf: number;
+  /** Hash of the epoch's exported log. */
+  exportHash: Hex;
+  /** Previous reputations per community, to warm-start PageRank. */
+  previousReputation?: ReadonlyMap<bigint, CommunityReputation>;
+}
+
+export interface EpochResult {
+  epoch: number;
+  inputsHash: Hex;
+  /** Spends of campaigns that spent something, by campaign id (the arrays `settle` takes). */
+  spends: CampaignSpend[];
+  campaignIds: bigint[];
+  amounts: bigint[];
+  totalSpent: bigint;
+  /** This epoch's amount per account. */
+  payouts: Map<string, bigint>;
+  payments: Payment[];
+  newlyPaid: string[];
+  /** Cumulative amount per account including this epoch (the Merkle leaves). */
+  cumulative: Map<string, bigint>;
+  root: Hex;
+  proofs: Map<string, Hex[]>;
+  reputations: Map<bigint, CommunityReputation>;
+}
+
+export function inputsHash(exportHash: Hex, blockNumber: bigint, params: AttentionParams): Hex {
+  return keccak256(
+    encodeAbiParameters(
+      [{ type: "bytes32" }, { type: "uint256" }, { type: "string" }, { type: "bytes32" }],
+      [exportHash, blockNumber, ALGORITHM_VERSION, paramsHash(params)],
+    ),
+  );
+}
+
+export function computeEpoch(inputs: EpochInputs): EpochResult {
+  const { params } = inputs;
+  const posts = new Map<bigint, PostInfo>();
+  for (const p of inputs.posts) posts.set(p.id, p);
+  const communities = new Map<bigint, CommunityInfo>();
+  for (const c of inputs.communities) communities.set(c.id, c);
+
+  const builder = new AttentionGraphBuilder(params);
+  const social = new SocialState();
+  const epochEntries: EngagementEntry[] = [];
+  for (const entry of inputs.entries) {
+    if (entry.seq > inputs.endSeq) continue;
+    if (isEngagement(entry)) {
+      builder.add(entry, posts.get(entry.message.postId));
+      if (entry.seq > inputs.startSeq) epochEntries.push(entry);
+    } else social.apply(entry);
+  }
+
+  // Reputation only where a campaign can pay.
+  const reputations = new Map<bigint, CommunityReputation>();
+  for (const campaign of inputs.campaigns) {
+    const post = posts.get(campaign.postId);
+    if (!post || reputations.has(post.communityId)) continue;
+    const community = communities.get(post.communityId);
+    const graph = builder.build(post.communityId, inputs.asOf, seedsOf(community));
+    reputations.set(
+      post.communityId,
+      communityReputation(params, graph, community, inputs.previousReputation?.get(post.communityId)),
+    );
+  }
+
+  const result = computePayouts(
+    {
+      params,
+      posts,
+      allows: (viewer, promoter, communityId, topics) => social.allows(viewer, promoter, communityId, topics),
+      reputationOf: (communityId, account) => {
+        const rep = reputations.get(communityId);
+        return rep ? relativeReputation(rep, account) : 0;
+      },
+      communitySize: (communityId) => reputations.get(communityId)?.nodes.length ?? 0,
+      previouslyPaid: inputs.previouslyPaid,
+    },
+    inputs.campaigns,
+    epochEntries,
+  );
+
+  const cumulative = new Map<string, bigint>();
+  for (const [account, amount] of inputs.previousCumulative) {
+    if (amount > 0n) cumulative.set(addr(account), (cumulative.get(addr(account)) ?? 0n) + amount);
+  }
+  for (const [account, amount] of result.amounts)
+    cumulative.set(account, (cumulative.get(account) ?? 0n) + amount);
+  const tree = buildMerkle(cumulative);
+
+  let totalSpent = 0n;
+  for (const s of result.spends) totalSpent += s.amount;
+  return {
+    epoch: inputs.epoch,
+    inputsHash: inputsHash(inputs.exportHash, inputs.blockNumber, params),
+    spends: result.spends,
+    campaignIds: result.spends.map((s) => s.campaignId),
+    amounts: result.spends.map((s) => s.amount),
+    totalSpent,
+    payouts: result.amounts,
+    payments: result.payments,
+    newlyPaid: result.newlyPaid,
+    cumulative,
+    root: tree.root,
+    proofs: tree.proofs,
+    reputations,
+  };
+}
