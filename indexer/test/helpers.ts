@@ -43,9 +43,9 @@ export async function sign<K extends MessageKind>(
   const signature = await signer.signTypedData({
     domain: engagementDomain(chainId, verifyingContract),
     types: engagementTypes,
-    primaryType: kind,
+    primaryType: kind as MessageKind,
     message: message as never,
-  });
+  } as Parameters<PrivateKeyAccount["signTypedData"]>[0]);
   return { kind, json: encodeMessage(message), signature };
 }
 

@@ -6,7 +6,7 @@
  * (`*_block` columns, amount counters) are undone in reverse event order.
  */
 import type { Db } from "./db.ts";
-import type { BlockRecord, ChainEvent, ChainEventKind, ChainEventPayloads } from "./events.ts";
+import type { BlockRecord, ChainEvent, ChainEventKind } from "./events.ts";
 
 export interface Checkpoint {
   /** Last fully indexed block (-1 before the first batch). */
@@ -119,88 +119,125 @@ export function createChainStore(db: Db): ChainStore {
     (field === "budget" ? s.setBudget : s.setSpent).run(next, id);
   };
 
-  type Reducer<K extends ChainEventKind> = (p: ChainEventPayloads[K], e: ChainEvent) => void;
-  const apply: { [K in ChainEventKind]: Reducer<K> } = {
-    Transfer: (p) => {
-      const v = BigInt(p.value);
-      addBalance(p.from, -v);
-      addBalance(p.to, v);
-    },
-    CommunityCreated: (p, e) =>
-      s.community.run(Number(p.communityId), p.founder, p.name, p.description, e.timestamp, e.blockNumber),
-    ModeratorAdded: (p, e) => s.addModerator.run(Number(p.communityId), p.account, e.blockNumber, e.logIndex),
-    ModeratorRemoved: (p, e) => s.removeModerator.run(e.blockNumber, Number(p.communityId), p.account),
-    PostPublished: (p, e) => {
-      const id = Number(p.postId);
-      s.post.run(
-        id,
-        Number(p.communityId),
-        p.author,
-        p.text,
-        p.contentHash,
-        p.uri,
-        e.timestamp,
-        e.blockNumber,
-        e.txHash,
-      );
-      p.topics.forEach((t, i) => s.topic.run(id, i, t, e.blockNumber));
-    },
-    CampaignCreated: (p, e) =>
-      s.campaign.run(
-        Number(p.campaignId),
-        Number(p.postId),
-        p.promoter,
-        p.payer,
-        p.budget,
-        Number(p.expiresAt),
-        e.timestamp,
-        e.blockNumber,
-      ),
-    CampaignToppedUp: (p) => addCampaign(Number(p.campaignId), "budget", BigInt(p.amount)),
-    CampaignRefunded: (p, e) => s.refund.run(p.amount, e.blockNumber, Number(p.campaignId)),
-    CampaignSpent: (p, e) => {
-      s.spend.run(Number(p.campaignId), Number(p.epoch), p.amount, e.blockNumber, e.logIndex);
-      addCampaign(Number(p.campaignId), "spent", BigInt(p.amount));
-    },
-    EpochSettled: (p, e) =>
-      s.epoch.run(
-        Number(p.epoch),
-        p.root,
-        p.inputsHash,
-        p.totalSpent,
-        Number(p.activeAt),
-        e.blockNumber,
-        e.logIndex,
-      ),
-    EpochRevoked: (p, e) => {
-      const epoch = Number(p.epoch);
-      s.revokeEpoch.run(e.blockNumber, epoch);
-      for (const row of s.liveSpends.all(epoch) as SpendRow[]) {
-        s.setSpendRevoked.run(e.blockNumber, row.rowid);
-        addCampaign(row.campaignId, "spent", -BigInt(row.amount));
+  const applyEvent = (e: ChainEvent): void => {
+    switch (e.kind) {
+      case "Transfer": {
+        const v = BigInt(e.payload.value);
+        addBalance(e.payload.from, -v);
+        addBalance(e.payload.to, v);
+        return;
       }
-    },
-    Claimed: (p, e) =>
-      s.claim.run(p.account, Number(p.epoch), p.amount, p.cumulativeAmount, e.blockNumber, e.logIndex),
+      case "CommunityCreated": {
+        const p = e.payload;
+        s.community.run(Number(p.communityId), p.founder, p.name, p.description, e.timestamp, e.blockNumber);
+        return;
+      }
+      case "ModeratorAdded":
+        s.addModerator.run(Number(e.payload.communityId), e.payload.account, e.blockNumber, e.logIndex);
+        return;
+      case "ModeratorRemoved":
+        s.removeModerator.run(e.blockNumber, Number(e.payload.communityId), e.payload.account);
+        return;
+      case "PostPublished": {
+        const p = e.payload;
+        const id = Number(p.postId);
+        s.post.run(
+          id,
+          Number(p.communityId),
+          p.author,
+          p.text,
+          p.contentHash,
+          p.uri,
+          e.timestamp,
+          e.blockNumber,
+          e.txHash,
+        );
+        for (const [i, t] of p.topics.entries()) s.topic.run(id, i, t, e.blockNumber);
+        return;
+      }
+      case "CampaignCreated": {
+        const p = e.payload;
+        s.campaign.run(
+          Number(p.campaignId),
+          Number(p.postId),
+          p.promoter,
+          p.payer,
+          p.budget,
+          Number(p.expiresAt),
+          e.timestamp,
+          e.blockNumber,
+        );
+        return;
+      }
+      case "CampaignToppedUp":
+        addCampaign(Number(e.payload.campaignId), "budget", BigInt(e.payload.amount));
+        return;
+      case "CampaignRefunded":
+        s.refund.run(e.payload.amount, e.blockNumber, Number(e.payload.campaignId));
+        return;
+      case "CampaignSpent": {
+        const p = e.payload;
+        s.spend.run(Number(p.campaignId), Number(p.epoch), p.amount, e.blockNumber, e.logIndex);
+        addCampaign(Number(p.campaignId), "spent", BigInt(p.amount));
+        return;
+      }
+      case "EpochSettled": {
+        const p = e.payload;
+        s.epoch.run(
+          Number(p.epoch),
+          p.root,
+          p.inputsHash,
+          p.totalSpent,
+          Number(p.activeAt),
+          e.blockNumber,
+          e.logIndex,
+        );
+        return;
+      }
+      case "EpochRevoked": {
+        const epoch = Number(e.payload.epoch);
+        s.revokeEpoch.run(e.blockNumber, epoch);
+        for (const row of s.liveSpends.all(epoch) as SpendRow[]) {
+          s.setSpendRevoked.run(e.blockNumber, row.rowid);
+          addCampaign(row.campaignId, "spent", -BigInt(row.amount));
+        }
+        return;
+      }
+      case "Claimed": {
+        const p = e.payload;
+        s.claim.run(p.account, Number(p.epoch), p.amount, p.cumulativeAmount, e.blockNumber, e.logIndex);
+        return;
+      }
+    }
   };
 
-  // Undo of the counter changes; row inserts and `*_block` marks are undone in bulk by rollbackTo.
-  const undo: Partial<{ [K in ChainEventKind]: (p: ChainEventPayloads[K], blockNumber: number) => void }> = {
-    Transfer: (p) => {
-      const v = BigInt(p.value);
-      addBalance(p.from, v);
-      addBalance(p.to, -v);
-    },
-    CampaignToppedUp: (p) => addCampaign(Number(p.campaignId), "budget", -BigInt(p.amount)),
-    CampaignSpent: (p) => addCampaign(Number(p.campaignId), "spent", -BigInt(p.amount)),
-    EpochRevoked: (p, blockNumber) => {
-      const epoch = Number(p.epoch);
-      for (const row of s.revokedSpends.all(epoch, blockNumber) as SpendRow[]) {
-        s.setSpendRevoked.run(null, row.rowid);
-        addCampaign(row.campaignId, "spent", BigInt(row.amount));
+  // Undo of counter changes; row inserts and `*_block` marks are undone in bulk by rollbackTo.
+  const undoEvent = (kind: ChainEventKind, payload: Record<string, string>, blockNumber: number): void => {
+    switch (kind) {
+      case "Transfer": {
+        const v = BigInt(payload.value as string);
+        addBalance(payload.from as string, v);
+        addBalance(payload.to as string, -v);
+        return;
       }
-      s.unrevokeEpoch.run(epoch, blockNumber);
-    },
+      case "CampaignToppedUp":
+        addCampaign(Number(payload.campaignId), "budget", -BigInt(payload.amount as string));
+        return;
+      case "CampaignSpent":
+        addCampaign(Number(payload.campaignId), "spent", -BigInt(payload.amount as string));
+        return;
+      case "EpochRevoked": {
+        const epoch = Number(payload.epoch);
+        for (const row of s.revokedSpends.all(epoch, blockNumber) as SpendRow[]) {
+          s.setSpendRevoked.run(null, row.rowid);
+          addCampaign(row.campaignId, "spent", BigInt(row.amount));
+        }
+        s.unrevokeEpoch.run(epoch, blockNumber);
+        return;
+      }
+      default:
+        return;
+    }
   };
 
   const deleteAfter = [
@@ -231,7 +268,7 @@ export function createChainStore(db: Db): ChainStore {
         e.kind,
         JSON.stringify(e.payload),
       );
-      (apply[e.kind] as Reducer<typeof e.kind>)(e.payload as never, e);
+      applyEvent(e);
     }
     const c = batch.checkpoint;
     s.setCheckpoint.run(c.blockNumber, c.blockHash, c.finalizedBlock, c.headBlock);
@@ -243,7 +280,7 @@ export function createChainStore(db: Db): ChainStore {
       payload: string;
       blockNumber: number;
     }[];
-    for (const row of rows) undo[row.kind]?.(JSON.parse(row.payload) as never, row.blockNumber);
+    for (const row of rows) undoEvent(row.kind, JSON.parse(row.payload), row.blockNumber);
     for (const stmt of deleteAfter) stmt.run(ancestor.number);
     s.putBlock.run(ancestor.number, ancestor.hash, ancestor.parentHash, ancestor.timestamp);
     const current = s.checkpoint.get() as Checkpoint | undefined;
