@@ -24,7 +24,10 @@ export function renderAbiModule(root: string): string {
     "",
   ];
   for (const [name, exportName] of CONTRACTS) {
-    parts.push(`export const ${exportName} = ${JSON.stringify(readArtifactAbi(root, name), null, 2)} as const;`, "");
+    parts.push(
+      `export const ${exportName} = ${JSON.stringify(readArtifactAbi(root, name), null, 2)} as const;`,
+      "",
+    );
   }
   return parts.join("\n");
 }

@@ -1,0 +1,151 @@
+/**
+ * Deploys AMPToken, AMPSocial and AMPEscrow with viem from the Hardhat artifacts
+ * (run `npx hardhat compile` first) and grants the roles. Used by scripts/deploy.ts,
+ * the contract tests, the gas benchmark and anything that needs a fresh deployment.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Account, Address, Chain, Hex, PublicClient, Transport, WalletClient } from "viem";
+import { getAddress, keccak256, toBytes } from "viem";
+import { ampEscrowAbi, ampSocialAbi, ampTokenAbi } from "../../contracts/abi.ts";
+
+export interface AmpDeployment {
+  chainId: number;
+  startBlock: number;
+  contracts: { AMPToken: Address; AMPSocial: Address; AMPEscrow: Address };
+  roles: { settler: Address; guardian: Address };
+  challengeWindow: number;
+}
+
+export interface DeployAmpOptions {
+  /** Maximum AMP supply in wei (default 1e9 AMP). */
+  cap?: bigint;
+  /** Seconds before a settled root is claimable (default 60 on chain 31337, else 86400). */
+  challengeWindow?: number;
+  /** Extra settler, besides the deployer. */
+  settler?: Address;
+  /** Extra guardian, besides the deployer. */
+  guardian?: Address;
+  /** Extra pauser, besides the deployer. */
+  pauser?: Address;
+  /** Repository root holding artifacts/ (default: this repository). */
+  root?: string;
+}
+
+export const DEFAULT_CAP = 1_000_000_000n * 10n ** 18n;
+export const LOCAL_CHAIN_ID = 31337;
+
+export const ROLES = {
+  MINTER_ROLE: keccak256(toBytes("MINTER_ROLE")),
+  SETTLER_ROLE: keccak256(toBytes("SETTLER_ROLE")),
+  GUARDIAN_ROLE: keccak256(toBytes("GUARDIAN_ROLE")),
+  PAUSER_ROLE: keccak256(toBytes("PAUSER_ROLE")),
+} as const;
+
+const repoRoot = join(import.meta.dirname, "..", "..");
+
+/** Creation bytecode of a compiled contract, read from artifacts/contracts/<name>.sol/<name>.json. */
+export function readBytecode(name: string, root = repoRoot): Hex {
+  const path = join(root, "artifacts", "contracts", `${name}.sol`, `${name}.json`);
+  const artifact = JSON.parse(readFileSync(path, "utf8")) as { bytecode: Hex };
+  return artifact.bytecode;
+}
+
+export function defaultChallengeWindow(chainId: number): number {
+  return chainId === LOCAL_CHAIN_ID ? 60 : 86_400;
+}
+
+type Wallet = WalletClient<Transport, Chain | undefined, Account>;
+
+/** Deploys and wires the three contracts; the wallet's account becomes admin, minter, settler, guardian, pauser. */
+export async function deployAmp(
+  walletClient: Wallet,
+  publicClient: PublicClient,
+  options: DeployAmpOptions = {},
+): Promise<AmpDeployment> {
+  const account = walletClient.account;
+  const chain = walletClient.chain;
+  const chainId = await publicClient.getChainId();
+  const cap = options.cap ?? DEFAULT_CAP;
+  const challengeWindow = options.challengeWindow ?? defaultChallengeWindow(chainId);
+  const root = options.root ?? repoRoot;
+
+  const deploy = async (hash: Hex) => {
+    const receipt = await publicClient.waitForTransactionReceipt({ hash });
+    if (receipt.status !== "success" || !receipt.contractAddress)
+      throw new Error(`deployment ${hash} failed`);
+    return receipt;
+  };
+  const send = async (hash: Hex) => {
+    const receipt = await publicClient.waitForTransactionReceipt({ hash });
+    if (receipt.status !== "success") throw new Error(`transaction ${hash} reverted`);
+  };
+
+  const tokenReceipt = await deploy(
+    await walletClient.deployContract({
+      abi: ampTokenAbi,
+      bytecode: readBytecode("AMPToken", root),
+      args: [account.address, cap],
+      account,
+      chain,
+    }),
+  );
+  const AMPToken = getAddress(tokenReceipt.contractAddress as Address);
+  const socialReceipt = await deploy(
+    await walletClient.deployContract({
+      abi: ampSocialAbi,
+      bytecode: readBytecode("AMPSocial", root),
+      args: [],
+      account,
+      chain,
+    }),
+  );
+  const AMPSocial = getAddress(socialReceipt.contractAddress as Address);
+  const escrowReceipt = await deploy(
+    await walletClient.deployContract({
+      abi: ampEscrowAbi,
+      bytecode: readBytecode("AMPEscrow", root),
+      args: [account.address, AMPToken, AMPSocial, BigInt(challengeWindow)],
+      account,
+      chain,
+    }),
+  );
+  const AMPEscrow = getAddress(escrowReceipt.contractAddress as Address);
+
+  const grants: {
+    address: Address;
+    abi: typeof ampTokenAbi | typeof ampEscrowAbi;
+    role: Hex;
+    to: Address;
+  }[] = [
+    { address: AMPToken, role: ROLES.MINTER_ROLE, to: account.address },
+    { address: AMPEscrow, role: ROLES.SETTLER_ROLE, to: account.address },
+    { address: AMPEscrow, role: ROLES.GUARDIAN_ROLE, to: account.address },
+    { address: AMPEscrow, role: ROLES.PAUSER_ROLE, to: account.address },
+  ];
+  if (options.settler) grants.push({ address: AMPEscrow, role: ROLES.SETTLER_ROLE, to: options.settler });
+  if (options.guardian) {
+    grants.push({ address: AMPEscrow, role: ROLES.GUARDIAN_ROLE, to: options.guardian });
+  }
+  if (options.pauser) grants.push({ address: AMPEscrow, role: ROLES.PAUSER_ROLE, to: options.pauser });
+  for (const grant of grants) {
+    await send(
+      await walletClient.writeContract({
+        address: grant.address,
+        abi: ampEscrowAbi,
+        functionName: "grantRole",
+        args: [grant.role, grant.to],
+        account,
+        chain,
+      }),
+    );
+  }
+
+  return {
+    chainId,
+    startBlock: Number(tokenReceipt.blockNumber),
+    contracts: { AMPToken, AMPSocial, AMPEscrow },
+    roles: { settler: options.settler ?? account.address, guardian: options.guardian ?? account.address },
+    challengeWindow,
+  };
+}
