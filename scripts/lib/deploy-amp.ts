@@ -112,12 +112,7 @@ export async function deployAmp(
   );
   const AMPEscrow = getAddress(escrowReceipt.contractAddress as Address);
 
-  const grants: {
-    address: Address;
-    abi: typeof ampTokenAbi | typeof ampEscrowAbi;
-    role: Hex;
-    to: Address;
-  }[] = [
+  const grants: { address: Address; role: Hex; to: Address }[] = [
     { address: AMPToken, role: ROLES.MINTER_ROLE, to: account.address },
     { address: AMPEscrow, role: ROLES.SETTLER_ROLE, to: account.address },
     { address: AMPEscrow, role: ROLES.GUARDIAN_ROLE, to: account.address },
