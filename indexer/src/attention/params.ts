@@ -62,7 +62,7 @@ export const DEFAULT_PARAMS: AttentionParams = {
   pagerankMaxIterations: 100,
   standingEpsilon: 1e-5,
   minDwellMs: 3000,
-  reputationFloor: 0.01,
+  reputationFloor: 0.1,
   price: {
     basePrice: 10n ** 18n,
     sizeScale: 100n,

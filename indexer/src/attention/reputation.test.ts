@@ -74,7 +74,12 @@ describe("reputation (seeded PageRank)", () => {
       edges.src.forEach((s, i) => {
         g.addEdge(String(s), String(edges.dst[i]), { weight: edges.w[i] });
       });
-      const expected = pagerank(g, { alpha: 0.85, tolerance: 1e-15, maxIterations: 1000 });
+      const expected = pagerank(g, {
+        getEdgeWeight: "weight",
+        alpha: 0.85,
+        tolerance: 1e-15,
+        maxIterations: 1000,
+      });
       const got = reputation(csr, { teleport: 0.15, tolerance: 1e-14, maxIterations: 1000 });
       for (let i = 0; i < n; i++)
         expect(Math.abs((got.scores[i] as number) - (expected[String(i)] as number))).toBeLessThan(1e-9);
