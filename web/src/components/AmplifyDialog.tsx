@@ -1,0 +1,168 @@
+import { useDeferredValue, useId, useState } from "react";
+import { useConnection } from "wagmi";
+import { useQuote } from "../hooks/indexer.ts";
+import { useAmplify } from "../hooks/transactions.ts";
+import { useAmpBalance } from "../hooks/wallet.ts";
+import type { AmplifyStep } from "../lib/chain/actions.ts";
+import { formatAmp, formatScore, parseAmp } from "../lib/format.ts";
+import type { Post } from "../lib/graphql/types.ts";
+import { Button } from "./ui/Button.tsx";
+import { Dialog } from "./ui/Dialog.tsx";
+import { ErrorAlert } from "./ui/States.tsx";
+
+export const DURATIONS: { label: string; seconds: number }[] = [
+  { label: "1 hour", seconds: 3600 },
+  { label: "1 day", seconds: 86_400 },
+  { label: "3 days", seconds: 3 * 86_400 },
+  { label: "7 days", seconds: 7 * 86_400 },
+  { label: "30 days", seconds: 30 * 86_400 },
+];
+
+const STEP_LABELS: Record<AmplifyStep, string> = {
+  permit: "Sign the permit",
+  approve: "Approve AMP for the escrow",
+  amplify: "Send the amplify transaction",
+  confirm: "Wait for confirmation",
+  done: "Campaign live",
+};
+
+/** Progress through the steps actually taken, with the ones still ahead. */
+export function AmplifySteps({ steps, running }: { steps: AmplifyStep[]; running: boolean }) {
+  const first: AmplifyStep[] = steps.includes("approve") ? ["approve"] : ["permit"];
+  if (steps.includes("permit") && steps.includes("approve")) first.unshift("permit");
+  const plan: AmplifyStep[] = [...first, "amplify", "confirm", "done"];
+  const last = steps[steps.length - 1];
+  return (
+    <ol className="steps" aria-label="Progress" data-testid="amplify-steps">
+      {plan.map((step, i) => {
+        const reached = steps.includes(step);
+        const state = step === last && step !== "done" && running ? "active" : reached ? "done" : "todo";
+        return (
+          <li key={step} className="step" data-state={state} data-step={step}>
+            <span className="step-dot" aria-hidden="true">
+              {state === "done" ? "✓" : i + 1}
+            </span>
+            {step === "permit" && !reached && !steps.length
+              ? "Sign a permit (or approve)"
+              : STEP_LABELS[step]}
+            {state === "active" && <span className="sr-only"> (in progress)</span>}
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
+
+export function AmplifyDialog({ post, onClose }: { post: Post; onClose: () => void }) {
+  const { address } = useConnection();
+  const amplify = useAmplify();
+  const balance = useAmpBalance();
+  const [amountText, setAmountText] = useState("10");
+  const [duration, setDuration] = useState(DURATIONS[3]?.seconds ?? 604_800);
+  const amount = parseAmp(amountText);
+  const deferredAmount = useDeferredValue(amount);
+  const quote = useQuote({
+    promoter: address ?? "",
+    community: post.community.id,
+    budget: address ? deferredAmount : null,
+  });
+  const amountId = useId();
+  const durationId = useId();
+  const tooMuch = amount !== null && balance.data !== undefined && amount > balance.data;
+  const invalid = amount === null || tooMuch;
+  const running = amplify.isPending;
+
+  return (
+    <Dialog title={`Amplify post #${post.id}`} onClose={onClose}>
+      {amplify.isSuccess ? (
+        <div className="stack" data-testid="amplify-success">
+          <div className="alert alert-ok" role="status">
+            Campaign #{amplify.data.campaignId?.toString() ?? "?"} is live.
+          </div>
+          <AmplifySteps steps={amplify.steps} running={false} />
+          <Button variant="primary" onClick={onClose}>
+            Close
+          </Button>
+        </div>
+      ) : (
+        <form
+          className="stack"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (invalid || amount === null) return;
+            amplify.mutate({ postId: BigInt(post.id), amount, durationSeconds: BigInt(duration) });
+          }}
+        >
+          <div className="field">
+            <label htmlFor={amountId}>Budget (AMP)</label>
+            <input
+              id={amountId}
+              className="input"
+              inputMode="decimal"
+              value={amountText}
+              onChange={(e) => setAmountText(e.target.value)}
+              aria-invalid={invalid}
+              aria-describedby={`${amountId}-hint`}
+              data-testid="amplify-amount"
+              disabled={running}
+            />
+            <span id={`${amountId}-hint`} className={invalid ? "hint-error" : "hint"}>
+              {amount === null
+                ? "Enter a positive amount."
+                : tooMuch
+                  ? "More than your balance."
+                  : `Balance: ${balance.data === undefined ? "…" : formatAmp(balance.data)} AMP`}
+            </span>
+          </div>
+          <div className="field">
+            <label htmlFor={durationId}>Duration</label>
+            <select
+              id={durationId}
+              className="select"
+              value={duration}
+              onChange={(e) => setDuration(Number(e.target.value))}
+              data-testid="amplify-duration"
+              disabled={running}
+            >
+              {DURATIONS.map((d) => (
+                <option key={d.seconds} value={d.seconds}>
+                  {d.label}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="card" style={{ boxShadow: "none" }} data-testid="amplify-quote" aria-live="polite">
+            {amount === null ? (
+              <span className="muted small">The quote appears when you enter a budget.</span>
+            ) : quote.isPending || quote.isFetching ? (
+              <span className="muted small">Asking the indexer for a quote…</span>
+            ) : quote.isError ? (
+              <span className="muted small">No quote available right now.</span>
+            ) : quote.data ? (
+              <div className="stack" style={{ gap: 4 }}>
+                <span>
+                  About <strong data-testid="quote-views">{quote.data.views}</strong> views
+                </span>
+                <span className="muted small">
+                  {formatAmp(quote.data.pricePerView, 6)} AMP per view · your reputation here{" "}
+                  {formatScore(quote.data.promoterReputation)}
+                </span>
+              </div>
+            ) : null}
+          </div>
+          {(running || amplify.steps.length > 0) && <AmplifySteps steps={amplify.steps} running={running} />}
+          <ErrorAlert error={amplify.error} testId="amplify-error" />
+          <Button
+            type="submit"
+            variant="primary"
+            loading={running}
+            disabled={invalid}
+            data-testid="amplify-submit"
+          >
+            Amplify
+          </Button>
+        </form>
+      )}
+    </Dialog>
+  );
+}

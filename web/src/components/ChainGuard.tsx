@@ -1,0 +1,30 @@
+import { useSwitchChain } from "wagmi";
+import { useChainStatus } from "../hooks/wallet.ts";
+import { Button } from "./ui/Button.tsx";
+import { ErrorAlert } from "./ui/States.tsx";
+
+/** A banner when the wallet is on another chain than the app's deployment. */
+export function ChainGuard() {
+  const { wrongChain, expectedChainId } = useChainStatus();
+  const switchChain = useSwitchChain();
+  if (!wrongChain) return null;
+  return (
+    <div className="container" style={{ paddingTop: 12 }}>
+      <div className="alert alert-warn row-between" role="alert" data-testid="wrong-chain">
+        <span>
+          Your wallet is on another network. AMP runs on chain <strong>{expectedChainId}</strong>.
+        </span>
+        <Button
+          size="sm"
+          variant="primary"
+          loading={switchChain.isPending}
+          onClick={() => switchChain.mutate({ chainId: expectedChainId })}
+          data-testid="switch-chain"
+        >
+          Switch network
+        </Button>
+      </div>
+      <ErrorAlert error={switchChain.error} />
+    </div>
+  );
+}

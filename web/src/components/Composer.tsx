@@ -1,0 +1,125 @@
+import { useId, useState } from "react";
+import { useCommunities } from "../hooks/indexer.ts";
+import { usePublish } from "../hooks/transactions.ts";
+import { MAX_TEXT_BYTES, shortAddress } from "../lib/format.ts";
+import { validatePost } from "../lib/postValidation.ts";
+import { Button } from "./ui/Button.tsx";
+import { ErrorAlert } from "./ui/States.tsx";
+
+export function Composer({ defaultCommunity }: { defaultCommunity?: string | null }) {
+  const communities = useCommunities();
+  const publish = usePublish();
+  const [communityId, setCommunityId] = useState(defaultCommunity ?? "");
+  const [topicsText, setTopicsText] = useState("");
+  const [text, setText] = useState("");
+  const [touched, setTouched] = useState(false);
+  const ids = { community: useId(), topics: useId(), text: useId() };
+  const { errors, topics, bytes } = validatePost({ communityId, topicsText, text });
+  const valid = Object.keys(errors).length === 0;
+  const show = (e: string | undefined) => (touched ? e : undefined);
+
+  return (
+    <form
+      className="card stack"
+      aria-label="New post"
+      data-testid="composer"
+      onSubmit={(e) => {
+        e.preventDefault();
+        setTouched(true);
+        if (!valid) return;
+        publish.mutate(
+          { communityId: BigInt(communityId), topics, text },
+          {
+            onSuccess: () => {
+              setText("");
+              setTopicsText("");
+              setTouched(false);
+            },
+          },
+        );
+      }}
+    >
+      <div className="grid-2">
+        <div className="field">
+          <label htmlFor={ids.community}>Community</label>
+          <select
+            id={ids.community}
+            className="select"
+            value={communityId}
+            onChange={(e) => setCommunityId(e.target.value)}
+            aria-invalid={Boolean(show(errors.community))}
+            data-testid="composer-community"
+          >
+            <option value="">{communities.isPending ? "Loading…" : "Choose…"}</option>
+            {communities.data?.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name}
+              </option>
+            ))}
+          </select>
+          {show(errors.community) && <span className="hint-error">{errors.community}</span>}
+          {communities.isError && <span className="hint-error">Communities could not be loaded.</span>}
+        </div>
+        <div className="field">
+          <label htmlFor={ids.topics}>Topics</label>
+          <input
+            id={ids.topics}
+            className="input"
+            placeholder="e.g. defi, music"
+            value={topicsText}
+            onChange={(e) => setTopicsText(e.target.value)}
+            aria-invalid={Boolean(errors.topics)}
+            data-testid="composer-topics"
+          />
+          {errors.topics ? (
+            <span className="hint-error">{errors.topics}</span>
+          ) : (
+            <span className="hint">Up to 5, separated by commas.</span>
+          )}
+        </div>
+      </div>
+      <div className="field">
+        <label htmlFor={ids.text}>What is on your mind?</label>
+        <textarea
+          id={ids.text}
+          className="textarea"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          aria-invalid={Boolean(show(errors.text)) || bytes > MAX_TEXT_BYTES}
+          aria-describedby={`${ids.text}-count`}
+          data-testid="composer-text"
+        />
+        <div className="row-between">
+          <span className={bytes > MAX_TEXT_BYTES || show(errors.text) ? "hint-error" : "hint"}>
+            {bytes > MAX_TEXT_BYTES
+              ? errors.text
+              : (show(errors.text) ?? "Posted on chain, visible to everyone.")}
+          </span>
+          <span id={`${ids.text}-count`} className="hint" data-testid="composer-bytes">
+            {bytes} / {MAX_TEXT_BYTES} bytes
+          </span>
+        </div>
+      </div>
+      <div className="row-between">
+        <div aria-live="polite" className="small">
+          {publish.isPending && (
+            <span className="muted" data-testid="composer-pending">
+              {publish.pendingHash
+                ? `Pending: waiting for ${shortAddress(publish.pendingHash)} to be mined…`
+                : "Confirm in your wallet…"}
+            </span>
+          )}
+          {publish.isSuccess && !publish.isPending && (
+            <span className="badge badge-ok" data-testid="composer-confirmed">
+              Published post #{publish.data.postId?.toString()}
+            </span>
+          )}
+        </div>
+        <Button type="submit" variant="primary" loading={publish.isPending} data-testid="publish-button">
+          Publish
+        </Button>
+      </div>
+      <ErrorAlert error={publish.error} testId="composer-error" />
+    </form>
+  );
+}

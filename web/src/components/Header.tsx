@@ -1,0 +1,84 @@
+import { useState } from "react";
+import { useConnection, useDisconnect } from "wagmi";
+import { useAmpBalance } from "../hooks/wallet.ts";
+import { formatAmp, shortAddress } from "../lib/format.ts";
+import { href, type Route } from "../lib/router.ts";
+import { ConnectDialog } from "./ConnectDialog.tsx";
+import { Avatar } from "./ui/Address.tsx";
+import { Button } from "./ui/Button.tsx";
+
+const NAV: { label: string; route: Route }[] = [
+  { label: "Stream", route: { name: "stream", community: null } },
+  { label: "Communities", route: { name: "communities" } },
+  { label: "Campaigns", route: { name: "campaigns" } },
+  { label: "Rewards", route: { name: "rewards" } },
+  { label: "Settings", route: { name: "settings" } },
+];
+
+function isCurrent(current: Route, target: Route): boolean {
+  if (target.name === "communities") return current.name === "communities" || current.name === "community";
+  return current.name === target.name;
+}
+
+export function Header({ route }: { route: Route }) {
+  const { address, connector } = useConnection();
+  const disconnect = useDisconnect();
+  const balance = useAmpBalance();
+  const [connecting, setConnecting] = useState(false);
+
+  return (
+    <header className="header">
+      <div className="container header-inner">
+        <a className="logo" href="#/" aria-label="AMP home">
+          <span className="logo-mark" aria-hidden="true">
+            A
+          </span>
+          AMP
+        </a>
+        <nav className="nav" aria-label="Main">
+          {NAV.map((item) => (
+            <a
+              key={item.label}
+              href={href(item.route)}
+              aria-current={isCurrent(route, item.route) ? "page" : undefined}
+            >
+              {item.label}
+            </a>
+          ))}
+        </nav>
+        <div className="header-account">
+          {address ? (
+            <>
+              <span className="badge" data-testid="amp-balance" title="Your AMP balance">
+                {balance.data === undefined ? "…" : formatAmp(balance.data, 2)} AMP
+              </span>
+              <a
+                className="row"
+                href={href({ name: "profile", address })}
+                data-testid="account-chip"
+                data-address={address}
+                title={`${address} via ${connector?.name ?? "wallet"}`}
+              >
+                <Avatar address={address} />
+                <span className="mono small">{shortAddress(address)}</span>
+              </a>
+              <Button
+                size="sm"
+                variant="ghost"
+                onClick={() => disconnect.mutate({})}
+                data-testid="disconnect-button"
+              >
+                Disconnect
+              </Button>
+            </>
+          ) : (
+            <Button variant="primary" onClick={() => setConnecting(true)} data-testid="connect-button">
+              Connect wallet
+            </Button>
+          )}
+        </div>
+      </div>
+      {connecting && <ConnectDialog onClose={() => setConnecting(false)} />}
+    </header>
+  );
+}

@@ -1,0 +1,127 @@
+import { useId, useState } from "react";
+import type { Community } from "../lib/graphql/types.ts";
+import {
+  POLICY_MODES,
+  type PolicyFields,
+  type PolicyForm,
+  PolicyMode,
+  policyFieldsFrom,
+} from "../lib/policy.ts";
+import { Button } from "./ui/Button.tsx";
+import { ErrorAlert } from "./ui/States.tsx";
+
+export interface PolicyEditorProps {
+  initial: PolicyForm;
+  communities: Community[];
+  saving?: boolean;
+  saved?: boolean;
+  error?: unknown;
+  onSave: (fields: PolicyFields) => void;
+}
+
+/** Which amplified content the viewer accepts (and is paid for). */
+export function PolicyEditor({ initial, communities, saving, saved, error, onSave }: PolicyEditorProps) {
+  const [form, setForm] = useState<PolicyForm>(initial);
+  const [formError, setFormError] = useState<string | null>(null);
+  const ids = { topics: useId(), blocked: useId() };
+  const set = (patch: Partial<PolicyForm>) => setForm((f) => ({ ...f, ...patch }));
+
+  return (
+    <form
+      className="stack"
+      aria-label="Attention policy"
+      data-testid="policy-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const { fields, error: err } = policyFieldsFrom(form);
+        setFormError(err);
+        if (fields) onSave(fields);
+      }}
+    >
+      <fieldset className="stack" style={{ border: 0, padding: 0, margin: 0 }}>
+        <legend className="label">Show me amplified posts from</legend>
+        {POLICY_MODES.map((m) => (
+          <label key={m.mode} className="choice">
+            <input
+              type="radio"
+              name="policy-mode"
+              value={m.mode}
+              checked={form.mode === m.mode}
+              onChange={() => set({ mode: m.mode })}
+              data-testid={`policy-mode-${m.label.split(" ").pop()?.toLowerCase()}`}
+            />
+            <span>
+              <strong>{m.label}</strong>
+              <br />
+              <span className="muted small">{m.hint}</span>
+            </span>
+          </label>
+        ))}
+      </fieldset>
+      {form.mode === PolicyMode.Communities && (
+        <fieldset className="stack" style={{ border: 0, padding: 0, margin: 0 }}>
+          <legend className="label">Communities</legend>
+          {communities.length === 0 && <span className="muted small">No communities yet.</span>}
+          {communities.map((c) => (
+            <label key={c.id} className="row">
+              <input
+                type="checkbox"
+                checked={form.communities.includes(c.id)}
+                onChange={(e) =>
+                  set({
+                    communities: e.target.checked
+                      ? [...form.communities, c.id]
+                      : form.communities.filter((x) => x !== c.id),
+                  })
+                }
+              />
+              {c.name}
+            </label>
+          ))}
+        </fieldset>
+      )}
+      {form.mode === PolicyMode.Topics && (
+        <div className="field">
+          <label htmlFor={ids.topics}>Topics</label>
+          <input
+            id={ids.topics}
+            className="input"
+            value={form.topicsText}
+            onChange={(e) => set({ topicsText: e.target.value })}
+            placeholder="e.g. music, climate"
+            data-testid="policy-topics"
+          />
+        </div>
+      )}
+      <div className="field">
+        <label htmlFor={ids.blocked}>Blocked promoters</label>
+        <textarea
+          id={ids.blocked}
+          className="textarea"
+          style={{ minHeight: 64 }}
+          value={form.blockedText}
+          onChange={(e) => set({ blockedText: e.target.value })}
+          placeholder="One address per line"
+          data-testid="policy-blocked"
+        />
+        <span className="hint">Their amplified posts never reach you, whatever the mode.</span>
+      </div>
+      {formError && (
+        <div className="alert alert-error" role="alert">
+          {formError}
+        </div>
+      )}
+      <ErrorAlert error={error} testId="policy-error" />
+      <div className="row">
+        <Button type="submit" variant="primary" loading={saving} data-testid="policy-save">
+          Sign and save policy
+        </Button>
+        {saved && !saving && (
+          <span className="badge badge-ok" role="status" data-testid="policy-saved">
+            Saved
+          </span>
+        )}
+      </div>
+    </form>
+  );
+}

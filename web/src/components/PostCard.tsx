@@ -1,0 +1,181 @@
+import { useState } from "react";
+import { useConnection } from "wagmi";
+import { useReputation } from "../hooks/indexer.ts";
+import { useEngage } from "../hooks/session.ts";
+import { byteLength, formatScore, MAX_TEXT_BYTES, timeAgo } from "../lib/format.ts";
+import type { CampaignRef, Post } from "../lib/graphql/types.ts";
+import { href } from "../lib/router.ts";
+import { AmplifyDialog } from "./AmplifyDialog.tsx";
+import { AddressLink, Avatar } from "./ui/Address.tsx";
+import { Button } from "./ui/Button.tsx";
+import { ErrorAlert } from "./ui/States.tsx";
+
+export interface PostCardProps {
+  post: Post;
+  amplified?: boolean;
+  campaign?: CampaignRef | null;
+  viewRef?: (el: HTMLElement | null) => void;
+}
+
+export function AuthorReputation({ author, community }: { author: string; community: string }) {
+  const rep = useReputation(author, community);
+  if (rep.isError) return null;
+  return (
+    <span className="badge" data-testid="author-reputation" title="Author's reputation in this community">
+      Rep {rep.data === undefined ? "…" : formatScore(rep.data)}
+    </span>
+  );
+}
+
+export function AmplifiedBadge({ campaign }: { campaign: CampaignRef | null | undefined }) {
+  return (
+    <span className="row small">
+      <span className="badge badge-amp" data-testid="amplified-badge">
+        Amplified
+      </span>
+      {campaign && (
+        <span className="muted">
+          by <AddressLink address={campaign.promoter} /> · campaign #{campaign.id}
+        </span>
+      )}
+    </span>
+  );
+}
+
+export function PostCard({ post, amplified = false, campaign = null, viewRef }: PostCardProps) {
+  const { address } = useConnection();
+  const engage = useEngage();
+  const [liked, setLiked] = useState(false);
+  const [shared, setShared] = useState(false);
+  const [commenting, setCommenting] = useState(false);
+  const [comment, setComment] = useState("");
+  const [amplifying, setAmplifying] = useState(false);
+  const disabledTitle = address ? undefined : "Connect a wallet to engage";
+  const postId = BigInt(post.id);
+  const commentTooLong = byteLength(comment) > MAX_TEXT_BYTES;
+
+  return (
+    <article
+      ref={viewRef}
+      className={`card post${amplified ? " post-amplified" : ""}`}
+      data-testid="post-card"
+      data-post-id={post.id}
+      data-amplified={amplified}
+      aria-label={`Post ${post.id} by ${post.author}`}
+    >
+      {amplified && <AmplifiedBadge campaign={campaign} />}
+      <div className="row">
+        <Avatar address={post.author} />
+        <div className="post-meta">
+          <AddressLink address={post.author} className="post-author mono" />
+          <a href={href({ name: "community", id: post.community.id })}>{post.community.name}</a>
+          <span>{timeAgo(post.createdAt)}</span>
+          <AuthorReputation author={post.author} community={post.community.id} />
+        </div>
+      </div>
+      {post.text && <p className="post-text">{post.text}</p>}
+      {post.topics.length > 0 && (
+        <div className="row">
+          {post.topics.map((t) => (
+            <span key={t} className="chip">
+              #{t}
+            </span>
+          ))}
+        </div>
+      )}
+      <div className="row-between">
+        <div className="post-actions">
+          <Button
+            size="sm"
+            aria-pressed={liked}
+            disabled={!address || liked}
+            title={disabledTitle}
+            data-testid="like-button"
+            onClick={() =>
+              engage.mutate({ kind: "Like", fields: { postId } }, { onSuccess: () => setLiked(true) })
+            }
+          >
+            ♥ {post.likes + (liked ? 1 : 0)}
+          </Button>
+          <Button
+            size="sm"
+            aria-expanded={commenting}
+            disabled={!address}
+            title={disabledTitle}
+            data-testid="comment-button"
+            onClick={() => setCommenting((v) => !v)}
+          >
+            Comment
+          </Button>
+          <Button
+            size="sm"
+            aria-pressed={shared}
+            disabled={!address || shared}
+            title={disabledTitle}
+            data-testid="share-button"
+            onClick={() =>
+              engage.mutate({ kind: "Share", fields: { postId } }, { onSuccess: () => setShared(true) })
+            }
+          >
+            Share {post.shares + (shared ? 1 : 0)}
+          </Button>
+          <Button
+            size="sm"
+            variant="primary"
+            disabled={!address}
+            title={disabledTitle}
+            data-testid="amplify-button"
+            onClick={() => setAmplifying(true)}
+          >
+            Amplify
+          </Button>
+        </div>
+        <span className="muted small">{post.views} views</span>
+      </div>
+      {commenting && (
+        <form
+          className="stack"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (!comment.trim() || commentTooLong) return;
+            engage.mutate(
+              { kind: "Comment", fields: { postId, text: comment.trim() } },
+              {
+                onSuccess: () => {
+                  setComment("");
+                  setCommenting(false);
+                },
+              },
+            );
+          }}
+        >
+          <label className="sr-only" htmlFor={`comment-${post.id}`}>
+            Your comment
+          </label>
+          <textarea
+            id={`comment-${post.id}`}
+            className="textarea"
+            value={comment}
+            onChange={(e) => setComment(e.target.value)}
+            aria-invalid={commentTooLong}
+            placeholder="Write a comment"
+            data-testid="comment-input"
+          />
+          <div className="row">
+            <Button
+              type="submit"
+              size="sm"
+              variant="primary"
+              loading={engage.isPending}
+              disabled={!comment.trim() || commentTooLong}
+            >
+              Send comment
+            </Button>
+          </div>
+        </form>
+      )}
+      <ErrorAlert error={engage.error} />
+      {amplifying && <AmplifyDialog post={post} onClose={() => setAmplifying(false)} />}
+    </article>
+  );
+}

@@ -1,0 +1,33 @@
+import { type Chain, defineChain } from "viem";
+import { hardhat } from "viem/chains";
+import { createConfig, http, injected } from "wagmi";
+import { devWallet } from "../lib/wallet/devWallet.ts";
+import { DEV_CHAIN_ID } from "../lib/wallet/hardhatAccounts.ts";
+import type { AppConfig } from "./appConfig.ts";
+
+export function appChain(app: AppConfig): Chain {
+  if (app.chainId === DEV_CHAIN_ID) {
+    return { ...hardhat, rpcUrls: { default: { http: [app.rpcUrl] } } };
+  }
+  return defineChain({
+    id: app.chainId,
+    name: `Chain ${app.chainId}`,
+    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+    rpcUrls: { default: { http: [app.rpcUrl] } },
+  });
+}
+
+/** Injected wallets come from EIP-6963 discovery; the local chain adds the development wallet. */
+export function createWagmiConfig(app: AppConfig) {
+  const chain = appChain(app);
+  const connectors =
+    app.chainId === DEV_CHAIN_ID ? [devWallet({ chain, rpcUrl: app.rpcUrl }), injected()] : [injected()];
+  return createConfig({
+    chains: [chain],
+    connectors,
+    multiInjectedProviderDiscovery: true,
+    transports: { [chain.id]: http(app.rpcUrl) },
+  });
+}
+
+export type WagmiConfig = ReturnType<typeof createWagmiConfig>;

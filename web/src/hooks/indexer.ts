@@ -1,0 +1,71 @@
+/** Thin hooks over the indexer query options. */
+import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import { useApp } from "../config/AppContext.tsx";
+import {
+  accountQueryOptions,
+  campaignsQueryOptions,
+  claimQueryOptions,
+  communitiesQueryOptions,
+  communityQueryOptions,
+  earningsQueryOptions,
+  leaderboardQueryOptions,
+  postsQueryOptions,
+  quoteQueryOptions,
+  reputationQueryOptions,
+  streamQueryOptions,
+} from "../query/indexer.ts";
+
+export function useStream(viewer: string, community: string | null) {
+  const { gql } = useApp();
+  return useInfiniteQuery(streamQueryOptions(gql, viewer, community));
+}
+
+export function usePosts(filter: { community?: string | null; author?: string | null }) {
+  const { gql } = useApp();
+  return useInfiniteQuery(postsQueryOptions(gql, filter));
+}
+
+export function useIndexedAccount(address: string) {
+  const { gql } = useApp();
+  return useQuery(accountQueryOptions(gql, address));
+}
+
+export function useCommunities() {
+  const { gql } = useApp();
+  return useQuery(communitiesQueryOptions(gql));
+}
+
+export function useCommunity(id: string) {
+  const { gql } = useApp();
+  return useQuery(communityQueryOptions(gql, id));
+}
+
+export function useLeaderboard(community: string, first?: number) {
+  const { gql } = useApp();
+  return useQuery(leaderboardQueryOptions(gql, community, first));
+}
+
+export function useReputation(account: string, community: string) {
+  const { gql } = useApp();
+  return useQuery(reputationQueryOptions(gql, account, community));
+}
+
+export function useCampaigns(filter: { promoter?: string; post?: string }) {
+  const { gql } = useApp();
+  return useQuery(campaignsQueryOptions(gql, filter));
+}
+
+export function useClaim(account: string) {
+  const { gql } = useApp();
+  return useQuery(claimQueryOptions(gql, account));
+}
+
+export function useEarnings(account: string) {
+  const { gql } = useApp();
+  return useQuery(earningsQueryOptions(gql, account));
+}
+
+export function useQuote(args: { promoter: string; community: string; budget: bigint | null }) {
+  const { gql } = useApp();
+  return useQuery(quoteQueryOptions(gql, args));
+}

@@ -1,0 +1,78 @@
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import type { Address, Hex } from "viem";
+import { useConfig, useConnection } from "wagmi";
+import { useApp } from "../config/AppContext.tsx";
+import {
+  type AmplifyStep,
+  amplifyPost,
+  claimRewards,
+  publishPost,
+  refundCampaign,
+} from "../lib/chain/actions.ts";
+
+/** After a transaction, the chain and the indexer both have news. */
+function useRefresh() {
+  const queryClient = useQueryClient();
+  return () => {
+    queryClient.invalidateQueries({ queryKey: ["indexer"] });
+    queryClient.invalidateQueries({ queryKey: ["readContract"] });
+    queryClient.invalidateQueries({ queryKey: ["balance"] });
+  };
+}
+
+export function usePublish() {
+  const config = useConfig();
+  const { app } = useApp();
+  const refresh = useRefresh();
+  const [pendingHash, setPendingHash] = useState<Hex | null>(null);
+  const mutation = useMutation({
+    mutationFn: (vars: { communityId: bigint; topics: string[]; text: string }) =>
+      publishPost(config, app, { ...vars, onSubmitted: setPendingHash }),
+    onMutate: () => setPendingHash(null),
+    onSuccess: refresh,
+  });
+  return { ...mutation, pendingHash };
+}
+
+export function useAmplify() {
+  const config = useConfig();
+  const { app } = useApp();
+  const { address } = useConnection();
+  const refresh = useRefresh();
+  const [steps, setSteps] = useState<AmplifyStep[]>([]);
+  const mutation = useMutation({
+    mutationFn: (vars: { postId: bigint; amount: bigint; durationSeconds: bigint }) => {
+      if (!address) throw new Error("Connect a wallet first.");
+      return amplifyPost(config, app, {
+        ...vars,
+        account: address,
+        onStep: (step) => setSteps((prev) => [...prev, step]),
+      });
+    },
+    onMutate: () => setSteps([]),
+    onSuccess: refresh,
+  });
+  return { ...mutation, steps };
+}
+
+export function useClaimRewards() {
+  const config = useConfig();
+  const { app } = useApp();
+  const refresh = useRefresh();
+  return useMutation({
+    mutationFn: (vars: { account: Address; cumulativeAmount: bigint; proof: Hex[] }) =>
+      claimRewards(config, app, vars),
+    onSuccess: refresh,
+  });
+}
+
+export function useRefund() {
+  const config = useConfig();
+  const { app } = useApp();
+  const refresh = useRefresh();
+  return useMutation({
+    mutationFn: (campaignId: bigint) => refundCampaign(config, app, campaignId),
+    onSuccess: refresh,
+  });
+}

@@ -1,0 +1,189 @@
+/**
+ * Transactions the app sends, as plain async functions over a wagmi config:
+ * they resolve once the transaction is mined and decode the event that
+ * carries the result.
+ */
+import {
+  type Address,
+  type Hex,
+  parseEventLogs,
+  parseSignature,
+  type TransactionReceipt,
+  zeroHash,
+} from "viem";
+import type { Config } from "wagmi";
+import { readContract, signTypedData, waitForTransactionReceipt, writeContract } from "wagmi/actions";
+import type { AppConfig } from "../../config/appConfig.ts";
+import { ampEscrowAbi, ampSocialAbi, ampTokenAbi } from "./abi.ts";
+
+export class TransactionRevertedError extends Error {
+  override name = "TransactionRevertedError";
+  constructor(readonly hash: Hex) {
+    super("The transaction was mined but reverted.");
+  }
+}
+
+async function mined(config: Config, hash: Hex): Promise<TransactionReceipt> {
+  const receipt = await waitForTransactionReceipt(config, { hash });
+  if (receipt.status !== "success") throw new TransactionRevertedError(hash);
+  return receipt;
+}
+
+export interface PublishArgs {
+  communityId: bigint;
+  topics: string[];
+  text: string;
+  onSubmitted?: (hash: Hex) => void;
+}
+
+export async function publishPost(config: Config, app: AppConfig, args: PublishArgs) {
+  const hash = await writeContract(config, {
+    address: app.contracts.social,
+    abi: ampSocialAbi,
+    functionName: "publish",
+    args: [args.communityId, args.topics, args.text, zeroHash, ""],
+  });
+  args.onSubmitted?.(hash);
+  const receipt = await mined(config, hash);
+  const [event] = parseEventLogs({ abi: ampSocialAbi, eventName: "PostPublished", logs: receipt.logs });
+  return { hash, postId: event?.args.postId ?? null };
+}
+
+export type AmplifyStep = "permit" | "approve" | "amplify" | "confirm" | "done";
+
+export interface AmplifyArgs {
+  account: Address;
+  postId: bigint;
+  amount: bigint;
+  durationSeconds: bigint;
+  onStep?: (step: AmplifyStep, hash?: Hex) => void;
+  /** Unix seconds, for the permit deadline. */
+  now?: number;
+}
+
+/** EIP-2612 typed data for AMPToken's domain (name "AMP", version "1"). */
+export function permitTypedData(
+  app: AppConfig,
+  message: { owner: Address; spender: Address; value: bigint; nonce: bigint; deadline: bigint },
+) {
+  return {
+    domain: { name: "AMP", version: "1", chainId: app.chainId, verifyingContract: app.contracts.token },
+    types: {
+      Permit: [
+        { name: "owner", type: "address" },
+        { name: "spender", type: "address" },
+        { name: "value", type: "uint256" },
+        { name: "nonce", type: "uint256" },
+        { name: "deadline", type: "uint256" },
+      ],
+    },
+    primaryType: "Permit",
+    message,
+  } as const;
+}
+
+function isUserRejection(error: unknown): boolean {
+  return error instanceof Error && /reject|denied|cancel/i.test(error.message);
+}
+
+/**
+ * Escrows `amount` AMP for a post: one transaction with a permit signature
+ * when the wallet can sign one, else approve then amplify.
+ */
+export async function amplifyPost(config: Config, app: AppConfig, args: AmplifyArgs) {
+  const { account, postId, amount, durationSeconds, onStep } = args;
+  const escrow = app.contracts.escrow;
+  let hash: Hex | null = null;
+
+  const nonce = await readContract(config, {
+    address: app.contracts.token,
+    abi: ampTokenAbi,
+    functionName: "nonces",
+    args: [account],
+  }).catch(() => null);
+
+  if (nonce !== null) {
+    onStep?.("permit");
+    const deadline = BigInt((args.now ?? Math.floor(Date.now() / 1000)) + 3600);
+    let signature: Hex | null = null;
+    try {
+      signature = await signTypedData(
+        config,
+        permitTypedData(app, { owner: account, spender: escrow, value: amount, nonce, deadline }),
+      );
+    } catch (error) {
+      if (isUserRejection(error)) throw error;
+      signature = null; // the wallet cannot sign typed data: fall back to approve
+    }
+    if (signature) {
+      const { r, s, v, yParity } = parseSignature(signature);
+      onStep?.("amplify");
+      hash = await writeContract(config, {
+        address: escrow,
+        abi: ampEscrowAbi,
+        functionName: "amplifyWithPermit",
+        args: [postId, amount, durationSeconds, deadline, Number(v ?? BigInt(yParity + 27)), r, s],
+      });
+    }
+  }
+
+  if (!hash) {
+    const allowance = await readContract(config, {
+      address: app.contracts.token,
+      abi: ampTokenAbi,
+      functionName: "allowance",
+      args: [account, escrow],
+    });
+    if (allowance < amount) {
+      onStep?.("approve");
+      const approveHash = await writeContract(config, {
+        address: app.contracts.token,
+        abi: ampTokenAbi,
+        functionName: "approve",
+        args: [escrow, amount],
+      });
+      await mined(config, approveHash);
+    }
+    onStep?.("amplify");
+    hash = await writeContract(config, {
+      address: escrow,
+      abi: ampEscrowAbi,
+      functionName: "amplify",
+      args: [postId, amount, durationSeconds],
+    });
+  }
+
+  onStep?.("confirm", hash);
+  const receipt = await mined(config, hash);
+  const [event] = parseEventLogs({ abi: ampEscrowAbi, eventName: "CampaignCreated", logs: receipt.logs });
+  onStep?.("done", hash);
+  return { hash, campaignId: event?.args.campaignId ?? null };
+}
+
+export async function claimRewards(
+  config: Config,
+  app: AppConfig,
+  args: { account: Address; cumulativeAmount: bigint; proof: Hex[] },
+) {
+  const hash = await writeContract(config, {
+    address: app.contracts.escrow,
+    abi: ampEscrowAbi,
+    functionName: "claim",
+    args: [args.account, args.cumulativeAmount, args.proof],
+  });
+  const receipt = await mined(config, hash);
+  const [event] = parseEventLogs({ abi: ampEscrowAbi, eventName: "Claimed", logs: receipt.logs });
+  return { hash, amount: event?.args.amount ?? 0n, epoch: event?.args.epoch ?? null };
+}
+
+export async function refundCampaign(config: Config, app: AppConfig, campaignId: bigint) {
+  const hash = await writeContract(config, {
+    address: app.contracts.escrow,
+    abi: ampEscrowAbi,
+    functionName: "refund",
+    args: [campaignId],
+  });
+  const receipt = await mined(config, hash);
+  const [event] = parseEventLogs({ abi: ampEscrowAbi, eventName: "CampaignRefunded", logs: receipt.logs });
+  return { hash, amount: event?.args.amount ?? 0n };
+}

@@ -1,0 +1,65 @@
+import { formatUnits, parseUnits } from "viem";
+
+export const AMP_DECIMALS = 18;
+export const MAX_TEXT_BYTES = 1000;
+export const MAX_TOPICS = 5;
+export const MAX_TOPIC_BYTES = 32;
+
+const encoder = new TextEncoder();
+export function byteLength(text: string): number {
+  return encoder.encode(text).length;
+}
+
+export function shortAddress(address: string | null | undefined): string {
+  if (!address) return "";
+  return `${address.slice(0, 6)}…${address.slice(-4)}`;
+}
+
+/** Formats a token amount (wei, bigint or decimal string) with up to `digits` decimals. */
+export function formatAmp(amount: bigint | string | null | undefined, digits = 4): string {
+  if (amount === null || amount === undefined || amount === "") return "0";
+  const value = typeof amount === "bigint" ? amount : BigInt(amount);
+  const [whole = "0", frac = ""] = formatUnits(value, AMP_DECIMALS).split(".");
+  const trimmed = frac.slice(0, digits).replace(/0+$/, "");
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return trimmed ? `${grouped}.${trimmed}` : grouped;
+}
+
+/** Parses a user-typed AMP amount; null when it is not a positive number. */
+export function parseAmp(input: string): bigint | null {
+  const text = input.trim();
+  if (!/^\d+(\.\d{0,18})?$/.test(text)) return null;
+  const value = parseUnits(text, AMP_DECIMALS);
+  return value > 0n ? value : null;
+}
+
+export function formatScore(score: number): string {
+  if (!Number.isFinite(score)) return "–";
+  if (score === 0) return "0";
+  if (score < 0.001) return score.toExponential(1);
+  return score.toFixed(3);
+}
+
+export function formatTime(seconds: number | string): string {
+  const s = Number(seconds);
+  if (!Number.isFinite(s) || s <= 0) return "";
+  return new Date(s * 1000).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+}
+
+export function timeAgo(seconds: number | string, nowMs: number = Date.now()): string {
+  const diff = Math.max(0, Math.floor(nowMs / 1000 - Number(seconds)));
+  if (diff < 60) return "just now";
+  if (diff < 3600) return `${Math.floor(diff / 60)} min ago`;
+  if (diff < 86_400) return `${Math.floor(diff / 3600)} h ago`;
+  return `${Math.floor(diff / 86_400)} d ago`;
+}
+
+/** Splits "a, b #c" into distinct topics. */
+export function parseTopics(input: string): string[] {
+  const seen = new Set<string>();
+  for (const raw of input.split(/[\s,#]+/)) {
+    const topic = raw.trim().toLowerCase();
+    if (topic) seen.add(topic);
+  }
+  return [...seen];
+}

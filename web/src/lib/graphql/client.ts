@@ -1,0 +1,56 @@
+/** A GraphQL error as the indexer reports it, with its `extensions.code`. */
+export class GraphQLRequestError extends Error {
+  override name = "GraphQLRequestError";
+  readonly code: string | undefined;
+  readonly status: number | undefined;
+  constructor(message: string, options: { code?: string; status?: number; cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.code = options.code;
+    this.status = options.status;
+  }
+}
+
+export interface GraphQLClient {
+  request<T>(query: string, variables?: Record<string, unknown>): Promise<T>;
+}
+
+interface GraphQLResponse<T> {
+  data?: T | null;
+  errors?: { message: string; extensions?: { code?: string } }[];
+}
+
+/** A minimal fetch-based client; the endpoint and fetch come in, nothing is global. */
+export function createGraphQLClient(
+  endpoint: string,
+  fetchFn: typeof fetch = (...a) => fetch(...a),
+): GraphQLClient {
+  return {
+    async request<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+      let res: Response;
+      try {
+        res = await fetchFn(endpoint, {
+          method: "POST",
+          headers: { "content-type": "application/json", accept: "application/json" },
+          body: JSON.stringify({ query, variables }),
+        });
+      } catch (cause) {
+        throw new GraphQLRequestError("The indexer cannot be reached.", { code: "NETWORK", cause });
+      }
+      let body: GraphQLResponse<T>;
+      try {
+        body = (await res.json()) as GraphQLResponse<T>;
+      } catch (cause) {
+        throw new GraphQLRequestError(`The indexer answered with HTTP ${res.status}.`, {
+          status: res.status,
+          cause,
+        });
+      }
+      const first = body.errors?.[0];
+      if (first) {
+        throw new GraphQLRequestError(first.message, { code: first.extensions?.code, status: res.status });
+      }
+      if (!body.data) throw new GraphQLRequestError("The indexer returned no data.", { status: res.status });
+      return body.data;
+    },
+  };
+}

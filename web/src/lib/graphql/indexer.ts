@@ -1,0 +1,177 @@
+/**
+ * The indexer's GraphQL operations used by the app, one function each.
+ * The client comes in as the first argument, as in viem's actions.
+ */
+import type { GraphQLClient } from "./client.ts";
+import type {
+  Account,
+  Campaign,
+  Claim,
+  Community,
+  Connection,
+  Earning,
+  Post,
+  Quote,
+  ReputationEntry,
+  StreamItem,
+  SubmitResult,
+} from "./types.ts";
+
+const POST_FIELDS = `id author community { id name } topics text uri createdAt likes shares views`;
+const CAMPAIGN_FIELDS = `id post { id text community { id name } } promoter payer budget spent remaining expiresAt refunded viewsBought averagePrice estimatedRemainingReach`;
+
+export interface PageVars {
+  first?: number;
+  after?: string | null;
+}
+
+export async function getStream(
+  client: GraphQLClient,
+  vars: { viewer: string; community?: string | null } & PageVars,
+): Promise<Connection<StreamItem>> {
+  const data = await client.request<{ stream: Connection<StreamItem> }>(
+    `query Stream($viewer: String!, $community: ID, $first: Int, $after: String) {
+      stream(viewer: $viewer, community: $community, first: $first, after: $after) {
+        edges { cursor node { score amplified campaign { id promoter } post { ${POST_FIELDS} } } }
+        pageInfo { hasNextPage endCursor }
+      }
+    }`,
+    { ...vars },
+  );
+  return data.stream;
+}
+
+export async function getPosts(
+  client: GraphQLClient,
+  vars: { community?: string | null; author?: string | null } & PageVars,
+): Promise<Connection<Post>> {
+  const data = await client.request<{ posts: Connection<Post> }>(
+    `query Posts($first: Int, $after: String, $community: ID, $author: String) {
+      posts(first: $first, after: $after, community: $community, author: $author) {
+        edges { cursor node { ${POST_FIELDS} } }
+        pageInfo { hasNextPage endCursor }
+      }
+    }`,
+    { ...vars },
+  );
+  return data.posts;
+}
+
+export async function getAccount(client: GraphQLClient, address: string): Promise<Account | null> {
+  const data = await client.request<{ account: Account | null }>(
+    `query Account($address: String!) {
+      account(address: $address) {
+        address balance followers following claimable
+        policy { mode communities topics blockedPromoters }
+      }
+    }`,
+    { address },
+  );
+  return data.account;
+}
+
+export async function getCommunities(
+  client: GraphQLClient,
+  vars: PageVars = {},
+): Promise<Connection<Community>> {
+  const data = await client.request<{ communities: Connection<Community> }>(
+    `query Communities($first: Int, $after: String) {
+      communities(first: $first, after: $after) {
+        edges { cursor node { id founder name description moderators } }
+        pageInfo { hasNextPage endCursor }
+      }
+    }`,
+    { first: 100, ...vars },
+  );
+  return data.communities;
+}
+
+export async function getCommunity(client: GraphQLClient, id: string): Promise<Community | null> {
+  const data = await client.request<{ community: Community | null }>(
+    `query Community($id: ID!) { community(id: $id) { id founder name description moderators } }`,
+    { id },
+  );
+  return data.community;
+}
+
+export async function getLeaderboard(
+  client: GraphQLClient,
+  community: string,
+  first = 20,
+): Promise<ReputationEntry[]> {
+  const data = await client.request<{ leaderboard: ReputationEntry[] }>(
+    `query Leaderboard($community: ID!, $first: Int) { leaderboard(community: $community, first: $first) { account score rank } }`,
+    { community, first },
+  );
+  return data.leaderboard;
+}
+
+export async function getReputation(
+  client: GraphQLClient,
+  account: string,
+  community: string,
+): Promise<number> {
+  const data = await client.request<{ reputation: number }>(
+    `query Reputation($account: String!, $community: ID!) { reputation(account: $account, community: $community) }`,
+    { account, community },
+  );
+  return data.reputation;
+}
+
+export async function getCampaigns(
+  client: GraphQLClient,
+  vars: { promoter?: string | null; post?: string | null } & PageVars,
+): Promise<Connection<Campaign>> {
+  const data = await client.request<{ campaigns: Connection<Campaign> }>(
+    `query Campaigns($first: Int, $after: String, $promoter: String, $post: ID) {
+      campaigns(first: $first, after: $after, promoter: $promoter, post: $post) {
+        edges { cursor node { ${CAMPAIGN_FIELDS} } }
+        pageInfo { hasNextPage endCursor }
+      }
+    }`,
+    { first: 50, ...vars },
+  );
+  return data.campaigns;
+}
+
+export async function getClaim(client: GraphQLClient, account: string): Promise<Claim | null> {
+  const data = await client.request<{ claim: Claim | null }>(
+    `query Claim($account: String!) { claim(account: $account) { account cumulativeAmount claimed claimable epoch proof } }`,
+    { account },
+  );
+  return data.claim;
+}
+
+export async function getEarnings(client: GraphQLClient, account: string): Promise<Earning[]> {
+  const data = await client.request<{ earnings: Earning[] }>(
+    `query Earnings($account: String!) { earnings(account: $account) { epoch amount campaign { id } } }`,
+    { account },
+  );
+  return data.earnings;
+}
+
+export async function getQuote(
+  client: GraphQLClient,
+  vars: { promoter: string; community: string; budget: bigint },
+): Promise<Quote> {
+  const data = await client.request<{ quote: Quote }>(
+    `query Quote($promoter: String!, $community: ID!, $budget: BigInt!) {
+      quote(promoter: $promoter, community: $community, budget: $budget) { views pricePerView promoterReputation }
+    }`,
+    { ...vars, budget: vars.budget.toString() },
+  );
+  return data.quote;
+}
+
+export async function submitMessage(
+  client: GraphQLClient,
+  vars: { kind: string; message: string; signature: string },
+): Promise<SubmitResult> {
+  const data = await client.request<{ submitMessage: SubmitResult }>(
+    `mutation Submit($kind: MessageKind!, $message: String!, $signature: String!) {
+      submitMessage(kind: $kind, message: $message, signature: $signature) { __typename }
+    }`,
+    { ...vars },
+  );
+  return data.submitMessage;
+}

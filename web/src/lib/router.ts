@@ -1,0 +1,45 @@
+export type Route =
+  | { name: "stream"; community: string | null }
+  | { name: "communities" }
+  | { name: "community"; id: string }
+  | { name: "profile"; address: string }
+  | { name: "rewards" }
+  | { name: "campaigns" }
+  | { name: "settings" }
+  | { name: "notFound"; path: string };
+
+/** Parses a location hash such as "#/u/0xabc" into a route. */
+export function parseRoute(hash: string): Route {
+  const path = hash.replace(/^#/, "").split("?")[0] ?? "";
+  const parts = path.split("/").filter(Boolean);
+  const [head, arg] = parts;
+  if (!head) return { name: "stream", community: null };
+  if (head === "c" && arg) return { name: "community", id: arg };
+  if (head === "communities") return { name: "communities" };
+  if (head === "u" && arg) return { name: "profile", address: arg };
+  if (head === "rewards") return { name: "rewards" };
+  if (head === "campaigns") return { name: "campaigns" };
+  if (head === "settings") return { name: "settings" };
+  return { name: "notFound", path };
+}
+
+export function href(route: Route): string {
+  switch (route.name) {
+    case "stream":
+      return "#/";
+    case "communities":
+      return "#/communities";
+    case "community":
+      return `#/c/${route.id}`;
+    case "profile":
+      return `#/u/${route.address}`;
+    case "rewards":
+      return "#/rewards";
+    case "campaigns":
+      return "#/campaigns";
+    case "settings":
+      return "#/settings";
+    case "notFound":
+      return `#/${route.path}`;
+  }
+}

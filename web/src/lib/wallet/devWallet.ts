@@ -1,0 +1,114 @@
+import {
+  type Address,
+  type Chain,
+  createWalletClient,
+  type EIP1193RequestFn,
+  http,
+  numberToHex,
+  type PrivateKeyAccount,
+  SwitchChainError,
+} from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { createConnector } from "wagmi";
+import { HARDHAT_PRIVATE_KEYS } from "./hardhatAccounts.ts";
+
+export interface DevWalletParameters {
+  chain: Chain;
+  rpcUrl: string;
+  /** Account used until one is picked (index into Hardhat's test accounts). */
+  defaultIndex?: number;
+}
+
+export interface DevWalletProperties {
+  /** Picks Hardhat test account #index; emits an account change when connected. */
+  setAccountIndex(index: number): Promise<void>;
+  getAccountIndex(): number;
+  [key: string]: unknown;
+}
+
+export const DEV_WALLET_ID = "amp-dev-wallet";
+
+export function devAccount(index: number): PrivateKeyAccount {
+  const key = HARDHAT_PRIVATE_KEYS[index];
+  if (!key) throw new RangeError(`No development account #${index}`);
+  return privateKeyToAccount(key);
+}
+
+type StorageItem = { "devWallet.index": number; "devWallet.connected": boolean };
+
+/**
+ * A wallet for the local chain that signs in the page with Hardhat's public
+ * test keys: no extension needed, no pop-ups. Transactions are signed locally
+ * and sent as raw transactions to the node.
+ */
+export function devWallet({ chain, rpcUrl, defaultIndex = 1 }: DevWalletParameters) {
+  let index = defaultIndex;
+  let connected = false;
+  const account = () => devAccount(index);
+
+  return createConnector<{ request: EIP1193RequestFn }, DevWalletProperties, StorageItem>((config) => {
+    const client = () => createWalletClient({ account: account(), chain, transport: http(rpcUrl) });
+    const request = (async ({ method, params }: { method: string; params?: unknown }) => {
+      if (method === "eth_accounts" || method === "eth_requestAccounts") return [account().address];
+      if (method === "eth_chainId") return numberToHex(chain.id);
+      // biome-ignore lint/suspicious/noExplicitAny: forwards arbitrary EIP-1193 requests to the node
+      return client().request({ method, params } as any);
+    }) as EIP1193RequestFn;
+
+    return {
+      id: DEV_WALLET_ID,
+      name: "Development wallet",
+      type: "devWallet",
+      async setup() {
+        const saved = await config.storage?.getItem("devWallet.index");
+        if (typeof saved === "number" && HARDHAT_PRIVATE_KEYS[saved]) index = saved;
+      },
+      async connect({ chainId } = {}) {
+        if (chainId !== undefined && chainId !== chain.id)
+          throw new SwitchChainError(new Error("dev chain only"));
+        connected = true;
+        await config.storage?.setItem("devWallet.connected", true);
+        return { accounts: [account().address] as never, chainId: chain.id };
+      },
+      async disconnect() {
+        connected = false;
+        await config.storage?.setItem("devWallet.connected", false);
+      },
+      async getAccounts() {
+        return [account().address] as readonly Address[];
+      },
+      async getChainId() {
+        return chain.id;
+      },
+      async getProvider() {
+        return { request };
+      },
+      async getClient() {
+        return client();
+      },
+      async isAuthorized() {
+        return connected || (await config.storage?.getItem("devWallet.connected")) === true;
+      },
+      async switchChain({ chainId }) {
+        if (chainId !== chain.id)
+          throw new SwitchChainError(new Error(`The development wallet only knows chain ${chain.id}`));
+        return chain;
+      },
+      async setAccountIndex(next: number) {
+        devAccount(next);
+        index = next;
+        await config.storage?.setItem("devWallet.index", next);
+        if (connected) config.emitter.emit("change", { accounts: [account().address] });
+      },
+      getAccountIndex() {
+        return index;
+      },
+      onAccountsChanged() {},
+      onChainChanged() {},
+      onDisconnect() {
+        connected = false;
+        config.emitter.emit("disconnect");
+      },
+    };
+  });
+}

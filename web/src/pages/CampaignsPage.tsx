@@ -1,0 +1,87 @@
+import { useConnection } from "wagmi";
+import { Button } from "../components/ui/Button.tsx";
+import { Empty, ErrorAlert, ErrorState, Loading } from "../components/ui/States.tsx";
+import { useCampaigns } from "../hooks/indexer.ts";
+import { useRefund } from "../hooks/transactions.ts";
+import { formatAmp, formatTime } from "../lib/format.ts";
+import type { Campaign } from "../lib/graphql/types.ts";
+import { href } from "../lib/router.ts";
+
+function CampaignRow({ campaign, nowSeconds }: { campaign: Campaign; nowSeconds: number }) {
+  const refund = useRefund();
+  const expired = Number(campaign.expiresAt) <= nowSeconds;
+  const remaining = BigInt(campaign.remaining);
+  const status = campaign.refunded ? "Refunded" : expired ? "Expired" : "Live";
+  return (
+    <article className="card stack" data-testid="campaign-card" data-campaign-id={campaign.id}>
+      <div className="row-between">
+        <h3>
+          Campaign #{campaign.id} ·{" "}
+          <a href={href({ name: "community", id: campaign.post.community.id })}>
+            {campaign.post.community.name}
+          </a>
+        </h3>
+        <span
+          className={`badge ${status === "Live" ? "badge-ok" : status === "Expired" ? "badge-warn" : ""}`}
+        >
+          {status}
+        </span>
+      </div>
+      <p className="muted small" style={{ overflowWrap: "anywhere" }}>
+        Post #{campaign.post.id}: {campaign.post.text.slice(0, 140)}
+      </p>
+      <div className="grid-2 small">
+        <span>
+          Spent <strong>{formatAmp(campaign.spent)}</strong> of {formatAmp(campaign.budget)} AMP
+        </span>
+        <span>
+          Views bought <strong data-testid="campaign-views">{campaign.viewsBought}</strong>
+        </span>
+        <span>
+          Average price {campaign.averagePrice ? `${formatAmp(campaign.averagePrice, 6)} AMP` : "–"}
+        </span>
+        <span>
+          {expired ? "Expired" : "Expires"} {formatTime(campaign.expiresAt)}
+        </span>
+      </div>
+      {expired && !campaign.refunded && remaining > 0n && (
+        <div className="row">
+          <Button
+            loading={refund.isPending}
+            onClick={() => refund.mutate(BigInt(campaign.id))}
+            data-testid="refund-button"
+          >
+            Refund {formatAmp(remaining)} AMP
+          </Button>
+        </div>
+      )}
+      {refund.isSuccess && (
+        <div className="alert alert-ok" role="status">
+          Refunded {formatAmp(refund.data.amount)} AMP.
+        </div>
+      )}
+      <ErrorAlert error={refund.error} />
+    </article>
+  );
+}
+
+export function CampaignsPage() {
+  const { address } = useConnection();
+  const campaigns = useCampaigns({ promoter: address ?? "" });
+  if (!address) return <Empty title="Connect a wallet to see your campaigns" />;
+  const now = Math.floor(Date.now() / 1000);
+  return (
+    <div className="stack">
+      <h1>My campaigns</h1>
+      {campaigns.isPending ? (
+        <Loading />
+      ) : campaigns.isError ? (
+        <ErrorState error={campaigns.error} onRetry={() => campaigns.refetch()} />
+      ) : campaigns.data.length === 0 ? (
+        <Empty title="No campaigns yet">Amplify a post from the stream to start one.</Empty>
+      ) : (
+        campaigns.data.map((c) => <CampaignRow key={c.id} campaign={c} nowSeconds={now} />)
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,76 @@
+import { PostList } from "../components/PostList.tsx";
+import { AddressLink } from "../components/ui/Address.tsx";
+import { Empty, ErrorState, Loading } from "../components/ui/States.tsx";
+import { useCommunity, useLeaderboard, usePosts } from "../hooks/indexer.ts";
+import { formatScore } from "../lib/format.ts";
+
+function Leaderboard({ community }: { community: string }) {
+  const board = useLeaderboard(community, 10);
+  if (board.isPending) return <Loading label="Loading leaderboard…" />;
+  if (board.isError) return <ErrorState error={board.error} onRetry={() => board.refetch()} />;
+  if (board.data.length === 0) return <Empty title="No reputation yet" />;
+  return (
+    <div className="table-wrap">
+      <table className="table" data-testid="leaderboard">
+        <thead>
+          <tr>
+            <th scope="col">#</th>
+            <th scope="col">Account</th>
+            <th scope="col">Reputation</th>
+          </tr>
+        </thead>
+        <tbody>
+          {board.data.map((e) => (
+            <tr key={e.account}>
+              <td>{e.rank}</td>
+              <td>
+                <AddressLink address={e.account} />
+              </td>
+              <td>{formatScore(e.score)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export function CommunityPage({ id }: { id: string }) {
+  const community = useCommunity(id);
+  const posts = usePosts({ community: id });
+  if (community.isPending) return <Loading />;
+  if (community.isError) return <ErrorState error={community.error} onRetry={() => community.refetch()} />;
+  if (!community.data) return <Empty title="Community not found" />;
+  const c = community.data;
+  const items = posts.data?.pages.flatMap((p) => p.edges.map((e) => ({ post: e.node }))) ?? [];
+  return (
+    <div className="stack-lg">
+      <section className="card stack">
+        <h1>{c.name}</h1>
+        <p className="muted">{c.description || "No description."}</p>
+        <span className="small muted">
+          Founded by <AddressLink address={c.founder} />
+          {c.moderators.length > 0 && <> · {c.moderators.length} moderators</>}
+        </span>
+      </section>
+      <section className="card">
+        <h2>Leaderboard</h2>
+        <Leaderboard community={id} />
+      </section>
+      <section className="stack">
+        <h2>Posts</h2>
+        <PostList
+          items={items}
+          status={posts.status}
+          error={posts.error}
+          refetch={() => posts.refetch()}
+          hasNextPage={posts.hasNextPage}
+          isFetchingNextPage={posts.isFetchingNextPage}
+          fetchNextPage={() => posts.fetchNextPage()}
+          sendViews
+          emptyTitle="No posts in this community yet"
+        />
+      </section>
+    </div>
+  );
+}

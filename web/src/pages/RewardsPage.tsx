@@ -1,0 +1,112 @@
+import type { Address, Hex } from "viem";
+import { useConnection } from "wagmi";
+import { Button } from "../components/ui/Button.tsx";
+import { Empty, ErrorAlert, ErrorState, Loading } from "../components/ui/States.tsx";
+import { useClaim, useEarnings } from "../hooks/indexer.ts";
+import { useClaimRewards } from "../hooks/transactions.ts";
+import { formatAmp } from "../lib/format.ts";
+
+function EarningsTable({ account }: { account: string }) {
+  const earnings = useEarnings(account);
+  if (earnings.isPending) return <Loading label="Loading history…" />;
+  if (earnings.isError) return <ErrorState error={earnings.error} onRetry={() => earnings.refetch()} />;
+  if (earnings.data.length === 0) {
+    return <Empty title="No earnings yet">Views of amplified posts you allow earn AMP each epoch.</Empty>;
+  }
+  return (
+    <div className="table-wrap">
+      <table className="table" data-testid="earnings-table">
+        <thead>
+          <tr>
+            <th scope="col">Epoch</th>
+            <th scope="col">Campaign</th>
+            <th scope="col">Amount</th>
+          </tr>
+        </thead>
+        <tbody>
+          {earnings.data.map((e) => (
+            <tr key={`${e.epoch}:${e.campaign?.id}`}>
+              <td>{e.epoch}</td>
+              <td>#{e.campaign?.id ?? "?"}</td>
+              <td>{formatAmp(e.amount)} AMP</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function ClaimCard({ account }: { account: Address }) {
+  const claim = useClaim(account);
+  const claimTx = useClaimRewards();
+  if (claim.isPending) return <Loading label="Loading claimable rewards…" />;
+  if (claim.isError) return <ErrorState error={claim.error} onRetry={() => claim.refetch()} />;
+  const data = claim.data;
+  const claimable = data ? BigInt(data.claimable) : 0n;
+  return (
+    <div className="stack">
+      <div className="row" style={{ gap: 24 }}>
+        <div className="stat">
+          <span className="stat-value" data-testid="claimable-amount">
+            {formatAmp(claimable)}
+          </span>
+          <span className="stat-label">AMP claimable</span>
+        </div>
+        {data && (
+          <div className="stat">
+            <span className="stat-value">{formatAmp(data.claimed)}</span>
+            <span className="stat-label">Claimed so far</span>
+          </div>
+        )}
+      </div>
+      {data?.epoch === null && (
+        <p className="muted small">
+          No epoch is claimable yet; roots become active after the challenge window.
+        </p>
+      )}
+      <div className="row">
+        <Button
+          variant="primary"
+          disabled={!data || claimable === 0n}
+          loading={claimTx.isPending}
+          data-testid="claim-button"
+          onClick={() =>
+            data &&
+            claimTx.mutate({
+              account,
+              cumulativeAmount: BigInt(data.cumulativeAmount),
+              proof: data.proof as Hex[],
+            })
+          }
+        >
+          Claim {claimable > 0n ? `${formatAmp(claimable)} AMP` : ""}
+        </Button>
+      </div>
+      {claimTx.isSuccess && (
+        <div className="alert alert-ok" role="status" data-testid="claim-result">
+          Claimed {formatAmp(claimTx.data.amount)} AMP
+          {claimTx.data.epoch !== null ? ` (epoch ${claimTx.data.epoch})` : ""}.
+        </div>
+      )}
+      <ErrorAlert error={claimTx.error} testId="claim-error" />
+    </div>
+  );
+}
+
+export function RewardsPage() {
+  const { address } = useConnection();
+  if (!address) return <Empty title="Connect a wallet to see your rewards" />;
+  return (
+    <div className="stack-lg">
+      <h1>Rewards</h1>
+      <section className="card">
+        <ClaimCard account={address} />
+      </section>
+      <section className="card">
+        <h2>Earnings by epoch</h2>
+        <EarningsTable account={address} />
+      </section>
+    </div>
+  );
+}

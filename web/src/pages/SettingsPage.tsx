@@ -1,0 +1,97 @@
+import { useConnection } from "wagmi";
+import { PolicyEditor } from "../components/PolicyEditor.tsx";
+import { Button } from "../components/ui/Button.tsx";
+import { Empty, ErrorAlert, ErrorState, Loading } from "../components/ui/States.tsx";
+import { useCommunities, useIndexedAccount } from "../hooks/indexer.ts";
+import { useEnableSession, useRevokeSession, useSavePolicy, useSession } from "../hooks/session.ts";
+import { formatTime, shortAddress } from "../lib/format.ts";
+import { policyFormFrom } from "../lib/policy.ts";
+
+function SessionPanel() {
+  const session = useSession();
+  const enable = useEnableSession();
+  const revoke = useRevokeSession();
+  return (
+    <section className="card stack" data-testid="session-panel">
+      <h2>Session key</h2>
+      <p className="muted small">
+        A key kept in this browser signs your views, likes, comments, shares and follows, so your wallet is
+        asked only once.
+      </p>
+      {session.isPending ? (
+        <Loading />
+      ) : session.data ? (
+        <div className="row-between">
+          <span className="small" data-testid="session-status">
+            Active key <span className="mono">{shortAddress(session.data.sessionKey)}</span>, expires{" "}
+            {formatTime(session.data.expiresAt)}
+          </span>
+          <Button
+            variant="danger"
+            loading={revoke.isPending}
+            onClick={() => revoke.mutate()}
+            data-testid="revoke-session"
+          >
+            Revoke
+          </Button>
+        </div>
+      ) : (
+        <div className="row-between">
+          <span className="small muted" data-testid="session-status">
+            No session key.
+          </span>
+          <Button loading={enable.isPending} onClick={() => enable.mutate()} data-testid="enable-session">
+            Create session key
+          </Button>
+        </div>
+      )}
+      {revoke.isSuccess && (
+        <div className="alert alert-ok" role="status">
+          Session key revoked.
+        </div>
+      )}
+      <ErrorAlert error={revoke.error ?? enable.error} />
+    </section>
+  );
+}
+
+function PolicyPanel({ address }: { address: string }) {
+  const account = useIndexedAccount(address);
+  const communities = useCommunities();
+  const save = useSavePolicy();
+  return (
+    <section className="card stack">
+      <h2>Attention policy</h2>
+      <p className="muted small">
+        Choose whose amplified posts may reach you. You are paid only for amplified posts your policy allows.
+      </p>
+      {account.isPending ? (
+        <Loading />
+      ) : account.isError ? (
+        <ErrorState error={account.error} onRetry={() => account.refetch()} />
+      ) : (
+        <PolicyEditor
+          key={address}
+          initial={policyFormFrom(account.data?.policy)}
+          communities={communities.data ?? []}
+          saving={save.isPending}
+          saved={save.isSuccess}
+          error={save.error}
+          onSave={(fields) => save.mutate(fields)}
+        />
+      )}
+    </section>
+  );
+}
+
+export function SettingsPage() {
+  const { address } = useConnection();
+  if (!address) return <Empty title="Connect a wallet to change your settings" />;
+  return (
+    <div className="stack-lg">
+      <h1>Settings</h1>
+      <PolicyPanel address={address} />
+      <SessionPanel />
+    </div>
+  );
+}

@@ -1,0 +1,137 @@
+import { useConnection } from "wagmi";
+import { Composer } from "../components/Composer.tsx";
+import { PostList } from "../components/PostList.tsx";
+import { Button } from "../components/ui/Button.tsx";
+import { ErrorAlert } from "../components/ui/States.tsx";
+import { useCommunities, usePosts, useStream } from "../hooks/indexer.ts";
+import { useEnableSession, useSession, useSignsSilently } from "../hooks/session.ts";
+
+function SessionBanner() {
+  const session = useSession();
+  const silent = useSignsSilently();
+  const enable = useEnableSession();
+  if (silent || session.isPending || session.data) return null;
+  return (
+    <div className="alert alert-info stack" data-testid="session-banner">
+      <span>
+        <strong>Turn on engagement.</strong> One signature lets this browser record your views, likes and
+        follows without more pop-ups. It expires in 7 days and you can revoke it in Settings.
+      </span>
+      <div>
+        <Button
+          size="sm"
+          variant="primary"
+          loading={enable.isPending}
+          onClick={() => enable.mutate()}
+          data-testid="enable-session"
+        >
+          Sign once to enable
+        </Button>
+      </div>
+      <ErrorAlert error={enable.error} />
+    </div>
+  );
+}
+
+function CommunityFilter({
+  value,
+  onChange,
+}: {
+  value: string | null;
+  onChange: (v: string | null) => void;
+}) {
+  const communities = useCommunities();
+  return (
+    <label className="row small">
+      <span className="muted">Community</span>
+      <select
+        className="select"
+        style={{ width: "auto" }}
+        value={value ?? ""}
+        onChange={(e) => onChange(e.target.value || null)}
+        data-testid="stream-community"
+      >
+        <option value="">All</option>
+        {communities.data?.map((c) => (
+          <option key={c.id} value={c.id}>
+            {c.name}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+function ViewerStream({ viewer, community }: { viewer: string; community: string | null }) {
+  const stream = useStream(viewer, community);
+  const items = stream.data?.pages.flatMap((p) => p.edges.map((e) => e.node)) ?? [];
+  return (
+    <PostList
+      items={items}
+      status={stream.status}
+      error={stream.error}
+      refetch={() => stream.refetch()}
+      hasNextPage={stream.hasNextPage}
+      isFetchingNextPage={stream.isFetchingNextPage}
+      fetchNextPage={() => stream.fetchNextPage()}
+      sendViews
+      emptyTitle="Your stream is empty"
+      emptyText="Follow people or join a community to fill it."
+    />
+  );
+}
+
+function LatestPosts({ community }: { community: string | null }) {
+  const posts = usePosts({ community });
+  const items = posts.data?.pages.flatMap((p) => p.edges.map((e) => ({ post: e.node }))) ?? [];
+  return (
+    <PostList
+      items={items}
+      status={posts.status}
+      error={posts.error}
+      refetch={() => posts.refetch()}
+      hasNextPage={posts.hasNextPage}
+      isFetchingNextPage={posts.isFetchingNextPage}
+      fetchNextPage={() => posts.fetchNextPage()}
+      emptyTitle="No posts yet"
+    />
+  );
+}
+
+export function StreamPage({
+  community,
+  onCommunity,
+}: {
+  community: string | null;
+  onCommunity: (c: string | null) => void;
+}) {
+  const { address } = useConnection();
+  return (
+    <div className="stack-lg">
+      {address ? (
+        <>
+          <SessionBanner />
+          <Composer defaultCommunity={community} />
+        </>
+      ) : (
+        <section className="card stack">
+          <h1>Attention, rewarded.</h1>
+          <p className="muted">
+            AMP ranks posts by the attention of people you trust. Promoters pay to reach you, and the AMP they
+            escrow is paid to the viewers whose attention they bought. Connect a wallet to post, engage and
+            earn.
+          </p>
+        </section>
+      )}
+      <div className="row-between">
+        <h2>{address ? "Your stream" : "Latest posts"}</h2>
+        <CommunityFilter value={community} onChange={onCommunity} />
+      </div>
+      {address ? (
+        <ViewerStream viewer={address} community={community} />
+      ) : (
+        <LatestPosts community={community} />
+      )}
+    </div>
+  );
+}
