@@ -1,0 +1,136 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { SOCIAL, seedChain, sign, tempDir, wallets } from "../../test/helpers.ts";
+import { createEngagementService } from "../engagement/submit.ts";
+import { createChainStore } from "../store/chain-store.ts";
+import { type Db, openDb } from "../store/db.ts";
+import { createEngagementStore } from "../store/engagement-store.ts";
+import { createQueries } from "../store/queries.ts";
+import { createStoreAttentionService } from "./store-attention-service.ts";
+import { type Api, createApi } from "./yoga.ts";
+
+const [alice, bob] = wallets() as [ReturnType<typeof wallets>[number], ReturnType<typeof wallets>[number]];
+const NOW = 1_800_000_000;
+// biome-ignore lint/suspicious/noExplicitAny: answers are asserted by value
+type Data = any;
+
+describe("GraphQL API over a seeded store", () => {
+  let db: Db;
+  let api: Api;
+  let tmp: ReturnType<typeof tempDir>;
+
+  beforeEach(() => {
+    tmp = tempDir();
+    db = openDb(`${tmp.dir}/db.sqlite`);
+    seedChain(createChainStore(db), alice.address, 30);
+    const queries = createQueries(db);
+    const now = () => NOW;
+    api = createApi({
+      queries,
+      engagement: createEngagementService({
+        store: createEngagementStore(db),
+        chainId: 31337,
+        verifyingContract: SOCIAL,
+        now,
+      }),
+      attention: createStoreAttentionService({ queries, now }),
+      chainId: 31337,
+      deployment: {
+        chainId: 31337,
+        startBlock: 0,
+        contracts: { AMPToken: SOCIAL, AMPSocial: SOCIAL, AMPEscrow: SOCIAL },
+      },
+      now,
+      corsOrigins: ["http://127.0.0.1:5173"],
+      graphiql: false,
+      limits: { maxDepth: 8, maxCost: 3000 },
+    });
+  });
+  afterEach(() => {
+    db.close();
+    tmp.cleanup();
+  });
+
+  async function gql(query: string, variables: Record<string, unknown> = {}) {
+    const res = await api.fetch("http://localhost/graphql", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await res.json()) as {
+      data?: Data;
+      errors?: Array<{ message: string; extensions?: { code?: string } }>;
+    };
+  }
+
+  it("paginates posts with stable cursors and caps the page size", async () => {
+    const q = `query($after: String, $first: Int) { posts(first: $first, after: $after) { edges { cursor node { id author text topics community { name } } } pageInfo { hasNextPage endCursor } } }`;
+    const one = await gql(q, { first: 20 });
+    expect(one.errors).toBeUndefined();
+    expect(one.data.posts.edges.map((e: Data) => e.node.id).slice(0, 3)).toEqual(["30", "29", "28"]);
+    expect(one.data.posts.pageInfo.hasNextPage).toBe(true);
+    const two = await gql(q, { first: 20, after: one.data.posts.pageInfo.endCursor });
+    expect(two.data.posts.edges.map((e: Data) => e.node.id)).toEqual(
+      Array.from({ length: 10 }, (_, i) => String(10 - i)),
+    );
+    expect(two.data.posts.pageInfo.hasNextPage).toBe(false);
+    expect(two.data.posts.edges[0].node.community.name).toBe("general");
+    const big = await gql(q, { first: 1000 });
+    expect(big.data.posts.edges).toHaveLength(30);
+  });
+
+  it("answers bad arguments with coded GraphQL errors", async () => {
+    const cases: Array<[string, string]> = [
+      [`{ account(address: "0x12") { balance } }`, "BAD_USER_INPUT"],
+      [`{ post(id: "abc") { id } }`, "BAD_USER_INPUT"],
+      [`{ posts(first: -1) { edges { cursor } } }`, "BAD_USER_INPUT"],
+      [`{ posts(after: "!!") { edges { cursor } } }`, "BAD_USER_INPUT"],
+      [`{ quote(promoter: "${alice.address}", community: "1", budget: "-5") { views } }`, "BAD_USER_INPUT"],
+      [`{ reputation(account: "${alice.address}", community: "1") }`, "ATTENTION_UNAVAILABLE"],
+      [
+        `{ posts { edges { node { community { posts { edges { node { community { posts { edges { node { id } } } } } } } } } } } }`,
+        "QUERY_TOO_DEEP",
+      ],
+      [
+        `{ posts(first: 100) { edges { node { comments(first: 100) { edges { node { text } } } } } } }`,
+        "QUERY_TOO_COSTLY",
+      ],
+    ];
+    for (const [query, code] of cases) {
+      const r = await gql(query);
+      expect(r.errors?.[0]?.extensions?.code, query).toBe(code);
+    }
+  });
+
+  it("accepts signed messages through the mutation and reflects them in counts", async () => {
+    const like = await sign(bob, "Like", {
+      account: bob.address,
+      postId: 3n,
+      timestamp: BigInt(NOW),
+      nonce: 7n,
+    });
+    const m = `mutation($kind: MessageKind!, $message: String!, $signature: String!) { submitMessage(kind: $kind, message: $message, signature: $signature) { seq account signer } }`;
+    const ok = await gql(m, { kind: "Like", message: like.json, signature: like.signature });
+    expect(ok.data.submitMessage).toEqual({
+      seq: 1,
+      account: bob.address.toLowerCase(),
+      signer: bob.address.toLowerCase(),
+    });
+    const again = await gql(m, { kind: "Like", message: like.json, signature: like.signature });
+    expect(again.errors?.[0]?.extensions?.code).toBe("DUPLICATE");
+    const r = await gql(
+      `{ post(id: "3") { likes } account(address: "${bob.address}") { nextNonce policy { mode explicit } } indexerStatus { logSize latestBlock } campaign(id: "1") { budget spent remaining viewsBought averagePrice active } }`,
+    );
+    expect(r.errors).toBeUndefined();
+    expect(r.data.post.likes).toBe(1);
+    expect(r.data.account).toEqual({ nextNonce: "8", policy: { mode: "FRIENDS", explicit: false } });
+    expect(r.data.indexerStatus).toEqual({ logSize: 1, latestBlock: 1 });
+    expect(r.data.campaign).toEqual({
+      budget: "1000000000000000000",
+      spent: "0",
+      remaining: "1000000000000000000",
+      viewsBought: 0,
+      averagePrice: null,
+      active: true,
+    });
+  });
+});

@@ -1,0 +1,15 @@
+/** What every resolver receives: read queries, the engagement service, the attention model. */
+import type { Deployment } from "../config.ts";
+import type { EngagementService } from "../engagement/submit.ts";
+import type { Queries } from "../store/queries.ts";
+import type { AttentionService } from "./attention-service.ts";
+
+export interface ApiContext {
+  queries: Queries;
+  engagement: EngagementService;
+  attention: AttentionService;
+  chainId: number;
+  deployment: Deployment;
+  /** Chain-consistent unix seconds: the later of wall clock and the latest indexed block. */
+  now: () => number;
+}

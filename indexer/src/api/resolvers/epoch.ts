@@ -1,0 +1,18 @@
+/** `Epoch`: one settlement (root, status) and its payouts. */
+import type { EpochRow } from "../../store/queries.ts";
+import * as args from "../args.ts";
+import type { ApiContext } from "../context.ts";
+import { fromAttention } from "./attention.ts";
+
+export const Epoch = {
+  number: (e: EpochRow) => e.epoch,
+  status: (e: EpochRow, _: unknown, ctx: ApiContext) =>
+    e.revokedBlock !== null ? "REVOKED" : e.activeAt <= ctx.now() ? "ACTIVE" : "PENDING",
+  payouts: async (e: EpochRow, a: { first?: number | null; after?: string | null }, ctx: ApiContext) => {
+    const page = await fromAttention(() =>
+      ctx.attention.epochPayouts(e.epoch, { first: args.pageSize(a.first), after: a.after ?? null }),
+    );
+    const edges = page.items.map(({ cursor, ...node }) => ({ cursor, node }));
+    return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
+  },
+};

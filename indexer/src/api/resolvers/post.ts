@@ -1,0 +1,34 @@
+/** `Post`: on-chain post with engagement counts from the log. */
+import type { PostRow } from "../../store/queries.ts";
+import * as args from "../args.ts";
+import { connection } from "../connection.ts";
+import type { ApiContext } from "../context.ts";
+
+export const Post = {
+  id: (p: PostRow) => String(p.id),
+  community: (p: PostRow, _: unknown, ctx: ApiContext) => ctx.queries.community(p.communityId),
+  topics: (p: PostRow, _: unknown, ctx: ApiContext) => ctx.queries.topics(p.id),
+  likes: (p: PostRow) => p.likes,
+  views: (p: PostRow) => p.views,
+  commentCount: (p: PostRow, _: unknown, ctx: ApiContext) => ctx.queries.postStats(p.id).comments,
+  shares: (p: PostRow, _: unknown, ctx: ApiContext) => ctx.queries.postStats(p.id).shares,
+  boughtViews: (p: PostRow, _: unknown, ctx: ApiContext) => ctx.queries.postStats(p.id).boughtViews,
+  comments: (p: PostRow, a: { first?: number | null; after?: string | null }, ctx: ApiContext) =>
+    connection(
+      ctx.queries.comments(p.id, args.pageSize(a.first), args.afterNumber(a.after)),
+      (r) => [r.seq],
+      (r) => ({
+        seq: r.seq,
+        author: r.account,
+        text: (JSON.parse(r.json) as { text: string }).text,
+        timestamp: r.timestamp,
+      }),
+    ),
+  campaigns: (p: PostRow, _: unknown, ctx: ApiContext) => ctx.queries.campaignsOfPost(p.id),
+  amplified: (p: PostRow, _: unknown, ctx: ApiContext) => {
+    const now = ctx.now();
+    return ctx.queries
+      .campaignsOfPost(p.id)
+      .some((c) => c.refundedBlock === null && c.expiresAt > now && BigInt(c.budget) > BigInt(c.spent));
+  },
+};

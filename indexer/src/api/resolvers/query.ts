@@ -1,0 +1,129 @@
+/** Root queries: argument validation, then a store or attention lookup. */
+import type { Address } from "viem";
+import * as args from "../args.ts";
+import { connection } from "../connection.ts";
+import type { ApiContext } from "../context.ts";
+import { badInput } from "../errors.ts";
+import { fromAttention } from "./attention.ts";
+
+type Args = Record<string, unknown>;
+const str = (a: Args, k: string) => a[k] as string;
+const opt = (a: Args, k: string) => a[k] as string | null | undefined;
+
+export const Query = {
+  indexerStatus: (_: unknown, __: Args, ctx: ApiContext) => {
+    const cp = ctx.queries.checkpoint();
+    return {
+      chainId: ctx.chainId,
+      latestBlock: cp?.blockNumber ?? -1,
+      finalizedBlock: cp?.finalizedBlock ?? -1,
+      headBlock: cp?.headBlock ?? -1,
+      logSize: ctx.queries.logSize(),
+      contracts: {
+        token: ctx.deployment.contracts.AMPToken,
+        social: ctx.deployment.contracts.AMPSocial,
+        escrow: ctx.deployment.contracts.AMPEscrow,
+      },
+    };
+  },
+  account: (_: unknown, a: Args) => ({ address: args.address(str(a, "address")) }),
+  communities: (_: unknown, a: Args, ctx: ApiContext) =>
+    connection(
+      ctx.queries.communities(args.pageSize(a.first as number), args.afterNumber(opt(a, "after"))),
+      (r) => [r.id],
+    ),
+  community: (_: unknown, a: Args, ctx: ApiContext) => ctx.queries.community(args.id(str(a, "id"))),
+  posts: (_: unknown, a: Args, ctx: ApiContext) => postsConnection(ctx, a),
+  post: (_: unknown, a: Args, ctx: ApiContext) => ctx.queries.post(args.id(str(a, "id"))),
+  campaigns: (_: unknown, a: Args, ctx: ApiContext) =>
+    connection(
+      ctx.queries.campaigns(
+        {
+          promoter: args.optionalAddress(opt(a, "promoter"), "promoter"),
+          postId: args.optionalId(opt(a, "post"), "post"),
+          activeAt: a.active === true ? ctx.now() : undefined,
+        },
+        args.pageSize(a.first as number),
+        args.afterNumber(opt(a, "after")),
+      ),
+      (r) => [r.id],
+    ),
+  campaign: (_: unknown, a: Args, ctx: ApiContext) => ctx.queries.campaign(args.id(str(a, "id"))),
+  epochs: (_: unknown, a: Args, ctx: ApiContext) =>
+    connection(
+      ctx.queries.epochs(args.pageSize(a.first as number), args.afterKeyset(opt(a, "after"), 2)),
+      (r) => [r.blockNumber, r.logIndex],
+    ),
+  epoch: (_: unknown, a: Args, ctx: ApiContext) => {
+    const n = a.number as number;
+    if (!Number.isInteger(n) || n < 1) throw badInput(`number must be a positive epoch number, got ${n}`);
+    return ctx.queries.epoch(n);
+  },
+  claim: (_: unknown, a: Args, ctx: ApiContext) =>
+    fromAttention(() => ctx.attention.claim(args.address(str(a, "account"), "account") as Address)),
+  messages: (_: unknown, a: Args, ctx: ApiContext) =>
+    connection(
+      ctx.queries.messages(
+        {
+          account: args.optionalAddress(opt(a, "account"), "account"),
+          kind: (a.kind as string | null) ?? undefined,
+        },
+        args.pageSize(a.first as number),
+        args.afterNumber(opt(a, "after")),
+      ),
+      (r) => [r.seq],
+    ),
+  stream: async (_: unknown, a: Args, ctx: ApiContext) => {
+    const communityId = args.optionalId(opt(a, "community"), "community");
+    const page = await fromAttention(() =>
+      ctx.attention.stream({
+        viewer: args.address(str(a, "viewer"), "viewer") as Address,
+        communityId: communityId === undefined ? null : BigInt(communityId),
+        first: args.pageSize(a.first as number),
+        after: opt(a, "after") ?? null,
+      }),
+    );
+    const edges = page.items.map(({ cursor, ...node }) => ({ cursor, node }));
+    return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
+  },
+  reputation: (_: unknown, a: Args, ctx: ApiContext) =>
+    fromAttention(() =>
+      ctx.attention.reputation(
+        args.address(str(a, "account"), "account") as Address,
+        BigInt(args.id(str(a, "community"), "community")),
+      ),
+    ),
+  leaderboard: (_: unknown, a: Args, ctx: ApiContext) =>
+    fromAttention(() =>
+      ctx.attention.leaderboard(
+        BigInt(args.id(str(a, "community"), "community")),
+        args.pageSize(a.first as number),
+      ),
+    ),
+  earnings: (_: unknown, a: Args, ctx: ApiContext) =>
+    fromAttention(() => ctx.attention.earnings(args.address(str(a, "account"), "account") as Address)),
+  quote: (_: unknown, a: Args, ctx: ApiContext) =>
+    fromAttention(() =>
+      ctx.attention.quote({
+        promoter: args.address(str(a, "promoter"), "promoter") as Address,
+        communityId: BigInt(args.id(str(a, "community"), "community")),
+        budget: a.budget as bigint,
+      }),
+    ),
+};
+
+export function postsConnection(ctx: ApiContext, a: Args) {
+  const orderBy = (a.orderBy as "NEWEST" | "OLDEST" | "MOST_LIKED" | "MOST_VIEWED" | null) ?? "NEWEST";
+  const byCount = orderBy === "MOST_LIKED" || orderBy === "MOST_VIEWED";
+  const page = ctx.queries.posts(
+    {
+      communityId: args.optionalId(opt(a, "community"), "community"),
+      author: args.optionalAddress(opt(a, "author"), "author"),
+      topic: opt(a, "topic") ?? undefined,
+      orderBy,
+    },
+    args.pageSize(a.first as number),
+    args.afterKeyset(opt(a, "after"), byCount ? 2 : 1),
+  );
+  return connection(page, (r) => (byCount ? [orderBy === "MOST_LIKED" ? r.likes : r.views, r.id] : [r.id]));
+}

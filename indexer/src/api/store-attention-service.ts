@@ -1,0 +1,102 @@
+/**
+ * The attention service backed only by what the store holds: epochs, payouts
+ * and claims (written by settlement and the follower), bought-view counts from
+ * the engagement log, and a chronological stream. Ranking, reputation and
+ * pricing need the attention model and report ATTENTION_UNAVAILABLE.
+ */
+import type { Address, Hex } from "viem";
+import type { Queries } from "../store/queries.ts";
+import { type AttentionService, AttentionUnavailableError, type ClaimInfo } from "./attention-service.ts";
+import { decodeCursor, encodeCursor } from "./cursor.ts";
+
+export interface StoreAttentionServiceOptions {
+  queries: Queries;
+  now: () => number;
+}
+
+export function createStoreAttentionService({
+  queries,
+  now,
+}: StoreAttentionServiceOptions): AttentionService {
+  return {
+    stream({ communityId, first, after }) {
+      const key = after ? decodeCursor(after, 1) : null;
+      const page = queries.posts(
+        { communityId: communityId === null || communityId === undefined ? undefined : Number(communityId) },
+        first,
+        key,
+      );
+      return {
+        hasNextPage: page.hasNextPage,
+        items: page.rows.map((p) => ({
+          postId: BigInt(p.id),
+          score: 0,
+          amplified: false,
+          campaignId: null,
+          cursor: encodeCursor([p.id]),
+        })),
+      };
+    },
+    reputation() {
+      throw new AttentionUnavailableError("reputation");
+    },
+    leaderboard() {
+      throw new AttentionUnavailableError("leaderboard");
+    },
+    earnings(account) {
+      return queries.earnings(account.toLowerCase()).map((e) => ({
+        epoch: e.epoch,
+        campaignId: BigInt(e.campaignId),
+        amount: BigInt(e.amount),
+      }));
+    },
+    quote() {
+      throw new AttentionUnavailableError("quote");
+    },
+    campaignStats(campaignId) {
+      const id = Number(campaignId);
+      const viewsBought = queries.boughtViews(id);
+      const campaign = queries.campaign(id);
+      const spent = campaign ? BigInt(campaign.spent) : 0n;
+      return {
+        viewsBought,
+        averagePrice: viewsBought > 0 && spent > 0n ? spent / BigInt(viewsBought) : null,
+        estimatedRemainingReach: 0,
+      };
+    },
+    epochPayouts(epoch, { first, after }) {
+      const page = queries.payouts(
+        epoch,
+        first,
+        after ? (decodeCursor(after, 1, "string")[0] as unknown as string) : null,
+      );
+      return {
+        hasNextPage: page.hasNextPage,
+        items: page.rows.map((r) => ({
+          epoch,
+          account: r.account as Address,
+          amount: BigInt(r.amount),
+          cumulative: BigInt(r.cumulative),
+          proof: JSON.parse(r.proof) as Hex[],
+          cursor: encodeCursor([r.account]),
+        })),
+      };
+    },
+    claim(account): ClaimInfo {
+      const a = account.toLowerCase() as Address;
+      const claimed = BigInt(queries.claimed(a));
+      const active = queries.activeEpoch(now());
+      const payout = active ? queries.payout(active.epoch, a) : null;
+      const usable = payout && (payout.root === null || payout.root === active?.root);
+      const cumulativeAmount = usable ? BigInt(payout.cumulative) : 0n;
+      return {
+        account: a,
+        cumulativeAmount,
+        claimed,
+        claimable: cumulativeAmount > claimed ? cumulativeAmount - claimed : 0n,
+        epoch: active?.epoch ?? null,
+        proof: usable ? (JSON.parse(payout.proof) as Hex[]) : [],
+      };
+    },
+  };
+}

@@ -1,0 +1,54 @@
+/**
+ * The GraphQL server: schema from `schema.graphql`, resolvers, depth and cost
+ * limits, CORS for the dApp's origins and GraphiQL only when enabled.
+ */
+import { readFileSync } from "node:fs";
+import { createSchema, createYoga, type Plugin } from "graphql-yoga";
+import type { Deployment } from "../config.ts";
+import type { EngagementService } from "../engagement/submit.ts";
+import type { Queries } from "../store/queries.ts";
+import type { AttentionService } from "./attention-service.ts";
+import type { ApiContext } from "./context.ts";
+import { type QueryLimits, queryLimitsRule } from "./limits.ts";
+import { resolvers } from "./resolvers/index.ts";
+
+export const typeDefs = readFileSync(new URL("./schema.graphql", import.meta.url), "utf8");
+
+export interface ApiOptions {
+  queries: Queries;
+  engagement: EngagementService;
+  attention: AttentionService;
+  chainId: number;
+  deployment: Deployment;
+  now: () => number;
+  corsOrigins: string[];
+  graphiql: boolean;
+  limits: QueryLimits;
+}
+
+export function createApi(options: ApiOptions) {
+  const context: ApiContext = {
+    queries: options.queries,
+    engagement: options.engagement,
+    attention: options.attention,
+    chainId: options.chainId,
+    deployment: options.deployment,
+    now: options.now,
+  };
+  const limits: Plugin = {
+    onValidate({ addValidationRule }) {
+      addValidationRule(queryLimitsRule(options.limits));
+    },
+  };
+  return createYoga({
+    schema: createSchema({ typeDefs, resolvers }),
+    context: () => context,
+    graphiql: options.graphiql,
+    landingPage: false,
+    cors: { origin: options.corsOrigins, methods: ["GET", "POST", "OPTIONS"], credentials: false },
+    plugins: [limits],
+    logging: false,
+  });
+}
+
+export type Api = ReturnType<typeof createApi>;
