@@ -1,4 +1,4 @@
-import { type Address, isAddress } from "viem";
+import { type Address, getAddress, isAddress } from "viem";
 
 /** Everything the app needs to know about the network it talks to. */
 export interface AppConfig {
@@ -19,8 +19,10 @@ export class ConfigError extends Error {
 }
 
 function address(value: unknown, label: string): Address {
-  if (typeof value !== "string" || !isAddress(value)) throw new ConfigError(`${label} is not an address`);
-  return value;
+  if (typeof value !== "string" || !isAddress(value, { strict: false })) {
+    throw new ConfigError(`${label} is not an address`);
+  }
+  return getAddress(value);
 }
 
 /**

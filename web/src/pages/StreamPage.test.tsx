@@ -1,0 +1,118 @@
+import { act, cleanup, render, screen, waitFor, within } from "@testing-library/react";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { connect } from "wagmi/actions";
+import { createWagmiConfig } from "../config/wagmi.ts";
+import type { StreamItem } from "../lib/graphql/types.ts";
+import { devAccount } from "../lib/wallet/devWallet.ts";
+import { FakeIntersectionObserver, fakeGraphQL, Providers, testApp } from "../test/fixtures.tsx";
+import { StreamPage } from "./StreamPage.tsx";
+
+const promoter = devAccount(2).address.toLowerCase();
+const author = devAccount(5).address.toLowerCase();
+const community = { id: "1", name: "Builders" };
+const post = (id: string, text: string) => ({
+  id,
+  author,
+  community,
+  topics: ["defi"],
+  text,
+  uri: "",
+  createdAt: Math.floor(Date.now() / 1000) - 120,
+  likes: 2,
+  shares: 0,
+  views: 10,
+});
+const items: StreamItem[] = [
+  { post: post("11", "An amplified post"), score: 2, amplified: true, campaign: { id: "3", promoter } },
+  { post: post("12", "An organic post"), score: 1, amplified: false, campaign: null },
+];
+
+function indexer() {
+  return fakeGraphQL({
+    stream: () => ({
+      stream: {
+        edges: items.map((node, i) => ({ cursor: String(i), node })),
+        pageInfo: { hasNextPage: false, endCursor: "1" },
+      },
+    }),
+    reputation: () => ({ reputation: 0.4213 }),
+    communities: () => ({
+      communities: {
+        edges: [{ cursor: "1", node: { ...community, founder: author, description: "", moderators: [] } }],
+        pageInfo: { hasNextPage: false, endCursor: null },
+      },
+    }),
+    submit: () => ({ submitMessage: { __typename: "SubmitResult" } }),
+  });
+}
+
+async function renderConnected(gql: ReturnType<typeof indexer>) {
+  const wagmiConfig = createWagmiConfig(testApp);
+  const dev = wagmiConfig.connectors[0];
+  if (!dev) throw new Error("no dev wallet");
+  await (dev as unknown as { setAccountIndex(i: number): Promise<void> }).setAccountIndex(3);
+  await connect(wagmiConfig, { connector: dev });
+  render(
+    <Providers gql={gql.client} wagmiConfig={wagmiConfig}>
+      <StreamPage community={null} onCommunity={() => {}} />
+    </Providers>,
+  );
+}
+
+describe("StreamPage", () => {
+  beforeEach(() => {
+    FakeIntersectionObserver.instances = [];
+    vi.stubGlobal("IntersectionObserver", FakeIntersectionObserver);
+  });
+  afterEach(() => {
+    cleanup();
+    vi.unstubAllGlobals();
+    vi.useRealTimers();
+  });
+
+  it("shows the viewer's stream with the amplified badge, promoter, campaign and author reputation", async () => {
+    const gql = indexer();
+    await renderConnected(gql);
+    const cards = await screen.findAllByTestId("post-card");
+    expect(cards).toHaveLength(2);
+    const [amplified, organic] = cards as [HTMLElement, HTMLElement];
+    const badge = within(amplified).getByTestId("amplified-badge");
+    expect(badge.textContent).toBe("Amplified");
+    expect(amplified.textContent).toContain("campaign #3");
+    expect(within(amplified).getByTitle(devAccount(2).address.toLowerCase())).toBeTruthy();
+    expect(within(organic).queryByTestId("amplified-badge")).toBeNull();
+    await waitFor(() =>
+      expect(within(amplified).getByTestId("author-reputation").textContent).toBe("Rep 0.421"),
+    );
+    const streamCall = gql.requests.find((r) => r.query.includes("query Stream"));
+    expect(streamCall?.variables.viewer).toBe(devAccount(3).address.toLowerCase());
+  });
+
+  it("sends one View receipt with the campaign id after the dwell time", async () => {
+    const gql = indexer();
+    await renderConnected(gql);
+    await screen.findAllByTestId("post-card");
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const isPost = (id: string) => (el: Element) => el.getAttribute("data-post-id") === id;
+    act(() => {
+      FakeIntersectionObserver.show(isPost("11"), 0.8);
+      FakeIntersectionObserver.show(isPost("12"), 0.8);
+    });
+    act(() => vi.advanceTimersByTime(1500));
+    act(() => FakeIntersectionObserver.show(isPost("12"), 0.2)); // scrolled away early
+    act(() => vi.advanceTimersByTime(testApp.dwellMs));
+    vi.useRealTimers();
+
+    const submits = () =>
+      gql.requests
+        .filter((r) => r.query.includes("mutation Submit"))
+        .map((r) => ({
+          kind: r.variables.kind,
+          message: JSON.parse(r.variables.message as string),
+        }));
+    await waitFor(() => expect(submits().map((s) => s.kind)).toEqual(["Delegation", "View"]));
+    const view = submits()[1]?.message;
+    expect(view).toMatchObject({ postId: "11", campaignId: "3", dwellMs: testApp.dwellMs });
+    expect(view.account).toBe(devAccount(3).address);
+  });
+});
