@@ -22,7 +22,9 @@ const blocked = "0x70997970c51812dc3a010c7d01b50e0d17dc79c8";
 
 describe("PolicyEditor", () => {
   it("saves chosen topics and blocked promoters as a Policy message whose signature verifies", async () => {
-    const gql = fakeGraphQL({ submit: () => ({ submitMessage: { __typename: "SubmitResult" } }) });
+    const gql = fakeGraphQL({
+      submit: () => ({ submitMessage: { seq: 1, kind: "View", account: "0x", signer: "0x" } }),
+    });
     const saved: Promise<unknown>[] = [];
     render(
       <PolicyEditor

@@ -105,7 +105,7 @@ export function PostCard({ post, amplified = false, campaign = null, viewRef }: 
             data-testid="comment-button"
             onClick={() => setCommenting((v) => !v)}
           >
-            Comment
+            Comment {post.commentCount}
           </Button>
           <Button
             size="sm"
@@ -130,7 +130,9 @@ export function PostCard({ post, amplified = false, campaign = null, viewRef }: 
             Amplify
           </Button>
         </div>
-        <span className="muted small">{post.views} views</span>
+        <span className="muted small" title={`${post.views} organic, ${post.boughtViews} amplified`}>
+          {post.views + post.boughtViews} views
+        </span>
       </div>
       {commenting && (
         <form

@@ -25,9 +25,9 @@ function EarningsTable({ account }: { account: string }) {
         </thead>
         <tbody>
           {earnings.data.map((e) => (
-            <tr key={`${e.epoch}:${e.campaign?.id}`}>
+            <tr key={`${e.epoch}:${e.campaignId}`}>
               <td>{e.epoch}</td>
-              <td>#{e.campaign?.id ?? "?"}</td>
+              <td>#{e.campaignId}</td>
               <td>{formatAmp(e.amount)} AMP</td>
             </tr>
           ))}

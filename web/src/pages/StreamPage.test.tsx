@@ -19,8 +19,10 @@ const post = (id: string, text: string) => ({
   uri: "",
   createdAt: Math.floor(Date.now() / 1000) - 120,
   likes: 2,
+  commentCount: 0,
   shares: 0,
   views: 10,
+  boughtViews: 0,
 });
 const items: StreamItem[] = [
   { post: post("11", "An amplified post"), score: 2, amplified: true, campaign: { id: "3", promoter } },
@@ -42,7 +44,7 @@ function indexer() {
         pageInfo: { hasNextPage: false, endCursor: null },
       },
     }),
-    submit: () => ({ submitMessage: { __typename: "SubmitResult" } }),
+    submit: () => ({ submitMessage: { seq: 1, kind: "View", account: "0x", signer: "0x" } }),
   });
 }
 

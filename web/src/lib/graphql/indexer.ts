@@ -10,6 +10,7 @@ import type {
   Community,
   Connection,
   Earning,
+  Policy,
   Post,
   Quote,
   ReputationEntry,
@@ -17,7 +18,7 @@ import type {
   SubmitResult,
 } from "./types.ts";
 
-const POST_FIELDS = `id author community { id name } topics text uri createdAt likes shares views`;
+const POST_FIELDS = `id author community { id name } topics text uri createdAt likes commentCount shares views boughtViews`;
 const CAMPAIGN_FIELDS = `id post { id text community { id name } } promoter payer budget spent remaining expiresAt refunded viewsBought averagePrice estimatedRemainingReach`;
 
 export interface PageVars {
@@ -57,17 +58,34 @@ export async function getPosts(
   return data.posts;
 }
 
+const POLICY_MODES = ["NONE", "FRIENDS", "COMMUNITIES", "TOPICS", "EVERYONE"];
+
+interface AccountResponse extends Omit<Account, "followers" | "following" | "policy"> {
+  followers: Connection<{ address: string }>;
+  following: Connection<{ address: string }>;
+  policy: (Omit<Policy, "mode"> & { mode: string }) | null;
+}
+
 export async function getAccount(client: GraphQLClient, address: string): Promise<Account | null> {
-  const data = await client.request<{ account: Account | null }>(
+  const data = await client.request<{ account: AccountResponse | null }>(
     `query Account($address: String!) {
       account(address: $address) {
-        address balance followers following claimable
-        policy { mode communities topics blockedPromoters }
+        address balance claimable claimed followerCount followingCount
+        followers(first: 100) { edges { cursor node { address } } pageInfo { hasNextPage endCursor } }
+        following(first: 100) { edges { cursor node { address } } pageInfo { hasNextPage endCursor } }
+        policy { mode communities topics blockedPromoters explicit }
       }
     }`,
     { address },
   );
-  return data.account;
+  const a = data.account;
+  if (!a) return null;
+  return {
+    ...a,
+    followers: a.followers.edges.map((e) => e.node.address),
+    following: a.following.edges.map((e) => e.node.address),
+    policy: a.policy ? { ...a.policy, mode: Math.max(0, POLICY_MODES.indexOf(a.policy.mode)) } : null,
+  };
 }
 
 export async function getCommunities(
@@ -144,7 +162,7 @@ export async function getClaim(client: GraphQLClient, account: string): Promise<
 
 export async function getEarnings(client: GraphQLClient, account: string): Promise<Earning[]> {
   const data = await client.request<{ earnings: Earning[] }>(
-    `query Earnings($account: String!) { earnings(account: $account) { epoch amount campaign { id } } }`,
+    `query Earnings($account: String!) { earnings(account: $account) { epoch amount campaignId } }`,
     { account },
   );
   return data.earnings;
@@ -169,7 +187,7 @@ export async function submitMessage(
 ): Promise<SubmitResult> {
   const data = await client.request<{ submitMessage: SubmitResult }>(
     `mutation Submit($kind: MessageKind!, $message: String!, $signature: String!) {
-      submitMessage(kind: $kind, message: $message, signature: $signature) { __typename }
+      submitMessage(kind: $kind, message: $message, signature: $signature) { seq kind account signer }
     }`,
     { ...vars },
   );

@@ -21,11 +21,15 @@ export interface Post {
   community: CommunityRef;
   topics: string[];
   text: string;
-  uri: string | null;
-  createdAt: number | string;
+  uri: string;
+  createdAt: number;
   likes: number;
+  commentCount: number;
   shares: number;
+  /** Organic views. */
   views: number;
+  /** Views shown through amplification campaigns. */
+  boughtViews: number;
 }
 
 export interface CampaignRef {
@@ -48,7 +52,7 @@ export interface Campaign {
   budget: BigIntString;
   spent: BigIntString;
   remaining: BigIntString;
-  expiresAt: number | string;
+  expiresAt: number;
   refunded: boolean;
   viewsBought: number;
   averagePrice: BigIntString | null;
@@ -70,19 +74,25 @@ export interface ReputationEntry {
 }
 
 export interface Policy {
+  /** PolicyMode number (the API's enum NONE..EVERYONE mapped to 0..4). */
   mode: number;
   communities: string[];
   topics: string[];
   blockedPromoters: string[];
+  /** False while the default policy applies. */
+  explicit?: boolean;
 }
 
 export interface Account {
   address: string;
   balance: BigIntString;
+  followerCount: number;
+  followingCount: number;
   followers: string[];
   following: string[];
   policy: Policy | null;
   claimable: BigIntString;
+  claimed: BigIntString;
 }
 
 export interface Claim {
@@ -96,7 +106,7 @@ export interface Claim {
 
 export interface Earning {
   epoch: number;
-  campaign: { id: string } | null;
+  campaignId: string;
   amount: BigIntString;
 }
 
@@ -107,6 +117,8 @@ export interface Quote {
 }
 
 export interface SubmitResult {
-  ok?: boolean;
-  seq?: number | string;
+  seq: number;
+  kind: string;
+  account: string;
+  signer: string;
 }

@@ -82,7 +82,7 @@ export function sessionSigner(session: StoredSession): TypedDataSigner {
   return (payload) => account.signTypedData(payload as any);
 }
 
-const STALE_SESSION_CODES = new Set(["UNKNOWN_DELEGATION", "DELEGATION_EXPIRED"]);
+const STALE_SESSION_CODES = new Set(["UNKNOWN_DELEGATION", "DELEGATION_EXPIRED", "DELEGATION_REVOKED"]);
 
 /**
  * Signs an engagement message silently with the session key and submits it.
