@@ -11,12 +11,15 @@ const webRoot = dirname(fileURLToPath(import.meta.url));
  * Serves `/deployment.json` in dev and preview from the deployment output
  * (`deployments/<AMP_CHAIN_ID or 31337>.json`, or the file named by
  * AMP_DEPLOYMENT), merged with the endpoints from AMP_RPC_URL and
- * AMP_GRAPHQL_URL. A file at web/public/deployment.json wins when present.
+ * AMP_GRAPHQL_URL. A file at web/public/ or web/dist/deployment.json wins when present.
  */
 function deploymentJson(): Plugin {
   const handler = (req: IncomingMessage, res: ServerResponse, next: () => void) => {
     if (req.url?.split("?")[0] !== "/deployment.json") return next();
-    if (existsSync(resolve(webRoot, "public/deployment.json"))) return next();
+    const own = ["public/deployment.json", "dist/deployment.json"].some((f) =>
+      existsSync(resolve(webRoot, f)),
+    );
+    if (own) return next();
     const chainId = process.env.AMP_CHAIN_ID ?? "31337";
     const file = process.env.AMP_DEPLOYMENT ?? resolve(webRoot, `../deployments/${chainId}.json`);
     if (!existsSync(file)) {
