@@ -112,3 +112,26 @@ export function rng(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * A random weighted directed edge list with skewed in-degrees (a few popular
+ * authors, a long tail), as attention graphs have. Self-edges are possible and
+ * dropped by the CSR builder.
+ */
+export function randomEdges(
+  n: number,
+  m: number,
+  seed: number,
+): { src: Uint32Array; dst: Uint32Array; w: Float64Array } {
+  const r = rng(seed);
+  const src = new Uint32Array(m);
+  const dst = new Uint32Array(m);
+  const w = new Float64Array(m);
+  for (let k = 0; k < m; k++) {
+    src[k] = Math.floor(r() * n);
+    const x = r();
+    dst[k] = Math.floor(x * x * n);
+    w[k] = Math.log1p(0.2 + r() * 5);
+  }
+  return { src, dst, w };
+}

@@ -20,7 +20,7 @@ export interface AttentionParams {
   pagerankTolerance: number;
   pagerankMaxIterations: number;
   /** Residual threshold per unit of out-weight of the push method (smaller = more precise, slower). */
-  standingEpsilon: number;
+  standingEpsilon: 1e-5;
   /** A view pays only when the post stayed on screen at least this long. */
   minDwellMs: number;
   /**

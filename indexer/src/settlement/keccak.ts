@@ -68,13 +68,9 @@ function generate(): Permute {
   for (let x = 0; x < 5; x++) decl.push(`c${x}l=0`, `c${x}h=0`, `d${x}l=0`, `d${x}h=0`);
   let body = `let ${decl.join(",")};\n`;
   // Absorb: words beyond the input are zero; padding 0x01 after the input, 0x80 at byte 135.
-  body += "const lanesIn=inWords>>1;\n";
   for (const i of lanes) {
     body += `if(${i}<lanesIn){a${i}l=input[inOffset+${2 * i}]|0;a${i}h=input[inOffset+${2 * i + 1}]|0;}\n`;
   }
-  body += "switch(lanesIn){";
-  for (let i = 0; i < 17; i++) body += `case ${i}:a${i}l^=1;break;`;
-  body += "}\n";
   body += "a16h^=0x80000000;\n";
   body += "for(let r=0;r<48;r+=2){\n";
   for (let x = 0; x < 5; x++) {
@@ -109,9 +105,20 @@ function generate(): Permute {
   }
   body += "\na0l^=RC[r];a0h^=RC[r+1];\n}\n";
   for (let i = 0; i < 4; i++) body += `out[outOffset+${2 * i}]=a${i}l;out[outOffset+${2 * i + 1}]=a${i}h;`;
+  // One specialisation per input size: the absorb branches fold away at generation time.
+  const specialise = (lanesIn: number) =>
+    body
+      .replace(/if\((\d+)<lanesIn\)\{([^}]*)\}\n/g, (_m, i: string, code: string) =>
+        Number(i) < lanesIn ? `${code}\n` : "",
+      )
+      .replace("a16h^=0x80000000;", `a${lanesIn}l^=1;a16h^=0x80000000;`);
   const factory = new Function(
     "RC",
-    `return function permute(input,inOffset,inWords,out,outOffset){${body}};`,
+    `const p4=function(input,inOffset,out,outOffset){${specialise(4)}};` +
+      `const p8=function(input,inOffset,out,outOffset){${specialise(8)}};` +
+      "return function permute(input,inOffset,inWords,out,outOffset){" +
+      "if(inWords===16)p8(input,inOffset,out,outOffset);else if(inWords===8)p4(input,inOffset,out,outOffset);" +
+      "else throw new Error('keccak: input must be 8 or 16 words');};",
   );
   return factory(new Int32Array(roundConstants())) as Permute;
 }

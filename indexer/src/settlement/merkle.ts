@@ -22,10 +22,36 @@ export interface MerkleResult {
 
 export const ZERO_ROOT: Hex = `0x${"0".repeat(64)}`;
 
+function nibble(code: number): number {
+  if (code >= 48 && code <= 57) return code - 48;
+  if (code >= 97 && code <= 102) return code - 87;
+  if (code >= 65 && code <= 70) return code - 55;
+  return -1;
+}
+
+/** Parses `length` bytes of hex (with or without 0x) into `out` at `offset`. */
 function hexToBytesInto(hex: string, out: Uint8Array, offset: number, length: number): void {
-  const clean = hex.startsWith("0x") ? hex.slice(2) : hex;
-  if (clean.length !== length * 2 || !/^[0-9a-fA-F]*$/.test(clean)) throw new Error(`merkle: bad hex ${hex}`);
-  for (let i = 0; i < length; i++) out[offset + i] = Number.parseInt(clean.slice(2 * i, 2 * i + 2), 16);
+  const start = hex.startsWith("0x") ? 2 : 0;
+  if (hex.length - start !== length * 2) throw new Error(`merkle: bad hex ${hex}`);
+  for (let i = 0; i < length; i++) {
+    const hi = nibble(hex.charCodeAt(start + 2 * i));
+    const lo = nibble(hex.charCodeAt(start + 2 * i + 1));
+    if (hi < 0 || lo < 0) throw new Error(`merkle: bad hex ${hex}`);
+    out[offset + i] = (hi << 4) | lo;
+  }
+}
+
+/** Writes a uint256 big-endian into `out` at `offset` (32 bytes, already zeroed). */
+function uint256Into(value: bigint, out: Uint8Array, offset: number): void {
+  if (value <= BigInt(Number.MAX_SAFE_INTEGER)) {
+    let v = Number(value);
+    for (let i = 31; i >= 24 && v > 0; i--) {
+      out[offset + i] = v % 256;
+      v = Math.floor(v / 256);
+    }
+    return;
+  }
+  hexToBytesInto(value.toString(16).padStart(64, "0"), out, offset, 32);
 }
 
 /** Lexicographic comparison of two 32-byte nodes in `bytes` (node indices). */
@@ -51,13 +77,11 @@ export function buildMerkle(entries: Iterable<readonly [string, bigint]>): Merkl
   // abi.encode(address, uint256): 64 bytes per leaf, hashed twice.
   const encoded = new Uint32Array(16 * n);
   const encBytes = new Uint8Array(encoded.buffer);
-  const amountHex = new Array<string>(n);
   for (let i = 0; i < n; i++) {
     const [account, amount] = list[i] as readonly [string, bigint];
     if (amount < 0n || amount >= 1n << 256n) throw new Error(`merkle: amount out of range for ${account}`);
     hexToBytesInto(account, encBytes, 64 * i + 12, 20);
-    amountHex[i] = amount.toString(16).padStart(64, "0");
-    hexToBytesInto(amountHex[i] as string, encBytes, 64 * i + 32, 32);
+    uint256Into(amount, encBytes, 64 * i + 32);
   }
   const inner = new Uint32Array(8 * n);
   const leafWords = new Uint32Array(8 * n);
@@ -91,16 +115,20 @@ export function buildMerkle(entries: Iterable<readonly [string, bigint]>): Merkl
   for (let i = 0; i < n; i++) {
     const leaf = order[i] as number;
     const at = len - 1 - i;
-    tree.set(leafWords.subarray(8 * leaf, 8 * leaf + 8), 8 * at);
+    for (let w = 0; w < 8; w++) tree[8 * at + w] = leafWords[8 * leaf + w] as number;
     treeIndexOf[leaf] = at;
   }
   const pair = new Uint32Array(16);
   for (let i = len - 1 - n; i >= 0; i--) {
     const l = 2 * i + 1;
     const r = 2 * i + 2;
-    const [first, second] = compareNodes(treeBytes, l, r) <= 0 ? [l, r] : [r, l];
-    pair.set(tree.subarray(8 * first, 8 * first + 8), 0);
-    pair.set(tree.subarray(8 * second, 8 * second + 8), 8);
+    const leftFirst = compareNodes(treeBytes, l, r) <= 0;
+    const first = 8 * (leftFirst ? l : r);
+    const second = 8 * (leftFirst ? r : l);
+    for (let w = 0; w < 8; w++) {
+      pair[w] = tree[first + w] as number;
+      pair[8 + w] = tree[second + w] as number;
+    }
     keccakWords(pair, 0, 16, tree, 8 * i);
   }
 
