@@ -2,7 +2,7 @@ import { useState } from "react";
 import { type Connector, useConnect, useConnectors } from "wagmi";
 import { shortAddress } from "../lib/format.ts";
 import { DEV_WALLET_ID, type DevWalletProperties, devAccount } from "../lib/wallet/devWallet.ts";
-import { HARDHAT_PRIVATE_KEYS } from "../lib/wallet/hardhatAccounts.ts";
+import { DEV_ACCOUNT_COUNT, HARDHAT_PRIVATE_KEYS } from "../lib/wallet/hardhatAccounts.ts";
 import { Button } from "./ui/Button.tsx";
 import { Dialog } from "./ui/Dialog.tsx";
 import { ErrorAlert } from "./ui/States.tsx";
@@ -11,7 +11,9 @@ export function asDevWallet(connector: Connector): (Connector & DevWalletPropert
   return connector.id === DEV_WALLET_ID ? (connector as unknown as Connector & DevWalletProperties) : null;
 }
 
-const DEV_INDEXES = HARDHAT_PRIVATE_KEYS.map((_, i) => i).filter((i) => i > 0);
+const DEV_INDEXES = Array.from({ length: DEV_ACCOUNT_COUNT - 1 }, (_, i) => i + 1);
+const label = (i: number) =>
+  HARDHAT_PRIVATE_KEYS[i] ? `#${i} · ${shortAddress(devAccount(i).address)}` : `#${i} · demo person`;
 
 export function ConnectDialog({ onClose }: { onClose: () => void }) {
   const connectors = useConnectors();
@@ -70,7 +72,7 @@ export function ConnectDialog({ onClose }: { onClose: () => void }) {
             >
               {DEV_INDEXES.map((i) => (
                 <option key={i} value={i}>
-                  #{i} · {shortAddress(devAccount(i).address)}
+                  {label(i)}
                 </option>
               ))}
             </select>

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { connect, getConnection, signTypedData } from "wagmi/actions";
 import { createWagmiConfig } from "../../config/wagmi.ts";
 import { testApp } from "../../test/fixtures.tsx";
-import { DEV_WALLET_ID, type DevWalletProperties, devAccount } from "./devWallet.ts";
+import { DEV_WALLET_ID, type DevWalletProperties, devAccount, loadDevAccount } from "./devWallet.ts";
 import { HARDHAT_PRIVATE_KEYS } from "./hardhatAccounts.ts";
 
 describe("development wallet", () => {
@@ -13,6 +13,13 @@ describe("development wallet", () => {
     HARDHAT_PRIVATE_KEYS.forEach((_, i) => {
       expect(devAccount(i).address).toBe(mnemonicToAccount(mnemonic, { addressIndex: i }).address);
     });
+  });
+
+  it("derives accounts past #9 from the development mnemonic on demand", async () => {
+    const mnemonic = "test test test test test test test test test test test junk";
+    const account = await loadDevAccount(25);
+    expect(account.address).toBe(mnemonicToAccount(mnemonic, { addressIndex: 25 }).address);
+    await expect(loadDevAccount(40)).rejects.toThrow(RangeError);
   });
 
   it("connects as the chosen account, switches accounts and signs typed data locally", async () => {

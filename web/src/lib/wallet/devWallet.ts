@@ -4,13 +4,14 @@ import {
   createWalletClient,
   type EIP1193RequestFn,
   http,
+  type LocalAccount,
   numberToHex,
   type PrivateKeyAccount,
   SwitchChainError,
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { createConnector } from "wagmi";
-import { HARDHAT_PRIVATE_KEYS } from "./hardhatAccounts.ts";
+import { DEV_ACCOUNT_COUNT, HARDHAT_PRIVATE_KEYS } from "./hardhatAccounts.ts";
 
 export interface DevWalletParameters {
   chain: Chain;
@@ -34,6 +35,19 @@ export function devAccount(index: number): PrivateKeyAccount {
   return privateKeyToAccount(key);
 }
 
+/**
+ * Account #index of the development mnemonic: #0..#9 from the bundled keys,
+ * later ones derived on demand (the HD code loads only then).
+ */
+export async function loadDevAccount(index: number): Promise<LocalAccount> {
+  if (!Number.isInteger(index) || index < 0 || index >= DEV_ACCOUNT_COUNT) {
+    throw new RangeError(`No development account #${index}`);
+  }
+  if (HARDHAT_PRIVATE_KEYS[index]) return devAccount(index);
+  const { deriveDevAccount } = await import("./mnemonic.ts");
+  return deriveDevAccount(index);
+}
+
 type StorageItem = { "devWallet.index": number; "devWallet.connected": boolean };
 
 /**
@@ -43,8 +57,9 @@ type StorageItem = { "devWallet.index": number; "devWallet.connected": boolean }
  */
 export function devWallet({ chain, rpcUrl, defaultIndex = 1 }: DevWalletParameters) {
   let index = defaultIndex;
+  let current: LocalAccount = devAccount(defaultIndex);
   let connected = false;
-  const account = () => devAccount(index);
+  const account = () => current;
 
   return createConnector<{ request: EIP1193RequestFn }, DevWalletProperties, StorageItem>((config) => {
     const client = () => createWalletClient({ account: account(), chain, transport: http(rpcUrl) });
@@ -61,7 +76,10 @@ export function devWallet({ chain, rpcUrl, defaultIndex = 1 }: DevWalletParamete
       type: "devWallet",
       async setup() {
         const saved = await config.storage?.getItem("devWallet.index");
-        if (typeof saved === "number" && HARDHAT_PRIVATE_KEYS[saved]) index = saved;
+        if (typeof saved === "number" && saved >= 0 && saved < DEV_ACCOUNT_COUNT) {
+          current = await loadDevAccount(saved);
+          index = saved;
+        }
       },
       async connect({ chainId } = {}) {
         if (chainId !== undefined && chainId !== chain.id)
@@ -95,7 +113,7 @@ export function devWallet({ chain, rpcUrl, defaultIndex = 1 }: DevWalletParamete
         return chain;
       },
       async setAccountIndex(next: number) {
-        devAccount(next);
+        current = await loadDevAccount(next);
         index = next;
         await config.storage?.setItem("devWallet.index", next);
         if (connected) config.emitter.emit("change", { accounts: [account().address] });
