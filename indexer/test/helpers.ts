@@ -103,3 +103,26 @@ export function seedChain(chain: ChainStore, author: Address, posts = 3): void {
     checkpoint: { blockNumber: 1, blockHash: pos(1).blockHash, finalizedBlock: 0, headBlock: 1 },
   });
 }
+
+/** Every derived table, sorted, for comparing two stores (block hashes and head position excluded). */
+export function dumpState(db: import("../src/store/db.ts").Db): Record<string, unknown[]> {
+  const tables: Record<string, string> = {
+    chain_events: "block_number, log_index",
+    balances: "account",
+    communities: "id",
+    moderators: "block_number, log_index",
+    posts: "id",
+    post_topics: "post_id, position",
+    campaigns: "id",
+    campaign_spends: "block_number, log_index",
+    epochs: "block_number, log_index",
+    claims: "block_number, log_index",
+    engagement_log: "seq",
+  };
+  const out: Record<string, unknown[]> = {};
+  for (const [table, order] of Object.entries(tables)) {
+    out[table] = db.prepare(`SELECT * FROM ${table} ORDER BY ${order}`).all();
+  }
+  out.checkpoint = db.prepare("SELECT block_number, block_hash FROM checkpoint").all();
+  return out;
+}

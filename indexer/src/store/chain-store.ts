@@ -282,10 +282,12 @@ export function createChainStore(db: Db): ChainStore {
     }[];
     for (const row of rows) undoEvent(row.kind, JSON.parse(row.payload), row.blockNumber);
     for (const stmt of deleteAfter) stmt.run(ancestor.number);
-    s.putBlock.run(ancestor.number, ancestor.hash, ancestor.parentHash, ancestor.timestamp);
+    // An ancestor without a hash is the block before the start block on a chain that has no such block.
+    if (ancestor.hash)
+      s.putBlock.run(ancestor.number, ancestor.hash, ancestor.parentHash, ancestor.timestamp);
     const current = s.checkpoint.get() as Checkpoint | undefined;
     const finalized = Math.min(current?.finalizedBlock ?? ancestor.number, ancestor.number);
-    s.setCheckpoint.run(ancestor.number, ancestor.hash, finalized, headBlock);
+    s.setCheckpoint.run(ancestor.number, ancestor.hash || null, finalized, headBlock);
     return rows.length;
   });
 

@@ -1,0 +1,73 @@
+/**
+ * Errors of the chain follower. Each says whether retrying can help
+ * (`retryable`): transient RPC failures are retried with backoff, fatal ones
+ * (wrong chain, a reorg deeper than finality, bad config) stop the follower.
+ */
+export interface ChainErrorOptions {
+  details?: string;
+  cause?: unknown;
+  retryable?: boolean;
+}
+
+export class ChainError extends Error {
+  override name = "ChainError";
+  readonly shortMessage: string;
+  readonly details: string | undefined;
+  readonly retryable: boolean;
+  constructor(shortMessage: string, options: ChainErrorOptions = {}) {
+    super(options.details ? `${shortMessage}\n\nDetails: ${options.details}` : shortMessage, {
+      cause: options.cause,
+    });
+    this.shortMessage = shortMessage;
+    this.details = options.details;
+    this.retryable = options.retryable ?? false;
+  }
+}
+
+/** An RPC request failed in a way that may succeed later (network, timeout, 5xx, rate limit). */
+export class RpcTransientError extends ChainError {
+  override name = "RpcTransientError";
+  constructor(method: string, cause: unknown) {
+    super(`RPC ${method} failed transiently`, { details: messageOf(cause), cause, retryable: true });
+  }
+}
+
+/** An RPC request was refused for good (invalid params, unsupported method). */
+export class RpcFatalError extends ChainError {
+  override name = "RpcFatalError";
+  constructor(method: string, cause: unknown) {
+    super(`RPC ${method} failed`, { details: messageOf(cause), cause, retryable: false });
+  }
+}
+
+/** The chain changed under a batch being read (hash mismatch); re-reading resolves it. */
+export class ChainMovedError extends ChainError {
+  override name = "ChainMovedError";
+  constructor(details: string) {
+    super("chain changed while reading a batch", { details, retryable: true });
+  }
+}
+
+export class ReorgTooDeepError extends ChainError {
+  override name = "ReorgTooDeepError";
+  constructor(fromBlock: number, finalityDepth: number) {
+    super("reorg deeper than the finality depth", {
+      details: `no stored block at or below ${fromBlock} matches the chain (finality depth ${finalityDepth}); rebuild the database`,
+    });
+  }
+}
+
+export class WrongChainError extends ChainError {
+  override name = "WrongChainError";
+  constructor(expected: number, actual: number) {
+    super("RPC serves a different chain", { details: `expected chainId ${expected}, got ${actual}` });
+  }
+}
+
+export function messageOf(error: unknown): string {
+  if (error && typeof error === "object") {
+    const e = error as { shortMessage?: string; message?: string };
+    return e.shortMessage ?? e.message ?? String(error);
+  }
+  return String(error);
+}

@@ -1,0 +1,19 @@
+/** Public factories of the indexer. */
+export * from "./api/attention-service.ts";
+export { createChainClock } from "./api/clock.ts";
+export { createStoreAttentionService } from "./api/store-attention-service.ts";
+export { type Api, createApi, typeDefs } from "./api/yoga.ts";
+export * from "./chain/errors.ts";
+export { createFollower, type Follower, type FollowerEvent } from "./chain/follower.ts";
+export { createChainReader, createRpcClient } from "./chain/rpc.ts";
+export { ConfigError, type Deployment, type IndexerConfig, loadConfig, readDeployment } from "./config.ts";
+export { EngagementError, type EngagementErrorCode } from "./engagement/errors.ts";
+export { exportLog, type LogExport, parseLogExport } from "./engagement/export.ts";
+export { createEngagementService, type EngagementService } from "./engagement/submit.ts";
+export { type AttentionDeps, createIndexer, type Indexer, type IndexerOptions } from "./main.ts";
+export { canonicalMessage, decodeMessage } from "./messages/decode.ts";
+export { type ChainStore, createChainStore } from "./store/chain-store.ts";
+export { type Db, openDb } from "./store/db.ts";
+export { createEngagementStore, type EngagementStore } from "./store/engagement-store.ts";
+export type { ChainEvent, ChainEventKind } from "./store/events.ts";
+export { createQueries, type Queries } from "./store/queries.ts";

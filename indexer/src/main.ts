@@ -1,0 +1,184 @@
+/**
+ * Wires config, store, chain follower, engagement log and GraphQL API.
+ * `createIndexer(config)` is what tests and scripts use; run this file
+ * (`tsx indexer/src/main.ts`) to start an indexer from `AMP_*` variables.
+ */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Address } from "viem";
+import type { AttentionService } from "./api/attention-service.ts";
+import { createChainClock } from "./api/clock.ts";
+import { createStoreAttentionService } from "./api/store-attention-service.ts";
+import { type Api, createApi } from "./api/yoga.ts";
+import { ChainError } from "./chain/errors.ts";
+import { createFollower, type Follower, type FollowerEvent } from "./chain/follower.ts";
+import { createChainReader, createRpcClient } from "./chain/rpc.ts";
+import { type IndexerConfig, loadConfig } from "./config.ts";
+import { createEngagementService } from "./engagement/submit.ts";
+import { createChainStore } from "./store/chain-store.ts";
+import { type Db, openDb } from "./store/db.ts";
+import { createEngagementStore } from "./store/engagement-store.ts";
+import { createQueries, type Queries } from "./store/queries.ts";
+
+export interface AttentionDeps {
+  db: Db;
+  queries: Queries;
+  config: IndexerConfig;
+  now: () => number;
+}
+
+export interface IndexerOptions {
+  /** Builds the attention model; default: the store-backed service. */
+  attention?: (deps: AttentionDeps) => AttentionService;
+  onFollowerEvent?: (event: FollowerEvent) => void;
+  log?: (line: string) => void;
+}
+
+export interface StartOptions {
+  /** Serve HTTP on config.host:config.port (default true). */
+  http?: boolean;
+  /** Follow the chain (default true). */
+  follow?: boolean;
+}
+
+export interface Indexer {
+  config: IndexerConfig;
+  db: Db;
+  yoga: Api;
+  follower: Follower;
+  queries: Queries;
+  /** Resolves with the GraphQL URL when serving HTTP. */
+  start(options?: StartOptions): Promise<{ url: string | null }>;
+  /** Settles when the follower stops; rejects on a fatal chain error. */
+  readonly done: Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function createIndexer(config: IndexerConfig, options: IndexerOptions = {}): Indexer {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const db = openDb(config.dbPath);
+  const queries = createQueries(db);
+  const now = createChainClock(queries);
+  const { contracts } = config.deployment;
+  const reader = createChainReader(createRpcClient(config.rpcUrl, config.rpcTimeoutMs), {
+    retries: config.rpcRetries,
+    baseMs: config.rpcRetryBaseMs,
+    onRetry: (e, attempt, delay) =>
+      log(`rpc: ${e.shortMessage} (attempt ${attempt}, retry in ${Math.round(delay)} ms)`),
+  });
+  const follower = createFollower({
+    reader,
+    store: createChainStore(db),
+    chainId: config.chainId,
+    contracts: { token: contracts.AMPToken, social: contracts.AMPSocial, escrow: contracts.AMPEscrow },
+    startBlock: config.deployment.startBlock,
+    confirmations: config.confirmations,
+    finalityDepth: config.finalityDepth,
+    batchBlocks: config.batchBlocks,
+    pollIntervalMs: config.pollIntervalMs,
+    onEvent: (e) => {
+      if (e.type === "reorg")
+        log(`chain: reorg, rolled back to block ${e.ancestor} (${e.removedEvents} events)`);
+      if (e.type === "error")
+        log(`chain: ${e.error.shortMessage}${e.error.details ? `: ${e.error.details}` : ""}`);
+      options.onFollowerEvent?.(e);
+    },
+  });
+  const attention = (options.attention ?? ((d) => createStoreAttentionService(d)))({
+    db,
+    queries,
+    config,
+    now,
+  });
+  const yoga = createApi({
+    queries,
+    engagement: createEngagementService({
+      store: createEngagementStore(db),
+      chainId: config.chainId,
+      verifyingContract: contracts.AMPSocial as Address,
+    }),
+    attention,
+    chainId: config.chainId,
+    deployment: config.deployment,
+    now,
+    corsOrigins: config.corsOrigins,
+    graphiql: config.graphiql,
+    limits: { maxDepth: config.maxQueryDepth, maxCost: config.maxQueryCost },
+  });
+
+  let server: Server | null = null;
+  let resolveDone: () => void = () => undefined;
+  let rejectDone: (e: unknown) => void = () => undefined;
+  const done = new Promise<void>((res, rej) => {
+    resolveDone = res;
+    rejectDone = rej;
+  });
+  done.catch(() => undefined);
+  let stopped = false;
+
+  return {
+    config,
+    db,
+    yoga,
+    follower,
+    queries,
+    done,
+    async start(startOptions = {}) {
+      let url: string | null = null;
+      if (startOptions.http ?? true) {
+        server = createServer(yoga);
+        await new Promise<void>((res, rej) => {
+          server?.once("error", rej);
+          server?.listen(config.port, config.host, () => res());
+        });
+        const { address, port } = server.address() as AddressInfo;
+        url = `http://${address}:${port}${yoga.graphqlEndpoint}`;
+        log(`api: GraphQL on ${url}`);
+      }
+      if (startOptions.follow ?? true) follower.run().then(resolveDone, rejectDone);
+      else resolveDone();
+      return { url };
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await follower.stop();
+      if (server) {
+        const s = server;
+        s.closeAllConnections();
+        await new Promise<void>((res) => s.close(() => res()));
+      }
+      db.close();
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const indexer = createIndexer(config);
+  const shutdown = async (signal: string) => {
+    process.stderr.write(`indexer: ${signal}, stopping\n`);
+    await indexer.stop();
+    process.exit(0);
+  };
+  process.once("SIGINT", () => void shutdown("SIGINT"));
+  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+  await indexer.start();
+  try {
+    await indexer.done;
+  } catch (error) {
+    const e = error as ChainError;
+    process.stderr.write(`indexer: fatal: ${e instanceof ChainError ? e.message : String(error)}\n`);
+    await indexer.stop();
+    process.exit(1);
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((error) => {
+    process.stderr.write(`indexer: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });
+}
