@@ -1,0 +1,86 @@
+/**
+ * A local JSON-RPC proxy that misbehaves on purpose: it resets some
+ * connections, answers some requests with HTTP 503 and delays others. The
+ * choice is driven by a seeded generator so a run is reproducible.
+ */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface FlakyOptions {
+  upstream: string;
+  seed?: number;
+  dropRate?: number;
+  errorRate?: number;
+  delayRate?: number;
+  /** Delay range in ms for delayed requests; `minDelayMs` applies to every request. */
+  maxDelayMs?: number;
+  minDelayMs?: number;
+}
+
+export interface FlakyProxy {
+  url: string;
+  stats: { forwarded: number; dropped: number; failed: number; delayed: number };
+  close(): Promise<void>;
+}
+
+function mulberry32(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export async function startFlakyProxy(options: FlakyOptions): Promise<FlakyProxy> {
+  const random = mulberry32(options.seed ?? 42);
+  const stats = { forwarded: 0, dropped: 0, failed: 0, delayed: 0 };
+  const server: Server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const roll = random();
+    const drop = options.dropRate ?? 0;
+    const fail = drop + (options.errorRate ?? 0);
+    const delay = fail + (options.delayRate ?? 0);
+    if (roll < drop) {
+      stats.dropped++;
+      req.socket.destroy();
+      return;
+    }
+    if (roll < fail) {
+      stats.failed++;
+      res.writeHead(503, { "content-type": "text/plain" }).end("unavailable");
+      return;
+    }
+    let wait = options.minDelayMs ?? 0;
+    if (roll < delay) {
+      stats.delayed++;
+      wait += Math.floor(random() * (options.maxDelayMs ?? 50));
+    }
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    try {
+      const upstream = await fetch(options.upstream, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: Buffer.concat(chunks),
+      });
+      stats.forwarded++;
+      res.writeHead(upstream.status, { "content-type": "application/json" }).end(await upstream.text());
+    } catch {
+      res.writeHead(502).end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stats,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
