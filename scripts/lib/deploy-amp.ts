@@ -44,9 +44,13 @@ export const ROLES = {
 
 const repoRoot = join(import.meta.dirname, "..", "..");
 
-/** Creation bytecode of a compiled contract, read from artifacts/contracts/<name>.sol/<name>.json. */
+/**
+ * Creation bytecode of a compiled contract, read from artifacts/contracts/<dir/><name>.sol/<name>.json
+ * (`name` may carry a folder under contracts/, e.g. "test/PlainERC20").
+ */
 export function readBytecode(name: string, root = repoRoot): Hex {
-  const path = join(root, "artifacts", "contracts", `${name}.sol`, `${name}.json`);
+  const base = name.slice(name.lastIndexOf("/") + 1);
+  const path = join(root, "artifacts", "contracts", `${name}.sol`, `${base}.json`);
   const artifact = JSON.parse(readFileSync(path, "utf8")) as { bytecode: Hex };
   return artifact.bytecode;
 }
