@@ -53,14 +53,14 @@ export function Header({ route }: { route: Route }) {
                 {balance.data === undefined ? "…" : formatAmp(balance.data, 2)} AMP
               </span>
               <a
-                className="row"
+                className="account-chip"
                 href={href({ name: "profile", address })}
                 data-testid="account-chip"
                 data-address={address}
                 title={`${address} via ${connector?.name ?? "wallet"}`}
               >
                 <Avatar address={address} />
-                <span className="mono small">{shortAddress(address)}</span>
+                <span className="mono small account-address">{shortAddress(address)}</span>
               </a>
               <Button
                 size="sm"

@@ -64,7 +64,7 @@ export function PostCard({ post, amplified = false, campaign = null, viewRef }: 
       aria-label={`Post ${post.id} by ${post.author}`}
     >
       {amplified && <AmplifiedBadge campaign={campaign} />}
-      <div className="row">
+      <div className="post-head">
         <Avatar address={post.author} />
         <div className="post-meta">
           <AddressLink address={post.author} className="post-author mono" />

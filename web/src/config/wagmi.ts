@@ -26,6 +26,8 @@ export function createWagmiConfig(app: AppConfig) {
     chains: [chain],
     connectors,
     multiInjectedProviderDiscovery: true,
+    // Receipts and blocks are polled; a local chain mines instantly, so poll often there.
+    pollingInterval: app.chainId === DEV_CHAIN_ID ? 300 : 2_000,
     transports: { [chain.id]: http(app.rpcUrl) },
   });
 }

@@ -53,6 +53,7 @@ const INDEXER_CODES: Record<string, string> = {
   PAYLOAD_TOO_LARGE: "That is too long to send.",
   BAD_USER_INPUT: "The indexer rejected the input.",
   NETWORK: "The indexer cannot be reached. Is it running?",
+  ATTENTION_UNAVAILABLE: "Reputation and ranking are not computed yet; the attention model is not running.",
 };
 
 /** Splits "ErrorName" into "Error name" for errors we have no sentence for. */

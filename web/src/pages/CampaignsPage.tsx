@@ -1,4 +1,4 @@
-import { useConnection } from "wagmi";
+import { useBlock, useConnection } from "wagmi";
 import { Button } from "../components/ui/Button.tsx";
 import { Empty, ErrorAlert, ErrorState, Loading } from "../components/ui/States.tsx";
 import { useCampaigns } from "../hooks/indexer.ts";
@@ -68,8 +68,10 @@ function CampaignRow({ campaign, nowSeconds }: { campaign: Campaign; nowSeconds:
 export function CampaignsPage() {
   const { address } = useConnection();
   const campaigns = useCampaigns({ promoter: address ?? "" });
+  // Expiry is decided by chain time, which a local chain may have moved ahead of the clock.
+  const block = useBlock({ query: { refetchInterval: 10_000 } });
   if (!address) return <Empty title="Connect a wallet to see your campaigns" />;
-  const now = Math.floor(Date.now() / 1000);
+  const now = Math.max(Math.floor(Date.now() / 1000), Number(block.data?.timestamp ?? 0n));
   return (
     <div className="stack">
       <h1>My campaigns</h1>

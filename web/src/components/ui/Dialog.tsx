@@ -12,11 +12,22 @@ export function Dialog({
 }) {
   const titleId = useId();
   const ref = useRef<HTMLDivElement>(null);
+  const close = useRef(onClose);
+  close.current = onClose;
   useEffect(() => {
     const previous = document.activeElement as HTMLElement | null;
-    const first = ref.current?.querySelector<HTMLElement>("input, select, textarea, button");
-    first?.focus();
-    return () => previous?.focus?.();
+    const first = ref.current?.querySelector<HTMLElement>(
+      "input, select, textarea, button:not([aria-label=Close])",
+    );
+    first?.focus({ preventScroll: true });
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === "Escape") close.current();
+    };
+    document.addEventListener("keydown", onKey);
+    return () => {
+      document.removeEventListener("keydown", onKey);
+      previous?.focus?.();
+    };
   }, []);
   return (
     // biome-ignore lint/a11y/noStaticElementInteractions: a pointer shortcut; the keyboard closes with Escape or the Close button
@@ -27,16 +38,7 @@ export function Dialog({
         if (e.target === e.currentTarget) onClose();
       }}
     >
-      <div
-        ref={ref}
-        className="card dialog stack"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby={titleId}
-        onKeyDown={(e) => {
-          if (e.key === "Escape") onClose();
-        }}
-      >
+      <div ref={ref} className="card dialog stack" role="dialog" aria-modal="true" aria-labelledby={titleId}>
         <div className="row-between">
           <h2 id={titleId}>{title}</h2>
           <button type="button" className="btn btn-ghost btn-sm" onClick={onClose} aria-label="Close">
