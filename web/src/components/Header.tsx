@@ -59,7 +59,7 @@ export function Header({ route }: { route: Route }) {
                 data-address={address}
                 title={`${address} via ${connector?.name ?? "wallet"}`}
               >
-                <Avatar address={address} />
+                <Avatar address={address} small />
                 <span className="mono small account-address">{shortAddress(address)}</span>
               </a>
               <Button

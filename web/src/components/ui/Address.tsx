@@ -6,10 +6,10 @@ function hue(address: string, offset: number): string {
   return `hsl(${n % 360} 70% 60%)`;
 }
 
-export function Avatar({ address }: { address: string }) {
+export function Avatar({ address, small }: { address: string; small?: boolean }) {
   return (
     <span
-      className="avatar"
+      className={small ? "avatar avatar-sm" : "avatar"}
       aria-hidden="true"
       style={{ "--a1": hue(address, 0), "--a2": hue(address, 6) } as React.CSSProperties}
     />
