@@ -1,0 +1,154 @@
+/**
+ * Shared set-up for the contract tests: a fresh in-process Hardhat chain per call, the three
+ * contracts deployed by `deployAmp`, typed viem contract instances and a few helpers.
+ */
+import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
+import { network } from "hardhat";
+import {
+  type Address,
+  getContract,
+  type Hex,
+  keccak256,
+  maxUint256,
+  type PublicClient,
+  parseEther,
+  parseSignature,
+  toHex,
+} from "viem";
+import { type DeployAmpOptions, deployAmp } from "../../scripts/lib/deploy-amp.ts";
+import { ampEscrowAbi, ampSocialAbi, ampTokenAbi } from "../abi.ts";
+
+export { ROLES } from "../../scripts/lib/deploy-amp.ts";
+
+export const WINDOW = 60;
+export const DAY = 86_400n;
+export const ZERO_HASH: Hex = `0x${"00".repeat(32)}`;
+export const amp = (n: number | string) => parseEther(String(n));
+export const inputs = (label: string) => keccak256(toHex(label));
+
+function need<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`fixture: missing ${what}`);
+  return value;
+}
+
+export async function deployFixture(options: DeployAmpOptions = {}) {
+  const { viem, networkHelpers } = await network.create();
+  const publicClient = await viem.getPublicClient();
+  const wallets = await viem.getWalletClients();
+  const [admin, alice, bob, carol, dave, outsider] = [0, 1, 2, 3, 4, 5].map((i) =>
+    need(wallets[i], `wallet ${i}`),
+  );
+  const deployment = await deployAmp(need(admin, "admin"), publicClient as PublicClient, {
+    challengeWindow: WINDOW,
+    ...options,
+  });
+  const client = { public: publicClient, wallet: need(admin, "admin") };
+  const token = getContract({ address: deployment.contracts.AMPToken, abi: ampTokenAbi, client });
+  const social = getContract({ address: deployment.contracts.AMPSocial, abi: ampSocialAbi, client });
+  const escrow = getContract({ address: deployment.contracts.AMPEscrow, abi: ampEscrowAbi, client });
+  return {
+    viem,
+    networkHelpers,
+    publicClient,
+    deployment,
+    token,
+    social,
+    escrow,
+    admin: need(admin, "admin"),
+    alice: need(alice, "alice"),
+    bob: need(bob, "bob"),
+    carol: need(carol, "carol"),
+    dave: need(dave, "dave"),
+    outsider: need(outsider, "outsider"),
+  };
+}
+
+export type Fixture = Awaited<ReturnType<typeof deployFixture>>;
+export type Wallet = Fixture["alice"];
+
+/** alice, bob and carol hold 10,000 AMP each and approved the escrow; community 1 has posts 1 (alice) and 2 (bob). */
+export async function worldFixture(options: DeployAmpOptions = {}) {
+  const f = await deployFixture(options);
+  for (const who of [f.alice, f.bob, f.carol]) {
+    await f.token.write.mint([who.account.address, amp(10_000)]);
+    await f.token.write.approve([f.escrow.address, maxUint256], { account: who.account });
+  }
+  await f.social.write.createCommunity(["rust", "systems programming"], { account: f.alice.account });
+  await f.social.write.publish([1n, ["intro"], "hello", ZERO_HASH, ""], { account: f.alice.account });
+  await f.social.write.publish([1n, ["reply"], "hi there", ZERO_HASH, ""], { account: f.bob.account });
+  return f;
+}
+
+/** Waits for a transaction and returns its receipt, failing on revert. */
+export async function mined(f: Fixture, hash: Hex | Promise<Hex>) {
+  const receipt = await f.publicClient.waitForTransactionReceipt({ hash: await hash });
+  if (receipt.status !== "success") throw new Error(`transaction ${receipt.transactionHash} reverted`);
+  return receipt;
+}
+
+export async function now(f: Fixture): Promise<bigint> {
+  return BigInt(await f.networkHelpers.time.latest());
+}
+
+/** A StandardMerkleTree of cumulative amounts, with proof lookup by account. */
+export function rewardTree(entries: readonly (readonly [Address, bigint])[]) {
+  const tree = StandardMerkleTree.of(
+    entries.map(([account, amount]) => [account, amount.toString()]),
+    ["address", "uint256"],
+  );
+  return {
+    root: tree.root as Hex,
+    proof(account: Address): Hex[] {
+      for (const [i, [a]] of tree.entries()) {
+        if (a?.toLowerCase() === account.toLowerCase()) return tree.getProof(i) as Hex[];
+      }
+      throw new Error(`rewardTree: ${account} not in tree`);
+    },
+  };
+}
+
+/** EIP-2612 permit signature by `owner` for the escrow. */
+export async function signPermit(
+  f: Fixture,
+  owner: Wallet,
+  value: bigint,
+  deadline: bigint,
+  spender?: Address,
+) {
+  const nonce = await f.token.read.nonces([owner.account.address]);
+  const signature = await owner.signTypedData({
+    account: owner.account,
+    domain: { name: "AMP", version: "1", chainId: f.deployment.chainId, verifyingContract: f.token.address },
+    types: {
+      Permit: [
+        { name: "owner", type: "address" },
+        { name: "spender", type: "address" },
+        { name: "value", type: "uint256" },
+        { name: "nonce", type: "uint256" },
+        { name: "deadline", type: "uint256" },
+      ],
+    },
+    primaryType: "Permit",
+    message: { owner: owner.account.address, spender: spender ?? f.escrow.address, value, nonce, deadline },
+  });
+  const { v, r, s } = parseSignature(signature);
+  return { v: Number(v), r, s };
+}
+
+/** Settles the next epoch with the given spends and tree; returns the epoch number. */
+export async function settleNext(
+  f: Fixture,
+  root: Hex,
+  spends: readonly (readonly [bigint, bigint])[],
+  label = "inputs",
+): Promise<bigint> {
+  const epoch = (await f.escrow.read.lastEpoch()) + 1n;
+  await mined(
+    f,
+    f.escrow.write.settle([epoch, root, inputs(label), spends.map(([id]) => id), spends.map(([, a]) => a)]),
+  );
+  return epoch;
+}
+
+/** Both ABIs, to decode token errors surfacing through escrow calls. */
+export const escrowAndTokenAbi = { abi: [...ampEscrowAbi, ...ampTokenAbi] } as const;
