@@ -12,7 +12,7 @@ export function account(i: number): Address {
 }
 
 export class LogBuilder {
-  seq = 0n;
+  seq = 0;
   readonly entries: LogEntry[] = [];
   #nonce = 0n;
 

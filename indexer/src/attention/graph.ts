@@ -29,10 +29,70 @@ export interface AttentionGraph extends CsrGraph {
 }
 
 interface CommunityAcc {
-  ids: Map<string, number>;
-  names: string[];
-  /** pair key -> [day, units, day, units, ...] */
-  pairs: Map<number, number[]>;
+  /** Global account id -> local id + 1 (0 = absent). */
+  localOf: Int32Array;
+  /** Local id -> global account id. */
+  globalOf: number[];
+  /** pair key -> first slot of the pair's day list. */
+  pairs: Map<number, number>;
+  /** Slots: one (day, units) cell per pair and day, linked per pair through `next` (-1 ends). */
+  day: Int32Array;
+  units: Float64Array;
+  next: Int32Array;
+  slots: number;
+}
+
+function newAcc(): CommunityAcc {
+  return {
+    localOf: new Int32Array(1024),
+    globalOf: [],
+    pairs: new Map(),
+    day: new Int32Array(1024),
+    units: new Float64Array(1024),
+    next: new Int32Array(1024),
+    slots: 0,
+  };
+}
+
+function newSlot(acc: CommunityAcc, day: number, units: number, next: number): number {
+  if (acc.slots === acc.day.length) {
+    const size = acc.day.length * 2;
+    const d = new Int32Array(size);
+    d.set(acc.day);
+    const u = new Float64Array(size);
+    u.set(acc.units);
+    const n = new Int32Array(size);
+    n.set(acc.next);
+    acc.day = d;
+    acc.units = u;
+    acc.next = n;
+  }
+  const slot = acc.slots++;
+  acc.day[slot] = day;
+  acc.units[slot] = units;
+  acc.next[slot] = next;
+  return slot;
+}
+
+/** Interns account addresses (lower-cased) as dense integer ids shared by all communities. */
+export class AccountIndex {
+  readonly ids = new Map<string, number>();
+  readonly names: string[] = [];
+
+  idOf(account: string): number {
+    let id = this.ids.get(account);
+    if (id === undefined) {
+      const lower = addr(account);
+      id = this.ids.get(lower);
+      if (id === undefined) {
+        id = this.names.length;
+        this.ids.set(lower, id);
+        this.names.push(lower);
+      }
+      if (lower !== account) this.ids.set(account, id);
+    }
+    return id;
+  }
 }
 
 function kindUnits(params: AttentionParams, entry: EngagementEntry): number {
@@ -57,13 +117,15 @@ function kindUnits(params: AttentionParams, entry: EngagementEntry): number {
 export class AttentionGraphBuilder {
   readonly #params: AttentionParams;
   readonly #global: boolean;
-  readonly #acc = new Map<bigint, CommunityAcc>();
+  readonly #acc = new Map<number, CommunityAcc>();
+  readonly accounts: AccountIndex;
   #version = 0;
 
   /** With `global`, every entry also feeds the all-communities graph (id 0). */
-  constructor(params: AttentionParams, options: { global?: boolean } = {}) {
+  constructor(params: AttentionParams, options: { global?: boolean; accounts?: AccountIndex } = {}) {
     this.#params = params;
     this.#global = options.global ?? false;
+    this.accounts = options.accounts ?? new AccountIndex();
   }
 
   get version(): number {
@@ -71,7 +133,7 @@ export class AttentionGraphBuilder {
   }
 
   communities(): bigint[] {
-    return [...this.#acc.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    return [...this.#acc.keys()].sort((a, b) => a - b).map(BigInt);
   }
 
   /**
@@ -81,39 +143,51 @@ export class AttentionGraphBuilder {
   add(entry: EngagementEntry, post: PostInfo | undefined): boolean {
     if (!post) return false;
     if (entry.kind === "View" && entry.message.campaignId !== 0n) return false;
-    const from = addr(entry.message.account);
-    const to = addr(post.author);
-    if (from === to) return false;
-    const units = kindUnits(this.#params, entry);
-    if (units <= 0) return false;
-    const day = Math.floor(Number(entry.message.timestamp) / DAY);
-    this.#addTo(post.communityId, from, to, day, units);
-    if (this.#global) this.#addTo(ALL_COMMUNITIES, from, to, day, units);
+    const from = this.accounts.idOf(entry.message.account);
+    const to = this.accounts.idOf(post.author);
+    return this.addEdge(
+      from,
+      to,
+      Number(post.communityId),
+      Number(entry.message.timestamp),
+      kindUnits(this.#params, entry),
+    );
+  }
+
+  /** Low-level add by interned account ids, for callers that resolved posts themselves. */
+  addEdge(from: number, to: number, communityId: number, timestamp: number, units: number): boolean {
+    if (from === to || units <= 0) return false;
+    const day = Math.floor(timestamp / DAY);
+    this.#addTo(communityId, from, to, day, units);
+    if (this.#global) this.#addTo(0, from, to, day, units);
     this.#version++;
     return true;
   }
 
-  #addTo(communityId: bigint, from: string, to: string, day: number, units: number): void {
+  /** Integer units of an entry's kind (for `addEdge`). */
+  unitsOf(entry: EngagementEntry): number {
+    return kindUnits(this.#params, entry);
+  }
+
+  #addTo(communityId: number, from: number, to: number, day: number, units: number): void {
     let acc = this.#acc.get(communityId);
     if (!acc) {
-      acc = { ids: new Map(), names: [], pairs: new Map() };
+      acc = newAcc();
       this.#acc.set(communityId, acc);
     }
-    const s = idOf(acc, from);
-    const d = idOf(acc, to);
-    const key = s * PAIR + d;
-    const days = acc.pairs.get(key);
-    if (!days) {
-      acc.pairs.set(key, [day, units]);
+    const key = localId(acc, from) * PAIR + localId(acc, to);
+    const first = acc.pairs.get(key);
+    if (first === undefined) {
+      acc.pairs.set(key, newSlot(acc, day, units, -1));
       return;
     }
-    for (let i = 0; i < days.length; i += 2) {
-      if (days[i] === day) {
-        days[i + 1] = (days[i + 1] as number) + units;
+    for (let slot = first; slot >= 0; slot = acc.next[slot] as number) {
+      if (acc.day[slot] === day) {
+        acc.units[slot] = (acc.units[slot] as number) + units;
         return;
       }
     }
-    days.push(day, units);
+    acc.pairs.set(key, newSlot(acc, day, units, first));
   }
 
   /**
@@ -121,17 +195,18 @@ export class AttentionGraphBuilder {
    * the community's seeds) are present even without edges.
    */
   build(communityId: bigint, asOf: number, extraNodes: readonly string[] = []): AttentionGraph {
-    const acc = this.#acc.get(communityId) ?? { ids: new Map(), names: [], pairs: new Map() };
-    const nameSet = new Set(acc.names);
+    const acc = this.#acc.get(Number(communityId)) ?? newAcc();
+    const names = this.accounts.names;
+    const nameSet = new Set(acc.globalOf.map((g) => names[g] as string));
     for (const x of extraNodes) nameSet.add(addr(x));
     const nodes = [...nameSet].sort();
     const index = new Map<string, number>();
     nodes.forEach((a, i) => {
       index.set(a, i);
     });
-    const remap = new Uint32Array(acc.names.length);
-    acc.names.forEach((a, i) => {
-      remap[i] = index.get(a) as number;
+    const remap = new Uint32Array(acc.globalOf.length);
+    acc.globalOf.forEach((g, i) => {
+      remap[i] = index.get(names[g] as string) as number;
     });
 
     const m = acc.pairs.size;
@@ -140,11 +215,11 @@ export class AttentionGraphBuilder {
     const cap = Math.round(this.#params.pairDailyCap * UNIT);
     const lambda = Math.LN2 / this.#params.halfLifeSeconds;
     let i = 0;
-    for (const [key, days] of acc.pairs) {
+    for (const [key, first] of acc.pairs) {
       const s = remap[Math.floor(key / PAIR)] as number;
       const d = remap[key % PAIR] as number;
       keys[i] = s * PAIR + d;
-      values[i] = Math.log1p(decayedSum(days, cap, lambda, asOf) / UNIT);
+      values[i] = Math.log1p(decayedSum(acc, first, cap, lambda, asOf) / UNIT);
       i++;
     }
     // Sort edges by (src, dst) so the CSR and its float sums do not depend on insertion order.
@@ -166,27 +241,33 @@ export class AttentionGraphBuilder {
   }
 }
 
-function idOf(acc: CommunityAcc, account: string): number {
-  let id = acc.ids.get(account);
-  if (id === undefined) {
-    id = acc.names.length;
-    acc.ids.set(account, id);
-    acc.names.push(account);
+function localId(acc: CommunityAcc, global: number): number {
+  if (global >= acc.localOf.length) {
+    const grown = new Int32Array(Math.max(global + 1, acc.localOf.length * 2));
+    grown.set(acc.localOf);
+    acc.localOf = grown;
   }
+  const known = acc.localOf[global] as number;
+  if (known > 0) return known - 1;
+  const id = acc.globalOf.length;
+  acc.globalOf.push(global);
+  acc.localOf[global] = id + 1;
   return id;
 }
 
-/** Sum over days (ascending) of min(cap, units) decayed from the end of that day to `asOf`. */
-function decayedSum(days: number[], cap: number, lambda: number, asOf: number): number {
-  if (days.length > 2) {
-    const pairs: [number, number][] = [];
-    for (let i = 0; i < days.length; i += 2) pairs.push([days[i] as number, days[i + 1] as number]);
-    pairs.sort((a, b) => a[0] - b[0]);
-    let sum = 0;
-    for (const [day, units] of pairs) sum += Math.min(cap, units) * decay(day, lambda, asOf);
-    return sum;
+/** Sum over the pair's days (ascending) of min(cap, units) decayed from the end of that day to `asOf`. */
+function decayedSum(acc: CommunityAcc, first: number, cap: number, lambda: number, asOf: number): number {
+  if ((acc.next[first] as number) < 0) {
+    return Math.min(cap, acc.units[first] as number) * decay(acc.day[first] as number, lambda, asOf);
   }
-  return Math.min(cap, days[1] as number) * decay(days[0] as number, lambda, asOf);
+  const cells: [number, number][] = [];
+  for (let slot = first; slot >= 0; slot = acc.next[slot] as number) {
+    cells.push([acc.day[slot] as number, acc.units[slot] as number]);
+  }
+  cells.sort((a, b) => a[0] - b[0]);
+  let sum = 0;
+  for (const [day, units] of cells) sum += Math.min(cap, units) * decay(day, lambda, asOf);
+  return sum;
 }
 
 function decay(day: number, lambda: number, asOf: number): number {

@@ -7,7 +7,7 @@ import type { Address } from "viem";
 import type { MessageByKind, MessageKind } from "../messages/types.ts";
 
 export type LogEntry = {
-  [K in MessageKind]: { seq: bigint; kind: K; message: MessageByKind[K] };
+  [K in MessageKind]: { seq: number; kind: K; message: MessageByKind[K] };
 }[MessageKind];
 export type EngagementKind = "View" | "Like" | "Comment" | "Share";
 export type EngagementEntry = Extract<LogEntry, { kind: EngagementKind }>;

@@ -82,7 +82,7 @@ describe("computeEpoch", () => {
           const j = Math.floor(r() * (i + 1));
           [epoch[i], epoch[j]] = [epoch[j] as LogEntry, epoch[i] as LogEntry];
         }
-        const renumbered = epoch.map((e, i) => ({ ...e, seq: startSeq + BigInt(i + 1) }) as LogEntry);
+        const renumbered = epoch.map((e, i) => ({ ...e, seq: startSeq + i + 1 }) as LogEntry);
         const result = computeEpoch({ ...inputs, entries: [...history, ...renumbered] });
         expect(result.root).toBe(reference.root);
         expect(result.amounts).toEqual(reference.amounts);

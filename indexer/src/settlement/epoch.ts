@@ -32,8 +32,8 @@ export interface EpochInputs {
   /** Log entries with seq <= endSeq: the history the graph needs plus this epoch's entries. */
   entries: readonly LogEntry[];
   /** The epoch covers entries with startSeq < seq <= endSeq. */
-  startSeq: bigint;
-  endSeq: bigint;
+  startSeq: number;
+  endSeq: number;
   posts: readonly PostInfo[];
   communities: readonly CommunityInfo[];
   /** Campaigns with their budget remaining before this epoch. */
@@ -89,14 +89,42 @@ export function computeEpoch(inputs: EpochInputs): EpochResult {
   for (const c of inputs.communities) communities.set(c.id, c);
 
   const builder = new AttentionGraphBuilder(params);
+  const accounts = builder.accounts;
+  // Posts resolved once to interned author ids; entries are then added by id (the hot loop).
+  const postTable = new Map<number, { author: number; community: number }>();
+  for (const p of inputs.posts) {
+    postTable.set(Number(p.id), { author: accounts.idOf(p.author), community: Number(p.communityId) });
+  }
+  const units = {
+    View: 0,
+    Like: 0,
+    Comment: 0,
+    Share: 0,
+  };
   const social = new SocialState();
   const epochEntries: EngagementEntry[] = [];
   for (const entry of inputs.entries) {
     if (entry.seq > inputs.endSeq) continue;
-    if (isEngagement(entry)) {
-      builder.add(entry, posts.get(entry.message.postId));
-      if (entry.seq > inputs.startSeq) epochEntries.push(entry);
-    } else social.apply(entry);
+    if (!isEngagement(entry)) {
+      social.apply(entry);
+      continue;
+    }
+    if (entry.seq > inputs.startSeq) epochEntries.push(entry);
+    if (entry.kind === "View" && entry.message.campaignId !== 0n) continue;
+    const info = postTable.get(Number(entry.message.postId));
+    if (!info) continue;
+    let u = units[entry.kind];
+    if (u === 0) {
+      u = builder.unitsOf(entry);
+      units[entry.kind] = u;
+    }
+    builder.addEdge(
+      accounts.idOf(entry.message.account),
+      info.author,
+      info.community,
+      Number(entry.message.timestamp),
+      u,
+    );
   }
 
   // Reputation only where a campaign can pay.
