@@ -1,4 +1,4 @@
-import { type Chain, defineChain } from "viem";
+import { type Chain, defineChain, type Transport } from "viem";
 import { hardhat } from "viem/chains";
 import { createConfig, http, injected } from "wagmi";
 import { devWallet } from "../lib/wallet/devWallet.ts";
@@ -17,18 +17,25 @@ export function appChain(app: AppConfig): Chain {
   });
 }
 
-/** Injected wallets come from EIP-6963 discovery; the local chain adds the development wallet. */
-export function createWagmiConfig(app: AppConfig) {
+/**
+ * Injected wallets come from EIP-6963 discovery; the local chain adds the
+ * development wallet. `transport` replaces HTTP to `rpcUrl` (tests use an
+ * in-process chain).
+ */
+export function createWagmiConfig(app: AppConfig, options: { transport?: Transport } = {}) {
   const chain = appChain(app);
+  const transport = options.transport ?? http(app.rpcUrl);
   const connectors =
-    app.chainId === DEV_CHAIN_ID ? [devWallet({ chain, rpcUrl: app.rpcUrl }), injected()] : [injected()];
+    app.chainId === DEV_CHAIN_ID
+      ? [devWallet({ chain, rpcUrl: app.rpcUrl, transport }), injected()]
+      : [injected()];
   return createConfig({
     chains: [chain],
     connectors,
     multiInjectedProviderDiscovery: true,
     // Receipts and blocks are polled; a local chain mines instantly, so poll often there.
     pollingInterval: app.chainId === DEV_CHAIN_ID ? 300 : 2_000,
-    transports: { [chain.id]: http(app.rpcUrl) },
+    transports: { [chain.id]: transport },
   });
 }
 

@@ -1,10 +1,30 @@
 import {
+  type Abi,
   BaseError,
   ContractFunctionRevertedError,
+  decodeErrorResult,
+  type Hex,
   InsufficientFundsError,
   UserRejectedRequestError,
 } from "viem";
+import { ampEscrowAbi, ampSocialAbi, ampTokenAbi } from "./chain/abi.ts";
 import { GraphQLRequestError } from "./graphql/client.ts";
+
+/** Every custom error the app's contracts can raise, including those bubbling up from the token. */
+const ALL_ERRORS: Abi = [...ampTokenAbi, ...ampSocialAbi, ...ampEscrowAbi].filter(
+  (item) => item.type === "error",
+);
+
+/** The error name of a revert, decoding against all three contracts when the called one did not know it. */
+function revertName(revert: ContractFunctionRevertedError): string | undefined {
+  if (revert.data?.errorName) return revert.data.errorName;
+  if (!revert.raw || revert.raw === "0x") return undefined;
+  try {
+    return decodeErrorResult({ abi: ALL_ERRORS, data: revert.raw as Hex }).errorName;
+  } catch {
+    return undefined;
+  }
+}
 
 export interface FriendlyError {
   title: string;
@@ -86,7 +106,7 @@ export function describeError(error: unknown): FriendlyError {
     }
     const revert = error.walk((e) => e instanceof ContractFunctionRevertedError);
     if (revert instanceof ContractFunctionRevertedError) {
-      const name = revert.data?.errorName;
+      const name = revertName(revert);
       if (name) {
         return { title: "Transaction refused", message: CONTRACT_ERRORS[name] ?? `${humanize(name)}.` };
       }

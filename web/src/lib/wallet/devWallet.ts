@@ -8,6 +8,7 @@ import {
   numberToHex,
   type PrivateKeyAccount,
   SwitchChainError,
+  type Transport,
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { createConnector } from "wagmi";
@@ -16,6 +17,8 @@ import { DEV_ACCOUNT_COUNT, HARDHAT_PRIVATE_KEYS } from "./hardhatAccounts.ts";
 export interface DevWalletParameters {
   chain: Chain;
   rpcUrl: string;
+  /** How to reach the node; defaults to HTTP at `rpcUrl`. */
+  transport?: Transport;
   /** Account used until one is picked (index into Hardhat's test accounts). */
   defaultIndex?: number;
 }
@@ -55,14 +58,15 @@ type StorageItem = { "devWallet.index": number; "devWallet.connected": boolean }
  * test keys: no extension needed, no pop-ups. Transactions are signed locally
  * and sent as raw transactions to the node.
  */
-export function devWallet({ chain, rpcUrl, defaultIndex = 1 }: DevWalletParameters) {
+export function devWallet({ chain, rpcUrl, transport, defaultIndex = 1 }: DevWalletParameters) {
   let index = defaultIndex;
   let current: LocalAccount = devAccount(defaultIndex);
   let connected = false;
   const account = () => current;
 
   return createConnector<{ request: EIP1193RequestFn }, DevWalletProperties, StorageItem>((config) => {
-    const client = () => createWalletClient({ account: account(), chain, transport: http(rpcUrl) });
+    const client = () =>
+      createWalletClient({ account: account(), chain, transport: transport ?? http(rpcUrl) });
     const request = (async ({ method, params }: { method: string; params?: unknown }) => {
       if (method === "eth_accounts" || method === "eth_requestAccounts") return [account().address];
       if (method === "eth_chainId") return numberToHex(chain.id);
