@@ -5,6 +5,7 @@
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { network } from "hardhat";
 import {
+  type Abi,
   type Address,
   getContract,
   type Hex,
@@ -150,5 +151,8 @@ export async function settleNext(
   return epoch;
 }
 
-/** Both ABIs, to decode token errors surfacing through escrow calls. */
-export const escrowAndTokenAbi = { abi: [...ampEscrowAbi, ...ampTokenAbi] } as const;
+/** The escrow with the token's errors too, to decode token errors surfacing through escrow calls. */
+export const escrowWithTokenErrors = (f: Fixture) => ({
+  abi: [...ampEscrowAbi, ...ampTokenAbi.filter((item) => item.type === "error")] as Abi,
+  address: f.escrow.address,
+});

@@ -1,0 +1,418 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { getAddress, maxUint256, zeroAddress } from "viem";
+import { readBytecode } from "../../scripts/lib/deploy-amp.ts";
+import { ampEscrowAbi } from "../abi.ts";
+import {
+  amp,
+  DAY,
+  deployFixture,
+  escrowWithTokenErrors,
+  mined,
+  now,
+  ROLES,
+  settleNext,
+  signPermit,
+  WINDOW,
+  worldFixture,
+  ZERO_HASH,
+} from "./fixture.ts";
+
+describe("AMPEscrow: deployment", () => {
+  it("exposes its wiring and grants only the admin role at construction", async () => {
+    const f = await deployFixture();
+    assert.equal(await f.escrow.read.token(), getAddress(f.token.address));
+    assert.equal(await f.escrow.read.social(), getAddress(f.social.address));
+    assert.equal(await f.escrow.read.challengeWindow(), BigInt(WINDOW));
+    assert.equal(await f.escrow.read.MAX_DURATION(), 365n * DAY);
+    assert.equal(await f.escrow.read.SETTLER_ROLE(), ROLES.SETTLER_ROLE);
+    assert.equal(await f.escrow.read.GUARDIAN_ROLE(), ROLES.GUARDIAN_ROLE);
+    assert.equal(await f.escrow.read.PAUSER_ROLE(), ROLES.PAUSER_ROLE);
+    for (const role of [ROLES.SETTLER_ROLE, ROLES.GUARDIAN_ROLE, ROLES.PAUSER_ROLE]) {
+      assert.equal(await f.escrow.read.hasRole([role, f.admin.account.address]), true);
+      assert.equal(await f.escrow.read.hasRole([role, f.alice.account.address]), false);
+    }
+    assert.equal(await f.escrow.read.lastEpoch(), 0n);
+    assert.equal(await f.escrow.read.activeEpoch(), 0n);
+    assert.equal(await f.escrow.read.campaignCount(), 0n);
+    assert.equal(await f.escrow.read.paused(), false);
+  });
+
+  it("deployAmp grants extra settler, guardian and pauser", async () => {
+    const probe = await deployFixture();
+    const f = await deployFixture({
+      settler: probe.alice.account.address,
+      guardian: probe.bob.account.address,
+      pauser: probe.carol.account.address,
+    });
+    assert.equal(await f.escrow.read.hasRole([ROLES.SETTLER_ROLE, f.alice.account.address]), true);
+    assert.equal(await f.escrow.read.hasRole([ROLES.GUARDIAN_ROLE, f.bob.account.address]), true);
+    assert.equal(await f.escrow.read.hasRole([ROLES.PAUSER_ROLE, f.carol.account.address]), true);
+    assert.equal(f.deployment.roles.settler, probe.alice.account.address);
+  });
+
+  it("constructor rejects zero addresses and a challenge window above 30 days", async () => {
+    const f = await deployFixture();
+    const deploy = (args: readonly [`0x${string}`, `0x${string}`, `0x${string}`, bigint]) =>
+      f.admin.deployContract({
+        abi: ampEscrowAbi,
+        bytecode: readBytecode("AMPEscrow"),
+        args,
+        account: f.admin.account,
+        chain: f.admin.chain,
+      });
+    const admin = f.admin.account.address;
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      deploy([zeroAddress, f.token.address, f.social.address, 60n]),
+      f.escrow,
+      "AMPEscrowZeroAddress",
+      [],
+    );
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      deploy([admin, zeroAddress, f.social.address, 60n]),
+      f.escrow,
+      "AMPEscrowZeroAddress",
+      [],
+    );
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      deploy([admin, f.token.address, zeroAddress, 60n]),
+      f.escrow,
+      "AMPEscrowZeroAddress",
+      [],
+    );
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      deploy([admin, f.token.address, f.social.address, 30n * DAY + 1n]),
+      f.escrow,
+      "AMPEscrowInvalidChallengeWindow",
+      [30n * DAY + 1n, 30n * DAY],
+    );
+  });
+});
+
+describe("AMPEscrow: campaigns", () => {
+  it("test_amplify: escrows the budget, records the campaign, emits CampaignCreated", async () => {
+    const f = await worldFixture();
+    const before = await f.token.read.balanceOf([f.alice.account.address]);
+    const receipt = await mined(f, f.escrow.write.amplify([1n, amp(100), DAY], { account: f.alice.account }));
+    const expiresAt = (await now(f)) + DAY;
+    await f.viem.assertions.emitWithArgs(
+      Promise.resolve(receipt.transactionHash),
+      f.escrow,
+      "CampaignCreated",
+      [1n, 1n, f.alice.account.address, f.alice.account.address, amp(100), expiresAt],
+    );
+    assert.deepEqual(await f.escrow.read.campaigns([1n]), [
+      1n,
+      getAddress(f.alice.account.address),
+      amp(100),
+      0n,
+      expiresAt,
+      false,
+    ]);
+    assert.equal(await f.escrow.read.remaining([1n]), amp(100));
+    assert.equal(await f.escrow.read.campaignCount(), 1n);
+    assert.equal(await f.token.read.balanceOf([f.escrow.address]), amp(100));
+    assert.equal(await f.token.read.balanceOf([f.alice.account.address]), before - amp(100));
+    await mined(f, f.escrow.write.amplify([2n, amp(1), 1n], { account: f.bob.account }));
+    assert.equal(await f.escrow.read.campaignCount(), 2n);
+  });
+
+  it("test_amplify_revertPaths: zero amount, bad duration, unknown post, no allowance, paused", async () => {
+    const f = await worldFixture();
+    const a = { account: f.alice.account };
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      f.escrow.write.amplify([1n, 0n, DAY], a),
+      f.escrow,
+      "AMPEscrowZeroAmount",
+      [],
+    );
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      f.escrow.write.amplify([1n, amp(1), 0n], a),
+      f.escrow,
+      "AMPEscrowInvalidDuration",
+      [0n, 365n * DAY],
+    );
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      f.escrow.write.amplify([1n, amp(1), 365n * DAY + 1n], a),
+      f.escrow,
+      "AMPEscrowInvalidDuration",
+      [365n * DAY + 1n, 365n * DAY],
+    );
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      f.escrow.write.amplify([0n, amp(1), DAY], a),
+      f.escrow,
+      "AMPEscrowUnknownPost",
+      [0n],
+    );
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      f.escrow.write.amplify([3n, amp(1), DAY], a),
+      f.escrow,
+      "AMPEscrowUnknownPost",
+      [3n],
+    );
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      f.escrow.write.amplify([1n, amp(1), DAY], { account: f.dave.account }),
+      escrowWithTokenErrors(f),
+      "ERC20InsufficientAllowance",
+      [getAddress(f.escrow.address), 0n, amp(1)],
+    );
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      f.escrow.write.amplify([1n, amp(20_000), DAY], a),
+      escrowWithTokenErrors(f),
+      "ERC20InsufficientBalance",
+      [getAddress(f.alice.account.address), amp(10_000), amp(20_000)],
+    );
+    await f.escrow.write.pause();
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      f.escrow.write.amplify([1n, amp(1), DAY], a),
+      f.escrow,
+      "AMPEscrowPaused",
+      [],
+    );
+    await f.escrow.write.unpause();
+    await mined(f, f.escrow.write.amplify([1n, amp(1), 365n * DAY], a));
+    assert.equal(await f.escrow.read.campaignCount(), 1n);
+  });
+
+  it("test_amplifyFor: the caller pays, the promoter of record gets the refund", async () => {
+    const f = await worldFixture();
+    await f.viem.assertions.emitWithArgs(
+      f.escrow.write.amplifyFor([f.dave.account.address, 2n, amp(30), DAY], { account: f.carol.account }),
+      f.escrow,
+      "CampaignCreated",
+      [1n, 2n, f.dave.account.address, f.carol.account.address, amp(30), (v: bigint) => v > 0n],
+    );
+    assert.equal((await f.escrow.read.campaigns([1n]))[1], getAddress(f.dave.account.address));
+    assert.equal(await f.token.read.balanceOf([f.carol.account.address]), amp(10_000 - 30));
+    await f.networkHelpers.time.increase(Number(DAY));
+    await f.escrow.write.refund([1n], { account: f.alice.account });
+    assert.equal(await f.token.read.balanceOf([f.dave.account.address]), amp(30));
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      f.escrow.write.amplifyFor([zeroAddress, 2n, amp(30), DAY], { account: f.carol.account }),
+      f.escrow,
+      "AMPEscrowInvalidPromoter",
+      [zeroAddress],
+    );
+    await f.escrow.write.pause();
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      f.escrow.write.amplifyFor([f.dave.account.address, 2n, amp(30), DAY], { account: f.carol.account }),
+      f.escrow,
+      "AMPEscrowPaused",
+      [],
+    );
+  });
+
+  describe("amplifyWithPermit", () => {
+    it("test_amplifyWithPermit: permit and amplify in one transaction, no prior approval", async () => {
+      const f = await deployFixture();
+      await f.token.write.mint([f.dave.account.address, amp(50)]);
+      await f.social.write.createCommunity(["c", ""]);
+      await f.social.write.publish([1n, [], "p", ZERO_HASH, ""]);
+      const deadline = (await now(f)) + 3600n;
+      const { v, r, s } = await signPermit(f, f.dave, amp(50), deadline);
+      await mined(
+        f,
+        f.escrow.write.amplifyWithPermit([1n, amp(50), DAY, deadline, v, r, s], { account: f.dave.account }),
+      );
+      assert.equal((await f.escrow.read.campaigns([1n]))[2], amp(50));
+      assert.equal(await f.token.read.balanceOf([f.dave.account.address]), 0n);
+      assert.equal(await f.token.read.nonces([f.dave.account.address]), 1n);
+    });
+
+    it("test_amplifyWithPermit_revertsForExpiredOrBadSignature", async () => {
+      const f = await deployFixture();
+      await f.token.write.mint([f.dave.account.address, amp(50)]);
+      await f.social.write.createCommunity(["c", ""]);
+      await f.social.write.publish([1n, [], "p", ZERO_HASH, ""]);
+      const expired = (await now(f)) - 1n;
+      const e = await signPermit(f, f.dave, amp(50), expired);
+      await f.viem.assertions.revertWithCustomErrorWithArgs(
+        f.escrow.write.amplifyWithPermit([1n, amp(50), DAY, expired, e.v, e.r, e.s], {
+          account: f.dave.account,
+        }),
+        f.escrow,
+        "AMPEscrowPermitFailed",
+        [getAddress(f.dave.account.address), 0n, amp(50)],
+      );
+      const deadline = (await now(f)) + 3600n;
+      const forged = await signPermit(f, f.carol, amp(50), deadline);
+      await f.viem.assertions.revertWithCustomErrorWithArgs(
+        f.escrow.write.amplifyWithPermit([1n, amp(50), DAY, deadline, forged.v, forged.r, forged.s], {
+          account: f.dave.account,
+        }),
+        f.escrow,
+        "AMPEscrowPermitFailed",
+        [getAddress(f.dave.account.address), 0n, amp(50)],
+      );
+      // A signature for a smaller value does not cover the amount.
+      const small = await signPermit(f, f.dave, amp(10), deadline);
+      await f.viem.assertions.revertWithCustomErrorWithArgs(
+        f.escrow.write.amplifyWithPermit([1n, amp(50), DAY, deadline, small.v, small.r, small.s], {
+          account: f.dave.account,
+        }),
+        f.escrow,
+        "AMPEscrowPermitFailed",
+        [getAddress(f.dave.account.address), 0n, amp(50)],
+      );
+      assert.equal(await f.escrow.read.campaignCount(), 0n);
+    });
+
+    it("test_amplifyWithPermit_survivesFrontRunPermit", async () => {
+      const f = await deployFixture();
+      await f.token.write.mint([f.dave.account.address, amp(50)]);
+      await f.social.write.createCommunity(["c", ""]);
+      await f.social.write.publish([1n, [], "p", ZERO_HASH, ""]);
+      const deadline = (await now(f)) + 3600n;
+      const { v, r, s } = await signPermit(f, f.dave, amp(50), deadline);
+      // Someone submits the permit first: the signature is spent, but the allowance is there.
+      await f.token.write.permit([f.dave.account.address, f.escrow.address, amp(50), deadline, v, r, s], {
+        account: f.outsider.account,
+      });
+      await mined(
+        f,
+        f.escrow.write.amplifyWithPermit([1n, amp(50), DAY, deadline, v, r, s], { account: f.dave.account }),
+      );
+      assert.equal(await f.escrow.read.campaignCount(), 1n);
+    });
+  });
+
+  it("test_topUp: anyone adds budget before expiry", async () => {
+    const f = await worldFixture();
+    await f.escrow.write.amplify([1n, amp(100), DAY], { account: f.alice.account });
+    await f.viem.assertions.emitWithArgs(
+      f.escrow.write.topUp([1n, amp(25)], { account: f.bob.account }),
+      f.escrow,
+      "CampaignToppedUp",
+      [1n, f.bob.account.address, amp(25)],
+    );
+    assert.equal((await f.escrow.read.campaigns([1n]))[2], amp(125));
+    assert.equal(await f.escrow.read.remaining([1n]), amp(125));
+    assert.equal(await f.token.read.balanceOf([f.escrow.address]), amp(125));
+  });
+
+  it("test_topUp_revertPaths: zero, unknown, expired, paused", async () => {
+    const f = await worldFixture();
+    await f.escrow.write.amplify([1n, amp(100), DAY], { account: f.alice.account });
+    const expiresAt = (await f.escrow.read.campaigns([1n]))[4];
+    const b = { account: f.bob.account };
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      f.escrow.write.topUp([1n, 0n], b),
+      f.escrow,
+      "AMPEscrowZeroAmount",
+      [],
+    );
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      f.escrow.write.topUp([2n, amp(1)], b),
+      f.escrow,
+      "AMPEscrowUnknownCampaign",
+      [2n],
+    );
+    await f.escrow.write.pause();
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      f.escrow.write.topUp([1n, amp(1)], b),
+      f.escrow,
+      "AMPEscrowPaused",
+      [],
+    );
+    await f.escrow.write.unpause();
+    await f.networkHelpers.time.increaseTo(expiresAt);
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      f.escrow.write.topUp([1n, amp(1)], b),
+      f.escrow,
+      "AMPEscrowCampaignExpired",
+      [1n, expiresAt],
+    );
+  });
+
+  it("test_refund: after expiry, once, anyone may call, unspent budget to the promoter", async () => {
+    const f = await worldFixture();
+    await f.escrow.write.amplify([1n, amp(100), DAY], { account: f.alice.account });
+    await settleNext(f, ZERO_HASH, [[1n, amp(40)]]);
+    const expiresAt = (await f.escrow.read.campaigns([1n]))[4];
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      f.escrow.write.refund([1n], { account: f.outsider.account }),
+      f.escrow,
+      "AMPEscrowCampaignNotExpired",
+      [1n, expiresAt],
+    );
+    await f.networkHelpers.time.increaseTo(expiresAt);
+    // Refunds stay open while paused: promoters can always exit.
+    await f.escrow.write.pause();
+    const before = await f.token.read.balanceOf([f.alice.account.address]);
+    await f.viem.assertions.emitWithArgs(
+      f.escrow.write.refund([1n], { account: f.outsider.account }),
+      f.escrow,
+      "CampaignRefunded",
+      [1n, f.alice.account.address, amp(60)],
+    );
+    assert.equal(await f.token.read.balanceOf([f.alice.account.address]), before + amp(60));
+    assert.equal((await f.escrow.read.campaigns([1n]))[5], true);
+    assert.equal(await f.escrow.read.remaining([1n]), 0n);
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      f.escrow.write.refund([1n], { account: f.alice.account }),
+      f.escrow,
+      "AMPEscrowCampaignRefunded",
+      [1n],
+    );
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      f.escrow.write.refund([9n]),
+      f.escrow,
+      "AMPEscrowUnknownCampaign",
+      [9n],
+    );
+    // The escrow still holds exactly the allocated rewards.
+    assert.equal(await f.token.read.balanceOf([f.escrow.address]), amp(40));
+  });
+
+  it("test_refund_fullySpentCampaignRefundsZero", async () => {
+    const f = await worldFixture();
+    await f.escrow.write.amplify([1n, amp(10), DAY], { account: f.alice.account });
+    await settleNext(f, ZERO_HASH, [[1n, amp(10)]]);
+    await f.networkHelpers.time.increase(Number(DAY));
+    await f.viem.assertions.emitWithArgs(f.escrow.write.refund([1n]), f.escrow, "CampaignRefunded", [
+      1n,
+      f.alice.account.address,
+      0n,
+    ]);
+  });
+
+  it("roles: pause and unpause need PAUSER_ROLE and toggle once", async () => {
+    const f = await worldFixture();
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      f.escrow.write.pause({ account: f.alice.account }),
+      f.escrow,
+      "AccessControlUnauthorizedAccount",
+      [getAddress(f.alice.account.address), ROLES.PAUSER_ROLE],
+    );
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      f.escrow.write.unpause(),
+      f.escrow,
+      "AMPEscrowNotPaused",
+      [],
+    );
+    await f.viem.assertions.emitWithArgs(f.escrow.write.pause(), f.escrow, "Paused", [
+      f.admin.account.address,
+    ]);
+    assert.equal(await f.escrow.read.paused(), true);
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      f.escrow.write.pause(),
+      f.escrow,
+      "AMPEscrowPaused",
+      [],
+    );
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      f.escrow.write.unpause({ account: f.alice.account }),
+      f.escrow,
+      "AccessControlUnauthorizedAccount",
+      [getAddress(f.alice.account.address), ROLES.PAUSER_ROLE],
+    );
+    await f.viem.assertions.emitWithArgs(f.escrow.write.unpause(), f.escrow, "Unpaused", [
+      f.admin.account.address,
+    ]);
+    assert.equal(await f.escrow.read.paused(), false);
+    // A granted pauser can pause.
+    await f.escrow.write.grantRole([ROLES.PAUSER_ROLE, f.bob.account.address]);
+    await mined(f, f.escrow.write.pause({ account: f.bob.account }));
+    assert.equal(await f.token.read.allowance([f.alice.account.address, f.escrow.address]), maxUint256);
+  });
+});
