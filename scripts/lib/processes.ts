@@ -53,6 +53,13 @@ export async function runStep(name: string, command: string, args: string[], env
   if (code !== 0) throw new Error(`${name} failed with exit code ${code}`);
 }
 
+/** Process ids of the services still running (for checks that nothing is left behind). */
+export function runningPids(): number[] {
+  return running.flatMap(({ child }) =>
+    child.pid !== undefined && child.exitCode === null ? [child.pid] : [],
+  );
+}
+
 export async function stopAll(): Promise<void> {
   const services = running.splice(0).reverse();
   for (const { child } of services) {

@@ -1,0 +1,420 @@
+/**
+ * The demo world: a deterministic plan of communities, people, posts, follows,
+ * weeks of engagement and amplification campaigns, and the code that plays it
+ * against a running chain and indexer. Everything is derived from a seed, so
+ * two runs produce the same world.
+ */
+import {
+  type Account,
+  type Address,
+  type Chain,
+  createPublicClient,
+  createWalletClient,
+  type Hex,
+  http,
+  parseEther,
+  parseEventLogs,
+} from "viem";
+import { mnemonicToAccount } from "viem/accounts";
+import { ampEscrowAbi, ampSocialAbi, ampTokenAbi } from "../../contracts/abi.ts";
+import {
+  encodeMessage,
+  engagementDomain,
+  engagementTypes,
+  type MessageByKind,
+  type MessageKind,
+  PolicyMode,
+} from "../../indexer/src/messages/types.ts";
+
+/** Hardhat's well-known development mnemonic: test funds only, never real ones. */
+export const DEV_MNEMONIC = "test test test test test test test test test test test junk";
+export const devAccount = (index: number) => mnemonicToAccount(DEV_MNEMONIC, { addressIndex: index });
+
+export interface Deployment {
+  chainId: number;
+  startBlock: number;
+  contracts: { AMPToken: Address; AMPSocial: Address; AMPEscrow: Address };
+  roles?: { settler?: Address; guardian?: Address };
+  challengeWindow?: number;
+}
+
+export interface DemoOptions {
+  rpcUrl: string;
+  graphqlUrl: string;
+  deployment: Deployment;
+  people?: number;
+  seed?: number;
+  log?: (line: string) => void;
+}
+
+/** mulberry32: small, fast, good enough for demo data. */
+export function prng(seed: number) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return {
+    next,
+    int: (n: number) => Math.floor(next() * n),
+    pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)] as T,
+    chance: (p: number) => next() < p,
+  };
+}
+
+const COMMUNITIES = [
+  {
+    name: "Open Source",
+    description: "Maintainers, contributors and users of free software.",
+    topics: ["rust", "typescript", "release", "security", "funding"],
+    lines: [
+      "Shipped a release that cuts cold start time in half. Benchmarks in the changelog.",
+      "How do you fund maintenance of a library everybody uses and nobody pays for?",
+      "A tiny patch to the parser fixed a bug that lived for nine years.",
+      "We moved CI to reproducible builds; here is what broke along the way.",
+      "Security advisory: update the date parsing helper, it mishandled leap seconds.",
+      "Reviewing pull requests is the most underrated contribution you can make.",
+    ],
+  },
+  {
+    name: "Climate",
+    description: "Data, field notes and projects on climate and energy.",
+    topics: ["solar", "grid", "data", "policy", "field"],
+    lines: [
+      "Our rooftop array produced 14% more than forecast this quarter. Notes on why.",
+      "Grid-scale storage prices fell again; the curve is steeper than anyone modelled.",
+      "Field report: measuring soil carbon with cheap sensors, and where it fails.",
+      "A map of heat pump adoption by county, with the raw data.",
+      "What a city can do this year without waiting for national policy.",
+      "Wind curtailment hours are a data problem before they are a hardware problem.",
+    ],
+  },
+  {
+    name: "Music",
+    description: "Making, recording and listening.",
+    topics: ["synth", "jazz", "recording", "live", "theory"],
+    lines: [
+      "Recorded a whole EP on a four-track; the noise is part of the sound.",
+      "Modal interchange explained with three songs everybody knows.",
+      "Our first live set with a modular rig: what we would do differently.",
+      "Mic placement for acoustic guitar: the 12th fret rule and when to break it.",
+      "A jazz standard a day for a month. Day 30: Body and Soul.",
+      "The best room reverb is the room you already have.",
+    ],
+  },
+] as const;
+
+const DAY = 86_400;
+
+export interface DemoResult {
+  people: Address[];
+  communities: bigint[];
+  posts: bigint[];
+  campaigns: bigint[];
+  messages: number;
+}
+
+/** A small GraphQL client for the indexer's HTTP endpoint. */
+export async function graphql<T>(url: string, query: string, variables: Record<string, unknown> = {}) {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await res.json()) as {
+    data?: T;
+    errors?: { message: string; extensions?: { code?: string } }[];
+  };
+  if (body.errors?.length) {
+    const e = body.errors[0];
+    throw new Error(`GraphQL ${e?.extensions?.code ?? "ERROR"}: ${e?.message}`);
+  }
+  return body.data as T;
+}
+
+/** Waits until the indexer answers `query` with a non-null `field` (it follows the chain by polling). */
+export async function waitIndexed(graphqlUrl: string, query: string, field: string, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const data = await graphql<Record<string, unknown>>(graphqlUrl, query);
+    if (data[field] !== null && data[field] !== undefined) return;
+    if (Date.now() > deadline) throw new Error(`demo: the indexer did not index ${field} in time`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+const SUBMIT = `mutation Submit($kind: MessageKind!, $message: String!, $signature: String!) {
+  submitMessage(kind: $kind, message: $message, signature: $signature) { seq }
+}`;
+
+export async function submitSigned<K extends MessageKind>(
+  graphqlUrl: string,
+  deployment: Deployment,
+  signer: Account,
+  kind: K,
+  message: MessageByKind[K],
+): Promise<void> {
+  if (!signer.signTypedData) throw new Error("demo: signer cannot sign typed data");
+  const signature = await signer.signTypedData({
+    domain: engagementDomain(deployment.chainId, deployment.contracts.AMPSocial),
+    types: engagementTypes,
+    primaryType: kind,
+    // biome-ignore lint/suspicious/noExplicitAny: the typed-data generic cannot follow K here
+    message: message as any,
+  });
+  await graphql(graphqlUrl, SUBMIT, { kind, message: encodeMessage(message), signature });
+}
+
+export async function seedDemoWorld(options: DemoOptions): Promise<DemoResult> {
+  const { rpcUrl, graphqlUrl, deployment } = options;
+  const log = options.log ?? (() => {});
+  const rand = prng(options.seed ?? 42);
+  const peopleCount = options.people ?? 36;
+  const chain = {
+    id: deployment.chainId,
+    name: "AMP local",
+    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+    rpcUrls: { default: { http: [rpcUrl] } },
+  } as const satisfies Chain;
+  const publicClient = createPublicClient({ chain, transport: http(rpcUrl) });
+  const admin = devAccount(0);
+  const wallet = (account: Account) => createWalletClient({ account, chain, transport: http(rpcUrl) });
+  const { AMPToken, AMPSocial, AMPEscrow } = deployment.contracts;
+
+  const send = async (
+    account: Account,
+    request: Parameters<ReturnType<typeof wallet>["writeContract"]>[0],
+  ) => {
+    const hash = await wallet(account).writeContract(request);
+    const receipt = await publicClient.waitForTransactionReceipt({ hash });
+    if (receipt.status !== "success") throw new Error(`demo: transaction ${hash} reverted`);
+    return receipt;
+  };
+
+  const people = Array.from({ length: peopleCount }, (_, i) => devAccount(i + 1));
+  log(`funding ${people.length} people with ETH for gas and 10,000 AMP each`);
+  for (const person of people) {
+    const balance = await publicClient.getBalance({ address: person.address });
+    if (balance < parseEther("1")) {
+      const hash = await wallet(admin).sendTransaction({ to: person.address, value: parseEther("10") });
+      await publicClient.waitForTransactionReceipt({ hash });
+    }
+    await send(admin, {
+      address: AMPToken,
+      abi: ampTokenAbi,
+      functionName: "mint",
+      args: [person.address, parseEther("10000")],
+      chain,
+      account: admin,
+    });
+  }
+
+  // Communities: founders are people 0, 1, 2; the next three are moderators.
+  const communities: bigint[] = [];
+  const members: Account[][] = [];
+  for (const [i, c] of COMMUNITIES.entries()) {
+    const founder = people[i] as Account;
+    const receipt = await send(founder, {
+      address: AMPSocial,
+      abi: ampSocialAbi,
+      functionName: "createCommunity",
+      args: [c.name, c.description],
+      chain,
+      account: founder,
+    });
+    const [created] = parseEventLogs({
+      abi: ampSocialAbi,
+      logs: receipt.logs,
+      eventName: "CommunityCreated",
+    });
+    const id = created?.args.communityId as bigint;
+    communities.push(id);
+    const moderator = people[i + 3] as Account;
+    await send(founder, {
+      address: AMPSocial,
+      abi: ampSocialAbi,
+      functionName: "addModerator",
+      args: [id, moderator.address],
+      chain,
+      account: founder,
+    });
+    members.push([founder, moderator]);
+  }
+  for (const [i, person] of people.entries()) {
+    if (i < 6) continue;
+    const home = i % COMMUNITIES.length;
+    members[home]?.push(person);
+    if (rand.chance(0.3)) members[(home + 1) % COMMUNITIES.length]?.push(person);
+  }
+  log(`created ${communities.length} communities with founders and moderators`);
+
+  // Posts: two per member of each community.
+  const posts: { id: bigint; author: Account; community: number }[] = [];
+  for (const [ci, c] of COMMUNITIES.entries()) {
+    for (const author of members[ci] ?? []) {
+      for (let k = 0; k < 2; k++) {
+        const topics = [rand.pick(c.topics)];
+        const receipt = await send(author, {
+          address: AMPSocial,
+          abi: ampSocialAbi,
+          functionName: "publish",
+          args: [communities[ci] as bigint, topics, rand.pick(c.lines), `0x${"0".repeat(64)}` as Hex, ""],
+          chain,
+          account: author,
+        });
+        const [published] = parseEventLogs({
+          abi: ampSocialAbi,
+          logs: receipt.logs,
+          eventName: "PostPublished",
+        });
+        posts.push({ id: published?.args.postId as bigint, author, community: ci });
+      }
+    }
+  }
+  log(`published ${posts.length} posts`);
+  await waitIndexed(graphqlUrl, `{ post(id: "${posts[posts.length - 1]?.id}") { id } }`, "post");
+
+  // Signed engagement over four simulated weeks, backdated.
+  const now = BigInt(Math.floor(Date.now() / 1000));
+  let nonce = 1n;
+  let messages = 0;
+  const sign = async <K extends MessageKind>(signer: Account, kind: K, message: MessageByKind[K]) => {
+    await submitSigned(graphqlUrl, deployment, signer, kind, message);
+    messages++;
+  };
+  const at = (daysAgo: number) => now - BigInt(Math.floor(daysAgo * DAY));
+
+  // Policies: most people welcome amplified posts; a few opt out.
+  const policies = new Map<Address, number>();
+  for (const [i, person] of people.entries()) {
+    const mode =
+      i % 10 === 9
+        ? PolicyMode.None
+        : i % 7 === 6
+          ? PolicyMode.Friends
+          : i % 11 === 10
+            ? PolicyMode.Communities
+            : PolicyMode.Everyone;
+    policies.set(person.address, mode);
+    await sign(person, "Policy", {
+      account: person.address,
+      mode,
+      communities: mode === PolicyMode.Communities ? [communities[i % communities.length] as bigint] : [],
+      topics: [],
+      blockedPromoters: [],
+      timestamp: at(28),
+      nonce: nonce++,
+    });
+  }
+
+  for (const [ci, group] of members.entries()) {
+    for (const person of group) {
+      const others = group.filter((p) => p !== person);
+      const follows = new Set<Account>();
+      for (let k = 0; k < Math.min(others.length, 3 + rand.int(5)); k++) follows.add(rand.pick(others));
+      for (const target of follows) {
+        await sign(person, "Follow", {
+          account: person.address,
+          target: target.address,
+          follow: true,
+          timestamp: at(27 - rand.next()),
+          nonce: nonce++,
+        });
+      }
+      const communityPosts = posts.filter((p) => p.community === ci && p.author !== person);
+      for (let k = 0; k < 12; k++) {
+        const post = rand.pick(communityPosts);
+        const day = 26 * rand.next() + 0.5;
+        await sign(person, "View", {
+          account: person.address,
+          postId: post.id,
+          dwellMs: 2000 + rand.int(20_000),
+          campaignId: 0n,
+          timestamp: at(day),
+          nonce: nonce++,
+        });
+        if (rand.chance(0.45))
+          await sign(person, "Like", {
+            account: person.address,
+            postId: post.id,
+            timestamp: at(day),
+            nonce: nonce++,
+          });
+        if (rand.chance(0.15))
+          await sign(person, "Comment", {
+            account: person.address,
+            postId: post.id,
+            text: rand.pick([
+              "Great write-up.",
+              "Thanks, saving this.",
+              "Do you have the data?",
+              "+1, seen it too.",
+            ]),
+            timestamp: at(day),
+            nonce: nonce++,
+          });
+        if (rand.chance(0.08))
+          await sign(person, "Share", {
+            account: person.address,
+            postId: post.id,
+            timestamp: at(day),
+            nonce: nonce++,
+          });
+      }
+    }
+  }
+  log(`signed ${messages} engagement messages over four simulated weeks`);
+
+  // Campaigns: an established author and a newcomer each amplify a post.
+  const campaigns: bigint[] = [];
+  const promoters = [people[0] as Account, people[people.length - 1] as Account];
+  for (const [k, promoter] of promoters.entries()) {
+    const post = posts.find((p) => p.author === promoter) ?? (posts[k] as (typeof posts)[number]);
+    const budget = parseEther(k === 0 ? "500" : "300");
+    await send(promoter, {
+      address: AMPToken,
+      abi: ampTokenAbi,
+      functionName: "approve",
+      args: [AMPEscrow, budget],
+      chain,
+      account: promoter,
+    });
+    const receipt = await send(promoter, {
+      address: AMPEscrow,
+      abi: ampEscrowAbi,
+      functionName: "amplify",
+      args: [post.id, budget, BigInt(14 * DAY)],
+      chain,
+      account: promoter,
+    });
+    const [created] = parseEventLogs({ abi: ampEscrowAbi, logs: receipt.logs, eventName: "CampaignCreated" });
+    const campaignId = created?.args.campaignId as bigint;
+    campaigns.push(campaignId);
+    await waitIndexed(graphqlUrl, `{ campaign(id: "${campaignId}") { id } }`, "campaign");
+    // Viewers who allow amplified content see the post in their stream and dwell on it.
+    for (const viewer of people) {
+      if (viewer === promoter || viewer === post.author) continue;
+      if (policies.get(viewer.address) !== PolicyMode.Everyone || !rand.chance(0.6)) continue;
+      await sign(viewer, "View", {
+        account: viewer.address,
+        postId: post.id,
+        dwellMs: 4000 + rand.int(8000),
+        campaignId,
+        timestamp: BigInt(Math.floor(Date.now() / 1000)),
+        nonce: nonce++,
+      });
+    }
+  }
+  log(`started ${campaigns.length} amplification campaigns with bought views`);
+
+  return {
+    people: people.map((p) => p.address),
+    communities,
+    posts: posts.map((p) => p.id),
+    campaigns,
+    messages,
+  };
+}

@@ -1,0 +1,108 @@
+/** viem clients and small helpers for tests that drive the local network. */
+import {
+  type Account,
+  type Address,
+  type Chain,
+  createPublicClient,
+  createWalletClient,
+  http,
+  parseEther,
+  parseEventLogs,
+} from "viem";
+import { ampEscrowAbi, ampSocialAbi, ampTokenAbi } from "../../contracts/abi.ts";
+import { type Deployment, devAccount } from "../../scripts/lib/demo-world.ts";
+
+export function chainClients(rpcUrl: string, deployment: Deployment) {
+  const chain = {
+    id: deployment.chainId,
+    name: "AMP local",
+    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+    rpcUrls: { default: { http: [rpcUrl] } },
+  } as const satisfies Chain;
+  const publicClient = createPublicClient({ chain, transport: http(rpcUrl) });
+  const walletFor = (account: Account) => createWalletClient({ account, chain, transport: http(rpcUrl) });
+  const { AMPToken, AMPSocial, AMPEscrow } = deployment.contracts;
+
+  async function mined(hash: `0x${string}`) {
+    const receipt = await publicClient.waitForTransactionReceipt({ hash });
+    if (receipt.status !== "success") throw new Error(`transaction ${hash} reverted`);
+    return receipt;
+  }
+
+  async function rpc(method: string, params: unknown[] = []) {
+    return publicClient.request({ method: method as "eth_chainId", params: params as [] });
+  }
+
+  return {
+    chain,
+    publicClient,
+    walletFor,
+    mined,
+    rpc,
+    /** Gives a fresh development account gas money and AMP from the deployer (the minter). */
+    async fund(account: Account, amp: string) {
+      const admin = devAccount(0);
+      await mined(await walletFor(admin).sendTransaction({ to: account.address, value: parseEther("10") }));
+      await mined(
+        await walletFor(admin).writeContract({
+          address: AMPToken,
+          abi: ampTokenAbi,
+          functionName: "mint",
+          args: [account.address, parseEther(amp)],
+        }),
+      );
+    },
+    async publish(author: Account, communityId: bigint, text: string, topics: string[] = []) {
+      const receipt = await mined(
+        await walletFor(author).writeContract({
+          address: AMPSocial,
+          abi: ampSocialAbi,
+          functionName: "publish",
+          args: [communityId, topics, text, `0x${"0".repeat(64)}`, ""],
+        }),
+      );
+      const [event] = parseEventLogs({ abi: ampSocialAbi, logs: receipt.logs, eventName: "PostPublished" });
+      if (!event) throw new Error("no PostPublished event");
+      return event.args.postId;
+    },
+    async amplify(promoter: Account, postId: bigint, amount: bigint, durationSeconds: bigint) {
+      await mined(
+        await walletFor(promoter).writeContract({
+          address: AMPToken,
+          abi: ampTokenAbi,
+          functionName: "approve",
+          args: [AMPEscrow, amount],
+        }),
+      );
+      const receipt = await mined(
+        await walletFor(promoter).writeContract({
+          address: AMPEscrow,
+          abi: ampEscrowAbi,
+          functionName: "amplify",
+          args: [postId, amount, durationSeconds],
+        }),
+      );
+      const [event] = parseEventLogs({ abi: ampEscrowAbi, logs: receipt.logs, eventName: "CampaignCreated" });
+      if (!event) throw new Error("no CampaignCreated event");
+      return event.args.campaignId;
+    },
+    balanceOf(address: Address) {
+      return publicClient.readContract({
+        address: AMPToken,
+        abi: ampTokenAbi,
+        functionName: "balanceOf",
+        args: [address],
+      });
+    },
+    async claim(caller: Account, account: Address, cumulativeAmount: bigint, proof: `0x${string}`[]) {
+      return mined(
+        await walletFor(caller).writeContract({
+          address: AMPEscrow,
+          abi: ampEscrowAbi,
+          functionName: "claim",
+          args: [account, cumulativeAmount, proof],
+        }),
+      );
+    },
+  };
+}

@@ -1,0 +1,217 @@
+/**
+ * The whole system, as a newcomer runs it: `npm start` as a child process,
+ * then new accounts publish, engage with signed messages through GraphQL,
+ * amplify, wait for the settler, claim with proofs from GraphQL, check
+ * balances on-chain, run the verifier, and stop everything with Ctrl-C.
+ */
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { parseEther } from "viem";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PolicyMode } from "../indexer/src/messages/types.ts";
+import { devAccount, graphql, submitSigned } from "../scripts/lib/demo-world.ts";
+import { chainClients } from "./lib/chain.ts";
+import { isAlive, type RunningNetwork, startNetwork, stopNetworkGroup } from "./lib/network.ts";
+
+const root = join(import.meta.dirname, "..");
+let net: RunningNetwork;
+
+beforeAll(async () => {
+  net = await startNetwork(18545);
+}, 20 * 60_000);
+
+afterAll(async () => {
+  if (net?.child.exitCode === null) await stopNetworkGroup(net.child);
+});
+
+async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined | null | false>,
+  timeoutMs = 180_000,
+) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+describe("npm start", () => {
+  it("brings up a demo world with a settled, claimable epoch", async () => {
+    const data = await graphql<{
+      communities: { edges: { node: { name: string; postCount: number } }[] };
+      epochs: { edges: { node: { number: number; status: string } }[] };
+      indexerStatus: { logSize: number };
+    }>(
+      net.graphqlUrl,
+      `{ communities(first: 10) { edges { node { name postCount } } }
+         epochs(first: 5) { edges { node { number status } } }
+         indexerStatus { logSize } }`,
+    );
+    expect(data.communities.edges.length).toBeGreaterThanOrEqual(3);
+    expect(data.communities.edges.every((e) => e.node.postCount > 0)).toBe(true);
+    expect(data.indexerStatus.logSize).toBeGreaterThan(500);
+    expect(data.epochs.edges.some((e) => e.node.status === "ACTIVE")).toBe(true);
+    const page = await fetch(net.webUrl);
+    expect(page.ok).toBe(true);
+    expect(await page.text()).toContain('<div id="root"');
+  });
+
+  it("pays the viewers whose attention was bought, and only them", async () => {
+    const chain = chainClients(net.rpcUrl, net.deployment);
+    const [author, viewer, promoter, optedOut] = [40, 41, 42, 43].map((i) => devAccount(i)) as [
+      ReturnType<typeof devAccount>,
+      ReturnType<typeof devAccount>,
+      ReturnType<typeof devAccount>,
+      ReturnType<typeof devAccount>,
+    ];
+    for (const account of [author, viewer, promoter, optedOut]) await chain.fund(account, "1000");
+    const community = 1n;
+    const now = () => BigInt(Math.floor(Date.now() / 1000));
+    let nonce = BigInt(Date.now());
+    const submit = (signer: typeof author, kind: Parameters<typeof submitSigned>[3], message: object) =>
+      submitSigned(net.graphqlUrl, net.deployment, signer, kind, message as never);
+
+    // The viewers earn some standing in the community: the founders like their posts.
+    const founders = [1, 2, 3].map((i) => devAccount(i));
+    for (const account of [viewer, optedOut]) {
+      const own = await chain.publish(account, community, `Hello from ${account.address.slice(0, 8)}`);
+      await until(
+        "the indexer to see the post",
+        async () =>
+          (await graphql<{ post: { id: string } | null }>(net.graphqlUrl, `{ post(id: "${own}") { id } }`))
+            .post,
+      );
+      for (const founder of founders) {
+        await submit(founder, "Like", {
+          account: founder.address,
+          postId: own,
+          timestamp: now(),
+          nonce: nonce++,
+        });
+      }
+    }
+    await submit(viewer, "Policy", {
+      account: viewer.address,
+      mode: PolicyMode.Everyone,
+      communities: [],
+      topics: [],
+      blockedPromoters: [],
+      timestamp: now(),
+      nonce: nonce++,
+    });
+    await submit(optedOut, "Policy", {
+      account: optedOut.address,
+      mode: PolicyMode.None,
+      communities: [],
+      topics: [],
+      blockedPromoters: [],
+      timestamp: now(),
+      nonce: nonce++,
+    });
+
+    const postId = await chain.publish(author, community, "A post worth amplifying", ["release"]);
+    const campaignId = await chain.amplify(promoter, postId, parseEther("100"), 3600n);
+    await until(
+      "the indexer to see the campaign",
+      async () =>
+        (
+          await graphql<{ campaign: { id: string } | null }>(
+            net.graphqlUrl,
+            `{ campaign(id: "${campaignId}") { id } }`,
+          )
+        ).campaign,
+    );
+
+    const streamOf = (address: string) =>
+      graphql<{ stream: { edges: { node: { post: { id: string }; amplified: boolean } }[] } }>(
+        net.graphqlUrl,
+        `{ stream(viewer: "${address}", first: 50) { edges { node { post { id } amplified } } } }`,
+      );
+    const seen = (await streamOf(viewer.address)).stream.edges.find((e) => e.node.post.id === String(postId));
+    expect(seen?.node.amplified).toBe(true);
+    const seenByOptedOut = (await streamOf(optedOut.address)).stream.edges.find(
+      (e) => e.node.post.id === String(postId),
+    );
+    expect(seenByOptedOut?.node.amplified ?? false).toBe(false);
+
+    for (const account of [viewer, optedOut]) {
+      await submit(account, "View", {
+        account: account.address,
+        postId,
+        dwellMs: 6000,
+        campaignId,
+        timestamp: now(),
+        nonce: nonce++,
+      });
+    }
+
+    // The settler closes an epoch on its own; its root becomes claimable after the challenge window.
+    const settled = await until("an epoch paying the viewer", async () => {
+      const { earnings } = await graphql<{
+        earnings: { epoch: number; campaign: { id: string }; amount: string }[];
+      }>(net.graphqlUrl, `{ earnings(account: "${viewer.address}") { epoch campaign { id } amount } }`);
+      return earnings.find((e) => e.campaign.id === String(campaignId));
+    });
+    expect(BigInt(settled.amount)).toBeGreaterThan(0n);
+
+    type ClaimData = {
+      claim: { cumulativeAmount: string; claimable: string; epoch: number | null; proof: `0x${string}`[] };
+    };
+    const claimQuery = (address: string) =>
+      `{ claim(account: "${address}") { cumulativeAmount claimable epoch proof } }`;
+    const claim = await until("the viewer's claim to be active", async () => {
+      await chain.rpc("evm_mine"); // the indexer reads time from blocks; the window passes in wall-clock time
+      const data = await graphql<ClaimData>(net.graphqlUrl, claimQuery(viewer.address));
+      return data.claim.epoch !== null &&
+        data.claim.epoch >= settled.epoch &&
+        BigInt(data.claim.claimable) > 0n
+        ? data.claim
+        : undefined;
+    });
+
+    const before = await chain.balanceOf(viewer.address);
+    // Anyone may submit the claim; the tokens go to the viewer.
+    await chain.claim(promoter, viewer.address, BigInt(claim.cumulativeAmount), claim.proof);
+    const after = await chain.balanceOf(viewer.address);
+    expect(after - before).toBe(BigInt(claim.claimable));
+
+    const optedOutClaim = await graphql<ClaimData>(net.graphqlUrl, claimQuery(optedOut.address));
+    expect(BigInt(optedOutClaim.claim.cumulativeAmount)).toBe(0n);
+    const optedOutEarnings = await graphql<{ earnings: unknown[] }>(
+      net.graphqlUrl,
+      `{ earnings(account: "${optedOut.address}") { amount } }`,
+    );
+    expect(optedOutEarnings.earnings).toEqual([]);
+
+    // Anyone can recompute the epoch from the exported log and the chain.
+    const verify = spawnSync(
+      join(root, "node_modules", ".bin", "tsx"),
+      ["scripts/verify-epoch.ts", "--epoch", String(settled.epoch)],
+      {
+        cwd: root,
+        encoding: "utf8",
+        env: {
+          ...process.env,
+          AMP_RPC_URL: net.rpcUrl,
+          AMP_GRAPHQL_URL: net.graphqlUrl,
+          AMP_DEPLOYMENT_FILE: join(net.dataDir, "deployment.json"),
+          AMP_DB_PATH: join(net.dataDir, "indexer.sqlite"),
+        },
+      },
+    );
+    expect(verify.status, verify.stdout + verify.stderr).toBe(0);
+  });
+
+  it("stops every process it started on Ctrl-C", async () => {
+    await stopNetworkGroup(net.child);
+    await until("every process to exit", async () => net.pids.every((pid) => !isAlive(pid)), 30_000);
+    const rpcDown = await fetch(net.rpcUrl).then(
+      () => false,
+      () => true,
+    );
+    expect(rpcDown).toBe(true);
+  });
+});
