@@ -3,8 +3,10 @@
  * The transaction actions against the real contracts on an in-process Hardhat
  * chain, signed by the development wallet through wagmi.
  */
+
+import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { network } from "hardhat";
-import { custom, getContract, type PublicClient, parseEther } from "viem";
+import { custom, getContract, type Hex, keccak256, type PublicClient, parseEther, toHex } from "viem";
 import { beforeAll, describe, expect, it } from "vitest";
 import { connect } from "wagmi/actions";
 import { deployAmp } from "../../../../scripts/lib/deploy-amp.ts";
@@ -102,13 +104,35 @@ describe("transactions on a real chain", () => {
     );
   });
 
+  it("claims rewards with the proof of the latest active epoch", async () => {
+    const reward = parseEther("2");
+    const tree = StandardMerkleTree.of([[user.address, reward.toString()]], ["address", "uint256"]);
+    await env.escrow.write.settle([1n, tree.root as Hex, keccak256(toHex("inputs")), [1n], [reward]]);
+    await env.connection.networkHelpers.time.increase(61);
+    const before = await env.token.read.balanceOf([user.address]);
+    const result = await claimRewards(env.config, env.app, {
+      account: user.address,
+      cumulativeAmount: reward,
+      proof: tree.getProof(0) as Hex[],
+    });
+    expect(result.amount).toBe(reward);
+    expect(result.epoch).toBe(1n);
+    expect(await env.token.read.balanceOf([user.address])).toBe(before + reward);
+    const again = await claimRewards(env.config, env.app, {
+      account: user.address,
+      cumulativeAmount: reward,
+      proof: tree.getProof(0) as Hex[],
+    }).catch((e: unknown) => e);
+    expect(describeError(again).message).toBe("There is nothing left to claim.");
+  });
+
   it("refunds an expired campaign's unspent budget to the promoter", async () => {
     const early = await refundCampaign(env.config, env.app, 1n).catch((e: unknown) => e);
     expect(describeError(early).message).toMatch(/not expired yet/);
     await env.connection.networkHelpers.time.increase(3601);
     const before = await env.token.read.balanceOf([user.address]);
     const { amount } = await refundCampaign(env.config, env.app, 1n);
-    expect(amount).toBe(parseEther("12.5"));
+    expect(amount).toBe(parseEther("10.5")); // 12.5 escrowed, 2 paid out in epoch 1
     expect(await env.token.read.balanceOf([user.address])).toBe(before + amount);
   });
 });
