@@ -161,10 +161,10 @@ export async function submitSigned<K extends MessageKind>(
   const signature = await signer.signTypedData({
     domain: engagementDomain(deployment.chainId, deployment.contracts.AMPSocial),
     types: engagementTypes,
-    primaryType: kind,
-    // biome-ignore lint/suspicious/noExplicitAny: the typed-data generic cannot follow K here
-    message: message as any,
-  });
+    primaryType: kind as MessageKind,
+    // The typed-data generic cannot follow K through the union of kinds.
+    message: message as never,
+  } as Parameters<NonNullable<Account["signTypedData"]>>[0]);
   await graphql(graphqlUrl, SUBMIT, { kind, message: encodeMessage(message), signature });
 }
 

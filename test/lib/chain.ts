@@ -29,8 +29,10 @@ export function chainClients(rpcUrl: string, deployment: Deployment) {
     return receipt;
   }
 
+  /** Hardhat's development RPC methods (evm_mine, ...), which viem's typed request does not list. */
   async function rpc(method: string, params: unknown[] = []) {
-    return publicClient.request({ method: method as "eth_chainId", params: params as [] });
+    const request = publicClient.request as (args: { method: string; params: unknown[] }) => Promise<unknown>;
+    return request({ method, params });
   }
 
   return {
