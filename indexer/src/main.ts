@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import type { Address } from "viem";
 import type { AttentionService } from "./api/attention-service.ts";
 import { createChainClock } from "./api/clock.ts";
+import { createHttpHandler } from "./api/http.ts";
 import { createStoreAttentionService } from "./api/store-attention-service.ts";
 import { type Api, createApi } from "./api/yoga.ts";
 import { ChainError } from "./chain/errors.ts";
@@ -128,7 +129,7 @@ export function createIndexer(config: IndexerConfig, options: IndexerOptions = {
     async start(startOptions = {}) {
       let url: string | null = null;
       if (startOptions.http ?? true) {
-        server = createServer(yoga);
+        server = createServer(createHttpHandler(yoga, { corsOrigins: config.corsOrigins }));
         await new Promise<void>((res, rej) => {
           server?.once("error", rej);
           server?.listen(config.port, config.host, () => res());

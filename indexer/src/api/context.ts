@@ -12,4 +12,6 @@ export interface ApiContext {
   deployment: Deployment;
   /** Chain-consistent unix seconds: the later of wall clock and the latest indexed block. */
   now: () => number;
+  /** Per-request memo, so a page of rows shares lookups of the same record. */
+  memo<T>(key: string, load: () => T): T;
 }

@@ -27,13 +27,25 @@ export interface ApiOptions {
 }
 
 export function createApi(options: ApiOptions) {
-  const context: ApiContext = {
+  const shared = {
     queries: options.queries,
     engagement: options.engagement,
     attention: options.attention,
     chainId: options.chainId,
     deployment: options.deployment,
     now: options.now,
+  };
+  const context = (): ApiContext => {
+    const cache = new Map<string, unknown>();
+    return {
+      ...shared,
+      memo<T>(key: string, load: () => T): T {
+        if (cache.has(key)) return cache.get(key) as T;
+        const value = load();
+        cache.set(key, value);
+        return value;
+      },
+    };
   };
   const limits: Plugin = {
     onValidate({ addValidationRule }) {
@@ -42,7 +54,7 @@ export function createApi(options: ApiOptions) {
   };
   return createYoga({
     schema: createSchema({ typeDefs, resolvers }),
-    context: () => context,
+    context,
     graphiql: options.graphiql,
     landingPage: false,
     cors: { origin: options.corsOrigins, methods: ["GET", "POST", "OPTIONS"], credentials: false },

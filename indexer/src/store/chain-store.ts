@@ -74,7 +74,7 @@ export function createChainStore(db: Db): ChainStore {
       "UPDATE moderators SET removed_block = ? WHERE community_id = ? AND account = ? AND removed_block IS NULL",
     ),
     post: db.prepare(
-      "INSERT INTO posts (id, community_id, author, text, content_hash, uri, created_at, block_number, tx_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      "INSERT INTO posts (id, community_id, author, text, content_hash, uri, created_at, block_number, tx_hash, topics) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     ),
     topic: db.prepare("INSERT INTO post_topics (post_id, position, topic, block_number) VALUES (?, ?, ?, ?)"),
     campaign: db.prepare(
@@ -151,6 +151,7 @@ export function createChainStore(db: Db): ChainStore {
           e.timestamp,
           e.blockNumber,
           e.txHash,
+          JSON.stringify(p.topics),
         );
         for (const [i, t] of p.topics.entries()) s.topic.run(id, i, t, e.blockNumber);
         return;

@@ -239,3 +239,13 @@ CREATE TABLE likes (
 ) WITHOUT ROWID;
 `,
 });
+
+migrations.push({
+  version: 5,
+  name: "post topics inline",
+  sql: `
+-- Topics also kept on the post row (JSON array) so a page of posts needs no per-post lookup.
+ALTER TABLE posts ADD COLUMN topics TEXT NOT NULL DEFAULT '[]';
+UPDATE posts SET topics = COALESCE((SELECT json_group_array(topic) FROM (SELECT topic FROM post_topics t WHERE t.post_id = posts.id ORDER BY position)), '[]');
+`,
+});

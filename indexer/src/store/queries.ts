@@ -16,6 +16,8 @@ export interface PostRow {
   createdAt: number;
   blockNumber: number;
   txHash: string;
+  /** JSON array of the post's topics, in order. */
+  topicsJson: string;
   likes: number;
   views: number;
 }
@@ -108,7 +110,7 @@ export interface PostFilter {
 }
 
 const POST_COLUMNS =
-  "p.id, p.community_id AS communityId, p.author, p.text, p.content_hash AS contentHash, p.uri, p.created_at AS createdAt, p.block_number AS blockNumber, p.tx_hash AS txHash, COALESCE(s.likes, 0) AS likes, COALESCE(s.views, 0) AS views";
+  "p.id, p.community_id AS communityId, p.author, p.text, p.content_hash AS contentHash, p.uri, p.created_at AS createdAt, p.block_number AS blockNumber, p.tx_hash AS txHash, p.topics AS topicsJson, COALESCE(s.likes, 0) AS likes, COALESCE(s.views, 0) AS views";
 const CAMPAIGN_COLUMNS =
   "id, post_id AS postId, promoter, payer, budget, spent, refunded_amount AS refundedAmount, refunded_block AS refundedBlock, expires_at AS expiresAt, created_at AS createdAt, block_number AS blockNumber";
 const EPOCH_COLUMNS =

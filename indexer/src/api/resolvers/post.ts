@@ -6,8 +6,9 @@ import type { ApiContext } from "../context.ts";
 
 export const Post = {
   id: (p: PostRow) => String(p.id),
-  community: (p: PostRow, _: unknown, ctx: ApiContext) => ctx.queries.community(p.communityId),
-  topics: (p: PostRow, _: unknown, ctx: ApiContext) => ctx.queries.topics(p.id),
+  community: (p: PostRow, _: unknown, ctx: ApiContext) =>
+    ctx.memo(`community:${p.communityId}`, () => ctx.queries.community(p.communityId)),
+  topics: (p: PostRow) => JSON.parse(p.topicsJson) as string[],
   likes: (p: PostRow) => p.likes,
   views: (p: PostRow) => p.views,
   commentCount: (p: PostRow, _: unknown, ctx: ApiContext) => ctx.queries.postStats(p.id).comments,

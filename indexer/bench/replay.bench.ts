@@ -1,0 +1,217 @@
+/**
+ * Replay benchmark: rebuilds a fresh store from a local cache of 1,000,000+
+ * stored events (chain events in block order, then engagement log entries)
+ * and reports events per second end to end (read, parse, fold, commit).
+ * The cache is generated once into the OS temp dir. Log entries are replayed
+ * as stored: their signatures were verified when they were accepted.
+ */
+import {
+  createReadStream,
+  existsSync,
+  mkdtempSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { reportBench } from "../../scripts/bench-lib.ts";
+import type { MessageKind } from "../src/messages/types.ts";
+import { createChainStore } from "../src/store/chain-store.ts";
+import { openDb } from "../src/store/db.ts";
+import { createEngagementStore, type NewLogEntry } from "../src/store/engagement-store.ts";
+import type { ChainEvent } from "../src/store/events.ts";
+
+const CACHE = join(tmpdir(), "amp-replay-cache-v1.ndjson");
+const COMMUNITIES = 100;
+const POSTS = 100_000;
+const TRANSFERS = 230_000;
+const CAMPAIGNS = 10_000;
+const PER_BLOCK = 500;
+const MESSAGES = { Follow: 50_000, Like: 200_000, View: 300_000, Comment: 50_000, Share: 50_000 } as const;
+
+const addr = (i: number) => `0x${(0x100000 + i).toString(16).padStart(40, "0")}`;
+const hash = (i: number) => `0x${i.toString(16).padStart(64, "0")}`;
+
+function generate(): number {
+  const lines: string[] = [];
+  let block = 1;
+  let inBlock = 0;
+  let n = 0;
+  const chain = (kind: string, payload: Record<string, unknown>) => {
+    if (inBlock === PER_BLOCK) {
+      block++;
+      inBlock = 0;
+    }
+    const e = {
+      t: "c",
+      blockNumber: block,
+      blockHash: hash(block),
+      txIndex: inBlock,
+      logIndex: inBlock,
+      txHash: hash(1_000_000 + n),
+      address: addr(0),
+      timestamp: 1_700_000_000 + block * 2,
+      kind,
+      payload,
+    };
+    inBlock++;
+    n++;
+    lines.push(JSON.stringify(e));
+  };
+  for (let c = 1; c <= COMMUNITIES; c++) {
+    chain("CommunityCreated", {
+      communityId: String(c),
+      founder: addr(c),
+      name: `c${c}`,
+      description: "bench",
+    });
+  }
+  for (let i = 0; i < TRANSFERS; i++) {
+    chain("Transfer", {
+      from: i < 1000 ? addr(-0x100000) : addr(i % 1000),
+      to: addr((i * 7) % 5000),
+      value: "1000000000000000000",
+    });
+  }
+  for (let p = 1; p <= POSTS; p++) {
+    chain("PostPublished", {
+      postId: String(p),
+      communityId: String((p % COMMUNITIES) + 1),
+      author: addr(p % 5000),
+      topics: [`t${p % 50}`, `u${p % 13}`],
+      text: `post number ${p} about things that matter`,
+      contentHash: hash(0),
+      uri: "",
+    });
+  }
+  for (let c = 1; c <= CAMPAIGNS; c++) {
+    chain("CampaignCreated", {
+      campaignId: String(c),
+      postId: String(c * 10),
+      promoter: addr(c % 5000),
+      payer: addr(c % 5000),
+      budget: "50000000000000000000",
+      expiresAt: "4000000000",
+    });
+    chain("CampaignToppedUp", {
+      campaignId: String(c),
+      payer: addr(c % 5000),
+      amount: "1000000000000000000",
+    });
+  }
+  let nonce = 0;
+  const sig = `0x${"11".repeat(65)}`;
+  const msg = (kind: MessageKind, i: number, fields: Record<string, unknown>) => {
+    const account = addr(i % 5000);
+    const message = { account, ...fields, timestamp: String(1_700_000_000 + i), nonce: String(++nonce) };
+    lines.push(JSON.stringify({ t: "m", kind, signer: account, message, signature: sig }));
+    n++;
+  };
+  for (let i = 0; i < MESSAGES.Follow; i++)
+    msg("Follow", i, { target: addr((i * 13 + 1) % 5000), follow: true });
+  for (let i = 0; i < MESSAGES.Like; i++) msg("Like", i, { postId: String((i % POSTS) + 1) });
+  for (let i = 0; i < MESSAGES.View; i++) {
+    msg("View", i, {
+      postId: String((i % POSTS) + 1),
+      dwellMs: 3000,
+      campaignId: i % 10 === 0 ? String((i % CAMPAIGNS) + 1) : "0",
+    });
+  }
+  for (let i = 0; i < MESSAGES.Comment; i++)
+    msg("Comment", i, { postId: String((i % POSTS) + 1), text: `comment ${i}` });
+  for (let i = 0; i < MESSAGES.Share; i++) msg("Share", i, { postId: String((i % POSTS) + 1) });
+
+  const tmp = `${CACHE}.tmp`;
+  writeFileSync(tmp, `${lines.join("\n")}\n`);
+  renameSync(tmp, CACHE);
+  return n;
+}
+
+async function replay(dbPath: string): Promise<{ events: number; seconds: number }> {
+  const start = performance.now();
+  const db = openDb(dbPath);
+  const chainStore = createChainStore(db);
+  const log = createEngagementStore(db);
+  let events = 0;
+  let blockEvents: ChainEvent[] = [];
+  let entries: NewLogEntry[] = [];
+  const flushChain = () => {
+    const last = blockEvents.at(-1);
+    if (!last) return;
+    chainStore.applyBatch({
+      blocks: [
+        {
+          number: last.blockNumber,
+          hash: last.blockHash,
+          parentHash: hash(last.blockNumber - 1),
+          timestamp: last.timestamp,
+        },
+      ],
+      events: blockEvents,
+      checkpoint: {
+        blockNumber: last.blockNumber,
+        blockHash: last.blockHash,
+        finalizedBlock: last.blockNumber,
+        headBlock: last.blockNumber,
+      },
+    });
+    blockEvents = [];
+  };
+  const flushLog = () => {
+    if (entries.length) log.appendMany(entries);
+    entries = [];
+  };
+  const lines = createInterface({ input: createReadStream(CACHE), crlfDelay: Number.POSITIVE_INFINITY });
+  for await (const line of lines) {
+    if (!line) continue;
+    const row = JSON.parse(line);
+    events++;
+    if (row.t === "c") {
+      if (blockEvents.length && blockEvents[0]?.blockNumber !== row.blockNumber) flushChain();
+      blockEvents.push(row as ChainEvent);
+    } else {
+      flushChain();
+      entries.push({
+        kind: row.kind,
+        signer: row.signer,
+        message: row.message,
+        json: JSON.stringify(row.message),
+        signature: row.signature,
+        receivedAt: Number(row.message.timestamp),
+      });
+      if (entries.length === 5000) flushLog();
+    }
+  }
+  flushChain();
+  flushLog();
+  db.close();
+  return { events, seconds: (performance.now() - start) / 1000 };
+}
+
+async function main() {
+  if (!existsSync(CACHE)) {
+    const t = performance.now();
+    const n = generate();
+    console.log(`generated ${n} events into ${CACHE} in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  }
+  console.log(`cache ${CACHE}: ${(statSync(CACHE).size / 1e6).toFixed(0)} MB`);
+  const dir = mkdtempSync(join(tmpdir(), "amp-replay-"));
+  try {
+    const { events, seconds } = await replay(join(dir, "replay.sqlite"));
+    const rate = events / seconds;
+    console.log(`replayed ${events} events in ${seconds.toFixed(1)} s: ${Math.round(rate)} events/s`);
+    if (events < 1_000_000) throw new Error(`only ${events} events in the cache`);
+    reportBench("indexer-replay", import.meta.filename, {
+      events: { value: events, unit: "events" },
+      seconds: { value: Number(seconds.toFixed(2)), unit: "s" },
+      throughput: { value: Math.round(rate), unit: "events/s", target: ">= 20000" },
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
