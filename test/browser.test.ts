@@ -1,0 +1,238 @@
+/**
+ * The dApp in a real browser (Debian's Chromium driven by playwright-core)
+ * against the network from `npm start`: an author posts, a second account
+ * sees it in its stream, a promoter amplifies it, the viewer who allows
+ * amplified content views it and is paid after the settler's epoch and
+ * claims; an opted-out viewer sees no boost and earns nothing. Screenshots of
+ * the main pages land in test-results/screenshots/.
+ */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { devAccount, graphql, submitSigned } from "../scripts/lib/demo-world.ts";
+import { chainClients } from "./lib/chain.ts";
+import { type RunningNetwork, startNetwork, stopNetworkGroup } from "./lib/network.ts";
+
+const root = join(import.meta.dirname, "..");
+const shots = join(root, "test-results", "screenshots");
+const CHROMIUM = process.env.AMP_CHROMIUM ?? "/usr/bin/chromium";
+
+let net: RunningNetwork;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  mkdirSync(shots, { recursive: true });
+  net = await startNetwork(28545);
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}, 20 * 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  if (net?.child.exitCode === null) await stopNetworkGroup(net.child);
+});
+
+async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined | null | false>,
+  timeoutMs = 180_000,
+) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+/** A browser context per person (its own localStorage, so its own session key), connected with the dev wallet. */
+async function openAs(index: number, route: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.on("pageerror", (error) => console.error(`page error (account #${index}): ${error.message}`));
+  await page.goto(`${net.webUrl}?devAccount=${index}#${route}`);
+  const address = devAccount(index).address;
+  await page.locator(`[data-testid=account-chip][data-address="${address}" i]`).waitFor({ timeout: 60_000 });
+  return page;
+}
+
+async function goto(page: Page, route: string) {
+  await page.evaluate((r) => {
+    window.location.hash = r;
+  }, route);
+}
+
+async function savePolicy(page: Page, mode: "everyone" | "none") {
+  await goto(page, "/settings");
+  await page.getByTestId(`policy-mode-${mode}`).check();
+  await page.getByTestId("policy-save").click();
+  await page.getByTestId("policy-saved").waitFor({ timeout: 30_000 });
+}
+
+/** Finds a post in the page's stream, reloading while the indexer catches up, and scrolls it on screen. */
+async function findPost(page: Page, postId: string, route = "/") {
+  const card = page.locator(`[data-testid=post-card][data-post-id="${postId}"]`);
+  await until(`post ${postId} in the stream`, async () => {
+    await goto(page, route);
+    await page.reload();
+    await page.getByTestId("post-list").waitFor({ timeout: 30_000 });
+    for (let i = 0; i < 5 && (await card.count()) === 0; i++) {
+      const more = page.getByTestId("load-more");
+      if ((await more.count()) === 0) break;
+      await more.click();
+      await page.waitForTimeout(500);
+    }
+    return (await card.count()) > 0;
+  });
+  await card.scrollIntoViewIfNeeded();
+  return card;
+}
+
+describe("the dApp in Chromium", () => {
+  it("posts, amplifies, pays the viewer who allowed it and not the one who opted out", async () => {
+    const chain = chainClients(net.rpcUrl, net.deployment);
+    const [author, viewer, promoter, optedOut] = [45, 46, 47, 48];
+    for (const index of [author, viewer, promoter, optedOut]) await chain.fund(devAccount(index), "1000");
+
+    // The viewer has standing in the community: the founders like one of its posts.
+    const own = await chain.publish(devAccount(viewer), 1n, "Notes from a careful reader");
+    let nonce = BigInt(Date.now());
+    await until(
+      "the indexer to see the viewer's post",
+      async () =>
+        (await graphql<{ post: { id: string } | null }>(net.graphqlUrl, `{ post(id: "${own}") { id } }`))
+          .post,
+    );
+    for (const founder of [1, 2, 3].map((i) => devAccount(i))) {
+      await submitSigned(net.graphqlUrl, net.deployment, founder, "Like", {
+        account: founder.address,
+        postId: own,
+        timestamp: BigInt(Math.floor(Date.now() / 1000)),
+        nonce: nonce++,
+      });
+    }
+
+    const viewerPage = await openAs(viewer, "/settings");
+    await savePolicy(viewerPage, "everyone");
+    await viewerPage.screenshot({ path: join(shots, "settings.png"), fullPage: true });
+    const optedOutPage = await openAs(optedOut, "/settings");
+    await savePolicy(optedOutPage, "none");
+
+    // The author publishes from the composer.
+    const authorPage = await openAs(author, "/");
+    await authorPage.getByTestId("composer-community").selectOption("1");
+    await authorPage.getByTestId("composer-topics").fill("release");
+    const text = `Release notes, read in a real browser ${Date.now()}`;
+    await authorPage.getByTestId("composer-text").fill(text);
+    await authorPage.getByTestId("publish-button").click();
+    await authorPage.getByTestId("composer-confirmed").waitFor({ timeout: 60_000 });
+    const postId = await until("the indexer to see the new post", async () => {
+      const { posts } = await graphql<{ posts: { edges: { node: { id: string; text: string } }[] } }>(
+        net.graphqlUrl,
+        `{ posts(author: "${devAccount(author).address}", first: 5) { edges { node { id text } } } }`,
+      );
+      return posts.edges.find((e) => e.node.text === text)?.node.id;
+    });
+    await authorPage.screenshot({ path: join(shots, "stream-author.png"), fullPage: false });
+
+    // Another account sees it in its stream; the promoter amplifies it with a quote first.
+    await findPost(viewerPage, postId);
+    const promoterPage = await openAs(promoter, "/");
+    const promoted = await findPost(promoterPage, postId);
+    await promoted.getByTestId("amplify-button").click();
+    await promoterPage.getByTestId("amplify-amount").fill("50");
+    await promoterPage.getByTestId("quote-views").waitFor({ timeout: 30_000 });
+    await promoterPage.screenshot({ path: join(shots, "amplify.png") });
+    await promoterPage.getByTestId("amplify-submit").click();
+    await promoterPage.getByTestId("amplify-success").waitFor({ timeout: 90_000 });
+    const campaignId = await until("the indexer to see the campaign", async () => {
+      const { campaigns } = await graphql<{ campaigns: { edges: { node: { id: string } }[] } }>(
+        net.graphqlUrl,
+        `{ campaigns(post: "${postId}", first: 1) { edges { node { id } } } }`,
+      );
+      return campaigns.edges[0]?.node.id;
+    });
+
+    // The viewer who allows amplified content sees the boost and dwells on the post.
+    const boosted = await findPost(viewerPage, postId);
+    await until("the amplified badge", async () => {
+      await findPost(viewerPage, postId);
+      return (await boosted.getAttribute("data-amplified")) === "true";
+    });
+    await boosted.getByTestId("amplified-badge").waitFor();
+    await viewerPage.screenshot({ path: join(shots, "stream-amplified.png") });
+    const boughtView = () =>
+      graphql<{ messages: { edges: { node: { message: string } }[] } }>(
+        net.graphqlUrl,
+        `{ messages(account: "${devAccount(viewer).address}", kind: View, first: 20) { edges { node { message } } } }`,
+      );
+    await until("the viewer's bought view receipt", async () =>
+      (await boughtView()).messages.edges.some((e) => JSON.parse(e.node.message).campaignId === campaignId),
+    );
+
+    // The opted-out viewer sees the post without a boost.
+    const plain = await findPost(optedOutPage, postId);
+    expect(await plain.getAttribute("data-amplified")).toBe("false");
+    await optedOutPage.waitForTimeout(4000);
+
+    // The settler pays the viewer in its next epoch; after the challenge window the viewer claims.
+    await until("the viewer's earnings", async () => {
+      const { earnings } = await graphql<{ earnings: { campaign: { id: string } }[] }>(
+        net.graphqlUrl,
+        `{ earnings(account: "${devAccount(viewer).address}") { campaign { id } } }`,
+      );
+      return earnings.some((e) => e.campaign.id === campaignId);
+    });
+    await goto(viewerPage, "/rewards");
+    await until("a claimable amount", async () => {
+      await chain.rpc("evm_mine"); // the indexer reads time from blocks
+      await viewerPage.reload();
+      const text = await viewerPage.getByTestId("claimable-amount").textContent({ timeout: 10_000 });
+      return text !== null && Number.parseFloat(text.replace(/,/g, "")) > 0;
+    });
+    await viewerPage.screenshot({ path: join(shots, "rewards.png"), fullPage: true });
+    const before = await chain.balanceOf(devAccount(viewer).address);
+    await viewerPage.getByTestId("claim-button").click();
+    await viewerPage.getByTestId("claim-result").waitFor({ timeout: 60_000 });
+    const after = await chain.balanceOf(devAccount(viewer).address);
+    expect(after).toBeGreaterThan(before);
+
+    await goto(optedOutPage, "/rewards");
+    await chain.rpc("evm_mine");
+    await optedOutPage.reload();
+    const nothing = await optedOutPage.getByTestId("claimable-amount").textContent({ timeout: 30_000 });
+    expect(Number.parseFloat((nothing ?? "x").replace(/,/g, ""))).toBe(0);
+
+    // The other main pages, for the record.
+    await goto(promoterPage, "/campaigns");
+    await promoterPage.getByTestId("campaign-card").first().waitFor({ timeout: 30_000 });
+    await promoterPage.screenshot({ path: join(shots, "campaigns.png"), fullPage: true });
+    await goto(authorPage, "/c/1");
+    await authorPage.getByTestId("leaderboard").waitFor({ timeout: 30_000 });
+    await authorPage.screenshot({ path: join(shots, "community.png"), fullPage: true });
+    await goto(authorPage, `/u/${devAccount(author).address}`);
+    await authorPage.getByTestId("profile").waitFor({ timeout: 30_000 });
+    await authorPage.screenshot({ path: join(shots, "profile.png"), fullPage: true });
+    const phone = await browser.newContext({ viewport: { width: 375, height: 812 } });
+    contexts.push(phone);
+    const phonePage = await phone.newPage();
+    await phonePage.goto(`${net.webUrl}?devAccount=${viewer}#/`);
+    await phonePage.getByTestId("post-list").waitFor({ timeout: 60_000 });
+    await phonePage.screenshot({ path: join(shots, "stream-phone.png") });
+  });
+});
