@@ -13,9 +13,15 @@ import { type Deployment, seedDemoWorld } from "./lib/demo-world.ts";
 const rpcUrl = process.env.AMP_RPC_URL ?? "http://127.0.0.1:8545";
 const graphqlUrl = process.env.AMP_GRAPHQL_URL ?? "http://127.0.0.1:4000/graphql";
 const chainId = await createPublicClient({ transport: http(rpcUrl) }).getChainId();
-const file = process.env.AMP_DEPLOYMENT_FILE ?? join(import.meta.dirname, "..", "deployments", `${chainId}.json`);
+const file =
+  process.env.AMP_DEPLOYMENT_FILE ?? join(import.meta.dirname, "..", "deployments", `${chainId}.json`);
 const deployment = JSON.parse(readFileSync(file, "utf8")) as Deployment;
-const world = await seedDemoWorld({ rpcUrl, graphqlUrl, deployment, log: (line) => console.log(`seed: ${line}`) });
+const world = await seedDemoWorld({
+  rpcUrl,
+  graphqlUrl,
+  deployment,
+  log: (line) => console.log(`seed: ${line}`),
+});
 console.log(
   `seed: ${world.people.length} people, ${world.communities.length} communities, ${world.posts.length} posts, ` +
     `${world.messages} messages, ${world.campaigns.length} campaigns`,
