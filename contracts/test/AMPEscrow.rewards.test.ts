@@ -1,0 +1,529 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { getAddress, type Hex } from "viem";
+import {
+  amp,
+  DAY,
+  type Fixture,
+  inputs,
+  mined,
+  ROLES,
+  rewardTree,
+  settleNext,
+  WINDOW,
+  worldFixture,
+} from "./fixture.ts";
+
+/** Campaign 1 (alice, 100 AMP on post 1) and campaign 2 (bob, 50 AMP on post 2). */
+async function withCampaigns() {
+  const f = await worldFixture();
+  await f.escrow.write.amplify([1n, amp(100), DAY], { account: f.alice.account });
+  await f.escrow.write.amplify([2n, amp(50), DAY], { account: f.bob.account });
+  return f;
+}
+
+const activate = (f: Fixture) => f.networkHelpers.time.increase(WINDOW + 1);
+
+describe("AMPEscrow: settle", () => {
+  it("test_settle: spends campaigns, stores the epoch, emits CampaignSpent and EpochSettled", async () => {
+    const f = await withCampaigns();
+    const tree = rewardTree([[f.carol.account.address, amp(30)]]);
+    const hash = f.escrow.write.settle([1n, tree.root, inputs("e1"), [1n, 2n], [amp(20), amp(10)]]);
+    const receipt = await mined(f, hash);
+    const settledAt = (await f.publicClient.getBlock({ blockNumber: receipt.blockNumber })).timestamp;
+    const activeAt = settledAt + BigInt(WINDOW);
+    await f.viem.assertions.emitWithArgs(
+      Promise.resolve(receipt.transactionHash),
+      f.escrow,
+      "CampaignSpent",
+      [1n, 1n, amp(20)],
+    );
+    await f.viem.assertions.emitWithArgs(
+      Promise.resolve(receipt.transactionHash),
+      f.escrow,
+      "CampaignSpent",
+      [2n, 1n, amp(10)],
+    );
+    await f.viem.assertions.emitWithArgs(Promise.resolve(receipt.transactionHash), f.escrow, "EpochSettled", [
+      1n,
+      tree.root,
+      inputs("e1"),
+      amp(30),
+      activeAt,
+    ]);
+    assert.equal(await f.escrow.read.lastEpoch(), 1n);
+    assert.deepEqual(await f.escrow.read.epochs([1n]), [tree.root, inputs("e1"), activeAt, false, amp(30)]);
+    assert.equal(await f.escrow.read.totalAllocated(), amp(30));
+    assert.equal(await f.escrow.read.remaining([1n]), amp(80));
+    assert.equal((await f.escrow.read.campaigns([2n]))[3], amp(10));
+    // Pending until the window passes.
+    assert.equal(await f.escrow.read.activeEpoch(), 0n);
+    await f.networkHelpers.time.increaseTo(activeAt);
+    assert.equal(await f.escrow.read.activeEpoch(), 1n);
+  });
+
+  it("test_settle_emptyEpochAndRepeatedCampaign", async () => {
+    const f = await withCampaigns();
+    await settleNext(f, rewardTree([[f.carol.account.address, 1n]]).root, []);
+    assert.equal((await f.escrow.read.epochs([1n]))[4], 0n);
+    // The same campaign twice in one epoch: both spends count against its budget.
+    await settleNext(f, rewardTree([[f.carol.account.address, 1n]]).root, [
+      [1n, amp(60)],
+      [1n, amp(40)],
+    ]);
+    assert.equal(await f.escrow.read.remaining([1n]), 0n);
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      f.escrow.write.settle([3n, rewardTree([[f.carol.account.address, 1n]]).root, inputs("x"), [1n], [1n]]),
+      f.escrow,
+      "AMPEscrowSpendExceedsRemaining",
+      [1n, 1n, 0n],
+    );
+  });
+
+  it("test_settle_revertPaths: role, order, lengths, zero, unknown, above budget, refunded", async () => {
+    const f = await withCampaigns();
+    const root = rewardTree([[f.carol.account.address, 1n]]).root;
+    const settle = (epoch: bigint, ids: bigint[], amounts: bigint[], account = f.admin.account) =>
+      f.escrow.write.settle([epoch, root, inputs("x"), ids, amounts], { account });
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      settle(1n, [1n], [1n], f.alice.account),
+      f.escrow,
+      "AccessControlUnauthorizedAccount",
+      [getAddress(f.alice.account.address), ROLES.SETTLER_ROLE],
+    );
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      settle(2n, [1n], [1n]),
+      f.escrow,
+      "AMPEscrowEpochOutOfOrder",
+      [2n, 1n],
+    );
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      settle(0n, [1n], [1n]),
+      f.escrow,
+      "AMPEscrowEpochOutOfOrder",
+      [0n, 1n],
+    );
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      settle(1n, [1n, 2n], [1n]),
+      f.escrow,
+      "AMPEscrowLengthMismatch",
+      [2n, 1n],
+    );
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      settle(1n, [1n], [0n]),
+      f.escrow,
+      "AMPEscrowZeroAmount",
+      [],
+    );
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      settle(1n, [3n], [1n]),
+      f.escrow,
+      "AMPEscrowUnknownCampaign",
+      [3n],
+    );
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      settle(1n, [1n, 2n], [amp(10), amp(50) + 1n]),
+      f.escrow,
+      "AMPEscrowSpendExceedsRemaining",
+      [2n, amp(50) + 1n, amp(50)],
+    );
+    await mined(f, settle(1n, [1n], [amp(1)]));
+    // Re-settling the same epoch, or skipping one, is out of order.
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      settle(1n, [1n], [1n]),
+      f.escrow,
+      "AMPEscrowEpochOutOfOrder",
+      [1n, 2n],
+    );
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      settle(3n, [1n], [1n]),
+      f.escrow,
+      "AMPEscrowEpochOutOfOrder",
+      [3n, 2n],
+    );
+    // Expired but unrefunded campaigns can still be spent; refunded ones cannot.
+    await f.networkHelpers.time.increase(Number(DAY));
+    await mined(f, settle(2n, [1n], [amp(1)]));
+    await f.escrow.write.refund([2n]);
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      settle(3n, [2n], [1n]),
+      f.escrow,
+      "AMPEscrowCampaignRefunded",
+      [2n],
+    );
+    // A granted settler can settle.
+    await f.escrow.write.grantRole([ROLES.SETTLER_ROLE, f.dave.account.address]);
+    await mined(f, settle(3n, [1n], [amp(1)], f.dave.account));
+    assert.equal(await f.escrow.read.totalAllocated(), amp(3));
+  });
+});
+
+describe("AMPEscrow: revoke", () => {
+  it("test_revoke: a pending epoch and every later one; spends restored; settler re-settles", async () => {
+    const f = await withCampaigns();
+    const t1 = rewardTree([[f.carol.account.address, amp(10)]]);
+    await settleNext(f, t1.root, [[1n, amp(10)]]);
+    await activate(f);
+    const t2 = rewardTree([[f.carol.account.address, amp(30)]]);
+    await settleNext(f, t2.root, [
+      [1n, amp(15)],
+      [2n, amp(5)],
+    ]);
+    const t3 = rewardTree([[f.carol.account.address, amp(40)]]);
+    await settleNext(f, t3.root, [[2n, amp(10)]]);
+    const hash = await f.escrow.write.revoke([2n]);
+    await f.viem.assertions.emitWithArgs(Promise.resolve(hash), f.escrow, "EpochRevoked", [2n]);
+    await f.viem.assertions.emitWithArgs(Promise.resolve(hash), f.escrow, "EpochRevoked", [3n]);
+    assert.equal(await f.escrow.read.lastEpoch(), 1n);
+    assert.equal(await f.escrow.read.remaining([1n]), amp(90));
+    assert.equal(await f.escrow.read.remaining([2n]), amp(50));
+    assert.equal(await f.escrow.read.totalAllocated(), amp(10));
+    assert.equal((await f.escrow.read.epochs([2n]))[3], true);
+    assert.equal((await f.escrow.read.epochs([3n]))[3], true);
+    // Epoch 1 stays active and claimable.
+    assert.equal(await f.escrow.read.activeEpoch(), 1n);
+    await f.escrow.write.claim([f.carol.account.address, amp(10), t1.proof(f.carol.account.address)]);
+    // The settler re-settles from epoch 2.
+    const t2b = rewardTree([[f.carol.account.address, amp(20)]]);
+    await settleNext(f, t2b.root, [[1n, amp(10)]], "e2b");
+    assert.deepEqual((await f.escrow.read.epochs([2n])).slice(0, 2), [t2b.root, inputs("e2b")]);
+    assert.equal((await f.escrow.read.epochs([2n]))[3], false);
+    await activate(f);
+    await f.escrow.write.claim([f.carol.account.address, amp(20), t2b.proof(f.carol.account.address)]);
+    assert.equal(await f.token.read.balanceOf([f.carol.account.address]), amp(10_000 + 20));
+  });
+
+  it("test_revoke_revertPaths: role, active, unknown, already revoked", async () => {
+    const f = await withCampaigns();
+    const root = rewardTree([[f.carol.account.address, 1n]]).root;
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      f.escrow.write.revoke([1n]),
+      f.escrow,
+      "AMPEscrowEpochNotPending",
+      [1n],
+    );
+    await settleNext(f, root, [[1n, 1n]]);
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      f.escrow.write.revoke([1n], { account: f.alice.account }),
+      f.escrow,
+      "AccessControlUnauthorizedAccount",
+      [getAddress(f.alice.account.address), ROLES.GUARDIAN_ROLE],
+    );
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      f.escrow.write.revoke([0n]),
+      f.escrow,
+      "AMPEscrowEpochNotPending",
+      [0n],
+    );
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      f.escrow.write.revoke([2n]),
+      f.escrow,
+      "AMPEscrowEpochNotPending",
+      [2n],
+    );
+    await settleNext(f, root, [[1n, 1n]]);
+    await f.escrow.write.revoke([2n]);
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      f.escrow.write.revoke([2n]),
+      f.escrow,
+      "AMPEscrowEpochNotPending",
+      [2n],
+    );
+    await activate(f);
+    // Once active, an epoch is final.
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      f.escrow.write.revoke([1n]),
+      f.escrow,
+      "AMPEscrowEpochNotPending",
+      [1n],
+    );
+    // A granted guardian can revoke.
+    await f.escrow.write.grantRole([ROLES.GUARDIAN_ROLE, f.dave.account.address]);
+    await settleNext(f, root, [[1n, 1n]]);
+    await mined(f, f.escrow.write.revoke([2n], { account: f.dave.account }));
+  });
+
+  it("test_revoke_afterRefund: the restored spend goes to the promoter", async () => {
+    const f = await withCampaigns();
+    await f.networkHelpers.time.increase(Number(DAY));
+    await settleNext(f, rewardTree([[f.carol.account.address, amp(30)]]).root, [[1n, amp(30)]]);
+    await f.escrow.write.refund([1n]);
+    const before = await f.token.read.balanceOf([f.alice.account.address]);
+    await f.viem.assertions.emitWithArgs(f.escrow.write.revoke([1n]), f.escrow, "CampaignRefunded", [
+      1n,
+      f.alice.account.address,
+      amp(30),
+    ]);
+    assert.equal(await f.token.read.balanceOf([f.alice.account.address]), before + amp(30));
+    assert.equal(await f.escrow.read.remaining([1n]), 0n);
+    assert.equal((await f.escrow.read.campaigns([1n]))[3], 0n);
+    // Only campaign 2's budget is left in escrow.
+    assert.equal(await f.token.read.balanceOf([f.escrow.address]), amp(50));
+  });
+});
+
+describe("AMPEscrow: claims", () => {
+  /** Epoch 1 pays carol 30 and dave 20 from campaign 1 and is active. */
+  async function withActiveEpoch() {
+    const f = await withCampaigns();
+    const tree = rewardTree([
+      [f.carol.account.address, amp(30)],
+      [f.dave.account.address, amp(20)],
+    ]);
+    await settleNext(f, tree.root, [[1n, amp(50)]]);
+    await activate(f);
+    return { f, tree };
+  }
+
+  it("test_claim: anyone submits, the account is paid, Claimed emitted", async () => {
+    const { f, tree } = await withActiveEpoch();
+    const dave = f.dave.account.address;
+    const hash = await f.escrow.write.claim([dave, amp(20), tree.proof(dave)], {
+      account: f.outsider.account,
+    });
+    await f.viem.assertions.emitWithArgs(Promise.resolve(hash), f.escrow, "Claimed", [
+      dave,
+      1n,
+      amp(20),
+      amp(20),
+    ]);
+    assert.equal(await f.token.read.balanceOf([dave]), amp(20));
+    assert.equal(await f.escrow.read.claimed([dave]), amp(20));
+    assert.equal(await f.escrow.read.totalClaimed(), amp(20));
+    assert.equal(await f.token.read.balanceOf([f.outsider.account.address]), 0n);
+  });
+
+  it("test_claim_cumulative: a later epoch pays only the difference, sweeping past epochs", async () => {
+    const { f, tree } = await withActiveEpoch();
+    const carol = f.carol.account.address;
+    await f.escrow.write.claim([carol, amp(30), tree.proof(carol)]);
+    const t2 = rewardTree([
+      [carol, amp(45)],
+      [f.dave.account.address, amp(35)],
+    ]);
+    await settleNext(f, t2.root, [[2n, amp(30)]]);
+    await activate(f);
+    await f.viem.assertions.emitWithArgs(
+      f.escrow.write.claim([carol, amp(45), t2.proof(carol)]),
+      f.escrow,
+      "Claimed",
+      [carol, 2n, amp(15), amp(45)],
+    );
+    // dave never claimed epoch 1: one claim sweeps both.
+    await f.escrow.write.claim([f.dave.account.address, amp(35), t2.proof(f.dave.account.address)]);
+    assert.equal(await f.token.read.balanceOf([f.dave.account.address]), amp(35));
+    assert.equal(await f.escrow.read.totalClaimed(), amp(80));
+    assert.equal(await f.escrow.read.totalAllocated(), amp(80));
+  });
+
+  it("hostile: forged proof, proof for another account, wrong amount", async () => {
+    const { f, tree } = await withActiveEpoch();
+    const carol = f.carol.account.address;
+    const dave = f.dave.account.address;
+    const forged = [`0x${"ab".repeat(32)}`] as Hex[];
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      f.escrow.write.claim([carol, amp(30), forged]),
+      f.escrow,
+      "AMPEscrowInvalidProof",
+      [getAddress(carol), amp(30)],
+    );
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      f.escrow.write.claim([carol, amp(30), []]),
+      f.escrow,
+      "AMPEscrowInvalidProof",
+      [getAddress(carol), amp(30)],
+    );
+    // dave's proof and amount, submitted for carol (or an outsider).
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      f.escrow.write.claim([carol, amp(20), tree.proof(dave)]),
+      f.escrow,
+      "AMPEscrowInvalidProof",
+      [getAddress(carol), amp(20)],
+    );
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      f.escrow.write.claim([f.outsider.account.address, amp(20), tree.proof(dave)]),
+      f.escrow,
+      "AMPEscrowInvalidProof",
+      [getAddress(f.outsider.account.address), amp(20)],
+    );
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      f.escrow.write.claim([carol, amp(31), tree.proof(carol)]),
+      f.escrow,
+      "AMPEscrowInvalidProof",
+      [getAddress(carol), amp(31)],
+    );
+    assert.equal(await f.escrow.read.totalClaimed(), 0n);
+  });
+
+  it("hostile: double claim", async () => {
+    const { f, tree } = await withActiveEpoch();
+    const carol = f.carol.account.address;
+    await f.escrow.write.claim([carol, amp(30), tree.proof(carol)]);
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      f.escrow.write.claim([carol, amp(30), tree.proof(carol)]),
+      f.escrow,
+      "AMPEscrowNothingToClaim",
+      [getAddress(carol), amp(30), amp(30)],
+    );
+    assert.equal(await f.token.read.balanceOf([carol]), amp(10_030));
+  });
+
+  it("hostile: claim against a pending or a revoked root", async () => {
+    const f = await withCampaigns();
+    const carol = f.carol.account.address;
+    const t1 = rewardTree([[carol, amp(10)]]);
+    await settleNext(f, t1.root, [[1n, amp(10)]]);
+    // Pending: no active epoch yet.
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      f.escrow.write.claim([carol, amp(10), t1.proof(carol)]),
+      f.escrow,
+      "AMPEscrowNoActiveEpoch",
+      [],
+    );
+    await activate(f);
+    const t2 = rewardTree([[carol, amp(25)]]);
+    await settleNext(f, t2.root, [[1n, amp(15)]]);
+    // Epoch 2 is pending: its root is not claimable, epoch 1's is.
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      f.escrow.write.claim([carol, amp(25), t2.proof(carol)]),
+      f.escrow,
+      "AMPEscrowInvalidProof",
+      [getAddress(carol), amp(25)],
+    );
+    await f.escrow.write.revoke([2n]);
+    await activate(f);
+    // Revoked: never becomes claimable, even after its window.
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      f.escrow.write.claim([carol, amp(25), t2.proof(carol)]),
+      f.escrow,
+      "AMPEscrowInvalidProof",
+      [getAddress(carol), amp(25)],
+    );
+    assert.equal(await f.escrow.read.activeEpoch(), 1n);
+    await f.escrow.write.claim([carol, amp(10), t1.proof(carol)]);
+    // Revoking the first epoch leaves nothing active.
+    const f2 = await withCampaigns();
+    await settleNext(f2, t1.root, [[1n, amp(10)]]);
+    await f2.escrow.write.revoke([1n]);
+    await activate(f2);
+    await f2.viem.assertions.revertWithCustomErrorWithArgs(
+      f2.escrow.write.claim([carol, amp(10), t1.proof(carol)]),
+      f2.escrow,
+      "AMPEscrowNoActiveEpoch",
+      [],
+    );
+  });
+
+  it("hostile: a root allocating more than the epoch spent cannot drain the escrow", async () => {
+    const f = await withCampaigns();
+    const carol = f.carol.account.address;
+    // The settler spends 10 but the root promises carol 120 (more than all rewards).
+    const tree = rewardTree([[carol, amp(120)]]);
+    await settleNext(f, tree.root, [[1n, amp(10)]]);
+    await activate(f);
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      f.escrow.write.claim([carol, amp(120), tree.proof(carol)]),
+      f.escrow,
+      "AMPEscrowClaimExceedsAllocation",
+      [amp(120), amp(10)],
+    );
+    // Budgets stay intact.
+    assert.equal(await f.token.read.balanceOf([f.escrow.address]), amp(150));
+  });
+
+  it("test_claim_revertsWhenPaused", async () => {
+    const { f, tree } = await withActiveEpoch();
+    const carol = f.carol.account.address;
+    await f.escrow.write.pause();
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      f.escrow.write.claim([carol, amp(30), tree.proof(carol)]),
+      f.escrow,
+      "AMPEscrowPaused",
+      [],
+    );
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      f.escrow.write.claimBatch([[carol], [amp(30)], [tree.proof(carol)]]),
+      f.escrow,
+      "AMPEscrowPaused",
+      [],
+    );
+    await f.escrow.write.unpause();
+    await mined(f, f.escrow.write.claim([carol, amp(30), tree.proof(carol)]));
+  });
+
+  it("test_claimBatch: pays every account; one bad claim reverts the batch", async () => {
+    const { f, tree } = await withActiveEpoch();
+    const carol = f.carol.account.address;
+    const dave = f.dave.account.address;
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      f.escrow.write.claimBatch([
+        [carol, dave],
+        [amp(30), amp(21)],
+        [tree.proof(carol), tree.proof(dave)],
+      ]),
+      f.escrow,
+      "AMPEscrowInvalidProof",
+      [getAddress(dave), amp(21)],
+    );
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      f.escrow.write.claimBatch([[carol, dave], [amp(30)], [tree.proof(carol), tree.proof(dave)]]),
+      f.escrow,
+      "AMPEscrowLengthMismatch",
+      [2n, 1n],
+    );
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      f.escrow.write.claimBatch([[carol, dave], [amp(30), amp(20)], [tree.proof(carol)]]),
+      f.escrow,
+      "AMPEscrowLengthMismatch",
+      [2n, 1n],
+    );
+    // The same account twice in a batch: the second entry has nothing left.
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      f.escrow.write.claimBatch([
+        [carol, carol],
+        [amp(30), amp(30)],
+        [tree.proof(carol), tree.proof(carol)],
+      ]),
+      f.escrow,
+      "AMPEscrowNothingToClaim",
+      [getAddress(carol), amp(30), amp(30)],
+    );
+    const hash = await f.escrow.write.claimBatch(
+      [
+        [carol, dave],
+        [amp(30), amp(20)],
+        [tree.proof(carol), tree.proof(dave)],
+      ],
+      { account: f.outsider.account },
+    );
+    await f.viem.assertions.emitWithArgs(Promise.resolve(hash), f.escrow, "Claimed", [
+      dave,
+      1n,
+      amp(20),
+      amp(20),
+    ]);
+    assert.equal(await f.token.read.balanceOf([dave]), amp(20));
+    assert.equal(await f.token.read.balanceOf([carol]), amp(10_030));
+    assert.equal(await f.escrow.read.totalClaimed(), amp(50));
+    // An empty batch is a no-op.
+    await mined(f, f.escrow.write.claimBatch([[], [], []]));
+  });
+
+  it("activeEpoch follows time across several pending epochs", async () => {
+    const f = await withCampaigns();
+    const root = rewardTree([[f.carol.account.address, 1n]]).root;
+    await settleNext(f, root, [[1n, 1n]]);
+    await f.networkHelpers.time.increase(20);
+    await settleNext(f, root, [[1n, 1n]]);
+    await f.networkHelpers.time.increase(20);
+    await settleNext(f, root, [[1n, 1n]]);
+    assert.equal(await f.escrow.read.activeEpoch(), 0n);
+    for (const epoch of [1n, 2n, 3n]) {
+      const activeAt = (await f.escrow.read.epochs([epoch]))[2];
+      await f.networkHelpers.time.increaseTo(activeAt - 1n);
+      assert.equal(await f.escrow.read.activeEpoch(), epoch - 1n);
+      await f.networkHelpers.time.increaseTo(activeAt);
+      assert.equal(await f.escrow.read.activeEpoch(), epoch);
+    }
+  });
+});
