@@ -10,14 +10,19 @@ import {
   publishPost,
   refundCampaign,
 } from "../lib/chain/actions.ts";
+import { waitForIndexer } from "../lib/graphql/indexer.ts";
 
-/** After a transaction, the chain and the indexer both have news. */
+/**
+ * After a transaction, the chain and the indexer both have news: wait until
+ * the indexer has processed the transaction's block, then refetch.
+ */
 function useRefresh() {
   const queryClient = useQueryClient();
-  return () => {
-    queryClient.invalidateQueries({ queryKey: ["indexer"] });
+  const { gql } = useApp();
+  return async (result: { blockNumber: bigint }) => {
     queryClient.invalidateQueries({ queryKey: ["readContract"] });
-    queryClient.invalidateQueries({ queryKey: ["balance"] });
+    await waitForIndexer(gql, result.blockNumber);
+    await queryClient.invalidateQueries({ queryKey: ["indexer"] });
   };
 }
 

@@ -1,6 +1,6 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import type { ReactNode } from "react";
-import { WagmiProvider } from "wagmi";
+import { type Config, WagmiProvider } from "wagmi";
 import { AppProvider } from "../config/AppContext.tsx";
 import type { AppConfig } from "../config/appConfig.ts";
 import { createWagmiConfig } from "../config/wagmi.ts";
@@ -56,7 +56,7 @@ export function Providers({
   children,
 }: {
   gql: GraphQLClient;
-  wagmiConfig?: ReturnType<typeof createWagmiConfig>;
+  wagmiConfig?: Config;
   children: ReactNode;
 }) {
   const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });

@@ -46,7 +46,7 @@ export async function publishPost(config: Config, app: AppConfig, args: PublishA
   args.onSubmitted?.(hash);
   const receipt = await mined(config, hash);
   const [event] = parseEventLogs({ abi: ampSocialAbi, eventName: "PostPublished", logs: receipt.logs });
-  return { hash, postId: event?.args.postId ?? null };
+  return { hash, blockNumber: receipt.blockNumber, postId: event?.args.postId ?? null };
 }
 
 export type AmplifyStep = "permit" | "approve" | "amplify" | "confirm" | "done";
@@ -157,7 +157,7 @@ export async function amplifyPost(config: Config, app: AppConfig, args: AmplifyA
   const receipt = await mined(config, hash);
   const [event] = parseEventLogs({ abi: ampEscrowAbi, eventName: "CampaignCreated", logs: receipt.logs });
   onStep?.("done", hash);
-  return { hash, campaignId: event?.args.campaignId ?? null };
+  return { hash, blockNumber: receipt.blockNumber, campaignId: event?.args.campaignId ?? null };
 }
 
 export async function claimRewards(
@@ -173,7 +173,12 @@ export async function claimRewards(
   });
   const receipt = await mined(config, hash);
   const [event] = parseEventLogs({ abi: ampEscrowAbi, eventName: "Claimed", logs: receipt.logs });
-  return { hash, amount: event?.args.amount ?? 0n, epoch: event?.args.epoch ?? null };
+  return {
+    hash,
+    blockNumber: receipt.blockNumber,
+    amount: event?.args.amount ?? 0n,
+    epoch: event?.args.epoch ?? null,
+  };
 }
 
 export async function refundCampaign(config: Config, app: AppConfig, campaignId: bigint) {
@@ -185,5 +190,5 @@ export async function refundCampaign(config: Config, app: AppConfig, campaignId:
   });
   const receipt = await mined(config, hash);
   const [event] = parseEventLogs({ abi: ampEscrowAbi, eventName: "CampaignRefunded", logs: receipt.logs });
-  return { hash, amount: event?.args.amount ?? 0n };
+  return { hash, blockNumber: receipt.blockNumber, amount: event?.args.amount ?? 0n };
 }

@@ -193,3 +193,28 @@ export async function submitMessage(
   );
   return data.submitMessage;
 }
+
+export async function getIndexedBlock(client: GraphQLClient): Promise<number> {
+  const data = await client.request<{ indexerStatus: { latestBlock: number } }>(
+    "query IndexerStatus { indexerStatus { latestBlock } }",
+  );
+  return data.indexerStatus.latestBlock;
+}
+
+/**
+ * Resolves once the indexer has processed `blockNumber` (or after `timeoutMs`),
+ * so that a refetch after a transaction shows its effect.
+ */
+export async function waitForIndexer(
+  client: GraphQLClient,
+  blockNumber: bigint,
+  options: { timeoutMs?: number; intervalMs?: number } = {},
+): Promise<boolean> {
+  const deadline = Date.now() + (options.timeoutMs ?? 15_000);
+  for (;;) {
+    const latest = await getIndexedBlock(client).catch(() => -1);
+    if (BigInt(latest) >= blockNumber) return true;
+    if (Date.now() >= deadline) return false;
+    await new Promise((r) => setTimeout(r, options.intervalMs ?? 300));
+  }
+}
