@@ -4,6 +4,7 @@ import { useQuote } from "../hooks/indexer.ts";
 import { useAmplify } from "../hooks/transactions.ts";
 import { useAmpBalance } from "../hooks/wallet.ts";
 import type { AmplifyStep } from "../lib/chain/actions.ts";
+import { describeError } from "../lib/errors.ts";
 import { formatAmp, formatScore, parseAmp } from "../lib/format.ts";
 import type { Post } from "../lib/graphql/types.ts";
 import { Button } from "./ui/Button.tsx";
@@ -137,7 +138,7 @@ export function AmplifyDialog({ post, onClose }: { post: Post; onClose: () => vo
             ) : quote.isPending || quote.isFetching ? (
               <span className="muted small">Asking the indexer for a quote…</span>
             ) : quote.isError ? (
-              <span className="muted small">No quote available right now.</span>
+              <span className="muted small">No quote right now: {describeError(quote.error).message}</span>
             ) : quote.data ? (
               <div className="stack" style={{ gap: 4 }}>
                 <span>

@@ -1,3 +1,4 @@
+import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useConnection } from "wagmi";
 import { useReputation } from "../hooks/indexer.ts";
@@ -6,6 +7,7 @@ import { byteLength, formatScore, MAX_TEXT_BYTES, timeAgo } from "../lib/format.
 import type { CampaignRef, Post } from "../lib/graphql/types.ts";
 import { href } from "../lib/router.ts";
 import { AmplifyDialog } from "./AmplifyDialog.tsx";
+import { Comments } from "./Comments.tsx";
 import { AddressLink, Avatar } from "./ui/Address.tsx";
 import { Button } from "./ui/Button.tsx";
 import { ErrorAlert } from "./ui/States.tsx";
@@ -45,6 +47,7 @@ export function AmplifiedBadge({ campaign }: { campaign: CampaignRef | null | un
 export function PostCard({ post, amplified = false, campaign = null, viewRef }: PostCardProps) {
   const { address } = useConnection();
   const engage = useEngage();
+  const queryClient = useQueryClient();
   const [liked, setLiked] = useState(false);
   const [shared, setShared] = useState(false);
   const [commenting, setCommenting] = useState(false);
@@ -134,6 +137,7 @@ export function PostCard({ post, amplified = false, campaign = null, viewRef }: 
           {post.views + post.boughtViews} views
         </span>
       </div>
+      {commenting && <Comments postId={post.id} />}
       {commenting && (
         <form
           className="stack"
@@ -145,7 +149,7 @@ export function PostCard({ post, amplified = false, campaign = null, viewRef }: 
               {
                 onSuccess: () => {
                   setComment("");
-                  setCommenting(false);
+                  queryClient.invalidateQueries({ queryKey: ["indexer", "comments", post.id] });
                 },
               },
             );

@@ -5,6 +5,7 @@ import {
   accountQueryOptions,
   campaignsQueryOptions,
   claimQueryOptions,
+  commentsQueryOptions,
   communitiesQueryOptions,
   communityQueryOptions,
   earningsQueryOptions,
@@ -68,4 +69,9 @@ export function useEarnings(account: string) {
 export function useQuote(args: { promoter: string; community: string; budget: bigint | null }) {
   const { gql } = useApp();
   return useQuery(quoteQueryOptions(gql, args));
+}
+
+export function useComments(post: string) {
+  const { gql } = useApp();
+  return useQuery(commentsQueryOptions(gql, post));
 }

@@ -5,6 +5,7 @@ import {
   getAccount,
   getCampaigns,
   getClaim,
+  getComments,
   getCommunities,
   getCommunity,
   getEarnings,
@@ -116,5 +117,12 @@ export function quoteQueryOptions(
     queryKey: ["indexer", "quote", lower(promoter), community, budget?.toString() ?? null] as const,
     queryFn: () => getQuote(gql, { promoter: lower(promoter), community, budget: budget ?? 0n }),
     enabled: budget !== null && budget > 0n,
+  });
+}
+
+export function commentsQueryOptions(gql: GraphQLClient, post: string) {
+  return queryOptions({
+    queryKey: ["indexer", "comments", post] as const,
+    queryFn: () => getComments(gql, post),
   });
 }

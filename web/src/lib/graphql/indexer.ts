@@ -218,3 +218,20 @@ export async function waitForIndexer(
     await new Promise((r) => setTimeout(r, options.intervalMs ?? 300));
   }
 }
+
+export interface PostComment {
+  seq: number;
+  author: string;
+  text: string;
+  timestamp: number;
+}
+
+export async function getComments(client: GraphQLClient, post: string, first = 20): Promise<PostComment[]> {
+  const data = await client.request<{ post: { comments: Connection<PostComment> } | null }>(
+    `query Comments($post: ID!, $first: Int) {
+      post(id: $post) { comments(first: $first) { edges { cursor node { seq author text timestamp } } pageInfo { hasNextPage endCursor } } }
+    }`,
+    { post, first },
+  );
+  return data.post?.comments.edges.map((e) => e.node) ?? [];
+}
