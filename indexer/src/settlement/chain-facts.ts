@@ -1,0 +1,108 @@
+/**
+ * The on-chain facts an epoch reads, taken from the chain itself at one block:
+ * posts (with topics) and communities with their moderators from events, and
+ * every campaign's state from `campaigns(id)` at that block. The settlement job
+ * and the verifier both use this, so they see exactly the same facts.
+ */
+import type { Address, PublicClient } from "viem";
+import { ampEscrowAbi, ampSocialAbi } from "../../../contracts/abi.ts";
+import type { CampaignInfo, CommunityInfo, PostInfo } from "../attention/log.ts";
+
+export interface ChainFacts {
+  blockNumber: bigint;
+  /** Timestamp of `blockNumber` (unix seconds): the decay reference of the epoch. */
+  asOf: number;
+  posts: PostInfo[];
+  communities: CommunityInfo[];
+  /** Campaigns with their budget remaining at `blockNumber`. */
+  campaigns: CampaignInfo[];
+}
+
+export interface ChainFactsOptions {
+  social: Address;
+  escrow: Address;
+  /** Deployment block: events are read from here. */
+  startBlock: bigint;
+  blockNumber: bigint;
+}
+
+export async function readChainFacts(client: PublicClient, options: ChainFactsOptions): Promise<ChainFacts> {
+  const { social, escrow, startBlock, blockNumber } = options;
+  const range = { fromBlock: startBlock, toBlock: blockNumber };
+  const [block, published, created, added, removed, campaignCount] = await Promise.all([
+    client.getBlock({ blockNumber }),
+    client.getContractEvents({ address: social, abi: ampSocialAbi, eventName: "PostPublished", ...range }),
+    client.getContractEvents({ address: social, abi: ampSocialAbi, eventName: "CommunityCreated", ...range }),
+    client.getContractEvents({ address: social, abi: ampSocialAbi, eventName: "ModeratorAdded", ...range }),
+    client.getContractEvents({ address: social, abi: ampSocialAbi, eventName: "ModeratorRemoved", ...range }),
+    client.readContract({ address: escrow, abi: ampEscrowAbi, functionName: "campaignCount", blockNumber }),
+  ]);
+
+  const blockTimes = new Map<bigint, number>();
+  const posts: PostInfo[] = [];
+  for (const log of published) {
+    const a = log.args;
+    if (a.postId === undefined || a.communityId === undefined || !a.author) continue;
+    let createdAt = blockTimes.get(log.blockNumber);
+    if (createdAt === undefined) {
+      createdAt = Number((await client.getBlock({ blockNumber: log.blockNumber })).timestamp);
+      blockTimes.set(log.blockNumber, createdAt);
+    }
+    posts.push({
+      id: a.postId,
+      author: a.author.toLowerCase() as Address,
+      communityId: a.communityId,
+      topics: [...(a.topics ?? [])],
+      createdAt,
+    });
+  }
+
+  // Moderator changes applied in chain order.
+  const changes = [...added.map((l) => ({ l, add: true })), ...removed.map((l) => ({ l, add: false }))].sort(
+    (x, y) =>
+      x.l.blockNumber !== y.l.blockNumber
+        ? Number(x.l.blockNumber - y.l.blockNumber)
+        : (x.l.logIndex ?? 0) - (y.l.logIndex ?? 0),
+  );
+  const moderators = new Map<bigint, Set<string>>();
+  for (const { l, add } of changes) {
+    const { communityId, account } = l.args;
+    if (communityId === undefined || !account) continue;
+    const set = moderators.get(communityId) ?? new Set<string>();
+    if (add) set.add(account.toLowerCase());
+    else set.delete(account.toLowerCase());
+    moderators.set(communityId, set);
+  }
+  const communities: CommunityInfo[] = [];
+  for (const log of created) {
+    const { communityId, founder } = log.args;
+    if (communityId === undefined || !founder) continue;
+    communities.push({
+      id: communityId,
+      founder: founder.toLowerCase() as Address,
+      moderators: [...(moderators.get(communityId) ?? [])].sort() as Address[],
+    });
+  }
+
+  const campaigns: CampaignInfo[] = [];
+  for (let id = 1n; id <= campaignCount; id++) {
+    const [postId, promoter, budget, spent, expiresAt, refunded] = await client.readContract({
+      address: escrow,
+      abi: ampEscrowAbi,
+      functionName: "campaigns",
+      args: [id],
+      blockNumber,
+    });
+    campaigns.push({
+      id,
+      postId,
+      promoter: promoter.toLowerCase() as Address,
+      remaining: refunded ? 0n : budget - spent,
+      expiresAt: Number(expiresAt),
+      // Views are attributed by campaign id in the signed receipt; only expiry bounds them.
+      createdAt: 0,
+      refunded,
+    });
+  }
+  return { blockNumber, asOf: Number(block.timestamp), posts, communities, campaigns };
+}

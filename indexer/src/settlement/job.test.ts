@@ -1,0 +1,190 @@
+import { join } from "node:path";
+import { type Address, type PublicClient, parseEther } from "viem";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ampEscrowAbi, ampSocialAbi, ampTokenAbi } from "../../../contracts/abi.ts";
+import type { AmpDeployment } from "../../../scripts/lib/deploy-amp.ts";
+import { deploy, type HardhatNode, send, startHardhat, type Wallet } from "../../test/hardhat.ts";
+import { tempDir } from "../../test/helpers.ts";
+import { canonicalMessage } from "../messages/decode.ts";
+import { type MessageByKind, type MessageKind, PolicyMode } from "../messages/types.ts";
+import { type Db, openDb } from "../store/db.ts";
+import { createEngagementStore } from "../store/engagement-store.ts";
+import { createSettlementJob } from "./job.ts";
+import { verifyEpochs } from "./verify.ts";
+
+describe("settlement job on a Hardhat node", () => {
+  let node: HardhatNode;
+  let d: AmpDeployment;
+  let tmp: ReturnType<typeof tempDir>;
+  let db: Db;
+  let w: Wallet[];
+  let nonce = 1n;
+  const [founder, viewer, optedOut, promoter, author] = [0, 1, 2, 3, 4];
+  const addr = (i: number) => (w[i] as Wallet).account.address.toLowerCase() as Address;
+
+  const append = <K extends MessageKind>(kind: K, message: MessageByKind[K]) => {
+    const json = canonicalMessage(kind, message);
+    createEngagementStore(db).append({
+      kind,
+      signer: (message as { account: string }).account,
+      message: JSON.parse(json),
+      json,
+      signature: "0x",
+      receivedAt: Date.now(),
+    });
+  };
+  const now = async () => Number((await node.publicClient.getBlock()).timestamp);
+  const engage = async (kind: "Like" | "View", who: number, postId: bigint, campaignId = 0n) => {
+    const base = { account: addr(who), postId, timestamp: BigInt(await now()), nonce: nonce++ };
+    if (kind === "Like") append("Like", base);
+    else append("View", { ...base, dwellMs: 5000, campaignId });
+  };
+  const write = (wallet: number, address: Address, abi: unknown, functionName: string, args: unknown[]) =>
+    send(
+      node,
+      (w[wallet] as Wallet).writeContract({
+        address,
+        abi: abi as never,
+        functionName: functionName as never,
+        args: args as never,
+      }),
+    );
+  const balance = (a: Address) =>
+    node.publicClient.readContract({
+      address: d.contracts.AMPToken,
+      abi: ampTokenAbi,
+      functionName: "balanceOf",
+      args: [a],
+    });
+  const job = (wallet = 0) =>
+    createSettlementJob({
+      db,
+      publicClient: node.publicClient as PublicClient,
+      walletClient: w[wallet] as Wallet,
+      escrow: d.contracts.AMPEscrow,
+      social: d.contracts.AMPSocial,
+      startBlock: BigInt(d.startBlock),
+      exportDir: join(tmp.dir, "epochs"),
+    });
+
+  beforeAll(async () => {
+    tmp = tempDir("amp-settlement-");
+    node = await startHardhat();
+    d = await deploy(node, 60);
+    w = node.wallets;
+    db = openDb(join(tmp.dir, "indexer.sqlite"));
+    const social = d.contracts.AMPSocial;
+    await write(founder, social, ampSocialAbi, "createCommunity", ["Makers", "things people make"]);
+    for (const who of [author, viewer, optedOut]) {
+      await write(who, social, ampSocialAbi, "publish", [
+        1n,
+        ["craft"],
+        `hello from ${who}`,
+        `0x${"0".repeat(64)}`,
+        "",
+      ]);
+    }
+    // post 1 by author, 2 by viewer, 3 by optedOut; the founder's attention gives them standing.
+    for (const p of [1n, 2n, 3n]) await engage("Like", founder, p);
+    await engage("Like", viewer, 1n);
+    append("Policy", {
+      account: addr(viewer),
+      mode: PolicyMode.Everyone,
+      communities: [],
+      topics: [],
+      blockedPromoters: [],
+      timestamp: BigInt(await now()),
+      nonce: nonce++,
+    });
+    append("Policy", {
+      account: addr(optedOut),
+      mode: PolicyMode.None,
+      communities: [],
+      topics: [],
+      blockedPromoters: [],
+      timestamp: BigInt(await now()),
+      nonce: nonce++,
+    });
+    await write(founder, d.contracts.AMPToken, ampTokenAbi, "mint", [addr(promoter), parseEther("1000")]);
+    await write(promoter, d.contracts.AMPToken, ampTokenAbi, "approve", [
+      d.contracts.AMPEscrow,
+      parseEther("1000"),
+    ]);
+    await write(promoter, d.contracts.AMPEscrow, ampEscrowAbi, "amplify", [1n, parseEther("100"), 86_400n]);
+    await engage("View", viewer, 1n, 1n);
+    await engage("View", optedOut, 1n, 1n);
+    await engage("View", promoter, 1n, 1n);
+  }, 120_000);
+
+  afterAll(async () => {
+    db?.close();
+    await node?.stop();
+    tmp?.cleanup();
+  });
+
+  it("settles an epoch, stores claimable proofs, and never settles it twice", async () => {
+    const outcome = await job().runOnce();
+    expect(outcome.status).toBe("settled");
+    if (outcome.status !== "settled") return;
+    expect(outcome.totalSpent).toBeGreaterThan(0n);
+    const [root, , , revoked, totalSpent] = await node.publicClient.readContract({
+      address: d.contracts.AMPEscrow,
+      abi: ampEscrowAbi,
+      functionName: "epochs",
+      args: [1n],
+    });
+    expect(root).toBe(outcome.root);
+    expect(revoked).toBe(false);
+    expect(totalSpent).toBe(outcome.totalSpent);
+
+    const rows = db
+      .prepare("SELECT account, amount, cumulative, proof FROM epoch_payouts WHERE epoch = 1")
+      .all() as {
+      account: string;
+      amount: string;
+      cumulative: string;
+      proof: string;
+    }[];
+    expect(rows.map((r) => r.account)).toEqual([addr(viewer)]);
+    expect(BigInt((rows[0] as { amount: string }).amount)).toBe(outcome.totalSpent);
+
+    // Nothing new: a second run (and a restarted job) leave the chain alone.
+    expect((await job().runOnce()).status).toBe("idle");
+    expect(
+      await node.publicClient.readContract({
+        address: d.contracts.AMPEscrow,
+        abi: ampEscrowAbi,
+        functionName: "lastEpoch",
+      }),
+    ).toBe(1n);
+
+    // After the challenge window the viewer claims with the stored proof.
+    await node.rpc("evm_increaseTime", [61]);
+    await node.rpc("evm_mine");
+    const row = rows[0] as { account: string; cumulative: string; proof: string };
+    const before = await balance(addr(viewer));
+    await write(founder, d.contracts.AMPEscrow, ampEscrowAbi, "claim", [
+      addr(viewer),
+      BigInt(row.cumulative),
+      JSON.parse(row.proof),
+    ]);
+    expect((await balance(addr(viewer))) - before).toBe(BigInt(row.cumulative));
+  });
+
+  it("resumes after a failed send and the verifier agrees with the chain", async () => {
+    await engage("Like", optedOut, 2n);
+    // A wallet without the settler role: its transaction reverts after the run was recorded.
+    await expect(job(4).runOnce()).rejects.toThrow();
+    const outcome = await job().runOnce();
+    expect(outcome.status).toBe("settled");
+    expect(outcome.epoch).toBe(2);
+    const checks = await verifyEpochs(node.publicClient as PublicClient, {
+      social: d.contracts.AMPSocial,
+      escrow: d.contracts.AMPEscrow,
+      startBlock: BigInt(d.startBlock),
+      exportDir: join(tmp.dir, "epochs"),
+      epoch: 2,
+    });
+    expect(checks.map((c) => c.ok)).toEqual([true, true]);
+  });
+});

@@ -1,0 +1,87 @@
+/**
+ * Independent recomputation of settled epochs from their published files
+ * (log export + manifest) and the chain alone, with no access to the
+ * indexer's database: every epoch from 1 is recomputed in turn (the tree is
+ * cumulative) and its root and inputs hash compared with the escrow's record.
+ */
+import { type Address, type Hex, keccak256, type PublicClient, stringToBytes } from "viem";
+import { ampEscrowAbi } from "../../../contracts/abi.ts";
+import { loadLogExport } from "../attention/load.ts";
+import type { LogEntry } from "../attention/log.ts";
+import { paramsHash } from "../attention/params.ts";
+import { paramsFromCanonicalJson } from "../attention/params-json.ts";
+import { readChainFacts } from "./chain-facts.ts";
+import { computeEpoch } from "./epoch.ts";
+import { readEpochFiles } from "./epoch-files.ts";
+
+export interface VerifyOptions {
+  social: Address;
+  escrow: Address;
+  startBlock: bigint;
+  exportDir: string;
+  /** Verify epochs 1..epoch. */
+  epoch: number;
+}
+
+export interface EpochCheck {
+  epoch: number;
+  exportHashOk: boolean;
+  root: Hex;
+  chainRoot: Hex;
+  inputsHash: Hex;
+  chainInputsHash: Hex;
+  ok: boolean;
+}
+
+export async function verifyEpochs(client: PublicClient, options: VerifyOptions): Promise<EpochCheck[]> {
+  const checks: EpochCheck[] = [];
+  const entries: LogEntry[] = [];
+  let previousCumulative = new Map<string, bigint>();
+  const previouslyPaid = new Set<string>();
+  let lastToSeq = 0;
+  for (let epoch = 1; epoch <= options.epoch; epoch++) {
+    const { manifest, ndjson } = readEpochFiles(options.exportDir, epoch);
+    const exportHashOk =
+      keccak256(stringToBytes(ndjson)) === manifest.exportHash && manifest.fromSeq === lastToSeq;
+    const params = paramsFromCanonicalJson(manifest.params);
+    if (paramsHash(params) !== manifest.paramsHash)
+      throw new Error(`epoch ${epoch}: manifest parameters do not match their hash`);
+    entries.push(...loadLogExport(ndjson));
+    lastToSeq = manifest.toSeq;
+    const blockNumber = BigInt(manifest.blockNumber);
+    const facts = await readChainFacts(client, { ...options, blockNumber });
+    const result = computeEpoch({
+      epoch,
+      entries,
+      startSeq: manifest.fromSeq,
+      endSeq: manifest.toSeq,
+      posts: facts.posts,
+      communities: facts.communities,
+      campaigns: facts.campaigns,
+      previousCumulative,
+      previouslyPaid,
+      params,
+      blockNumber,
+      asOf: facts.asOf,
+      exportHash: manifest.exportHash,
+    });
+    const [chainRoot, chainInputsHash] = await client.readContract({
+      address: options.escrow,
+      abi: ampEscrowAbi,
+      functionName: "epochs",
+      args: [BigInt(epoch)],
+    });
+    checks.push({
+      epoch,
+      exportHashOk,
+      root: result.root,
+      chainRoot,
+      inputsHash: result.inputsHash,
+      chainInputsHash,
+      ok: exportHashOk && result.root === chainRoot && result.inputsHash === chainInputsHash,
+    });
+    previousCumulative = result.cumulative;
+    for (const key of result.newlyPaid) previouslyPaid.add(key);
+  }
+  return checks;
+}
