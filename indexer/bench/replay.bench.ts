@@ -30,6 +30,7 @@ const POSTS = 100_000;
 const TRANSFERS = 230_000;
 const CAMPAIGNS = 10_000;
 const PER_BLOCK = 500;
+const BATCH_EVENTS = 10_000;
 const MESSAGES = { Follow: 50_000, Like: 200_000, View: 300_000, Comment: 50_000, Share: 50_000 } as const;
 
 const addr = (i: number) => `0x${(0x100000 + i).toString(16).padStart(40, "0")}`;
@@ -170,7 +171,8 @@ async function replay(dbPath: string): Promise<{ events: number; seconds: number
     const row = JSON.parse(line);
     events++;
     if (row.t === "c") {
-      if (blockEvents.length && blockEvents[0]?.blockNumber !== row.blockNumber) flushChain();
+      // One transaction per block range, as the follower's backfill does.
+      if (blockEvents.length >= BATCH_EVENTS && blockEvents.at(-1)?.blockNumber !== row.blockNumber) flushChain();
       blockEvents.push(row as ChainEvent);
     } else {
       flushChain();
@@ -182,7 +184,7 @@ async function replay(dbPath: string): Promise<{ events: number; seconds: number
         signature: row.signature,
         receivedAt: Number(row.message.timestamp),
       });
-      if (entries.length === 5000) flushLog();
+      if (entries.length === BATCH_EVENTS) flushLog();
     }
   }
   flushChain();
