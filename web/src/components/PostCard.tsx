@@ -48,8 +48,14 @@ export function PostCard({ post, amplified = false, campaign = null, viewRef }: 
   const { address } = useConnection();
   const engage = useEngage();
   const queryClient = useQueryClient();
-  const [liked, setLiked] = useState(false);
-  const [shared, setShared] = useState(false);
+  // Counts seen when the viewer acted: shown +1 until the indexer's count catches up.
+  const [likedAt, setLikedAt] = useState<number | null>(null);
+  const [sharedAt, setSharedAt] = useState<number | null>(null);
+  const [commentsSent, setCommentsSent] = useState<{ base: number; sent: number }>({ base: 0, sent: 0 });
+  const liked = likedAt !== null;
+  const shared = sharedAt !== null;
+  const after = (base: number | null, now: number, added = 1) =>
+    base === null ? now : Math.max(now, base + added);
   const [commenting, setCommenting] = useState(false);
   const [comment, setComment] = useState("");
   const [amplifying, setAmplifying] = useState(false);
@@ -95,10 +101,10 @@ export function PostCard({ post, amplified = false, campaign = null, viewRef }: 
             title={disabledTitle}
             data-testid="like-button"
             onClick={() =>
-              engage.mutate({ kind: "Like", fields: { postId } }, { onSuccess: () => setLiked(true) })
+              engage.mutate({ kind: "Like", fields: { postId } }, { onSuccess: () => setLikedAt(post.likes) })
             }
           >
-            ♥ {post.likes + (liked ? 1 : 0)}
+            ♥ {after(likedAt, post.likes)}
           </Button>
           <Button
             size="sm"
@@ -108,7 +114,10 @@ export function PostCard({ post, amplified = false, campaign = null, viewRef }: 
             data-testid="comment-button"
             onClick={() => setCommenting((v) => !v)}
           >
-            Comment {post.commentCount}
+            Comment{" "}
+            {commentsSent.sent === 0
+              ? post.commentCount
+              : after(commentsSent.base, post.commentCount, commentsSent.sent)}
           </Button>
           <Button
             size="sm"
@@ -117,10 +126,13 @@ export function PostCard({ post, amplified = false, campaign = null, viewRef }: 
             title={disabledTitle}
             data-testid="share-button"
             onClick={() =>
-              engage.mutate({ kind: "Share", fields: { postId } }, { onSuccess: () => setShared(true) })
+              engage.mutate(
+                { kind: "Share", fields: { postId } },
+                { onSuccess: () => setSharedAt(post.shares) },
+              )
             }
           >
-            Share {post.shares + (shared ? 1 : 0)}
+            Share {after(sharedAt, post.shares)}
           </Button>
           <Button
             size="sm"
@@ -149,6 +161,10 @@ export function PostCard({ post, amplified = false, campaign = null, viewRef }: 
               {
                 onSuccess: () => {
                   setComment("");
+                  setCommentsSent((c) => ({
+                    base: c.sent === 0 ? post.commentCount : c.base,
+                    sent: c.sent + 1,
+                  }));
                   queryClient.invalidateQueries({ queryKey: ["indexer", "comments", post.id] });
                 },
               },

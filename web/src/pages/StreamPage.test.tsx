@@ -1,4 +1,4 @@
-import { act, cleanup, render, screen, waitFor, within } from "@testing-library/react";
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { connect } from "wagmi/actions";
 import { createWagmiConfig } from "../config/wagmi.ts";
@@ -116,5 +116,23 @@ describe("StreamPage", () => {
     const view = submits()[1]?.message;
     expect(view).toMatchObject({ postId: "11", campaignId: "3", dwellMs: testApp.dwellMs });
     expect(view.account).toBe(devAccount(3).address);
+  });
+
+  it("likes a post through the session key and shows the new count", async () => {
+    const gql = indexer();
+    await renderConnected(gql);
+    const cards = await screen.findAllByTestId("post-card");
+    const like = within(cards[1] as HTMLElement).getByTestId("like-button");
+    expect(like.textContent).toBe("♥ 2");
+    fireEvent.click(like);
+    await waitFor(() => expect(like.getAttribute("aria-pressed")).toBe("true"));
+    expect(like.textContent).toBe("♥ 3");
+    const kinds = gql.requests
+      .filter((r) => r.query.includes("mutation Submit"))
+      .map((r) => [r.variables.kind, JSON.parse(r.variables.message as string).postId]);
+    expect(kinds).toEqual([
+      ["Delegation", undefined],
+      ["Like", "12"],
+    ]);
   });
 });
