@@ -1,0 +1,216 @@
+/**
+ * The live attention model: fed incrementally with posts and log entries as
+ * they arrive, it answers reputation, leaderboards, standings and streams.
+ * Graphs and reputations are materialised lazily and cached until the graph
+ * changes (warm-starting PageRank from the previous vector) or the decay
+ * reference moves to the next hour.
+ */
+
+import { viewPrice } from "../settlement/payouts.ts";
+import { type CommunityReputation, communityReputation, relativeReputation, seedsOf } from "./community.ts";
+import { ALL_COMMUNITIES, type AttentionGraph, AttentionGraphBuilder } from "./graph.ts";
+import {
+  addr,
+  type CampaignInfo,
+  type CommunityInfo,
+  isEngagement,
+  type LogEntry,
+  type PostInfo,
+} from "./log.ts";
+import type { AttentionParams } from "./params.ts";
+import { SocialState } from "./policy.ts";
+import { type RankedItem, rankStream } from "./ranking.ts";
+import { StandingCache } from "./standing.ts";
+
+const HOUR = 3600;
+const UNIT = 1000;
+
+export interface StreamQuery {
+  viewer: string;
+  communityId?: bigint | null;
+  now: number;
+  /** Campaigns of the candidate posts (any state). */
+  campaigns: readonly CampaignInfo[];
+  /** Most recent posts considered besides amplified ones. */
+  candidates: number;
+}
+
+export class AttentionModel {
+  readonly params: AttentionParams;
+  readonly #builder: AttentionGraphBuilder;
+  readonly social = new SocialState();
+  readonly posts = new Map<number, PostInfo>();
+  readonly #communities = new Map<bigint, CommunityInfo>();
+  /** postId -> account -> attention units (organic). */
+  readonly #postAttention = new Map<number, Map<string, number>>();
+  /** Entries whose post is not known yet (the chain follower may lag the log). */
+  #pending: LogEntry[] = [];
+  #graphs = new Map<bigint, { graph: AttentionGraph; hour: number }>();
+  #reputations = new Map<bigint, CommunityReputation & { version: number; hour: number }>();
+  readonly #standing: StandingCache;
+  lastSeq = 0;
+  lastPostId = 0;
+
+  constructor(params: AttentionParams) {
+    this.params = params;
+    this.#builder = new AttentionGraphBuilder(params, { global: true });
+    this.#standing = new StandingCache(1024, { teleport: params.teleport, epsilon: params.standingEpsilon });
+  }
+
+  addPost(post: PostInfo): void {
+    this.posts.set(Number(post.id), post);
+    this.lastPostId = Math.max(this.lastPostId, Number(post.id));
+  }
+
+  setCommunities(list: readonly CommunityInfo[]): void {
+    for (const c of list) this.#communities.set(c.id, c);
+  }
+
+  community(id: bigint): CommunityInfo | undefined {
+    return this.#communities.get(id);
+  }
+
+  addEntry(entry: LogEntry): void {
+    this.lastSeq = Math.max(this.lastSeq, entry.seq);
+    if (!isEngagement(entry)) {
+      this.social.apply(entry);
+      return;
+    }
+    const post = this.posts.get(Number(entry.message.postId));
+    if (!post) {
+      this.#pending.push(entry);
+      return;
+    }
+    if (this.#builder.add(entry, post)) {
+      const key = Number(post.id);
+      let perAccount = this.#postAttention.get(key);
+      if (!perAccount) {
+        perAccount = new Map();
+        this.#postAttention.set(key, perAccount);
+      }
+      const account = addr(entry.message.account);
+      perAccount.set(account, (perAccount.get(account) ?? 0) + this.#builder.unitsOf(entry));
+    }
+  }
+
+  /** Retries entries that arrived before their post. */
+  flushPending(): void {
+    const pending = this.#pending;
+    this.#pending = [];
+    for (const e of pending) this.addEntry(e);
+  }
+
+  graph(communityId: bigint, now: number): AttentionGraph {
+    const hour = Math.floor(now / HOUR);
+    const cached = this.#graphs.get(communityId);
+    if (cached && cached.graph.version === this.#builder.version && cached.hour === hour) return cached.graph;
+    const community = this.#communities.get(communityId);
+    const graph = this.#builder.build(communityId, hour * HOUR, seedsOf(community));
+    this.#graphs.set(communityId, { graph, hour });
+    return graph;
+  }
+
+  reputation(communityId: bigint, now: number): CommunityReputation {
+    const graph = this.graph(communityId, now);
+    const cached = this.#reputations.get(communityId);
+    if (cached && cached.version === graph.version && cached.hour === Math.floor(now / HOUR)) return cached;
+    const rep = communityReputation(this.params, graph, this.#communities.get(communityId), cached);
+    const entry = { ...rep, version: graph.version, hour: Math.floor(now / HOUR) };
+    this.#reputations.set(communityId, entry);
+    return entry;
+  }
+
+  relativeReputation(account: string, communityId: bigint, now: number): number {
+    return relativeReputation(this.reputation(communityId, now), account);
+  }
+
+  leaderboard(
+    communityId: bigint,
+    first: number,
+    now: number,
+  ): { account: string; score: number; rank: number }[] {
+    const rep = this.reputation(communityId, now);
+    const n = rep.nodes.length;
+    const order = Array.from({ length: n }, (_, i) => i)
+      .filter((i) => (rep.scores[i] as number) > 0)
+      .sort(
+        (a, b) =>
+          (rep.scores[b] as number) - (rep.scores[a] as number) ||
+          ((rep.nodes[a] as string) < (rep.nodes[b] as string) ? -1 : 1),
+      );
+    return order.slice(0, first).map((i, k) => ({
+      account: rep.nodes[i] as string,
+      score: (rep.scores[i] as number) * n,
+      rank: k + 1,
+    }));
+  }
+
+  communitySize(communityId: bigint, now: number): number {
+    return this.graph(communityId, now).n;
+  }
+
+  /** Price of one average view for a campaign's promoter in its post's community. */
+  campaignPrice(campaign: CampaignInfo, now: number): bigint {
+    const post = this.posts.get(Number(campaign.postId));
+    if (!post) return this.params.price.basePrice;
+    const promoterRep = this.relativeReputation(campaign.promoter, post.communityId, now);
+    return viewPrice(this.params, this.communitySize(post.communityId, now), 1, promoterRep);
+  }
+
+  stream(query: StreamQuery): RankedItem[] {
+    const viewer = addr(query.viewer);
+    const global = this.graph(ALL_COMMUNITIES, query.now);
+    const viewerNode = global.index.get(viewer);
+    const standing = viewerNode === undefined ? null : this.#standing.get(global, viewerNode);
+    const affinity = new Map<number, number>();
+    if (viewerNode !== undefined) {
+      for (
+        let j = global.offsets[viewerNode] as number;
+        j < (global.offsets[viewerNode + 1] as number);
+        j++
+      ) {
+        affinity.set(global.targets[j] as number, global.weights[j] as number);
+      }
+    }
+    const following = this.social.following(viewer);
+    const inScope = (p: PostInfo) => query.communityId == null || p.communityId === query.communityId;
+
+    const campaignsByPost = new Map<number, CampaignInfo[]>();
+    for (const c of query.campaigns) {
+      const list = campaignsByPost.get(Number(c.postId)) ?? [];
+      list.push(c);
+      campaignsByPost.set(Number(c.postId), list);
+    }
+    const candidates = new Map<number, PostInfo>();
+    const recent = [...this.posts.values()].filter(inScope).sort((a, b) => (a.id < b.id ? 1 : -1));
+    for (const p of recent.slice(0, query.candidates)) candidates.set(Number(p.id), p);
+    for (const id of campaignsByPost.keys()) {
+      const p = this.posts.get(id);
+      if (p && inScope(p)) candidates.set(id, p);
+    }
+
+    return rankStream({
+      params: this.params,
+      now: query.now,
+      posts: [...candidates.values()],
+      standingOf: (author) => {
+        const node = global.index.get(author);
+        return node === undefined || !standing ? 0 : standing.get(node);
+      },
+      affinityTo: (author) => {
+        const node = global.index.get(author);
+        return node === undefined ? 0 : (affinity.get(node) ?? 0);
+      },
+      contactsAttention: (postId) => {
+        const perAccount = this.#postAttention.get(Number(postId));
+        if (!perAccount || following.size === 0) return 0;
+        let sum = 0;
+        for (const c of following) sum += perAccount.get(c) ?? 0;
+        return sum / UNIT;
+      },
+      campaignsOf: (postId) => campaignsByPost.get(Number(postId)) ?? [],
+      priceOf: (c) => this.campaignPrice(c, query.now),
+      allows: (promoter, communityId, topics) => this.social.allows(viewer, promoter, communityId, topics),
+    });
+  }
+}

@@ -1,0 +1,97 @@
+import { join } from "node:path";
+import type { Address } from "viem";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seedChain, tempDir } from "../../test/helpers.ts";
+import { canonicalMessage } from "../messages/decode.ts";
+import { type MessageByKind, type MessageKind, PolicyMode } from "../messages/types.ts";
+import { createChainStore } from "../store/chain-store.ts";
+import { type Db, openDb } from "../store/db.ts";
+import { createEngagementStore } from "../store/engagement-store.ts";
+import { createQueries } from "../store/queries.ts";
+import { account } from "./fixtures.ts";
+import { createAttentionService } from "./service.ts";
+
+describe("store-backed attention service", () => {
+  let tmp: ReturnType<typeof tempDir>;
+  let db: Db;
+  let nonce = 1n;
+  const author = account(1);
+  const open = account(2);
+  const closed = account(3);
+  const fan = account(4);
+  const T = 1_700_000_100n;
+
+  const append = <K extends MessageKind>(kind: K, message: MessageByKind[K]) => {
+    const json = canonicalMessage(kind, message);
+    createEngagementStore(db).append({
+      kind,
+      signer: (message as { account: string }).account,
+      message: JSON.parse(json),
+      json,
+      signature: "0x",
+      receivedAt: 0,
+    });
+  };
+  const policy = (who: Address, mode: PolicyMode) =>
+    append("Policy", {
+      account: who,
+      mode,
+      communities: [],
+      topics: [],
+      blockedPromoters: [],
+      timestamp: T,
+      nonce: nonce++,
+    });
+  const like = (who: Address, postId: bigint) =>
+    append("Like", { account: who, postId, timestamp: T, nonce: nonce++ });
+
+  beforeAll(() => {
+    tmp = tempDir("amp-attention-");
+    db = openDb(join(tmp.dir, "db.sqlite"));
+    seedChain(createChainStore(db), author, 3); // community 1 founded by author; posts 1..3; campaign 1 on post 1
+    policy(open, PolicyMode.Everyone);
+    policy(closed, PolicyMode.None);
+    like(open, 2n);
+    like(closed, 3n);
+  });
+  afterAll(() => {
+    db.close();
+    tmp.cleanup();
+  });
+
+  const service = () => createAttentionService({ db, queries: createQueries(db), now: () => Number(T) + 60 });
+
+  it("boosts amplified posts only for viewers whose policy allows them", async () => {
+    const s = service();
+    const forOpen = await s.stream({ viewer: open, first: 10 });
+    const amplified = forOpen.items.filter((i) => i.amplified);
+    expect(amplified.map((i) => [i.postId, i.campaignId])).toEqual([[1n, 1n]]);
+    expect(forOpen.items[0]?.postId).toBe(1n);
+    const forClosed = await s.stream({ viewer: closed, first: 10 });
+    expect(forClosed.items.length).toBe(3);
+    expect(forClosed.items.every((i) => !i.amplified && i.campaignId === null)).toBe(true);
+    const page = await s.stream({ viewer: open, first: 2 });
+    expect(page.hasNextPage).toBe(true);
+    const next = await s.stream({ viewer: open, first: 2, after: page.items[1]?.cursor });
+    expect(next.items.map((i) => i.postId)).toEqual([forOpen.items[2]?.postId]);
+  });
+
+  it("answers reputation, leaderboard and quotes, and follows new log entries", async () => {
+    const s = service();
+    expect(await s.reputation(author, 1n)).toBeGreaterThan(1);
+    const board = await s.leaderboard(1n, 5);
+    expect(board[0]).toMatchObject({ account: author.toLowerCase(), rank: 1 });
+    const quote = await s.quote({ promoter: fan, communityId: 1n, budget: 10n ** 19n });
+    expect(quote.pricePerView).toBeGreaterThan(0n);
+    expect(quote.views).toBeGreaterThan(0);
+    expect(await s.reputation(fan, 1n)).toBe(0);
+    like(author, 99n); // unknown post: ignored
+    append("Follow", { account: fan, target: author, follow: true, timestamp: T, nonce: nonce++ });
+    like(fan, 1n);
+    expect((await s.leaderboard(1n, 5)).length).toBe(1); // the fan attends, the author is attended
+    const stats = await s.campaignStats(1n);
+    expect(stats.viewsBought).toBe(0);
+    const sameBudget = await s.quote({ promoter: author, communityId: 1n, budget: 10n ** 18n });
+    expect(stats.estimatedRemainingReach).toBe(sameBudget.views);
+  });
+});

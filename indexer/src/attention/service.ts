@@ -1,0 +1,184 @@
+/**
+ * The attention model behind the API: an `AttentionService` that keeps an
+ * `AttentionModel` in step with the store (new posts, communities and log
+ * entries are read incrementally before each answer) and delegates epoch,
+ * payout and claim reads to the store-backed service.
+ */
+import type { Address } from "viem";
+import type { AttentionService } from "../api/attention-service.ts";
+import { createStoreAttentionService } from "../api/store-attention-service.ts";
+import { quoteViews } from "../settlement/payouts.ts";
+import type { Db } from "../store/db.ts";
+import type { Queries } from "../store/queries.ts";
+import { toLogEntry } from "./load.ts";
+import type { CampaignInfo } from "./log.ts";
+import { AttentionModel } from "./model.ts";
+import { type AttentionParams, DEFAULT_PARAMS } from "./params.ts";
+
+export interface AttentionServiceOptions {
+  db: Db;
+  queries: Queries;
+  /** Unix seconds (the API's chain clock). */
+  now: () => number;
+  params?: AttentionParams;
+  /** Recent posts ranked per stream request besides amplified ones (default 500). */
+  candidates?: number;
+}
+
+interface CampaignRow {
+  id: number;
+  postId: number;
+  promoter: string;
+  budget: string;
+  spent: string;
+  refundedBlock: number | null;
+  expiresAt: number;
+  createdAt: number;
+}
+
+const toCampaign = (r: CampaignRow): CampaignInfo => ({
+  id: BigInt(r.id),
+  postId: BigInt(r.postId),
+  promoter: r.promoter.toLowerCase() as Address,
+  remaining: r.refundedBlock === null ? BigInt(r.budget) - BigInt(r.spent) : 0n,
+  expiresAt: r.expiresAt,
+  createdAt: r.createdAt,
+  refunded: r.refundedBlock !== null,
+});
+
+export function createAttentionService(options: AttentionServiceOptions): AttentionService {
+  const { db, queries, now } = options;
+  const params = options.params ?? DEFAULT_PARAMS;
+  const candidates = options.candidates ?? 500;
+  const model = new AttentionModel(params);
+  const store = createStoreAttentionService({ queries, now });
+
+  const q = {
+    posts: db.prepare(
+      "SELECT id, community_id AS communityId, author, created_at AS createdAt, topics FROM posts WHERE id > ? ORDER BY id",
+    ),
+    maxPost: db.prepare("SELECT COALESCE(MAX(id), 0) AS n FROM posts"),
+    maxSeq: db.prepare("SELECT COALESCE(MAX(seq), 0) AS n FROM engagement_log"),
+    entries: db.prepare("SELECT seq, kind, json FROM engagement_log WHERE seq > ? ORDER BY seq LIMIT 50000"),
+    communities: db.prepare("SELECT id, founder FROM communities"),
+    moderators: db.prepare(
+      "SELECT community_id AS communityId, account FROM moderators WHERE removed_block IS NULL",
+    ),
+    communityCount: db.prepare("SELECT COUNT(*) AS n FROM communities"),
+    moderatorCount: db.prepare("SELECT COUNT(*) AS n FROM moderators"),
+    activeCampaigns: db.prepare(
+      "SELECT id, post_id AS postId, promoter, budget, spent, refunded_block AS refundedBlock, expires_at AS expiresAt, created_at AS createdAt FROM campaigns WHERE refunded_block IS NULL AND expires_at > ?",
+    ),
+    paidViews: db.prepare(
+      "SELECT COUNT(*) AS n FROM epoch_campaign_payouts WHERE campaign_id = ? AND account <> ?",
+    ),
+  };
+  let communityStamp = "";
+
+  function refresh(): void {
+    const stamp = `${(q.communityCount.get() as { n: number }).n}:${(q.moderatorCount.get() as { n: number }).n}`;
+    if (stamp !== communityStamp) {
+      const mods = new Map<number, Address[]>();
+      for (const r of q.moderators.all() as { communityId: number; account: string }[]) {
+        mods.set(r.communityId, [...(mods.get(r.communityId) ?? []), r.account.toLowerCase() as Address]);
+      }
+      model.setCommunities(
+        (q.communities.all() as { id: number; founder: string }[]).map((c) => ({
+          id: BigInt(c.id),
+          founder: c.founder.toLowerCase() as Address,
+          moderators: mods.get(c.id) ?? [],
+        })),
+      );
+      communityStamp = stamp;
+    }
+    if ((q.maxPost.get() as { n: number }).n > model.lastPostId) {
+      for (const r of q.posts.all(model.lastPostId) as {
+        id: number;
+        communityId: number;
+        author: string;
+        createdAt: number;
+        topics: string;
+      }[]) {
+        model.addPost({
+          id: BigInt(r.id),
+          communityId: BigInt(r.communityId),
+          author: r.author.toLowerCase() as Address,
+          createdAt: r.createdAt,
+          topics: JSON.parse(r.topics) as string[],
+        });
+      }
+      model.flushPending();
+    }
+    while ((q.maxSeq.get() as { n: number }).n > model.lastSeq) {
+      const rows = q.entries.all(model.lastSeq) as { seq: number; kind: string; json: string }[];
+      if (rows.length === 0) break;
+      for (const r of rows) {
+        const entry = toLogEntry(r.seq, r.kind, JSON.parse(r.json));
+        if (entry) model.addEntry(entry);
+        else model.lastSeq = Math.max(model.lastSeq, r.seq);
+      }
+    }
+  }
+
+  return {
+    stream({ viewer, communityId, first, after }) {
+      refresh();
+      const t = now();
+      const campaigns = (q.activeCampaigns.all(t) as CampaignRow[]).map(toCampaign);
+      const ranked = model.stream({ viewer, communityId, now: t, campaigns, candidates });
+      const offset = after ? Number(Buffer.from(after, "base64url").toString("utf8")) || 0 : 0;
+      const slice = ranked.slice(offset, offset + first);
+      return {
+        hasNextPage: offset + first < ranked.length,
+        items: slice.map((item, i) => ({
+          postId: item.post.id,
+          score: item.score,
+          amplified: item.amplified,
+          campaignId: item.campaignId,
+          cursor: Buffer.from(String(offset + i + 1)).toString("base64url"),
+        })),
+      };
+    },
+    reputation(account, communityId) {
+      refresh();
+      return model.relativeReputation(account, communityId, now());
+    },
+    leaderboard(communityId, first) {
+      refresh();
+      return model
+        .leaderboard(communityId, first, now())
+        .map((e) => ({ ...e, account: e.account as Address }));
+    },
+    earnings: (account) => store.earnings(account),
+    quote({ promoter, communityId, budget }) {
+      refresh();
+      const t = now();
+      const promoterReputation = model.relativeReputation(promoter, communityId, t);
+      const { views, pricePerView } = quoteViews(
+        params,
+        model.communitySize(communityId, t),
+        promoterReputation,
+        budget,
+      );
+      return { views: Number(views), pricePerView, promoterReputation };
+    },
+    campaignStats(campaignId) {
+      refresh();
+      const row = queries.campaign(Number(campaignId));
+      if (!row) return { viewsBought: 0, averagePrice: null, estimatedRemainingReach: 0 };
+      const post = model.posts.get(row.postId);
+      const author = post?.author.toLowerCase() ?? "";
+      const viewsBought = (q.paidViews.get(Number(campaignId), author) as { n: number }).n;
+      const spent = BigInt(row.spent);
+      const campaign = toCampaign(row);
+      const price = model.campaignPrice(campaign, now());
+      return {
+        viewsBought,
+        averagePrice: viewsBought > 0 ? spent / BigInt(viewsBought) : null,
+        estimatedRemainingReach: price > 0n ? Number(campaign.remaining / price) : 0,
+      };
+    },
+    epochPayouts: (epoch, page) => store.epochPayouts(epoch, page),
+    claim: (account) => store.claim(account),
+  };
+}
