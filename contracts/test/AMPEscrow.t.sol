@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+// Tests favour readable require messages and bounds written as stated.
+/* solhint-disable gas-custom-errors, gas-strict-inequalities, gas-small-strings */
+
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {AMPEscrow} from "../AMPEscrow.sol";
 import {AMPSocial} from "../AMPSocial.sol";

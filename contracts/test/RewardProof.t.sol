@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+// Tests favour readable require messages and bounds written as stated.
+/* solhint-disable gas-custom-errors, gas-strict-inequalities, gas-small-strings */
+
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 import {RewardProof} from "../libraries/RewardProof.sol";
 import {TestBase, TestTree} from "./Vm.sol";

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+// Tests favour readable require messages and bounds written as stated; `Vm`/`vm` follow Foundry's names.
+/* solhint-disable gas-custom-errors, gas-strict-inequalities, gas-small-strings */
+/* solhint-disable interface-starts-with-i, const-name-snakecase */
+
 /// @notice The few cheatcodes the Solidity tests use (Hardhat implements Foundry's cheatcodes at this address).
 interface Vm {
     function warp(uint256 newTimestamp) external;

@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+// Tests favour readable require messages and bounds written as stated.
+/* solhint-disable gas-custom-errors, gas-strict-inequalities, gas-small-strings */
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {AMPEscrow} from "../AMPEscrow.sol";
+import {AMPSocial} from "../AMPSocial.sol";
+import {AMPToken} from "../AMPToken.sol";
+import {IAMPSocial} from "../interfaces/IAMPSocial.sol";
+import {TestBase, TestTree} from "./Vm.sol";
+
+/// @notice Drives the escrow with bounded inputs so that no call reverts: amplify, top-up, settle,
+/// claim, batch claim, refund, revoke and time passing, by several actors. Ghost state mirrors
+/// the honest settler: per-epoch cumulative rewards summing exactly to what each epoch spent.
+contract EscrowHandler is TestBase {
+    uint256 internal constant ACTORS = 4;
+    uint256 internal constant MAX_AMOUNT = 1e24;
+
+    AMPToken public token;
+    AMPEscrow public escrow;
+    address[ACTORS] public actors;
+
+    /// @dev cumulative[epoch][actor]: the tree of each settled epoch (index 0 is all zeros).
+    mapping(uint64 epoch => uint256[ACTORS]) internal cumulative;
+    uint256 public calls;
+    uint256 public claims;
+    uint256 public revokes;
+    uint256 public refunds;
+
+    constructor(AMPToken token_, AMPEscrow escrow_) {
+        token = token_;
+        escrow = escrow_;
+        for (uint256 i; i < ACTORS; ++i) {
+            actors[i] = address(uint160(0x1000 + i));
+            vm.prank(actors[i]);
+            token.approve(address(escrow), type(uint256).max);
+        }
+    }
+
+    function amplify(uint256 actorSeed, uint256 amount, uint256 duration, bool forOther) external {
+        address payer = actors[actorSeed % ACTORS];
+        amount = bound(amount, 1, MAX_AMOUNT);
+        duration = bound(duration, 1, 3 days);
+        token.mint(payer, amount);
+        vm.prank(payer);
+        if (forOther) escrow.amplifyFor(actors[(actorSeed % ACTORS + 1) % ACTORS], 1, amount, uint64(duration));
+        else escrow.amplify(1, amount, uint64(duration));
+        ++calls;
+    }
+
+    function topUp(uint256 actorSeed, uint256 campaignSeed, uint256 amount) external {
+        uint256 count = escrow.campaignCount();
+        if (count == 0) return;
+        uint256 id = campaignSeed % count + 1;
+        (,,,, uint64 expiresAt,) = escrow.campaigns(id);
+        if (block.timestamp >= expiresAt) return;
+        address payer = actors[actorSeed % ACTORS];
+        amount = bound(amount, 1, MAX_AMOUNT);
+        token.mint(payer, amount);
+        vm.prank(payer);
+        escrow.topUp(id, amount);
+        ++calls;
+    }
+
+    function settle(uint256 campaignSeed, uint256 spendSeed, uint256 splitSeed) external {
+        uint256 count = escrow.campaignCount();
+        uint256[] memory ids = new uint256[](count < 3 ? count : 3);
+        uint256[] memory amounts = new uint256[](ids.length);
+        uint256 total;
+        uint256 used;
+        for (uint256 k; k < ids.length; ++k) {
+            uint256 id = (campaignSeed % count + k) % count + 1;
+            uint256 left = escrow.remaining(id);
+            if (left == 0) continue;
+            uint256 amount = bound(uint256(keccak256(abi.encode(spendSeed, k))), 1, left);
+            ids[used] = id;
+            amounts[used] = amount;
+            ++used;
+            total += amount;
+        }
+        assembly ("memory-safe") {
+            mstore(ids, used)
+            mstore(amounts, used)
+        }
+        uint64 epoch = escrow.lastEpoch() + 1;
+        // Split the epoch's spend among the actors; cumulative amounts carry over from the last epoch.
+        uint256[ACTORS] memory next = cumulative[epoch - 1];
+        uint256 given;
+        for (uint256 i; i < ACTORS; ++i) {
+            uint256 weight = uint256(keccak256(abi.encode(splitSeed, i))) % 101;
+            uint256 share = i + 1 == ACTORS ? total - given : (total * weight) / 400;
+            next[i] += share;
+            given += share;
+        }
+        cumulative[epoch] = next;
+        (bytes32 root,) = _tree(epoch, 0);
+        escrow.settle(epoch, root, keccak256(abi.encode(epoch, total)), ids, amounts);
+        ++calls;
+    }
+
+    function claim(uint256 actorSeed, uint256 submitterSeed) external {
+        uint64 epoch = escrow.activeEpoch();
+        if (epoch == 0) return;
+        uint256 index = actorSeed % ACTORS;
+        address account = actors[index];
+        uint256 amount = cumulative[epoch][index];
+        if (amount <= escrow.claimed(account)) return;
+        (, bytes32[] memory proof) = _tree(epoch, index);
+        vm.prank(actors[submitterSeed % ACTORS]);
+        escrow.claim(account, amount, proof);
+        ++calls;
+        ++claims;
+    }
+
+    function claimAll() external {
+        uint64 epoch = escrow.activeEpoch();
+        if (epoch == 0) return;
+        address[] memory accounts = new address[](ACTORS);
+        uint256[] memory amounts = new uint256[](ACTORS);
+        bytes32[][] memory proofs = new bytes32[][](ACTORS);
+        uint256 n;
+        for (uint256 i; i < ACTORS; ++i) {
+            if (cumulative[epoch][i] <= escrow.claimed(actors[i])) continue;
+            accounts[n] = actors[i];
+            amounts[n] = cumulative[epoch][i];
+            (, proofs[n]) = _tree(epoch, i);
+            ++n;
+        }
+        assembly ("memory-safe") {
+            mstore(accounts, n)
+            mstore(amounts, n)
+            mstore(proofs, n)
+        }
+        escrow.claimBatch(accounts, amounts, proofs);
+        ++calls;
+        ++claims;
+    }
+
+    function refund(uint256 campaignSeed) external {
+        uint256 count = escrow.campaignCount();
+        if (count == 0) return;
+        uint256 id = campaignSeed % count + 1;
+        (,,,, uint64 expiresAt, bool refunded) = escrow.campaigns(id);
+        if (refunded || block.timestamp < expiresAt) return;
+        escrow.refund(id);
+        ++calls;
+        ++refunds;
+    }
+
+    function revoke(uint256 epochSeed) external {
+        uint64 active = escrow.activeEpoch();
+        uint64 last = escrow.lastEpoch();
+        if (last <= active) return;
+        uint64 epoch = active + 1 + uint64(epochSeed % (last - active));
+        escrow.revoke(epoch);
+        ++calls;
+        ++revokes;
+    }
+
+    function warp(uint256 seconds_) external {
+        vm.warp(block.timestamp + bound(seconds_, 1, 2 days));
+    }
+
+    /// @notice The cumulative amount of `actors[index]` in the latest active epoch's tree.
+    function activeCumulative(uint256 index) external view returns (uint256) {
+        return cumulative[escrow.activeEpoch()][index];
+    }
+
+    function actorCount() external pure returns (uint256) {
+        return ACTORS;
+    }
+
+    function _tree(uint64 epoch, uint256 index) internal view returns (bytes32 root, bytes32[] memory proof) {
+        bytes32[] memory leaves = new bytes32[](ACTORS);
+        for (uint256 i; i < ACTORS; ++i) {
+            leaves[i] = TestTree.leaf(actors[i], cumulative[epoch][i]);
+        }
+        return TestTree.rootAndProof(leaves, index);
+    }
+}
+
+/// @notice Invariants of the escrow across random sequences of handler calls.
+contract AMPEscrowInvariantTest is TestBase {
+    AMPToken internal token;
+    AMPSocial internal social;
+    AMPEscrow internal escrow;
+    EscrowHandler internal handler;
+    uint256 internal constant CAP = 1e36;
+
+    function setUp() public {
+        vm.warp(1_700_000_000);
+        token = new AMPToken(address(this), CAP);
+        social = new AMPSocial();
+        escrow = new AMPEscrow(address(this), IERC20(address(token)), IAMPSocial(address(social)), 1 hours);
+        social.createCommunity("invariants", "");
+        social.publish(1, new string[](0), "amplified", bytes32(0), "");
+        handler = new EscrowHandler(token, escrow);
+        token.grantRole(token.MINTER_ROLE(), address(handler));
+        escrow.grantRole(escrow.SETTLER_ROLE(), address(handler));
+        escrow.grantRole(escrow.GUARDIAN_ROLE(), address(handler));
+    }
+
+    /// @dev Only the handler is fuzzed.
+    function targetContracts() public view returns (address[] memory targets) {
+        targets = new address[](1);
+        targets[0] = address(handler);
+    }
+
+    /**
+     * hardhat-config: invariant.runs = 48
+     * hardhat-config: invariant.depth = 40
+     * hardhat-config: invariant.failOnRevert = true
+     */
+    function invariant_escrowCoversBudgetsAndUnclaimedRewards() public view {
+        uint256 unspent;
+        uint256 count = escrow.campaignCount();
+        for (uint256 id = 1; id <= count; ++id) {
+            unspent += escrow.remaining(id);
+        }
+        uint256 owed = unspent + escrow.totalAllocated() - escrow.totalClaimed();
+        uint256 balance = token.balanceOf(address(escrow));
+        assertLe(owed, balance, "escrow short of budgets + unclaimed rewards");
+        // Nobody sends tokens to the escrow directly here, so the books balance exactly.
+        assertEq(balance, owed, "escrow balance != budgets + unclaimed rewards");
+    }
+
+    /**
+     * hardhat-config: invariant.runs = 48
+     * hardhat-config: invariant.depth = 40
+     * hardhat-config: invariant.failOnRevert = true
+     */
+    function invariant_noAccountClaimsMoreThanItsCumulativeAmount() public view {
+        uint256 sum;
+        for (uint256 i; i < handler.actorCount(); ++i) {
+            uint256 claimed = escrow.claimed(handler.actors(i));
+            assertLe(claimed, handler.activeCumulative(i), "claimed more than cumulative");
+            sum += claimed;
+        }
+        assertEq(sum, escrow.totalClaimed(), "totalClaimed != sum of claims");
+        assertLe(escrow.totalClaimed(), escrow.totalAllocated(), "claimed more than allocated");
+    }
+
+    /**
+     * hardhat-config: invariant.runs = 48
+     * hardhat-config: invariant.depth = 40
+     * hardhat-config: invariant.failOnRevert = true
+     */
+    function invariant_supplyNeverExceedsCap() public view {
+        assertLe(token.totalSupply(), token.cap(), "supply above cap");
+    }
+
+    /// @dev Keeps the run honest: the handler does act.
+    function afterInvariant() public view {
+        assertTrue(handler.calls() > 0 || escrow.campaignCount() == 0, "handler never acted");
+    }
+}
