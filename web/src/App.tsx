@@ -1,6 +1,7 @@
 import { useState } from "react";
 import { ChainGuard } from "./components/ChainGuard.tsx";
 import { DevAutoConnect } from "./components/DevAutoConnect.tsx";
+import { ErrorBoundary } from "./components/ErrorBoundary.tsx";
 import { Header } from "./components/Header.tsx";
 import { Empty } from "./components/ui/States.tsx";
 import { useApp } from "./config/AppContext.tsx";
@@ -54,7 +55,9 @@ export function App() {
       <ChainGuard />
       <main id="main" className="main">
         <div className="container">
-          <Page />
+          <ErrorBoundary resetKey={window.location.hash}>
+            <Page />
+          </ErrorBoundary>
         </div>
       </main>
       <footer className="footer">

@@ -1,4 +1,4 @@
-import { useEffect } from "react";
+import { useEffect, useRef } from "react";
 import { useConnect, useConnection, useConnectors } from "wagmi";
 import { asDevWallet } from "./ConnectDialog.tsx";
 
@@ -9,17 +9,20 @@ import { asDevWallet } from "./ConnectDialog.tsx";
 export function DevAutoConnect() {
   const connectors = useConnectors();
   const connect = useConnect();
-  const { address, connector } = useConnection();
+  const { address, connector, status } = useConnection();
+  const done = useRef(false);
   useEffect(() => {
     const param = new URLSearchParams(window.location.search).get("devAccount");
-    if (param === null) return;
+    // Once per page load, after wagmi has tried to restore the last connection.
+    if (param === null || done.current || status === "reconnecting" || status === "connecting") return;
     const dev = connectors.map(asDevWallet).find((c) => c !== null);
     const index = Number(param);
     if (!dev || !Number.isInteger(index)) return;
+    done.current = true;
     if (address && connector?.id === dev.id && dev.getAccountIndex() === index) return;
     void dev.setAccountIndex(index).then(() => {
       if (!address || connector?.id !== dev.id) connect.mutate({ connector: dev });
     });
-  }, [connectors, address, connector, connect.mutate]);
+  }, [connectors, address, connector, status, connect.mutate]);
   return null;
 }

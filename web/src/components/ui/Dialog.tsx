@@ -22,6 +22,21 @@ export function Dialog({
     first?.focus({ preventScroll: true });
     const onKey = (e: KeyboardEvent) => {
       if (e.key === "Escape") close.current();
+      if (e.key !== "Tab" || !ref.current) return;
+      // Keep keyboard focus inside the dialog.
+      const items = [
+        ...ref.current.querySelectorAll<HTMLElement>("a[href], button, input, select, textarea"),
+      ].filter((el) => !el.hasAttribute("disabled"));
+      const firstItem = items[0];
+      const lastItem = items[items.length - 1];
+      if (!firstItem || !lastItem) return;
+      if (e.shiftKey && document.activeElement === firstItem) {
+        e.preventDefault();
+        lastItem.focus();
+      } else if (!e.shiftKey && document.activeElement === lastItem) {
+        e.preventDefault();
+        firstItem.focus();
+      }
     };
     document.addEventListener("keydown", onKey);
     return () => {

@@ -62,6 +62,8 @@ export function devWallet({ chain, rpcUrl, transport, defaultIndex = 1 }: DevWal
   let index = defaultIndex;
   let current: LocalAccount = devAccount(defaultIndex);
   let connected = false;
+  /** Restoring the saved account is async; nothing reports an account before it settles. */
+  let ready: Promise<void> = Promise.resolve();
   const account = () => current;
 
   return createConnector<{ request: EIP1193RequestFn }, DevWalletProperties, StorageItem>((config) => {
@@ -79,15 +81,19 @@ export function devWallet({ chain, rpcUrl, transport, defaultIndex = 1 }: DevWal
       name: "Development wallet",
       type: "devWallet",
       async setup() {
-        const saved = await config.storage?.getItem("devWallet.index");
-        if (typeof saved === "number" && saved >= 0 && saved < DEV_ACCOUNT_COUNT) {
-          current = await loadDevAccount(saved);
-          index = saved;
-        }
+        ready = (async () => {
+          const saved = await config.storage?.getItem("devWallet.index");
+          if (typeof saved === "number" && saved >= 0 && saved < DEV_ACCOUNT_COUNT) {
+            current = await loadDevAccount(saved);
+            index = saved;
+          }
+        })().catch(() => {});
+        await ready;
       },
       async connect({ chainId } = {}) {
         if (chainId !== undefined && chainId !== chain.id)
           throw new SwitchChainError(new Error("dev chain only"));
+        await ready;
         connected = true;
         await config.storage?.setItem("devWallet.connected", true);
         return { accounts: [account().address] as never, chainId: chain.id };
@@ -97,6 +103,7 @@ export function devWallet({ chain, rpcUrl, transport, defaultIndex = 1 }: DevWal
         await config.storage?.setItem("devWallet.connected", false);
       },
       async getAccounts() {
+        await ready;
         return [account().address] as readonly Address[];
       },
       async getChainId() {
@@ -117,6 +124,7 @@ export function devWallet({ chain, rpcUrl, transport, defaultIndex = 1 }: DevWal
         return chain;
       },
       async setAccountIndex(next: number) {
+        await ready;
         current = await loadDevAccount(next);
         index = next;
         await config.storage?.setItem("devWallet.index", next);
