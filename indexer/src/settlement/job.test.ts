@@ -1,3 +1,5 @@
+import { spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Address, type PublicClient, parseEther } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -186,5 +188,26 @@ describe("settlement job on a Hardhat node", () => {
       epoch: 2,
     });
     expect(checks.map((c) => c.ok)).toEqual([true, true]);
+
+    // The command-line verifier, from the files and the chain only.
+    const deploymentFile = join(tmp.dir, "deployment.json");
+    writeFileSync(deploymentFile, JSON.stringify(d));
+    const root = join(import.meta.dirname, "..", "..", "..");
+    const run = spawnSync(
+      join(root, "node_modules", ".bin", "tsx"),
+      ["scripts/verify-epoch.ts", "--epoch", "2"],
+      {
+        cwd: root,
+        encoding: "utf8",
+        env: {
+          ...process.env,
+          AMP_RPC_URL: node.url,
+          AMP_DEPLOYMENT_FILE: deploymentFile,
+          AMP_EPOCH_EXPORT_DIR: join(tmp.dir, "epochs"),
+        },
+      },
+    );
+    expect(run.status, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toContain("epoch 2: OK");
   });
 });

@@ -1,0 +1,66 @@
+/**
+ * Wiring of the settlement job from the indexer's configuration: viem clients
+ * for the configured chain, the settler key (loaded only here, only when a
+ * settler runs), and the epoch export directory beside the database, where
+ * `scripts/verify-epoch.ts` looks by default.
+ */
+import { dirname, join } from "node:path";
+import { createPublicClient, createWalletClient, defineChain, type Hex, http, type PublicClient } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import type { AttentionParams } from "../attention/params.ts";
+import type { IndexerConfig } from "../config.ts";
+import type { Db } from "../store/db.ts";
+import { createSettlementJob, type SettlementJob } from "./job.ts";
+
+/** Hardhat's well-known development account #0 (public test fixture), selected by the key "dev". */
+const DEV_SETTLER_KEY: Hex = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+
+/** Resolves AMP_SETTLER_KEY: "dev" (local chains only) or a 0x-prefixed 32-byte private key. */
+export function settlerKey(value: string | undefined, chainId: number): Hex | null {
+  if (!value) return null;
+  if (value === "dev") {
+    if (chainId !== 31337) throw new Error('AMP_SETTLER_KEY "dev" is only allowed on the local chain 31337');
+    return DEV_SETTLER_KEY;
+  }
+  if (!/^0x[0-9a-fA-F]{64}$/.test(value))
+    throw new Error("AMP_SETTLER_KEY must be a 0x-prefixed 32-byte hex key");
+  return value as Hex;
+}
+
+/** Default directory of epoch log exports and manifests: `epochs/` beside the database. */
+export function epochExportDir(config: Pick<IndexerConfig, "dbPath">): string {
+  return join(dirname(config.dbPath), "epochs");
+}
+
+export interface SettlerOptions {
+  key: Hex;
+  params?: AttentionParams;
+  exportDir?: string;
+  settleEmpty?: boolean;
+  log?: (line: string) => void;
+}
+
+export function createSettler(config: IndexerConfig, db: Db, options: SettlerOptions): SettlementJob {
+  const chain = defineChain({
+    id: config.chainId,
+    name: `chain ${config.chainId}`,
+    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+    rpcUrls: { default: { http: [config.rpcUrl] } },
+  });
+  const transport = http(config.rpcUrl, { timeout: config.rpcTimeoutMs });
+  const publicClient = createPublicClient({ chain, transport }) as PublicClient;
+  const walletClient = createWalletClient({ account: privateKeyToAccount(options.key), chain, transport });
+  const { contracts, startBlock } = config.deployment;
+  return createSettlementJob({
+    db,
+    publicClient,
+    walletClient,
+    escrow: contracts.AMPEscrow,
+    social: contracts.AMPSocial,
+    startBlock: BigInt(startBlock),
+    params: options.params,
+    exportDir: options.exportDir ?? epochExportDir(config),
+    settleEmpty: options.settleEmpty,
+    log: options.log,
+  });
+}
