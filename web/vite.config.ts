@@ -11,15 +11,13 @@ const webRoot = dirname(fileURLToPath(import.meta.url));
  * Serves `/deployment.json` in dev and preview from the deployment output
  * (`deployments/<AMP_CHAIN_ID or 31337>.json`, or the file named by
  * AMP_DEPLOYMENT), merged with the endpoints from AMP_RPC_URL and
- * AMP_GRAPHQL_URL. A file at web/public/ or web/dist/deployment.json wins when present.
+ * AMP_GRAPHQL_URL and the view dwell time from AMP_DWELL_MS. A static
+ * deployment.json (web/public/ in dev, web/dist/ in preview) wins when present.
  */
 function deploymentJson(): Plugin {
-  const handler = (req: IncomingMessage, res: ServerResponse, next: () => void) => {
+  const handler = (staticFile: string) => (req: IncomingMessage, res: ServerResponse, next: () => void) => {
     if (req.url?.split("?")[0] !== "/deployment.json") return next();
-    const own = ["public/deployment.json", "dist/deployment.json"].some((f) =>
-      existsSync(resolve(webRoot, f)),
-    );
-    if (own) return next();
+    if (existsSync(resolve(webRoot, staticFile))) return next();
     const chainId = process.env.AMP_CHAIN_ID ?? "31337";
     const file = process.env.AMP_DEPLOYMENT ?? resolve(webRoot, `../deployments/${chainId}.json`);
     if (!existsSync(file)) {
@@ -31,6 +29,7 @@ function deploymentJson(): Plugin {
       ...JSON.parse(readFileSync(file, "utf8")),
       ...(process.env.AMP_RPC_URL ? { rpcUrl: process.env.AMP_RPC_URL } : {}),
       ...(process.env.AMP_GRAPHQL_URL ? { graphqlUrl: process.env.AMP_GRAPHQL_URL } : {}),
+      ...(process.env.AMP_DWELL_MS ? { dwellMs: Number(process.env.AMP_DWELL_MS) } : {}),
     };
     res.setHeader("content-type", "application/json");
     res.setHeader("cache-control", "no-store");
@@ -39,10 +38,10 @@ function deploymentJson(): Plugin {
   return {
     name: "amp-deployment-json",
     configureServer(server) {
-      server.middlewares.use(handler);
+      server.middlewares.use(handler("public/deployment.json"));
     },
     configurePreviewServer(server) {
-      server.middlewares.use(handler);
+      server.middlewares.use(handler("dist/deployment.json"));
     },
   };
 }

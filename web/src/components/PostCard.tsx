@@ -17,6 +17,8 @@ export interface PostCardProps {
   amplified?: boolean;
   campaign?: CampaignRef | null;
   viewRef?: (el: HTMLElement | null) => void;
+  /** The viewer's View receipt for this slot was accepted. */
+  viewed?: boolean;
 }
 
 export function AuthorReputation({ author, community }: { author: string; community: string }) {
@@ -44,7 +46,13 @@ export function AmplifiedBadge({ campaign }: { campaign: CampaignRef | null | un
   );
 }
 
-export function PostCard({ post, amplified = false, campaign = null, viewRef }: PostCardProps) {
+export function PostCard({
+  post,
+  amplified = false,
+  campaign = null,
+  viewRef,
+  viewed = false,
+}: PostCardProps) {
   const { address } = useConnection();
   const engage = useEngage();
   const queryClient = useQueryClient();
@@ -70,6 +78,7 @@ export function PostCard({ post, amplified = false, campaign = null, viewRef }: 
       data-testid="post-card"
       data-post-id={post.id}
       data-amplified={amplified}
+      data-viewed={viewed}
       aria-label={`Post ${post.id} by ${post.author}`}
     >
       {amplified && <AmplifiedBadge campaign={campaign} />}

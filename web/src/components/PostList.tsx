@@ -1,5 +1,5 @@
 import { useEffect, useRef } from "react";
-import { useViewReceipts, type ViewTarget } from "../hooks/viewReceipts.ts";
+import { useViewReceipts, type ViewTarget, viewKey } from "../hooks/viewReceipts.ts";
 import type { CampaignRef, Post } from "../lib/graphql/types.ts";
 import { PostCard } from "./PostCard.tsx";
 import { Button } from "./ui/Button.tsx";
@@ -28,7 +28,7 @@ export interface PostListProps {
 /** Posts with infinite scroll: a sentinel near the end loads the next page. */
 export function PostList(props: PostListProps) {
   const { items, status, hasNextPage, isFetchingNextPage, fetchNextPage } = props;
-  const observe = useViewReceipts(Boolean(props.sendViews));
+  const { observe, sent } = useViewReceipts(Boolean(props.sendViews));
   const sentinel = useRef<HTMLDivElement>(null);
   const more = useRef({ hasNextPage, isFetchingNextPage, fetchNextPage });
   more.current = { hasNextPage, isFetchingNextPage, fetchNextPage };
@@ -73,6 +73,7 @@ export function PostList(props: PostListProps) {
             amplified={item.amplified}
             campaign={item.campaign}
             viewRef={observe(target)}
+            viewed={sent.has(viewKey(target))}
           />
         );
       })}

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { useApp } from "../config/AppContext.tsx";
 import { DwellTracker } from "../lib/dwell.ts";
 import { useEngage, useSession, useSignsSilently } from "./session.ts";
@@ -26,11 +26,16 @@ export function useViewReceipts(enabled: boolean) {
   const silent = useSignsSilently();
   const canSend = enabled && (silent || Boolean(session.data));
   const sendRef = useRef<(target: ViewTarget, dwellMs: number) => void>(() => {});
+  const [sent, setSent] = useState<ReadonlySet<string>>(() => new Set());
   sendRef.current = (target, dwellMs) => {
-    engage.mutate({
-      kind: "View",
-      fields: { postId: BigInt(target.postId), dwellMs, campaignId: BigInt(target.campaignId ?? 0) },
-    });
+    // mutateAsync: every receipt settles on its own, even when several are in flight.
+    engage
+      .mutateAsync({
+        kind: "View",
+        fields: { postId: BigInt(target.postId), dwellMs, campaignId: BigInt(target.campaignId ?? 0) },
+      })
+      .then(() => setSent((prev) => new Set(prev).add(viewKey(target))))
+      .catch(() => {});
   };
   const targets = useRef(new Map<Element, ViewTarget>());
 
@@ -64,7 +69,7 @@ export function useViewReceipts(enabled: boolean) {
   useEffect(() => () => tracker.dispose(), [tracker]);
 
   /** Ref callback factory for a post element. */
-  return useMemo(
+  const observe = useMemo(
     () => (target: ViewTarget) => (el: HTMLElement | null) => {
       if (!el) return;
       targets.current.set(el, target);
@@ -76,4 +81,6 @@ export function useViewReceipts(enabled: boolean) {
     },
     [observer],
   );
+  /** Keys (see viewKey) whose View receipt the indexer accepted. */
+  return { observe, sent };
 }

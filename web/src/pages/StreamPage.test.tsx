@@ -116,6 +116,9 @@ describe("StreamPage", () => {
     const view = submits()[1]?.message;
     expect(view).toMatchObject({ postId: "11", campaignId: "3", dwellMs: testApp.dwellMs });
     expect(view.account).toBe(devAccount(3).address);
+    const [amplified, organic] = screen.getAllByTestId("post-card");
+    await waitFor(() => expect(amplified?.getAttribute("data-viewed")).toBe("true"));
+    expect(organic?.getAttribute("data-viewed")).toBe("false");
   });
 
   it("likes a post through the session key and shows the new count", async () => {
