@@ -91,7 +91,7 @@ function seed(dbPath: string): void {
     }
     batch(events);
   }
-  db.prepare("INSERT INTO post_stats (post_id, likes, views) SELECT id, id % 17, id % 101 FROM posts").run();
+  db.prepare("UPDATE post_stats SET likes = post_id % 17, views = post_id % 101").run();
   db.close();
 }
 

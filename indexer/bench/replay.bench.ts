@@ -172,7 +172,8 @@ async function replay(dbPath: string): Promise<{ events: number; seconds: number
     events++;
     if (row.t === "c") {
       // One transaction per block range, as the follower's backfill does.
-      if (blockEvents.length >= BATCH_EVENTS && blockEvents.at(-1)?.blockNumber !== row.blockNumber) flushChain();
+      if (blockEvents.length >= BATCH_EVENTS && blockEvents.at(-1)?.blockNumber !== row.blockNumber)
+        flushChain();
       blockEvents.push(row as ChainEvent);
     } else {
       flushChain();

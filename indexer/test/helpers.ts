@@ -78,7 +78,7 @@ export function seedChain(chain: ChainStore, author: Address, posts = 3): void {
         postId: String(i),
         communityId: "1",
         author: a,
-        topics: ["news"],
+        topics: i % 2 === 0 ? ["news", "even", "news"] : ["news"],
         text: `post ${i}`,
         contentHash: `0x${"0".repeat(64)}`,
         uri: "",

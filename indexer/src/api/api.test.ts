@@ -78,6 +78,37 @@ describe("GraphQL API over a seeded store", () => {
     expect(big.data.posts.edges).toHaveLength(30);
   });
 
+  it("walks every ordering and filter to the end without gaps or repeats", async () => {
+    db.prepare("UPDATE post_stats SET likes = post_id % 4, views = (post_id * 7) % 5").run();
+    const walk = async (args: string) => {
+      const ids: number[] = [];
+      let after: string | null = null;
+      for (let page = 0; page < 20; page++) {
+        const r = await gql(
+          `query($after: String) { posts(first: 7, after: $after, ${args}) { edges { node { id likes views topics } } pageInfo { hasNextPage endCursor } } }`,
+          { after },
+        );
+        expect(r.errors).toBeUndefined();
+        ids.push(...r.data.posts.edges.map((e: Data) => Number(e.node.id)));
+        if (!r.data.posts.pageInfo.hasNextPage) return ids;
+        after = r.data.posts.pageInfo.endCursor;
+      }
+      throw new Error("no last page");
+    };
+    const all = Array.from({ length: 30 }, (_, i) => i + 1);
+    const by = (key: (id: number) => number) => [...all].sort((a, b) => key(b) - key(a) || b - a);
+    expect(await walk("orderBy: NEWEST")).toEqual(by(() => 0));
+    expect(await walk("orderBy: OLDEST")).toEqual(all);
+    expect(await walk("orderBy: MOST_LIKED")).toEqual(by((id) => id % 4));
+    expect(await walk("orderBy: MOST_VIEWED")).toEqual(by((id) => (id * 7) % 5));
+    expect(await walk(`topic: "even"`)).toEqual(by(() => 0).filter((id) => id % 2 === 0));
+    expect(await walk(`topic: "even", orderBy: MOST_LIKED`)).toEqual(
+      by((id) => id % 4).filter((id) => id % 2 === 0),
+    );
+    expect(await walk(`community: "1", author: "${alice.address}", orderBy: OLDEST`)).toEqual(all);
+    expect(await walk(`community: "2"`)).toEqual([]);
+  });
+
   it("answers bad arguments with coded GraphQL errors", async () => {
     const cases: Array<[string, string]> = [
       [`{ account(address: "0x12") { balance } }`, "BAD_USER_INPUT"],

@@ -77,6 +77,7 @@ export function createChainStore(db: Db): ChainStore {
       "INSERT INTO posts (id, community_id, author, text, content_hash, uri, created_at, block_number, tx_hash, topics) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     ),
     topic: db.prepare("INSERT INTO post_topics (post_id, position, topic, block_number) VALUES (?, ?, ?, ?)"),
+    postStats: db.prepare("INSERT OR IGNORE INTO post_stats (post_id) VALUES (?)"),
     campaign: db.prepare(
       "INSERT INTO campaigns (id, post_id, promoter, payer, budget, spent, expires_at, created_at, block_number) VALUES (?, ?, ?, ?, ?, '0', ?, ?, ?)",
     ),
@@ -154,6 +155,7 @@ export function createChainStore(db: Db): ChainStore {
           JSON.stringify(p.topics),
         );
         for (const [i, t] of p.topics.entries()) s.topic.run(id, i, t, e.blockNumber);
+        s.postStats.run(id);
         return;
       }
       case "CampaignCreated": {

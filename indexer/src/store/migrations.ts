@@ -249,3 +249,14 @@ ALTER TABLE posts ADD COLUMN topics TEXT NOT NULL DEFAULT '[]';
 UPDATE posts SET topics = COALESCE((SELECT json_group_array(topic) FROM (SELECT topic FROM post_topics t WHERE t.post_id = posts.id ORDER BY position)), '[]');
 `,
 });
+
+migrations.push({
+  version: 6,
+  name: "post stats for every post",
+  sql: `
+-- Every post has a stats row from publication, so "most liked/viewed" pages walk an index.
+INSERT OR IGNORE INTO post_stats (post_id) SELECT id FROM posts;
+CREATE INDEX post_stats_likes ON post_stats (likes, post_id);
+CREATE INDEX post_stats_views ON post_stats (views, post_id);
+`,
+});

@@ -20,6 +20,11 @@ export interface PostRow {
   topicsJson: string;
   likes: number;
   views: number;
+  communityFounder: string;
+  communityName: string;
+  communityDescription: string;
+  communityCreatedAt: number;
+  communityBlockNumber: number;
 }
 export interface CommunityRow {
   id: number;
@@ -110,7 +115,14 @@ export interface PostFilter {
 }
 
 const POST_COLUMNS =
-  "p.id, p.community_id AS communityId, p.author, p.text, p.content_hash AS contentHash, p.uri, p.created_at AS createdAt, p.block_number AS blockNumber, p.tx_hash AS txHash, p.topics AS topicsJson, COALESCE(s.likes, 0) AS likes, COALESCE(s.views, 0) AS views";
+  "p.id, p.community_id AS communityId, p.author, p.text, p.content_hash AS contentHash, p.uri, p.created_at AS createdAt, p.block_number AS blockNumber, p.tx_hash AS txHash, p.topics AS topicsJson, COALESCE(s.likes, 0) AS likes, COALESCE(s.views, 0) AS views, c.founder AS communityFounder, c.name AS communityName, c.description AS communityDescription, c.created_at AS communityCreatedAt, c.block_number AS communityBlockNumber";
+// Every post query joins its stats and its community, so a page needs no per-row lookups.
+const POST_FROM =
+  "posts p LEFT JOIN post_stats s ON s.post_id = p.id JOIN communities c ON c.id = p.community_id";
+const POST_FROM_TOPIC =
+  "post_topics t JOIN posts p ON p.id = t.post_id LEFT JOIN post_stats s ON s.post_id = p.id JOIN communities c ON c.id = p.community_id";
+const POST_FROM_STATS =
+  "post_stats s JOIN posts p ON p.id = s.post_id JOIN communities c ON c.id = p.community_id";
 const CAMPAIGN_COLUMNS =
   "id, post_id AS postId, promoter, payer, budget, spent, refunded_amount AS refundedAmount, refunded_block AS refundedBlock, expires_at AS expiresAt, created_at AS createdAt, block_number AS blockNumber";
 const EPOCH_COLUMNS =
@@ -166,11 +178,7 @@ export function createQueries(db: Db) {
     postCount: (communityId: number) =>
       get<{ n: number }>("SELECT COUNT(*) AS n FROM posts WHERE community_id = ?", communityId)?.n ?? 0,
 
-    post: (id: number) =>
-      get<PostRow>(
-        `SELECT ${POST_COLUMNS} FROM posts p LEFT JOIN post_stats s ON s.post_id = p.id WHERE p.id = ?`,
-        id,
-      ) ?? null,
+    post: (id: number) => get<PostRow>(`SELECT ${POST_COLUMNS} FROM ${POST_FROM} WHERE p.id = ?`, id) ?? null,
     posts: (filter: PostFilter, first: number, after: Keyset | null): Rows<PostRow> => {
       const where: string[] = [];
       const params: unknown[] = [];
@@ -182,28 +190,38 @@ export function createQueries(db: Db) {
         where.push("p.author = ?");
         params.push(filter.author);
       }
+      const order = filter.orderBy ?? "NEWEST";
+      const byId = order === "NEWEST" || order === "OLDEST";
+      // By id, a topic filter walks the topic index; a post naming a topic twice counts once.
+      const topicDriven = filter.topic !== undefined && byId;
       if (filter.topic !== undefined) {
-        where.push("p.id IN (SELECT post_id FROM post_topics WHERE topic = ?)");
+        where.push(
+          topicDriven
+            ? "t.topic = ? AND t.position = (SELECT MIN(position) FROM post_topics u WHERE u.post_id = t.post_id AND u.topic = t.topic)"
+            : "p.id IN (SELECT post_id FROM post_topics WHERE topic = ?)",
+        );
         params.push(filter.topic);
       }
-      const order = filter.orderBy ?? "NEWEST";
       let orderBy: string;
-      if (order === "NEWEST" || order === "OLDEST") {
+      if (byId) {
         const desc = order === "NEWEST";
+        const idColumn = topicDriven ? "t.post_id" : "p.id";
         if (after) {
-          where.push(desc ? "p.id < ?" : "p.id > ?");
+          where.push(desc ? `${idColumn} < ?` : `${idColumn} > ?`);
           params.push(after[0]);
         }
-        orderBy = desc ? "p.id DESC" : "p.id";
+        orderBy = desc ? `${idColumn} DESC` : idColumn;
       } else {
-        const col = order === "MOST_LIKED" ? "COALESCE(s.likes, 0)" : "COALESCE(s.views, 0)";
+        // Walks the stats index (every post has a stats row) instead of sorting all posts.
+        const col = order === "MOST_LIKED" ? "s.likes" : "s.views";
         if (after) {
-          where.push(`(${col} < ? OR (${col} = ? AND p.id < ?))`);
-          params.push(after[0], after[0], after[1]);
+          where.push(`(${col}, s.post_id) < (?, ?)`);
+          params.push(after[0], after[1]);
         }
-        orderBy = `${col} DESC, p.id DESC`;
+        orderBy = `${col} DESC, s.post_id DESC`;
       }
-      const sql = `SELECT ${POST_COLUMNS} FROM posts p LEFT JOIN post_stats s ON s.post_id = p.id${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY ${orderBy}`;
+      const from = topicDriven ? POST_FROM_TOPIC : byId ? POST_FROM : POST_FROM_STATS;
+      const sql = `SELECT ${POST_COLUMNS} FROM ${from}${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY ${orderBy}`;
       return page<PostRow>(sql, params, first);
     },
     topics: (postId: number) =>

@@ -6,8 +6,14 @@ import type { ApiContext } from "../context.ts";
 
 export const Post = {
   id: (p: PostRow) => String(p.id),
-  community: (p: PostRow, _: unknown, ctx: ApiContext) =>
-    ctx.memo(`community:${p.communityId}`, () => ctx.queries.community(p.communityId)),
+  community: (p: PostRow) => ({
+    id: p.communityId,
+    founder: p.communityFounder,
+    name: p.communityName,
+    description: p.communityDescription,
+    createdAt: p.communityCreatedAt,
+    blockNumber: p.communityBlockNumber,
+  }),
   topics: (p: PostRow) => JSON.parse(p.topicsJson) as string[],
   likes: (p: PostRow) => p.likes,
   views: (p: PostRow) => p.views,
