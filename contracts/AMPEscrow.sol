@@ -13,15 +13,16 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IAMPEscrow} from "./interfaces/IAMPEscrow.sol";
 import {IAMPSocial} from "./interfaces/IAMPSocial.sol";
+import {Head} from "./libraries/HeadLibrary.sol";
 import {RewardProof} from "./libraries/RewardProof.sol";
 
 /// @title AMPEscrow
 /// @notice Amplification campaigns and epoch reward claims backed by one AMP balance.
-/// @dev Storage is packed so that the hot paths touch few slots: a campaign is two slots, and
-/// `_head` holds everything a claim needs besides the root and the account's claimed total
+/// @dev Storage is packed so that the hot paths touch few slots: a campaign is two slots, and the
+/// `Head` word holds everything a claim needs besides the root and the account's claimed total
 /// (pause flag, epoch cursor, the claimable balance of active epochs).
-/// The active epoch is tracked lazily: roots activate with time, so `_head.activeEpoch` is a cursor
-/// advanced by claims, settlements and revocations, while the views compute the current value.
+/// The active epoch is tracked lazily: roots activate with time, so `activeEpoch` in `Head` is a
+/// cursor advanced by claims, settlements and revocations, while the views compute the current value.
 contract AMPEscrow is IAMPEscrow, AccessControl, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
@@ -43,22 +44,15 @@ contract AMPEscrow is IAMPEscrow, AccessControl, ReentrancyGuardTransient {
         uint128 totalSpent;
     }
 
-    /// @dev One slot read by every claim and amplify.
-    struct Head {
-        // Rewards of activated epochs not yet claimed: claims can never take more.
-        uint128 claimable;
-        uint32 lastEpoch;
-        // Latest epoch known to be active (a lower bound of the true one until advanced).
-        uint32 activeEpoch;
-        // activeAt of epoch activeEpoch + 1, or NEVER when activeEpoch == lastEpoch.
-        uint40 nextActiveAt;
-        bool paused;
-    }
-
     struct Totals {
         uint128 allocated;
         // Sum of totalSpent over epochs 1..activeEpoch; totalClaimed = activated - claimable.
         uint128 activated;
+    }
+
+    /// @dev A struct so that a claim computes the account's slot once for its read and its write.
+    struct ClaimedTotal {
+        uint256 amount;
     }
 
     struct Spend {
@@ -90,11 +84,10 @@ contract AMPEscrow is IAMPEscrow, AccessControl, ReentrancyGuardTransient {
     mapping(uint256 campaignId => Campaign) private _campaigns;
     mapping(uint64 epoch => Epoch) private _epochs;
     mapping(uint64 epoch => Spend[]) private _spends;
-    /// @inheritdoc IAMPEscrow
-    mapping(address account => uint256) public claimed;
+    mapping(address account => ClaimedTotal) private _claimed;
 
     modifier whenNotPaused() {
-        if (_head.paused) revert AMPEscrowPaused();
+        if (_head.paused()) revert AMPEscrowPaused();
         _;
     }
 
@@ -112,7 +105,7 @@ contract AMPEscrow is IAMPEscrow, AccessControl, ReentrancyGuardTransient {
         TOKEN = token_;
         SOCIAL = social_;
         CHALLENGE_WINDOW = challengeWindow_;
-        _head.nextActiveAt = NEVER;
+        _head = Head.wrap(0).setNextActiveAt(NEVER);
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
     }
 
@@ -194,20 +187,18 @@ contract AMPEscrow is IAMPEscrow, AccessControl, ReentrancyGuardTransient {
         uint256[] calldata campaignIds,
         uint256[] calldata amounts
     ) external onlyRole(SETTLER_ROLE) {
-        Head memory head = _head;
-        uint64 expected = uint64(head.lastEpoch) + 1;
+        Head head = _head;
+        uint64 expected = uint64(head.lastEpoch()) + 1;
         if (epoch != expected) revert AMPEscrowEpochOutOfOrder(epoch, expected);
         uint256 totalSpent = _spendAll(epoch, campaignIds, amounts);
-        _recordEpoch(head, epoch, root, inputsHash, totalSpent);
-        _head = head;
+        _head = _recordEpoch(head, epoch, root, inputsHash, totalSpent);
     }
 
     /// @inheritdoc IAMPEscrow
     function revoke(uint64 epoch) external onlyRole(GUARDIAN_ROLE) nonReentrant {
-        Head memory head = _head;
-        _advance(head);
-        uint64 last = head.lastEpoch;
-        if (epoch <= head.activeEpoch || epoch > last) revert AMPEscrowEpochNotPending(epoch);
+        Head head = _advance(_head);
+        uint64 last = head.lastEpoch();
+        if (epoch <= head.activeEpoch() || epoch > last) revert AMPEscrowEpochNotPending(epoch);
 
         // Count first, so that all state changes happen before any transfer.
         uint256 spendCount;
@@ -228,8 +219,8 @@ contract AMPEscrow is IAMPEscrow, AccessControl, ReentrancyGuardTransient {
         }
 
         // The cast is safe: epoch <= last, a uint32. Unchecked is safe: restored is part of allocated.
-        head.lastEpoch = uint32(epoch - 1);
-        if (head.activeEpoch == head.lastEpoch) head.nextActiveAt = NEVER;
+        head = head.setLastEpoch(uint32(epoch - 1));
+        if (head.activeEpoch() == head.lastEpoch()) head = head.setNextActiveAt(NEVER);
         unchecked {
             _totals.allocated -= uint128(restored);
         }
@@ -249,10 +240,9 @@ contract AMPEscrow is IAMPEscrow, AccessControl, ReentrancyGuardTransient {
         external
         returns (uint256 amount)
     {
-        Head memory head = _head;
-        bytes32 root = _activeRoot(head);
+        (Head head, bytes32 root) = _activeRoot(_head);
         amount = _claim(head, root, account, cumulativeAmount, proof);
-        _head = head;
+        _head = head.subClaimable(amount);
         TOKEN.safeTransfer(account, amount);
     }
 
@@ -265,11 +255,11 @@ contract AMPEscrow is IAMPEscrow, AccessControl, ReentrancyGuardTransient {
         uint256 count = accounts.length;
         if (count != cumulativeAmounts.length) revert AMPEscrowLengthMismatch(count, cumulativeAmounts.length);
         if (count != proofs.length) revert AMPEscrowLengthMismatch(count, proofs.length);
-        Head memory head = _head;
-        bytes32 root = _activeRoot(head);
+        (Head head, bytes32 root) = _activeRoot(_head);
         uint256[] memory paid = new uint256[](count);
         for (uint256 i; i < count; ++i) {
             paid[i] = _claim(head, root, accounts[i], cumulativeAmounts[i], proofs[i]);
+            head = head.subClaimable(paid[i]);
             total += paid[i];
         }
         _head = head;
@@ -282,15 +272,17 @@ contract AMPEscrow is IAMPEscrow, AccessControl, ReentrancyGuardTransient {
 
     /// @inheritdoc IAMPEscrow
     function pause() external onlyRole(PAUSER_ROLE) {
-        if (_head.paused) revert AMPEscrowPaused();
-        _head.paused = true;
+        Head head = _head;
+        if (head.paused()) revert AMPEscrowPaused();
+        _head = head.setPaused(true);
         emit Paused(msg.sender);
     }
 
     /// @inheritdoc IAMPEscrow
     function unpause() external onlyRole(PAUSER_ROLE) {
-        if (!_head.paused) revert AMPEscrowNotPaused();
-        _head.paused = false;
+        Head head = _head;
+        if (!head.paused()) revert AMPEscrowNotPaused();
+        _head = head.setPaused(false);
         emit Unpaused(msg.sender);
     }
 
@@ -314,7 +306,7 @@ contract AMPEscrow is IAMPEscrow, AccessControl, ReentrancyGuardTransient {
 
     /// @inheritdoc IAMPEscrow
     function lastEpoch() external view returns (uint64) {
-        return _head.lastEpoch;
+        return _head.lastEpoch();
     }
 
     /// @inheritdoc IAMPEscrow
@@ -329,14 +321,20 @@ contract AMPEscrow is IAMPEscrow, AccessControl, ReentrancyGuardTransient {
 
     /// @inheritdoc IAMPEscrow
     function activeEpoch() external view returns (uint64) {
-        Head memory head = _head;
-        uint32 e = head.activeEpoch;
-        uint40 next = head.nextActiveAt;
+        Head head = _head;
+        uint32 e = head.activeEpoch();
+        uint32 last = head.lastEpoch();
+        uint40 next = head.nextActiveAt();
         while (next <= block.timestamp) {
             ++e;
-            next = e < head.lastEpoch ? uint40(_epochs[e + 1].activeAt) : NEVER;
+            next = e < last ? uint40(_epochs[e + 1].activeAt) : NEVER;
         }
         return e;
+    }
+
+    /// @inheritdoc IAMPEscrow
+    function claimed(address account) external view returns (uint256) {
+        return _claimed[account].amount;
     }
 
     /// @inheritdoc IAMPEscrow
@@ -347,12 +345,12 @@ contract AMPEscrow is IAMPEscrow, AccessControl, ReentrancyGuardTransient {
     /// @inheritdoc IAMPEscrow
     function totalClaimed() external view returns (uint256) {
         // claimable only grows when epochs activate, by the same amount as activated.
-        return _totals.activated - _head.claimable;
+        return _totals.activated - _head.claimable();
     }
 
     /// @inheritdoc IAMPEscrow
     function paused() external view returns (bool) {
-        return _head.paused;
+        return _head.paused();
     }
 
     /// @inheritdoc IAMPEscrow
@@ -405,19 +403,20 @@ contract AMPEscrow is IAMPEscrow, AccessControl, ReentrancyGuardTransient {
         }
     }
 
-    /// @dev Stores a settled epoch and moves `head` past it (written back by the caller).
-    function _recordEpoch(Head memory head, uint64 epoch, bytes32 root, bytes32 inputsHash, uint256 totalSpent)
+    /// @dev Stores a settled epoch and returns `head` moved past it.
+    function _recordEpoch(Head head, uint64 epoch, bytes32 root, bytes32 inputsHash, uint256 totalSpent)
         private
+        returns (Head)
     {
         uint64 activeAt = uint64(block.timestamp) + CHALLENGE_WINDOW;
         uint128 spent = SafeCast.toUint128(totalSpent);
         _epochs[epoch] =
             Epoch({root: root, inputsHash: inputsHash, activeAt: activeAt, revoked: false, totalSpent: spent});
         _totals.allocated += spent;
-        if (head.activeEpoch == head.lastEpoch) head.nextActiveAt = SafeCast.toUint40(activeAt);
-        head.lastEpoch = SafeCast.toUint32(epoch);
+        if (head.activeEpoch() == head.lastEpoch()) head = head.setNextActiveAt(SafeCast.toUint40(activeAt));
+        head = head.setLastEpoch(SafeCast.toUint32(epoch));
         emit EpochSettled(epoch, root, inputsHash, totalSpent, activeAt);
-        _advance(head);
+        return _advance(head);
     }
 
     /// @dev Books one campaign spend of a settlement.
@@ -465,49 +464,46 @@ contract AMPEscrow is IAMPEscrow, AccessControl, ReentrancyGuardTransient {
         return paymentCount;
     }
 
-    /// @dev Verifies one claim against `root` and books it in `claimed` and `head` (written back by the caller).
+    /// @dev Verifies one claim against `root` and books it in `claimed`; the caller takes `amount` off `head`.
     function _claim(
-        Head memory head,
+        Head head,
         bytes32 root,
         address account,
         uint256 cumulativeAmount,
         bytes32[] calldata proof
-    ) private returns (uint256 amount)
-    {
+    ) private returns (uint256 amount) {
         if (!RewardProof.verify(proof, root, RewardProof.leaf(account, cumulativeAmount))) {
             revert AMPEscrowInvalidProof(account, cumulativeAmount);
         }
-        uint256 already = claimed[account];
+        ClaimedTotal storage total = _claimed[account];
+        uint256 already = total.amount;
         if (cumulativeAmount <= already) revert AMPEscrowNothingToClaim(account, cumulativeAmount, already);
         // Unchecked is safe: cumulativeAmount > already.
         unchecked {
             amount = cumulativeAmount - already;
         }
-        if (amount > head.claimable) revert AMPEscrowClaimExceedsAllocation(amount, head.claimable);
-        claimed[account] = cumulativeAmount;
-        // Unchecked is safe: amount <= claimable.
-        unchecked {
-            head.claimable -= uint128(amount);
-        }
-        emit Claimed(account, head.activeEpoch, amount, cumulativeAmount);
+        if (amount > head.claimable()) revert AMPEscrowClaimExceedsAllocation(amount, head.claimable());
+        total.amount = cumulativeAmount;
+        emit Claimed(account, head.activeEpoch(), amount, cumulativeAmount);
     }
 
-    /// @dev Checks claims are not paused, advances `head` to the active epoch and returns its root.
+    /// @dev Checks claims are not paused, advances `head` to the active epoch and returns it with its root.
     /// (Claims read the pause flag from `head` rather than through `whenNotPaused`: one slot read less.)
-    function _activeRoot(Head memory head) private returns (bytes32) {
-        if (head.paused) revert AMPEscrowPaused();
-        _advance(head);
-        if (head.activeEpoch == 0) revert AMPEscrowNoActiveEpoch();
-        return _epochs[head.activeEpoch].root;
+    function _activeRoot(Head head) private returns (Head, bytes32) {
+        if (head.paused()) revert AMPEscrowPaused();
+        if (head.nextActiveAt() <= block.timestamp) head = _advance(head);
+        uint32 epoch = head.activeEpoch();
+        if (epoch == 0) revert AMPEscrowNoActiveEpoch();
+        return (head, _epochs[epoch].root);
     }
 
     /// @dev Moves the cursor over every epoch whose root has become active, adding their spend to the
     /// claimable balance. Epochs activate in order: activeAt grows with the epoch number.
-    function _advance(Head memory head) private {
-        uint40 next = head.nextActiveAt;
-        if (next > block.timestamp) return;
-        uint32 e = head.activeEpoch;
-        uint32 last = head.lastEpoch;
+    function _advance(Head head) private returns (Head) {
+        uint40 next = head.nextActiveAt();
+        if (next > block.timestamp) return head;
+        uint32 e = head.activeEpoch();
+        uint32 last = head.lastEpoch();
         uint128 activated;
         do {
             ++e;
@@ -515,10 +511,8 @@ contract AMPEscrow is IAMPEscrow, AccessControl, ReentrancyGuardTransient {
             // The cast is safe: activeAt is a timestamp plus at most MAX_CHALLENGE_WINDOW.
             next = e < last ? uint40(_epochs[e + 1].activeAt) : NEVER;
         } while (next <= block.timestamp);
-        head.activeEpoch = e;
-        head.nextActiveAt = next;
-        head.claimable += activated;
         _totals.activated += activated;
+        return head.setActiveEpoch(e).setNextActiveAt(next).addClaimable(activated);
     }
 
     /// @dev The campaign, after checking it exists (every campaign has a non-zero promoter).
