@@ -189,6 +189,20 @@ describe("settlement job on a Hardhat node", () => {
     });
     expect(checks.map((c) => c.ok)).toEqual([true, true]);
 
+    // The guardian revokes the pending epoch 2; the settler settles epoch 2 again, afresh.
+    await engage("Like", viewer, 3n);
+    await write(founder, d.contracts.AMPEscrow, ampEscrowAbi, "revoke", [2n]);
+    const again = await job().runOnce();
+    expect(again).toMatchObject({ status: "settled", epoch: 2 });
+    const recheck = await verifyEpochs(node.publicClient as PublicClient, {
+      social: d.contracts.AMPSocial,
+      escrow: d.contracts.AMPEscrow,
+      startBlock: BigInt(d.startBlock),
+      exportDir: join(tmp.dir, "epochs"),
+      epoch: 2,
+    });
+    expect(recheck.map((c) => c.ok)).toEqual([true, true]);
+
     // The command-line verifier, from the files and the chain only.
     const deploymentFile = join(tmp.dir, "deployment.json");
     writeFileSync(deploymentFile, JSON.stringify(d));

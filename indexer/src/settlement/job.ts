@@ -228,7 +228,7 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
     // A transaction sent before a crash: wait for it rather than sending another.
     if (run?.status === "sent" && run.txHash) {
       const receipt = await publicClient
-        .waitForTransactionReceipt({ hash: run.txHash as Hex })
+        .waitForTransactionReceipt({ hash: run.txHash as Hex, timeout: 60_000 })
         .catch(() => null);
       if (receipt?.status === "success" && (await lastEpoch()) >= epoch) {
         q.markSettled.run(now(), epoch);
@@ -237,6 +237,8 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
       }
       run = undefined;
     }
+    // A run recorded as settled for an epoch the chain no longer has was revoked: start it afresh.
+    if (run && run.status !== "computed") run = undefined;
 
     const previous = epoch > 1 ? getRun(epoch - 1) : undefined;
     if (epoch > 1) {
