@@ -35,7 +35,8 @@ export function PostList(props: PostListProps) {
 
   useEffect(() => {
     const el = sentinel.current;
-    if (!el || typeof IntersectionObserver === "undefined") return;
+    if (!el || status !== "success" || !hasNextPage || items.length === 0) return;
+    if (typeof IntersectionObserver === "undefined") return;
     const io = new IntersectionObserver(
       (entries) => {
         const m = more.current;
@@ -46,7 +47,8 @@ export function PostList(props: PostListProps) {
     );
     io.observe(el);
     return () => io.disconnect();
-  }, []);
+    // Observe again after each page: a sentinel still in view after a short page must load the next one too.
+  }, [status, items.length, hasNextPage]);
 
   if (status === "pending") {
     return (
@@ -77,7 +79,7 @@ export function PostList(props: PostListProps) {
           />
         );
       })}
-      <div ref={sentinel} aria-hidden="true" />
+      <div ref={sentinel} aria-hidden="true" data-testid="scroll-sentinel" />
       {hasNextPage && (
         <Button onClick={() => fetchNextPage()} loading={isFetchingNextPage} data-testid="load-more">
           Load more

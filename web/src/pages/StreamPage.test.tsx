@@ -138,4 +138,29 @@ describe("StreamPage", () => {
       ["Like", "12"],
     ]);
   });
+
+  it("loads the next page when the end of the stream scrolls into view", async () => {
+    const gql = fakeGraphQL({
+      stream: (vars) => {
+        const second = vars.after === "c1";
+        const node = second ? items[1] : items[0];
+        return {
+          stream: {
+            edges: [{ cursor: second ? "c2" : "c1", node }],
+            pageInfo: { hasNextPage: !second, endCursor: second ? "c2" : "c1" },
+          },
+        };
+      },
+      reputation: () => ({ reputation: 0.1 }),
+      communities: () => ({ communities: { edges: [], pageInfo: { hasNextPage: false, endCursor: null } } }),
+      submit: () => ({ submitMessage: { seq: 1, kind: "View", account: "0x", signer: "0x" } }),
+    });
+    await renderConnected(gql);
+    expect(await screen.findAllByTestId("post-card")).toHaveLength(1);
+    act(() => FakeIntersectionObserver.show((el) => el.getAttribute("data-testid") === "scroll-sentinel", 1));
+    await waitFor(() => expect(screen.getAllByTestId("post-card")).toHaveLength(2));
+    const afters = gql.requests.filter((r) => r.query.includes("query Stream")).map((r) => r.variables.after);
+    expect(afters).toEqual([null, "c1"]);
+    expect(screen.queryByTestId("load-more")).toBeNull();
+  });
 });

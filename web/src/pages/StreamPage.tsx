@@ -66,18 +66,31 @@ function ViewerStream({ viewer, community }: { viewer: string; community: string
   const stream = useStream(viewer, community);
   const items = stream.data?.pages.flatMap((p) => p.edges.map((e) => e.node)) ?? [];
   return (
-    <PostList
-      items={items}
-      status={stream.status}
-      error={stream.error}
-      refetch={() => stream.refetch()}
-      hasNextPage={stream.hasNextPage}
-      isFetchingNextPage={stream.isFetchingNextPage}
-      fetchNextPage={() => stream.fetchNextPage()}
-      sendViews
-      emptyTitle="Your stream is empty"
-      emptyText="Follow people or join a community to fill it."
-    />
+    <>
+      <div className="row" style={{ justifyContent: "flex-end", marginTop: -8 }}>
+        <Button
+          size="sm"
+          variant="ghost"
+          loading={stream.isRefetching && !stream.isFetchingNextPage}
+          onClick={() => stream.refetch()}
+          data-testid="stream-refresh"
+        >
+          Refresh
+        </Button>
+      </div>
+      <PostList
+        items={items}
+        status={stream.status}
+        error={stream.error}
+        refetch={() => stream.refetch()}
+        hasNextPage={stream.hasNextPage}
+        isFetchingNextPage={stream.isFetchingNextPage}
+        fetchNextPage={() => stream.fetchNextPage()}
+        sendViews
+        emptyTitle="Your stream is empty"
+        emptyText="Follow people or join a community to fill it."
+      />
+    </>
   );
 }
 
