@@ -19,6 +19,7 @@ import { encodeCursor } from "../src/api/cursor.ts";
 import { createHttpHandler } from "../src/api/http.ts";
 import { createStoreAttentionService } from "../src/api/store-attention-service.ts";
 import { createApi } from "../src/api/yoga.ts";
+import { exportLog } from "../src/engagement/export.ts";
 import { createEngagementService } from "../src/engagement/submit.ts";
 import { createChainStore } from "../src/store/chain-store.ts";
 import { openDb } from "../src/store/db.ts";
@@ -106,6 +107,7 @@ async function serve(dbPath: string): Promise<void> {
   } as never;
   const yoga = createApi({
     queries,
+    exportLog: (from, to) => exportLog(db, from, to),
     engagement: createEngagementService({
       store: createEngagementStore(db),
       chainId: 31337,

@@ -17,6 +17,7 @@ import { ChainError } from "./chain/errors.ts";
 import { createFollower, type Follower, type FollowerEvent } from "./chain/follower.ts";
 import { createChainReader, createRpcClient } from "./chain/rpc.ts";
 import { type IndexerConfig, loadConfig } from "./config.ts";
+import { exportLog } from "./engagement/export.ts";
 import { createEngagementService } from "./engagement/submit.ts";
 import { createChainStore } from "./store/chain-store.ts";
 import { type Db, openDb } from "./store/db.ts";
@@ -95,6 +96,7 @@ export function createIndexer(config: IndexerConfig, options: IndexerOptions = {
   });
   const yoga = createApi({
     queries,
+    exportLog: (fromSeq, toSeq) => exportLog(db, fromSeq, toSeq),
     engagement: createEngagementService({
       store: createEngagementStore(db),
       chainId: config.chainId,

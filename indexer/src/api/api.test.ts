@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SOCIAL, seedChain, sign, tempDir, wallets } from "../../test/helpers.ts";
+import { exportLog } from "../engagement/export.ts";
 import { createEngagementService } from "../engagement/submit.ts";
 import { createChainStore } from "../store/chain-store.ts";
 import { type Db, openDb } from "../store/db.ts";
@@ -26,6 +27,7 @@ describe("GraphQL API over a seeded store", () => {
     const now = () => NOW;
     api = createApi({
       queries,
+      exportLog: (from, to) => exportLog(db, from, to),
       engagement: createEngagementService({
         store: createEngagementStore(db),
         chainId: 31337,
@@ -148,11 +150,16 @@ describe("GraphQL API over a seeded store", () => {
     });
     const again = await gql(m, { kind: "Like", message: like.json, signature: like.signature });
     expect(again.errors?.[0]?.extensions?.code).toBe("DUPLICATE");
+    const exported = await gql(`{ logExport(fromSeq: 1, toSeq: 5) { count hash ndjson } }`);
+    expect(exported.data.logExport).toEqual(exportLog(db, 1, 5));
+    expect(exported.data.logExport.count).toBe(1);
+    const tooMany = await gql(`{ logExport(fromSeq: 1, toSeq: 100000) { count } }`);
+    expect(tooMany.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
     const r = await gql(
-      `{ post(id: "3") { likes } account(address: "${bob.address}") { nextNonce policy { mode explicit } } indexerStatus { logSize latestBlock } campaign(id: "1") { budget spent remaining viewsBought averagePrice active } }`,
+      `{ post(id: "3") { likes finalized } account(address: "${bob.address}") { nextNonce policy { mode explicit } } indexerStatus { logSize latestBlock } campaign(id: "1") { budget spent remaining viewsBought averagePrice active } }`,
     );
     expect(r.errors).toBeUndefined();
-    expect(r.data.post.likes).toBe(1);
+    expect(r.data.post).toEqual({ likes: 1, finalized: false });
     expect(r.data.account).toEqual({ nextNonce: "8", policy: { mode: "FRIENDS", explicit: false } });
     expect(r.data.indexerStatus).toEqual({ logSize: 1, latestBlock: 1 });
     expect(r.data.campaign).toEqual({

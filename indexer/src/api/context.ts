@@ -1,5 +1,6 @@
 /** What every resolver receives: read queries, the engagement service, the attention model. */
 import type { Deployment } from "../config.ts";
+import type { LogExport } from "../engagement/export.ts";
 import type { EngagementService } from "../engagement/submit.ts";
 import type { Queries } from "../store/queries.ts";
 import type { AttentionService } from "./attention-service.ts";
@@ -12,6 +13,7 @@ export interface ApiContext {
   deployment: Deployment;
   /** Chain-consistent unix seconds: the later of wall clock and the latest indexed block. */
   now: () => number;
+  exportLog: (fromSeq: number, toSeq: number) => LogExport;
   /** Per-request memo, so a page of rows shares lookups of the same record. */
   memo<T>(key: string, load: () => T): T;
 }

@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { createSchema, createYoga, type Plugin } from "graphql-yoga";
 import type { Deployment } from "../config.ts";
+import type { LogExport } from "../engagement/export.ts";
 import type { EngagementService } from "../engagement/submit.ts";
 import type { Queries } from "../store/queries.ts";
 import type { AttentionService } from "./attention-service.ts";
@@ -16,6 +17,8 @@ export const typeDefs = readFileSync(new URL("./schema.graphql", import.meta.url
 
 export interface ApiOptions {
   queries: Queries;
+  /** NDJSON export of a seq range of the engagement log. */
+  exportLog: (fromSeq: number, toSeq: number) => LogExport;
   engagement: EngagementService;
   attention: AttentionService;
   chainId: number;
@@ -34,6 +37,7 @@ export function createApi(options: ApiOptions) {
     chainId: options.chainId,
     deployment: options.deployment,
     now: options.now,
+    exportLog: options.exportLog,
   };
   const context = (): ApiContext => {
     const cache = new Map<string, unknown>();

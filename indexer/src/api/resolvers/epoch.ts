@@ -6,6 +6,8 @@ import { fromAttention } from "./attention.ts";
 
 export const Epoch = {
   number: (e: EpochRow) => e.epoch,
+  finalized: (e: EpochRow, _: unknown, ctx: ApiContext) =>
+    e.blockNumber <= (ctx.queries.checkpoint()?.finalizedBlock ?? -1),
   status: (e: EpochRow, _: unknown, ctx: ApiContext) =>
     e.revokedBlock !== null ? "REVOKED" : e.activeAt <= ctx.now() ? "ACTIVE" : "PENDING",
   payouts: async (e: EpochRow, a: { first?: number | null; after?: string | null }, ctx: ApiContext) => {

@@ -15,6 +15,8 @@ export const Post = {
     blockNumber: p.communityBlockNumber,
   }),
   topics: (p: PostRow) => JSON.parse(p.topicsJson) as string[],
+  finalized: (p: PostRow, _: unknown, ctx: ApiContext) =>
+    p.blockNumber <= (ctx.queries.checkpoint()?.finalizedBlock ?? -1),
   likes: (p: PostRow) => p.likes,
   views: (p: PostRow) => p.views,
   commentCount: (p: PostRow, _: unknown, ctx: ApiContext) => ctx.queries.postStats(p.id).comments,

@@ -7,6 +7,7 @@ import { badInput } from "../errors.ts";
 import { fromAttention } from "./attention.ts";
 
 type Args = Record<string, unknown>;
+const MAX_EXPORT = 10_000;
 const str = (a: Args, k: string) => a[k] as string;
 const opt = (a: Args, k: string) => a[k] as string | null | undefined;
 
@@ -73,6 +74,14 @@ export const Query = {
       ),
       (r) => [r.seq],
     ),
+  logExport: (_: unknown, a: Args, ctx: ApiContext) => {
+    const fromSeq = a.fromSeq as number;
+    const toSeq = a.toSeq as number;
+    if (fromSeq < 1 || toSeq < fromSeq || toSeq - fromSeq >= MAX_EXPORT) {
+      throw badInput(`need 1 <= fromSeq <= toSeq < fromSeq + ${MAX_EXPORT}`);
+    }
+    return { fromSeq, toSeq, ...ctx.exportLog(fromSeq, toSeq) };
+  },
   stream: async (_: unknown, a: Args, ctx: ApiContext) => {
     const communityId = args.optionalId(opt(a, "community"), "community");
     const page = await fromAttention(() =>
