@@ -1,0 +1,118 @@
+/**
+ * Deployment paths: the Ignition module on an in-process chain, and scripts/deploy.ts against a real
+ * `hardhat node` child process (JSON-RPC over HTTP), writing the deployment file.
+ */
+import assert from "node:assert/strict";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, it } from "node:test";
+import { network } from "hardhat";
+import { type Address, createPublicClient, getAddress, getContract, http, isAddress } from "viem";
+import AMPModule from "../../ignition/modules/AMP.ts";
+import { ampEscrowAbi, ampTokenAbi } from "../abi.ts";
+import { ROLES } from "./fixture.ts";
+
+const root = join(import.meta.dirname, "..", "..");
+const bin = (name: string) => join(root, "node_modules", ".bin", name);
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForRpc(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const res = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
+      });
+      if (res.ok) return;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error(`no JSON-RPC at ${url}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe("deployment", () => {
+  it("the Ignition module deploys, wires and grants the roles", async () => {
+    const { ignition, viem } = await network.create();
+    const publicClient = await viem.getPublicClient();
+    const [deployer] = await viem.getWalletClients();
+    // Typed loosely: contract types come from artifacts, which the type check does not see.
+    const deployed = (await ignition.deploy(AMPModule, { displayUi: false })) as unknown;
+    const { token, social, escrow } = deployed as Record<"token" | "social" | "escrow", { address: Address }>;
+    const client = { public: publicClient };
+    const t = getContract({ address: token.address, abi: ampTokenAbi, client });
+    const e = getContract({ address: escrow.address, abi: ampEscrowAbi, client });
+    const me = deployer?.account.address as Address;
+    assert.equal(await t.read.cap(), 1_000_000_000n * 10n ** 18n);
+    assert.equal(await t.read.hasRole([ROLES.MINTER_ROLE, me]), true);
+    assert.equal(await e.read.token(), getAddress(token.address));
+    assert.equal(await e.read.social(), getAddress(social.address));
+    assert.equal(await e.read.challengeWindow(), 60n);
+    for (const role of [ROLES.SETTLER_ROLE, ROLES.GUARDIAN_ROLE, ROLES.PAUSER_ROLE]) {
+      assert.equal(await e.read.hasRole([role, me]), true);
+    }
+  });
+
+  describe("scripts/deploy.ts against a hardhat node", () => {
+    const dir = mkdtempSync(join(tmpdir(), "amp-deploy-"));
+    let node: ChildProcess | undefined;
+    after(() => {
+      node?.kill("SIGTERM");
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it("deploys, grants roles and writes the deployment file", { timeout: 120_000 }, async () => {
+      const port = await freePort();
+      const rpcUrl = `http://127.0.0.1:${port}`;
+      node = spawn(bin("hardhat"), ["node", "--hostname", "127.0.0.1", "--port", String(port)], {
+        cwd: root,
+        stdio: "ignore",
+      });
+      await waitForRpc(rpcUrl, 60_000);
+      const out = join(dir, "deployment.json");
+      const settler = "0x90F79bf6EB2c4f870365E785982E1f101E93b906";
+      const run = spawnSync(bin("tsx"), ["scripts/deploy.ts"], {
+        cwd: root,
+        encoding: "utf8",
+        env: { ...process.env, AMP_RPC_URL: rpcUrl, AMP_DEPLOYMENT_FILE: out, AMP_SETTLER: settler },
+      });
+      assert.equal(run.status, 0, run.stderr);
+      const deployment = JSON.parse(readFileSync(out, "utf8"));
+      assert.equal(deployment.chainId, 31337);
+      assert.equal(deployment.challengeWindow, 60);
+      assert.ok(Number.isInteger(deployment.startBlock) && deployment.startBlock >= 1);
+      assert.deepEqual(Object.keys(deployment.contracts).sort(), ["AMPEscrow", "AMPSocial", "AMPToken"]);
+      for (const address of Object.values(deployment.contracts)) assert.ok(isAddress(address as string));
+      assert.equal(deployment.roles.settler, settler);
+      assert.equal(deployment.roles.guardian, "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266");
+
+      const publicClient = createPublicClient({ transport: http(rpcUrl) });
+      const escrow = getContract({
+        address: deployment.contracts.AMPEscrow,
+        abi: ampEscrowAbi,
+        client: publicClient,
+      });
+      assert.equal(await escrow.read.hasRole([ROLES.SETTLER_ROLE, settler]), true);
+      assert.equal(await escrow.read.hasRole([ROLES.SETTLER_ROLE, deployment.roles.guardian]), true);
+      assert.equal(await escrow.read.token(), deployment.contracts.AMPToken);
+      assert.equal(await escrow.read.challengeWindow(), 60n);
+    });
+  });
+});
