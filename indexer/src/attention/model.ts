@@ -40,26 +40,42 @@ export class AttentionModel {
   readonly #builder: AttentionGraphBuilder;
   readonly social = new SocialState();
   readonly posts = new Map<number, PostInfo>();
+  /** Posts by ascending id, for the most-recent candidates of a stream. */
+  readonly #postList: PostInfo[] = [];
   readonly #communities = new Map<bigint, CommunityInfo>();
-  /** postId -> account -> attention units (organic). */
-  readonly #postAttention = new Map<number, Map<string, number>>();
+  /** postId -> interned account id -> attention units (organic). */
+  readonly #postAttention = new Map<number, Map<number, number>>();
+  /** postId -> interned author id, resolved once per post. */
+  readonly #authorId = new Map<number, number>();
   /** Entries whose post is not known yet (the chain follower may lag the log). */
   #pending: LogEntry[] = [];
-  #graphs = new Map<bigint, { graph: AttentionGraph; hour: number }>();
+  #graphs = new Map<bigint, { graph: AttentionGraph; hour: number; builtAt: number }>();
   #reputations = new Map<bigint, CommunityReputation & { version: number; hour: number }>();
   readonly #standing: StandingCache;
   lastSeq = 0;
   lastPostId = 0;
 
-  constructor(params: AttentionParams) {
+  /** A changed graph is rebuilt at most this often (ms); answers may lag new engagement by as much. */
+  readonly #rebuildMs: number;
+
+  constructor(params: AttentionParams, options: { rebuildMs?: number } = {}) {
     this.params = params;
+    this.#rebuildMs = options.rebuildMs ?? 5000;
     this.#builder = new AttentionGraphBuilder(params, { global: true });
     this.#standing = new StandingCache(1024, { teleport: params.teleport, epsilon: params.standingEpsilon });
   }
 
   addPost(post: PostInfo): void {
-    this.posts.set(Number(post.id), post);
-    this.lastPostId = Math.max(this.lastPostId, Number(post.id));
+    const id = Number(post.id);
+    if (this.posts.has(id)) return;
+    this.posts.set(id, post);
+    const list = this.#postList;
+    if (list.length === 0 || Number((list[list.length - 1] as PostInfo).id) < id) list.push(post);
+    else {
+      const at = list.findIndex((p) => Number(p.id) > id);
+      list.splice(at < 0 ? list.length : at, 0, post);
+    }
+    this.lastPostId = Math.max(this.lastPostId, id);
   }
 
   setCommunities(list: readonly CommunityInfo[]): void {
@@ -81,15 +97,24 @@ export class AttentionModel {
       this.#pending.push(entry);
       return;
     }
-    if (this.#builder.add(entry, post)) {
-      const key = Number(post.id);
+    if (entry.kind === "View" && entry.message.campaignId !== 0n) return; // bought views are not organic
+    const key = Number(post.id);
+    let author = this.#authorId.get(key);
+    if (author === undefined) {
+      author = this.#builder.accounts.idOf(post.author);
+      this.#authorId.set(key, author);
+    }
+    const account = this.#builder.accounts.idOf(entry.message.account);
+    const units = this.#builder.unitsOf(entry);
+    if (
+      this.#builder.addEdge(account, author, Number(post.communityId), Number(entry.message.timestamp), units)
+    ) {
       let perAccount = this.#postAttention.get(key);
       if (!perAccount) {
         perAccount = new Map();
         this.#postAttention.set(key, perAccount);
       }
-      const account = addr(entry.message.account);
-      perAccount.set(account, (perAccount.get(account) ?? 0) + this.#builder.unitsOf(entry));
+      perAccount.set(account, (perAccount.get(account) ?? 0) + units);
     }
   }
 
@@ -103,10 +128,16 @@ export class AttentionModel {
   graph(communityId: bigint, now: number): AttentionGraph {
     const hour = Math.floor(now / HOUR);
     const cached = this.#graphs.get(communityId);
-    if (cached && cached.graph.version === this.#builder.version && cached.hour === hour) return cached.graph;
+    if (
+      cached &&
+      cached.hour === hour &&
+      (cached.graph.version === this.#builder.version || performance.now() - cached.builtAt < this.#rebuildMs)
+    ) {
+      return cached.graph;
+    }
     const community = this.#communities.get(communityId);
     const graph = this.#builder.build(communityId, hour * HOUR, seedsOf(community));
-    this.#graphs.set(communityId, { graph, hour });
+    this.#graphs.set(communityId, { graph, hour, builtAt: performance.now() });
     return graph;
   }
 
@@ -172,7 +203,11 @@ export class AttentionModel {
         affinity.set(global.targets[j] as number, global.weights[j] as number);
       }
     }
-    const following = this.social.following(viewer);
+    const followingIds: number[] = [];
+    for (const f of this.social.following(viewer)) {
+      const id = this.#builder.accounts.ids.get(f);
+      if (id !== undefined) followingIds.push(id);
+    }
     const inScope = (p: PostInfo) => query.communityId == null || p.communityId === query.communityId;
 
     const campaignsByPost = new Map<number, CampaignInfo[]>();
@@ -182,8 +217,10 @@ export class AttentionModel {
       campaignsByPost.set(Number(c.postId), list);
     }
     const candidates = new Map<number, PostInfo>();
-    const recent = [...this.posts.values()].filter(inScope).sort((a, b) => (a.id < b.id ? 1 : -1));
-    for (const p of recent.slice(0, query.candidates)) candidates.set(Number(p.id), p);
+    for (let i = this.#postList.length - 1; i >= 0 && candidates.size < query.candidates; i--) {
+      const p = this.#postList[i] as PostInfo;
+      if (inScope(p)) candidates.set(Number(p.id), p);
+    }
     for (const id of campaignsByPost.keys()) {
       const p = this.posts.get(id);
       if (p && inScope(p)) candidates.set(id, p);
@@ -203,9 +240,9 @@ export class AttentionModel {
       },
       contactsAttention: (postId) => {
         const perAccount = this.#postAttention.get(Number(postId));
-        if (!perAccount || following.size === 0) return 0;
+        if (!perAccount || followingIds.length === 0) return 0;
         let sum = 0;
-        for (const c of following) sum += perAccount.get(c) ?? 0;
+        for (const c of followingIds) sum += perAccount.get(c) ?? 0;
         return sum / UNIT;
       },
       campaignsOf: (postId) => campaignsByPost.get(Number(postId)) ?? [],

@@ -59,7 +59,8 @@ describe("store-backed attention service", () => {
     tmp.cleanup();
   });
 
-  const service = () => createAttentionService({ db, queries: createQueries(db), now: () => Number(T) + 60 });
+  const service = () =>
+    createAttentionService({ db, queries: createQueries(db), now: () => Number(T) + 60, rebuildMs: 0 });
 
   it("boosts amplified posts only for viewers whose policy allows them", async () => {
     const s = service();

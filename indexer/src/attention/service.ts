@@ -23,6 +23,8 @@ export interface AttentionServiceOptions {
   params?: AttentionParams;
   /** Recent posts ranked per stream request besides amplified ones (default 500). */
   candidates?: number;
+  /** A changed graph is rebuilt at most this often (ms, default 5000). */
+  rebuildMs?: number;
 }
 
 interface CampaignRow {
@@ -50,7 +52,7 @@ export function createAttentionService(options: AttentionServiceOptions): Attent
   const { db, queries, now } = options;
   const params = options.params ?? DEFAULT_PARAMS;
   const candidates = options.candidates ?? 500;
-  const model = new AttentionModel(params);
+  const model = new AttentionModel(params, { rebuildMs: options.rebuildMs });
   const store = createStoreAttentionService({ queries, now });
 
   const q = {
@@ -119,6 +121,9 @@ export function createAttentionService(options: AttentionServiceOptions): Attent
       }
     }
   }
+
+  // Catch up with the store now rather than on the first request.
+  refresh();
 
   return {
     stream({ viewer, communityId, first, after }) {
