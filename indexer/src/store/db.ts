@@ -34,16 +34,18 @@ export function migrate(db: Db, list: Migration[]): number[] {
   db.exec(
     "CREATE TABLE IF NOT EXISTS migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
   );
-  const done = new Set(
-    (db.prepare("SELECT version FROM migrations").all() as { version: number }[]).map((r) => r.version),
-  );
-  const pending = list.filter((m) => !done.has(m.version)).sort((a, b) => a.version - b.version);
   const insert = db.prepare("INSERT INTO migrations (version, name, applied_at) VALUES (?, ?, ?)");
-  db.transaction(() => {
-    for (const m of pending) {
-      db.exec(m.sql);
-      insert.run(m.version, m.name, Math.floor(Date.now() / 1000));
-    }
-  })();
-  return pending.map((m) => m.version);
+  const applied = db.prepare("SELECT version FROM migrations");
+  // IMMEDIATE: another process opening the same file waits instead of racing to apply the same migration.
+  return db
+    .transaction(() => {
+      const done = new Set((applied.all() as { version: number }[]).map((r) => r.version));
+      const pending = list.filter((m) => !done.has(m.version)).sort((a, b) => a.version - b.version);
+      for (const m of pending) {
+        db.exec(m.sql);
+        insert.run(m.version, m.name, Math.floor(Date.now() / 1000));
+      }
+      return pending.map((m) => m.version);
+    })
+    .immediate();
 }
