@@ -33,7 +33,7 @@ export function Header({ route }: { route: Route }) {
           <span className="logo-mark" aria-hidden="true">
             A
           </span>
-          AMP
+          <span className="logo-text">AMP</span>
         </a>
         <nav className="nav" aria-label="Main">
           {NAV.map((item) => (

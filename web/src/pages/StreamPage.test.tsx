@@ -2,6 +2,7 @@ import { act, cleanup, fireEvent, render, screen, waitFor, within } from "@testi
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { connect } from "wagmi/actions";
 import { createWagmiConfig } from "../config/wagmi.ts";
+import { GraphQLRequestError } from "../lib/graphql/client.ts";
 import type { StreamItem } from "../lib/graphql/types.ts";
 import { devAccount } from "../lib/wallet/devWallet.ts";
 import { FakeIntersectionObserver, fakeGraphQL, Providers, testApp } from "../test/fixtures.tsx";
@@ -162,5 +163,25 @@ describe("StreamPage", () => {
     const afters = gql.requests.filter((r) => r.query.includes("query Stream")).map((r) => r.variables.after);
     expect(afters).toEqual([null, "c1"]);
     expect(screen.queryByTestId("load-more")).toBeNull();
+  });
+
+  it("falls back to the newest posts when ranking is unavailable", async () => {
+    const gql = fakeGraphQL({
+      stream: () => {
+        throw new GraphQLRequestError("stream is not available", { code: "ATTENTION_UNAVAILABLE" });
+      },
+      posts: () => ({
+        posts: {
+          edges: [{ cursor: "1", node: post("12", "An organic post") }],
+          pageInfo: { hasNextPage: false, endCursor: "1" },
+        },
+      }),
+      reputation: () => ({ reputation: 0.1 }),
+      communities: () => ({ communities: { edges: [], pageInfo: { hasNextPage: false, endCursor: null } } }),
+    });
+    await renderConnected(gql);
+    expect(await screen.findByTestId("stream-fallback")).toBeTruthy();
+    const cards = await screen.findAllByTestId("post-card");
+    expect(cards.map((c) => c.getAttribute("data-post-id"))).toEqual(["12"]);
   });
 });

@@ -5,6 +5,7 @@ import { Button } from "../components/ui/Button.tsx";
 import { ErrorAlert } from "../components/ui/States.tsx";
 import { useCommunities, usePosts, useStream } from "../hooks/indexer.ts";
 import { useEnableSession, useSession, useSignsSilently } from "../hooks/session.ts";
+import { GraphQLRequestError } from "../lib/graphql/client.ts";
 
 function SessionBanner() {
   const session = useSession();
@@ -65,6 +66,17 @@ function CommunityFilter({
 function ViewerStream({ viewer, community }: { viewer: string; community: string | null }) {
   const stream = useStream(viewer, community);
   const items = stream.data?.pages.flatMap((p) => p.edges.map((e) => e.node)) ?? [];
+  if (stream.error instanceof GraphQLRequestError && stream.error.code === "ATTENTION_UNAVAILABLE") {
+    // Without the attention model there is no ranking: show the newest posts instead.
+    return (
+      <>
+        <div className="alert alert-info small" data-testid="stream-fallback">
+          Ranking is not available right now; showing the newest posts.
+        </div>
+        <LatestPosts community={community} sendViews />
+      </>
+    );
+  }
   return (
     <>
       <div className="row" style={{ justifyContent: "flex-end", marginTop: -8 }}>
@@ -94,7 +106,7 @@ function ViewerStream({ viewer, community }: { viewer: string; community: string
   );
 }
 
-function LatestPosts({ community }: { community: string | null }) {
+function LatestPosts({ community, sendViews = false }: { community: string | null; sendViews?: boolean }) {
   const posts = usePosts({ community });
   const items = posts.data?.pages.flatMap((p) => p.edges.map((e) => ({ post: e.node }))) ?? [];
   return (
@@ -106,6 +118,7 @@ function LatestPosts({ community }: { community: string | null }) {
       hasNextPage={posts.hasNextPage}
       isFetchingNextPage={posts.isFetchingNextPage}
       fetchNextPage={() => posts.fetchNextPage()}
+      sendViews={sendViews}
       emptyTitle="No posts yet"
     />
   );
