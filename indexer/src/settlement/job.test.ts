@@ -150,6 +150,13 @@ describe("settlement job on a Hardhat node", () => {
     expect(rows.map((r) => r.account)).toEqual([addr(viewer)]);
     expect(BigInt((rows[0] as { amount: string }).amount)).toBe(outcome.totalSpent);
 
+    // Another settler holding the lease on the database makes a run step aside.
+    db.prepare("INSERT INTO settlement_lease (id, owner, until) VALUES (1, 'other', ?)").run(
+      Math.floor(Date.now() / 1000) + 60,
+    );
+    expect((await job().runOnce()).status).toBe("busy");
+    db.prepare("DELETE FROM settlement_lease").run();
+
     // Nothing new: a second run (and a restarted job) leave the chain alone.
     expect((await job().runOnce()).status).toBe("idle");
     expect(

@@ -39,6 +39,7 @@ export interface SettlementJobOptions {
 
 export type SettleOutcome =
   | { status: "idle"; epoch: number }
+  | { status: "busy"; epoch: number }
   | { status: "settled"; epoch: number; txHash: Hex; root: Hex; totalSpent: bigint; accounts: number }
   | { status: "raced"; epoch: number };
 
@@ -77,7 +78,15 @@ CREATE TABLE IF NOT EXISTS settlement_runs (
   status TEXT NOT NULL,
   tx_hash TEXT,
   updated_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS settlement_lease (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  owner TEXT NOT NULL,
+  until INTEGER NOT NULL
 );`;
+
+/** How long (seconds) one settler holds the lease on the database; renewed by every run. */
+const LEASE_SECONDS = 600;
 
 export function createSettlementJob(options: SettlementJobOptions): SettlementJob {
   const { db, publicClient, walletClient, escrow } = options;
@@ -114,6 +123,17 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
     ),
   };
   const getRun = (epoch: number) => q.run.get(epoch) as RunRow | undefined;
+  // One settler at a time per database (e.g. the indexer's periodic settler and a one-off script).
+  const owner = `${process.pid}:${Math.random().toString(36).slice(2)}`;
+  const leaseStmt = db.prepare(
+    `INSERT INTO settlement_lease (id, owner, until) VALUES (1, @owner, @until)
+     ON CONFLICT (id) DO UPDATE SET owner = @owner, until = @until WHERE settlement_lease.owner = @owner OR settlement_lease.until < @now`,
+  );
+  const releaseStmt = db.prepare("DELETE FROM settlement_lease WHERE owner = ?");
+  const acquire = () => {
+    const t = Math.floor(Date.now() / 1000);
+    return leaseStmt.run({ owner, until: t + LEASE_SECONDS, now: t }).changes > 0;
+  };
   const now = () => Math.floor(Date.now() / 1000);
 
   const lastEpoch = async () =>
@@ -223,6 +243,15 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
   async function runOnce(): Promise<SettleOutcome> {
     const last = await lastEpoch();
     const epoch = last + 1;
+    if (!acquire()) return { status: "busy", epoch };
+    try {
+      return await settleNext(last, epoch);
+    } finally {
+      releaseStmt.run(owner);
+    }
+  }
+
+  async function settleNext(last: number, epoch: number): Promise<SettleOutcome> {
     let run = getRun(epoch);
 
     // A transaction sent before a crash: wait for it rather than sending another.

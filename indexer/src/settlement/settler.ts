@@ -10,7 +10,7 @@ import { privateKeyToAccount } from "viem/accounts";
 import type { AttentionParams } from "../attention/params.ts";
 import type { IndexerConfig } from "../config.ts";
 import type { Db } from "../store/db.ts";
-import { createSettlementJob, type SettlementJob } from "./job.ts";
+import { createSettlementJob, type SettlementJob, type SettleOutcome } from "./job.ts";
 
 /** Hardhat's well-known development account #0 (public test fixture), selected by the key "dev". */
 const DEV_SETTLER_KEY: Hex = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
@@ -63,4 +63,23 @@ export function createSettler(config: IndexerConfig, db: Db, options: SettlerOpt
     settleEmpty: options.settleEmpty,
     log: options.log,
   });
+}
+
+/**
+ * Settles the next epoch now (a one-off run, e.g. from a script), waiting while
+ * another settler holds the database's lease. Settles even an epoch without new
+ * log entries when `settleEmpty` is set.
+ */
+export async function settleNow(
+  config: IndexerConfig,
+  db: Db,
+  options: SettlerOptions & { retryMs?: number; attempts?: number },
+): Promise<SettleOutcome> {
+  const job = createSettler(config, db, options);
+  const attempts = options.attempts ?? 120;
+  for (let i = 1; ; i++) {
+    const outcome = await job.runOnce();
+    if (outcome.status !== "busy" || i >= attempts) return outcome;
+    await new Promise((resolve) => setTimeout(resolve, options.retryMs ?? 1000));
+  }
 }
