@@ -62,6 +62,8 @@ const configSchema = z.object({
   graphiql: bool.default(process.env.NODE_ENV !== "production"),
   maxQueryDepth: int(1).default(10),
   maxQueryCost: int(1).default(5000),
+  /** What answers stream/reputation/quote: the attention model, or only the store (no ranking). */
+  attention: z.enum(["model", "store"]).default("model"),
   epoch: z
     .object({
       /** Seconds per settlement epoch (used by the settler). */
@@ -97,6 +99,7 @@ const ENV: Record<string, keyof ConfigInput> = {
   AMP_GRAPHIQL: "graphiql",
   AMP_MAX_QUERY_DEPTH: "maxQueryDepth",
   AMP_MAX_QUERY_COST: "maxQueryCost",
+  AMP_ATTENTION: "attention",
 };
 
 export class ConfigError extends Error {

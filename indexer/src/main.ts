@@ -13,6 +13,7 @@ import { createChainClock } from "./api/clock.ts";
 import { createHttpHandler } from "./api/http.ts";
 import { createStoreAttentionService } from "./api/store-attention-service.ts";
 import { type Api, createApi } from "./api/yoga.ts";
+import { createAttentionService } from "./attention/service.ts";
 import { ChainError } from "./chain/errors.ts";
 import { createFollower, type Follower, type FollowerEvent } from "./chain/follower.ts";
 import { createChainReader, createRpcClient } from "./chain/rpc.ts";
@@ -160,7 +161,10 @@ export function createIndexer(config: IndexerConfig, options: IndexerOptions = {
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const indexer = createIndexer(config);
+  const indexer = createIndexer(
+    config,
+    config.attention === "model" ? { attention: (deps) => createAttentionService(deps) } : {},
+  );
   const shutdown = async (signal: string) => {
     process.stderr.write(`indexer: ${signal}, stopping\n`);
     await indexer.stop();
