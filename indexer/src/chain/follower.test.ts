@@ -6,6 +6,7 @@ import type { AmpDeployment } from "../../../scripts/lib/deploy-amp.ts";
 import { deploy, type HardhatNode, send, startHardhat, type Wallet } from "../../test/hardhat.ts";
 import { dumpState, tempDir } from "../../test/helpers.ts";
 import { catchUp, gql, testIndexer } from "../../test/indexer.ts";
+import { createAttentionService } from "../attention/service.ts";
 import type { Indexer } from "../main.ts";
 import type { FollowerEvent } from "./follower.ts";
 
@@ -220,6 +221,40 @@ describe("chain follower against a Hardhat node", () => {
     await catchUp(indexer);
     const after = await gql(indexer, `{ claim(account: "${who.dave}") { claimed claimable } }`);
     expect(after.claim).toEqual({ claimed: parseEther("5").toString(), claimable: "0" });
+  });
+
+  it("serves attention-model fields through the AttentionService seam", async () => {
+    const withModel = testIndexer(
+      node.url,
+      d,
+      `${tmp.dir}/model.sqlite`,
+      {},
+      {
+        attention: (deps) => createAttentionService(deps),
+      },
+    );
+    await catchUp(withModel);
+    const q = await gql(
+      withModel,
+      `{
+        stream(viewer: "${who.carol}", first: 10) { edges { node { post { id } score amplified campaign { id } } } }
+        reputation(account: "${who.alice}", community: "1")
+        leaderboard(community: "1", first: 5) { account score rank }
+        quote(promoter: "${who.bob}", community: "1", budget: "1000000000000000000") { views pricePerView promoterReputation }
+        campaign(id: "1") { viewsBought averagePrice estimatedRemainingReach }
+      }`,
+    );
+    const streamed = q.stream.edges.map((e: { node: { post: { id: string } } }) => e.node.post.id);
+    expect(streamed.length).toBeGreaterThan(0);
+    expect(new Set(streamed).size).toBe(streamed.length);
+    for (const id of streamed) expect(["1", "2"]).toContain(id);
+    expect(typeof q.reputation).toBe("number");
+    expect(q.leaderboard.map((e: { rank: number }) => e.rank)).toEqual(
+      q.leaderboard.map((_: unknown, i: number) => i + 1),
+    );
+    expect(BigInt(q.quote.pricePerView)).toBeGreaterThanOrEqual(0n);
+    expect(q.campaign.viewsBought).toBe(0);
+    await withModel.stop();
   });
 
   it("serves the same answers over real HTTP with CORS for the dApp", async () => {
