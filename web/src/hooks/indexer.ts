@@ -9,6 +9,7 @@ import {
   communitiesQueryOptions,
   communityQueryOptions,
   earningsQueryOptions,
+  epochsQueryOptions,
   leaderboardQueryOptions,
   postsQueryOptions,
   quoteQueryOptions,
@@ -74,4 +75,9 @@ export function useQuote(args: { promoter: string; community: string; budget: bi
 export function useComments(post: string) {
   const { gql } = useApp();
   return useQuery(commentsQueryOptions(gql, post));
+}
+
+export function useEpochs() {
+  const { gql } = useApp();
+  return useQuery(epochsQueryOptions(gql));
 }

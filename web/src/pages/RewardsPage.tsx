@@ -2,9 +2,9 @@ import type { Address, Hex } from "viem";
 import { useConnection } from "wagmi";
 import { Button } from "../components/ui/Button.tsx";
 import { Empty, ErrorAlert, ErrorState, Loading } from "../components/ui/States.tsx";
-import { useClaim, useEarnings } from "../hooks/indexer.ts";
+import { useClaim, useEarnings, useEpochs } from "../hooks/indexer.ts";
 import { useClaimRewards } from "../hooks/transactions.ts";
-import { formatAmp } from "../lib/format.ts";
+import { formatAmp, formatTime } from "../lib/format.ts";
 
 function EarningsTable({ account }: { account: string }) {
   const earnings = useEarnings(account);
@@ -29,6 +29,43 @@ function EarningsTable({ account }: { account: string }) {
               <td>{e.epoch}</td>
               <td>#{e.campaignId}</td>
               <td>{formatAmp(e.amount)} AMP</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function EpochsTable() {
+  const epochs = useEpochs();
+  if (epochs.isPending) return <Loading label="Loading epochs…" />;
+  if (epochs.isError) return <ErrorState error={epochs.error} onRetry={() => epochs.refetch()} />;
+  if (epochs.data.length === 0) return <Empty title="No epoch settled yet" />;
+  return (
+    <div className="table-wrap">
+      <table className="table" data-testid="epochs-table">
+        <thead>
+          <tr>
+            <th scope="col">Epoch</th>
+            <th scope="col">Status</th>
+            <th scope="col">Claimable from</th>
+            <th scope="col">Paid out</th>
+          </tr>
+        </thead>
+        <tbody>
+          {epochs.data.map((e) => (
+            <tr key={`${e.number}:${e.status}:${e.activeAt}`}>
+              <td>{e.number}</td>
+              <td>
+                <span
+                  className={`badge ${e.status === "ACTIVE" ? "badge-ok" : e.status === "PENDING" ? "badge-warn" : ""}`}
+                >
+                  {e.status.toLowerCase()}
+                </span>
+              </td>
+              <td>{formatTime(e.activeAt)}</td>
+              <td>{formatAmp(e.totalSpent)} AMP</td>
             </tr>
           ))}
         </tbody>
@@ -106,6 +143,13 @@ export function RewardsPage() {
       <section className="card">
         <h2>Earnings by epoch</h2>
         <EarningsTable account={address} />
+      </section>
+      <section className="card">
+        <h2>Settlement epochs</h2>
+        <p className="muted small">
+          Each epoch's payouts become claimable after a challenge window in which a wrong root can be revoked.
+        </p>
+        <EpochsTable />
       </section>
     </div>
   );

@@ -9,6 +9,7 @@ import {
   getCommunities,
   getCommunity,
   getEarnings,
+  getEpochs,
   getLeaderboard,
   getPosts,
   getQuote,
@@ -125,4 +126,8 @@ export function commentsQueryOptions(gql: GraphQLClient, post: string) {
     queryKey: ["indexer", "comments", post] as const,
     queryFn: () => getComments(gql, post),
   });
+}
+
+export function epochsQueryOptions(gql: GraphQLClient) {
+  return queryOptions({ queryKey: ["indexer", "epochs"] as const, queryFn: () => getEpochs(gql, 10) });
 }

@@ -235,3 +235,18 @@ export async function getComments(client: GraphQLClient, post: string, first = 2
   );
   return data.post?.comments.edges.map((e) => e.node) ?? [];
 }
+
+export interface EpochSummary {
+  number: number;
+  status: "PENDING" | "ACTIVE" | "REVOKED";
+  activeAt: number;
+  totalSpent: string;
+}
+
+export async function getEpochs(client: GraphQLClient, first = 10): Promise<EpochSummary[]> {
+  const data = await client.request<{ epochs: Connection<EpochSummary> }>(
+    `query Epochs($first: Int) { epochs(first: $first) { edges { cursor node { number status activeAt totalSpent } } pageInfo { hasNextPage endCursor } } }`,
+    { first },
+  );
+  return data.epochs.edges.map((e) => e.node);
+}

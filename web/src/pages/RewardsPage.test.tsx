@@ -1,0 +1,81 @@
+import { cleanup, render, screen, within } from "@testing-library/react";
+import { afterEach, describe, expect, it } from "vitest";
+import { connect } from "wagmi/actions";
+import { createWagmiConfig } from "../config/wagmi.ts";
+import { devAccount } from "../lib/wallet/devWallet.ts";
+import { fakeGraphQL, Providers, testApp } from "../test/fixtures.tsx";
+import { RewardsPage } from "./RewardsPage.tsx";
+
+afterEach(cleanup);
+
+const AMP = 10n ** 18n;
+
+async function renderRewards(claimable: bigint) {
+  const account = devAccount(4).address.toLowerCase();
+  const gql = fakeGraphQL({
+    claim: () => ({
+      claim: {
+        account,
+        cumulativeAmount: (claimable + 2n * AMP).toString(),
+        claimed: (2n * AMP).toString(),
+        claimable: claimable.toString(),
+        epoch: 2,
+        proof: ["0x01"],
+      },
+    }),
+    earnings: () => ({
+      earnings: [
+        { epoch: 1, campaignId: "3", amount: (2n * AMP).toString() },
+        { epoch: 2, campaignId: "3", amount: claimable.toString() },
+      ],
+    }),
+    epochs: () => ({
+      epochs: {
+        edges: [
+          {
+            cursor: "2",
+            node: { number: 2, status: "ACTIVE", activeAt: 1_790_000_000, totalSpent: claimable.toString() },
+          },
+          {
+            cursor: "1",
+            node: { number: 1, status: "ACTIVE", activeAt: 1_789_000_000, totalSpent: (2n * AMP).toString() },
+          },
+        ],
+        pageInfo: { hasNextPage: false, endCursor: "1" },
+      },
+    }),
+  });
+  const wagmiConfig = createWagmiConfig(testApp);
+  const dev = wagmiConfig.connectors[0] as (typeof wagmiConfig.connectors)[number] & {
+    setAccountIndex(i: number): Promise<void>;
+  };
+  await dev.setAccountIndex(4);
+  await connect(wagmiConfig, { connector: dev });
+  render(
+    <Providers gql={gql.client} wagmiConfig={wagmiConfig}>
+      <RewardsPage />
+    </Providers>,
+  );
+  return gql;
+}
+
+describe("RewardsPage", () => {
+  it("shows what is claimable, the epoch history and enables the claim", async () => {
+    const gql = await renderRewards(3n * AMP + AMP / 2n);
+    expect((await screen.findByTestId("claimable-amount")).textContent).toBe("3.5");
+    const claim = screen.getByTestId("claim-button");
+    expect(claim).toHaveProperty("disabled", false);
+    expect(claim.textContent).toBe("Claim 3.5 AMP");
+    const earnings = await screen.findByTestId("earnings-table");
+    expect(within(earnings).getAllByRole("row")).toHaveLength(3);
+    expect(within(await screen.findByTestId("epochs-table")).getAllByText("active")).toHaveLength(2);
+    const asked = gql.requests.find((r) => r.query.includes("query Claim"))?.variables.account;
+    expect(asked).toBe(devAccount(4).address.toLowerCase());
+  });
+
+  it("disables the claim when nothing is claimable", async () => {
+    await renderRewards(0n);
+    expect((await screen.findByTestId("claimable-amount")).textContent).toBe("0");
+    expect(screen.getByTestId("claim-button")).toHaveProperty("disabled", true);
+  });
+});
