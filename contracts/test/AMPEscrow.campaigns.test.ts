@@ -254,7 +254,19 @@ describe("AMPEscrow: campaigns", () => {
         "AMPEscrowPermitFailed",
         [getAddress(f.dave.account.address), 0n, amp(50)],
       );
+      // Paused: the permit is never even tried.
+      const good = await signPermit(f, f.dave, amp(50), deadline);
+      await f.escrow.write.pause();
+      await f.viem.assertions.revertWithCustomErrorWithArgs(
+        f.escrow.write.amplifyWithPermit([1n, amp(50), DAY, deadline, good.v, good.r, good.s], {
+          account: f.dave.account,
+        }),
+        f.escrow,
+        "AMPEscrowPaused",
+        [],
+      );
       assert.equal(await f.escrow.read.campaignCount(), 0n);
+      assert.equal(await f.token.read.nonces([f.dave.account.address]), 0n);
     });
 
     it("test_amplifyWithPermit_survivesFrontRunPermit", async () => {
