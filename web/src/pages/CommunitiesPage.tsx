@@ -24,6 +24,7 @@ export function CommunitiesPage() {
               <p className="muted small">{c.description || "No description."}</p>
               <span className="small muted">
                 Founded by <AddressLink address={c.founder} />
+                {c.postCount !== undefined && <> · {c.postCount} posts</>}
               </span>
             </article>
           ))}

@@ -95,7 +95,7 @@ export async function getCommunities(
   const data = await client.request<{ communities: Connection<Community> }>(
     `query Communities($first: Int, $after: String) {
       communities(first: $first, after: $after) {
-        edges { cursor node { id founder name description moderators } }
+        edges { cursor node { id founder name description moderators postCount } }
         pageInfo { hasNextPage endCursor }
       }
     }`,
@@ -106,7 +106,7 @@ export async function getCommunities(
 
 export async function getCommunity(client: GraphQLClient, id: string): Promise<Community | null> {
   const data = await client.request<{ community: Community | null }>(
-    `query Community($id: ID!) { community(id: $id) { id founder name description moderators } }`,
+    `query Community($id: ID!) { community(id: $id) { id founder name description moderators postCount } }`,
     { id },
   );
   return data.community;

@@ -65,6 +65,7 @@ export interface Community {
   name: string;
   description: string;
   moderators: string[];
+  postCount?: number;
 }
 
 export interface ReputationEntry {
