@@ -70,15 +70,22 @@ function PolicyPanel({ address }: { address: string }) {
       ) : account.isError ? (
         <ErrorState error={account.error} onRetry={() => account.refetch()} />
       ) : (
-        <PolicyEditor
-          key={address}
-          initial={policyFormFrom(account.data?.policy)}
-          communities={communities.data ?? []}
-          saving={save.isPending}
-          saved={save.isSuccess}
-          error={save.error}
-          onSave={(fields) => save.mutate(fields)}
-        />
+        <>
+          {account.data?.policy?.explicit === false && (
+            <p className="small muted" data-testid="policy-default">
+              You have not saved a policy yet, so the default applies: friends only.
+            </p>
+          )}
+          <PolicyEditor
+            key={address}
+            initial={policyFormFrom(account.data?.policy)}
+            communities={communities.data ?? []}
+            saving={save.isPending}
+            saved={save.isSuccess}
+            error={save.error}
+            onSave={(fields) => save.mutate(fields)}
+          />
+        </>
       )}
     </section>
   );
