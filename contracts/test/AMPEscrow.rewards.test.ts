@@ -509,6 +509,26 @@ describe("AMPEscrow: claims", () => {
     await mined(f, f.escrow.write.claimBatch([[], [], []]));
   });
 
+  it("accepts StandardMerkleTree proofs of every depth from a 1,000-leaf tree", async () => {
+    const f = await withCampaigns();
+    const claimants = [f.carol, f.dave, f.outsider].map((w) => w.account.address);
+    const entries: [`0x${string}`, bigint][] = claimants.map((a, i) => [a, amp(1) + BigInt(i)]);
+    for (let i = 0; entries.length < 1000; i++) {
+      entries.push([`0x${(i + 1).toString(16).padStart(40, "0")}`, BigInt(i + 1)]);
+    }
+    const tree = rewardTree(entries);
+    const total = entries.reduce((sum, [, v]) => sum + v, 0n);
+    await settleNext(f, tree.root, [[1n, total]]);
+    await activate(f);
+    const depths = new Set<number>();
+    for (const [account, amount] of entries.slice(0, 3)) {
+      depths.add(tree.proof(account).length);
+      await mined(f, f.escrow.write.claim([account, amount, tree.proof(account)]));
+      assert.equal(await f.escrow.read.claimed([account]), amount);
+    }
+    assert.ok([...depths].every((d) => d === 9 || d === 10));
+  });
+
   it("activeEpoch follows time across several pending epochs", async () => {
     const f = await withCampaigns();
     const root = rewardTree([[f.carol.account.address, 1n]]).root;
