@@ -109,6 +109,7 @@ export function PostCard({
             disabled={!address || liked}
             title={disabledTitle}
             data-testid="like-button"
+            aria-label={`Like (${after(likedAt, post.likes)} likes)`}
             onClick={() =>
               engage.mutate({ kind: "Like", fields: { postId } }, { onSuccess: () => setLikedAt(post.likes) })
             }
@@ -134,6 +135,7 @@ export function PostCard({
             disabled={!address || shared}
             title={disabledTitle}
             data-testid="share-button"
+            aria-label={`Share (${after(sharedAt, post.shares)} shares)`}
             onClick={() =>
               engage.mutate(
                 { kind: "Share", fields: { postId } },
