@@ -15,11 +15,13 @@ export interface FlakyOptions {
   /** Delay range in ms for delayed requests; `minDelayMs` applies to every request. */
   maxDelayMs?: number;
   minDelayMs?: number;
+  /** Refuse eth_getLogs spanning more blocks than this, as hosted RPCs do. */
+  maxLogRange?: number;
 }
 
 export interface FlakyProxy {
   url: string;
-  stats: { forwarded: number; dropped: number; failed: number; delayed: number };
+  stats: { forwarded: number; dropped: number; failed: number; delayed: number; refused: number };
   close(): Promise<void>;
 }
 
@@ -36,10 +38,32 @@ function mulberry32(seed: number) {
 
 export async function startFlakyProxy(options: FlakyOptions): Promise<FlakyProxy> {
   const random = mulberry32(options.seed ?? 42);
-  const stats = { forwarded: 0, dropped: 0, failed: 0, delayed: 0 };
+  const stats = { forwarded: 0, dropped: 0, failed: 0, delayed: 0, refused: 0 };
   const server: Server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
+    if (options.maxLogRange !== undefined) {
+      const call = JSON.parse(Buffer.concat(chunks).toString("utf8")) as {
+        id: number;
+        method: string;
+        params: Array<{ fromBlock: string; toBlock: string }>;
+      };
+      const filter = call.params?.[0];
+      if (call.method === "eth_getLogs" && filter) {
+        const span = Number(BigInt(filter.toBlock) - BigInt(filter.fromBlock)) + 1;
+        if (span > options.maxLogRange) {
+          stats.refused++;
+          const error = {
+            code: -32602,
+            message: `block range ${span} exceeds the limit of ${options.maxLogRange}`,
+          };
+          res
+            .writeHead(200, { "content-type": "application/json" })
+            .end(JSON.stringify({ jsonrpc: "2.0", id: call.id, error }));
+          return;
+        }
+      }
+    }
     const roll = random();
     const drop = options.dropRate ?? 0;
     const fail = drop + (options.errorRate ?? 0);

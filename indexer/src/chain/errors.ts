@@ -66,8 +66,9 @@ export class WrongChainError extends ChainError {
 
 export function messageOf(error: unknown): string {
   if (error && typeof error === "object") {
-    const e = error as { shortMessage?: string; message?: string };
-    return e.shortMessage ?? e.message ?? String(error);
+    const e = error as { shortMessage?: string; message?: string; details?: string };
+    if (e.shortMessage) return e.details ? `${e.shortMessage} (${e.details})` : e.shortMessage;
+    return e.message ?? String(error);
   }
   return String(error);
 }

@@ -13,7 +13,14 @@ import type { ChainStore, Checkpoint } from "../store/chain-store.ts";
 import type { BlockRecord, ChainEvent } from "../store/events.ts";
 import { compareEvents } from "../store/events.ts";
 import { type ContractAddresses, createLogDecoder } from "./decode.ts";
-import { ChainError, ChainMovedError, messageOf, ReorgTooDeepError, WrongChainError } from "./errors.ts";
+import {
+  ChainError,
+  ChainMovedError,
+  messageOf,
+  ReorgTooDeepError,
+  RpcFatalError,
+  WrongChainError,
+} from "./errors.ts";
 import { sleep } from "./retry.ts";
 import type { BlockHeader, ChainReader } from "./rpc.ts";
 
@@ -44,6 +51,8 @@ export interface Follower {
   stop(): Promise<void>;
 }
 
+const TOO_MANY_LOGS = /range|limit|too many|exceed|more than|10000|response size/i;
+
 /** Near the head, ranges stay small because every header is fetched. */
 const HEAD_RANGE = 50;
 
@@ -59,6 +68,9 @@ export function createFollower(options: FollowerOptions): Follower {
   const abort = new AbortController();
   let running: Promise<void> | null = null;
   let chainChecked = false;
+  // Providers cap eth_getLogs (block span or result count); the span shrinks on such a refusal and regrows.
+  let span = options.batchBlocks;
+  let spanSuccesses = 0;
 
   const initial = (): Checkpoint => ({
     blockNumber: options.startBlock - 1,
@@ -176,10 +188,24 @@ export function createFollower(options: FollowerOptions): Follower {
     const finalBoundary = head - finalityDepth;
     const nearHead = from > finalBoundary;
     const to = nearHead
-      ? Math.min(target, from + HEAD_RANGE - 1)
-      : Math.min(target, finalBoundary, from + options.batchBlocks - 1);
+      ? Math.min(target, from + Math.min(HEAD_RANGE, span) - 1)
+      : Math.min(target, finalBoundary, from + span - 1);
 
-    const part = await readRange(cp, from, to, nearHead);
+    let part: ChainBatchParts;
+    try {
+      part = await readRange(cp, from, to, nearHead);
+    } catch (error) {
+      if (to > from && error instanceof RpcFatalError && TOO_MANY_LOGS.test(error.details ?? "")) {
+        span = Math.max(1, Math.floor((to - from + 1) / 2));
+        spanSuccesses = 0;
+        return true;
+      }
+      throw error;
+    }
+    if (span < options.batchBlocks && ++spanSuccesses >= 8) {
+      span = Math.min(options.batchBlocks, span * 2);
+      spanSuccesses = 0;
+    }
     const finalizedBlock = Math.max(cp.finalizedBlock, Math.min(to, finalBoundary));
     store.applyBatch({
       blocks: part.blocks,

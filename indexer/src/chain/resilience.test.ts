@@ -130,4 +130,17 @@ describe("resilience: crashes and a flaky RPC change nothing", () => {
     await flaky.stop();
     await proxy.close();
   });
+
+  it("narrows its eth_getLogs span when the RPC refuses wide ranges", async () => {
+    const proxy = await startFlakyProxy({ upstream: node.url, maxLogRange: 2 });
+    const narrow = testIndexer(proxy.url, d, join(tmp.dir, "narrow.sqlite"), {
+      batchBlocks: 16,
+      finalityDepth: 4,
+    });
+    await catchUp(narrow);
+    expect(dumpState(narrow.db)).toEqual(reference);
+    expect(proxy.stats.refused).toBeGreaterThan(0);
+    await narrow.stop();
+    await proxy.close();
+  });
 });
