@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Address, type PublicClient, parseEther } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -7,11 +7,13 @@ import { ampEscrowAbi, ampSocialAbi, ampTokenAbi } from "../../../contracts/abi.
 import type { AmpDeployment } from "../../../scripts/lib/deploy-amp.ts";
 import { deploy, type HardhatNode, send, startHardhat, type Wallet } from "../../test/hardhat.ts";
 import { tempDir } from "../../test/helpers.ts";
+import { loadConfig } from "../config.ts";
 import { canonicalMessage } from "../messages/decode.ts";
 import { type MessageByKind, type MessageKind, PolicyMode } from "../messages/types.ts";
 import { type Db, openDb } from "../store/db.ts";
 import { createEngagementStore } from "../store/engagement-store.ts";
 import { createSettlementJob } from "./job.ts";
+import { epochExportDir, settleNow, settlerKey } from "./settler.ts";
 import { verifyEpochs } from "./verify.ts";
 
 describe("settlement job on a Hardhat node", () => {
@@ -230,5 +232,19 @@ describe("settlement job on a Hardhat node", () => {
     );
     expect(run.status, run.stdout + run.stderr).toBe(0);
     expect(run.stdout).toContain("epoch 2: OK");
+  });
+
+  it("runs from the indexer configuration with the development settler key", async () => {
+    const config = loadConfig(
+      { rpcUrl: node.url, chainId: 31337, deployment: d, dbPath: join(tmp.dir, "indexer.sqlite") },
+      { env: {} },
+    );
+    const key = settlerKey("dev", config.chainId);
+    if (!key) throw new Error("no key");
+    expect((await settleNow(config, db, { key })).status).toBe("idle");
+    await engage("Like", author, 2n);
+    const outcome = await settleNow(config, db, { key });
+    expect(outcome).toMatchObject({ status: "settled", epoch: 3 });
+    expect(readdirSync(epochExportDir(config)).sort()).toContain("epoch-3.ndjson");
   });
 });
