@@ -34,6 +34,8 @@ export interface DeployAmpOptions {
 
 export const DEFAULT_CAP = 1_000_000_000n * 10n ** 18n;
 export const LOCAL_CHAIN_ID = 31337;
+/** AMPEscrow.MAX_CHALLENGE_WINDOW (30 days). */
+export const MAX_CHALLENGE_WINDOW = 30 * 86_400;
 
 export const ROLES = {
   MINTER_ROLE: keccak256(toBytes("MINTER_ROLE")),
@@ -73,6 +75,9 @@ export async function deployAmp(
   const cap = options.cap ?? DEFAULT_CAP;
   const challengeWindow = options.challengeWindow ?? defaultChallengeWindow(chainId);
   const root = options.root ?? repoRoot;
+  if (!Number.isInteger(challengeWindow) || challengeWindow < 0 || challengeWindow > MAX_CHALLENGE_WINDOW) {
+    throw new Error(`challenge window must be 0..${MAX_CHALLENGE_WINDOW} seconds, got ${challengeWindow}`);
+  }
 
   const deploy = async (hash: Hex) => {
     const receipt = await publicClient.waitForTransactionReceipt({ hash });
