@@ -111,6 +111,100 @@ describe("GraphQL API over a seeded store", () => {
     expect(await walk(`community: "2"`)).toEqual([]);
   });
 
+  it("reflects follows, unfollows, policies, delegations and comments", async () => {
+    const [, , carol] = wallets();
+    const m = `mutation($kind: MessageKind!, $message: String!, $signature: String!) { submitMessage(kind: $kind, message: $message, signature: $signature) { seq } }`;
+    const submit = async (s: { kind: string; json: string; signature: string }) => {
+      const r = await gql(m, { kind: s.kind, message: s.json, signature: s.signature });
+      expect(r.errors).toBeUndefined();
+    };
+    const t = BigInt(NOW);
+    await submit(
+      await sign(bob, "Follow", {
+        account: bob.address,
+        target: alice.address,
+        follow: true,
+        timestamp: t,
+        nonce: 1n,
+      }),
+    );
+    await submit(
+      await sign(carol as typeof bob, "Follow", {
+        account: (carol as typeof bob).address,
+        target: alice.address,
+        follow: true,
+        timestamp: t,
+        nonce: 1n,
+      }),
+    );
+    await submit(
+      await sign(bob, "Follow", {
+        account: bob.address,
+        target: alice.address,
+        follow: false,
+        timestamp: t,
+        nonce: 2n,
+      }),
+    );
+    await submit(
+      await sign(bob, "Policy", {
+        account: bob.address,
+        mode: 2,
+        communities: [1n],
+        topics: ["news"],
+        blockedPromoters: [alice.address],
+        timestamp: t,
+        nonce: 3n,
+      }),
+    );
+    await submit(
+      await sign(bob, "Delegation", {
+        account: bob.address,
+        sessionKey: alice.address,
+        expiresAt: t + 600n,
+        timestamp: t,
+        nonce: 4n,
+      }),
+    );
+    await submit(
+      await sign(bob, "Comment", {
+        account: bob.address,
+        postId: 2n,
+        text: "first!",
+        timestamp: t,
+        nonce: 5n,
+      }),
+    );
+    const r = await gql(`{
+      alice: account(address: "${alice.address}") { followerCount followers { edges { node { address } } } }
+      bob: account(address: "${bob.address}") { followingCount nextNonce policy { mode communities topics blockedPromoters explicit } delegations { sessionKey expiresAt revoked } }
+      post(id: "2") { commentCount comments { edges { node { author text timestamp } } } }
+      messages(account: "${bob.address}", kind: Follow) { edges { node { seq kind signer } } }
+    }`);
+    expect(r.errors).toBeUndefined();
+    expect(r.data.alice).toEqual({
+      followerCount: 1,
+      followers: { edges: [{ node: { address: (carol as typeof bob).address.toLowerCase() } }] },
+    });
+    expect(r.data.bob).toEqual({
+      followingCount: 0,
+      nextNonce: "6",
+      policy: {
+        mode: "COMMUNITIES",
+        communities: ["1"],
+        topics: ["news"],
+        blockedPromoters: [alice.address.toLowerCase()],
+        explicit: true,
+      },
+      delegations: [{ sessionKey: alice.address.toLowerCase(), expiresAt: NOW + 600, revoked: false }],
+    });
+    expect(r.data.post).toEqual({
+      commentCount: 1,
+      comments: { edges: [{ node: { author: bob.address.toLowerCase(), text: "first!", timestamp: NOW } }] },
+    });
+    expect(r.data.messages.edges.map((e: Data) => e.node.seq)).toEqual([1, 3]);
+  });
+
   it("answers bad arguments with coded GraphQL errors", async () => {
     const cases: Array<[string, string]> = [
       [`{ account(address: "0x12") { balance } }`, "BAD_USER_INPUT"],

@@ -120,7 +120,7 @@ describe("chain follower against a Hardhat node", () => {
     await escrow(bob, "claim", [who.carol, parseEther("15"), tree.getProof(0)]);
 
     await catchUp(indexer);
-    const head = Number(await node.publicClient.getBlockNumber());
+    const head = Number(await node.publicClient.getBlockNumber({ cacheTime: 0 }));
     const q = await gql(
       indexer,
       `query($a: String!, $b: String!, $c: String!, $d: String!, $e: String!) {
@@ -308,5 +308,21 @@ describe("chain follower against a Hardhat node", () => {
     await catchUp(fresh);
     expect(dumpState(fresh.db)).toEqual(dumpState(indexer.db));
     await fresh.stop();
+  });
+
+  it("rolls back when the chain rewinds below the indexed block", async () => {
+    const [, alice] = w as [Wallet, Wallet];
+    const before = dumpState(indexer.db);
+    const snapshot = await node.rpc<string>("evm_snapshot");
+    await social(alice, "publish", [1n, [], "short-lived", zeroHash, ""]);
+    await token(alice, "transfer", [who.dave, 1n]);
+    await catchUp(indexer);
+    expect(dumpState(indexer.db)).not.toEqual(before);
+    await node.rpc("evm_revert", [snapshot]);
+    await catchUp(indexer);
+    expect(dumpState(indexer.db)).toEqual(before);
+    expect((await gql(indexer, "{ indexerStatus { latestBlock } }")).indexerStatus.latestBlock).toBe(
+      Number(await node.publicClient.getBlockNumber({ cacheTime: 0 })),
+    );
   });
 });

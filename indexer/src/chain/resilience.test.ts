@@ -28,7 +28,7 @@ describe("resilience: crashes and a flaky RPC change nothing", () => {
     d = await deploy(node);
     const events = await fillChain(node, d, BLOCKS, PER_BLOCK);
     expect(events).toBeGreaterThanOrEqual(3000);
-    head = Number(await node.publicClient.getBlockNumber());
+    head = Number(await node.publicClient.getBlockNumber({ cacheTime: 0 }));
     const clean = testIndexer(node.url, d, join(tmp.dir, "clean.sqlite"), { batchBlocks: 5 });
     await catchUp(clean);
     reference = dumpState(clean.db);
