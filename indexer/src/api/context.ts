@@ -14,6 +14,4 @@ export interface ApiContext {
   /** Chain-consistent unix seconds: the later of wall clock and the latest indexed block. */
   now: () => number;
   exportLog: (fromSeq: number, toSeq: number) => LogExport;
-  /** Per-request memo, so a page of rows shares lookups of the same record. */
-  memo<T>(key: string, load: () => T): T;
 }

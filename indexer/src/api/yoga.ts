@@ -30,7 +30,7 @@ export interface ApiOptions {
 }
 
 export function createApi(options: ApiOptions) {
-  const shared = {
+  const context: ApiContext = {
     queries: options.queries,
     engagement: options.engagement,
     attention: options.attention,
@@ -39,18 +39,6 @@ export function createApi(options: ApiOptions) {
     now: options.now,
     exportLog: options.exportLog,
   };
-  const context = (): ApiContext => {
-    const cache = new Map<string, unknown>();
-    return {
-      ...shared,
-      memo<T>(key: string, load: () => T): T {
-        if (cache.has(key)) return cache.get(key) as T;
-        const value = load();
-        cache.set(key, value);
-        return value;
-      },
-    };
-  };
   const limits: Plugin = {
     onValidate({ addValidationRule }) {
       addValidationRule(queryLimitsRule(options.limits));
@@ -58,7 +46,7 @@ export function createApi(options: ApiOptions) {
   };
   return createYoga({
     schema: createSchema({ typeDefs, resolvers }),
-    context,
+    context: () => context,
     graphiql: options.graphiql,
     landingPage: false,
     cors: { origin: options.corsOrigins, methods: ["GET", "POST", "OPTIONS"], credentials: false },

@@ -123,14 +123,23 @@ export function createEngagementService(options: EngagementServiceOptions): Enga
     checkReferences(k, message);
 
     const json = canonicalMessage(k, message);
-    const seq = store.append({
-      kind: k,
-      signer,
-      message: JSON.parse(json),
-      json,
-      signature: signature.toLowerCase(),
-      receivedAt,
-    });
+    let seq: number;
+    try {
+      seq = store.append({
+        kind: k,
+        signer,
+        message: JSON.parse(json),
+        json,
+        signature: signature.toLowerCase(),
+        receivedAt,
+      });
+    } catch (error) {
+      // Another writer on the same file took the nonce between the check and the insert.
+      if ((error as { code?: string }).code === "SQLITE_CONSTRAINT_UNIQUE") {
+        throw new EngagementError("REPLAY", `nonce ${nonce} of ${account} was already used`);
+      }
+      throw error;
+    }
     return { seq, kind: k, account, signer };
   }
 
