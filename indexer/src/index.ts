@@ -1,6 +1,7 @@
 /** Public factories of the indexer. */
 export * from "./api/attention-service.ts";
 export { createChainClock } from "./api/clock.ts";
+export { createHttpHandler } from "./api/http.ts";
 export { createStoreAttentionService } from "./api/store-attention-service.ts";
 export { type Api, createApi, typeDefs } from "./api/yoga.ts";
 export * from "./chain/errors.ts";
