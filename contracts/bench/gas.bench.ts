@@ -1,10 +1,10 @@
 /**
  * Gas benchmark: receipt gasUsed of the main AMP transactions on an in-process Hardhat chain,
  * with a plain OpenZeppelin ERC-20 transfer as the baseline. Claims run against a 100,000-leaf
- * StandardMerkleTree. Run: `npm run bench -- gas` (after `npx hardhat compile`).
+ * StandardMerkleTree. Run: `npm run bench -- gas`.
  */
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
-import { network } from "hardhat";
+import hre, { network } from "hardhat";
 import {
   type Address,
   erc20Abi,
@@ -21,6 +21,8 @@ import { deployAmp, readBytecode } from "../../scripts/lib/deploy-amp.ts";
 import { ampEscrowAbi, ampSocialAbi, ampTokenAbi } from "../abi.ts";
 
 const LEAVES = 100_000;
+// Compile first (a no-op when up to date): deployAmp reads the artifacts.
+await hre.tasks.getTask("build").run({ quiet: true });
 const { viem, networkHelpers } = await network.create();
 const publicClient = await viem.getPublicClient();
 const [deployer, alice, bob, carol, relayer, ...others] = await viem.getWalletClients();
