@@ -37,13 +37,16 @@ export function createGraphQLClient(
         throw new GraphQLRequestError("The indexer cannot be reached.", { code: "NETWORK", cause });
       }
       let body: GraphQLResponse<T>;
+      let text = "";
       try {
-        body = (await res.json()) as GraphQLResponse<T>;
+        text = await res.text();
+        body = JSON.parse(text) as GraphQLResponse<T>;
       } catch (cause) {
-        throw new GraphQLRequestError(`The indexer answered with HTTP ${res.status}.`, {
-          status: res.status,
-          cause,
-        });
+        const snippet = text.trim().slice(0, 120);
+        throw new GraphQLRequestError(
+          `The indexer answered HTTP ${res.status}${snippet ? `: ${snippet}` : " without a readable body"}.`,
+          { status: res.status, cause },
+        );
       }
       const first = body.errors?.[0];
       if (first) {
