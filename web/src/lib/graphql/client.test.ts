@@ -37,9 +37,9 @@ describe("GraphQL client", () => {
       "NETWORK",
     );
     const broken = createGraphQLClient("http://x", async () => new Response("Bad Gateway", { status: 502 }));
-    expect(((await broken.request("{ x }").catch((e: unknown) => e)) as GraphQLRequestError).status).toBe(
-      502,
-    );
+    const error = (await broken.request("{ x }").catch((e: unknown) => e)) as GraphQLRequestError;
+    expect(error.status).toBe(502);
+    expect(error.message).toBe("The indexer answered HTTP 502: Bad Gateway.");
   });
 });
 
