@@ -73,7 +73,9 @@ export function createHttpHandler(yoga: Api, options: HttpHandlerOptions): Reque
       headers["access-control-allow-origin"] = origin;
       headers.vary = "Origin";
     }
-    res.writeHead(200, headers).end(JSON.stringify({ data: result.data }));
+    const payload = Buffer.from(JSON.stringify({ data: result.data }));
+    headers["content-length"] = String(payload.length);
+    res.writeHead(200, headers).end(payload);
     return true;
   }
 
