@@ -6,6 +6,7 @@
  */
 import { type CsrGraph, csrFromEdges } from "./csr.ts";
 import { addr, type EngagementEntry, type PostInfo } from "./log.ts";
+import { NumberMap } from "./number-map.ts";
 import type { AttentionParams } from "./params.ts";
 
 /** Community id 0 (ids start at 1 on-chain) denotes the union of all communities. */
@@ -34,7 +35,7 @@ interface CommunityAcc {
   /** Local id -> global account id. */
   globalOf: number[];
   /** pair key -> first slot of the pair's day list. */
-  pairs: Map<number, number>;
+  pairs: NumberMap;
   /** Slots: one (day, units) cell per pair and day, linked per pair through `next` (-1 ends). */
   day: Int32Array;
   units: Float64Array;
@@ -46,7 +47,7 @@ function newAcc(): CommunityAcc {
   return {
     localOf: new Int32Array(1024),
     globalOf: [],
-    pairs: new Map(),
+    pairs: new NumberMap(),
     day: new Int32Array(1024),
     units: new Float64Array(1024),
     next: new Int32Array(1024),
@@ -164,6 +165,23 @@ export class AttentionGraphBuilder {
     return true;
   }
 
+  #rankCache: { count: number; rankOf: Int32Array; byRank: Int32Array } | undefined;
+
+  /** Every interned account's rank in address order (recomputed when accounts were added). */
+  #ranks(): { rankOf: Int32Array; byRank: Int32Array } {
+    const names = this.accounts.names;
+    if (this.#rankCache?.count === names.length) return this.#rankCache;
+    const byRank = Int32Array.from(names.keys()).sort((a, b) => {
+      const x = names[a] as string;
+      const y = names[b] as string;
+      return x < y ? -1 : x > y ? 1 : 0;
+    });
+    const rankOf = new Int32Array(names.length);
+    for (let k = 0; k < byRank.length; k++) rankOf[byRank[k] as number] = k;
+    this.#rankCache = { count: names.length, rankOf, byRank };
+    return this.#rankCache;
+  }
+
   /** Integer units of an entry's kind (for `addEdge`). */
   unitsOf(entry: EngagementEntry): number {
     return kindUnits(this.#params, entry);
@@ -177,7 +195,7 @@ export class AttentionGraphBuilder {
     }
     const key = localId(acc, from) * PAIR + localId(acc, to);
     const first = acc.pairs.get(key);
-    if (first === undefined) {
+    if (first < 0) {
       acc.pairs.set(key, newSlot(acc, day, units, -1));
       return;
     }
@@ -196,17 +214,27 @@ export class AttentionGraphBuilder {
    */
   build(communityId: bigint, asOf: number, extraNodes: readonly string[] = []): AttentionGraph {
     const acc = this.#acc.get(Number(communityId)) ?? newAcc();
+    // Nodes in address order (never arrival order): ranks of all accounts are sorted once and reused.
+    const present = new Set<number>(acc.globalOf);
+    for (const x of extraNodes) present.add(this.accounts.idOf(x));
+    const { rankOf, byRank } = this.#ranks();
+    const ranks = new Int32Array(present.size);
+    let r = 0;
+    for (const g of present) ranks[r++] = rankOf[g] as number;
+    ranks.sort();
     const names = this.accounts.names;
-    const nameSet = new Set(acc.globalOf.map((g) => names[g] as string));
-    for (const x of extraNodes) nameSet.add(addr(x));
-    const nodes = [...nameSet].sort();
+    const nodes = new Array<string>(ranks.length);
+    const localOfGlobal = new Map<number, number>();
     const index = new Map<string, number>();
-    nodes.forEach((a, i) => {
-      index.set(a, i);
-    });
+    for (let k = 0; k < ranks.length; k++) {
+      const g = byRank[ranks[k] as number] as number;
+      nodes[k] = names[g] as string;
+      localOfGlobal.set(g, k);
+      index.set(nodes[k] as string, k);
+    }
     const remap = new Uint32Array(acc.globalOf.length);
     acc.globalOf.forEach((g, i) => {
-      remap[i] = index.get(names[g] as string) as number;
+      remap[i] = localOfGlobal.get(g) as number;
     });
 
     const m = acc.pairs.size;
@@ -215,13 +243,13 @@ export class AttentionGraphBuilder {
     const cap = Math.round(this.#params.pairDailyCap * UNIT);
     const lambda = Math.LN2 / this.#params.halfLifeSeconds;
     let i = 0;
-    for (const [key, first] of acc.pairs) {
+    acc.pairs.forEach((first, key) => {
       const s = remap[Math.floor(key / PAIR)] as number;
       const d = remap[key % PAIR] as number;
       keys[i] = s * PAIR + d;
       values[i] = Math.log1p(decayedSum(acc, first, cap, lambda, asOf) / UNIT);
       i++;
-    }
+    });
     // Sort edges by (src, dst) so the CSR and its float sums do not depend on insertion order.
     const order = new Uint32Array(m);
     for (let k = 0; k < m; k++) order[k] = k;
