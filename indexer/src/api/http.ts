@@ -100,9 +100,9 @@ export function createHttpHandler(yoga: Api, options: HttpHandlerOptions): Reque
         if (isJsonPost && (await fast(req, res, body))) return;
         await viaYoga(req, res, body);
       };
-      run().catch((error: unknown) => {
+      run().catch(() => {
         if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
-        res.end(error instanceof Error ? "internal error" : "internal error");
+        res.end("internal error");
       });
     });
   };

@@ -55,6 +55,7 @@ const TOO_MANY_LOGS = /range|limit|too many|exceed|more than|10000|response size
 
 /** Near the head, ranges stay small because every header is fetched. */
 const HEAD_RANGE = 50;
+const HEADER_CONCURRENCY = 10;
 
 export function createFollower(options: FollowerOptions): Follower {
   const { reader, store, confirmations, finalityDepth } = options;
@@ -116,13 +117,13 @@ export function createFollower(options: FollowerOptions): Follower {
     return true;
   }
 
-  async function headers(from: number, to: number): Promise<BlockHeader[]> {
-    const numbers = Array.from({ length: to - from + 1 }, (_, i) => from + i);
+  /** Headers of `numbers` in order, at most HEADER_CONCURRENCY requests in flight. */
+  async function headers(numbers: number[]): Promise<BlockHeader[]> {
     const out: BlockHeader[] = [];
-    for (let i = 0; i < numbers.length; i += 10) {
-      const chunk = await Promise.all(numbers.slice(i, i + 10).map((n) => reader.header(n)));
-      for (const h of chunk) {
-        if (!h) throw new ChainMovedError(`block missing in ${from}..${to}`);
+    for (let i = 0; i < numbers.length; i += HEADER_CONCURRENCY) {
+      const chunk = await Promise.all(numbers.slice(i, i + HEADER_CONCURRENCY).map((n) => reader.header(n)));
+      for (const [j, h] of chunk.entries()) {
+        if (!h) throw new ChainMovedError(`block ${numbers[i + j]} is missing`);
         out.push(h);
       }
     }
@@ -138,7 +139,7 @@ export function createFollower(options: FollowerOptions): Follower {
     const logs = await reader.logs(addresses, from, to);
     const byNumber = new Map<number, BlockHeader>();
     if (nearHead) {
-      const list = await headers(from, to);
+      const list = await headers(Array.from({ length: to - from + 1 }, (_, i) => from + i));
       let parent = cp.blockHash;
       for (const h of list) {
         if (parent !== null && h.parentHash !== parent) {
@@ -150,11 +151,7 @@ export function createFollower(options: FollowerOptions): Follower {
     } else {
       const needed = new Set<number>(logs.map((l) => Number(l.blockNumber)));
       needed.add(to);
-      const list = await Promise.all([...needed].map((n) => reader.header(n)));
-      for (const h of list) {
-        if (!h) throw new ChainMovedError(`block missing in ${from}..${to}`);
-        byNumber.set(h.number, h);
-      }
+      for (const h of await headers([...needed])) byNumber.set(h.number, h);
     }
     const events: ChainEvent[] = [];
     for (const log of logs) {
