@@ -133,8 +133,10 @@ export function buildMerkle(entries: Iterable<readonly [string, bigint]>): Merkl
   }
 
   const buffer = Buffer.from(tree.buffer, tree.byteOffset, tree.byteLength);
+  // One hex conversion of the whole tree, then a slice per node.
+  const all = buffer.toString("hex");
   const hex = new Array<Hex>(len);
-  for (let i = 0; i < len; i++) hex[i] = `0x${buffer.toString("hex", 32 * i, 32 * i + 32)}`;
+  for (let i = 0; i < len; i++) hex[i] = `0x${all.slice(64 * i, 64 * i + 64)}`;
 
   const proofs = new Map<string, Hex[]>();
   const leafHashes = new Map<string, Hex>();
