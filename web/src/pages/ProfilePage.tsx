@@ -106,11 +106,15 @@ export function ProfilePage({ address }: { address: string }) {
         {account.isError && <ErrorAlert error={account.error} />}
         <div className="row" style={{ gap: 24 }}>
           <div className="stat">
-            <span className="stat-value">{account.isPending ? "…" : followers.length}</span>
+            <span className="stat-value" data-testid="follower-count">
+              {account.isPending ? "…" : (account.data?.followerCount ?? followers.length)}
+            </span>
             <span className="stat-label">Followers</span>
           </div>
           <div className="stat">
-            <span className="stat-value">{account.isPending ? "…" : following.length}</span>
+            <span className="stat-value" data-testid="following-count">
+              {account.isPending ? "…" : (account.data?.followingCount ?? following.length)}
+            </span>
             <span className="stat-label">Following</span>
           </div>
           <div className="stat">

@@ -1,0 +1,78 @@
+import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { afterEach, describe, expect, it } from "vitest";
+import { connect } from "wagmi/actions";
+import { createWagmiConfig } from "../config/wagmi.ts";
+import { devAccount } from "../lib/wallet/devWallet.ts";
+import { fakeGraphQL, Providers, testApp } from "../test/fixtures.tsx";
+import { ProfilePage } from "./ProfilePage.tsx";
+
+afterEach(cleanup);
+
+const person = devAccount(2).address;
+const viewer = devAccount(3).address;
+
+describe("ProfilePage", () => {
+  it("shows counts and reputation, and follows through the session key", async () => {
+    const gql = fakeGraphQL({
+      account: () => ({
+        account: {
+          address: person.toLowerCase(),
+          balance: "5000000000000000000",
+          claimable: "0",
+          claimed: "0",
+          followerCount: 1,
+          followingCount: 0,
+          followers: {
+            edges: [{ cursor: "a", node: { address: devAccount(9).address.toLowerCase() } }],
+            pageInfo: {},
+          },
+          following: { edges: [], pageInfo: {} },
+          policy: { mode: "FRIENDS", communities: [], topics: [], blockedPromoters: [], explicit: false },
+        },
+      }),
+      posts: () => ({ posts: { edges: [], pageInfo: { hasNextPage: false, endCursor: null } } }),
+      communities: () => ({
+        communities: {
+          edges: [
+            {
+              cursor: "1",
+              node: { id: "1", name: "Builders", founder: person, description: "", moderators: [] },
+            },
+          ],
+          pageInfo: { hasNextPage: false, endCursor: null },
+        },
+      }),
+      reputation: () => ({ reputation: 0.0421 }),
+      submit: (vars) => ({ submitMessage: { seq: 1, kind: vars.kind, account: viewer, signer: viewer } }),
+    });
+    const wagmiConfig = createWagmiConfig(testApp);
+    const dev = wagmiConfig.connectors[0] as (typeof wagmiConfig.connectors)[number] & {
+      setAccountIndex(i: number): Promise<void>;
+    };
+    await dev.setAccountIndex(3);
+    await connect(wagmiConfig, { connector: dev });
+    render(
+      <Providers gql={gql.client} wagmiConfig={wagmiConfig}>
+        <ProfilePage address={person} />
+      </Providers>,
+    );
+    expect(await screen.findByText("No posts yet")).toBeTruthy();
+    expect(screen.getByTestId("follower-count").textContent).toBe("1");
+    expect(screen.getByTestId("following-count").textContent).toBe("0");
+    expect(screen.getByText("AMP").previousElementSibling?.textContent).toBe("5");
+
+    fireEvent.click(screen.getByTestId("profile-tab-reputation"));
+    await waitFor(() =>
+      expect(screen.getByTestId("reputation-table").textContent).toContain("Builders0.042"),
+    );
+
+    const follow = screen.getByTestId("follow-button");
+    expect(follow.textContent).toBe("Follow");
+    fireEvent.click(follow);
+    await waitFor(() => expect(screen.getByTestId("follow-button").textContent).toBe("Unfollow"));
+    const message = gql.requests
+      .filter((r) => r.query.includes("mutation Submit") && r.variables.kind === "Follow")
+      .map((r) => JSON.parse(r.variables.message as string))[0];
+    expect(message).toMatchObject({ account: viewer, target: person, follow: true });
+  });
+});
