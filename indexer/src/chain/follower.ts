@@ -72,6 +72,7 @@ export function createFollower(options: FollowerOptions): Follower {
   // Providers cap eth_getLogs (block span or result count); the span shrinks on such a refusal and regrows.
   let span = options.batchBlocks;
   let spanSuccesses = 0;
+  let prunedBelow = 0;
 
   const initial = (): Checkpoint => ({
     blockNumber: options.startBlock - 1,
@@ -212,7 +213,11 @@ export function createFollower(options: FollowerOptions): Follower {
     emit({ type: "batch", fromBlock: from, toBlock: to, events: part.events.length, headBlock: head });
     if (finalizedBlock > cp.finalizedBlock) {
       emit({ type: "finalized", blockNumber: finalizedBlock });
-      store.pruneBlocks(finalizedBlock - finalityDepth);
+      const below = finalizedBlock - finalityDepth;
+      if (below > prunedBelow) {
+        store.pruneBlocks(prunedBelow, below);
+        prunedBelow = below;
+      }
     }
     return true;
   }

@@ -30,8 +30,8 @@ export interface ChainStore {
   applyBatch(batch: ChainBatch): void;
   /** Deletes everything after `ancestor` and sets the checkpoint to it. */
   rollbackTo(ancestor: BlockRecord, headBlock: number): number;
-  /** Drops hashes of blocks older than `below` that carry no events. */
-  pruneBlocks(below: number): void;
+  /** Drops hashes of blocks in [from, below) that carry no events. */
+  pruneBlocks(from: number, below: number): void;
 }
 
 const ZERO = "0x0000000000000000000000000000000000000000";
@@ -104,7 +104,7 @@ export function createChainStore(db: Db): ChainStore {
       "INSERT INTO claims (account, epoch, amount, cumulative, block_number, log_index) VALUES (?, ?, ?, ?, ?, ?)",
     ),
     prune: db.prepare(
-      "DELETE FROM blocks WHERE number < ? AND NOT EXISTS (SELECT 1 FROM chain_events e WHERE e.block_number = blocks.number)",
+      "DELETE FROM blocks WHERE number >= ? AND number < ? AND NOT EXISTS (SELECT 1 FROM chain_events e WHERE e.block_number = blocks.number)",
     ),
   };
 
@@ -300,8 +300,8 @@ export function createChainStore(db: Db): ChainStore {
     blocksDescending: (from, limit) => s.blocksDesc.all(from, limit) as BlockRecord[],
     applyBatch: (batch) => applyBatch(batch),
     rollbackTo: (ancestor, head) => rollbackTo(ancestor, head),
-    pruneBlocks: (below) => {
-      s.prune.run(below);
+    pruneBlocks: (from, below) => {
+      s.prune.run(from, below);
     },
   };
 }

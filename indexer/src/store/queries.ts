@@ -153,8 +153,9 @@ export function createQueries(db: Db) {
         "SELECT block_number AS blockNumber, finalized_block AS finalizedBlock, head_block AS headBlock FROM checkpoint WHERE id = 1",
       ) ?? null,
     latestBlockTime: () =>
-      (get<{ t: number | null }>("SELECT MAX(timestamp) AS t FROM blocks")?.t as number | null) ?? null,
-    logSize: () => get<{ n: number }>("SELECT COUNT(*) AS n FROM engagement_log")?.n ?? 0,
+      get<{ t: number }>("SELECT timestamp AS t FROM blocks ORDER BY number DESC LIMIT 1")?.t ?? null,
+    /** The log is append-only and never deleted from, so its size is its last seq. */
+    logSize: () => get<{ n: number }>("SELECT COALESCE(MAX(seq), 0) AS n FROM engagement_log")?.n ?? 0,
 
     balance: (account: string) =>
       get<{ balance: string }>("SELECT balance FROM balances WHERE account = ?", account)?.balance ?? "0",
