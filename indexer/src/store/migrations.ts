@@ -260,3 +260,12 @@ CREATE INDEX post_stats_likes ON post_stats (likes, post_id);
 CREATE INDEX post_stats_views ON post_stats (views, post_id);
 `,
 });
+
+migrations.push({
+  version: 7,
+  name: "largest nonce per account",
+  sql: `
+-- Decimal nonces order by (length, text); this index answers an account's largest nonce directly.
+CREATE INDEX engagement_nonce_order ON engagement_log (account, length(nonce), nonce);
+`,
+});
