@@ -269,3 +269,13 @@ migrations.push({
 CREATE INDEX engagement_nonce_order ON engagement_log (account, length(nonce), nonce);
 `,
 });
+
+migrations.push({
+  version: 8,
+  name: "drop largest-nonce index",
+  sql: `
+-- Maintaining the expression index halved append throughput; an account's largest nonce is read
+-- from its (account, nonce) entries instead.
+DROP INDEX IF EXISTS engagement_nonce_order;
+`,
+});
