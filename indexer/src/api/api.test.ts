@@ -205,6 +205,26 @@ describe("GraphQL API over a seeded store", () => {
     expect(r.data.messages.edges.map((e: Data) => e.node.seq)).toEqual([1, 3]);
   });
 
+  it("allows only the dApp's origin and serves no GraphiQL outside development", async () => {
+    const preflight = (origin: string) =>
+      api.fetch("http://localhost/graphql", {
+        method: "OPTIONS",
+        headers: {
+          origin,
+          "access-control-request-method": "POST",
+          "access-control-request-headers": "content-type",
+        },
+      });
+    expect((await preflight("http://127.0.0.1:5173")).headers.get("access-control-allow-origin")).toBe(
+      "http://127.0.0.1:5173",
+    );
+    expect((await preflight("http://evil.test")).headers.get("access-control-allow-origin")).not.toBe(
+      "http://evil.test",
+    );
+    const page = await api.fetch("http://localhost/graphql", { headers: { accept: "text/html" } });
+    expect(await page.text()).not.toMatch(/graphiql/i);
+  });
+
   it("answers bad arguments with coded GraphQL errors", async () => {
     const cases: Array<[string, string]> = [
       [`{ account(address: "0x12") { balance } }`, "BAD_USER_INPUT"],
