@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useConnection, useDisconnect } from "wagmi";
 import { useAmpBalance } from "../hooks/wallet.ts";
 import { formatAmp, shortAddress } from "../lib/format.ts";
@@ -25,6 +25,14 @@ export function Header({ route }: { route: Route }) {
   const disconnect = useDisconnect();
   const balance = useAmpBalance();
   const [connecting, setConnecting] = useState(false);
+  const nav = useRef<HTMLElement>(null);
+
+  // On a phone the nav scrolls sideways: keep the current page's link in view.
+  const activeHref = href(NAV.find((item) => isCurrent(route, item.route))?.route ?? route);
+  useEffect(() => {
+    const current = nav.current?.querySelector<HTMLElement>(`a[href="${activeHref}"]`);
+    current?.scrollIntoView?.({ block: "nearest", inline: "nearest" });
+  }, [activeHref]);
 
   return (
     <header className="header">
@@ -35,7 +43,7 @@ export function Header({ route }: { route: Route }) {
           </span>
           <span className="logo-text">AMP</span>
         </a>
-        <nav className="nav" aria-label="Main">
+        <nav className="nav" aria-label="Main" ref={nav}>
           {NAV.map((item) => (
             <a
               key={item.label}
