@@ -13,10 +13,12 @@ export interface ContractAddresses {
   escrow: Address;
 }
 
-function jsonSafe(value: unknown): unknown {
+/** JSON-safe value of an argument; only hex types are lowercased (strings keep their case). */
+function jsonSafe(value: unknown, type: string): unknown {
   if (typeof value === "bigint") return value.toString();
-  if (typeof value === "string") return value.startsWith("0x") ? value.toLowerCase() : value;
-  if (Array.isArray(value)) return value.map(jsonSafe);
+  if (typeof value === "string")
+    return type.startsWith("address") || type.startsWith("bytes") ? value.toLowerCase() : value;
+  if (Array.isArray(value)) return value.map((v) => jsonSafe(v, type.replace(/\[\d*\]$/, "")));
   return value;
 }
 
@@ -45,8 +47,11 @@ export function createLogDecoder(contracts: ContractAddresses) {
     if (log.blockNumber === null || log.logIndex === null || log.transactionIndex === null) {
       throw new ChainError("pending log in a block range", { details: JSON.stringify(log, jsonReplacer) });
     }
+    const inputs = (abi.find((e) => e.name === decoded.eventName) as AbiEvent).inputs;
     const payload: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(decoded.args as Record<string, unknown>)) payload[k] = jsonSafe(v);
+    for (const [k, v] of Object.entries(decoded.args as Record<string, unknown>)) {
+      payload[k] = jsonSafe(v, inputs.find((i) => i.name === k)?.type ?? "");
+    }
     return {
       kind: decoded.eventName as ChainEventKind,
       payload,

@@ -87,7 +87,7 @@ describe("chain follower against a Hardhat node", () => {
     await token(admin, "mint", [who.bob, parseEther("500")]);
     await social(alice, "createCommunity", ["general", "everything"]);
     await social(alice, "addModerator", [1n, who.bob]);
-    await social(alice, "publish", [1n, ["news", "eth"], "hello world", zeroHash, ""]);
+    await social(alice, "publish", [1n, ["news", "0xEth"], "0xCAFE Hello World", zeroHash, ""]);
     await social(bob, "publish", [1n, [], "", keccak256(stringToHex("file")), "ipfs://file"]);
     await token(bob, "approve", [d.contracts.AMPEscrow, parseEther("100")]);
     await escrow(bob, "amplify", [1n, parseEther("50"), 3600n]);
@@ -170,8 +170,8 @@ describe("chain follower against a Hardhat node", () => {
     expect(q.p2.author).toBe(author2.toLowerCase());
     expect(q.p1.community.id).toBe(community2.toString());
     expect(q.p1).toMatchObject({
-      text: "hello world",
-      topics: ["news", "eth"],
+      text: "0xCAFE Hello World",
+      topics: ["news", "0xEth"],
       contentHash: zeroHash,
       amplified: true,
     });
@@ -266,7 +266,7 @@ describe("chain follower against a Hardhat node", () => {
     });
     expect(res.headers.get("access-control-allow-origin")).toBe("http://127.0.0.1:5173");
     const body = (await res.json()) as { data: { post: { text: string; author: string } } };
-    expect(body.data.post).toEqual({ text: "hello world", author: who.alice });
+    expect(body.data.post).toEqual({ text: "0xCAFE Hello World", author: who.alice });
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/graphql$/);
   });
 
