@@ -124,7 +124,7 @@ describe("chain follower against a Hardhat node", () => {
     const q = await gql(
       indexer,
       `query($a: String!, $b: String!, $c: String!, $d: String!, $e: String!) {
-        indexerStatus { latestBlock chainId contracts { token social escrow } }
+        indexerStatus { latestBlock finalizedBlock headBlock chainId contracts { token social escrow } }
         a: account(address: $a) { balance posts { edges { node { id } } } }
         b: account(address: $b) { balance }
         c: account(address: $c) { balance claimed claimable }
@@ -139,7 +139,7 @@ describe("chain follower against a Hardhat node", () => {
       }`,
       { a: who.alice, b: who.bob, c: who.carol, d: who.dave, e: d.contracts.AMPEscrow },
     );
-    expect(q.indexerStatus.latestBlock).toBe(head);
+    expect(q.indexerStatus).toMatchObject({ latestBlock: head, headBlock: head, finalizedBlock: head - 8 });
     expect(q.indexerStatus.contracts.escrow).toBe(d.contracts.AMPEscrow.toLowerCase());
     for (const [key, address] of [
       ["a", who.alice],
