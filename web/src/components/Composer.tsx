@@ -104,9 +104,11 @@ export function Composer({ defaultCommunity }: { defaultCommunity?: string | nul
         <div aria-live="polite" className="small">
           {publish.isPending && (
             <span className="muted" data-testid="composer-pending">
-              {publish.pendingHash
-                ? `Pending: waiting for ${shortAddress(publish.pendingHash)} to be mined…`
-                : "Confirm in your wallet…"}
+              {publish.phase === "wallet"
+                ? "Confirm in your wallet…"
+                : publish.phase === "mining"
+                  ? `Pending: waiting for ${shortAddress(publish.pendingHash)} to be mined…`
+                  : "Mined. Waiting for the indexer…"}
             </span>
           )}
           {publish.isSuccess && !publish.isPending && (

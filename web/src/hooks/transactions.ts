@@ -26,18 +26,33 @@ function useRefresh() {
   };
 }
 
+export type PublishPhase = "wallet" | "mining" | "indexing";
+
 export function usePublish() {
   const config = useConfig();
   const { app } = useApp();
   const refresh = useRefresh();
   const [pendingHash, setPendingHash] = useState<Hex | null>(null);
+  const [phase, setPhase] = useState<PublishPhase>("wallet");
   const mutation = useMutation({
     mutationFn: (vars: { communityId: bigint; topics: string[]; text: string }) =>
-      publishPost(config, app, { ...vars, onSubmitted: setPendingHash }),
-    onMutate: () => setPendingHash(null),
-    onSuccess: refresh,
+      publishPost(config, app, {
+        ...vars,
+        onSubmitted: (hash) => {
+          setPendingHash(hash);
+          setPhase("mining");
+        },
+      }),
+    onMutate: () => {
+      setPendingHash(null);
+      setPhase("wallet");
+    },
+    onSuccess: (result) => {
+      setPhase("indexing");
+      return refresh(result);
+    },
   });
-  return { ...mutation, pendingHash };
+  return { ...mutation, pendingHash, phase };
 }
 
 export function useAmplify() {
