@@ -142,7 +142,8 @@ export function AmplifyDialog({ post, onClose }: { post: Post; onClose: () => vo
             ) : quote.data ? (
               <div className="stack" style={{ gap: 4 }}>
                 <span>
-                  About <strong data-testid="quote-views">{quote.data.views}</strong> views
+                  About <strong data-testid="quote-views">{quote.data.views}</strong>{" "}
+                  {quote.data.views === 1 ? "view" : "views"}
                 </span>
                 <span className="muted small">
                   {formatAmp(quote.data.pricePerView, 6)} AMP per view · your reputation here{" "}

@@ -3,7 +3,7 @@ import { useState } from "react";
 import { useConnection } from "wagmi";
 import { useReputation } from "../hooks/indexer.ts";
 import { useEngage } from "../hooks/session.ts";
-import { byteLength, formatScore, MAX_TEXT_BYTES, timeAgo } from "../lib/format.ts";
+import { byteLength, formatScore, MAX_TEXT_BYTES, plural, timeAgo } from "../lib/format.ts";
 import type { CampaignRef, Post } from "../lib/graphql/types.ts";
 import { href } from "../lib/router.ts";
 import { AmplifyDialog } from "./AmplifyDialog.tsx";
@@ -157,7 +157,7 @@ export function PostCard({
           </Button>
         </div>
         <span className="muted small" title={`${post.views} organic, ${post.boughtViews} amplified`}>
-          {post.views + post.boughtViews} views
+          {plural(post.views + post.boughtViews, "view")}
         </span>
       </div>
       {commenting && <Comments postId={post.id} />}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { byteLength, formatAmp, parseAmp, parseTopics, shortAddress, timeAgo } from "./format.ts";
+import { byteLength, formatAmp, parseAmp, parseTopics, plural, shortAddress, timeAgo } from "./format.ts";
 import { href, parseRoute } from "./router.ts";
 
 describe("amounts", () => {
@@ -25,6 +25,14 @@ describe("text", () => {
   it("counts UTF-8 bytes", () => {
     expect(byteLength("abc")).toBe(3);
     expect(byteLength("é€👋")).toBe(2 + 3 + 4);
+  });
+
+  it("pluralises counts", () => {
+    expect([plural(0, "view"), plural(1, "view"), plural(2, "view")]).toEqual([
+      "0 views",
+      "1 view",
+      "2 views",
+    ]);
   });
 
   it("normalises topics", () => {

@@ -63,3 +63,8 @@ export function parseTopics(input: string): string[] {
   }
   return [...seen];
 }
+
+/** "1 view", "3 views". */
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
