@@ -55,38 +55,54 @@ const warmMs = performance.now() - tw;
 const cold = reputation(changed, options);
 
 // Baseline: graphology build + pagerank, same L1 stopping rule (graphology stops at error < N * tolerance).
-gc();
-const gBefore = memory();
-const tg = performance.now();
-const g = new Graph({ type: "directed", allowSelfLoops: false, multi: false });
-for (let i = 0; i < N; i++) g.addNode(i);
-for (let k = 0; k < M; k++) {
-  const s = edges.src[k] as number;
-  const d = edges.dst[k] as number;
-  if (s !== d) g.mergeEdge(s, d, { weight: edges.w[k] });
+function graphologyBaseline(): { ms: number; mb: number; nodes: number } {
+  gc();
+  const before = memory();
+  const start = performance.now();
+  const g = new Graph({ type: "directed", allowSelfLoops: false, multi: false });
+  for (let i = 0; i < N; i++) g.addNode(i);
+  for (let k = 0; k < M; k++) {
+    const s = edges.src[k] as number;
+    const d = edges.dst[k] as number;
+    if (s !== d) g.mergeEdge(s, d, { weight: edges.w[k] });
+  }
+  const ranks = pagerank(g, {
+    getEdgeWeight: "weight",
+    alpha: 1 - DEFAULT_PARAMS.teleport,
+    tolerance: DEFAULT_PARAMS.pagerankTolerance / N,
+    maxIterations: 200,
+  });
+  const ms = performance.now() - start;
+  return { ms, mb: mb(memory() - before), nodes: Object.keys(ranks).length };
 }
-const ranks = pagerank(g, {
-  getEdgeWeight: "weight",
-  alpha: 1 - DEFAULT_PARAMS.teleport,
-  tolerance: DEFAULT_PARAMS.pagerankTolerance / N,
-  maxIterations: 200,
-});
-const graphologyMs = performance.now() - tg;
-const graphologyMb = mb(memory() - gBefore);
-const baselineNodes = Object.keys(ranks).length;
+const baseline = graphologyBaseline();
+const graphologyMs = baseline.ms;
+const graphologyMb = baseline.mb;
+const baselineNodes = baseline.nodes;
 
 // 10,000,000 edges.
 const big = randomEdges(N, 10 * M, 2);
 gc();
-const tb = performance.now();
-const bigRun = ours(N, big);
-const bigMs = performance.now() - tb;
+const tc = performance.now();
+let bigRun = ours(N, big);
+const bigColdMs = performance.now() - tc; // first run: includes faulting in fresh memory
+const bigRuns: number[] = [];
+for (let i = 0; i < 3; i++) {
+  gc();
+  const tb = performance.now();
+  bigRun = ours(N, big);
+  bigRuns.push(performance.now() - tb);
+}
+const bigMs = percentile(
+  bigRuns.sort((a, b) => a - b),
+  50,
+);
 
 console.log(
   `reputation 100k/1M: ${oursMs.toFixed(1)} ms (median of 5 ${oursMedian.toFixed(1)} ms, ${result.iterations} iterations, ` +
     `${graph.targets.length} edges), ${oursMb.toFixed(1)} MB; graphology ${graphologyMs.toFixed(0)} ms, ` +
     `${graphologyMb.toFixed(0)} MB (${baselineNodes} nodes); warm start ${warmMs.toFixed(1)} ms ` +
-    `(${warm.iterations} vs ${cold.iterations} iterations); 10M edges ${bigMs.toFixed(0)} ms (${bigRun.result.iterations} iterations)`,
+    `(${warm.iterations} vs ${cold.iterations} iterations); 10M edges ${bigMs.toFixed(0)} ms median of 3 warm runs, first run ${bigColdMs.toFixed(0)} ms (${bigRun.result.iterations} iterations)`,
 );
 
 reportBench("reputation", import.meta.filename, {
@@ -97,4 +113,5 @@ reportBench("reputation", import.meta.filename, {
   "warm start ms": { value: warmMs, unit: "ms", baseline: oursMedian },
   "warm start iterations": { value: warm.iterations, unit: "iterations", baseline: cold.iterations },
   "100k/10M build+run ms": { value: bigMs, unit: "ms", target: "<= 5000" },
+  "100k/10M first run ms": { value: bigColdMs, unit: "ms", target: "<= 5000" },
 });

@@ -6,6 +6,8 @@
  * keccak256 in the tests.
  */
 
+import { createWasmKeccak } from "./keccak-wasm.ts";
+
 type Permute = (
   input: Uint32Array,
   inOffset: number,
@@ -127,12 +129,21 @@ if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) {
   throw new Error("keccak: a little-endian platform is required");
 }
 
+/** The JavaScript implementation (32-bit halves), also the fallback without WebAssembly. */
+export const keccakWordsJs: Permute = generate();
+
 /**
  * keccak256 of `inWords` (8 or 16, i.e. 32 or 64 bytes) little-endian 32-bit
  * words read from `input` at `inOffset`; the 8 digest words go to `out` at
  * `outOffset`. Views over the same buffer as Uint8Array give the byte order.
  */
-export const keccakWords: Permute = generate();
+export const keccakWords: Permute = (() => {
+  try {
+    return createWasmKeccak();
+  } catch {
+    return keccakWordsJs;
+  }
+})();
 
 /** keccak256 of a 32- or 64-byte input, as 32 bytes. */
 export function keccakSmall(bytes: Uint8Array): Uint8Array {
