@@ -7,7 +7,6 @@
  * on the full path is safe.
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
-import { Readable } from "node:stream";
 import type { DocumentNode, ExecutionResult } from "graphql";
 import type { Api } from "./yoga.ts";
 
@@ -33,11 +32,13 @@ export function createHttpHandler(yoga: Api, options: HttpHandlerOptions): Reque
     });
     const out: Record<string, string> = {};
     response.headers.forEach((v, k) => {
-      out[k] = v;
+      out[k.toLowerCase()] = v;
     });
-    res.writeHead(response.status, out);
-    if (response.body) Readable.fromWeb(response.body as never).pipe(res);
-    else res.end();
+    // Answers are small (JSON, GraphiQL's page): buffer them rather than bridge yoga's stream type.
+    const payload = Buffer.from(await response.arrayBuffer());
+    delete out["transfer-encoding"];
+    out["content-length"] = String(payload.length);
+    res.writeHead(response.status, out).end(payload);
   }
 
   async function fast(req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<boolean> {
