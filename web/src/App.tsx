@@ -1,4 +1,5 @@
 import { useState } from "react";
+import { AmplifyHost } from "./components/AmplifyHost.tsx";
 import { ChainGuard } from "./components/ChainGuard.tsx";
 import { DevAutoConnect } from "./components/DevAutoConnect.tsx";
 import { ErrorBoundary } from "./components/ErrorBoundary.tsx";
@@ -56,7 +57,9 @@ export function App() {
       <main id="main" className="main">
         <div className="container">
           <ErrorBoundary resetKey={window.location.hash}>
-            <Page />
+            <AmplifyHost>
+              <Page />
+            </AmplifyHost>
           </ErrorBoundary>
         </div>
       </main>

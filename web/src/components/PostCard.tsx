@@ -7,6 +7,7 @@ import { byteLength, formatScore, MAX_TEXT_BYTES, plural, timeAgo } from "../lib
 import type { CampaignRef, Post } from "../lib/graphql/types.ts";
 import { href } from "../lib/router.ts";
 import { AmplifyDialog } from "./AmplifyDialog.tsx";
+import { useOpenAmplify } from "./AmplifyHost.tsx";
 import { Comments } from "./Comments.tsx";
 import { AddressLink, Avatar } from "./ui/Address.tsx";
 import { Button } from "./ui/Button.tsx";
@@ -67,6 +68,7 @@ export function PostCard({
   const [commenting, setCommenting] = useState(false);
   const [comment, setComment] = useState("");
   const [amplifying, setAmplifying] = useState(false);
+  const openAmplify = useOpenAmplify();
   const disabledTitle = address ? undefined : "Connect a wallet to engage";
   const postId = BigInt(post.id);
   const commentTooLong = byteLength(comment) > MAX_TEXT_BYTES;
@@ -151,7 +153,7 @@ export function PostCard({
             disabled={!address}
             title={disabledTitle}
             data-testid="amplify-button"
-            onClick={() => setAmplifying(true)}
+            onClick={() => (openAmplify ? openAmplify(post) : setAmplifying(true))}
           >
             Amplify
           </Button>
