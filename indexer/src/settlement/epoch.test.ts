@@ -61,6 +61,11 @@ describe("computeEpoch", () => {
     for (const s of result.spends) {
       const c = inputs.campaigns.find((x) => x.id === s.campaignId);
       expect(s.amount).toBeLessThanOrEqual(c?.remaining ?? 0n);
+      // per campaign, the payments add up to exactly the spend posted on-chain
+      const paidFromCampaign = result.payments
+        .filter((p) => p.campaignId === s.campaignId)
+        .reduce((acc, p) => acc + p.amount, 0n);
+      expect(paidFromCampaign).toBe(s.amount);
     }
     expect(result.cumulative.get(account(29).toLowerCase())).toBe(
       5n + (result.payouts.get(account(29).toLowerCase()) ?? 0n),
