@@ -61,6 +61,7 @@ interface RunRow {
   toSeq: number;
   blockNumber: number;
   root: string | null;
+  totalSpent: string;
   status: "computed" | "sent" | "settled";
   txHash: string | null;
 }
@@ -96,7 +97,7 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
 
   const q = {
     run: db.prepare(
-      "SELECT epoch, from_seq AS fromSeq, to_seq AS toSeq, block_number AS blockNumber, root, status, tx_hash AS txHash FROM settlement_runs WHERE epoch = ?",
+      "SELECT epoch, from_seq AS fromSeq, to_seq AS toSeq, block_number AS blockNumber, root, total_spent AS totalSpent, status, tx_hash AS txHash FROM settlement_runs WHERE epoch = ?",
     ),
     upsertRun: db.prepare(
       `INSERT INTO settlement_runs (epoch, from_seq, to_seq, block_number, export_hash, inputs_hash, root, total_spent, status, tx_hash, updated_at)
@@ -105,6 +106,7 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
          block_number = excluded.block_number, export_hash = excluded.export_hash, inputs_hash = excluded.inputs_hash,
          root = excluded.root, total_spent = excluded.total_spent, status = 'computed', tx_hash = NULL, updated_at = excluded.updated_at`,
     ),
+    countPayouts: db.prepare("SELECT COUNT(*) AS n FROM epoch_payouts WHERE epoch = ?"),
     markSent: db.prepare(
       "UPDATE settlement_runs SET status = 'sent', tx_hash = ?, updated_at = ? WHERE epoch = ?",
     ),
@@ -261,8 +263,15 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
         .catch(() => null);
       if (receipt?.status === "success" && (await lastEpoch()) >= epoch) {
         q.markSettled.run(now(), epoch);
-        log(`settlement: epoch ${epoch} was already settled by ${run.txHash}`);
-        return { status: "raced", epoch };
+        log(`settlement: epoch ${epoch} settled by the transaction sent earlier, ${run.txHash}`);
+        return {
+          status: "settled",
+          epoch,
+          txHash: run.txHash as Hex,
+          root: run.root as Hex,
+          totalSpent: BigInt(run.totalSpent),
+          accounts: (q.countPayouts.get(epoch) as { n: number }).n,
+        };
       }
       run = undefined;
     }
