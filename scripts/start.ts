@@ -183,6 +183,7 @@ Development accounts (Hardhat's well-known test keys, never use them elsewhere):
 }
 
 main().catch(async (error: unknown) => {
-  console.error(`\namp: ${error instanceof Error ? error.message : String(error)}`);
+  const cause = error instanceof Error && error.cause ? ` (${String(error.cause)})` : "";
+  console.error(`\namp: ${error instanceof Error ? error.message : String(error)}${cause}`);
   await shutdown(1);
 });

@@ -20,6 +20,7 @@ import { createChainReader, createRpcClient } from "./chain/rpc.ts";
 import { type IndexerConfig, loadConfig } from "./config.ts";
 import { exportLog } from "./engagement/export.ts";
 import { createEngagementService } from "./engagement/submit.ts";
+import { createSettler, settlerKey } from "./settlement/settler.ts";
 import { createChainStore } from "./store/chain-store.ts";
 import { type Db, openDb } from "./store/db.ts";
 import { createEngagementStore } from "./store/engagement-store.ts";
@@ -165,14 +166,25 @@ async function main(): Promise<void> {
     config,
     config.attention === "model" ? { attention: (deps) => createAttentionService(deps) } : {},
   );
+  // The settler runs beside the follower when a key is configured: every epoch
+  // length it settles the log entries that arrived since the last epoch.
+  const key = settlerKey(process.env.AMP_SETTLER_KEY, config.chainId);
+  const settler = key
+    ? createSettler(config, indexer.db, { key, log: (line) => process.stderr.write(`settler: ${line}\n`) })
+    : null;
   const shutdown = async (signal: string) => {
     process.stderr.write(`indexer: ${signal}, stopping\n`);
+    await settler?.stop();
     await indexer.stop();
     process.exit(0);
   };
   process.once("SIGINT", () => void shutdown("SIGINT"));
   process.once("SIGTERM", () => void shutdown("SIGTERM"));
   await indexer.start();
+  if (settler) {
+    process.stderr.write(`settler: settling every ${config.epoch.lengthSeconds} s\n`);
+    settler.start(config.epoch.lengthSeconds * 1000);
+  }
   try {
     await indexer.done;
   } catch (error) {

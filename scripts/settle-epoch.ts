@@ -1,0 +1,37 @@
+/**
+ * `npm run settle`: settles the next epoch now, from the indexer's database,
+ * and posts its root on-chain with the settler key. Same `AMP_*` variables as
+ * the indexer (AMP_DB_PATH, AMP_RPC_URL, AMP_DEPLOYMENT_FILE, ...) plus
+ * AMP_SETTLER_KEY ("dev" on the local chain, else a private key, never
+ * committed). Waits while a running indexer's settler holds the lease.
+ */
+import { loadConfig } from "../indexer/src/config.ts";
+import { settleNow, settlerKey } from "../indexer/src/settlement/settler.ts";
+import { openDb } from "../indexer/src/store/db.ts";
+
+const config = loadConfig();
+const key = settlerKey(process.env.AMP_SETTLER_KEY, config.chainId);
+if (!key) {
+  console.error("settle: AMP_SETTLER_KEY is not set");
+  process.exit(2);
+}
+const db = openDb(config.dbPath);
+try {
+  const outcome = await settleNow(config, db, { key, log: (line) => console.log(`settle: ${line}`) });
+  switch (outcome.status) {
+    case "settled":
+      console.log(
+        `settle: epoch ${outcome.epoch} settled in ${outcome.txHash}: root ${outcome.root}, ` +
+          `${outcome.totalSpent} wei spent, ${outcome.accounts} accounts`,
+      );
+      break;
+    case "idle":
+      console.log(`settle: nothing new to settle after epoch ${outcome.epoch - 1}`);
+      break;
+    default:
+      console.error(`settle: epoch ${outcome.epoch} not settled (${outcome.status})`);
+      process.exitCode = 1;
+  }
+} finally {
+  db.close();
+}
