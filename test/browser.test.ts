@@ -42,7 +42,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  if (net?.child.exitCode === null) await stopNetworkGroup(net.child);
+  if (net) await stopNetworkGroup(net.child);
 });
 
 async function until<T>(

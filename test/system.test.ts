@@ -21,7 +21,7 @@ beforeAll(async () => {
 }, 20 * 60_000);
 
 afterAll(async () => {
-  if (net?.child.exitCode === null) await stopNetworkGroup(net.child);
+  if (net) await stopNetworkGroup(net.child);
 });
 
 async function until<T>(

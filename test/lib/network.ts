@@ -63,12 +63,17 @@ export async function startNetwork(basePort: number, timeoutMs = 15 * 60_000): P
 
 /** Ctrl-C: SIGINT to the foreground process group; resolves with the exit code. */
 export async function stopNetworkGroup(child: ChildProcess, timeoutMs = 30_000): Promise<number | null> {
-  if (child.exitCode !== null || child.pid === undefined) return child.exitCode;
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return child.exitCode;
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  process.kill(-child.pid, "SIGINT");
-  const timer = setTimeout(() => {
-    if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
-  }, timeoutMs);
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, name);
+    } catch {
+      // the group is gone already
+    }
+  };
+  signal("SIGINT");
+  const timer = setTimeout(() => signal("SIGKILL"), timeoutMs);
   const code = await exited;
   clearTimeout(timer);
   return code;

@@ -20,7 +20,7 @@ export const HARDHAT_PRIVATE_KEYS: readonly Hex[] = [
 
 export const DEV_CHAIN_ID = 31337;
 
-/** Development accounts offered by the development wallet (the demo world uses #0..#36). */
-export const DEV_ACCOUNT_COUNT = 40;
+/** Development accounts offered by the development wallet (the demo world uses #0..#36; tests use #40 and up). */
+export const DEV_ACCOUNT_COUNT = 50;
 
 export const DEV_MNEMONIC = "test test test test test test test test test test test junk";
