@@ -1,10 +1,33 @@
 #!/usr/bin/env bash
 # Every check and every test suite, in the order a failure is cheapest to see.
-# Each step prints its own summary; the first failing step stops the run.
+# Each step prints its own summary; the first failing step stops the run, and
+# a run that gets through prints one total line at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+passed=0
+
 step() { printf '\n=== %s\n' "$*"; }
+
+# Runs a test suite, keeps its output for the total, and fails loudly when the
+# runner found nothing to run.
+suite() {
+  local out count
+  out=$(mktemp)
+  "$@" 2>&1 | tee "$out"
+  # Plain text, without the runners' colours.
+  sed 's/\x1b\[[0-9;]*m//g' "$out" >"$log"
+  rm -f "$out"
+  count=$(grep -oE '^\s*[0-9]+ passing' "$log" | grep -oE '[0-9]+' | tail -1 || true)
+  [[ -n "$count" ]] || count=$(grep -oE '^\s*Tests\s+[0-9]+ passed' "$log" | grep -oE '[0-9]+' | tail -1 || true)
+  if [[ -z "$count" || "$count" == "0" ]]; then
+    echo "test-all: '$*' ran no test" >&2
+    exit 1
+  fi
+  passed=$((passed + count))
+}
 
 step "format and lint (biome, solhint)"
 npx biome check .
@@ -16,19 +39,19 @@ npx hardhat compile
 step "typecheck"
 npx tsc --noEmit -p tsconfig.json
 
-step "contracts: Solidity tests (with fuzzing)"
-npx hardhat test solidity
+step "contracts: Solidity tests (with fuzzing and invariants)"
+suite npx hardhat test solidity
 
 step "contracts: node:test + viem tests"
-npx hardhat test nodejs
+suite npx hardhat test nodejs
 
 step "indexer: vitest"
-npx vitest run --project indexer
+suite npx vitest run --project indexer
 
 step "web: vitest"
-npx vitest run --project web
+suite npx vitest run --project web
 
-step "cross-part tests (test/)"
-npx vitest run --project e2e
+step "cross-part tests (test/): system test and browser end to end"
+suite npx vitest run --project e2e
 
-printf '\n=== all suites passed\n'
+printf '\n=== all suites passed\n%d passed, 0 failed\n' "$passed"

@@ -12,7 +12,7 @@ import { type Browser, type BrowserContext, chromium, type Page } from "playwrig
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { devAccount, graphql, submitSigned } from "../scripts/lib/demo-world.ts";
 import { chainClients } from "./lib/chain.ts";
-import { type RunningNetwork, startNetwork, stopNetworkGroup } from "./lib/network.ts";
+import { type RunningNetwork, startNetwork, stopNetworkGroup, until } from "./lib/network.ts";
 
 const root = join(import.meta.dirname, "..");
 const shots = join(root, "test-results", "screenshots");
@@ -44,20 +44,6 @@ afterAll(async () => {
   await browser?.close();
   if (net) await stopNetworkGroup(net.child);
 });
-
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | undefined | null | false>,
-  timeoutMs = 180_000,
-) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-}
 
 /** A browser context per person (its own localStorage, so its own session key), connected with the dev wallet. */
 async function openAs(index: number, route: string): Promise<Page> {

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PolicyMode } from "../indexer/src/messages/types.ts";
 import { devAccount, graphql, submitSigned } from "../scripts/lib/demo-world.ts";
 import { chainClients } from "./lib/chain.ts";
-import { isAlive, type RunningNetwork, startNetwork, stopNetworkGroup } from "./lib/network.ts";
+import { isAlive, type RunningNetwork, startNetwork, stopNetworkGroup, until } from "./lib/network.ts";
 
 const root = join(import.meta.dirname, "..");
 let net: RunningNetwork;
@@ -23,20 +23,6 @@ beforeAll(async () => {
 afterAll(async () => {
   if (net) await stopNetworkGroup(net.child);
 });
-
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | undefined | null | false>,
-  timeoutMs = 180_000,
-) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-}
 
 describe("npm start", () => {
   it("brings up a demo world with a settled, claimable epoch", async () => {

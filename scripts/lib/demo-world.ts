@@ -10,6 +10,7 @@ import {
   type Chain,
   createPublicClient,
   createWalletClient,
+  defineChain,
   type Hex,
   http,
   parseEther,
@@ -36,6 +37,16 @@ export interface Deployment {
   contracts: { AMPToken: Address; AMPSocial: Address; AMPEscrow: Address };
   roles?: { settler?: Address; guardian?: Address };
   challengeWindow?: number;
+}
+
+/** A viem chain for a chain id reached at one RPC URL. */
+export function localChain(chainId: number, rpcUrl: string): Chain {
+  return defineChain({
+    id: chainId,
+    name: `AMP chain ${chainId}`,
+    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+    rpcUrls: { default: { http: [rpcUrl] } },
+  });
 }
 
 export interface DemoOptions {
@@ -173,12 +184,7 @@ export async function seedDemoWorld(options: DemoOptions): Promise<DemoResult> {
   const log = options.log ?? (() => {});
   const rand = prng(options.seed ?? 42);
   const peopleCount = options.people ?? 36;
-  const chain = {
-    id: deployment.chainId,
-    name: "AMP local",
-    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
-    rpcUrls: { default: { http: [rpcUrl] } },
-  } as const satisfies Chain;
+  const chain = localChain(deployment.chainId, rpcUrl);
   const publicClient = createPublicClient({ chain, transport: http(rpcUrl) });
   const admin = devAccount(0);
   const wallet = (account: Account) => createWalletClient({ account, chain, transport: http(rpcUrl) });

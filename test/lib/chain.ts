@@ -2,7 +2,6 @@
 import {
   type Account,
   type Address,
-  type Chain,
   createPublicClient,
   createWalletClient,
   http,
@@ -10,15 +9,10 @@ import {
   parseEventLogs,
 } from "viem";
 import { ampEscrowAbi, ampSocialAbi, ampTokenAbi } from "../../contracts/abi.ts";
-import { type Deployment, devAccount } from "../../scripts/lib/demo-world.ts";
+import { type Deployment, devAccount, localChain } from "../../scripts/lib/demo-world.ts";
 
 export function chainClients(rpcUrl: string, deployment: Deployment) {
-  const chain = {
-    id: deployment.chainId,
-    name: "AMP local",
-    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
-    rpcUrls: { default: { http: [rpcUrl] } },
-  } as const satisfies Chain;
+  const chain = localChain(deployment.chainId, rpcUrl);
   const publicClient = createPublicClient({ chain, transport: http(rpcUrl) });
   const walletFor = (account: Account) => createWalletClient({ account, chain, transport: http(rpcUrl) });
   const { AMPToken, AMPSocial, AMPEscrow } = deployment.contracts;
