@@ -45,6 +45,28 @@ describe("npm start", () => {
     expect(await page.text()).toContain('<div id="root"');
   });
 
+  it("refuses a second start on the same ports with a clear error, leaving the first intact", async () => {
+    const second = spawnSync("npm", ["start"], {
+      cwd: root,
+      encoding: "utf8",
+      timeout: 120_000,
+      env: {
+        ...process.env,
+        AMP_DATA_DIR: `${net.dataDir}-second`,
+        AMP_RPC_PORT: String(net.ports.rpc),
+        AMP_GRAPHQL_PORT: String(net.ports.graphql),
+        AMP_WEB_PORT: String(net.ports.web),
+      },
+    });
+    expect(second.status).not.toBe(0);
+    expect(second.stdout + second.stderr).toMatch(new RegExp(`port ${net.ports.rpc} .*already in use`));
+    const { indexerStatus } = await graphql<{ indexerStatus: { logSize: number } }>(
+      net.graphqlUrl,
+      "{ indexerStatus { logSize } }",
+    );
+    expect(indexerStatus.logSize).toBeGreaterThan(500);
+  });
+
   it("pays the viewers whose attention was bought, and only them", async () => {
     const chain = chainClients(net.rpcUrl, net.deployment);
     const [author, viewer, promoter, optedOut] = [40, 41, 42, 43].map((i) => devAccount(i)) as [
