@@ -29,6 +29,10 @@ suite() {
   passed=$((passed + count))
 }
 
+step "browser for the end-to-end tests"
+bash scripts/ensure-chromium.sh
+echo "chromium: ${AMP_CHROMIUM:-/usr/bin/chromium}"
+
 step "format and lint (biome, solhint)"
 npx biome check .
 npx solhint --max-warnings 0 'contracts/**/*.sol'
