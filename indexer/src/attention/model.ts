@@ -52,6 +52,13 @@ export class AttentionModel {
   #graphs = new Map<bigint, { graph: AttentionGraph; hour: number; builtAt: number }>();
   #reputations = new Map<bigint, CommunityReputation & { version: number; hour: number }>();
   readonly #standing: StandingCache;
+  /** View price per promoter, per community reputation (a new reputation starts a new map). */
+  readonly #prices = new WeakMap<CommunityReputation, Map<string, bigint>>();
+  /** Global graph node per post author seen in a stream (-1: not in the graph), for one graph. */
+  #authorNodes: { graph: AttentionGraph | null; nodes: Map<string, number> } = {
+    graph: null,
+    nodes: new Map(),
+  };
   lastSeq = 0;
   lastPostId = 0;
 
@@ -184,8 +191,20 @@ export class AttentionModel {
   campaignPrice(campaign: CampaignInfo, now: number): bigint {
     const post = this.posts.get(Number(campaign.postId));
     if (!post) return this.params.price.basePrice;
-    const promoterRep = this.relativeReputation(campaign.promoter, post.communityId, now);
-    return viewPrice(this.params, this.communitySize(post.communityId, now), 1, promoterRep);
+    // The price depends only on the community's reputation (graph version and hour) and the promoter.
+    const rep = this.reputation(post.communityId, now);
+    let prices = this.#prices.get(rep);
+    if (!prices) {
+      prices = new Map();
+      this.#prices.set(rep, prices);
+    }
+    const promoter = addr(campaign.promoter);
+    let price = prices.get(promoter);
+    if (price === undefined) {
+      price = viewPrice(this.params, rep.nodes.length, 1, relativeReputation(rep, promoter));
+      prices.set(promoter, price);
+    }
+    return price;
   }
 
   stream(query: StreamQuery): RankedItem[] {
@@ -208,6 +227,18 @@ export class AttentionModel {
       const id = this.#builder.accounts.ids.get(f);
       if (id !== undefined) followingIds.push(id);
     }
+    // Candidate authors are mostly the same from one request to the next: a small map of them
+    // stays in cache where lookups in the whole graph's index would miss.
+    if (this.#authorNodes.graph !== global) this.#authorNodes = { graph: global, nodes: new Map() };
+    const authorNodes = this.#authorNodes.nodes;
+    const nodeOf = (author: string): number => {
+      let node = authorNodes.get(author);
+      if (node === undefined) {
+        node = global.index.get(author) ?? -1;
+        authorNodes.set(author, node);
+      }
+      return node;
+    };
     const inScope = (p: PostInfo) => query.communityId == null || p.communityId === query.communityId;
 
     const campaignsByPost = new Map<number, CampaignInfo[]>();
@@ -231,16 +262,17 @@ export class AttentionModel {
       now: query.now,
       posts: [...candidates.values()],
       standingOf: (author) => {
-        const node = global.index.get(author);
-        return node === undefined || !standing ? 0 : standing.get(node);
+        const node = nodeOf(author);
+        return node < 0 || !standing ? 0 : standing.get(node);
       },
       affinityTo: (author) => {
-        const node = global.index.get(author);
-        return node === undefined ? 0 : (affinity.get(node) ?? 0);
+        const node = nodeOf(author);
+        return node < 0 ? 0 : (affinity.get(node) ?? 0);
       },
       contactsAttention: (postId) => {
+        if (followingIds.length === 0) return 0;
         const perAccount = this.#postAttention.get(Number(postId));
-        if (!perAccount || followingIds.length === 0) return 0;
+        if (!perAccount) return 0;
         let sum = 0;
         for (const c of followingIds) sum += perAccount.get(c) ?? 0;
         return sum / UNIT;

@@ -71,11 +71,24 @@ export function createAttentionService(options: AttentionServiceOptions): Attent
     activeCampaigns: db.prepare(
       "SELECT id, post_id AS postId, promoter, budget, spent, refunded_block AS refundedBlock, expires_at AS expiresAt, created_at AS createdAt FROM campaigns WHERE refunded_block IS NULL AND expires_at > ?",
     ),
+    chainHead: db.prepare(
+      "SELECT COALESCE((SELECT block_number || ':' || COALESCE(block_hash, '') FROM checkpoint WHERE id = 1), '') AS head",
+    ),
     paidViews: db.prepare(
       "SELECT COUNT(*) AS n FROM epoch_campaign_payouts WHERE campaign_id = ? AND account <> ?",
     ),
   };
   let communityStamp = "";
+  // Campaign rows change only with chain batches (each moves the checkpoint) and the clock:
+  // requests at the same second and chain head share one read.
+  let campaignCache: { key: string; campaigns: CampaignInfo[] } | null = null;
+  const activeCampaigns = (t: number): CampaignInfo[] => {
+    const key = `${t}@${(q.chainHead.get() as { head: string }).head}`;
+    if (campaignCache?.key !== key) {
+      campaignCache = { key, campaigns: (q.activeCampaigns.all(t) as CampaignRow[]).map(toCampaign) };
+    }
+    return campaignCache.campaigns;
+  };
 
   function refresh(): void {
     const stamp = `${(q.communityCount.get() as { n: number }).n}:${(q.moderatorCount.get() as { n: number }).n}`;
@@ -129,7 +142,7 @@ export function createAttentionService(options: AttentionServiceOptions): Attent
     stream({ viewer, communityId, first, after }) {
       refresh();
       const t = now();
-      const campaigns = (q.activeCampaigns.all(t) as CampaignRow[]).map(toCampaign);
+      const campaigns = activeCampaigns(t);
       const ranked = model.stream({ viewer, communityId, now: t, campaigns, candidates });
       const offset = after ? Number(Buffer.from(after, "base64url").toString("utf8")) || 0 : 0;
       const slice = ranked.slice(offset, offset + first);

@@ -1,0 +1,416 @@
+/**
+ * GraphQL `stream` latency at scale (issue 6): a store of 100,000 accounts and
+ * 1,000,000 engagement messages (plus 200,000 posts in 10 communities with
+ * founders and moderators, follows, policies and 200 funded amplification
+ * campaigns) served by the real indexer with the attention model, in a child
+ * process so the load generator does not share its thread. Autocannon runs 10
+ * connections for 10 s, cycling over 1,000 viewers (`first: 20`), and the same
+ * run against a trivial query (`indexerStatus`) gives the baseline. Also
+ * reported: the model's load time, the first (cache-building) stream call, a
+ * stream call for viewers not seen yet, and RSS after load.
+ *
+ * The chain clock is frozen (the last block is stamped in the future) so the
+ * hourly graph rebuild cannot land inside the measured run.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+// @ts-expect-error autocannon ships no type declarations
+import autocannon from "autocannon";
+import { percentile, reportBench } from "../../scripts/bench-lib.ts";
+import { account, rng } from "../src/attention/fixtures.ts";
+import { createAttentionService } from "../src/attention/service.ts";
+import { loadConfig } from "../src/config.ts";
+import { createIndexer } from "../src/main.ts";
+import type { MessageKind } from "../src/messages/types.ts";
+import { PolicyMode } from "../src/messages/types.ts";
+import { createChainStore } from "../src/store/chain-store.ts";
+import { openDb } from "../src/store/db.ts";
+import { createEngagementStore, type NewLogEntry } from "../src/store/engagement-store.ts";
+import type { ChainEvent } from "../src/store/events.ts";
+
+const ACCOUNTS = 100_000;
+const MESSAGES = 1_000_000;
+const POSTS = 200_000;
+const COMMUNITIES = 10;
+const CAMPAIGNS = 200;
+const POLICIES = 50_000;
+const FOLLOWS = 50_000;
+const SEED_LIKES = 400;
+const VIEWERS = Number(process.env.STREAM_BENCH_VIEWERS ?? 1000);
+const COLD_VIEWERS = 50;
+const DURATION = Number(process.env.STREAM_BENCH_SECONDS ?? 10);
+const DAY = 86_400;
+const HOUR = 3600;
+/** Frozen "now": the middle of an hour two days ahead of the wall clock. */
+const T_NOW = (Math.floor(Date.now() / 1000 / HOUR) + 48) * HOUR + HOUR / 2;
+const T0 = T_NOW - 60 * DAY;
+
+const hash = (i: number) => `0x${i.toString(16).padStart(64, "0")}`;
+const contract = (i: number) => `0x${(0xc0000 + i).toString(16).padStart(40, "0")}`;
+
+const STREAM = `query Stream($viewer: String!, $first: Int) {
+  stream(viewer: $viewer, first: $first) {
+    edges { cursor node { score amplified post { id author text createdAt likes views } campaign { id } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+const STATUS = "{ indexerStatus { logSize } }";
+const streamBody = (viewer: string) => JSON.stringify({ query: STREAM, variables: { viewer, first: 20 } });
+
+/** Writes the chain facts and the engagement log into a fresh store; returns the log size. */
+function seed(dbPath: string): number {
+  const r = rng(6);
+  const pick = (n: number) => Math.floor(r() * n);
+  const skewed = (n: number) => Math.floor(r() * r() * n);
+  const db = openDb(dbPath);
+  const chain = createChainStore(db);
+  let block = 0;
+  type Position = Omit<ChainEvent, "kind" | "payload">;
+  const batch = (timestamp: number, build: (pos: (i: number) => Position) => ChainEvent[]) => {
+    block++;
+    const pos = (i: number): Position => ({
+      blockNumber: block,
+      blockHash: hash(block),
+      txIndex: i,
+      logIndex: i,
+      txHash: hash(block * 100_000 + i),
+      address: contract(0),
+      timestamp,
+    });
+    chain.applyBatch({
+      blocks: [{ number: block, hash: hash(block), parentHash: hash(block - 1), timestamp }],
+      events: build(pos),
+      checkpoint: { blockNumber: block, blockHash: hash(block), finalizedBlock: block, headBlock: block },
+    });
+  };
+
+  batch(
+    T0,
+    (pos) =>
+      Array.from({ length: COMMUNITIES }, (_, c) => [
+        {
+          ...pos(2 * c),
+          kind: "CommunityCreated",
+          payload: {
+            communityId: String(c + 1),
+            founder: account(c),
+            name: `c${c + 1}`,
+            description: "bench",
+          },
+        },
+        {
+          ...pos(2 * c + 1),
+          kind: "ModeratorAdded",
+          payload: { communityId: String(c + 1), account: account(COMMUNITIES + c) },
+        },
+      ]).flat() as ChainEvent[],
+  );
+  // Posts in blocks of 1,000 spread over 60 days: newer ids are newer posts.
+  const postTime = (id: number) => T0 + Math.floor(((id - 1) / POSTS) * (60 * DAY - HOUR));
+  for (let start = 1; start <= POSTS; start += 1000) {
+    batch(postTime(start), (pos) => {
+      const events: ChainEvent[] = [];
+      for (let p = start; p < start + 1000 && p <= POSTS; p++) {
+        events.push({
+          ...pos(p - start),
+          kind: "PostPublished",
+          payload: {
+            postId: String(p),
+            communityId: String(1 + (p % COMMUNITIES)),
+            author: account(skewed(ACCOUNTS)),
+            topics: [`t${p % 40}`],
+            text: `post ${p}: a short text of the kind people write, with a few more words to be realistic`,
+            contentHash: hash(0),
+            uri: "",
+          },
+        });
+      }
+      return events;
+    });
+  }
+  // Funded campaigns, mostly on recent posts (where the stream looks).
+  const campaignPost: number[] = [];
+  batch(T_NOW - HOUR, (pos) =>
+    Array.from({ length: CAMPAIGNS }, (_, c) => {
+      const postId = c % 2 === 0 ? POSTS - pick(2000) : 1 + pick(POSTS);
+      campaignPost.push(postId);
+      return {
+        ...pos(c),
+        kind: "CampaignCreated",
+        payload: {
+          campaignId: String(c + 1),
+          postId: String(postId),
+          promoter: account(pick(ACCOUNTS)),
+          payer: account(pick(ACCOUNTS)),
+          budget: (10n ** 21n * BigInt(1 + pick(50))).toString(),
+          expiresAt: String(T_NOW + 30 * DAY),
+        },
+      } as ChainEvent;
+    }),
+  );
+  // The last block stamps the frozen clock.
+  batch(T_NOW, () => []);
+
+  const log = createEngagementStore(db);
+  let entries: NewLogEntry[] = [];
+  let count = 0;
+  const line = (kind: MessageKind, fields: Record<string, unknown>, timestamp: number) => {
+    const message = {
+      ...fields,
+      timestamp: String(timestamp),
+      nonce: String(++count),
+    } as NewLogEntry["message"];
+    entries.push({
+      kind,
+      signer: message.account,
+      message,
+      json: JSON.stringify(message),
+      signature: "0x",
+      receivedAt: timestamp,
+    });
+    if (entries.length === 10_000) {
+      log.appendMany(entries);
+      entries = [];
+    }
+  };
+  const modes = [
+    PolicyMode.Everyone,
+    PolicyMode.Everyone,
+    PolicyMode.Friends,
+    PolicyMode.Communities,
+    PolicyMode.Topics,
+  ];
+  for (let i = 0; i < POLICIES; i++) {
+    const mode = modes[i % modes.length] as number;
+    line(
+      "Policy",
+      {
+        account: account(i * 2),
+        mode,
+        communities: mode === PolicyMode.Communities ? [String(1 + (i % COMMUNITIES))] : [],
+        topics: mode === PolicyMode.Topics ? [`t${i % 40}`] : [],
+        blockedPromoters: [],
+      },
+      T0,
+    );
+  }
+  for (let i = 0; i < FOLLOWS; i++) {
+    const from = pick(ACCOUNTS);
+    const to = skewed(ACCOUNTS);
+    line("Follow", { account: account(from), target: account(to), follow: true }, T0 + pick(60 * DAY));
+    // A fifth of follows are returned: mutual follows are friends.
+    if (i % 5 === 0)
+      line("Follow", { account: account(to), target: account(from), follow: true }, T0 + pick(60 * DAY));
+  }
+  // Founders and moderators are active members of their communities.
+  for (let c = 0; c < COMMUNITIES; c++) {
+    for (const who of [account(c), account(COMMUNITIES + c)]) {
+      for (let k = 0; k < SEED_LIKES / 2; k++) {
+        const postId = 1 + c + COMMUNITIES * pick(POSTS / COMMUNITIES);
+        line("Like", { account: who, postId: String(Math.min(postId, POSTS)) }, postTime(postId) + pick(DAY));
+      }
+    }
+  }
+  const kinds = ["View", "View", "View", "Like", "Like", "Comment", "Share"] as const;
+  while (count < MESSAGES) {
+    const viewer = account(pick(ACCOUNTS));
+    if (r() < 0.05) {
+      // A bought view of an amplified post.
+      const c = pick(CAMPAIGNS);
+      const postId = campaignPost[c] as number;
+      line(
+        "View",
+        { account: viewer, postId: String(postId), dwellMs: 2000 + pick(8000), campaignId: String(c + 1) },
+        T_NOW - 1 - pick(HOUR),
+      );
+      continue;
+    }
+    // Skewed towards popular and recent posts; engagement follows publication.
+    const postId = POSTS - skewed(POSTS);
+    const t = Math.min(T_NOW - 1, postTime(postId) + pick(3 * DAY));
+    const kind = kinds[pick(kinds.length)] ?? "View";
+    const fields: Record<string, unknown> = { account: viewer, postId: String(postId) };
+    if (kind === "View") Object.assign(fields, { dwellMs: 1000 + pick(9000), campaignId: "0" });
+    if (kind === "Comment") fields.text = "great post";
+    line(kind, fields, t);
+  }
+  if (entries.length) log.appendMany(entries);
+  db.close();
+  return count;
+}
+
+/** Child process: the indexer with the attention model, serving HTTP. */
+async function serve(dbPath: string): Promise<void> {
+  const config = loadConfig(
+    {
+      dbPath,
+      chainId: 31337,
+      port: 0,
+      graphiql: false,
+      deployment: {
+        chainId: 31337,
+        startBlock: 0,
+        contracts: { AMPToken: contract(1), AMPSocial: contract(2), AMPEscrow: contract(3) },
+      },
+    },
+    { env: {} },
+  );
+  let t = performance.now();
+  // The attention service reads the whole store when it is created.
+  const indexer = createIndexer(config, {
+    attention: (deps) => createAttentionService(deps),
+    log: () => undefined,
+  });
+  const loadMs = performance.now() - t;
+  const call = async (body: string) => {
+    const res = await indexer.yoga.fetch("http://localhost/graphql", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body,
+    });
+    const json = (await res.json()) as { data?: { stream: { edges: unknown[] } }; errors?: unknown };
+    if (!json.data?.stream || json.errors)
+      throw new Error(`bad answer: ${JSON.stringify(json).slice(0, 300)}`);
+    return json.data.stream.edges.length;
+  };
+  // First call: global and community graphs, reputations (this viewer admits every campaign,
+  // so every campaign is priced), the viewer's standing.
+  t = performance.now();
+  await call(streamBody(account(ACCOUNTS - 10)));
+  const firstMs = performance.now() - t;
+  // Viewers never seen before (not among the load's viewers): standing computed per call.
+  const cold: number[] = [];
+  for (let i = 0; i < COLD_VIEWERS; i++) {
+    t = performance.now();
+    await call(streamBody(account(ACCOUNTS - 2 - i * 7)));
+    cold.push(performance.now() - t);
+  }
+  cold.sort((a, b) => a - b);
+  globalThis.gc?.();
+  const rssMb = process.memoryUsage().rss / 2 ** 20;
+  const { url } = await indexer.start({ http: true, follow: false });
+  console.log(
+    `ready ${JSON.stringify({ url, loadMs, firstMs, coldP50: percentile(cold, 50), coldP99: percentile(cold, 99), rssMb })}`,
+  );
+}
+
+interface Ready {
+  url: string;
+  loadMs: number;
+  firstMs: number;
+  coldP50: number;
+  coldP99: number;
+  rssMb: number;
+}
+
+async function run(url: string, bodies: string[]) {
+  const result = await autocannon({
+    url,
+    connections: 10,
+    duration: DURATION,
+    requests: bodies.map((body) => ({
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body,
+    })),
+  });
+  if (result.non2xx > 0 || result.errors > 0)
+    throw new Error(`${result.non2xx} non-2xx, ${result.errors} errors`);
+  return {
+    rps: result.requests.average as number,
+    p50: result.latency.p50 as number,
+    p99: result.latency.p99 as number,
+    total: result.requests.total as number,
+  };
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "amp-stream-bench-"));
+  const dbPath = join(dir, "bench.sqlite");
+  let t = performance.now();
+  const messages = seed(dbPath);
+  const seedSeconds = (performance.now() - t) / 1000;
+  console.log(
+    `seeded ${ACCOUNTS} accounts, ${POSTS} posts, ${messages} messages in ${seedSeconds.toFixed(1)} s`,
+  );
+
+  t = performance.now();
+  const child = spawn(process.execPath, ["--import", "tsx", "--expose-gc", import.meta.filename], {
+    env: { ...process.env, AMP_STREAM_BENCH_SERVE: dbPath, NODE_ENV: "production" },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  try {
+    const ready = await new Promise<Ready>((resolve, reject) => {
+      const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+      lines.on("line", (l) => {
+        if (l.startsWith("ready ")) resolve(JSON.parse(l.slice(6)) as Ready);
+        else console.log(l);
+      });
+      child.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
+    });
+    console.log(
+      `model loaded in ${(ready.loadMs / 1000).toFixed(1)} s, first stream ${ready.firstMs.toFixed(0)} ms, ` +
+        `unseen viewer p50 ${ready.coldP50.toFixed(1)} ms / p99 ${ready.coldP99.toFixed(1)} ms, RSS ${ready.rssMb.toFixed(0)} MB`,
+    );
+    // Viewers spread over the accounts (not the unseen ones the child timed).
+    const r = rng(7);
+    const viewers = Array.from({ length: VIEWERS }, () => account(Math.floor(r() * (ACCOUNTS - 1000))));
+    const streamBodies = viewers.map(streamBody);
+    const statusBodies = [JSON.stringify({ query: STATUS })];
+
+    const check = await fetch(ready.url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: streamBodies[0],
+    });
+    const sample = (await check.json()) as { data?: { stream: { edges: unknown[] } } };
+    if (sample.data?.stream.edges.length !== 20)
+      throw new Error(`bad answer: ${JSON.stringify(sample).slice(0, 300)}`);
+    const bytes = Buffer.byteLength(JSON.stringify(sample));
+
+    // Warm the HTTP path and the JIT, then measure the baseline and the stream.
+    await autocannon({
+      url: ready.url,
+      connections: 10,
+      duration: 2,
+      method: "POST",
+      body: statusBodies[0],
+      headers: { "content-type": "application/json" },
+    });
+    const base = await run(ready.url, statusBodies);
+    const stream = await run(ready.url, streamBodies);
+    console.log(
+      `baseline indexerStatus: ${Math.round(base.rps)} req/s, p50 ${base.p50} ms, p99 ${base.p99} ms\n` +
+        `stream(first: 20) over ${VIEWERS} viewers: ${Math.round(stream.rps)} req/s, p50 ${stream.p50} ms, p99 ${stream.p99} ms, ${bytes} B per answer`,
+    );
+    reportBench("indexer-stream", import.meta.filename, {
+      "stream p99": { value: stream.p99, unit: "ms", target: "<= 30" },
+      "stream p50": { value: stream.p50, unit: "ms" },
+      "stream throughput": { value: Math.round(stream.rps), unit: "req/s" },
+      "stream requests": { value: stream.total, unit: "requests" },
+      "baseline p99 (indexerStatus)": { value: base.p99, unit: "ms" },
+      "baseline p50 (indexerStatus)": { value: base.p50, unit: "ms" },
+      "baseline throughput (indexerStatus)": { value: Math.round(base.rps), unit: "req/s" },
+      "stream / baseline p99": { value: stream.p99 / Math.max(base.p99, 1), unit: "x", baseline: base.p99 },
+      "stream / baseline throughput": { value: stream.rps / base.rps, unit: "x", baseline: base.rps },
+      "model load": { value: Math.round(ready.loadMs), unit: "ms" },
+      "first stream (builds caches)": { value: Math.round(ready.firstMs), unit: "ms" },
+      "unseen viewer stream p50 (in process)": { value: ready.coldP50, unit: "ms" },
+      "unseen viewer stream p99 (in process)": { value: ready.coldP99, unit: "ms" },
+      "RSS after load": { value: Math.round(ready.rssMb), unit: "MB" },
+      "answer size": { value: bytes, unit: "B" },
+      "seed store": { value: Number(seedSeconds.toFixed(1)), unit: "s" },
+      "log entries": { value: messages, unit: "messages" },
+    });
+  } finally {
+    child.kill("SIGTERM");
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.env.AMP_STREAM_BENCH_SEED_ONLY) seed(process.env.AMP_STREAM_BENCH_SEED_ONLY);
+else if (process.env.AMP_STREAM_BENCH_SERVE) await serve(process.env.AMP_STREAM_BENCH_SERVE);
+else await main();
