@@ -472,8 +472,20 @@ contract AMPEscrow is IAMPEscrow, AccessControl, ReentrancyGuardTransient {
         uint256 cumulativeAmount,
         bytes32[] calldata proof
     ) private returns (uint256 amount) {
-        if (!RewardProof.verify(proof, root, RewardProof.leaf(account, cumulativeAmount))) {
-            revert AMPEscrowInvalidProof(account, cumulativeAmount);
+        bytes32 node = RewardProof.leaf(account, cumulativeAmount);
+        uint32 epoch = head.activeEpoch();
+        if (!RewardProof.verify(proof, root, node)) {
+            // A proof for the previous active root still pays: a claim sent just before a newer root
+            // became active would otherwise revert. That root passed its challenge window too and can no
+            // longer be revoked, and cumulative amounts only grow, so it never pays more than the newer
+            // root allows; the allocation bound below holds either way.
+            if (epoch < 2 || !RewardProof.verify(proof, _epochs[epoch - 1].root, node)) {
+                revert AMPEscrowInvalidProof(account, cumulativeAmount);
+            }
+            // Unchecked is safe: epoch >= 2.
+            unchecked {
+                --epoch;
+            }
         }
         ClaimedTotal storage total = _claimed[account];
         uint256 already = total.amount;
@@ -484,7 +496,7 @@ contract AMPEscrow is IAMPEscrow, AccessControl, ReentrancyGuardTransient {
         }
         if (amount > head.claimable()) revert AMPEscrowClaimExceedsAllocation(amount, head.claimable());
         total.amount = cumulativeAmount;
-        emit Claimed(account, head.activeEpoch(), amount, cumulativeAmount);
+        emit Claimed(account, epoch, amount, cumulativeAmount);
     }
 
     /// @dev Checks claims are not paused, advances `head` to the active epoch and returns it with its root.

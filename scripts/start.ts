@@ -75,7 +75,7 @@ async function main() {
   const chain = startService(
     "chain",
     bin("hardhat"),
-    ["node", "--hostname", host, "--port", String(ports.rpc)],
+    ["node", "--network", "local", "--hostname", host, "--port", String(ports.rpc)],
     {
       quiet: true,
     },

@@ -132,7 +132,8 @@ interface IAMPEscrow {
     function revoke(uint64 epoch) external;
 
     /// @notice Pays `account` its `cumulativeAmount` minus what it already claimed, proven against the
-    /// latest active epoch's root. Anyone may call; the tokens always go to `account`.
+    /// latest active epoch's root, or the active root before it (so a claim racing the activation of
+    /// a newer root still goes through). Anyone may call; the tokens always go to `account`.
     /// @return amount The amount paid.
     function claim(address account, uint256 cumulativeAmount, bytes32[] calldata proof)
         external

@@ -293,6 +293,42 @@ describe("AMPEscrow: claims", () => {
     assert.equal(await f.token.read.balanceOf([f.outsider.account.address]), 0n);
   });
 
+  it("test_claim_previousActiveRoot: a proof for the root just superseded still pays, an older one does not", async () => {
+    const { f, tree } = await withActiveEpoch();
+    const carol = f.carol.account.address;
+    const dave = f.dave.account.address;
+    const t2 = rewardTree([
+      [carol, amp(45)],
+      [dave, amp(35)],
+    ]);
+    await settleNext(f, t2.root, [[2n, amp(30)]]);
+    await activate(f);
+    assert.equal(await f.escrow.read.activeEpoch(), 2n);
+    // Dave's claim was built while epoch 1 was the latest active root.
+    const hash = await f.escrow.write.claim([dave, amp(20), tree.proof(dave)]);
+    await f.viem.assertions.emitWithArgs(Promise.resolve(hash), f.escrow, "Claimed", [
+      dave,
+      1n,
+      amp(20),
+      amp(20),
+    ]);
+    await f.escrow.write.claim([dave, amp(35), t2.proof(dave)]);
+    assert.equal(await f.token.read.balanceOf([dave]), amp(35));
+    // Two roots back is too old.
+    const t3 = rewardTree([
+      [carol, amp(50)],
+      [dave, amp(40)],
+    ]);
+    await settleNext(f, t3.root, [[2n, amp(10)]]);
+    await activate(f);
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      f.escrow.write.claim([carol, amp(30), tree.proof(carol)]),
+      f.escrow,
+      "AMPEscrowInvalidProof",
+      [carol, amp(30)],
+    );
+  });
+
   it("test_claim_cumulative: a later epoch pays only the difference, sweeping past epochs", async () => {
     const { f, tree } = await withActiveEpoch();
     const carol = f.carol.account.address;

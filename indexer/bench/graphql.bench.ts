@@ -114,7 +114,7 @@ async function serve(dbPath: string): Promise<void> {
       verifyingContract: addr(2) as never,
       now,
     }),
-    attention: createStoreAttentionService({ queries, now }),
+    attention: createStoreAttentionService({ queries }),
     chainId: 31337,
     deployment,
     now,

@@ -34,7 +34,7 @@ describe("GraphQL API over a seeded store", () => {
         verifyingContract: SOCIAL,
         now,
       }),
-      attention: createStoreAttentionService({ queries, now }),
+      attention: createStoreAttentionService({ queries }),
       chainId: 31337,
       deployment: {
         chainId: 31337,

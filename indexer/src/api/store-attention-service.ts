@@ -11,13 +11,9 @@ import { decodeCursor, encodeCursor } from "./cursor.ts";
 
 export interface StoreAttentionServiceOptions {
   queries: Queries;
-  now: () => number;
 }
 
-export function createStoreAttentionService({
-  queries,
-  now,
-}: StoreAttentionServiceOptions): AttentionService {
+export function createStoreAttentionService({ queries }: StoreAttentionServiceOptions): AttentionService {
   return {
     stream({ communityId, first, after }) {
       const key = after ? decodeCursor(after, 1) : null;
@@ -85,7 +81,9 @@ export function createStoreAttentionService({
     claim(account): ClaimInfo {
       const a = account.toLowerCase() as Address;
       const claimed = BigInt(queries.claimed(a));
-      const active = queries.activeEpoch(now());
+      // The proof is for the root the contract sees as active, so chain time decides, never the wall
+      // clock: when the indexer lags, the contract still accepts a proof for the root it replaced.
+      const active = queries.activeEpoch(queries.latestBlockTime() ?? 0);
       const payout = active ? queries.payout(active.epoch, a) : null;
       const usable = payout && (payout.root === null || payout.root === active?.root);
       const cumulativeAmount = usable ? BigInt(payout.cumulative) : 0n;

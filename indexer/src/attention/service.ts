@@ -53,7 +53,7 @@ export function createAttentionService(options: AttentionServiceOptions): Attent
   const params = options.params ?? DEFAULT_PARAMS;
   const candidates = options.candidates ?? 500;
   const model = new AttentionModel(params, { rebuildMs: options.rebuildMs });
-  const store = createStoreAttentionService({ queries, now });
+  const store = createStoreAttentionService({ queries });
 
   const q = {
     posts: db.prepare(
