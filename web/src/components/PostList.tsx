@@ -11,14 +11,19 @@ export interface PostListItem {
   campaign?: CampaignRef | null;
 }
 
-export interface PostListProps {
-  items: PostListItem[];
+/** The parts of an infinite query (TanStack's `useInfiniteQuery` result) the list needs. */
+export interface PostListQuery {
   status: "pending" | "error" | "success";
   error: unknown;
-  refetch: () => void;
+  refetch: () => unknown;
   hasNextPage: boolean;
   isFetchingNextPage: boolean;
-  fetchNextPage: () => void;
+  fetchNextPage: () => unknown;
+}
+
+export interface PostListProps {
+  items: PostListItem[];
+  query: PostListQuery;
   /** Send view receipts for posts that stay on screen. */
   sendViews?: boolean;
   emptyTitle?: string;
@@ -27,7 +32,9 @@ export interface PostListProps {
 
 /** Posts with infinite scroll: a sentinel near the end loads the next page. */
 export function PostList(props: PostListProps) {
-  const { items, status, hasNextPage, isFetchingNextPage, fetchNextPage } = props;
+  const { items, query } = props;
+  const { status, hasNextPage, isFetchingNextPage } = query;
+  const fetchNextPage = () => query.fetchNextPage();
   const { observe, sent } = useViewReceipts(Boolean(props.sendViews));
   const sentinel = useRef<HTMLDivElement>(null);
   const more = useRef({ hasNextPage, isFetchingNextPage, fetchNextPage });
@@ -58,7 +65,7 @@ export function PostList(props: PostListProps) {
       </div>
     );
   }
-  if (status === "error") return <ErrorState error={props.error} onRetry={props.refetch} />;
+  if (status === "error") return <ErrorState error={query.error} onRetry={() => query.refetch()} />;
 
   return (
     <div className="stack" data-testid="post-list">

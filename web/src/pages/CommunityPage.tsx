@@ -59,17 +59,7 @@ export function CommunityPage({ id }: { id: string }) {
       </section>
       <section className="stack">
         <h2>Posts</h2>
-        <PostList
-          items={items}
-          status={posts.status}
-          error={posts.error}
-          refetch={() => posts.refetch()}
-          hasNextPage={posts.hasNextPage}
-          isFetchingNextPage={posts.isFetchingNextPage}
-          fetchNextPage={() => posts.fetchNextPage()}
-          sendViews
-          emptyTitle="No posts in this community yet"
-        />
+        <PostList items={items} query={posts} sendViews emptyTitle="No posts in this community yet" />
       </section>
     </div>
   );

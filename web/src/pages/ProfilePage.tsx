@@ -140,19 +140,7 @@ export function ProfilePage({ address }: { address: string }) {
           ))}
         </div>
         <div role="tabpanel">
-          {tab === "posts" && (
-            <PostList
-              items={items}
-              status={posts.status}
-              error={posts.error}
-              refetch={() => posts.refetch()}
-              hasNextPage={posts.hasNextPage}
-              isFetchingNextPage={posts.isFetchingNextPage}
-              fetchNextPage={() => posts.fetchNextPage()}
-              sendViews
-              emptyTitle="No posts yet"
-            />
-          )}
+          {tab === "posts" && <PostList items={items} query={posts} sendViews emptyTitle="No posts yet" />}
           {tab === "reputation" && (
             <div className="card">
               <ReputationTable account={address} />

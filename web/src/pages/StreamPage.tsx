@@ -92,12 +92,7 @@ function ViewerStream({ viewer, community }: { viewer: string; community: string
       </div>
       <PostList
         items={items}
-        status={stream.status}
-        error={stream.error}
-        refetch={() => stream.refetch()}
-        hasNextPage={stream.hasNextPage}
-        isFetchingNextPage={stream.isFetchingNextPage}
-        fetchNextPage={() => stream.fetchNextPage()}
+        query={stream}
         sendViews
         emptyTitle="Your stream is empty"
         emptyText="Follow people or join a community to fill it."
@@ -109,19 +104,7 @@ function ViewerStream({ viewer, community }: { viewer: string; community: string
 function LatestPosts({ community, sendViews = false }: { community: string | null; sendViews?: boolean }) {
   const posts = usePosts({ community });
   const items = posts.data?.pages.flatMap((p) => p.edges.map((e) => ({ post: e.node }))) ?? [];
-  return (
-    <PostList
-      items={items}
-      status={posts.status}
-      error={posts.error}
-      refetch={() => posts.refetch()}
-      hasNextPage={posts.hasNextPage}
-      isFetchingNextPage={posts.isFetchingNextPage}
-      fetchNextPage={() => posts.fetchNextPage()}
-      sendViews={sendViews}
-      emptyTitle="No posts yet"
-    />
-  );
+  return <PostList items={items} query={posts} sendViews={sendViews} emptyTitle="No posts yet" />;
 }
 
 export function StreamPage({
