@@ -19,7 +19,7 @@ import {
 } from "./log.ts";
 import type { AttentionParams } from "./params.ts";
 import { SocialState } from "./policy.ts";
-import { type RankedItem, rankStream } from "./ranking.ts";
+import { bestCampaign, organicFrom, type RankedItem, type RankInputs } from "./ranking.ts";
 import { StandingCache } from "./standing.ts";
 
 const HOUR = 3600;
@@ -54,11 +54,9 @@ export class AttentionModel {
   readonly #standing: StandingCache;
   /** View price per promoter, per community reputation (a new reputation starts a new map). */
   readonly #prices = new WeakMap<CommunityReputation, Map<string, bigint>>();
-  /** Global graph node per post author seen in a stream (-1: not in the graph), for one graph. */
-  #authorNodes: { graph: AttentionGraph | null; nodes: Map<string, number> } = {
-    graph: null,
-    nodes: new Map(),
-  };
+  /** Stream candidates per scope (a community id or "all"). */
+  readonly #candidateSets = new Map<string, CandidateSet>();
+  #scratch = { standing: new Float64Array(0), affinity: new Float64Array(0) };
   lastSeq = 0;
   lastPostId = 0;
 
@@ -207,9 +205,87 @@ export class AttentionModel {
     return price;
   }
 
-  stream(query: StreamQuery): RankedItem[] {
+  /**
+   * The viewer's stream: the `limit` best candidates (all when omitted), ranked as `rankStream`
+   * ranks `streamInputs(query)`, and the number of candidates. Written for the request path:
+   * per-candidate facts are cached per second, and the viewer's standing and affinity are
+   * scattered into dense scratch arrays instead of being looked up per post.
+   */
+  stream(query: StreamQuery & { limit?: number }): { items: RankedItem[]; total: number } {
     const viewer = addr(query.viewer);
     const global = this.graph(ALL_COMMUNITIES, query.now);
+    const set = this.#candidates(query, global);
+    const count = set.posts.length;
+    const viewerNode = global.index.get(viewer);
+    const standing = viewerNode === undefined ? null : this.#standing.get(global, viewerNode);
+    const followingIds = this.#followingIds(viewer);
+    const w = this.params.ranking;
+    const amp = { params: this.params, now: query.now, ...this.#pricing(query.now, viewer) };
+
+    const scratch = this.#scratchFor(global.n);
+    const { standing: standingAt, affinity: affinityAt } = scratch;
+    const scores = new Float64Array(count);
+    const organic = new Float64Array(count);
+    const best: ({ campaignId: bigint; boost: number } | null)[] = new Array(count).fill(null);
+    if (standing)
+      for (let k = 0; k < standing.nodes.length; k++)
+        standingAt[standing.nodes[k] as number] = standing.scores[k] as number;
+    const edgeStart = viewerNode === undefined ? 0 : (global.offsets[viewerNode] as number);
+    const edgeEnd = viewerNode === undefined ? 0 : (global.offsets[viewerNode + 1] as number);
+    for (let j = edgeStart; j < edgeEnd; j++)
+      affinityAt[global.targets[j] as number] = global.weights[j] as number;
+    try {
+      for (let i = 0; i < count; i++) {
+        const node = set.authorNode[i] as number;
+        const o = organicFrom(
+          w,
+          node < 0 ? 0 : (standingAt[node] as number),
+          node < 0 ? 0 : (affinityAt[node] as number),
+          this.#contactsAttention(set.ids[i] as number, followingIds),
+          query.now - (set.createdAt[i] as number),
+        );
+        organic[i] = o;
+        const campaigns = set.campaigns[i];
+        const b = campaigns ? bestCampaign(amp, set.posts[i] as PostInfo, campaigns) : null;
+        best[i] = b;
+        scores[i] = o + (b?.boost ?? 0);
+      }
+    } finally {
+      if (standing)
+        for (let k = 0; k < standing.nodes.length; k++) standingAt[standing.nodes[k] as number] = 0;
+      for (let j = edgeStart; j < edgeEnd; j++) affinityAt[global.targets[j] as number] = 0;
+    }
+    const ids = set.ids;
+    const order = new Uint32Array(count);
+    for (let i = 0; i < count; i++) order[i] = i;
+    // Best first; ties: newer post id first (as `rankStream`).
+    order.sort(
+      (a, b) => (scores[b] as number) - (scores[a] as number) || (ids[b] as number) - (ids[a] as number),
+    );
+    const limit = Math.min(count, Math.max(0, query.limit ?? count));
+    const items: RankedItem[] = new Array(limit);
+    for (let k = 0; k < limit; k++) {
+      const i = order[k] as number;
+      const b = best[i] ?? null;
+      items[k] = {
+        post: set.posts[i] as PostInfo,
+        organic: organic[i] as number,
+        score: scores[i] as number,
+        amplified: b !== null,
+        campaignId: b?.campaignId ?? null,
+      };
+    }
+    return { items, total: count };
+  }
+
+  /**
+   * The same stream as plain `rankStream` inputs: the reference the request path is checked
+   * against, and a way to inspect one viewer's signals.
+   */
+  streamInputs(query: StreamQuery): RankInputs {
+    const viewer = addr(query.viewer);
+    const global = this.graph(ALL_COMMUNITIES, query.now);
+    const set = this.#candidates(query, global);
     const viewerNode = global.index.get(viewer);
     const standing = viewerNode === undefined ? null : this.#standing.get(global, viewerNode);
     const affinity = new Map<number, number>();
@@ -222,45 +298,17 @@ export class AttentionModel {
         affinity.set(global.targets[j] as number, global.weights[j] as number);
       }
     }
-    const followingIds: number[] = [];
-    for (const f of this.social.following(viewer)) {
-      const id = this.#builder.accounts.ids.get(f);
-      if (id !== undefined) followingIds.push(id);
-    }
-    // Candidate authors are mostly the same from one request to the next: a small map of them
-    // stays in cache where lookups in the whole graph's index would miss.
-    if (this.#authorNodes.graph !== global) this.#authorNodes = { graph: global, nodes: new Map() };
-    const authorNodes = this.#authorNodes.nodes;
-    const nodeOf = (author: string): number => {
-      let node = authorNodes.get(author);
-      if (node === undefined) {
-        node = global.index.get(author) ?? -1;
-        authorNodes.set(author, node);
-      }
-      return node;
-    };
-    const inScope = (p: PostInfo) => query.communityId == null || p.communityId === query.communityId;
-
-    const campaignsByPost = new Map<number, CampaignInfo[]>();
-    for (const c of query.campaigns) {
-      const list = campaignsByPost.get(Number(c.postId)) ?? [];
-      list.push(c);
-      campaignsByPost.set(Number(c.postId), list);
-    }
-    const candidates = new Map<number, PostInfo>();
-    for (let i = this.#postList.length - 1; i >= 0 && candidates.size < query.candidates; i--) {
-      const p = this.#postList[i] as PostInfo;
-      if (inScope(p)) candidates.set(Number(p.id), p);
-    }
-    for (const id of campaignsByPost.keys()) {
-      const p = this.posts.get(id);
-      if (p && inScope(p)) candidates.set(id, p);
-    }
-
-    return rankStream({
+    const followingIds = this.#followingIds(viewer);
+    const campaigns = new Map<bigint, readonly CampaignInfo[]>();
+    set.posts.forEach((p, i) => {
+      const list = set.campaigns[i];
+      if (list) campaigns.set(p.id, list);
+    });
+    const nodeOf = (author: string) => global.index.get(author) ?? -1;
+    return {
       params: this.params,
       now: query.now,
-      posts: [...candidates.values()],
+      posts: [...set.posts],
       standingOf: (author) => {
         const node = nodeOf(author);
         return node < 0 || !standing ? 0 : standing.get(node);
@@ -269,17 +317,120 @@ export class AttentionModel {
         const node = nodeOf(author);
         return node < 0 ? 0 : (affinity.get(node) ?? 0);
       },
-      contactsAttention: (postId) => {
-        if (followingIds.length === 0) return 0;
-        const perAccount = this.#postAttention.get(Number(postId));
-        if (!perAccount) return 0;
-        let sum = 0;
-        for (const c of followingIds) sum += perAccount.get(c) ?? 0;
-        return sum / UNIT;
-      },
-      campaignsOf: (postId) => campaignsByPost.get(Number(postId)) ?? [],
-      priceOf: (c) => this.campaignPrice(c, query.now),
-      allows: (promoter, communityId, topics) => this.social.allows(viewer, promoter, communityId, topics),
-    });
+      contactsAttention: (postId) => this.#contactsAttention(Number(postId), followingIds),
+      campaignsOf: (postId) => campaigns.get(postId) ?? [],
+      ...this.#pricing(query.now, viewer),
+    };
   }
+
+  #pricing(now: number, viewer: string): Pick<RankInputs, "priceOf" | "allows"> {
+    return {
+      priceOf: (c) => this.campaignPrice(c, now),
+      allows: (promoter, communityId, topics) => this.social.allows(viewer, promoter, communityId, topics),
+    };
+  }
+
+  /** Interned ids of the accounts the viewer follows. */
+  #followingIds(viewer: string): number[] {
+    const ids: number[] = [];
+    for (const f of this.social.following(viewer)) {
+      const id = this.#builder.accounts.ids.get(f);
+      if (id !== undefined) ids.push(id);
+    }
+    return ids;
+  }
+
+  /** Organic attention a post received from the given accounts (exact: units are integers). */
+  #contactsAttention(postId: number, accountIds: readonly number[]): number {
+    if (accountIds.length === 0) return 0;
+    const perAccount = this.#postAttention.get(postId);
+    if (!perAccount) return 0;
+    let sum = 0;
+    for (const c of accountIds) sum += perAccount.get(c) ?? 0;
+    return sum / UNIT;
+  }
+
+  /**
+   * The stream's candidates (the most recent posts in scope plus every post with a campaign)
+   * and their per-post facts. Shared by every request with the same campaigns list (the
+   * service reads it at most once per second), posts and graph.
+   */
+  #candidates(query: StreamQuery, global: AttentionGraph): CandidateSet {
+    const scope = query.communityId ?? null;
+    const key = scope === null ? "all" : scope.toString();
+    const cached = this.#candidateSets.get(key);
+    if (
+      cached &&
+      cached.campaignList === query.campaigns &&
+      cached.postCount === this.#postList.length &&
+      cached.graph === global &&
+      cached.size === query.candidates
+    ) {
+      return cached;
+    }
+    const inScope = (p: PostInfo) => scope === null || p.communityId === scope;
+    const campaignsByPost = new Map<number, CampaignInfo[]>();
+    for (const c of query.campaigns) {
+      const id = Number(c.postId);
+      const list = campaignsByPost.get(id);
+      if (list) list.push(c);
+      else campaignsByPost.set(id, [c]);
+    }
+    const chosen = new Map<number, PostInfo>();
+    for (let i = this.#postList.length - 1; i >= 0 && chosen.size < query.candidates; i--) {
+      const p = this.#postList[i] as PostInfo;
+      if (inScope(p)) chosen.set(Number(p.id), p);
+    }
+    for (const id of campaignsByPost.keys()) {
+      const p = this.posts.get(id);
+      if (p && inScope(p)) chosen.set(id, p);
+    }
+    const posts = [...chosen.values()];
+    const n = posts.length;
+    const set: CandidateSet = {
+      campaignList: query.campaigns,
+      postCount: this.#postList.length,
+      graph: global,
+      size: query.candidates,
+      posts,
+      ids: new Float64Array(n),
+      createdAt: new Float64Array(n),
+      authorNode: new Int32Array(n),
+      campaigns: new Array(n),
+    };
+    posts.forEach((p, i) => {
+      const id = Number(p.id);
+      set.ids[i] = id;
+      set.createdAt[i] = p.createdAt;
+      set.authorNode[i] = global.index.get(addr(p.author)) ?? -1;
+      set.campaigns[i] = campaignsByPost.get(id);
+    });
+    // One entry per scope in use; a deployment with very many communities recycles them.
+    if (this.#candidateSets.size >= 256) this.#candidateSets.clear();
+    this.#candidateSets.set(key, set);
+    return set;
+  }
+
+  /** Zeroed dense arrays over the global graph's nodes, reused by every stream request. */
+  #scratchFor(n: number): { standing: Float64Array; affinity: Float64Array } {
+    if (this.#scratch.standing.length !== n) {
+      this.#scratch = { standing: new Float64Array(n), affinity: new Float64Array(n) };
+    }
+    return this.#scratch;
+  }
+}
+
+interface CandidateSet {
+  campaignList: readonly CampaignInfo[];
+  postCount: number;
+  graph: AttentionGraph;
+  size: number;
+  posts: PostInfo[];
+  /** Post ids as numbers (ties rank the newer id first). */
+  ids: Float64Array;
+  createdAt: Float64Array;
+  /** The author's node in the global graph, -1 when absent. */
+  authorNode: Int32Array;
+  /** The post's campaigns in the list the set was built from. */
+  campaigns: (CampaignInfo[] | undefined)[];
 }

@@ -34,15 +34,30 @@ export interface RankedItem {
   campaignId: bigint | null;
 }
 
-export function organicScore(inputs: RankInputs, post: PostInfo): number {
-  const w = inputs.params.ranking;
-  const author = post.author.toLowerCase();
-  const age = Math.max(0, inputs.now - post.createdAt);
+/** The organic score from its four signals; `age` is in seconds. */
+export function organicFrom(
+  w: AttentionParams["ranking"],
+  standing: number,
+  affinity: number,
+  contacts: number,
+  age: number,
+): number {
   return (
-    w.standing * Math.log1p(1000 * Math.max(0, inputs.standingOf(author))) +
-    w.affinity * Math.max(0, inputs.affinityTo(author)) +
-    w.contacts * Math.log1p(Math.max(0, inputs.contactsAttention(post.id))) +
-    w.recency * 2 ** (-age / w.recencyHalfLifeSeconds)
+    w.standing * Math.log1p(1000 * Math.max(0, standing)) +
+    w.affinity * Math.max(0, affinity) +
+    w.contacts * Math.log1p(Math.max(0, contacts)) +
+    w.recency * 2 ** (-Math.max(0, age) / w.recencyHalfLifeSeconds)
+  );
+}
+
+export function organicScore(inputs: RankInputs, post: PostInfo): number {
+  const author = post.author.toLowerCase();
+  return organicFrom(
+    inputs.params.ranking,
+    inputs.standingOf(author),
+    inputs.affinityTo(author),
+    inputs.contactsAttention(post.id),
+    inputs.now - post.createdAt,
   );
 }
 
@@ -51,8 +66,17 @@ export function amplification(
   inputs: RankInputs,
   post: PostInfo,
 ): { campaignId: bigint; boost: number } | null {
+  return bestCampaign(inputs, post, inputs.campaignsOf(post.id));
+}
+
+/** `amplification` over a given list of the post's campaigns. */
+export function bestCampaign(
+  inputs: Pick<RankInputs, "params" | "now" | "priceOf" | "allows">,
+  post: PostInfo,
+  campaigns: readonly CampaignInfo[],
+): { campaignId: bigint; boost: number } | null {
   let best: { campaignId: bigint; boost: number } | null = null;
-  for (const c of inputs.campaignsOf(post.id)) {
+  for (const c of campaigns) {
     if (c.refunded || c.remaining <= 0n || inputs.now >= c.expiresAt) continue;
     if (!inputs.allows(c.promoter, post.communityId, post.topics)) continue;
     const price = inputs.priceOf(c);

@@ -2,6 +2,7 @@ import { join } from "node:path";
 import type { Address } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedChain, tempDir } from "../../test/helpers.ts";
+import { encodeCursor } from "../api/cursor.ts";
 import { canonicalMessage } from "../messages/decode.ts";
 import { type MessageByKind, type MessageKind, PolicyMode } from "../messages/types.ts";
 import { createChainStore } from "../store/chain-store.ts";
@@ -75,6 +76,14 @@ describe("store-backed attention service", () => {
     expect(page.hasNextPage).toBe(true);
     const next = await s.stream({ viewer: open, first: 2, after: page.items[1]?.cursor });
     expect(next.items.map((i) => i.postId)).toEqual([forOpen.items[2]?.postId]);
+    for (const after of ["not-a-cursor", encodeCursor([-1]), encodeCursor([1.5]), encodeCursor(["1"])]) {
+      await expect(async () => s.stream({ viewer: open, first: 2, after })).rejects.toThrow(/invalid cursor/);
+    }
+    // Past the end: an empty page.
+    expect(await s.stream({ viewer: open, first: 2, after: encodeCursor([50]) })).toEqual({
+      hasNextPage: false,
+      items: [],
+    });
   });
 
   it("answers reputation, leaderboard and quotes, and follows new log entries", async () => {

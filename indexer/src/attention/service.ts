@@ -6,6 +6,8 @@
  */
 import type { Address } from "viem";
 import type { AttentionService } from "../api/attention-service.ts";
+import { decodeCursor, encodeCursor } from "../api/cursor.ts";
+import { badInput } from "../api/errors.ts";
 import { createStoreAttentionService } from "../api/store-attention-service.ts";
 import { quoteViews } from "../settlement/payouts.ts";
 import type { Db } from "../store/db.ts";
@@ -47,6 +49,13 @@ const toCampaign = (r: CampaignRow): CampaignInfo => ({
   createdAt: r.createdAt,
   refunded: r.refundedBlock !== null,
 });
+
+/** A stream cursor is the position after the item it names in the viewer's ranking. */
+function streamOffset(cursor: string): number {
+  const [offset] = decodeCursor(cursor, 1) as [number];
+  if (offset < 0) throw badInput(`invalid cursor "${cursor.slice(0, 40)}"`);
+  return offset;
+}
 
 export function createAttentionService(options: AttentionServiceOptions): AttentionService {
   const { db, queries, now } = options;
@@ -143,17 +152,23 @@ export function createAttentionService(options: AttentionServiceOptions): Attent
       refresh();
       const t = now();
       const campaigns = activeCampaigns(t);
-      const ranked = model.stream({ viewer, communityId, now: t, campaigns, candidates });
-      const offset = after ? Number(Buffer.from(after, "base64url").toString("utf8")) || 0 : 0;
-      const slice = ranked.slice(offset, offset + first);
+      const offset = after ? streamOffset(after) : 0;
+      const { items, total } = model.stream({
+        viewer,
+        communityId,
+        now: t,
+        campaigns,
+        candidates,
+        limit: offset + first,
+      });
       return {
-        hasNextPage: offset + first < ranked.length,
-        items: slice.map((item, i) => ({
+        hasNextPage: offset + first < total,
+        items: items.slice(offset).map((item, i) => ({
           postId: item.post.id,
           score: item.score,
           amplified: item.amplified,
           campaignId: item.campaignId,
-          cursor: Buffer.from(String(offset + i + 1)).toString("base64url"),
+          cursor: encodeCursor([offset + i + 1]),
         })),
       };
     },

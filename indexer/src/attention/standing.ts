@@ -51,46 +51,61 @@ export class StandingEngine {
     const queue = this.#queue;
     const alpha = options.teleport;
     const eps = options.epsilon;
+    // The hot loop is written out by hand (no closures, no division per edge, no modulo):
+    // a cold viewer's standing is on the request path of every stream query.
     let touchedCount = 0;
-    const touch = (v: number) => {
-      if (p[v] === 0 && r[v] === 0) touched[touchedCount++] = v;
-    };
     // Circular FIFO over at most n queued nodes (a node is queued at most once at a time).
     let head = 0;
+    let tail = 0;
     let size = 0;
-    const enqueue = (v: number) => {
-      inQueue[v] = 1;
-      queue[(head + size) % n] = v;
-      size++;
-    };
-    const threshold = (v: number) => eps * Math.max(1, (offsets[v + 1] as number) - (offsets[v] as number));
-
-    touch(source);
+    touched[touchedCount++] = source;
     r[source] = 1;
-    enqueue(source);
+    inQueue[source] = 1;
+    queue[tail] = source;
+    if (++tail === n) tail = 0;
+    size++;
     while (size > 0) {
       const u = queue[head] as number;
-      head = (head + 1) % n;
+      if (++head === n) head = 0;
       size--;
       inQueue[u] = 0;
       const ru = r[u] as number;
-      if (ru <= threshold(u)) continue;
+      const start = offsets[u] as number;
+      const end = offsets[u + 1] as number;
+      if (ru <= eps * Math.max(end - start, 1)) continue;
       p[u] = (p[u] as number) + alpha * ru;
       r[u] = 0;
       const spread = (1 - alpha) * ru;
       const ow = outWeight[u] as number;
       if (!(ow > 0)) {
         // A node without out-edges sends the walk back to the viewer.
-        r[source] = (r[source] as number) + spread;
-        if (!inQueue[source] && (r[source] as number) > threshold(source)) enqueue(source);
+        const rs: number = (r[source] as number) + spread;
+        r[source] = rs;
+        const ds = (offsets[source + 1] as number) - (offsets[source] as number);
+        if (!inQueue[source] && rs > eps * Math.max(ds, 1)) {
+          inQueue[source] = 1;
+          queue[tail] = source;
+          if (++tail === n) tail = 0;
+          size++;
+        }
         continue;
       }
-      const end = offsets[u + 1] as number;
-      for (let j = offsets[u] as number; j < end; j++) {
+      const share = spread / ow;
+      for (let j = start; j < end; j++) {
         const v = targets[j] as number;
-        touch(v);
-        r[v] = (r[v] as number) + (spread * (weights[j] as number)) / ow;
-        if (!inQueue[v] && (r[v] as number) > threshold(v)) enqueue(v);
+        const rv = r[v] as number;
+        if (rv === 0 && p[v] === 0) touched[touchedCount++] = v;
+        const next = rv + share * (weights[j] as number);
+        r[v] = next;
+        if (inQueue[v] === 0) {
+          const dv = (offsets[v + 1] as number) - (offsets[v] as number);
+          if (next > eps * Math.max(dv, 1)) {
+            inQueue[v] = 1;
+            queue[tail] = v;
+            if (++tail === n) tail = 0;
+            size++;
+          }
+        }
       }
     }
     let count = 0;
