@@ -225,6 +225,21 @@ describe("GraphQL API over a seeded store", () => {
     expect(await page.text()).not.toMatch(/graphiql/i);
   });
 
+  it("gives each stream item its whole post, as post(id) does", async () => {
+    const fields = "id author text topics createdAt likes views community { name }";
+    const r = await gql(
+      `{ stream(viewer: "${alice.address}", first: 5) { edges { node { post { ${fields} } } } pageInfo { hasNextPage } } }`,
+    );
+    expect(r.errors).toBeUndefined();
+    const posts = r.data.stream.edges.map((e: Data) => e.node.post);
+    expect(posts).toHaveLength(5);
+    expect(new Set(posts.map((p: Data) => p.id)).size).toBe(5);
+    for (const post of posts) {
+      const one = await gql(`{ post(id: "${post.id}") { ${fields} } }`);
+      expect(post).toEqual(one.data.post);
+    }
+  });
+
   it("answers bad arguments with coded GraphQL errors", async () => {
     const cases: Array<[string, string]> = [
       [`{ account(address: "0x12") { balance } }`, "BAD_USER_INPUT"],

@@ -62,6 +62,7 @@ describe("attention model stream", () => {
     const { model, campaigns } = world(11);
     const viewers = [...Array.from({ length: ACCOUNTS }, (_, i) => account(i)), account(999)];
     let amplified = 0;
+    let withContacts = 0;
     for (const communityId of [null, 2n]) {
       for (const viewer of viewers) {
         const query = { viewer, communityId, now: NOW, campaigns, candidates: 40 };
@@ -75,10 +76,13 @@ describe("attention model stream", () => {
           model.stream({ ...query, viewer: viewer.toUpperCase().replace("0X", "0x"), limit }).items,
         ).toEqual(items);
         amplified += items.filter((i) => i.amplified).length;
+        const inputs = model.streamInputs(query);
+        withContacts += inputs.posts.filter((p) => inputs.contactsAttention(p.id) > 0).length;
       }
     }
-    // The world exercises both the organic and the amplified path.
+    // The world exercises the amplified path and the contacts signal.
     expect(amplified).toBeGreaterThan(0);
+    expect(withContacts).toBeGreaterThan(0);
     expect(model.stream({ viewer: account(0), now: NOW, campaigns, candidates: 40 }).items.length).toBe(
       rankStream(model.streamInputs({ viewer: account(0), now: NOW, campaigns, candidates: 40 })).length,
     );

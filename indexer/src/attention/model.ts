@@ -19,7 +19,7 @@ import {
 } from "./log.ts";
 import type { AttentionParams } from "./params.ts";
 import { SocialState } from "./policy.ts";
-import { bestCampaign, organicFrom, type RankedItem, type RankInputs } from "./ranking.ts";
+import { campaignBoost, organicFrom, type RankedItem, type RankInputs } from "./ranking.ts";
 import { StandingCache } from "./standing.ts";
 
 const HOUR = 3600;
@@ -220,13 +220,13 @@ export class AttentionModel {
     const standing = viewerNode === undefined ? null : this.#standing.get(global, viewerNode);
     const followingIds = this.#followingIds(viewer);
     const w = this.params.ranking;
-    const amp = { params: this.params, now: query.now, ...this.#pricing(query.now, viewer) };
+    const allows = this.social.allowsFor(viewer);
 
     const scratch = this.#scratchFor(global.n);
     const { standing: standingAt, affinity: affinityAt } = scratch;
     const scores = new Float64Array(count);
     const organic = new Float64Array(count);
-    const best: ({ campaignId: bigint; boost: number } | null)[] = new Array(count).fill(null);
+    const best: (Boost | null)[] = new Array(count).fill(null);
     if (standing)
       for (let k = 0; k < standing.nodes.length; k++)
         standingAt[standing.nodes[k] as number] = standing.scores[k] as number;
@@ -241,12 +241,27 @@ export class AttentionModel {
           w,
           node < 0 ? 0 : (standingAt[node] as number),
           node < 0 ? 0 : (affinityAt[node] as number),
-          this.#contactsAttention(set.ids[i] as number, followingIds),
+          followingIds.length === 0
+            ? 0
+            : contactsAttention(
+                set.attention[i] ?? this.#postAttention.get(set.ids[i] as number),
+                followingIds,
+              ),
           query.now - (set.createdAt[i] as number),
         );
         organic[i] = o;
-        const campaigns = set.campaigns[i];
-        const b = campaigns ? bestCampaign(amp, set.posts[i] as PostInfo, campaigns) : null;
+        // The post's first campaign (best boost first) that the viewer's policy admits.
+        let b: Boost | null = null;
+        const boosts = set.boosts[i];
+        if (boosts) {
+          const p = set.posts[i] as PostInfo;
+          for (const candidate of boosts) {
+            if (allows(candidate.promoter, p.communityId, p.topics)) {
+              b = candidate;
+              break;
+            }
+          }
+        }
         best[i] = b;
         scores[i] = o + (b?.boost ?? 0);
       }
@@ -255,14 +270,8 @@ export class AttentionModel {
         for (let k = 0; k < standing.nodes.length; k++) standingAt[standing.nodes[k] as number] = 0;
       for (let j = edgeStart; j < edgeEnd; j++) affinityAt[global.targets[j] as number] = 0;
     }
-    const ids = set.ids;
-    const order = new Uint32Array(count);
-    for (let i = 0; i < count; i++) order[i] = i;
-    // Best first; ties: newer post id first (as `rankStream`).
-    order.sort(
-      (a, b) => (scores[b] as number) - (scores[a] as number) || (ids[b] as number) - (ids[a] as number),
-    );
     const limit = Math.min(count, Math.max(0, query.limit ?? count));
+    const order = bestFirst(scores, set.ids, limit);
     const items: RankedItem[] = new Array(limit);
     for (let k = 0; k < limit; k++) {
       const i = order[k] as number;
@@ -317,7 +326,7 @@ export class AttentionModel {
         const node = nodeOf(author);
         return node < 0 ? 0 : (affinity.get(node) ?? 0);
       },
-      contactsAttention: (postId) => this.#contactsAttention(Number(postId), followingIds),
+      contactsAttention: (postId) => contactsAttention(this.#postAttention.get(Number(postId)), followingIds),
       campaignsOf: (postId) => campaigns.get(postId) ?? [],
       ...this.#pricing(query.now, viewer),
     };
@@ -340,16 +349,6 @@ export class AttentionModel {
     return ids;
   }
 
-  /** Organic attention a post received from the given accounts (exact: units are integers). */
-  #contactsAttention(postId: number, accountIds: readonly number[]): number {
-    if (accountIds.length === 0) return 0;
-    const perAccount = this.#postAttention.get(postId);
-    if (!perAccount) return 0;
-    let sum = 0;
-    for (const c of accountIds) sum += perAccount.get(c) ?? 0;
-    return sum / UNIT;
-  }
-
   /**
    * The stream's candidates (the most recent posts in scope plus every post with a campaign)
    * and their per-post facts. Shared by every request with the same campaigns list (the
@@ -364,6 +363,7 @@ export class AttentionModel {
       cached.campaignList === query.campaigns &&
       cached.postCount === this.#postList.length &&
       cached.graph === global &&
+      cached.now === query.now &&
       cached.size === query.candidates
     ) {
       return cached;
@@ -391,19 +391,34 @@ export class AttentionModel {
       campaignList: query.campaigns,
       postCount: this.#postList.length,
       graph: global,
+      now: query.now,
       size: query.candidates,
       posts,
       ids: new Float64Array(n),
       createdAt: new Float64Array(n),
       authorNode: new Int32Array(n),
       campaigns: new Array(n),
+      boosts: new Array(n),
+      attention: new Array(n),
     };
+    const priceOf = (c: CampaignInfo) => this.campaignPrice(c, query.now);
     posts.forEach((p, i) => {
       const id = Number(p.id);
       set.ids[i] = id;
       set.createdAt[i] = p.createdAt;
       set.authorNode[i] = global.index.get(addr(p.author)) ?? -1;
-      set.campaigns[i] = campaignsByPost.get(id);
+      const campaigns = campaignsByPost.get(id);
+      set.campaigns[i] = campaigns;
+      // The live per-post map (updated in place as entries arrive; looked up again when absent).
+      set.attention[i] = this.#postAttention.get(id);
+      // A campaign's boost does not depend on the viewer: rank them once, best first (ties: lower id).
+      const boosts: Boost[] = [];
+      for (const c of campaigns ?? []) {
+        const boost = campaignBoost(this.params, query.now, c, priceOf);
+        if (boost !== null) boosts.push({ campaignId: c.id, promoter: c.promoter, boost });
+      }
+      boosts.sort((a, b) => b.boost - a.boost || (a.campaignId < b.campaignId ? -1 : 1));
+      set.boosts[i] = boosts.length > 0 ? boosts : undefined;
     });
     // One entry per scope in use; a deployment with very many communities recycles them.
     if (this.#candidateSets.size >= 256) this.#candidateSets.clear();
@@ -420,6 +435,48 @@ export class AttentionModel {
   }
 }
 
+/**
+ * Indices of the `k` best scores, best first; ties rank the higher id (the newer post) first,
+ * as `rankStream` does. A page is a small part of the candidates: it is kept by insertion
+ * instead of sorting them all.
+ */
+function bestFirst(scores: Float64Array, ids: Float64Array, k: number): Uint32Array {
+  const n = scores.length;
+  if (k <= 0) return new Uint32Array(0);
+  const before = (a: number, b: number) =>
+    (scores[a] as number) > (scores[b] as number) ||
+    ((scores[a] as number) === (scores[b] as number) && (ids[a] as number) > (ids[b] as number));
+  if (k * 2 >= n) {
+    const order = new Uint32Array(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    order.sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
+    return order.subarray(0, k);
+  }
+  const top = new Uint32Array(k);
+  let filled = 0;
+  for (let i = 0; i < n; i++) {
+    if (filled === k && !before(i, top[k - 1] as number)) continue;
+    let at = filled < k ? filled++ : k - 1;
+    while (at > 0 && before(i, top[at - 1] as number)) {
+      top[at] = top[at - 1] as number;
+      at--;
+    }
+    top[at] = i;
+  }
+  return top;
+}
+
+/** Organic attention a post received from the given accounts (exact: units are integers). */
+function contactsAttention(
+  perAccount: Map<number, number> | undefined,
+  accountIds: readonly number[],
+): number {
+  if (!perAccount || accountIds.length === 0) return 0;
+  let sum = 0;
+  for (const c of accountIds) sum += perAccount.get(c) ?? 0;
+  return sum / UNIT;
+}
+
 interface CandidateSet {
   campaignList: readonly CampaignInfo[];
   postCount: number;
@@ -431,6 +488,16 @@ interface CandidateSet {
   createdAt: Float64Array;
   /** The author's node in the global graph, -1 when absent. */
   authorNode: Int32Array;
+  now: number;
   /** The post's campaigns in the list the set was built from. */
   campaigns: (CampaignInfo[] | undefined)[];
+  /** The post's active campaigns with their boosts, best first. */
+  boosts: (Boost[] | undefined)[];
+  attention: (Map<number, number> | undefined)[];
+}
+
+interface Boost {
+  campaignId: bigint;
+  promoter: string;
+  boost: number;
 }

@@ -31,6 +31,8 @@ function newer(a: Stamp, b: Stamp | undefined): boolean {
   return a.timestamp !== b.timestamp ? a.timestamp > b.timestamp : a.nonce > b.nonce;
 }
 
+const NOBODY: ReadonlySet<string> = new Set();
+
 export class SocialState {
   readonly #follows = new Map<string, { follow: boolean; stamp: Stamp }>();
   readonly #following = new Map<string, Set<string>>();
@@ -80,7 +82,7 @@ export class SocialState {
 
   /** Accounts `account` follows. */
   following(account: string): ReadonlySet<string> {
-    return this.#following.get(addr(account)) ?? new Set();
+    return this.#following.get(addr(account)) ?? NOBODY;
   }
 
   isFriend(a: string, b: string): boolean {
@@ -93,13 +95,16 @@ export class SocialState {
 
   /** Whether `viewer` accepts amplified content from `promoter` in this community and these topics. */
   allows(viewer: string, promoter: string, communityId: bigint, topics: readonly string[]): boolean {
-    return policyAllows(
-      this.policyOf(viewer),
-      (p) => this.isFriend(viewer, p),
-      promoter,
-      communityId,
-      topics,
-    );
+    return this.allowsFor(viewer)(promoter, communityId, topics);
+  }
+
+  /** `allows` for one viewer, with the viewer's policy and follows looked up once. */
+  allowsFor(viewer: string): (promoter: string, communityId: bigint, topics: readonly string[]) => boolean {
+    const v = addr(viewer);
+    const policy = this.policyOf(v);
+    const following = this.following(v);
+    const isFriend = (p: string) => following.has(p) && this.follows(p, v);
+    return (promoter, communityId, topics) => policyAllows(policy, isFriend, promoter, communityId, topics);
   }
 }
 

@@ -66,28 +66,32 @@ export function amplification(
   inputs: RankInputs,
   post: PostInfo,
 ): { campaignId: bigint; boost: number } | null {
-  return bestCampaign(inputs, post, inputs.campaignsOf(post.id));
-}
-
-/** `amplification` over a given list of the post's campaigns. */
-export function bestCampaign(
-  inputs: Pick<RankInputs, "params" | "now" | "priceOf" | "allows">,
-  post: PostInfo,
-  campaigns: readonly CampaignInfo[],
-): { campaignId: bigint; boost: number } | null {
   let best: { campaignId: bigint; boost: number } | null = null;
-  for (const c of campaigns) {
-    if (c.refunded || c.remaining <= 0n || inputs.now >= c.expiresAt) continue;
-    if (!inputs.allows(c.promoter, post.communityId, post.topics)) continue;
-    const price = inputs.priceOf(c);
-    // How many views the remaining budget still buys (fractional, for a smooth and monotone boost).
-    const views = price > 0n ? Number(c.remaining) / Number(price) : 0;
-    const boost = inputs.params.ranking.amplification * Math.log1p(views);
+  for (const c of inputs.campaignsOf(post.id)) {
+    const boost = campaignBoost(inputs.params, inputs.now, c, inputs.priceOf);
+    if (boost === null || !inputs.allows(c.promoter, post.communityId, post.topics)) continue;
     if (!best || boost > best.boost || (boost === best.boost && c.id < best.campaignId)) {
       best = { campaignId: c.id, boost };
     }
   }
   return best;
+}
+
+/**
+ * A campaign's boost, the same for every viewer who admits it: it grows with how many views
+ * the remaining budget still buys. Null for a campaign that is refunded, spent or expired.
+ */
+export function campaignBoost(
+  params: AttentionParams,
+  now: number,
+  c: CampaignInfo,
+  priceOf: (campaign: CampaignInfo) => bigint,
+): number | null {
+  if (c.refunded || c.remaining <= 0n || now >= c.expiresAt) return null;
+  const price = priceOf(c);
+  // Fractional views, for a smooth and monotone boost.
+  const views = price > 0n ? Number(c.remaining) / Number(price) : 0;
+  return params.ranking.amplification * Math.log1p(views);
 }
 
 /** All posts scored and sorted best first (ties: newer post id first). */

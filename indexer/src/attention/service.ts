@@ -68,31 +68,33 @@ export function createAttentionService(options: AttentionServiceOptions): Attent
     posts: db.prepare(
       "SELECT id, community_id AS communityId, author, created_at AS createdAt, topics FROM posts WHERE id > ? ORDER BY id",
     ),
-    maxPost: db.prepare("SELECT COALESCE(MAX(id), 0) AS n FROM posts"),
-    maxSeq: db.prepare("SELECT COALESCE(MAX(seq), 0) AS n FROM engagement_log"),
     entries: db.prepare("SELECT seq, kind, json FROM engagement_log WHERE seq > ? ORDER BY seq LIMIT 50000"),
     communities: db.prepare("SELECT id, founder FROM communities"),
     moderators: db.prepare(
       "SELECT community_id AS communityId, account FROM moderators WHERE removed_block IS NULL",
     ),
-    communityCount: db.prepare("SELECT COUNT(*) AS n FROM communities"),
-    moderatorCount: db.prepare("SELECT COUNT(*) AS n FROM moderators"),
     activeCampaigns: db.prepare(
       "SELECT id, post_id AS postId, promoter, budget, spent, refunded_block AS refundedBlock, expires_at AS expiresAt, created_at AS createdAt FROM campaigns WHERE refunded_block IS NULL AND expires_at > ?",
     ),
-    chainHead: db.prepare(
-      "SELECT COALESCE((SELECT block_number || ':' || COALESCE(block_hash, '') FROM checkpoint WHERE id = 1), '') AS head",
+    // What changed since the last answer, in one read: communities, moderators, posts, log, chain head.
+    stamp: db.prepare(
+      `SELECT (SELECT COUNT(*) FROM communities) || ':' || (SELECT COUNT(*) FROM moderators) || ':' ||
+          (SELECT COUNT(*) FROM moderators WHERE removed_block IS NULL) AS communities,
+        (SELECT COALESCE(MAX(id), 0) FROM posts) AS maxPost,
+        (SELECT COALESCE(MAX(seq), 0) FROM engagement_log) AS maxSeq,
+        COALESCE((SELECT block_number || ':' || COALESCE(block_hash, '') FROM checkpoint WHERE id = 1), '') AS head`,
     ),
     paidViews: db.prepare(
       "SELECT COUNT(*) AS n FROM epoch_campaign_payouts WHERE campaign_id = ? AND account <> ?",
     ),
   };
   let communityStamp = "";
+  let chainHead = "";
   // Campaign rows change only with chain batches (each moves the checkpoint) and the clock:
   // requests at the same second and chain head share one read.
   let campaignCache: { key: string; campaigns: CampaignInfo[] } | null = null;
   const activeCampaigns = (t: number): CampaignInfo[] => {
-    const key = `${t}@${(q.chainHead.get() as { head: string }).head}`;
+    const key = `${t}@${chainHead}`;
     if (campaignCache?.key !== key) {
       campaignCache = { key, campaigns: (q.activeCampaigns.all(t) as CampaignRow[]).map(toCampaign) };
     }
@@ -100,8 +102,9 @@ export function createAttentionService(options: AttentionServiceOptions): Attent
   };
 
   function refresh(): void {
-    const stamp = `${(q.communityCount.get() as { n: number }).n}:${(q.moderatorCount.get() as { n: number }).n}`;
-    if (stamp !== communityStamp) {
+    const stamp = q.stamp.get() as { communities: string; maxPost: number; maxSeq: number; head: string };
+    chainHead = stamp.head;
+    if (stamp.communities !== communityStamp) {
       const mods = new Map<number, Address[]>();
       for (const r of q.moderators.all() as { communityId: number; account: string }[]) {
         mods.set(r.communityId, [...(mods.get(r.communityId) ?? []), r.account.toLowerCase() as Address]);
@@ -113,9 +116,9 @@ export function createAttentionService(options: AttentionServiceOptions): Attent
           moderators: mods.get(c.id) ?? [],
         })),
       );
-      communityStamp = stamp;
+      communityStamp = stamp.communities;
     }
-    if ((q.maxPost.get() as { n: number }).n > model.lastPostId) {
+    if (stamp.maxPost > model.lastPostId) {
       for (const r of q.posts.all(model.lastPostId) as {
         id: number;
         communityId: number;
@@ -133,7 +136,7 @@ export function createAttentionService(options: AttentionServiceOptions): Attent
       }
       model.flushPending();
     }
-    while ((q.maxSeq.get() as { n: number }).n > model.lastSeq) {
+    while (stamp.maxSeq > model.lastSeq) {
       const rows = q.entries.all(model.lastSeq) as { seq: number; kind: string; json: string }[];
       if (rows.length === 0) break;
       for (const r of rows) {

@@ -180,6 +180,14 @@ export function createQueries(db: Db) {
       get<{ n: number }>("SELECT COUNT(*) AS n FROM posts WHERE community_id = ?", communityId)?.n ?? 0,
 
     post: (id: number) => get<PostRow>(`SELECT ${POST_COLUMNS} FROM ${POST_FROM} WHERE p.id = ?`, id) ?? null,
+    /** Posts by id in one read (missing ids are left out; order not guaranteed). */
+    postsByIds: (ids: readonly number[]): PostRow[] =>
+      ids.length === 0
+        ? []
+        : all<PostRow>(
+            `SELECT ${POST_COLUMNS} FROM ${POST_FROM} WHERE p.id IN (SELECT value FROM json_each(?))`,
+            JSON.stringify(ids),
+          ),
     posts: (filter: PostFilter, first: number, after: Keyset | null): Rows<PostRow> => {
       const where: string[] = [];
       const params: unknown[] = [];

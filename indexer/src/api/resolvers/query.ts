@@ -92,7 +92,14 @@ export const Query = {
         after: opt(a, "after") ?? null,
       }),
     );
-    const edges = page.items.map(({ cursor, ...node }) => ({ cursor, node }));
+    // A page is shown with its posts: read them in one query rather than one per item.
+    const posts = new Map(
+      ctx.queries.postsByIds(page.items.map((i) => Number(i.postId))).map((p) => [p.id, p]),
+    );
+    const edges = page.items.map(({ cursor, ...item }) => ({
+      cursor,
+      node: { ...item, post: posts.get(Number(item.postId)) ?? null },
+    }));
     return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
   },
   reputation: (_: unknown, a: Args, ctx: ApiContext) =>

@@ -1,10 +1,15 @@
 /** `StreamItem` and `Earning`: attention-model answers resolved to store records. */
+
+import type { PostRow } from "../../store/queries.ts";
 import type { Earning as EarningValue, StreamItem as StreamItemValue } from "../attention-service.ts";
 import type { ApiContext } from "../context.ts";
 
+/** A stream item with its post, read with the rest of its page. */
+export type StreamNode = StreamItemValue & { post: PostRow | null };
+
 export const StreamItem = {
-  post: (s: StreamItemValue, _: unknown, ctx: ApiContext) => ctx.queries.post(Number(s.postId)),
-  campaign: (s: StreamItemValue, _: unknown, ctx: ApiContext) =>
+  post: (s: StreamNode) => s.post,
+  campaign: (s: StreamNode, _: unknown, ctx: ApiContext) =>
     s.campaignId === null ? null : ctx.queries.campaign(Number(s.campaignId)),
 };
 
