@@ -207,11 +207,19 @@ export class AttentionModel {
 
   /**
    * The viewer's stream: the `limit` best candidates (all when omitted), ranked as `rankStream`
-   * ranks `streamInputs(query)`, and the number of candidates. Written for the request path:
-   * per-candidate facts are cached per second, and the viewer's standing and affinity are
-   * scattered into dense scratch arrays instead of being looked up per post.
+   * ranks `streamInputs(query)`, and the number of candidates.
    */
   stream(query: StreamQuery & { limit?: number }): { items: RankedItem[]; total: number } {
+    const ranking = this.rank(query);
+    return { items: this.page(ranking, 0, query.limit ?? ranking.total), total: ranking.total };
+  }
+
+  /**
+   * Scores every candidate of the viewer's stream, for `page` to cut pages from. Written for the
+   * request path: per-candidate facts are cached per second, and the viewer's standing and
+   * affinity are scattered into dense scratch arrays instead of being looked up per post.
+   */
+  rank(query: StreamQuery): StreamRanking {
     const viewer = addr(query.viewer);
     const global = this.graph(ALL_COMMUNITIES, query.now);
     const set = this.#candidates(query, global);
@@ -226,7 +234,9 @@ export class AttentionModel {
     const { standing: standingAt, affinity: affinityAt } = scratch;
     const scores = new Float64Array(count);
     const organic = new Float64Array(count);
-    const best: (Boost | null)[] = new Array(count).fill(null);
+    // Index of the chosen campaign in `set.boosts[i]`, -1 for none. Typed arrays only: a ranking
+    // is kept for later pages, and off-heap numbers cost the garbage collector nothing to keep.
+    const choice = new Int32Array(count).fill(-1);
     if (standing)
       for (let k = 0; k < standing.nodes.length; k++)
         standingAt[standing.nodes[k] as number] = standing.scores[k] as number;
@@ -251,40 +261,48 @@ export class AttentionModel {
         );
         organic[i] = o;
         // The post's first campaign (best boost first) that the viewer's policy admits.
-        let b: Boost | null = null;
+        let boost = 0;
         const boosts = set.boosts[i];
         if (boosts) {
           const p = set.posts[i] as PostInfo;
-          for (const candidate of boosts) {
+          for (let c = 0; c < boosts.length; c++) {
+            const candidate = boosts[c] as Boost;
             if (allows(candidate.promoter, p.communityId, p.topics)) {
-              b = candidate;
+              choice[i] = c;
+              boost = candidate.boost;
               break;
             }
           }
         }
-        best[i] = b;
-        scores[i] = o + (b?.boost ?? 0);
+        scores[i] = o + boost;
       }
     } finally {
       if (standing)
         for (let k = 0; k < standing.nodes.length; k++) standingAt[standing.nodes[k] as number] = 0;
       for (let j = edgeStart; j < edgeEnd; j++) affinityAt[global.targets[j] as number] = 0;
     }
-    const limit = Math.min(count, Math.max(0, query.limit ?? count));
-    const order = bestFirst(scores, set.ids, limit);
-    const items: RankedItem[] = new Array(limit);
-    for (let k = 0; k < limit; k++) {
+    return { set, scores, organic, choice, total: count };
+  }
+
+  /** Items `offset` to `offset + count` of a ranking, best first. */
+  page(ranking: StreamRanking, offset: number, count: number): RankedItem[] {
+    const { set, scores, organic, choice, total } = ranking;
+    const end = Math.min(total, Math.max(0, offset + count));
+    const order = bestFirst(scores, set.ids, end);
+    const items: RankedItem[] = [];
+    for (let k = Math.max(0, offset); k < end; k++) {
       const i = order[k] as number;
-      const b = best[i] ?? null;
-      items[k] = {
+      const c = choice[i] as number;
+      const b = c < 0 ? null : ((set.boosts[i] as Boost[])[c] as Boost);
+      items.push({
         post: set.posts[i] as PostInfo,
         organic: organic[i] as number,
         score: scores[i] as number,
         amplified: b !== null,
         campaignId: b?.campaignId ?? null,
-      };
+      });
     }
-    return { items, total: count };
+    return items;
   }
 
   /**
@@ -475,6 +493,16 @@ function contactsAttention(
   let sum = 0;
   for (const c of accountIds) sum += perAccount.get(c) ?? 0;
   return sum / UNIT;
+}
+
+/** One viewer's scored candidates: pages are cut from it without scoring again. */
+export interface StreamRanking {
+  readonly set: CandidateSet;
+  readonly scores: Float64Array;
+  readonly organic: Float64Array;
+  /** Per candidate, the index of its boost in the candidate set, -1 for none. */
+  readonly choice: Int32Array;
+  readonly total: number;
 }
 
 interface CandidateSet {

@@ -76,14 +76,50 @@ describe("store-backed attention service", () => {
     expect(page.hasNextPage).toBe(true);
     const next = await s.stream({ viewer: open, first: 2, after: page.items[1]?.cursor });
     expect(next.items.map((i) => i.postId)).toEqual([forOpen.items[2]?.postId]);
-    for (const after of ["not-a-cursor", encodeCursor([-1]), encodeCursor([1.5]), encodeCursor(["1"])]) {
+    for (const after of [
+      "not-a-cursor",
+      encodeCursor([2]),
+      encodeCursor([1, -1]),
+      encodeCursor([-1, 1]),
+      encodeCursor([1, 1.5]),
+      encodeCursor([1, "1"]),
+    ]) {
       await expect(async () => s.stream({ viewer: open, first: 2, after })).rejects.toThrow(/invalid cursor/);
     }
     // Past the end: an empty page.
-    expect(await s.stream({ viewer: open, first: 2, after: encodeCursor([50]) })).toEqual({
+    expect(await s.stream({ viewer: open, first: 2, after: encodeCursor([1, 50]) })).toEqual({
       hasNextPage: false,
       items: [],
     });
+  });
+
+  it("cuts later pages from the first page's ranking, however the graph moves in between", async () => {
+    const s = service();
+    const viewer = account(9);
+    policy(viewer, PolicyMode.Everyone);
+    const first = await s.stream({ viewer, first: 1 });
+    const whole = await s.stream({ viewer, first: 10 });
+    const last = whole.items.at(-1)?.postId as bigint;
+    // Someone the viewer follows now attends to the lowest-ranked post: a fresh ranking moves it up.
+    append("Follow", { account: viewer, target: fan, follow: true, timestamp: T, nonce: nonce++ });
+    like(fan, last);
+    append("Comment", { account: fan, postId: last, text: "so true", timestamp: T, nonce: nonce++ });
+    const rest = await s.stream({ viewer, first: 10, after: first.items[0]?.cursor });
+    expect([first.items[0]?.postId, ...rest.items.map((i) => i.postId)]).toEqual(
+      whole.items.map((i) => i.postId),
+    );
+    expect(rest.hasNextPage).toBe(false);
+    // Another viewer's cursor, or a forgotten snapshot, ranks afresh at the same position.
+    const other = await s.stream({ viewer: open, first: 1, after: first.items[0]?.cursor });
+    expect(other.items).toHaveLength(1);
+    const fresh = await s.stream({ viewer, first: 10 });
+    expect(fresh.items.map((i) => i.postId)).not.toEqual(whole.items.map((i) => i.postId));
+    expect(fresh.items.map((i) => i.postId)).toEqual(
+      [...fresh.items].sort((a, b) => b.score - a.score || Number(b.postId - a.postId)).map((i) => i.postId),
+    );
+    expect(fresh.items.find((i) => i.postId === last)?.score).toBeGreaterThan(
+      whole.items.find((i) => i.postId === last)?.score as number,
+    );
   });
 
   it("answers reputation, leaderboard and quotes, and follows new log entries", async () => {

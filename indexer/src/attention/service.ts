@@ -14,7 +14,7 @@ import type { Db } from "../store/db.ts";
 import type { Queries } from "../store/queries.ts";
 import { toLogEntry } from "./load.ts";
 import type { CampaignInfo } from "./log.ts";
-import { AttentionModel } from "./model.ts";
+import { AttentionModel, type StreamRanking } from "./model.ts";
 import { type AttentionParams, DEFAULT_PARAMS } from "./params.ts";
 
 export interface AttentionServiceOptions {
@@ -50,11 +50,26 @@ const toCampaign = (r: CampaignRow): CampaignInfo => ({
   refunded: r.refundedBlock !== null,
 });
 
-/** A stream cursor is the position after the item it names in the viewer's ranking. */
-function streamOffset(cursor: string): number {
-  const [offset] = decodeCursor(cursor, 1) as [number];
-  if (offset < 0) throw badInput(`invalid cursor "${cursor.slice(0, 40)}"`);
-  return offset;
+/**
+ * Later pages of a stream are cut from the ranking its first page came from, so that the
+ * viewer's own views (which feed the graph) or new engagement cannot move items between pages
+ * (repeated or skipped). A ranking is kept this long, and for the last this many first pages.
+ */
+const SNAPSHOT_SECONDS = 600;
+const SNAPSHOTS = 1024;
+
+interface StreamSnapshot {
+  viewer: string;
+  scope: string;
+  at: number;
+  ranking: StreamRanking;
+}
+
+/** A stream cursor names a ranking snapshot and the position after the item it points at. */
+function streamCursor(cursor: string): { snapshot: number; offset: number } {
+  const [snapshot, offset] = decodeCursor(cursor, 2) as [number, number];
+  if (snapshot < 0 || offset < 0) throw badInput(`invalid cursor "${cursor.slice(0, 40)}"`);
+  return { snapshot, offset };
 }
 
 export function createAttentionService(options: AttentionServiceOptions): AttentionService {
@@ -88,6 +103,8 @@ export function createAttentionService(options: AttentionServiceOptions): Attent
       "SELECT COUNT(*) AS n FROM epoch_campaign_payouts WHERE campaign_id = ? AND account <> ?",
     ),
   };
+  const snapshots = new Map<number, StreamSnapshot>();
+  let lastSnapshot = 0;
   let communityStamp = "";
   let chainHead = "";
   // Campaign rows change only with chain batches (each moves the checkpoint) and the clock:
@@ -154,24 +171,39 @@ export function createAttentionService(options: AttentionServiceOptions): Attent
     stream({ viewer, communityId, first, after }) {
       refresh();
       const t = now();
-      const campaigns = activeCampaigns(t);
-      const offset = after ? streamOffset(after) : 0;
-      const { items, total } = model.stream({
-        viewer,
-        communityId,
-        now: t,
-        campaigns,
-        candidates,
-        limit: offset + first,
-      });
+      const v = viewer.toLowerCase();
+      const scope = communityId == null ? "" : communityId.toString();
+      let { snapshot: id, offset } = after ? streamCursor(after) : { snapshot: 0, offset: 0 };
+      let snapshot = snapshots.get(id);
+      if (
+        !snapshot ||
+        snapshot.viewer !== v ||
+        snapshot.scope !== scope ||
+        t - snapshot.at > SNAPSHOT_SECONDS
+      ) {
+        // A first page, or a snapshot gone (expired, evicted, restarted): rank afresh.
+        const ranking = model.rank({
+          viewer,
+          communityId,
+          now: t,
+          campaigns: activeCampaigns(t),
+          candidates,
+        });
+        snapshot = { viewer: v, scope, at: t, ranking };
+        id = ++lastSnapshot;
+        snapshots.set(id, snapshot);
+        // Ids are sequential: the oldest snapshot goes first.
+        snapshots.delete(id - SNAPSHOTS);
+      }
+      const items = model.page(snapshot.ranking, offset, first);
       return {
-        hasNextPage: offset + first < total,
-        items: items.slice(offset).map((item, i) => ({
+        hasNextPage: offset + first < snapshot.ranking.total,
+        items: items.map((item, i) => ({
           postId: item.post.id,
           score: item.score,
           amplified: item.amplified,
           campaignId: item.campaignId,
-          cursor: encodeCursor([offset + i + 1]),
+          cursor: encodeCursor([id, offset + i + 1]),
         })),
       };
     },

@@ -165,6 +165,35 @@ describe("StreamPage", () => {
     expect(screen.queryByTestId("load-more")).toBeNull();
   });
 
+  it("shows a post once when a later page repeats it", async () => {
+    const gql = fakeGraphQL({
+      stream: (vars) => {
+        const second = vars.after === "c1";
+        return {
+          stream: {
+            edges: second
+              ? [
+                  { cursor: "c2", node: items[0] },
+                  { cursor: "c3", node: items[1] },
+                ]
+              : [{ cursor: "c1", node: items[0] }],
+            pageInfo: { hasNextPage: !second, endCursor: second ? "c3" : "c1" },
+          },
+        };
+      },
+      reputation: () => ({ reputation: 0.1 }),
+      communities: () => ({ communities: { edges: [], pageInfo: { hasNextPage: false, endCursor: null } } }),
+      submit: () => ({ submitMessage: { seq: 1, kind: "View", account: "0x", signer: "0x" } }),
+    });
+    await renderConnected(gql);
+    expect(await screen.findAllByTestId("post-card")).toHaveLength(1);
+    act(() => FakeIntersectionObserver.show((el) => el.getAttribute("data-testid") === "scroll-sentinel", 1));
+    await waitFor(() => expect(gql.requests.filter((r) => r.variables.after === "c1")).toHaveLength(1));
+    await waitFor(() => expect(screen.getAllByTestId("post-card")).toHaveLength(2));
+    const ids = screen.getAllByTestId("post-card").map((c) => c.getAttribute("data-post-id"));
+    expect(new Set(ids).size).toBe(2);
+  });
+
   it("falls back to the newest posts when ranking is unavailable", async () => {
     const gql = fakeGraphQL({
       stream: () => {

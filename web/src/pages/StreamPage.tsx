@@ -63,9 +63,18 @@ function CommunityFilter({
   );
 }
 
+/**
+ * Each post once, where it first appears. The indexer cuts a stream's pages from one ranking,
+ * but a page fetched after it restarted is ranked afresh and may repeat an earlier post.
+ */
+export function uniquePosts<T extends { post: { id: string } }>(items: T[]): T[] {
+  const seen = new Set<string>();
+  return items.filter((item) => !seen.has(item.post.id) && Boolean(seen.add(item.post.id)));
+}
+
 function ViewerStream({ viewer, community }: { viewer: string; community: string | null }) {
   const stream = useStream(viewer, community);
-  const items = stream.data?.pages.flatMap((p) => p.edges.map((e) => e.node)) ?? [];
+  const items = uniquePosts(stream.data?.pages.flatMap((p) => p.edges.map((e) => e.node)) ?? []);
   if (stream.error instanceof GraphQLRequestError && stream.error.code === "ATTENTION_UNAVAILABLE") {
     // Without the attention model there is no ranking: show the newest posts instead.
     return (
