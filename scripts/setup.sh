@@ -8,6 +8,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# `npm run` puts node_modules/.bin first on PATH, and with it the Node 22 of the `node`
+# devDependency, which `npm ci` deletes before it builds native addons: decide and install
+# with the host's own PATH.
+PATH=$(printf '%s' "$PATH" | tr ':' '\n' | grep -v '/node_modules/\.bin$' | paste -sd: -)
+export PATH
+
 node_version=$(node -p 'require("./package.json").devDependencies.node')
 toolchain=".toolchain/node-v${node_version}"
 
