@@ -57,6 +57,8 @@ export class AttentionModel {
   /** Stream candidates per scope (a community id or "all"). */
   readonly #candidateSets = new Map<string, CandidateSet>();
   #scratch = { standing: new Float64Array(0), affinity: new Float64Array(0) };
+  /** Scratch space of `rank`'s answers. */
+  #ranked = { scores: new Float64Array(0), organic: new Float64Array(0), choice: new Float64Array(0) };
   lastSeq = 0;
   lastPostId = 0;
 
@@ -218,6 +220,8 @@ export class AttentionModel {
    * Scores every candidate of the viewer's stream, for `page` to cut pages from. Written for the
    * request path: per-candidate facts are cached per second, and the viewer's standing and
    * affinity are scattered into dense scratch arrays instead of being looked up per post.
+   * The ranking's arrays are the model's own scratch space, overwritten by the next call: cut
+   * its pages at once, or copy it (`RankingRing.keep`) to cut more later.
    */
   rank(query: StreamQuery): StreamRanking {
     const viewer = addr(query.viewer);
@@ -232,11 +236,18 @@ export class AttentionModel {
 
     const scratch = this.#scratchFor(global.n);
     const { standing: standingAt, affinity: affinityAt } = scratch;
-    const scores = new Float64Array(count);
-    const organic = new Float64Array(count);
-    // Index of the chosen campaign in `set.boosts[i]`, -1 for none. Typed arrays only: a ranking
-    // is kept for later pages, and off-heap numbers cost the garbage collector nothing to keep.
-    const choice = new Int32Array(count).fill(-1);
+    if (this.#ranked.scores.length < count) {
+      const size = Math.max(count, 2 * this.#ranked.scores.length);
+      this.#ranked = {
+        scores: new Float64Array(size),
+        organic: new Float64Array(size),
+        choice: new Float64Array(size),
+      };
+    }
+    const scores = this.#ranked.scores.subarray(0, count);
+    const organic = this.#ranked.organic.subarray(0, count);
+    // Index of the chosen campaign in `set.boosts[i]`, -1 for none.
+    const choice = this.#ranked.choice.subarray(0, count).fill(-1);
     if (standing)
       for (let k = 0; k < standing.nodes.length; k++)
         standingAt[standing.nodes[k] as number] = standing.scores[k] as number;
@@ -501,7 +512,7 @@ export interface StreamRanking {
   readonly scores: Float64Array;
   readonly organic: Float64Array;
   /** Per candidate, the index of its boost in the candidate set, -1 for none. */
-  readonly choice: Int32Array;
+  readonly choice: Float64Array;
   readonly total: number;
 }
 

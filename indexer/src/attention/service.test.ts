@@ -60,8 +60,14 @@ describe("store-backed attention service", () => {
     tmp.cleanup();
   });
 
-  const service = () =>
-    createAttentionService({ db, queries: createQueries(db), now: () => Number(T) + 60, rebuildMs: 0 });
+  const service = (snapshotSlots?: number) =>
+    createAttentionService({
+      db,
+      queries: createQueries(db),
+      now: () => Number(T) + 60,
+      rebuildMs: 0,
+      snapshotSlots,
+    });
 
   it("boosts amplified posts only for viewers whose policy allows them", async () => {
     const s = service();
@@ -120,6 +126,17 @@ describe("store-backed attention service", () => {
     expect(fresh.items.find((i) => i.postId === last)?.score).toBeGreaterThan(
       whole.items.find((i) => i.postId === last)?.score as number,
     );
+  });
+
+  it("ranks a later page afresh once its snapshot is overwritten", async () => {
+    const s = service(9); // room for one ranking of the 3 posts
+    const page = await s.stream({ viewer: open, first: 1 });
+    await s.stream({ viewer: closed, first: 1 });
+    const whole = await s.stream({ viewer: open, first: 10 });
+    const next = await s.stream({ viewer: open, first: 10, after: page.items[0]?.cursor });
+    expect(next.items.map((i) => i.postId)).toEqual(whole.items.slice(1).map((i) => i.postId));
+    // The fresh ranking is kept in turn: its cursors name it.
+    expect(next.items[0]?.cursor).not.toBe(whole.items[1]?.cursor);
   });
 
   it("answers reputation, leaderboard and quotes, and follows new log entries", async () => {

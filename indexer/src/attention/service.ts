@@ -16,6 +16,7 @@ import { toLogEntry } from "./load.ts";
 import type { CampaignInfo } from "./log.ts";
 import { AttentionModel, type StreamRanking } from "./model.ts";
 import { type AttentionParams, DEFAULT_PARAMS } from "./params.ts";
+import { type KeptRanking, RankingRing } from "./ranking-ring.ts";
 
 export interface AttentionServiceOptions {
   db: Db;
@@ -27,6 +28,11 @@ export interface AttentionServiceOptions {
   candidates?: number;
   /** A changed graph is rebuilt at most this often (ms, default 5000). */
   rebuildMs?: number;
+  /**
+   * Float64 slots kept for the rankings that later stream pages are cut from (default 4M, 32 MB:
+   * about 2,000 first pages of 500 candidates; older ones are ranked afresh).
+   */
+  snapshotSlots?: number;
 }
 
 interface CampaignRow {
@@ -53,16 +59,15 @@ const toCampaign = (r: CampaignRow): CampaignInfo => ({
 /**
  * Later pages of a stream are cut from the ranking its first page came from, so that the
  * viewer's own views (which feed the graph) or new engagement cannot move items between pages
- * (repeated or skipped). A ranking is kept this long, and for the last this many first pages.
+ * (repeated or skipped). A ranking is kept at most this long, while its ring has room.
  */
 const SNAPSHOT_SECONDS = 600;
-const SNAPSHOTS = 1024;
 
 interface StreamSnapshot {
   viewer: string;
   scope: string;
   at: number;
-  ranking: StreamRanking;
+  kept: KeptRanking;
 }
 
 /** A stream cursor names a ranking snapshot and the position after the item it points at. */
@@ -103,8 +108,12 @@ export function createAttentionService(options: AttentionServiceOptions): Attent
       "SELECT COUNT(*) AS n FROM epoch_campaign_payouts WHERE campaign_id = ? AND account <> ?",
     ),
   };
+  const ring = new RankingRing(options.snapshotSlots ?? 4 * 2 ** 20);
   const snapshots = new Map<number, StreamSnapshot>();
   let lastSnapshot = 0;
+  let oldestSnapshot = 1;
+  const usable = (s: StreamSnapshot | undefined, t: number): s is StreamSnapshot =>
+    s !== undefined && t - s.at <= SNAPSHOT_SECONDS && ring.holds(s.kept);
   let communityStamp = "";
   let chainHead = "";
   // Campaign rows change only with chain batches (each moves the checkpoint) and the clock:
@@ -174,30 +183,23 @@ export function createAttentionService(options: AttentionServiceOptions): Attent
       const v = viewer.toLowerCase();
       const scope = communityId == null ? "" : communityId.toString();
       let { snapshot: id, offset } = after ? streamCursor(after) : { snapshot: 0, offset: 0 };
-      let snapshot = snapshots.get(id);
-      if (
-        !snapshot ||
-        snapshot.viewer !== v ||
-        snapshot.scope !== scope ||
-        t - snapshot.at > SNAPSHOT_SECONDS
-      ) {
-        // A first page, or a snapshot gone (expired, evicted, restarted): rank afresh.
-        const ranking = model.rank({
-          viewer,
-          communityId,
-          now: t,
-          campaigns: activeCampaigns(t),
-          candidates,
-        });
-        snapshot = { viewer: v, scope, at: t, ranking };
+      const found = snapshots.get(id);
+      let ranking: StreamRanking;
+      if (usable(found, t) && found.viewer === v && found.scope === scope) ranking = found.kept.ranking;
+      else {
+        // A first page, or a snapshot gone (expired, overwritten, restarted): rank afresh.
+        ranking = model.rank({ viewer, communityId, now: t, campaigns: activeCampaigns(t), candidates });
+        const kept = ring.keep(ranking);
         id = ++lastSnapshot;
-        snapshots.set(id, snapshot);
-        // Ids are sequential: the oldest snapshot goes first.
-        snapshots.delete(id - SNAPSHOTS);
+        if (kept) snapshots.set(id, { viewer: v, scope, at: t, kept });
+        // Ids are sequential: forget snapshots from the oldest while they are of no more use.
+        while (oldestSnapshot < id && !usable(snapshots.get(oldestSnapshot), t)) {
+          snapshots.delete(oldestSnapshot++);
+        }
       }
-      const items = model.page(snapshot.ranking, offset, first);
+      const items = model.page(ranking, offset, first);
       return {
-        hasNextPage: offset + first < snapshot.ranking.total,
+        hasNextPage: offset + first < ranking.total,
         items: items.map((item, i) => ({
           postId: item.post.id,
           score: item.score,
