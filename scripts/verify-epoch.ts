@@ -1,7 +1,8 @@
 /**
  * `tsx scripts/verify-epoch.ts --epoch N [--dir exports]`: recomputes epochs
  * 1..N from the published log exports and manifests and the chain, without the
- * indexer's database, and checks each root and inputs hash against AMPEscrow.
+ * indexer's database, and checks each root and inputs hash against AMPEscrow
+ * and every exported message's signature.
  * Exit code 0 when every epoch matches.
  *
  * Environment: AMP_RPC_URL (default http://127.0.0.1:8545), AMP_DEPLOYMENT_FILE
@@ -58,7 +59,8 @@ for (const c of checks) {
   console.log(
     `epoch ${c.epoch}: ${c.ok ? "OK" : "MISMATCH"} root ${c.root}${c.root === c.chainRoot ? "" : ` (chain ${c.chainRoot})`}` +
       ` inputs ${c.inputsHash}${c.inputsHash === c.chainInputsHash ? "" : ` (chain ${c.chainInputsHash})`}` +
-      `${c.exportHashOk ? "" : " (export hash or range does not match its manifest)"}`,
+      `${c.exportHashOk ? "" : " (export hash or range does not match its manifest)"}` +
+      `${c.badEntry ? ` (log entry #${c.badEntry.seq}: ${c.badEntry.reason})` : ""}`,
   );
 }
 process.exit(ok ? 0 : 1);

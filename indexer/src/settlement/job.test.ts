@@ -2,11 +2,12 @@ import { spawnSync } from "node:child_process";
 import { readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Address, type PublicClient, parseEther } from "viem";
+import type { PrivateKeyAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ampEscrowAbi, ampSocialAbi, ampTokenAbi } from "../../../contracts/abi.ts";
 import type { AmpDeployment } from "../../../scripts/lib/deploy-amp.ts";
 import { deploy, type HardhatNode, send, startHardhat, type Wallet } from "../../test/hardhat.ts";
-import { tempDir } from "../../test/helpers.ts";
+import { sign, tempDir } from "../../test/helpers.ts";
 import { loadConfig } from "../config.ts";
 import { canonicalMessage } from "../messages/decode.ts";
 import { type MessageByKind, type MessageKind, PolicyMode } from "../messages/types.ts";
@@ -26,22 +27,33 @@ describe("settlement job on a Hardhat node", () => {
   const [founder, viewer, optedOut, promoter, author] = [0, 1, 2, 3, 4];
   const addr = (i: number) => (w[i] as Wallet).account.address.toLowerCase() as Address;
 
-  const append = <K extends MessageKind>(kind: K, message: MessageByKind[K]) => {
+  /** Appends a message signed by its account's wallet (or `forgedBy`, which holds no delegation). */
+  const append = async <K extends MessageKind>(kind: K, message: MessageByKind[K], forgedBy?: Wallet) => {
+    const account = (message as { account: string }).account.toLowerCase();
+    const wallet = forgedBy ?? w.find((x) => x.account.address.toLowerCase() === account);
+    if (!wallet) throw new Error(`no wallet for ${account}`);
+    const { signature } = await sign(
+      wallet.account as PrivateKeyAccount,
+      kind,
+      message,
+      31337,
+      d.contracts.AMPSocial,
+    );
     const json = canonicalMessage(kind, message);
     createEngagementStore(db).append({
       kind,
-      signer: (message as { account: string }).account,
+      signer: wallet.account.address.toLowerCase(),
       message: JSON.parse(json),
       json,
-      signature: "0x",
+      signature,
       receivedAt: Date.now(),
     });
   };
   const now = async () => Number((await node.publicClient.getBlock()).timestamp);
   const engage = async (kind: "Like" | "View", who: number, postId: bigint, campaignId = 0n) => {
     const base = { account: addr(who), postId, timestamp: BigInt(await now()), nonce: nonce++ };
-    if (kind === "Like") append("Like", base);
-    else append("View", { ...base, dwellMs: 5000, campaignId });
+    if (kind === "Like") await append("Like", base);
+    else await append("View", { ...base, dwellMs: 5000, campaignId });
   };
   const write = (wallet: number, address: Address, abi: unknown, functionName: string, args: unknown[]) =>
     send(
@@ -91,7 +103,7 @@ describe("settlement job on a Hardhat node", () => {
     // post 1 by author, 2 by viewer, 3 by optedOut; the founder's attention gives them standing.
     for (const p of [1n, 2n, 3n]) await engage("Like", founder, p);
     await engage("Like", viewer, 1n);
-    append("Policy", {
+    await append("Policy", {
       account: addr(viewer),
       mode: PolicyMode.Everyone,
       communities: [],
@@ -100,7 +112,7 @@ describe("settlement job on a Hardhat node", () => {
       timestamp: BigInt(await now()),
       nonce: nonce++,
     });
-    append("Policy", {
+    await append("Policy", {
       account: addr(optedOut),
       mode: PolicyMode.None,
       communities: [],
@@ -246,5 +258,26 @@ describe("settlement job on a Hardhat node", () => {
     const outcome = await settleNow(config, db, { key });
     expect(outcome).toMatchObject({ status: "settled", epoch: 3 });
     expect(readdirSync(epochExportDir(config)).sort()).toContain("epoch-3.ndjson");
+  });
+
+  it("does not verify a root built on engagement the account never signed", async () => {
+    // A like in the viewer's name, signed by the promoter's wallet, settled into epoch 4.
+    const base = { account: addr(viewer), postId: 3n, timestamp: BigInt(await now()), nonce: nonce++ };
+    await append("Like", base, w[promoter]);
+    const outcome = await job().runOnce();
+    expect(outcome).toMatchObject({ status: "settled", epoch: 4 });
+    const checks = await verifyEpochs(node.publicClient as PublicClient, {
+      social: d.contracts.AMPSocial,
+      escrow: d.contracts.AMPEscrow,
+      startBlock: BigInt(d.startBlock),
+      exportDir: join(tmp.dir, "epochs"),
+      epoch: 4,
+    });
+    expect(checks.map((c) => c.ok)).toEqual([true, true, true, false]);
+    const forged = checks[3];
+    // The export and the root match the chain: only the signature check catches it.
+    expect(forged).toMatchObject({ exportHashOk: true, signaturesOk: false });
+    expect(forged?.root).toBe(forged?.chainRoot);
+    expect(forged?.badEntry?.reason).toMatch(/holds no delegation/);
   });
 });

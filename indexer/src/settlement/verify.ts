@@ -3,6 +3,8 @@
  * (log export + manifest) and the chain alone, with no access to the
  * indexer's database: every epoch from 1 is recomputed in turn (the tree is
  * cumulative) and its root and inputs hash compared with the escrow's record.
+ * Every exported message's signature and signing authority is checked too, so
+ * a root built on forged engagement does not verify.
  */
 import { type Address, type Hex, keccak256, type PublicClient, stringToBytes } from "viem";
 import { ampEscrowAbi } from "../../../contracts/abi.ts";
@@ -10,6 +12,9 @@ import { loadLogExport } from "../attention/load.ts";
 import type { LogEntry } from "../attention/log.ts";
 import { paramsHash } from "../attention/params.ts";
 import { paramsFromCanonicalJson } from "../attention/params-json.ts";
+import { LogAuthority } from "../engagement/authority.ts";
+import { parseLogExport } from "../engagement/export.ts";
+import { engagementDomain } from "../messages/types.ts";
 import { readChainFacts } from "./chain-facts.ts";
 import { computeEpoch } from "./epoch.ts";
 import { readEpochFiles } from "./epoch-files.ts";
@@ -26,6 +31,10 @@ export interface VerifyOptions {
 export interface EpochCheck {
   epoch: number;
   exportHashOk: boolean;
+  /** Every entry of the export is signed by its account or a session key it delegated to. */
+  signaturesOk: boolean;
+  /** The first entry that is not, and why. */
+  badEntry: { seq: number; reason: string } | null;
   root: Hex;
   chainRoot: Hex;
   inputsHash: Hex;
@@ -39,6 +48,7 @@ export async function verifyEpochs(client: PublicClient, options: VerifyOptions)
   let previousCumulative = new Map<string, bigint>();
   const previouslyPaid = new Set<string>();
   let lastToSeq = 0;
+  const authority = new LogAuthority(engagementDomain(await client.getChainId(), options.social));
   for (let epoch = 1; epoch <= options.epoch; epoch++) {
     const { manifest, ndjson } = readEpochFiles(options.exportDir, epoch);
     const exportHashOk =
@@ -46,6 +56,12 @@ export async function verifyEpochs(client: PublicClient, options: VerifyOptions)
     const params = paramsFromCanonicalJson(manifest.params);
     if (paramsHash(params) !== manifest.paramsHash)
       throw new Error(`epoch ${epoch}: manifest parameters do not match their hash`);
+    let badEntry: EpochCheck["badEntry"] = null;
+    for (const line of parseLogExport(ndjson)) {
+      // Invalid entries are reported (the first one) and leave the replayed delegations alone.
+      const reason = await authority.check(line);
+      if (reason && !badEntry) badEntry = { seq: line.seq, reason };
+    }
     entries.push(...loadLogExport(ndjson));
     lastToSeq = manifest.toSeq;
     const blockNumber = BigInt(manifest.blockNumber);
@@ -74,11 +90,17 @@ export async function verifyEpochs(client: PublicClient, options: VerifyOptions)
     checks.push({
       epoch,
       exportHashOk,
+      signaturesOk: badEntry === null,
+      badEntry,
       root: result.root,
       chainRoot,
       inputsHash: result.inputsHash,
       chainInputsHash,
-      ok: exportHashOk && result.root === chainRoot && result.inputsHash === chainInputsHash,
+      ok:
+        exportHashOk &&
+        badEntry === null &&
+        result.root === chainRoot &&
+        result.inputsHash === chainInputsHash,
     });
     previousCumulative = result.cumulative;
     for (const key of result.newlyPaid) previouslyPaid.add(key);
