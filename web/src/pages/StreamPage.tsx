@@ -67,7 +67,7 @@ function CommunityFilter({
  * Each post once, where it first appears. The indexer cuts a stream's pages from one ranking,
  * but a page fetched after it restarted is ranked afresh and may repeat an earlier post.
  */
-export function uniquePosts<T extends { post: { id: string } }>(items: T[]): T[] {
+function uniquePosts<T extends { post: { id: string } }>(items: T[]): T[] {
   const seen = new Set<string>();
   return items.filter((item) => !seen.has(item.post.id) && Boolean(seen.add(item.post.id)));
 }
