@@ -9,7 +9,8 @@
  */
 import { type Address, type Hex, recoverTypedDataAddress, type TypedDataDomain } from "viem";
 import { decodeMessage } from "../messages/decode.ts";
-import { engagementTypes, MESSAGE_KINDS, type MessageKind } from "../messages/types.ts";
+import { engagementTypes, MESSAGE_KINDS, type MessageByKind, type MessageKind } from "../messages/types.ts";
+import { EngagementError } from "./errors.ts";
 
 export interface ExportedEntry {
   seq: number;
@@ -19,8 +20,67 @@ export interface ExportedEntry {
   signature: string;
 }
 
-/** Kinds only the account's wallet may sign (as on submission). */
-const WALLET_ONLY = new Set<string>(["Delegation", "RevokeDelegation"]);
+/** Kinds only the account's wallet may sign (a session key cannot extend or revoke its own authority). */
+const WALLET_ONLY = new Set<MessageKind>(["Delegation", "RevokeDelegation"]);
+
+/** The lower-case address that signed a message, or null when the signature does not recover. */
+export async function recoverSigner(
+  domain: TypedDataDomain,
+  kind: MessageKind,
+  message: MessageByKind[MessageKind],
+  signature: string,
+): Promise<Address | null> {
+  try {
+    const signer = await recoverTypedDataAddress({
+      domain,
+      types: engagementTypes,
+      primaryType: kind,
+      message: message as never,
+      signature: signature as Hex,
+    });
+    return signer.toLowerCase() as Address;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Why `signer` may not sign this message, or null when it may: the account itself, or a
+ * session key the account delegated to that is not revoked and has not expired (by the
+ * message's timestamp and, on submission, by the clock `now`). The same rules on submission
+ * and in the verifier's replay of a log.
+ */
+export function authorityRefusal(
+  kind: MessageKind,
+  message: MessageByKind[MessageKind],
+  signer: string,
+  delegation: { expiresAt: bigint; revoked: boolean } | null,
+  now?: number,
+): EngagementError | null {
+  const account = message.account.toLowerCase();
+  if (signer === account) return null;
+  if (WALLET_ONLY.has(kind)) {
+    return new EngagementError("BAD_SIGNATURE", `${kind} signed by ${signer}, not the account ${account}`);
+  }
+  if (!delegation) {
+    return new EngagementError(
+      "UNKNOWN_DELEGATION",
+      `signer ${signer} is not the account ${account} and holds no delegation from it`,
+    );
+  }
+  if (delegation.revoked)
+    return new EngagementError("DELEGATION_REVOKED", `session key ${signer} was revoked`);
+  if (
+    (now !== undefined && BigInt(now) >= delegation.expiresAt) ||
+    message.timestamp >= delegation.expiresAt
+  ) {
+    return new EngagementError(
+      "DELEGATION_EXPIRED",
+      `session key ${signer} expired at ${delegation.expiresAt}`,
+    );
+  }
+  return null;
+}
 
 export class LogAuthority {
   readonly #domain: TypedDataDomain;
@@ -35,45 +95,32 @@ export class LogAuthority {
   async check(entry: ExportedEntry): Promise<string | null> {
     if (!(MESSAGE_KINDS as string[]).includes(entry.kind)) return `unknown kind ${entry.kind}`;
     const kind = entry.kind as MessageKind;
-    let message: ReturnType<typeof decodeMessage>;
+    let message: MessageByKind[MessageKind];
     try {
       message = decodeMessage(kind, entry.message as object);
     } catch (error) {
       return `malformed message: ${(error as Error).message}`;
     }
     if (!/^0x[0-9a-fA-F]{130}$/.test(entry.signature)) return "no valid signature";
-    let signer: string;
-    try {
-      signer = (
-        await recoverTypedDataAddress({
-          domain: this.#domain,
-          types: engagementTypes,
-          primaryType: kind,
-          message: message as never,
-          signature: entry.signature as Hex,
-        })
-      ).toLowerCase();
-    } catch {
-      return "signature cannot be recovered";
-    }
+    const signer = await recoverSigner(this.#domain, kind, message, entry.signature);
+    if (!signer) return "signature cannot be recovered";
     if (signer !== entry.signer.toLowerCase())
       return `signed by ${signer}, not the recorded signer ${entry.signer}`;
-    const account = message.account.toLowerCase() as Address;
-    if (signer !== account) {
-      if (WALLET_ONLY.has(kind)) return `${kind} signed by ${signer}, not the account ${account}`;
-      const d = this.#delegations.get(`${account}>${signer}`);
-      if (!d) return `signer ${signer} holds no delegation from ${account}`;
-      if (d.revoked) return `session key ${signer} was revoked`;
-      if (message.timestamp >= d.expiresAt) return `session key ${signer} had expired`;
-    }
+    const account = message.account.toLowerCase();
+    const refusal = authorityRefusal(
+      kind,
+      message,
+      signer,
+      this.#delegations.get(`${account}>${signer}`) ?? null,
+    );
+    if (refusal) return refusal.message;
     const nonce = `${account}:${message.nonce}`;
     if (this.#nonces.has(nonce)) return `nonce ${message.nonce} of ${account} used twice`;
     this.#nonces.add(nonce);
     if (kind === "Delegation" || kind === "RevokeDelegation") {
-      const m = message as { sessionKey: string; expiresAt?: bigint };
+      const m = message as MessageByKind["Delegation"] | MessageByKind["RevokeDelegation"];
       const key = `${account}>${m.sessionKey.toLowerCase()}`;
-      if (kind === "Delegation")
-        this.#delegations.set(key, { expiresAt: m.expiresAt as bigint, revoked: false });
+      if ("expiresAt" in m) this.#delegations.set(key, { expiresAt: m.expiresAt, revoked: false });
       else {
         const d = this.#delegations.get(key);
         if (d) d.revoked = true;

@@ -4,17 +4,17 @@
  * replay and reference checks, then one append. Any refusal throws an
  * `EngagementError` and stores nothing.
  */
-import { type Address, type Hex, recoverTypedDataAddress } from "viem";
+import type { Address } from "viem";
 import { canonicalMessage, decodeMessage, MessageDecodeError } from "../messages/decode.ts";
 import {
   engagementDomain,
-  engagementTypes,
   MESSAGE_KINDS,
   MESSAGE_LIMITS,
   type MessageByKind,
   type MessageKind,
 } from "../messages/types.ts";
 import type { EngagementStore } from "../store/engagement-store.ts";
+import { authorityRefusal, recoverSigner } from "./authority.ts";
 import { EngagementError } from "./errors.ts";
 
 export interface EngagementServiceOptions {
@@ -36,9 +36,6 @@ export interface SubmitResult {
 export interface EngagementService {
   submit(kind: string, messageJson: string, signature: string): Promise<SubmitResult>;
 }
-
-/** Kinds only the account's wallet may sign (a session key cannot extend or revoke its own authority). */
-const WALLET_ONLY = new Set<MessageKind>(["Delegation", "RevokeDelegation"]);
 
 export function createEngagementService(options: EngagementServiceOptions): EngagementService {
   const { store, chainId, verifyingContract } = options;
@@ -75,41 +72,18 @@ export function createEngagementService(options: EngagementServiceOptions): Enga
       throw new EngagementError("FUTURE_TIMESTAMP", `timestamp ${message.timestamp} is ahead of the clock`);
     }
 
-    let signer: Address;
-    try {
-      signer = (
-        await recoverTypedDataAddress({
-          domain,
-          types: engagementTypes,
-          primaryType: k,
-          message: message as never,
-          signature: signature as Hex,
-        })
-      ).toLowerCase() as Address;
-    } catch {
-      throw new EngagementError("BAD_SIGNATURE", "signature cannot be recovered");
-    }
-
+    const signer = await recoverSigner(domain, k, message, signature);
+    if (!signer) throw new EngagementError("BAD_SIGNATURE", "signature cannot be recovered");
     const account = message.account;
-    if (signer !== account) {
-      if (WALLET_ONLY.has(k)) {
-        throw new EngagementError(
-          "BAD_SIGNATURE",
-          `${k} must be signed by the account ${account}, not ${signer}`,
-        );
-      }
-      const d = store.delegation(account, signer);
-      if (!d) {
-        throw new EngagementError(
-          "UNKNOWN_DELEGATION",
-          `signer ${signer} is neither the account ${account} nor a session key it delegated to`,
-        );
-      }
-      if (d.revoked) throw new EngagementError("DELEGATION_REVOKED", `session key ${signer} was revoked`);
-      if (receivedAt >= d.expiresAt || message.timestamp >= BigInt(d.expiresAt)) {
-        throw new EngagementError("DELEGATION_EXPIRED", `session key ${signer} expired at ${d.expiresAt}`);
-      }
-    }
+    const d = signer === account ? null : store.delegation(account, signer);
+    const refusal = authorityRefusal(
+      k,
+      message,
+      signer,
+      d && { expiresAt: BigInt(d.expiresAt), revoked: d.revoked },
+      receivedAt,
+    );
+    if (refusal) throw refusal;
 
     const nonce = message.nonce.toString();
     const previous = store.entryByNonce(account, nonce);
