@@ -5,6 +5,7 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { rng } from "../src/attention/fixtures.ts";
 
 export interface FlakyOptions {
   upstream: string;
@@ -25,19 +26,8 @@ export interface FlakyProxy {
   close(): Promise<void>;
 }
 
-function mulberry32(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export async function startFlakyProxy(options: FlakyOptions): Promise<FlakyProxy> {
-  const random = mulberry32(options.seed ?? 42);
+  const random = rng(options.seed ?? 42);
   const stats = { forwarded: 0, dropped: 0, failed: 0, delayed: 0, refused: 0 };
   const server: Server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];

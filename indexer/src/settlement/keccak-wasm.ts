@@ -6,6 +6,8 @@
  * file writes at load time.
  */
 
+import { rotationOffsets, roundConstants } from "./keccak-rounds.ts";
+
 const I64 = 0x7e;
 const OP = {
   end: 0x0b,
@@ -46,36 +48,6 @@ function sleb(value: bigint): number[] {
 
 const section = (id: number, body: number[]) => [id, ...uleb(body.length), ...body];
 const name = (s: string) => [...uleb(s.length), ...[...s].map((c) => c.charCodeAt(0))];
-
-function roundConstants(): bigint[] {
-  const bit = (t: number): number => {
-    if (t % 255 === 0) return 1;
-    let r = 1;
-    for (let i = 1; i <= t % 255; i++) {
-      r <<= 1;
-      if (r & 0x100) r ^= 0x171;
-    }
-    return r & 1;
-  };
-  const out: bigint[] = [];
-  for (let round = 0; round < 24; round++) {
-    let rc = 0n;
-    for (let j = 0; j <= 6; j++) if (bit(j + 7 * round)) rc |= 1n << BigInt(2 ** j - 1);
-    out.push(rc);
-  }
-  return out;
-}
-
-function rotationOffsets(): number[] {
-  const r = new Array<number>(25).fill(0);
-  let x = 1;
-  let y = 0;
-  for (let t = 0; t < 24; t++) {
-    r[x + 5 * y] = (((t + 1) * (t + 2)) / 2) % 64;
-    [x, y] = [y, (2 * x + 3 * y) % 5];
-  }
-  return r;
-}
 
 /** The module: exports `memory` and `permute(ptr)`, applying keccak-f to the 25 lanes at `ptr`. */
 function moduleBytes(): Uint8Array<ArrayBuffer> {

@@ -6,6 +6,7 @@
  * keccak256 in the tests.
  */
 
+import { rotationOffsets, roundConstants } from "./keccak-rounds.ts";
 import { createWasmKeccak } from "./keccak-wasm.ts";
 
 type Permute = (
@@ -15,43 +16,6 @@ type Permute = (
   out: Uint32Array,
   outOffset: number,
 ) => void;
-
-function roundConstants(): number[] {
-  // Keccak LFSR: x^8 + x^6 + x^5 + x^4 + 1.
-  const bit = (t: number): number => {
-    if (t % 255 === 0) return 1;
-    let r = 1;
-    for (let i = 1; i <= t % 255; i++) {
-      r <<= 1;
-      if (r & 0x100) r ^= 0x171;
-    }
-    return r & 1;
-  };
-  const out: number[] = [];
-  for (let round = 0; round < 24; round++) {
-    let lo = 0;
-    let hi = 0;
-    for (let j = 0; j <= 6; j++) {
-      if (!bit(j + 7 * round)) continue;
-      const pos = 2 ** j - 1;
-      if (pos < 32) lo |= 1 << pos;
-      else hi |= 1 << (pos - 32);
-    }
-    out.push(lo | 0, hi | 0);
-  }
-  return out;
-}
-
-function rotationOffsets(): number[] {
-  const r = new Array<number>(25).fill(0);
-  let x = 1;
-  let y = 0;
-  for (let t = 0; t < 24; t++) {
-    r[x + 5 * y] = (((t + 1) * (t + 2)) / 2) % 64;
-    [x, y] = [y, (2 * x + 3 * y) % 5];
-  }
-  return r;
-}
 
 /** Code for `dl, dh = rotl64(sl, sh, n)`. */
 function rotl(dl: string, dh: string, sl: string, sh: string, n: number): string {
@@ -122,7 +86,9 @@ function generate(): Permute {
       "if(inWords===16)p8(input,inOffset,out,outOffset);else if(inWords===8)p4(input,inOffset,out,outOffset);" +
       "else throw new Error('keccak: input must be 8 or 16 words');};",
   );
-  return factory(new Int32Array(roundConstants())) as Permute;
+  // Each 64-bit constant as its low and high 32-bit halves.
+  const halves = roundConstants().flatMap((rc) => [Number(rc & 0xffffffffn) | 0, Number(rc >> 32n) | 0]);
+  return factory(new Int32Array(halves)) as Permute;
 }
 
 if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) {
