@@ -19,6 +19,7 @@ import {
 import { reportBench } from "../../scripts/bench-lib.ts";
 import { deployAmp, readBytecode } from "../../scripts/lib/deploy-amp.ts";
 import { ampEscrowAbi, ampSocialAbi, ampTokenAbi } from "../abi.ts";
+import { permitTypedData } from "../permit.ts";
 
 const LEAVES = 100_000;
 // Compile first (a no-op when up to date): deployAmp reads the artifacts.
@@ -82,18 +83,13 @@ async function signPermit(owner: NonNullable<typeof bob>, value: bigint, deadlin
   const nonce = await token.read.nonces([owner.account.address]);
   const signature = await owner.signTypedData({
     account: owner.account,
-    domain: { name: "AMP", version: "1", chainId: deployment.chainId, verifyingContract: token.address },
-    types: {
-      Permit: [
-        { name: "owner", type: "address" },
-        { name: "spender", type: "address" },
-        { name: "value", type: "uint256" },
-        { name: "nonce", type: "uint256" },
-        { name: "deadline", type: "uint256" },
-      ],
-    },
-    primaryType: "Permit",
-    message: { owner: owner.account.address, spender: escrow.address, value, nonce, deadline },
+    ...permitTypedData(deployment.chainId, token.address, {
+      owner: owner.account.address,
+      spender: escrow.address,
+      value,
+      nonce,
+      deadline,
+    }),
   });
   return parseSignature(signature);
 }

@@ -18,6 +18,7 @@ import {
 } from "viem";
 import { type DeployAmpOptions, deployAmp } from "../../scripts/lib/deploy-amp.ts";
 import { ampEscrowAbi, ampSocialAbi, ampTokenAbi } from "../abi.ts";
+import { permitTypedData } from "../permit.ts";
 
 export { ROLES } from "../../scripts/lib/deploy-amp.ts";
 
@@ -119,18 +120,13 @@ export async function signPermit(
   const nonce = await f.token.read.nonces([owner.account.address]);
   const signature = await owner.signTypedData({
     account: owner.account,
-    domain: { name: "AMP", version: "1", chainId: f.deployment.chainId, verifyingContract: f.token.address },
-    types: {
-      Permit: [
-        { name: "owner", type: "address" },
-        { name: "spender", type: "address" },
-        { name: "value", type: "uint256" },
-        { name: "nonce", type: "uint256" },
-        { name: "deadline", type: "uint256" },
-      ],
-    },
-    primaryType: "Permit",
-    message: { owner: owner.account.address, spender: spender ?? f.escrow.address, value, nonce, deadline },
+    ...permitTypedData(f.deployment.chainId, f.token.address, {
+      owner: owner.account.address,
+      spender: spender ?? f.escrow.address,
+      value,
+      nonce,
+      deadline,
+    }),
   });
   const { v, r, s } = parseSignature(signature);
   return { v: Number(v), r, s };

@@ -13,6 +13,7 @@ import {
 } from "viem";
 import type { Config } from "wagmi";
 import { readContract, signTypedData, waitForTransactionReceipt, writeContract } from "wagmi/actions";
+import { type PermitMessage, permitTypedData as tokenPermit } from "../../../../contracts/permit.ts";
 import type { AppConfig } from "../../config/appConfig.ts";
 import { ampEscrowAbi, ampSocialAbi, ampTokenAbi } from "./abi.ts";
 
@@ -62,24 +63,8 @@ export interface AmplifyArgs {
 }
 
 /** EIP-2612 typed data for AMPToken's domain (name "AMP", version "1"). */
-export function permitTypedData(
-  app: AppConfig,
-  message: { owner: Address; spender: Address; value: bigint; nonce: bigint; deadline: bigint },
-) {
-  return {
-    domain: { name: "AMP", version: "1", chainId: app.chainId, verifyingContract: app.contracts.token },
-    types: {
-      Permit: [
-        { name: "owner", type: "address" },
-        { name: "spender", type: "address" },
-        { name: "value", type: "uint256" },
-        { name: "nonce", type: "uint256" },
-        { name: "deadline", type: "uint256" },
-      ],
-    },
-    primaryType: "Permit",
-    message,
-  } as const;
+export function permitTypedData(app: AppConfig, message: PermitMessage) {
+  return tokenPermit(app.chainId, app.contracts.token, message);
 }
 
 function isUserRejection(error: unknown): boolean {
