@@ -4,15 +4,11 @@
  * hit by autocannon with 10 connections for 10 s on a 20-row paginated posts
  * query. Reports requests/s and latency percentiles.
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
-// @ts-expect-error autocannon ships no type declarations
-import autocannon from "autocannon";
 import { reportBench } from "../../scripts/bench-lib.ts";
 import { createChainClock } from "../src/api/clock.ts";
 import { encodeCursor } from "../src/api/cursor.ts";
@@ -26,6 +22,7 @@ import { openDb } from "../src/store/db.ts";
 import { createEngagementStore } from "../src/store/engagement-store.ts";
 import type { ChainEvent } from "../src/store/events.ts";
 import { createQueries } from "../src/store/queries.ts";
+import { load, startServer } from "./http-load.ts";
 
 const POSTS = 100_000;
 const addr = (i: number) => `0x${(0x100000 + i).toString(16).padStart(40, "0")}`;
@@ -125,30 +122,23 @@ async function serve(dbPath: string): Promise<void> {
   const server = createServer(createHttpHandler(yoga, { corsOrigins: [] }));
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
-  console.log(`ready ${(server.address() as AddressInfo).port}`);
+  console.log(
+    `ready ${JSON.stringify({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql` })}`,
+  );
 }
 
-async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), "amp-gql-bench-"));
+/** Seeds a store in `dir`, serves it from a child process and measures it. */
+async function main(dir: string): Promise<void> {
   const dbPath = join(dir, "bench.sqlite");
   const t = performance.now();
   seed(dbPath);
   console.log(`seeded ${POSTS} posts in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
-  const child = spawn(process.execPath, ["--import", "tsx", import.meta.filename], {
-    env: { ...process.env, AMP_BENCH_SERVE: dbPath, NODE_ENV: "production" },
-    stdio: ["ignore", "pipe", "inherit"],
+  const { child, ready } = await startServer<{ url: string }>(import.meta.filename, {
+    AMP_BENCH_SERVE: dbPath,
   });
   try {
-    const port = await new Promise<number>((resolve, reject) => {
-      const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-      lines.on("line", (line) => {
-        const m = /^ready (\d+)$/.exec(line);
-        if (m) resolve(Number(m[1]));
-      });
-      child.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
-    });
-    const url = `http://127.0.0.1:${port}/graphql`;
+    const url = ready.url;
     // Pages from the middle of the feed: keyset cursors after varying post ids.
     const bodies = Array.from({ length: 50 }, (_, i) =>
       JSON.stringify({
@@ -169,43 +159,31 @@ async function main(): Promise<void> {
     if (sample.data?.posts.edges.length !== 20)
       throw new Error(`bad answer: ${JSON.stringify(sample).slice(0, 300)}`);
 
-    await autocannon({
-      url,
-      connections: 10,
-      duration: 2,
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: bodies[0],
-    });
+    await load(url, [bodies[0] as string], 2);
     // Each connection cycles through the prepared bodies.
-    const result = await autocannon({
-      url,
-      connections: 10,
-      duration: 10,
-      requests: bodies.map((body) => ({
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body,
-      })),
-    });
-    if (result.non2xx > 0 || result.errors > 0)
-      throw new Error(`${result.non2xx} non-2xx, ${result.errors} errors`);
-    const rps = result.requests.average;
+    const result = await load(url, bodies, 10);
+    const { rps } = result;
     console.log(
-      `posts(first: 20) over ${POSTS} posts: ${Math.round(rps)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms`,
+      `posts(first: 20) over ${POSTS} posts: ${Math.round(rps)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms`,
     );
     reportBench("indexer-graphql", import.meta.filename, {
       throughput: { value: Math.round(rps), unit: "req/s", target: ">= 2500" },
-      p50: { value: result.latency.p50, unit: "ms" },
-      p99: { value: result.latency.p99, unit: "ms", target: "<= 15" },
-      requests: { value: result.requests.total, unit: "requests" },
+      p50: { value: result.p50, unit: "ms" },
+      p99: { value: result.p99, unit: "ms", target: "<= 15" },
+      requests: { value: result.total, unit: "requests" },
     });
   } finally {
     child.kill("SIGTERM");
-    rmSync(dir, { recursive: true, force: true });
   }
 }
 
 if (process.env.AMP_BENCH_SEED_ONLY) seed(process.env.AMP_BENCH_SEED_ONLY);
 else if (process.env.AMP_BENCH_SERVE) await serve(process.env.AMP_BENCH_SERVE);
-else await main();
+else {
+  const dir = mkdtempSync(join(tmpdir(), "amp-gql-bench-"));
+  try {
+    await main(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

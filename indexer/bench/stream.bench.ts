@@ -13,13 +13,9 @@
  * The chain clock is frozen (the last block is stamped in the future) so the
  * hourly graph rebuild cannot land inside the measured run.
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
-// @ts-expect-error autocannon ships no type declarations
-import autocannon from "autocannon";
 import { percentile, reportBench } from "../../scripts/bench-lib.ts";
 import { account, rng } from "../src/attention/fixtures.ts";
 import { createAttentionService } from "../src/attention/service.ts";
@@ -31,6 +27,7 @@ import { createChainStore } from "../src/store/chain-store.ts";
 import { openDb } from "../src/store/db.ts";
 import { createEngagementStore, type NewLogEntry } from "../src/store/engagement-store.ts";
 import type { ChainEvent } from "../src/store/events.ts";
+import { load, startServer } from "./http-load.ts";
 
 const ACCOUNTS = 100_000;
 const MESSAGES = 1_000_000;
@@ -308,29 +305,8 @@ interface Ready {
   rssMb: number;
 }
 
-async function run(url: string, bodies: string[]) {
-  const result = await autocannon({
-    url,
-    connections: 10,
-    duration: DURATION,
-    requests: bodies.map((body) => ({
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body,
-    })),
-  });
-  if (result.non2xx > 0 || result.errors > 0)
-    throw new Error(`${result.non2xx} non-2xx, ${result.errors} errors`);
-  return {
-    rps: result.requests.average as number,
-    p50: result.latency.p50 as number,
-    p99: result.latency.p99 as number,
-    total: result.requests.total as number,
-  };
-}
-
-async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), "amp-stream-bench-"));
+/** Seeds a store in `dir`, serves it from a child process and measures it. */
+async function main(dir: string): Promise<void> {
   const dbPath = join(dir, "bench.sqlite");
   let t = performance.now();
   const messages = seed(dbPath);
@@ -340,19 +316,12 @@ async function main(): Promise<void> {
   );
 
   t = performance.now();
-  const child = spawn(process.execPath, ["--import", "tsx", "--expose-gc", import.meta.filename], {
-    env: { ...process.env, AMP_STREAM_BENCH_SERVE: dbPath, NODE_ENV: "production" },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const { child, ready } = await startServer<Ready>(
+    import.meta.filename,
+    { AMP_STREAM_BENCH_SERVE: dbPath },
+    ["--expose-gc"],
+  );
   try {
-    const ready = await new Promise<Ready>((resolve, reject) => {
-      const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-      lines.on("line", (l) => {
-        if (l.startsWith("ready ")) resolve(JSON.parse(l.slice(6)) as Ready);
-        else console.log(l);
-      });
-      child.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
-    });
     console.log(
       `model loaded in ${(ready.loadMs / 1000).toFixed(1)} s, first stream ${ready.firstMs.toFixed(0)} ms, ` +
         `unseen viewer p50 ${ready.coldP50.toFixed(1)} ms / p99 ${ready.coldP99.toFixed(1)} ms, RSS ${ready.rssMb.toFixed(0)} MB`,
@@ -374,16 +343,9 @@ async function main(): Promise<void> {
     const bytes = Buffer.byteLength(JSON.stringify(sample));
 
     // Warm the HTTP path and the JIT, then measure the baseline and the stream.
-    await autocannon({
-      url: ready.url,
-      connections: 10,
-      duration: 2,
-      method: "POST",
-      body: statusBodies[0],
-      headers: { "content-type": "application/json" },
-    });
-    const base = await run(ready.url, statusBodies);
-    const stream = await run(ready.url, streamBodies);
+    await load(ready.url, statusBodies, 2);
+    const base = await load(ready.url, statusBodies, DURATION);
+    const stream = await load(ready.url, streamBodies, DURATION);
     // Second pages: cut from the ranking each viewer's first page was ranked in (fetched just before).
     const secondBodies: string[] = [];
     for (const viewer of viewers.slice(0, 500)) {
@@ -395,7 +357,7 @@ async function main(): Promise<void> {
       const page = (await res.json()) as { data: { stream: { pageInfo: { endCursor: string } } } };
       secondBodies.push(streamBody(viewer, page.data.stream.pageInfo.endCursor));
     }
-    const second = await run(ready.url, secondBodies);
+    const second = await load(ready.url, secondBodies, DURATION);
     console.log(
       `baseline indexerStatus: ${Math.round(base.rps)} req/s, p50 ${base.p50} ms, p99 ${base.p99} ms\n` +
         `stream(first: 20) over ${VIEWERS} viewers: ${Math.round(stream.rps)} req/s, p50 ${stream.p50} ms, p99 ${stream.p99} ms, ${bytes} B per answer\n` +
@@ -425,10 +387,16 @@ async function main(): Promise<void> {
     });
   } finally {
     child.kill("SIGTERM");
-    rmSync(dir, { recursive: true, force: true });
   }
 }
 
 if (process.env.AMP_STREAM_BENCH_SEED_ONLY) seed(process.env.AMP_STREAM_BENCH_SEED_ONLY);
 else if (process.env.AMP_STREAM_BENCH_SERVE) await serve(process.env.AMP_STREAM_BENCH_SERVE);
-else await main();
+else {
+  const dir = mkdtempSync(join(tmpdir(), "amp-stream-bench-"));
+  try {
+    await main(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

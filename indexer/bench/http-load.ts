@@ -1,0 +1,67 @@
+/**
+ * What the HTTP benchmarks share: the server runs in a child process (the same
+ * file, told to serve), so the load generator does not share its thread, and
+ * autocannon drives it with 10 connections cycling over prepared JSON bodies.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+// @ts-expect-error autocannon ships no type declarations
+import autocannon from "autocannon";
+
+/**
+ * Starts `file` in a child process with `env` and resolves with the JSON the child prints
+ * after `ready ` (its other output lines are passed on).
+ */
+export async function startServer<T>(
+  file: string,
+  env: Record<string, string>,
+  nodeArgs: string[] = [],
+): Promise<{ child: ChildProcess; ready: T }> {
+  const child = spawn(process.execPath, ["--import", "tsx", ...nodeArgs, file], {
+    env: { ...process.env, ...env, NODE_ENV: "production" },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  try {
+    const ready = await new Promise<T>((resolve, reject) => {
+      const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+      lines.on("line", (l) => {
+        if (l.startsWith("ready ")) resolve(JSON.parse(l.slice(6)) as T);
+        else console.log(l);
+      });
+      child.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
+    });
+    return { child, ready };
+  } catch (error) {
+    child.kill("SIGTERM");
+    throw error;
+  }
+}
+
+export interface LoadResult {
+  rps: number;
+  p50: number;
+  p99: number;
+  total: number;
+}
+
+/** POSTs the bodies round-robin on 10 connections for `seconds`; any non-2xx answer or error fails the run. */
+export async function load(url: string, bodies: string[], seconds: number): Promise<LoadResult> {
+  const result = await autocannon({
+    url,
+    connections: 10,
+    duration: seconds,
+    requests: bodies.map((body) => ({
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body,
+    })),
+  });
+  if (result.non2xx > 0 || result.errors > 0)
+    throw new Error(`${result.non2xx} non-2xx, ${result.errors} errors`);
+  return {
+    rps: result.requests.average as number,
+    p50: result.latency.p50 as number,
+    p99: result.latency.p99 as number,
+    total: result.requests.total as number,
+  };
+}
