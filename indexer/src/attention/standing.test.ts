@@ -1,19 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { csrFromEdges } from "./csr.ts";
-import { rng } from "./fixtures.ts";
+import { randomEdges } from "./fixtures.ts";
 import { reputation } from "./reputation.ts";
 import { StandingCache, StandingEngine } from "./standing.ts";
 
 function graph(n: number, m: number, seed: number) {
-  const r = rng(seed);
-  const src = new Uint32Array(m);
-  const dst = new Uint32Array(m);
-  const w = new Float64Array(m);
-  for (let k = 0; k < m; k++) {
-    src[k] = Math.floor(r() * n);
-    dst[k] = Math.floor(r() * n);
-    w[k] = 0.5 + r();
-  }
+  const { src, dst, w } = randomEdges(n, m, seed);
   return csrFromEdges(n, src, dst, w);
 }
 
