@@ -1,6 +1,7 @@
 import { PostList } from "../components/PostList.tsx";
 import { AddressLink } from "../components/ui/Address.tsx";
 import { Empty, ErrorState, Loading } from "../components/ui/States.tsx";
+import { Table } from "../components/ui/Table.tsx";
 import { useCommunity, useLeaderboard, usePosts } from "../hooks/indexer.ts";
 import { formatScore } from "../lib/format.ts";
 
@@ -10,28 +11,17 @@ function Leaderboard({ community }: { community: string }) {
   if (board.isError) return <ErrorState error={board.error} onRetry={() => board.refetch()} />;
   if (board.data.length === 0) return <Empty title="No reputation yet" />;
   return (
-    <div className="table-wrap">
-      <table className="table" data-testid="leaderboard">
-        <thead>
-          <tr>
-            <th scope="col">#</th>
-            <th scope="col">Account</th>
-            <th scope="col">Reputation</th>
-          </tr>
-        </thead>
-        <tbody>
-          {board.data.map((e) => (
-            <tr key={e.account}>
-              <td>{e.rank}</td>
-              <td>
-                <AddressLink address={e.account} />
-              </td>
-              <td>{formatScore(e.score)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <Table testId="leaderboard" columns={["#", "Account", "Reputation"]}>
+      {board.data.map((e) => (
+        <tr key={e.account}>
+          <td>{e.rank}</td>
+          <td>
+            <AddressLink address={e.account} />
+          </td>
+          <td>{formatScore(e.score)}</td>
+        </tr>
+      ))}
+    </Table>
   );
 }
 

@@ -5,6 +5,7 @@ import { PostList } from "../components/PostList.tsx";
 import { AddressLink, Avatar } from "../components/ui/Address.tsx";
 import { Button } from "../components/ui/Button.tsx";
 import { Empty, ErrorAlert, ErrorState, Loading } from "../components/ui/States.tsx";
+import { Table } from "../components/ui/Table.tsx";
 import { useCommunities, useIndexedAccount, usePosts, useReputation } from "../hooks/indexer.ts";
 import { useEngage } from "../hooks/session.ts";
 import { formatAmp, formatScore } from "../lib/format.ts";
@@ -27,21 +28,11 @@ function ReputationTable({ account }: { account: string }) {
     return <ErrorState error={communities.error} onRetry={() => communities.refetch()} />;
   if (communities.data.length === 0) return <Empty title="No communities yet" />;
   return (
-    <div className="table-wrap">
-      <table className="table" data-testid="reputation-table">
-        <thead>
-          <tr>
-            <th scope="col">Community</th>
-            <th scope="col">Reputation</th>
-          </tr>
-        </thead>
-        <tbody>
-          {communities.data.map((c) => (
-            <ReputationRow key={c.id} account={account} community={c} />
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <Table testId="reputation-table" columns={["Community", "Reputation"]}>
+      {communities.data.map((c) => (
+        <ReputationRow key={c.id} account={account} community={c} />
+      ))}
+    </Table>
   );
 }
 

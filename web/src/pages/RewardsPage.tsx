@@ -2,6 +2,7 @@ import type { Address, Hex } from "viem";
 import { useConnection } from "wagmi";
 import { Button } from "../components/ui/Button.tsx";
 import { Empty, ErrorAlert, ErrorState, Loading } from "../components/ui/States.tsx";
+import { Table } from "../components/ui/Table.tsx";
 import { useClaim, useEarnings, useEpochs } from "../hooks/indexer.ts";
 import { useClaimRewards } from "../hooks/transactions.ts";
 import { formatAmp, formatTime } from "../lib/format.ts";
@@ -14,26 +15,15 @@ function EarningsTable({ account }: { account: string }) {
     return <Empty title="No earnings yet">Views of amplified posts you allow earn AMP each epoch.</Empty>;
   }
   return (
-    <div className="table-wrap">
-      <table className="table" data-testid="earnings-table">
-        <thead>
-          <tr>
-            <th scope="col">Epoch</th>
-            <th scope="col">Campaign</th>
-            <th scope="col">Amount</th>
-          </tr>
-        </thead>
-        <tbody>
-          {earnings.data.map((e) => (
-            <tr key={`${e.epoch}:${e.campaignId}`}>
-              <td>{e.epoch}</td>
-              <td>#{e.campaignId}</td>
-              <td>{formatAmp(e.amount)} AMP</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <Table testId="earnings-table" columns={["Epoch", "Campaign", "Amount"]}>
+      {earnings.data.map((e) => (
+        <tr key={`${e.epoch}:${e.campaignId}`}>
+          <td>{e.epoch}</td>
+          <td>#{e.campaignId}</td>
+          <td>{formatAmp(e.amount)} AMP</td>
+        </tr>
+      ))}
+    </Table>
   );
 }
 
@@ -43,34 +33,22 @@ function EpochsTable() {
   if (epochs.isError) return <ErrorState error={epochs.error} onRetry={() => epochs.refetch()} />;
   if (epochs.data.length === 0) return <Empty title="No epoch settled yet" />;
   return (
-    <div className="table-wrap">
-      <table className="table" data-testid="epochs-table">
-        <thead>
-          <tr>
-            <th scope="col">Epoch</th>
-            <th scope="col">Status</th>
-            <th scope="col">Claimable from</th>
-            <th scope="col">Paid out</th>
-          </tr>
-        </thead>
-        <tbody>
-          {epochs.data.map((e) => (
-            <tr key={`${e.number}:${e.status}:${e.activeAt}`}>
-              <td>{e.number}</td>
-              <td>
-                <span
-                  className={`badge ${e.status === "ACTIVE" ? "badge-ok" : e.status === "PENDING" ? "badge-warn" : ""}`}
-                >
-                  {e.status.toLowerCase()}
-                </span>
-              </td>
-              <td>{formatTime(e.activeAt)}</td>
-              <td>{formatAmp(e.totalSpent)} AMP</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <Table testId="epochs-table" columns={["Epoch", "Status", "Claimable from", "Paid out"]}>
+      {epochs.data.map((e) => (
+        <tr key={`${e.number}:${e.status}:${e.activeAt}`}>
+          <td>{e.number}</td>
+          <td>
+            <span
+              className={`badge ${e.status === "ACTIVE" ? "badge-ok" : e.status === "PENDING" ? "badge-warn" : ""}`}
+            >
+              {e.status.toLowerCase()}
+            </span>
+          </td>
+          <td>{formatTime(e.activeAt)}</td>
+          <td>{formatAmp(e.totalSpent)} AMP</td>
+        </tr>
+      ))}
+    </Table>
   );
 }
 
