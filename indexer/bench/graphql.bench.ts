@@ -4,10 +4,8 @@
  * hit by autocannon with 10 connections for 10 s on a 20-row paginated posts
  * query. Reports requests/s and latency percentiles.
  */
-import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { reportBench } from "../../scripts/bench-lib.ts";
 import { createChainClock } from "../src/api/clock.ts";
@@ -22,7 +20,7 @@ import { openDb } from "../src/store/db.ts";
 import { createEngagementStore } from "../src/store/engagement-store.ts";
 import type { ChainEvent } from "../src/store/events.ts";
 import { createQueries } from "../src/store/queries.ts";
-import { load, startServer } from "./http-load.ts";
+import { inTempDir, load, withServer } from "./http-load.ts";
 
 const POSTS = 100_000;
 const addr = (i: number) => `0x${(0x100000 + i).toString(16).padStart(40, "0")}`;
@@ -134,56 +132,51 @@ async function main(dir: string): Promise<void> {
   seed(dbPath);
   console.log(`seeded ${POSTS} posts in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
-  const { child, ready } = await startServer<{ url: string }>(import.meta.filename, {
-    AMP_BENCH_SERVE: dbPath,
-  });
-  try {
-    const url = ready.url;
-    // Pages from the middle of the feed: keyset cursors after varying post ids.
-    const bodies = Array.from({ length: 50 }, (_, i) =>
-      JSON.stringify({
-        query: QUERY,
-        variables: {
-          first: 20,
-          after: encodeCursor([POSTS - i * 1999]),
-          community: i % 5 === 0 ? String((i % 20) + 1) : null,
-        },
-      }),
-    );
-    const check = await fetch(url, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: bodies[1],
-    });
-    const sample = (await check.json()) as { data?: { posts: { edges: unknown[] } }; errors?: unknown };
-    if (sample.data?.posts.edges.length !== 20)
-      throw new Error(`bad answer: ${JSON.stringify(sample).slice(0, 300)}`);
+  await withServer<{ url: string }>(
+    import.meta.filename,
+    {
+      AMP_BENCH_SERVE: dbPath,
+    },
+    [],
+    async (ready) => {
+      const url = ready.url;
+      // Pages from the middle of the feed: keyset cursors after varying post ids.
+      const bodies = Array.from({ length: 50 }, (_, i) =>
+        JSON.stringify({
+          query: QUERY,
+          variables: {
+            first: 20,
+            after: encodeCursor([POSTS - i * 1999]),
+            community: i % 5 === 0 ? String((i % 20) + 1) : null,
+          },
+        }),
+      );
+      const check = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: bodies[1],
+      });
+      const sample = (await check.json()) as { data?: { posts: { edges: unknown[] } }; errors?: unknown };
+      if (sample.data?.posts.edges.length !== 20)
+        throw new Error(`bad answer: ${JSON.stringify(sample).slice(0, 300)}`);
 
-    await load(url, [bodies[0] as string], 2);
-    // Each connection cycles through the prepared bodies.
-    const result = await load(url, bodies, 10);
-    const { rps } = result;
-    console.log(
-      `posts(first: 20) over ${POSTS} posts: ${Math.round(rps)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms`,
-    );
-    reportBench("indexer-graphql", import.meta.filename, {
-      throughput: { value: Math.round(rps), unit: "req/s", target: ">= 2500" },
-      p50: { value: result.p50, unit: "ms" },
-      p99: { value: result.p99, unit: "ms", target: "<= 15" },
-      requests: { value: result.total, unit: "requests" },
-    });
-  } finally {
-    child.kill("SIGTERM");
-  }
+      await load(url, [bodies[0] as string], 2);
+      // Each connection cycles through the prepared bodies.
+      const result = await load(url, bodies, 10);
+      const { rps } = result;
+      console.log(
+        `posts(first: 20) over ${POSTS} posts: ${Math.round(rps)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms`,
+      );
+      reportBench("indexer-graphql", import.meta.filename, {
+        throughput: { value: Math.round(rps), unit: "req/s", target: ">= 2500" },
+        p50: { value: result.p50, unit: "ms" },
+        p99: { value: result.p99, unit: "ms", target: "<= 15" },
+        requests: { value: result.total, unit: "requests" },
+      });
+    },
+  );
 }
 
 if (process.env.AMP_BENCH_SEED_ONLY) seed(process.env.AMP_BENCH_SEED_ONLY);
 else if (process.env.AMP_BENCH_SERVE) await serve(process.env.AMP_BENCH_SERVE);
-else {
-  const dir = mkdtempSync(join(tmpdir(), "amp-gql-bench-"));
-  try {
-    await main(dir);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+else await inTempDir("amp-gql-bench-", main);

@@ -3,20 +3,24 @@
  * file, told to serve), so the load generator does not share its thread, and
  * autocannon drives it with 10 connections cycling over prepared JSON bodies.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createInterface } from "node:readline";
 // @ts-expect-error autocannon ships no type declarations
 import autocannon from "autocannon";
 
 /**
- * Starts `file` in a child process with `env` and resolves with the JSON the child prints
- * after `ready ` (its other output lines are passed on).
+ * Starts `file` in a child process with `env`, runs `fn` with the JSON the child prints after
+ * `ready ` (its other output lines are passed on), and stops the child however `fn` ends.
  */
-export async function startServer<T>(
+export async function withServer<T>(
   file: string,
   env: Record<string, string>,
-  nodeArgs: string[] = [],
-): Promise<{ child: ChildProcess; ready: T }> {
+  nodeArgs: string[],
+  fn: (ready: T) => Promise<void>,
+): Promise<void> {
   const child = spawn(process.execPath, ["--import", "tsx", ...nodeArgs, file], {
     env: { ...process.env, ...env, NODE_ENV: "production" },
     stdio: ["ignore", "pipe", "inherit"],
@@ -30,10 +34,19 @@ export async function startServer<T>(
       });
       child.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
     });
-    return { child, ready };
-  } catch (error) {
+    await fn(ready);
+  } finally {
     child.kill("SIGTERM");
-    throw error;
+  }
+}
+
+/** Runs `fn` with a fresh temporary folder, removed afterwards whatever happens. */
+export async function inTempDir(prefix: string, fn: (dir: string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  try {
+    await fn(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 

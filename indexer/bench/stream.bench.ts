@@ -13,8 +13,6 @@
  * The chain clock is frozen (the last block is stamped in the future) so the
  * hourly graph rebuild cannot land inside the measured run.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { percentile, reportBench } from "../../scripts/bench-lib.ts";
 import { account, rng } from "../src/attention/fixtures.ts";
@@ -27,7 +25,7 @@ import { createChainStore } from "../src/store/chain-store.ts";
 import { openDb } from "../src/store/db.ts";
 import { createEngagementStore, type NewLogEntry } from "../src/store/engagement-store.ts";
 import type { ChainEvent } from "../src/store/events.ts";
-import { load, startServer } from "./http-load.ts";
+import { inTempDir, load, withServer } from "./http-load.ts";
 
 const ACCOUNTS = 100_000;
 const MESSAGES = 1_000_000;
@@ -316,87 +314,78 @@ async function main(dir: string): Promise<void> {
   );
 
   t = performance.now();
-  const { child, ready } = await startServer<Ready>(
+  await withServer<Ready>(
     import.meta.filename,
     { AMP_STREAM_BENCH_SERVE: dbPath },
     ["--expose-gc"],
-  );
-  try {
-    console.log(
-      `model loaded in ${(ready.loadMs / 1000).toFixed(1)} s, first stream ${ready.firstMs.toFixed(0)} ms, ` +
-        `unseen viewer p50 ${ready.coldP50.toFixed(1)} ms / p99 ${ready.coldP99.toFixed(1)} ms, RSS ${ready.rssMb.toFixed(0)} MB`,
-    );
-    // Viewers spread over the accounts (not the unseen ones the child timed).
-    const r = rng(7);
-    const viewers = Array.from({ length: VIEWERS }, () => account(Math.floor(r() * (ACCOUNTS - 1000))));
-    const streamBodies = viewers.map((v) => streamBody(v));
-    const statusBodies = [JSON.stringify({ query: STATUS })];
+    async (ready) => {
+      console.log(
+        `model loaded in ${(ready.loadMs / 1000).toFixed(1)} s, first stream ${ready.firstMs.toFixed(0)} ms, ` +
+          `unseen viewer p50 ${ready.coldP50.toFixed(1)} ms / p99 ${ready.coldP99.toFixed(1)} ms, RSS ${ready.rssMb.toFixed(0)} MB`,
+      );
+      // Viewers spread over the accounts (not the unseen ones the child timed).
+      const r = rng(7);
+      const viewers = Array.from({ length: VIEWERS }, () => account(Math.floor(r() * (ACCOUNTS - 1000))));
+      const streamBodies = viewers.map((v) => streamBody(v));
+      const statusBodies = [JSON.stringify({ query: STATUS })];
 
-    const check = await fetch(ready.url, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: streamBodies[0],
-    });
-    const sample = (await check.json()) as { data?: { stream: { edges: unknown[] } } };
-    if (sample.data?.stream.edges.length !== 20)
-      throw new Error(`bad answer: ${JSON.stringify(sample).slice(0, 300)}`);
-    const bytes = Buffer.byteLength(JSON.stringify(sample));
-
-    // Warm the HTTP path and the JIT, then measure the baseline and the stream.
-    await load(ready.url, statusBodies, 2);
-    const base = await load(ready.url, statusBodies, DURATION);
-    const stream = await load(ready.url, streamBodies, DURATION);
-    // Second pages: cut from the ranking each viewer's first page was ranked in (fetched just before).
-    const secondBodies: string[] = [];
-    for (const viewer of viewers.slice(0, 500)) {
-      const res = await fetch(ready.url, {
+      const check = await fetch(ready.url, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: streamBody(viewer),
+        body: streamBodies[0],
       });
-      const page = (await res.json()) as { data: { stream: { pageInfo: { endCursor: string } } } };
-      secondBodies.push(streamBody(viewer, page.data.stream.pageInfo.endCursor));
-    }
-    const second = await load(ready.url, secondBodies, DURATION);
-    console.log(
-      `baseline indexerStatus: ${Math.round(base.rps)} req/s, p50 ${base.p50} ms, p99 ${base.p99} ms\n` +
-        `stream(first: 20) over ${VIEWERS} viewers: ${Math.round(stream.rps)} req/s, p50 ${stream.p50} ms, p99 ${stream.p99} ms, ${bytes} B per answer\n` +
-        `second pages (after: the first page's cursor) over 500 viewers: ${Math.round(second.rps)} req/s, p50 ${second.p50} ms, p99 ${second.p99} ms`,
-    );
-    reportBench("indexer-stream", import.meta.filename, {
-      "stream p99": { value: stream.p99, unit: "ms", target: "<= 30" },
-      "stream p50": { value: stream.p50, unit: "ms" },
-      "stream throughput": { value: Math.round(stream.rps), unit: "req/s" },
-      "stream requests": { value: stream.total, unit: "requests" },
-      "second page p99": { value: second.p99, unit: "ms", target: "<= 30" },
-      "second page p50": { value: second.p50, unit: "ms" },
-      "second page throughput": { value: Math.round(second.rps), unit: "req/s" },
-      "baseline p99 (indexerStatus)": { value: base.p99, unit: "ms" },
-      "baseline p50 (indexerStatus)": { value: base.p50, unit: "ms" },
-      "baseline throughput (indexerStatus)": { value: Math.round(base.rps), unit: "req/s" },
-      "stream / baseline p99": { value: stream.p99 / Math.max(base.p99, 1), unit: "x", baseline: base.p99 },
-      "stream / baseline throughput": { value: stream.rps / base.rps, unit: "x", baseline: base.rps },
-      "model load": { value: Math.round(ready.loadMs), unit: "ms" },
-      "first stream (builds caches)": { value: Math.round(ready.firstMs), unit: "ms" },
-      "unseen viewer stream p50 (in process)": { value: ready.coldP50, unit: "ms" },
-      "unseen viewer stream p99 (in process)": { value: ready.coldP99, unit: "ms" },
-      "RSS after load": { value: Math.round(ready.rssMb), unit: "MB" },
-      "answer size": { value: bytes, unit: "B" },
-      "seed store": { value: Number(seedSeconds.toFixed(1)), unit: "s" },
-      "log entries": { value: messages, unit: "messages" },
-    });
-  } finally {
-    child.kill("SIGTERM");
-  }
+      const sample = (await check.json()) as { data?: { stream: { edges: unknown[] } } };
+      if (sample.data?.stream.edges.length !== 20)
+        throw new Error(`bad answer: ${JSON.stringify(sample).slice(0, 300)}`);
+      const bytes = Buffer.byteLength(JSON.stringify(sample));
+
+      // Warm the HTTP path and the JIT, then measure the baseline and the stream.
+      await load(ready.url, statusBodies, 2);
+      const base = await load(ready.url, statusBodies, DURATION);
+      const stream = await load(ready.url, streamBodies, DURATION);
+      // Second pages: cut from the ranking each viewer's first page was ranked in (fetched just before).
+      const secondBodies: string[] = [];
+      for (const viewer of viewers.slice(0, 500)) {
+        const res = await fetch(ready.url, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: streamBody(viewer),
+        });
+        const page = (await res.json()) as { data: { stream: { pageInfo: { endCursor: string } } } };
+        secondBodies.push(streamBody(viewer, page.data.stream.pageInfo.endCursor));
+      }
+      const second = await load(ready.url, secondBodies, DURATION);
+      console.log(
+        `baseline indexerStatus: ${Math.round(base.rps)} req/s, p50 ${base.p50} ms, p99 ${base.p99} ms\n` +
+          `stream(first: 20) over ${VIEWERS} viewers: ${Math.round(stream.rps)} req/s, p50 ${stream.p50} ms, p99 ${stream.p99} ms, ${bytes} B per answer\n` +
+          `second pages (after: the first page's cursor) over 500 viewers: ${Math.round(second.rps)} req/s, p50 ${second.p50} ms, p99 ${second.p99} ms`,
+      );
+      reportBench("indexer-stream", import.meta.filename, {
+        "stream p99": { value: stream.p99, unit: "ms", target: "<= 30" },
+        "stream p50": { value: stream.p50, unit: "ms" },
+        "stream throughput": { value: Math.round(stream.rps), unit: "req/s" },
+        "stream requests": { value: stream.total, unit: "requests" },
+        "second page p99": { value: second.p99, unit: "ms", target: "<= 30" },
+        "second page p50": { value: second.p50, unit: "ms" },
+        "second page throughput": { value: Math.round(second.rps), unit: "req/s" },
+        "baseline p99 (indexerStatus)": { value: base.p99, unit: "ms" },
+        "baseline p50 (indexerStatus)": { value: base.p50, unit: "ms" },
+        "baseline throughput (indexerStatus)": { value: Math.round(base.rps), unit: "req/s" },
+        "stream / baseline p99": { value: stream.p99 / Math.max(base.p99, 1), unit: "x", baseline: base.p99 },
+        "stream / baseline throughput": { value: stream.rps / base.rps, unit: "x", baseline: base.rps },
+        "model load": { value: Math.round(ready.loadMs), unit: "ms" },
+        "first stream (builds caches)": { value: Math.round(ready.firstMs), unit: "ms" },
+        "unseen viewer stream p50 (in process)": { value: ready.coldP50, unit: "ms" },
+        "unseen viewer stream p99 (in process)": { value: ready.coldP99, unit: "ms" },
+        "RSS after load": { value: Math.round(ready.rssMb), unit: "MB" },
+        "answer size": { value: bytes, unit: "B" },
+        "seed store": { value: Number(seedSeconds.toFixed(1)), unit: "s" },
+        "log entries": { value: messages, unit: "messages" },
+      });
+    },
+  );
 }
 
 if (process.env.AMP_STREAM_BENCH_SEED_ONLY) seed(process.env.AMP_STREAM_BENCH_SEED_ONLY);
 else if (process.env.AMP_STREAM_BENCH_SERVE) await serve(process.env.AMP_STREAM_BENCH_SERVE);
-else {
-  const dir = mkdtempSync(join(tmpdir(), "amp-stream-bench-"));
-  try {
-    await main(dir);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+else await inTempDir("amp-stream-bench-", main);

@@ -7,15 +7,9 @@
  */
 
 import { rotationOffsets, roundConstants } from "./keccak-rounds.ts";
-import { createWasmKeccak } from "./keccak-wasm.ts";
+import { createWasmKeccak, type KeccakWords } from "./keccak-wasm.ts";
 
-type Permute = (
-  input: Uint32Array,
-  inOffset: number,
-  inWords: number,
-  out: Uint32Array,
-  outOffset: number,
-) => void;
+type Permute = KeccakWords;
 
 /** Code for `dl, dh = rotl64(sl, sh, n)`. */
 function rotl(dl: string, dh: string, sl: string, sh: string, n: number): string {
