@@ -26,7 +26,9 @@ const root = join(import.meta.dirname, "..", "..");
 
 export async function startNetwork(basePort: number, timeoutMs = 15 * 60_000): Promise<RunningNetwork> {
   const dataDir = mkdtempSync(join(tmpdir(), "amp-network-"));
-  const ports = { rpc: basePort, graphql: basePort + 1, web: basePort + 2 };
+  // AMP_E2E_PORT_OFFSET moves every port, so that two checkouts can run the suite side by side.
+  const base = basePort + Number(process.env.AMP_E2E_PORT_OFFSET ?? 0);
+  const ports = { rpc: base, graphql: base + 1, web: base + 2 };
   let output = "";
   const child = spawn("npm", ["start"], {
     cwd: root,
