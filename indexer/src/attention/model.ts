@@ -6,7 +6,6 @@
  * reference moves to the next hour.
  */
 
-import { viewPrice } from "../settlement/payouts.ts";
 import { type CommunityReputation, communityReputation, relativeReputation, seedsOf } from "./community.ts";
 import { ALL_COMMUNITIES, type AttentionGraph, AttentionGraphBuilder } from "./graph.ts";
 import {
@@ -19,6 +18,7 @@ import {
 } from "./log.ts";
 import type { AttentionParams } from "./params.ts";
 import { SocialState } from "./policy.ts";
+import { viewPrice } from "./pricing.ts";
 import { campaignBoost, organicFrom, type RankedItem, type RankInputs } from "./ranking.ts";
 import { StandingCache } from "./standing.ts";
 

@@ -9,13 +9,13 @@ import type { AttentionService } from "../api/attention-service.ts";
 import { decodeCursor, encodeCursor } from "../api/cursor.ts";
 import { badInput } from "../api/errors.ts";
 import { createStoreAttentionService } from "../api/store-attention-service.ts";
-import { quoteViews } from "../settlement/payouts.ts";
 import type { Db } from "../store/db.ts";
 import type { Queries } from "../store/queries.ts";
 import { toLogEntry } from "./load.ts";
 import type { CampaignInfo } from "./log.ts";
 import { AttentionModel, type StreamRanking } from "./model.ts";
 import { type AttentionParams, DEFAULT_PARAMS } from "./params.ts";
+import { quoteViews } from "./pricing.ts";
 import { type KeptRanking, RankingRing } from "./ranking-ring.ts";
 
 export interface AttentionServiceOptions {

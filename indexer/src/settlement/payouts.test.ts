@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { account, campaign, LogBuilder, post } from "../attention/fixtures.ts";
 import type { CampaignInfo, EngagementEntry, PostInfo } from "../attention/log.ts";
 import { DEFAULT_PARAMS, makeParams } from "../attention/params.ts";
-import { computePayouts, type PayoutContext, paidKey, quoteViews, viewPrice } from "./payouts.ts";
+import { quoteViews, viewPrice } from "../attention/pricing.ts";
+import { computePayouts, type PayoutContext, paidKey } from "./payouts.ts";
 
 const AUTHOR = account(900);
 const PROMOTER = account(901);
