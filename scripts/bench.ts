@@ -7,7 +7,7 @@
 import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { join, relative } from "node:path";
-import { type BenchResult, benchResultsDir, meetsTarget } from "./bench-lib.ts";
+import { type BenchResult, benchResultsDir, meetsTarget } from "#test-kit/bench.ts";
 
 const root = process.cwd();
 const skip = new Set(["node_modules", ".git", "artifacts", "cache", "dist", ".toolchain", "bench-results"]);

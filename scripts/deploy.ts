@@ -7,19 +7,13 @@
  * AMP_CHALLENGE_WINDOW (seconds; 60 locally, 86400 elsewhere), AMP_CAP (wei; default 1e9 AMP).
  * Run `npx hardhat compile` first.
  */
+
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import {
-  type Address,
-  createPublicClient,
-  createWalletClient,
-  defineChain,
-  type Hex,
-  http,
-  isAddress,
-} from "viem";
+import { type Address, createPublicClient, createWalletClient, type Hex, http, isAddress } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { type AmpDeployment, DEFAULT_CAP, deployAmp, LOCAL_CHAIN_ID } from "./lib/deploy-amp.ts";
+import { type AmpDeployment, ampChain, LOCAL_CHAIN_ID } from "#protocol";
+import { DEFAULT_CAP, deployAmp } from "#protocol/deploy.ts";
 
 /** Hardhat's well-known development account #0; only ever used on the local chain. */
 const HARDHAT_ACCOUNT_0_KEY: Hex = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
@@ -46,12 +40,7 @@ export async function main(): Promise<AmpDeployment> {
   const rpcUrl = process.env.AMP_RPC_URL ?? "http://127.0.0.1:8545";
   const probe = createPublicClient({ transport: http(rpcUrl) });
   const chainId = await probe.getChainId();
-  const chain = defineChain({
-    id: chainId,
-    name: `chain-${chainId}`,
-    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
-    rpcUrls: { default: { http: [rpcUrl] } },
-  });
+  const chain = ampChain(chainId, rpcUrl);
   const publicClient = createPublicClient({ chain, transport: http(rpcUrl) });
   const walletClient = createWalletClient({
     account: privateKeyToAccount(deployerKey(chainId)),

@@ -5,17 +5,17 @@
  * deployments/<chainId>.json). It uses Hardhat's development accounts, so it
  * is meant for local chains.
  */
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createPublicClient, http } from "viem";
-import { type Deployment, seedDemoWorld } from "./lib/demo-world.ts";
+import { deploymentPath } from "#protocol";
+import { readDeployment } from "#protocol/deployment-file.ts";
+import { seedDemoWorld } from "./lib/demo-world.ts";
 
 const rpcUrl = process.env.AMP_RPC_URL ?? "http://127.0.0.1:8545";
 const graphqlUrl = process.env.AMP_GRAPHQL_URL ?? "http://127.0.0.1:4000/graphql";
 const chainId = await createPublicClient({ transport: http(rpcUrl) }).getChainId();
-const file =
-  process.env.AMP_DEPLOYMENT_FILE ?? join(import.meta.dirname, "..", "deployments", `${chainId}.json`);
-const deployment = JSON.parse(readFileSync(file, "utf8")) as Deployment;
+const file = process.env.AMP_DEPLOYMENT_FILE ?? join(import.meta.dirname, "..", deploymentPath(chainId));
+const deployment = readDeployment(file);
 const world = await seedDemoWorld({
   rpcUrl,
   graphqlUrl,

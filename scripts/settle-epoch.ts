@@ -5,9 +5,9 @@
  * AMP_SETTLER_KEY ("dev" on the local chain, else a private key, never
  * committed). Waits while a running indexer's settler holds the lease.
  */
-import { loadConfig } from "../indexer/src/config.ts";
-import { settleNow, settlerKey } from "../indexer/src/settlement/settler.ts";
-import { openDb } from "../indexer/src/store/db.ts";
+import { loadConfig } from "#indexer/config.ts";
+import { settleNow, settlerKey } from "#indexer/settlement/settler.ts";
+import { openDb } from "#indexer/store/db.ts";
 
 const config = loadConfig();
 const key = settlerKey(process.env.AMP_SETTLER_KEY, config.chainId);

@@ -7,9 +7,11 @@
  * lives in `.data/local/` and is recreated on every start; a second start
  * while one is running stops at the port check and touches nothing.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type Deployment, graphql, seedDemoWorld } from "./lib/demo-world.ts";
+import { graphql } from "#protocol/client.ts";
+import { readDeployment } from "#protocol/deployment-file.ts";
+import { seedDemoWorld } from "./lib/demo-world.ts";
 import {
   assertPortFree,
   log,
@@ -92,7 +94,7 @@ async function main() {
     },
   });
   if ((await deploy.exited) !== 0) throw new Error("deployment failed");
-  const deployment = JSON.parse(readFileSync(deploymentFile, "utf8")) as Deployment;
+  const deployment = readDeployment(deploymentFile);
 
   log("amp", "starting the indexer, its GraphQL API and the settler");
   const indexerEnv = {

@@ -9,20 +9,20 @@
  * (default deployments/<AMP_CHAIN_ID or 31337>.json), AMP_EPOCH_EXPORT_DIR (default
  * `epochs/` beside AMP_DB_PATH, else ./data/epochs).
  */
-import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { createPublicClient, http, type PublicClient } from "viem";
-import { deploymentSchema } from "../indexer/src/config.ts";
-import { verifyEpochs } from "../indexer/src/settlement/verify.ts";
+import { verifyEpochs } from "#indexer/settlement/verify.ts";
+import { deploymentPath } from "#protocol";
+import { readDeployment } from "#protocol/deployment-file.ts";
 
 const { values } = parseArgs({
   options: { epoch: { type: "string" }, dir: { type: "string" } },
 });
 const rpcUrl = process.env.AMP_RPC_URL ?? "http://127.0.0.1:8545";
 const chainId = Number(process.env.AMP_CHAIN_ID ?? 31337);
-const deploymentFile = resolve(process.env.AMP_DEPLOYMENT_FILE ?? join("deployments", `${chainId}.json`));
-const deployment = deploymentSchema.parse(JSON.parse(readFileSync(deploymentFile, "utf8")));
+const deploymentFile = resolve(process.env.AMP_DEPLOYMENT_FILE ?? deploymentPath(chainId));
+const deployment = readDeployment(deploymentFile);
 const exportDir = resolve(
   values.dir ??
     process.env.AMP_EPOCH_EXPORT_DIR ??
@@ -32,7 +32,7 @@ const client = createPublicClient({ transport: http(rpcUrl) }) as PublicClient;
 
 let epoch = values.epoch ? Number(values.epoch) : Number.NaN;
 if (!Number.isInteger(epoch) || epoch < 1) {
-  const { ampEscrowAbi } = await import("../contracts/abi.ts");
+  const { ampEscrowAbi } = await import("#protocol");
   epoch = Number(
     await client.readContract({
       address: deployment.contracts.AMPEscrow,

@@ -10,9 +10,9 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { devAccount, graphql, submitSigned } from "../scripts/lib/demo-world.ts";
-import { chainClients } from "./lib/chain.ts";
-import { type RunningNetwork, startNetwork, stopNetworkGroup, until } from "./lib/network.ts";
+import { devAccount, graphql, submitSigned } from "#protocol/client.ts";
+import { chainClients } from "#test-kit/chain.ts";
+import { type RunningNetwork, startNetwork, stopNetworkGroup, until } from "#test-kit/network.ts";
 
 const root = join(import.meta.dirname, "..");
 const shots = join(root, "test-results", "screenshots");

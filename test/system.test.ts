@@ -8,10 +8,10 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { parseEther } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PolicyMode } from "../indexer/src/messages/types.ts";
-import { devAccount, graphql, submitSigned } from "../scripts/lib/demo-world.ts";
-import { chainClients } from "./lib/chain.ts";
-import { isAlive, type RunningNetwork, startNetwork, stopNetworkGroup, until } from "./lib/network.ts";
+import { PolicyMode } from "#protocol";
+import { devAccount, graphql, submitSigned } from "#protocol/client.ts";
+import { chainClients } from "#test-kit/chain.ts";
+import { isAlive, type RunningNetwork, startNetwork, stopNetworkGroup, until } from "#test-kit/network.ts";
 
 const root = join(import.meta.dirname, "..");
 let net: RunningNetwork;

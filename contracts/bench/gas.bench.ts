@@ -16,10 +16,9 @@ import {
   parseSignature,
   toHex,
 } from "viem";
-import { reportBench } from "../../scripts/bench-lib.ts";
-import { deployAmp, readBytecode } from "../../scripts/lib/deploy-amp.ts";
-import { ampEscrowAbi, ampSocialAbi, ampTokenAbi } from "../abi.ts";
-import { permitTypedData } from "../permit.ts";
+import { ampEscrowAbi, ampSocialAbi, ampTokenAbi, permitTypedData } from "#protocol";
+import { deployAmp, readBytecode } from "#protocol/deploy.ts";
+import { reportBench } from "#test-kit/bench.ts";
 
 const LEAVES = 100_000;
 // Compile first (a no-op when up to date): deployAmp reads the artifacts.

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { getAddress, maxUint256, zeroAddress } from "viem";
-import { readBytecode } from "../../scripts/lib/deploy-amp.ts";
-import { ampEscrowAbi } from "../abi.ts";
+import { ampEscrowAbi } from "#protocol";
+import { readBytecode } from "#protocol/deploy.ts";
 import {
   amp,
   DAY,

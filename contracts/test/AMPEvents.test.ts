@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { type Address, getAddress, type Hex, zeroAddress } from "viem";
-import { ampEscrowAbi, ampSocialAbi, ampTokenAbi } from "../abi.ts";
+import { ampEscrowAbi, ampSocialAbi, ampTokenAbi } from "#protocol";
 import {
   amp,
   DAY,

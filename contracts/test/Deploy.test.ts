@@ -11,8 +11,8 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { network } from "hardhat";
 import { type Address, createPublicClient, getAddress, getContract, http, isAddress } from "viem";
+import { ampEscrowAbi, ampTokenAbi } from "#protocol";
 import AMPModule from "../../ignition/modules/AMP.ts";
-import { ampEscrowAbi, ampTokenAbi } from "../abi.ts";
 import { ROLES } from "./fixture.ts";
 
 const root = join(import.meta.dirname, "..", "..");

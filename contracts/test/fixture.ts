@@ -16,11 +16,10 @@ import {
   parseSignature,
   toHex,
 } from "viem";
-import { type DeployAmpOptions, deployAmp } from "../../scripts/lib/deploy-amp.ts";
-import { ampEscrowAbi, ampSocialAbi, ampTokenAbi } from "../abi.ts";
-import { permitTypedData } from "../permit.ts";
+import { ampEscrowAbi, ampSocialAbi, ampTokenAbi, permitTypedData } from "#protocol";
+import { type DeployAmpOptions, deployAmp } from "#protocol/deploy.ts";
 
-export { ROLES } from "../../scripts/lib/deploy-amp.ts";
+export { ROLES } from "#protocol";
 
 export const WINDOW = 60;
 export const DAY = 86_400n;

@@ -5,7 +5,7 @@
  * Merkle tree and every proof. Baseline: the same epoch computed from the
  * already-parsed entries (load excluded) and the log parse alone.
  */
-import { percentile, reportBench, timeIt } from "../../scripts/bench-lib.ts";
+import { percentile, reportBench, timeIt } from "#test-kit/bench.ts";
 import { account, campaign, community, post, rng } from "../src/attention/fixtures.ts";
 import { loadLogExport } from "../src/attention/load.ts";
 import type { CampaignInfo, PostInfo } from "../src/attention/log.ts";

@@ -7,7 +7,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { reportBench } from "../../scripts/bench-lib.ts";
+import { reportBench } from "#test-kit/bench.ts";
 import { createChainClock } from "../src/api/clock.ts";
 import { encodeCursor } from "../src/api/cursor.ts";
 import { createHttpHandler } from "../src/api/http.ts";

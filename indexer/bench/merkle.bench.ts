@@ -4,7 +4,7 @@
  * the roots and a sample of proofs must be equal.
  */
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
-import { percentile, reportBench, timeIt } from "../../scripts/bench-lib.ts";
+import { percentile, reportBench, timeIt } from "#test-kit/bench.ts";
 import { account, rng } from "../src/attention/fixtures.ts";
 import { buildMerkle } from "../src/settlement/merkle.ts";
 

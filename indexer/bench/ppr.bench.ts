@@ -3,7 +3,7 @@
  * 1,000,000-edge graph: latency per viewer (cold, no cache) beside a full
  * personalized power iteration from the same viewer.
  */
-import { percentile, reportBench, timeIt } from "../../scripts/bench-lib.ts";
+import { percentile, reportBench, timeIt } from "#test-kit/bench.ts";
 import { csrFromEdges } from "../src/attention/csr.ts";
 import { randomEdges, rng } from "../src/attention/fixtures.ts";
 import { DEFAULT_PARAMS } from "../src/attention/params.ts";

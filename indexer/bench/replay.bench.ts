@@ -17,8 +17,8 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { reportBench } from "../../scripts/bench-lib.ts";
-import type { MessageKind } from "../src/messages/types.ts";
+import type { MessageKind } from "#protocol";
+import { reportBench } from "#test-kit/bench.ts";
 import { createChainStore } from "../src/store/chain-store.ts";
 import { openDb } from "../src/store/db.ts";
 import { createEngagementStore, type NewLogEntry } from "../src/store/engagement-store.ts";

@@ -5,7 +5,7 @@
  */
 import Graph from "graphology";
 import pagerank from "graphology-metrics/centrality/pagerank.js";
-import { percentile, reportBench, timeIt } from "../../scripts/bench-lib.ts";
+import { percentile, reportBench, timeIt } from "#test-kit/bench.ts";
 import { csrFromEdges } from "../src/attention/csr.ts";
 import { randomEdges } from "../src/attention/fixtures.ts";
 import { DEFAULT_PARAMS } from "../src/attention/params.ts";

@@ -14,13 +14,13 @@
  * hourly graph rebuild cannot land inside the measured run.
  */
 import { join } from "node:path";
-import { percentile, reportBench } from "../../scripts/bench-lib.ts";
+import type { MessageKind } from "#protocol";
+import { PolicyMode } from "#protocol";
+import { percentile, reportBench } from "#test-kit/bench.ts";
 import { account, rng } from "../src/attention/fixtures.ts";
 import { createAttentionService } from "../src/attention/service.ts";
 import { loadConfig } from "../src/config.ts";
 import { createIndexer } from "../src/main.ts";
-import type { MessageKind } from "../src/messages/types.ts";
-import { PolicyMode } from "../src/messages/types.ts";
 import { createChainStore } from "../src/store/chain-store.ts";
 import { openDb } from "../src/store/db.ts";
 import { createEngagementStore, type NewLogEntry } from "../src/store/engagement-store.ts";

@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { tempDir } from "../test/helpers.ts";
+import { tempDir } from "#test-kit/helpers.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 
 const deployment = {

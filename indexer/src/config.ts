@@ -4,24 +4,12 @@
  * contract addresses and the start block come from the deployment output
  * `deployments/<chainId>.json` unless given inline.
  */
-import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { type Address, getAddress } from "viem";
 import { z } from "zod";
+import { type Deployment, deploymentPath, deploymentSchema } from "#protocol";
+import { DeploymentFileError, readDeployment as readDeploymentFile } from "#protocol/deployment-file.ts";
 
-const address = z
-  .string()
-  .regex(/^0x[0-9a-fA-F]{40}$/, "expected a 0x-prefixed 20-byte address")
-  .transform((a) => getAddress(a).toLowerCase() as Address);
-
-export const deploymentSchema = z.object({
-  chainId: z.coerce.number().int().positive(),
-  startBlock: z.coerce.number().int().nonnegative(),
-  contracts: z.object({ AMPToken: address, AMPSocial: address, AMPEscrow: address }),
-  roles: z.object({ settler: address.optional(), guardian: address.optional() }).partial().optional(),
-  challengeWindow: z.coerce.number().int().nonnegative().optional(),
-});
-export type Deployment = z.infer<typeof deploymentSchema>;
+export { type Deployment, deploymentSchema };
 
 const int = (min: number) => z.coerce.number().int().min(min);
 const bool = z.union([
@@ -130,7 +118,7 @@ export function loadConfig(input: ConfigInput = {}, options: LoadConfigOptions =
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`));
   }
   const { deployment: inline, deploymentFile: file, dbPath, ...rest } = parsed.data;
-  const deploymentFile = resolve(cwd, file ?? `deployments/${rest.chainId}.json`);
+  const deploymentFile = resolve(cwd, file ?? deploymentPath(rest.chainId));
   const deployment = inline ?? readDeployment(deploymentFile);
   if (deployment.chainId !== rest.chainId) {
     throw new ConfigError([
@@ -145,18 +133,12 @@ export function loadConfig(input: ConfigInput = {}, options: LoadConfigOptions =
   };
 }
 
+/** Reads the deployment file; throws `ConfigError` listing every problem. */
 export function readDeployment(path: string): Deployment {
-  if (!existsSync(path))
-    throw new ConfigError([`deploymentFile: ${path} does not exist (deploy the contracts first)`]);
-  let json: unknown;
   try {
-    json = JSON.parse(readFileSync(path, "utf8"));
+    return readDeploymentFile(path);
   } catch (error) {
-    throw new ConfigError([`deploymentFile: ${path} is not valid JSON (${(error as Error).message})`]);
+    if (error instanceof DeploymentFileError) throw new ConfigError(error.issues);
+    throw error;
   }
-  const parsed = deploymentSchema.safeParse(json);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `deployment.${i.path.join(".")}: ${i.message}`));
-  }
-  return parsed.data;
 }

@@ -1,4 +1,6 @@
 /** Public factories of the indexer. */
+
+export { canonicalMessage, decodeMessage } from "#protocol";
 export * from "./api/attention-service.ts";
 export { createChainClock } from "./api/clock.ts";
 export { createHttpHandler } from "./api/http.ts";
@@ -12,7 +14,6 @@ export { EngagementError, type EngagementErrorCode } from "./engagement/errors.t
 export { exportLog, type LogExport, parseLogExport } from "./engagement/export.ts";
 export { createEngagementService, type EngagementService } from "./engagement/submit.ts";
 export { type AttentionDeps, createIndexer, type Indexer, type IndexerOptions } from "./main.ts";
-export { canonicalMessage, decodeMessage } from "./messages/decode.ts";
 export { type ChainStore, createChainStore } from "./store/chain-store.ts";
 export { type Db, openDb } from "./store/db.ts";
 export { createEngagementStore, type EngagementStore } from "./store/engagement-store.ts";

@@ -7,47 +7,24 @@
 import {
   type Account,
   type Address,
-  type Chain,
   createPublicClient,
   createWalletClient,
-  defineChain,
   type Hex,
   http,
   parseEther,
   parseEventLogs,
 } from "viem";
-import { mnemonicToAccount } from "viem/accounts";
-import { ampEscrowAbi, ampSocialAbi, ampTokenAbi } from "../../contracts/abi.ts";
 import {
-  encodeMessage,
-  engagementDomain,
-  engagementTypes,
+  ampChain,
+  ampEscrowAbi,
+  ampSocialAbi,
+  ampTokenAbi,
+  type Deployment,
   type MessageByKind,
   type MessageKind,
   PolicyMode,
-} from "../../indexer/src/messages/types.ts";
-
-/** Hardhat's well-known development mnemonic: test funds only, never real ones. */
-export const DEV_MNEMONIC = "test test test test test test test test test test test junk";
-export const devAccount = (index: number) => mnemonicToAccount(DEV_MNEMONIC, { addressIndex: index });
-
-export interface Deployment {
-  chainId: number;
-  startBlock: number;
-  contracts: { AMPToken: Address; AMPSocial: Address; AMPEscrow: Address };
-  roles?: { settler?: Address; guardian?: Address };
-  challengeWindow?: number;
-}
-
-/** A viem chain for a chain id reached at one RPC URL. */
-export function localChain(chainId: number, rpcUrl: string): Chain {
-  return defineChain({
-    id: chainId,
-    name: `AMP chain ${chainId}`,
-    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
-    rpcUrls: { default: { http: [rpcUrl] } },
-  });
-}
+} from "#protocol";
+import { devAccount, graphql, submitSigned } from "#protocol/client.ts";
 
 export interface DemoOptions {
   rpcUrl: string;
@@ -128,24 +105,6 @@ export interface DemoResult {
   messages: number;
 }
 
-/** A small GraphQL client for the indexer's HTTP endpoint. */
-export async function graphql<T>(url: string, query: string, variables: Record<string, unknown> = {}) {
-  const res = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await res.json()) as {
-    data?: T;
-    errors?: { message: string; extensions?: { code?: string } }[];
-  };
-  if (body.errors?.length) {
-    const e = body.errors[0];
-    throw new Error(`GraphQL ${e?.extensions?.code ?? "ERROR"}: ${e?.message}`);
-  }
-  return body.data as T;
-}
-
 /** Waits until the indexer answers `query` with a non-null `field` (it follows the chain by polling). */
 export async function waitIndexed(graphqlUrl: string, query: string, field: string, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
@@ -157,34 +116,12 @@ export async function waitIndexed(graphqlUrl: string, query: string, field: stri
   }
 }
 
-const SUBMIT = `mutation Submit($kind: MessageKind!, $message: String!, $signature: String!) {
-  submitMessage(kind: $kind, message: $message, signature: $signature) { seq }
-}`;
-
-export async function submitSigned<K extends MessageKind>(
-  graphqlUrl: string,
-  deployment: Deployment,
-  signer: Account,
-  kind: K,
-  message: MessageByKind[K],
-): Promise<void> {
-  if (!signer.signTypedData) throw new Error("demo: signer cannot sign typed data");
-  const signature = await signer.signTypedData({
-    domain: engagementDomain(deployment.chainId, deployment.contracts.AMPSocial),
-    types: engagementTypes,
-    primaryType: kind as MessageKind,
-    // The typed-data generic cannot follow K through the union of kinds.
-    message: message as never,
-  } as Parameters<NonNullable<Account["signTypedData"]>>[0]);
-  await graphql(graphqlUrl, SUBMIT, { kind, message: encodeMessage(message), signature });
-}
-
 export async function seedDemoWorld(options: DemoOptions): Promise<DemoResult> {
   const { rpcUrl, graphqlUrl, deployment } = options;
   const log = options.log ?? (() => {});
   const rand = prng(options.seed ?? 42);
   const peopleCount = options.people ?? 36;
-  const chain = localChain(deployment.chainId, rpcUrl);
+  const chain = ampChain(deployment.chainId, rpcUrl);
   const publicClient = createPublicClient({ chain, transport: http(rpcUrl) });
   const admin = devAccount(0);
   const wallet = (account: Account) => createWalletClient({ account, chain, transport: http(rpcUrl) });

@@ -9,7 +9,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { build } from "vite";
-import { reportBench } from "../../scripts/bench-lib.ts";
+import { reportBench } from "#test-kit/bench.ts";
 
 const webRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const outDir = mkdtempSync(join(tmpdir(), "amp-web-bundle-"));

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { SOCIAL, seedChain, sign, tempDir, wallets } from "../../test/helpers.ts";
+import { SOCIAL, seedChain, sign, tempDir, wallets } from "#test-kit/helpers.ts";
 import { exportLog } from "../engagement/export.ts";
 import { createEngagementService } from "../engagement/submit.ts";
 import { createChainStore } from "../store/chain-store.ts";

@@ -3,7 +3,7 @@
  * settlement tests and benchmarks.
  */
 import type { Address } from "viem";
-import { PolicyMode } from "../messages/types.ts";
+import { PolicyMode } from "#protocol";
 import type { CampaignInfo, CommunityInfo, EngagementKind, LogEntry, PostInfo } from "./log.ts";
 
 /** A deterministic address for account number i. */

@@ -1,9 +1,8 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { tempDir } from "../../test/helpers.ts";
+import { canonicalMessage, PolicyMode } from "#protocol";
+import { tempDir } from "#test-kit/helpers.ts";
 import { exportLog } from "../engagement/export.ts";
-import { canonicalMessage } from "../messages/decode.ts";
-import { PolicyMode } from "../messages/types.ts";
 import { openDb } from "../store/db.ts";
 import { createEngagementStore } from "../store/engagement-store.ts";
 import { account, LogBuilder } from "./fixtures.ts";

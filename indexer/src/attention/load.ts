@@ -6,7 +6,7 @@
  * skipped.
  */
 import type { Address } from "viem";
-import type { PolicyMode } from "../messages/types.ts";
+import type { PolicyMode } from "#protocol";
 import type { LogEntry } from "./log.ts";
 
 type Json = Record<string, unknown>;

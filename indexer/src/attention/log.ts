@@ -4,7 +4,7 @@
  * Addresses are compared lower-cased everywhere in the model.
  */
 import type { Address } from "viem";
-import type { MessageByKind, MessageKind } from "../messages/types.ts";
+import type { MessageByKind, MessageKind } from "#protocol";
 
 export type LogEntry = {
   [K in MessageKind]: { seq: number; kind: K; message: MessageByKind[K] };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PolicyMode } from "../messages/types.ts";
+import { PolicyMode } from "#protocol";
 import { account, campaign, community, LogBuilder, post, rng } from "./fixtures.ts";
 import type { CampaignInfo } from "./log.ts";
 import { AttentionModel } from "./model.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PolicyMode } from "../messages/types.ts";
+import { PolicyMode } from "#protocol";
 import { account, LogBuilder } from "./fixtures.ts";
 import { SocialState } from "./policy.ts";
 

@@ -4,7 +4,7 @@
  * (timestamp, nonce), never by arrival order, so replaying a log in any order
  * gives the same state.
  */
-import { type FollowMessage, type PolicyMessage, PolicyMode } from "../messages/types.ts";
+import { type FollowMessage, type PolicyMessage, PolicyMode } from "#protocol";
 import { addr, type LogEntry } from "./log.ts";
 
 export interface ViewerPolicy {

@@ -1,10 +1,9 @@
 import { join } from "node:path";
 import type { Address } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seedChain, tempDir } from "../../test/helpers.ts";
+import { canonicalMessage, type MessageByKind, type MessageKind, PolicyMode } from "#protocol";
+import { seedChain, tempDir } from "#test-kit/helpers.ts";
 import { encodeCursor } from "../api/cursor.ts";
-import { canonicalMessage } from "../messages/decode.ts";
-import { type MessageByKind, type MessageKind, PolicyMode } from "../messages/types.ts";
 import { createChainStore } from "../store/chain-store.ts";
 import { type Db, openDb } from "../store/db.ts";
 import { createEngagementStore } from "../store/engagement-store.ts";

@@ -1,6 +1,6 @@
 /** The events the indexer follows, taken from the generated contract ABIs. */
 import type { AbiEvent } from "viem";
-import { ampEscrowAbi, ampSocialAbi, ampTokenAbi } from "../../../contracts/abi.ts";
+import { ampEscrowAbi, ampSocialAbi, ampTokenAbi } from "#protocol";
 import { CHAIN_EVENT_KINDS, type ChainEventKind } from "../store/events.ts";
 
 const wanted = new Set<string>(CHAIN_EVENT_KINDS);

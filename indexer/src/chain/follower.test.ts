@@ -1,14 +1,13 @@
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { type Address, type Hex, keccak256, parseEther, stringToHex, zeroHash } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ampEscrowAbi, ampSocialAbi, ampTokenAbi } from "../../../contracts/abi.ts";
-import type { AmpDeployment } from "../../../scripts/lib/deploy-amp.ts";
-import { deploy, type HardhatNode, send, startHardhat, type Wallet } from "../../test/hardhat.ts";
-import { dumpState, tempDir } from "../../test/helpers.ts";
-import { catchUp, gql, testIndexer } from "../../test/indexer.ts";
+import type { AmpDeployment } from "#protocol";
+import { ampEscrowAbi, ampSocialAbi, ampTokenAbi, engagementDomain, engagementTypes } from "#protocol";
+import { deploy, type HardhatNode, send, startHardhat, type Wallet } from "#test-kit/hardhat.ts";
+import { dumpState, tempDir } from "#test-kit/helpers.ts";
+import { catchUp, gql, testIndexer } from "#test-kit/indexer.ts";
 import { createAttentionService } from "../attention/service.ts";
 import type { Indexer } from "../main.ts";
-import { engagementDomain, engagementTypes } from "../messages/types.ts";
 import type { FollowerEvent } from "./follower.ts";
 
 describe("chain follower against a Hardhat node", () => {

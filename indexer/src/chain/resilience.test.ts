@@ -3,12 +3,12 @@ import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AmpDeployment } from "../../../scripts/lib/deploy-amp.ts";
-import { fillChain } from "../../test/bulk.ts";
-import { startFlakyProxy } from "../../test/flaky-proxy.ts";
-import { deploy, type HardhatNode, startHardhat } from "../../test/hardhat.ts";
-import { dumpState, tempDir } from "../../test/helpers.ts";
-import { catchUp, testIndexer } from "../../test/indexer.ts";
+import type { AmpDeployment } from "#protocol";
+import { fillChain } from "#test-kit/bulk.ts";
+import { startFlakyProxy } from "#test-kit/flaky-proxy.ts";
+import { deploy, type HardhatNode, startHardhat } from "#test-kit/hardhat.ts";
+import { dumpState, tempDir } from "#test-kit/helpers.ts";
+import { catchUp, testIndexer } from "#test-kit/indexer.ts";
 import { openDb } from "../store/db.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..", "..");

@@ -1,7 +1,7 @@
 import type { PrivateKeyAccount } from "viem/accounts";
 import { describe, expect, it } from "vitest";
-import { SOCIAL, sign, wallets } from "../../test/helpers.ts";
-import { engagementDomain, type MessageByKind, type MessageKind } from "../messages/types.ts";
+import { engagementDomain, type MessageByKind, type MessageKind } from "#protocol";
+import { SOCIAL, sign, wallets } from "#test-kit/helpers.ts";
 import { type ExportedEntry, LogAuthority } from "./authority.ts";
 
 const [alice, bob, session] = wallets() as [PrivateKeyAccount, PrivateKeyAccount, PrivateKeyAccount];

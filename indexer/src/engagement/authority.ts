@@ -8,8 +8,13 @@
  * unsigned or forged engagement into an epoch's export is caught here.
  */
 import { type Address, type Hex, recoverTypedDataAddress, type TypedDataDomain } from "viem";
-import { decodeMessage } from "../messages/decode.ts";
-import { engagementTypes, MESSAGE_KINDS, type MessageByKind, type MessageKind } from "../messages/types.ts";
+import {
+  decodeMessage,
+  engagementTypes,
+  MESSAGE_KINDS,
+  type MessageByKind,
+  type MessageKind,
+} from "#protocol";
 import { EngagementError } from "./errors.ts";
 
 export interface ExportedEntry {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { DEV_KEYS, SOCIAL, seedChain, sign, tempDir, wallets } from "../../test/helpers.ts";
-import { encodeMessage } from "../messages/types.ts";
+import { encodeMessage } from "#protocol";
+import { DEV_KEYS, SOCIAL, seedChain, sign, tempDir, wallets } from "#test-kit/helpers.ts";
 import { createChainStore } from "../store/chain-store.ts";
 import { type Db, openDb } from "../store/db.ts";
 import { createEngagementStore } from "../store/engagement-store.ts";

@@ -5,14 +5,16 @@
  * `EngagementError` and stores nothing.
  */
 import type { Address } from "viem";
-import { canonicalMessage, decodeMessage, MessageDecodeError } from "../messages/decode.ts";
 import {
+  canonicalMessage,
+  decodeMessage,
   engagementDomain,
   MESSAGE_KINDS,
   MESSAGE_LIMITS,
   type MessageByKind,
+  MessageDecodeError,
   type MessageKind,
-} from "../messages/types.ts";
+} from "#protocol";
 import type { EngagementStore } from "../store/engagement-store.ts";
 import { authorityRefusal, recoverSigner } from "./authority.ts";
 import { EngagementError } from "./errors.ts";

@@ -5,7 +5,7 @@
  * and the verifier both use this, so they see exactly the same facts.
  */
 import type { Address, PublicClient } from "viem";
-import { ampEscrowAbi, ampSocialAbi } from "../../../contracts/abi.ts";
+import { ampEscrowAbi, ampSocialAbi } from "#protocol";
 import type { CampaignInfo, CommunityInfo, PostInfo } from "../attention/log.ts";
 
 export interface ChainFacts {

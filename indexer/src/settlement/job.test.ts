@@ -4,13 +4,19 @@ import { join } from "node:path";
 import { type Address, type PublicClient, parseEther } from "viem";
 import type { PrivateKeyAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ampEscrowAbi, ampSocialAbi, ampTokenAbi } from "../../../contracts/abi.ts";
-import type { AmpDeployment } from "../../../scripts/lib/deploy-amp.ts";
-import { deploy, type HardhatNode, send, startHardhat, type Wallet } from "../../test/hardhat.ts";
-import { sign, tempDir } from "../../test/helpers.ts";
+import type { AmpDeployment } from "#protocol";
+import {
+  ampEscrowAbi,
+  ampSocialAbi,
+  ampTokenAbi,
+  canonicalMessage,
+  type MessageByKind,
+  type MessageKind,
+  PolicyMode,
+} from "#protocol";
+import { deploy, type HardhatNode, send, startHardhat, type Wallet } from "#test-kit/hardhat.ts";
+import { sign, tempDir } from "#test-kit/helpers.ts";
 import { loadConfig } from "../config.ts";
-import { canonicalMessage } from "../messages/decode.ts";
-import { type MessageByKind, type MessageKind, PolicyMode } from "../messages/types.ts";
 import { type Db, openDb } from "../store/db.ts";
 import { createEngagementStore } from "../store/engagement-store.ts";
 import { createSettlementJob } from "./job.ts";

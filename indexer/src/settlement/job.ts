@@ -11,7 +11,7 @@
  * for a transaction already sent, or recomputing the same result).
  */
 import type { Account, Address, Chain, Hex, PublicClient, Transport, WalletClient } from "viem";
-import { ampEscrowAbi } from "../../../contracts/abi.ts";
+import { ampEscrowAbi } from "#protocol";
 import { loadLogExport } from "../attention/load.ts";
 import { type AttentionParams, DEFAULT_PARAMS } from "../attention/params.ts";
 import { exportLog } from "../engagement/export.ts";

@@ -4,9 +4,11 @@
  * settler runs), and the epoch export directory beside the database, where
  * `scripts/verify-epoch.ts` looks by default.
  */
+
 import { dirname, join } from "node:path";
-import { createPublicClient, createWalletClient, defineChain, type Hex, http, type PublicClient } from "viem";
+import { createPublicClient, createWalletClient, type Hex, http, type PublicClient } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
+import { ampChain } from "#protocol";
 import type { AttentionParams } from "../attention/params.ts";
 import type { IndexerConfig } from "../config.ts";
 import type { Db } from "../store/db.ts";
@@ -41,12 +43,7 @@ export interface SettlerOptions {
 }
 
 export function createSettler(config: IndexerConfig, db: Db, options: SettlerOptions): SettlementJob {
-  const chain = defineChain({
-    id: config.chainId,
-    name: `chain ${config.chainId}`,
-    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
-    rpcUrls: { default: { http: [config.rpcUrl] } },
-  });
+  const chain = ampChain(config.chainId, config.rpcUrl);
   const transport = http(config.rpcUrl, { timeout: config.rpcTimeoutMs });
   const publicClient = createPublicClient({ chain, transport }) as PublicClient;
   const walletClient = createWalletClient({ account: privateKeyToAccount(options.key), chain, transport });

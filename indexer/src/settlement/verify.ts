@@ -7,14 +7,13 @@
  * a root built on forged engagement does not verify.
  */
 import { type Address, type Hex, keccak256, type PublicClient, stringToBytes } from "viem";
-import { ampEscrowAbi } from "../../../contracts/abi.ts";
+import { ampEscrowAbi, engagementDomain } from "#protocol";
 import { loadLogExport } from "../attention/load.ts";
 import type { LogEntry } from "../attention/log.ts";
 import { paramsHash } from "../attention/params.ts";
 import { paramsFromCanonicalJson } from "../attention/params-json.ts";
 import { LogAuthority } from "../engagement/authority.ts";
 import { parseLogExport } from "../engagement/export.ts";
-import { engagementDomain } from "../messages/types.ts";
 import { readChainFacts } from "./chain-facts.ts";
 import { computeEpoch } from "./epoch.ts";
 import { readEpochFiles } from "./epoch-files.ts";

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { dumpState, tempDir } from "../../test/helpers.ts";
+import { dumpState, tempDir } from "#test-kit/helpers.ts";
 import { type ChainStore, createChainStore } from "./chain-store.ts";
 import { type Db, openDb } from "./db.ts";
 import type { BlockRecord, ChainEvent, ChainEventKind, ChainEventPayloads } from "./events.ts";

@@ -4,7 +4,7 @@
  * store assigns `seq` in arrival order and updates derived tables in the same
  * transaction.
  */
-import type { MessageKind } from "../messages/types.ts";
+import type { MessageKind } from "#protocol";
 import type { Db } from "./db.ts";
 
 /** A verified entry. `message` is the canonical JSON parsed (bigints as strings). */

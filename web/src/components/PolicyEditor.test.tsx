@@ -2,7 +2,7 @@ import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/re
 import { type Hex, verifyTypedData } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { afterEach, describe, expect, it } from "vitest";
-import { engagementTypes } from "../../../indexer/src/messages/types.ts";
+import { engagementTypes } from "#protocol";
 import { messageDomain } from "../lib/messages.ts";
 import { PolicyMode, policyFormFrom } from "../lib/policy.ts";
 import { submitWithWallet } from "../lib/session/engagement.ts";

@@ -1,6 +1,7 @@
-import { type Chain, defineChain, type Transport } from "viem";
+import type { Chain, Transport } from "viem";
 import { hardhat } from "viem/chains";
 import { createConfig, http, injected } from "wagmi";
+import { ampChain } from "#protocol";
 import { devWallet } from "../lib/wallet/devWallet.ts";
 import { DEV_CHAIN_ID } from "../lib/wallet/hardhatAccounts.ts";
 import type { AppConfig } from "./appConfig.ts";
@@ -9,12 +10,7 @@ export function appChain(app: AppConfig): Chain {
   if (app.chainId === DEV_CHAIN_ID) {
     return { ...hardhat, rpcUrls: { default: { http: [app.rpcUrl] } } };
   }
-  return defineChain({
-    id: app.chainId,
-    name: `Chain ${app.chainId}`,
-    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
-    rpcUrls: { default: { http: [app.rpcUrl] } },
-  });
+  return ampChain(app.chainId, app.rpcUrl);
 }
 
 /**

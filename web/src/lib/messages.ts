@@ -1,12 +1,7 @@
 import type { Address, Hex, TypedDataDomain } from "viem";
-import {
-  engagementDomain,
-  engagementTypes,
-  type MessageByKind,
-  type MessageKind,
-} from "../../../indexer/src/messages/types.ts";
+import { engagementDomain, engagementTypes, type MessageByKind, type MessageKind } from "#protocol";
 
-export { encodeMessage } from "../../../indexer/src/messages/types.ts";
+export { encodeMessage } from "#protocol";
 export type { MessageByKind, MessageKind };
 
 /** Where engagement signatures are valid: one chain, one AMPSocial deployment. */

@@ -1,5 +1,5 @@
 import { type Address, getAddress, isAddress } from "viem";
-import { MESSAGE_LIMITS, PolicyMode } from "../../../indexer/src/messages/types.ts";
+import { MESSAGE_LIMITS, PolicyMode } from "#protocol";
 import { byteLength, parseTopics } from "./format.ts";
 import type { Policy } from "./graphql/types.ts";
 

@@ -1,6 +1,6 @@
 /** `Account`: any address; balances, follows and policy come from the store. */
 import type { Address } from "viem";
-import { PolicyMode } from "../../messages/types.ts";
+import { PolicyMode } from "#protocol";
 import * as args from "../args.ts";
 import { connection } from "../connection.ts";
 import type { ApiContext } from "../context.ts";

@@ -2,4 +2,4 @@
  * The contract ABIs the app calls, from the generated `contracts/abi.ts`
  * (complete, so that custom errors decode by name).
  */
-export { ampEscrowAbi, ampSocialAbi, ampTokenAbi } from "../../../../contracts/abi.ts";
+export { ampEscrowAbi, ampSocialAbi, ampTokenAbi } from "#protocol";

@@ -9,7 +9,7 @@ import { network } from "hardhat";
 import { custom, getContract, type Hex, keccak256, type PublicClient, parseEther, toHex } from "viem";
 import { beforeAll, describe, expect, it } from "vitest";
 import { connect } from "wagmi/actions";
-import { deployAmp } from "../../../../scripts/lib/deploy-amp.ts";
+import { deployAmp } from "#protocol/deploy.ts";
 import { parseAppConfig } from "../../config/appConfig.ts";
 import { createWagmiConfig } from "../../config/wagmi.ts";
 import { describeError } from "../errors.ts";

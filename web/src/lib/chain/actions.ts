@@ -13,7 +13,7 @@ import {
 } from "viem";
 import type { Config } from "wagmi";
 import { readContract, signTypedData, waitForTransactionReceipt, writeContract } from "wagmi/actions";
-import { type PermitMessage, permitTypedData as tokenPermit } from "../../../../contracts/permit.ts";
+import { type PermitMessage, permitTypedData as tokenPermit } from "#protocol";
 import type { AppConfig } from "../../config/appConfig.ts";
 import { ampEscrowAbi, ampSocialAbi, ampTokenAbi } from "./abi.ts";
 

@@ -1,7 +1,7 @@
 import { type Address, type Hex, recoverTypedDataAddress, verifyTypedData } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { beforeEach, describe, expect, it } from "vitest";
-import { engagementTypes, type MessageKind } from "../../../../indexer/src/messages/types.ts";
+import { engagementTypes, type MessageKind } from "#protocol";
 import { fakeGraphQL, memoryStorage, testApp } from "../../test/fixtures.tsx";
 import { GraphQLRequestError } from "../graphql/client.ts";
 import { type EngagementTypedData, messageDomain } from "../messages.ts";

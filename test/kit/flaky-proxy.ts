@@ -5,7 +5,7 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { rng } from "../src/attention/fixtures.ts";
+import { rng } from "#indexer/attention/fixtures.ts";
 
 export interface FlakyOptions {
   upstream: string;

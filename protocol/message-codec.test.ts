@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { canonicalMessage, decodeMessage, MessageDecodeError } from "./decode.ts";
-import { encodeMessage, type MessageByKind, type MessageKind } from "./types.ts";
+import { canonicalMessage, decodeMessage, MessageDecodeError } from "./message-codec.ts";
+import { encodeMessage, type MessageByKind, type MessageKind } from "./messages.ts";
 
 const a = "0x70997970c51812dc3a010c7d01b50e0d17dc79c8";
 const b = "0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc";

@@ -2,6 +2,7 @@
  * A real Hardhat node as a child process on a free local port, with the AMP
  * contracts deployed by the project's deploy function.
  */
+
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { join } from "node:path";
@@ -10,7 +11,6 @@ import {
   type Chain,
   createPublicClient,
   createWalletClient,
-  defineChain,
   type Hex,
   http,
   type PublicClient,
@@ -18,7 +18,9 @@ import {
   type WalletClient,
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { type AmpDeployment, deployAmp } from "../../scripts/lib/deploy-amp.ts";
+import type { AmpDeployment } from "#protocol";
+import { ampChain } from "#protocol";
+import { deployAmp } from "#protocol/deploy.ts";
 import { DEV_KEYS } from "./helpers.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
@@ -86,12 +88,7 @@ export async function startHardhat(): Promise<HardhatNode> {
     }
   }
 
-  const chain = defineChain({
-    id: 31337,
-    name: "hardhat",
-    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
-    rpcUrls: { default: { http: [url] } },
-  });
+  const chain = ampChain(31337, url);
   const publicClient = createPublicClient({ chain, transport: http(url) }) as PublicClient;
   const wallets = DEV_KEYS.map((k: Hex) =>
     createWalletClient({ account: privateKeyToAccount(k), chain, transport: http(url) }),

@@ -1,21 +1,16 @@
 /**
  * Deploys AMPToken, AMPSocial and AMPEscrow with viem from the Hardhat artifacts
- * (run `npx hardhat compile` first) and grants the roles. Used by scripts/deploy.ts,
+ * (run `npx hardhat compile` first) and grants the roles (Node only). Used by scripts/deploy.ts,
  * the contract tests, the gas benchmark and anything that needs a fresh deployment.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Account, Address, Chain, Hex, PublicClient, Transport, WalletClient } from "viem";
-import { getAddress, keccak256, toBytes } from "viem";
-import { ampEscrowAbi, ampSocialAbi, ampTokenAbi } from "../../contracts/abi.ts";
-
-export interface AmpDeployment {
-  chainId: number;
-  startBlock: number;
-  contracts: { AMPToken: Address; AMPSocial: Address; AMPEscrow: Address };
-  roles: { settler: Address; guardian: Address };
-  challengeWindow: number;
-}
+import { getAddress } from "viem";
+import { ampEscrowAbi, ampSocialAbi, ampTokenAbi } from "./abi.ts";
+import { LOCAL_CHAIN_ID } from "./chain.ts";
+import type { AmpDeployment } from "./deployment.ts";
+import { ROLES } from "./roles.ts";
 
 export interface DeployAmpOptions {
   /** Maximum AMP supply in wei (default 1e9 AMP). */
@@ -33,18 +28,10 @@ export interface DeployAmpOptions {
 }
 
 export const DEFAULT_CAP = 1_000_000_000n * 10n ** 18n;
-export const LOCAL_CHAIN_ID = 31337;
 /** AMPEscrow.MAX_CHALLENGE_WINDOW (30 days). */
 export const MAX_CHALLENGE_WINDOW = 30 * 86_400;
 
-export const ROLES = {
-  MINTER_ROLE: keccak256(toBytes("MINTER_ROLE")),
-  SETTLER_ROLE: keccak256(toBytes("SETTLER_ROLE")),
-  GUARDIAN_ROLE: keccak256(toBytes("GUARDIAN_ROLE")),
-  PAUSER_ROLE: keccak256(toBytes("PAUSER_ROLE")),
-} as const;
-
-const repoRoot = join(import.meta.dirname, "..", "..");
+const repoRoot = join(import.meta.dirname, "..");
 
 /**
  * Creation bytecode of a compiled contract, read from artifacts/contracts/<dir/><name>.sol/<name>.json

@@ -5,15 +5,15 @@ import { join } from "node:path";
 import type { Address, Hex } from "viem";
 import type { PrivateKeyAccount } from "viem/accounts";
 import { privateKeyToAccount } from "viem/accounts";
+import type { ChainStore } from "#indexer/store/chain-store.ts";
+import type { ChainEvent } from "#indexer/store/events.ts";
 import {
   encodeMessage,
   engagementDomain,
   engagementTypes,
   type MessageByKind,
   type MessageKind,
-} from "../src/messages/types.ts";
-import type { ChainStore } from "../src/store/chain-store.ts";
-import type { ChainEvent } from "../src/store/events.ts";
+} from "#protocol";
 
 /** Hardhat's well-known development keys (public test fixtures). */
 export const DEV_KEYS: Hex[] = [
@@ -105,7 +105,7 @@ export function seedChain(chain: ChainStore, author: Address, posts = 3): void {
 }
 
 /** Every derived table, sorted, for comparing two stores (block hashes and head position excluded). */
-export function dumpState(db: import("../src/store/db.ts").Db): Record<string, unknown[]> {
+export function dumpState(db: import("#indexer/store/db.ts").Db): Record<string, unknown[]> {
   const tables: Record<string, string> = {
     chain_events: "block_number, log_index",
     balances: "account",

@@ -6,9 +6,10 @@
  * lowercase.
  */
 import { z } from "zod";
-import { engagementTypes, MESSAGE_LIMITS, type MessageByKind, type MessageKind } from "./types.ts";
+import { engagementTypes, MESSAGE_LIMITS, type MessageByKind, type MessageKind } from "./messages.ts";
 
-const utf8Bytes = (s: string) => Buffer.byteLength(s, "utf8");
+const utf8 = new TextEncoder();
+const utf8Bytes = (s: string) => utf8.encode(s).length;
 
 const address = z
   .string()

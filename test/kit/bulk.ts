@@ -4,8 +4,8 @@
  * mined block per batch.
  */
 import { type Address, encodeFunctionData, parseEther, zeroHash } from "viem";
-import { ampSocialAbi, ampTokenAbi } from "../../contracts/abi.ts";
-import type { AmpDeployment } from "../../scripts/lib/deploy-amp.ts";
+import type { AmpDeployment } from "#protocol";
+import { ampSocialAbi, ampTokenAbi } from "#protocol";
 import type { HardhatNode } from "./hardhat.ts";
 
 export async function fillChain(

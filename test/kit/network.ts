@@ -7,7 +7,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Deployment } from "../../scripts/lib/demo-world.ts";
+import type { Deployment } from "#protocol";
 
 export interface RunningNetwork {
   rpcUrl: string;

@@ -8,11 +8,11 @@ import {
   parseEther,
   parseEventLogs,
 } from "viem";
-import { ampEscrowAbi, ampSocialAbi, ampTokenAbi } from "../../contracts/abi.ts";
-import { type Deployment, devAccount, localChain } from "../../scripts/lib/demo-world.ts";
+import { ampChain, ampEscrowAbi, ampSocialAbi, ampTokenAbi, type Deployment } from "#protocol";
+import { devAccount } from "#protocol/client.ts";
 
 export function chainClients(rpcUrl: string, deployment: Deployment) {
-  const chain = localChain(deployment.chainId, rpcUrl);
+  const chain = ampChain(deployment.chainId, rpcUrl);
   const publicClient = createPublicClient({ chain, transport: http(rpcUrl) });
   const walletFor = (account: Account) => createWalletClient({ account, chain, transport: http(rpcUrl) });
   const { AMPToken, AMPSocial, AMPEscrow } = deployment.contracts;

@@ -160,7 +160,7 @@ export const MESSAGE_LIMITS = {
 /**
  * JSON wire form: bigints travel as decimal strings. `encodeMessage` and
  * `decodeMessage` are exact inverses for every kind.
- * `decodeMessage` (with field validation) lives in `./decode.ts`.
+ * `decodeMessage` (with field validation) lives in `./message-codec.ts`.
  */
 export function encodeMessage(message: object): string {
   return JSON.stringify(message, (_k, v) => (typeof v === "bigint" ? v.toString() : v));

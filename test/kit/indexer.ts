@@ -1,7 +1,8 @@
 /** Builds an in-process indexer against a test chain and drives it to the head. */
-import type { AmpDeployment } from "../../scripts/lib/deploy-amp.ts";
-import { type ConfigInput, loadConfig } from "../src/config.ts";
-import { createIndexer, type Indexer, type IndexerOptions } from "../src/main.ts";
+
+import { type ConfigInput, loadConfig } from "#indexer/config.ts";
+import { createIndexer, type Indexer, type IndexerOptions } from "#indexer/main.ts";
+import type { AmpDeployment } from "#protocol";
 
 export function testIndexer(
   rpcUrl: string,

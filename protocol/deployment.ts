@@ -1,0 +1,36 @@
+/**
+ * The deployment file (`deployments/<chainId>.json`, written by `npm run
+ * deploy`): where the contracts live, the block they were deployed at, the
+ * role holders and the escrow's challenge window. Parsed with `deploymentSchema`
+ * everywhere it is read; addresses come out lowercase.
+ */
+import { type Address, getAddress } from "viem";
+import { z } from "zod";
+
+const address = z
+  .string()
+  .regex(/^0x[0-9a-fA-F]{40}$/, "expected a 0x-prefixed 20-byte address")
+  .transform((a) => getAddress(a).toLowerCase() as Address);
+
+export const deploymentSchema = z.object({
+  chainId: z.coerce.number().int().positive(),
+  startBlock: z.coerce.number().int().nonnegative(),
+  contracts: z.object({ AMPToken: address, AMPSocial: address, AMPEscrow: address }),
+  roles: z.object({ settler: address.optional(), guardian: address.optional() }).partial().optional(),
+  challengeWindow: z.coerce.number().int().nonnegative().optional(),
+});
+
+/** A parsed deployment file. */
+export type Deployment = z.infer<typeof deploymentSchema>;
+
+/** The deployment as `deployAmp` returns it and `npm run deploy` writes it: every field present. */
+export interface AmpDeployment {
+  chainId: number;
+  startBlock: number;
+  contracts: { AMPToken: Address; AMPSocial: Address; AMPEscrow: Address };
+  roles: { settler: Address; guardian: Address };
+  challengeWindow: number;
+}
+
+/** The conventional path of a chain's deployment file, relative to the repository root. */
+export const deploymentPath = (chainId: number | string) => `deployments/${chainId}.json`;

@@ -1,0 +1,14 @@
+/**
+ * AccessControl role identifiers of the AMP contracts: keccak256 of the role's
+ * name, as the Solidity constants define them.
+ */
+import { keccak256, toBytes } from "viem";
+
+export const ROLES = {
+  MINTER_ROLE: keccak256(toBytes("MINTER_ROLE")),
+  SETTLER_ROLE: keccak256(toBytes("SETTLER_ROLE")),
+  GUARDIAN_ROLE: keccak256(toBytes("GUARDIAN_ROLE")),
+  PAUSER_ROLE: keccak256(toBytes("PAUSER_ROLE")),
+} as const;
+
+export type RoleName = keyof typeof ROLES;
