@@ -33,9 +33,10 @@ step "browser for the end-to-end tests"
 bash scripts/ensure-chromium.sh
 echo "chromium: ${AMP_CHROMIUM:-/usr/bin/chromium}"
 
-step "format and lint (biome, solhint)"
+step "format and lint (biome, solhint, dependency-cruiser)"
 npx biome check .
 npx solhint --max-warnings 0 'contracts/**/*.sol'
+npx depcruise --config .dependency-cruiser.cjs protocol indexer web scripts test contracts
 
 step "compile contracts"
 npx hardhat compile

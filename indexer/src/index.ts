@@ -1,11 +1,11 @@
 /** Public factories of the indexer. */
 
 export { canonicalMessage, decodeMessage } from "#protocol";
-export * from "./api/attention-service.ts";
 export { createChainClock } from "./api/clock.ts";
 export { createHttpHandler } from "./api/http.ts";
-export { createStoreAttentionService } from "./api/store-attention-service.ts";
 export { type Api, createApi, typeDefs } from "./api/yoga.ts";
+export * from "./attention/interface.ts";
+export { createStoreAttentionService } from "./attention/store-service.ts";
 export * from "./chain/errors.ts";
 export { createFollower, type Follower, type FollowerEvent } from "./chain/follower.ts";
 export { createChainReader, createRpcClient } from "./chain/rpc.ts";

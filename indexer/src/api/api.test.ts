@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SOCIAL, seedChain, sign, tempDir, wallets } from "#test-kit/helpers.ts";
+import { createStoreAttentionService } from "../attention/store-service.ts";
 import { exportLog } from "../engagement/export.ts";
 import { createEngagementService } from "../engagement/submit.ts";
 import { createChainStore } from "../store/chain-store.ts";
 import { type Db, openDb } from "../store/db.ts";
 import { createEngagementStore } from "../store/engagement-store.ts";
 import { createQueries } from "../store/queries.ts";
-import { createStoreAttentionService } from "./store-attention-service.ts";
 import { type Api, createApi } from "./yoga.ts";
 
 const [alice, bob] = wallets() as [ReturnType<typeof wallets>[number], ReturnType<typeof wallets>[number]];

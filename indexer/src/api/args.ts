@@ -1,5 +1,5 @@
 /** Validation of resolver arguments; every failure is a BAD_USER_INPUT GraphQL error. */
-import { decodeCursor, decodeStringCursor } from "./cursor.ts";
+import { decodeCursor, decodeStringCursor } from "../store/cursor.ts";
 import { badInput } from "./errors.ts";
 
 export const MAX_PAGE = 100;

@@ -1,5 +1,5 @@
 /** Builds Relay-style connections from a page of rows. */
-import { encodeCursor } from "./cursor.ts";
+import { encodeCursor } from "../store/cursor.ts";
 
 export interface Connection<T> {
   edges: Array<{ cursor: string; node: T }>;

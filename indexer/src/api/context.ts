@@ -1,9 +1,10 @@
 /** What every resolver receives: read queries, the engagement service, the attention model. */
+
+import type { AttentionService } from "../attention/interface.ts";
 import type { Deployment } from "../config.ts";
 import type { LogExport } from "../engagement/export.ts";
 import type { EngagementService } from "../engagement/submit.ts";
 import type { Queries } from "../store/queries.ts";
-import type { AttentionService } from "./attention-service.ts";
 
 export interface ApiContext {
   queries: Queries;

@@ -3,12 +3,13 @@
  * limits, CORS for the dApp's origins and GraphiQL only when enabled.
  */
 import { readFileSync } from "node:fs";
-import { createSchema, createYoga, type Plugin } from "graphql-yoga";
+import { createGraphQLError, createSchema, createYoga, maskError, type Plugin } from "graphql-yoga";
+import { AmpError } from "#protocol";
+import type { AttentionService } from "../attention/interface.ts";
 import type { Deployment } from "../config.ts";
 import type { LogExport } from "../engagement/export.ts";
 import type { EngagementService } from "../engagement/submit.ts";
 import type { Queries } from "../store/queries.ts";
-import type { AttentionService } from "./attention-service.ts";
 import type { ApiContext } from "./context.ts";
 import { type QueryLimits, queryLimitsRule } from "./limits.ts";
 import { resolvers } from "./resolvers/index.ts";
@@ -51,6 +52,16 @@ export function createApi(options: ApiOptions) {
     landingPage: false,
     cors: { origin: options.corsOrigins, methods: ["GET", "POST", "OPTIONS"], credentials: false },
     plugins: [limits],
+    maskedErrors: {
+      // A project error thrown below the API keeps its message and reports its code.
+      maskError(error, message, isDev) {
+        const original = (error as { originalError?: unknown }).originalError ?? error;
+        if (original instanceof AmpError) {
+          return createGraphQLError(original.shortMessage, { extensions: { code: original.code } });
+        }
+        return maskError(error, message, isDev);
+      },
+    },
     logging: false,
   });
 }

@@ -5,18 +5,17 @@
  * payout and claim reads to the store-backed service.
  */
 import type { Address } from "viem";
-import type { AttentionService } from "../api/attention-service.ts";
-import { decodeCursor, encodeCursor } from "../api/cursor.ts";
-import { badInput } from "../api/errors.ts";
-import { createStoreAttentionService } from "../api/store-attention-service.ts";
+import { CursorError, decodeCursor, encodeCursor } from "../store/cursor.ts";
 import type { Db } from "../store/db.ts";
 import type { Queries } from "../store/queries.ts";
+import type { AttentionService } from "./interface.ts";
 import { toLogEntry } from "./load.ts";
 import type { CampaignInfo } from "./log.ts";
 import { AttentionModel, type StreamRanking } from "./model.ts";
 import { type AttentionParams, DEFAULT_PARAMS } from "./params.ts";
 import { quoteViews } from "./pricing.ts";
 import { type KeptRanking, RankingRing } from "./ranking-ring.ts";
+import { createStoreAttentionService } from "./store-service.ts";
 
 export interface AttentionServiceOptions {
   db: Db;
@@ -73,7 +72,7 @@ interface StreamSnapshot {
 /** A stream cursor names a ranking snapshot and the position after the item it points at. */
 function streamCursor(cursor: string): { snapshot: number; offset: number } {
   const [snapshot, offset] = decodeCursor(cursor, 2) as [number, number];
-  if (snapshot < 0 || offset < 0) throw badInput(`invalid cursor "${cursor.slice(0, 40)}"`);
+  if (snapshot < 0 || offset < 0) throw new CursorError(cursor);
   return { snapshot, offset };
 }
 

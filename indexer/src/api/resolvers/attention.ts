@@ -1,5 +1,5 @@
 /** Calls into the attention service, turning "not available" into a coded GraphQL error. */
-import { AttentionUnavailableError } from "../attention-service.ts";
+import { AttentionUnavailableError } from "../../attention/interface.ts";
 import { apiError } from "../errors.ts";
 
 export async function fromAttention<T>(call: () => T | Promise<T>): Promise<T> {

@@ -1,7 +1,7 @@
 /** `StreamItem` and `Earning`: attention-model answers resolved to store records. */
 
+import type { Earning as EarningValue, StreamItem as StreamItemValue } from "../../attention/interface.ts";
 import type { PostRow } from "../../store/queries.ts";
-import type { Earning as EarningValue, StreamItem as StreamItemValue } from "../attention-service.ts";
 import type { ApiContext } from "../context.ts";
 
 /** A stream item with its post, read with the rest of its page. */

@@ -1,5 +1,13 @@
 /** Opaque page cursors: base64url of a JSON array of the row's sort key. */
-import { badInput } from "./errors.ts";
+import { AmpError } from "#protocol";
+
+/** A page cursor that this indexer did not hand out; the API reports it as `BAD_USER_INPUT`. */
+export class CursorError extends AmpError {
+  override name = "CursorError";
+  constructor(cursor: string) {
+    super("BAD_USER_INPUT", `invalid cursor "${cursor.slice(0, 40)}"`);
+  }
+}
 
 export function encodeCursor(key: Array<number | string>): string {
   return Buffer.from(JSON.stringify(key)).toString("base64url");
@@ -14,13 +22,13 @@ export function decodeCursor(
   try {
     key = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
   } catch {
-    throw badInput(`invalid cursor "${cursor.slice(0, 40)}"`);
+    throw new CursorError(cursor);
   }
   const ok =
     Array.isArray(key) &&
     key.length === arity &&
     key.every((k) => (type === "number" ? Number.isSafeInteger(k) : typeof k === "string"));
-  if (!ok) throw badInput(`invalid cursor "${cursor.slice(0, 40)}"`);
+  if (!ok) throw new CursorError(cursor);
   return key as number[];
 }
 

@@ -5,9 +5,9 @@
  * pricing need the attention model and report ATTENTION_UNAVAILABLE.
  */
 import type { Address, Hex } from "viem";
+import { decodeCursor, encodeCursor } from "../store/cursor.ts";
 import type { Queries } from "../store/queries.ts";
-import { type AttentionService, AttentionUnavailableError, type ClaimInfo } from "./attention-service.ts";
-import { decodeCursor, encodeCursor } from "./cursor.ts";
+import { type AttentionService, AttentionUnavailableError, type ClaimInfo } from "./interface.ts";
 
 export interface StoreAttentionServiceOptions {
   queries: Queries;
