@@ -16,9 +16,9 @@ import { loadLogExport } from "../attention/load.ts";
 import { type AttentionParams, DEFAULT_PARAMS } from "../attention/params.ts";
 import { exportLog } from "../engagement/export.ts";
 import type { Db } from "../store/db.ts";
-import { readChainFacts } from "./chain-facts.ts";
 import { computeEpoch, type EpochResult } from "./epoch.ts";
 import { manifestFor, writeEpochFiles } from "./epoch-files.ts";
+import { epochInput } from "./epoch-input.ts";
 import { paidKey } from "./payouts.ts";
 
 export interface SettlementJobOptions {
@@ -66,26 +66,6 @@ interface RunRow {
   txHash: string | null;
 }
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS settlement_runs (
-  epoch INTEGER PRIMARY KEY,
-  from_seq INTEGER NOT NULL,
-  to_seq INTEGER NOT NULL,
-  block_number INTEGER NOT NULL,
-  export_hash TEXT NOT NULL,
-  inputs_hash TEXT NOT NULL,
-  root TEXT NOT NULL,
-  total_spent TEXT NOT NULL,
-  status TEXT NOT NULL,
-  tx_hash TEXT,
-  updated_at INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS settlement_lease (
-  id INTEGER PRIMARY KEY CHECK (id = 1),
-  owner TEXT NOT NULL,
-  until INTEGER NOT NULL
-);`;
-
 /** How long (seconds) one settler holds the lease on the database; renewed by every run. */
 const LEASE_SECONDS = 600;
 
@@ -93,7 +73,6 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
   const { db, publicClient, walletClient, escrow } = options;
   const params = options.params ?? DEFAULT_PARAMS;
   const log = options.log ?? (() => undefined);
-  db.exec(SCHEMA);
 
   const q = {
     run: db.prepare(
@@ -179,12 +158,6 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
   });
 
   async function compute(epoch: number, fromSeq: number, toSeq: number, blockNumber: bigint) {
-    const facts = await readChainFacts(publicClient, {
-      social: options.social,
-      escrow,
-      startBlock: options.startBlock,
-      blockNumber,
-    });
     const history = fromSeq > 0 ? exportLog(db, 1, fromSeq).ndjson : "";
     const current = exportLog(db, fromSeq + 1, toSeq);
     const previousCumulative = new Map<string, bigint>();
@@ -196,21 +169,19 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
         paidKey(BigInt(r.campaignId), r.account),
       ),
     );
-    const result = computeEpoch({
-      epoch,
-      entries: [...loadLogExport(history), ...loadLogExport(current.ndjson)],
-      startSeq: fromSeq,
-      endSeq: toSeq,
-      posts: facts.posts,
-      communities: facts.communities,
-      campaigns: facts.campaigns,
-      previousCumulative,
-      previouslyPaid,
-      params,
-      blockNumber,
-      asOf: facts.asOf,
-      exportHash: current.hash,
-    });
+    const result = computeEpoch(
+      await epochInput(publicClient, {
+        epoch,
+        entries: [...loadLogExport(history), ...loadLogExport(current.ndjson)],
+        fromSeq,
+        toSeq,
+        exportHash: current.hash,
+        previousCumulative,
+        previouslyPaid,
+        params,
+        chain: { social: options.social, escrow, startBlock: options.startBlock, blockNumber },
+      }),
+    );
     persist(epoch, result, {
       fromSeq,
       toSeq,

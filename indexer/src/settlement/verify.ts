@@ -14,9 +14,9 @@ import { paramsHash } from "../attention/params.ts";
 import { paramsFromCanonicalJson } from "../attention/params-json.ts";
 import { LogAuthority } from "../engagement/authority.ts";
 import { parseLogExport } from "../engagement/export.ts";
-import { readChainFacts } from "./chain-facts.ts";
 import { computeEpoch } from "./epoch.ts";
 import { readEpochFiles } from "./epoch-files.ts";
+import { epochInput } from "./epoch-input.ts";
 
 export interface VerifyOptions {
   social: Address;
@@ -64,22 +64,24 @@ export async function verifyEpochs(client: PublicClient, options: VerifyOptions)
     entries.push(...loadLogExport(ndjson));
     lastToSeq = manifest.toSeq;
     const blockNumber = BigInt(manifest.blockNumber);
-    const facts = await readChainFacts(client, { ...options, blockNumber });
-    const result = computeEpoch({
-      epoch,
-      entries,
-      startSeq: manifest.fromSeq,
-      endSeq: manifest.toSeq,
-      posts: facts.posts,
-      communities: facts.communities,
-      campaigns: facts.campaigns,
-      previousCumulative,
-      previouslyPaid,
-      params,
-      blockNumber,
-      asOf: facts.asOf,
-      exportHash: manifest.exportHash,
-    });
+    const result = computeEpoch(
+      await epochInput(client, {
+        epoch,
+        entries,
+        fromSeq: manifest.fromSeq,
+        toSeq: manifest.toSeq,
+        exportHash: manifest.exportHash,
+        previousCumulative,
+        previouslyPaid,
+        params,
+        chain: {
+          social: options.social,
+          escrow: options.escrow,
+          startBlock: options.startBlock,
+          blockNumber,
+        },
+      }),
+    );
     const [chainRoot, chainInputsHash] = await client.readContract({
       address: options.escrow,
       abi: ampEscrowAbi,

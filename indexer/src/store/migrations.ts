@@ -279,3 +279,30 @@ migrations.push({
 DROP INDEX IF EXISTS engagement_nonce_order;
 `,
 });
+
+migrations.push({
+  version: 9,
+  name: "settlement runs and lease",
+  sql: `
+-- The settler's record of each epoch it computed or sent, and the lease that keeps to one settler per
+-- database. IF NOT EXISTS: databases from before this migration already have them.
+CREATE TABLE IF NOT EXISTS settlement_runs (
+  epoch INTEGER PRIMARY KEY,
+  from_seq INTEGER NOT NULL,
+  to_seq INTEGER NOT NULL,
+  block_number INTEGER NOT NULL,
+  export_hash TEXT NOT NULL,
+  inputs_hash TEXT NOT NULL,
+  root TEXT NOT NULL,
+  total_spent TEXT NOT NULL,
+  status TEXT NOT NULL,
+  tx_hash TEXT,
+  updated_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS settlement_lease (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  owner TEXT NOT NULL,
+  until INTEGER NOT NULL
+);
+`,
+});
