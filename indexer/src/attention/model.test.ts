@@ -88,6 +88,23 @@ describe("attention model stream", () => {
     );
   });
 
+  it("hands each caller a ranking of its own that later rankings leave untouched", () => {
+    const { model, campaigns } = world(5);
+    const query = { now: NOW, campaigns, candidates: 120 };
+    const first = model.rank({ ...query, viewer: account(1) });
+    const firstPage = model.page(first, 0, 20);
+    const copy = {
+      scores: first.scores.slice(),
+      organic: first.organic.slice(),
+      choice: first.choice.slice(),
+    };
+    for (let v = 2; v < 12; v++) model.rank({ ...query, viewer: account(v) });
+    expect(first.scores).toEqual(copy.scores);
+    expect(first.organic).toEqual(copy.organic);
+    expect(first.choice).toEqual(copy.choice);
+    expect(model.page(first, 0, 20)).toEqual(firstPage);
+  });
+
   it("sees new posts, new engagement and new campaigns on the next request", () => {
     const { model, campaigns, log } = world(12);
     const viewer = account(7);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { StreamRanking } from "./model.ts";
 import { RankingRing } from "./ranking-ring.ts";
+import type { StreamRanking } from "./stream-ranker.ts";
 
 /** A ranking of n candidates whose numbers all derive from a tag, to tell copies apart. */
 function ranking(n: number, tag: number): StreamRanking {
@@ -21,7 +21,7 @@ describe("ranking ring", () => {
     const a = ranking(4, 1);
     const keptA = ring.keep(a);
     expect(keptA && copy(keptA.ranking)).toEqual(copy(a));
-    // The source can change afterwards (it is the model's scratch space): the copy does not.
+    // The source can change afterwards: the copy does not.
     a.scores.fill(0);
     expect(keptA?.ranking.scores[0]).toBe(1100);
 

@@ -1,10 +1,10 @@
 /**
  * A fixed ring of float64 slots that keeps recent stream rankings for their
- * later pages. Rankings are copied in and read back as views, so keeping one
- * allocates nothing for the garbage collector to trace or promote; the oldest
- * are overwritten as new ones arrive.
+ * later pages. Rankings are written into reserved slots (or copied in) and
+ * read back as views, so keeping one allocates nothing for the garbage
+ * collector to trace or promote; the oldest are overwritten as new ones arrive.
  */
-import type { StreamRanking } from "./model.ts";
+import type { StreamRanking } from "./stream-ranker.ts";
 
 export interface KeptRanking {
   /** The ranking, its arrays viewing the ring: read it only while `RankingRing.holds` it. */
@@ -22,9 +22,13 @@ export class RankingRing {
     this.#slots = new Float64Array(slots);
   }
 
-  /** Copies a ranking in (its scores, organic scores and choices); null when it is larger than the ring. */
-  keep(r: StreamRanking): KeptRanking | null {
-    const n = r.total;
+  /**
+   * Takes `n` slots for each of a ranking's three arrays (the ranker writes straight into them);
+   * null when they do not fit in the ring.
+   */
+  reserve(
+    n: number,
+  ): { start: number; scores: Float64Array; organic: Float64Array; choice: Float64Array } | null {
     const cap = this.#slots.length;
     if (3 * n > cap) return null;
     let at = this.#written % cap;
@@ -33,20 +37,27 @@ export class RankingRing {
       at = 0;
     }
     const start = this.#written;
-    const slots = this.#slots;
-    slots.set(r.scores.subarray(0, n), at);
-    slots.set(r.organic.subarray(0, n), at + n);
-    slots.set(r.choice.subarray(0, n), at + 2 * n);
     this.#written += 3 * n;
+    const slots = this.#slots;
     return {
       start,
-      ranking: {
-        set: r.set,
-        total: n,
-        scores: slots.subarray(at, at + n),
-        organic: slots.subarray(at + n, at + 2 * n),
-        choice: slots.subarray(at + 2 * n, at + 3 * n),
-      },
+      scores: slots.subarray(at, at + n),
+      organic: slots.subarray(at + n, at + 2 * n),
+      choice: slots.subarray(at + 2 * n, at + 3 * n),
+    };
+  }
+
+  /** Copies a ranking in (its scores, organic scores and choices); null when it is larger than the ring. */
+  keep(r: StreamRanking): KeptRanking | null {
+    const n = r.total;
+    const slots = this.reserve(n);
+    if (!slots) return null;
+    slots.scores.set(r.scores.subarray(0, n));
+    slots.organic.set(r.organic.subarray(0, n));
+    slots.choice.set(r.choice.subarray(0, n));
+    return {
+      start: slots.start,
+      ranking: { set: r.set, total: n, scores: slots.scores, organic: slots.organic, choice: slots.choice },
     };
   }
 

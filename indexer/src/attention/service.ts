@@ -187,8 +187,17 @@ export function createAttentionService(options: AttentionServiceOptions): Attent
       if (usable(found, t) && found.viewer === v && found.scope === scope) ranking = found.kept.ranking;
       else {
         // A first page, or a snapshot gone (expired, overwritten, restarted): rank afresh.
-        ranking = model.rank({ viewer, communityId, now: t, campaigns: activeCampaigns(t), candidates });
-        const kept = ring.keep(ranking);
+        // The ranker writes straight into the ring's slots: nothing to copy, nothing to collect.
+        let start = -1;
+        ranking = model.rank(
+          { viewer, communityId, now: t, campaigns: activeCampaigns(t), candidates },
+          (n) => {
+            const slots = ring.reserve(n);
+            if (slots) start = slots.start;
+            return slots;
+          },
+        );
+        const kept: KeptRanking | null = start < 0 ? null : { start, ranking };
         id = ++lastSnapshot;
         if (kept) snapshots.set(id, { viewer: v, scope, at: t, kept });
         // Ids are sequential: forget snapshots from the oldest while they are of no more use.

@@ -1,0 +1,68 @@
+/** Settled epochs, payouts, claims and earnings. */
+import type { Keyset, Reader } from "./reader.ts";
+
+export interface EpochRow {
+  epoch: number;
+  root: string;
+  inputsHash: string;
+  totalSpent: string;
+  activeAt: number;
+  revokedBlock: number | null;
+  blockNumber: number;
+  logIndex: number;
+}
+
+const EPOCH_COLUMNS =
+  "epoch, root, inputs_hash AS inputsHash, total_spent AS totalSpent, active_at AS activeAt, revoked_block AS revokedBlock, block_number AS blockNumber, log_index AS logIndex";
+
+export function epochQueries({ all, get, page }: Reader) {
+  return {
+    /** Current settlement of an epoch number (the latest one). */
+    epoch: (epoch: number) =>
+      get<EpochRow>(
+        `SELECT ${EPOCH_COLUMNS} FROM epochs WHERE epoch = ? ORDER BY block_number DESC, log_index DESC LIMIT 1`,
+        epoch,
+      ) ?? null,
+    /** Settlements newest first; keyset (block_number, log_index). */
+    epochs: (first: number, after: Keyset | null) =>
+      after
+        ? page<EpochRow>(
+            `SELECT ${EPOCH_COLUMNS} FROM epochs WHERE block_number < ? OR (block_number = ? AND log_index < ?) ORDER BY block_number DESC, log_index DESC`,
+            [after[0], after[0], after[1]],
+            first,
+          )
+        : page<EpochRow>(
+            `SELECT ${EPOCH_COLUMNS} FROM epochs ORDER BY block_number DESC, log_index DESC`,
+            [],
+            first,
+          ),
+    /** The latest settled, unrevoked epoch whose challenge window has passed at `now`. */
+    activeEpoch: (now: number) =>
+      get<EpochRow>(
+        `SELECT ${EPOCH_COLUMNS} FROM epochs WHERE revoked_block IS NULL AND active_at <= ? ORDER BY epoch DESC, block_number DESC LIMIT 1`,
+        now,
+      ) ?? null,
+    payout: (epoch: number, account: string) =>
+      get<{ amount: string; cumulative: string; proof: string; root: string | null }>(
+        "SELECT amount, cumulative, proof, root FROM epoch_payouts WHERE epoch = ? AND account = ?",
+        epoch,
+        account,
+      ) ?? null,
+    payouts: (epoch: number, first: number, after: string | null) =>
+      page<{ account: string; amount: string; cumulative: string; proof: string }>(
+        "SELECT account, amount, cumulative, proof FROM epoch_payouts WHERE epoch = ? AND account > ? ORDER BY account",
+        [epoch, after ?? ""],
+        first,
+      ),
+    claimed: (account: string) =>
+      get<{ cumulative: string }>(
+        "SELECT cumulative FROM claims WHERE account = ? ORDER BY block_number DESC, log_index DESC LIMIT 1",
+        account,
+      )?.cumulative ?? "0",
+    earnings: (account: string) =>
+      all<{ epoch: number; campaignId: number; amount: string }>(
+        "SELECT epoch, campaign_id AS campaignId, amount FROM epoch_campaign_payouts WHERE account = ? ORDER BY epoch, campaign_id",
+        account,
+      ),
+  };
+}
