@@ -42,6 +42,17 @@ step "compile contracts"
 npx hardhat compile
 
 step "typecheck"
+# The dApp's GraphQL operations are typed from the indexer's schema (gql.tada): the committed
+# introspection file must match schema.graphql, then tsc checks every operation against it.
+tada=$(mktemp -d)
+npx gql-tada generate-output --output "$tada/graphql-env.d.ts" >/dev/null
+if ! cmp -s "$tada/graphql-env.d.ts" web/src/lib/graphql/graphql-env.d.ts; then
+  rm -rf "$tada"
+  echo "test-all: web/src/lib/graphql/graphql-env.d.ts is out of date with indexer/src/api/schema.graphql;" \
+    "regenerate it with npx gql-tada generate-output" >&2
+  exit 1
+fi
+rm -rf "$tada"
 npx tsc --noEmit -p tsconfig.json
 
 step "contracts: Solidity tests (with fuzzing and invariants)"

@@ -2,7 +2,10 @@
  * The indexer's GraphQL operations used by the app, one function each.
  * The client comes in as the first argument, as in viem's actions.
  */
+import { print } from "graphql";
+import type { MessageKind } from "#protocol";
 import type { GraphQLClient } from "./client.ts";
+import { graphql, type ResultOf, type TadaDocumentNode, type VariablesOf } from "./graphql.ts";
 import type {
   Account,
   Campaign,
@@ -10,13 +13,29 @@ import type {
   Community,
   Connection,
   Earning,
-  Policy,
   Post,
   Quote,
   ReputationEntry,
   StreamItem,
   SubmitResult,
 } from "./types.ts";
+
+const printed = new WeakMap<object, string>();
+
+/** Sends a typed operation: its result and variables are those the schema gives it. */
+// biome-ignore lint/suspicious/noExplicitAny: any document, typed by its own parameters.
+async function run<D extends TadaDocumentNode<any, any>>(
+  client: GraphQLClient,
+  document: D,
+  variables?: VariablesOf<D>,
+): Promise<ResultOf<D>> {
+  let query = printed.get(document);
+  if (query === undefined) {
+    query = print(document);
+    printed.set(document, query);
+  }
+  return client.request<ResultOf<D>>(query, variables as Record<string, unknown> | undefined);
+}
 
 const POST_FIELDS = `id author community { id name } topics text uri createdAt likes commentCount shares views boughtViews`;
 const CAMPAIGN_FIELDS = `id post { id text community { id name } } promoter payer budget spent remaining expiresAt refunded viewsBought averagePrice estimatedRemainingReach`;
@@ -30,13 +49,14 @@ export async function getStream(
   client: GraphQLClient,
   vars: { viewer: string; community?: string | null } & PageVars,
 ): Promise<Connection<StreamItem>> {
-  const data = await client.request<{ stream: Connection<StreamItem> }>(
-    `query Stream($viewer: String!, $community: ID, $first: Int, $after: String) {
+  const data = await run(
+    client,
+    graphql(`query Stream($viewer: String!, $community: ID, $first: Int, $after: String) {
       stream(viewer: $viewer, community: $community, first: $first, after: $after) {
         edges { cursor node { score amplified campaign { id promoter } post { ${POST_FIELDS} } } }
         pageInfo { hasNextPage endCursor }
       }
-    }`,
+    }`),
     { ...vars },
   );
   return data.stream;
@@ -46,13 +66,14 @@ export async function getPosts(
   client: GraphQLClient,
   vars: { community?: string | null; author?: string | null } & PageVars,
 ): Promise<Connection<Post>> {
-  const data = await client.request<{ posts: Connection<Post> }>(
-    `query Posts($first: Int, $after: String, $community: ID, $author: String) {
+  const data = await run(
+    client,
+    graphql(`query Posts($first: Int, $after: String, $community: ID, $author: String) {
       posts(first: $first, after: $after, community: $community, author: $author) {
         edges { cursor node { ${POST_FIELDS} } }
         pageInfo { hasNextPage endCursor }
       }
-    }`,
+    }`),
     { ...vars },
   );
   return data.posts;
@@ -60,22 +81,17 @@ export async function getPosts(
 
 const POLICY_MODES = ["NONE", "FRIENDS", "COMMUNITIES", "TOPICS", "EVERYONE"];
 
-interface AccountResponse extends Omit<Account, "followers" | "following" | "policy"> {
-  followers: Connection<{ address: string }>;
-  following: Connection<{ address: string }>;
-  policy: (Omit<Policy, "mode"> & { mode: string }) | null;
-}
-
 export async function getAccount(client: GraphQLClient, address: string): Promise<Account | null> {
-  const data = await client.request<{ account: AccountResponse | null }>(
-    `query Account($address: String!) {
+  const data = await run(
+    client,
+    graphql(`query Account($address: String!) {
       account(address: $address) {
         address balance claimable claimed followerCount followingCount
         followers(first: 100) { edges { cursor node { address } } pageInfo { hasNextPage endCursor } }
         following(first: 100) { edges { cursor node { address } } pageInfo { hasNextPage endCursor } }
         policy { mode communities topics blockedPromoters explicit }
       }
-    }`,
+    }`),
     { address },
   );
   const a = data.account;
@@ -92,21 +108,25 @@ export async function getCommunities(
   client: GraphQLClient,
   vars: PageVars = {},
 ): Promise<Connection<Community>> {
-  const data = await client.request<{ communities: Connection<Community> }>(
-    `query Communities($first: Int, $after: String) {
+  const data = await run(
+    client,
+    graphql(`query Communities($first: Int, $after: String) {
       communities(first: $first, after: $after) {
         edges { cursor node { id founder name description moderators postCount } }
         pageInfo { hasNextPage endCursor }
       }
-    }`,
+    }`),
     { first: 100, ...vars },
   );
   return data.communities;
 }
 
 export async function getCommunity(client: GraphQLClient, id: string): Promise<Community | null> {
-  const data = await client.request<{ community: Community | null }>(
-    `query Community($id: ID!) { community(id: $id) { id founder name description moderators postCount } }`,
+  const data = await run(
+    client,
+    graphql(
+      `query Community($id: ID!) { community(id: $id) { id founder name description moderators postCount } }`,
+    ),
     { id },
   );
   return data.community;
@@ -117,8 +137,11 @@ export async function getLeaderboard(
   community: string,
   first = 20,
 ): Promise<ReputationEntry[]> {
-  const data = await client.request<{ leaderboard: ReputationEntry[] }>(
-    `query Leaderboard($community: ID!, $first: Int) { leaderboard(community: $community, first: $first) { account score rank } }`,
+  const data = await run(
+    client,
+    graphql(
+      `query Leaderboard($community: ID!, $first: Int) { leaderboard(community: $community, first: $first) { account score rank } }`,
+    ),
     { community, first },
   );
   return data.leaderboard;
@@ -129,8 +152,11 @@ export async function getReputation(
   account: string,
   community: string,
 ): Promise<number> {
-  const data = await client.request<{ reputation: number }>(
-    `query Reputation($account: String!, $community: ID!) { reputation(account: $account, community: $community) }`,
+  const data = await run(
+    client,
+    graphql(
+      `query Reputation($account: String!, $community: ID!) { reputation(account: $account, community: $community) }`,
+    ),
     { account, community },
   );
   return data.reputation;
@@ -140,29 +166,34 @@ export async function getCampaigns(
   client: GraphQLClient,
   vars: { promoter?: string | null; post?: string | null } & PageVars,
 ): Promise<Connection<Campaign>> {
-  const data = await client.request<{ campaigns: Connection<Campaign> }>(
-    `query Campaigns($first: Int, $after: String, $promoter: String, $post: ID) {
+  const data = await run(
+    client,
+    graphql(`query Campaigns($first: Int, $after: String, $promoter: String, $post: ID) {
       campaigns(first: $first, after: $after, promoter: $promoter, post: $post) {
         edges { cursor node { ${CAMPAIGN_FIELDS} } }
         pageInfo { hasNextPage endCursor }
       }
-    }`,
+    }`),
     { first: 50, ...vars },
   );
   return data.campaigns;
 }
 
 export async function getClaim(client: GraphQLClient, account: string): Promise<Claim | null> {
-  const data = await client.request<{ claim: Claim | null }>(
-    `query Claim($account: String!) { claim(account: $account) { account cumulativeAmount claimed claimable epoch proof } }`,
+  const data = await run(
+    client,
+    graphql(
+      `query Claim($account: String!) { claim(account: $account) { account cumulativeAmount claimed claimable epoch proof } }`,
+    ),
     { account },
   );
   return data.claim;
 }
 
 export async function getEarnings(client: GraphQLClient, account: string): Promise<Earning[]> {
-  const data = await client.request<{ earnings: Earning[] }>(
-    `query Earnings($account: String!) { earnings(account: $account) { epoch amount campaignId } }`,
+  const data = await run(
+    client,
+    graphql(`query Earnings($account: String!) { earnings(account: $account) { epoch amount campaignId } }`),
     { account },
   );
   return data.earnings;
@@ -172,10 +203,11 @@ export async function getQuote(
   client: GraphQLClient,
   vars: { promoter: string; community: string; budget: bigint },
 ): Promise<Quote> {
-  const data = await client.request<{ quote: Quote }>(
-    `query Quote($promoter: String!, $community: ID!, $budget: BigInt!) {
+  const data = await run(
+    client,
+    graphql(`query Quote($promoter: String!, $community: ID!, $budget: BigInt!) {
       quote(promoter: $promoter, community: $community, budget: $budget) { views pricePerView promoterReputation }
-    }`,
+    }`),
     { ...vars, budget: vars.budget.toString() },
   );
   return data.quote;
@@ -183,21 +215,20 @@ export async function getQuote(
 
 export async function submitMessage(
   client: GraphQLClient,
-  vars: { kind: string; message: string; signature: string },
+  vars: { kind: MessageKind; message: string; signature: string },
 ): Promise<SubmitResult> {
-  const data = await client.request<{ submitMessage: SubmitResult }>(
-    `mutation Submit($kind: MessageKind!, $message: String!, $signature: String!) {
+  const data = await run(
+    client,
+    graphql(`mutation Submit($kind: MessageKind!, $message: String!, $signature: String!) {
       submitMessage(kind: $kind, message: $message, signature: $signature) { seq kind account signer }
-    }`,
+    }`),
     { ...vars },
   );
   return data.submitMessage;
 }
 
 export async function getIndexedBlock(client: GraphQLClient): Promise<number> {
-  const data = await client.request<{ indexerStatus: { latestBlock: number } }>(
-    "query IndexerStatus { indexerStatus { latestBlock } }",
-  );
+  const data = await run(client, graphql(`query IndexerStatus { indexerStatus { latestBlock } }`));
   return data.indexerStatus.latestBlock;
 }
 
@@ -227,10 +258,11 @@ export interface PostComment {
 }
 
 export async function getComments(client: GraphQLClient, post: string, first = 20): Promise<PostComment[]> {
-  const data = await client.request<{ post: { comments: Connection<PostComment> } | null }>(
-    `query Comments($post: ID!, $first: Int) {
+  const data = await run(
+    client,
+    graphql(`query Comments($post: ID!, $first: Int) {
       post(id: $post) { comments(first: $first) { edges { cursor node { seq author text timestamp } } pageInfo { hasNextPage endCursor } } }
-    }`,
+    }`),
     { post, first },
   );
   return data.post?.comments.edges.map((e) => e.node) ?? [];
@@ -244,8 +276,11 @@ export interface EpochSummary {
 }
 
 export async function getEpochs(client: GraphQLClient, first = 10): Promise<EpochSummary[]> {
-  const data = await client.request<{ epochs: Connection<EpochSummary> }>(
-    `query Epochs($first: Int) { epochs(first: $first) { edges { cursor node { number status activeAt totalSpent } } pageInfo { hasNextPage endCursor } } }`,
+  const data = await run(
+    client,
+    graphql(
+      `query Epochs($first: Int) { epochs(first: $first) { edges { cursor node { number status activeAt totalSpent } } pageInfo { hasNextPage endCursor } } }`,
+    ),
     { first },
   );
   return data.epochs.edges.map((e) => e.node);
