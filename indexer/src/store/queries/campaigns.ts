@@ -1,5 +1,5 @@
 /** Amplification campaigns, their spends and bought views. */
-import type { Reader } from "./reader.ts";
+import { conditions, type Reader } from "./reader.ts";
 
 export interface CampaignRow {
   id: number;
@@ -34,20 +34,12 @@ export function campaignQueries({ all, get, page }: Reader) {
       first: number,
       after: number | null,
     ) => {
-      const where = ["id > ?"];
-      const params: unknown[] = [after ?? 0];
-      if (filter.promoter !== undefined) {
-        where.push("promoter = ?");
-        params.push(filter.promoter);
-      }
-      if (filter.postId !== undefined) {
-        where.push("post_id = ?");
-        params.push(filter.postId);
-      }
-      if (filter.activeAt !== undefined) {
-        where.push("refunded_block IS NULL AND expires_at > ? AND budget != spent");
-        params.push(filter.activeAt);
-      }
+      const { where, params } = conditions([
+        ["id > ?", after ?? 0],
+        ["promoter = ?", filter.promoter],
+        ["post_id = ?", filter.postId],
+        ["refunded_block IS NULL AND expires_at > ? AND budget != spent", filter.activeAt],
+      ]);
       return page<CampaignRow>(
         `SELECT ${CAMPAIGN_COLUMNS} FROM campaigns WHERE ${where.join(" AND ")} ORDER BY id`,
         params,

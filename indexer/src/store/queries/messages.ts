@@ -1,5 +1,5 @@
 /** The engagement log's messages. */
-import type { Reader } from "./reader.ts";
+import { conditions, type Reader } from "./reader.ts";
 
 export interface MessageRow {
   seq: number;
@@ -15,16 +15,11 @@ export interface MessageRow {
 export function messageQueries({ page }: Reader) {
   return {
     messages: (filter: { account?: string; kind?: string }, first: number, after: number | null) => {
-      const where = ["seq > ?"];
-      const params: unknown[] = [after ?? 0];
-      if (filter.account !== undefined) {
-        where.push("account = ?");
-        params.push(filter.account);
-      }
-      if (filter.kind !== undefined) {
-        where.push("kind = ?");
-        params.push(filter.kind);
-      }
+      const { where, params } = conditions([
+        ["seq > ?", after ?? 0],
+        ["account = ?", filter.account],
+        ["kind = ?", filter.kind],
+      ]);
       return page<MessageRow>(
         `SELECT seq, kind, account, signer, json, signature, timestamp, received_at AS receivedAt FROM engagement_log WHERE ${where.join(" AND ")} ORDER BY seq`,
         params,

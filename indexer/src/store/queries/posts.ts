@@ -1,5 +1,5 @@
 /** Posts (joined with their stats and community), topics, stats and comments. */
-import type { Keyset, Reader, Rows } from "./reader.ts";
+import { conditions, type Keyset, type Reader, type Rows } from "./reader.ts";
 
 export interface PostRow {
   id: number;
@@ -65,16 +65,10 @@ export function postQueries({ all, get, page }: Reader) {
             JSON.stringify(ids),
           ),
     posts: (filter: PostFilter, first: number, after: Keyset | null): Rows<PostRow> => {
-      const where: string[] = [];
-      const params: unknown[] = [];
-      if (filter.communityId !== undefined) {
-        where.push("p.community_id = ?");
-        params.push(filter.communityId);
-      }
-      if (filter.author !== undefined) {
-        where.push("p.author = ?");
-        params.push(filter.author);
-      }
+      const { where, params } = conditions([
+        ["p.community_id = ?", filter.communityId],
+        ["p.author = ?", filter.author],
+      ]);
       const order = filter.orderBy ?? "NEWEST";
       const byId = order === "NEWEST" || order === "OLDEST";
       // By id, a topic filter walks the topic index; a post naming a topic twice counts once.

@@ -33,3 +33,21 @@ export function createReader(db: Db) {
   };
   return { all, get, page };
 }
+
+/**
+ * The conditions of a WHERE clause and their parameters, one `?` each: a condition whose value
+ * is undefined (a filter not given) is left out.
+ */
+export function conditions(list: [condition: string, value: unknown][]): {
+  where: string[];
+  params: unknown[];
+} {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  for (const [condition, value] of list) {
+    if (value === undefined) continue;
+    where.push(condition);
+    params.push(value);
+  }
+  return { where, params };
+}
