@@ -9,6 +9,8 @@
 import { rotationOffsets, roundConstants } from "./keccak-rounds.ts";
 import { createWasmKeccak, type KeccakWords } from "./keccak-wasm.ts";
 
+export type { KeccakWords };
+
 type Permute = KeccakWords;
 
 /** Code for `dl, dh = rotl64(sl, sh, n)`. */

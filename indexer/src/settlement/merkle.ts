@@ -7,7 +7,7 @@
  * buffer and every proof is read off the layered array in one pass.
  */
 import type { Hex } from "viem";
-import { keccakWords } from "./keccak.ts";
+import { type KeccakWords, keccakWords } from "./keccak.ts";
 
 export interface MerkleResult {
   /** Root, or the zero hash when there are no leaves. */
@@ -70,6 +70,14 @@ function compareNodes(bytes: Uint8Array, a: number, b: number): number {
  * distinct; amounts must fit uint256.
  */
 export function buildMerkle(entries: Iterable<readonly [string, bigint]>): MerkleResult {
+  return buildMerkleWith(keccakWords, entries);
+}
+
+/** `buildMerkle` over a given keccak256 of 8 or 16 words (the benchmark compares implementations). */
+export function buildMerkleWith(
+  keccakWords: KeccakWords,
+  entries: Iterable<readonly [string, bigint]>,
+): MerkleResult {
   const list = [...entries];
   const n = list.length;
   if (n === 0) return { root: ZERO_ROOT, proofs: new Map(), leafHashes: new Map(), size: 0 };
