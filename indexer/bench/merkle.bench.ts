@@ -2,15 +2,14 @@
  * Merkle tree and every proof for 100,000 accounts, beside
  * @openzeppelin/merkle-tree (StandardMerkleTree.of plus getProof per leaf);
  * the roots and a sample of proofs must be equal. The same tree is also built
- * over each keccak256 implementation considered, so their costs compare in
- * one run.
+ * over @noble/hashes' keccak_256, the other library considered, so the two
+ * compare in one run.
  */
 import { keccak_256 } from "@noble/hashes/sha3.js";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
-import { createKeccak } from "hash-wasm";
 import { percentile, reportBench, timeIt } from "../../scripts/bench-lib.ts";
 import { account, rng } from "../src/attention/fixtures.ts";
-import { type KeccakWords, keccakWordsJs } from "../src/settlement/keccak.ts";
+import type { KeccakWords } from "../src/settlement/keccak.ts";
 import { buildMerkle, buildMerkleWith, type MerkleResult } from "../src/settlement/merkle.ts";
 
 const N = 100_000;
@@ -24,12 +23,6 @@ const viewBytes = (words: Uint32Array, offset: number, count: number) =>
   new Uint8Array(words.buffer, words.byteOffset + 4 * offset, 4 * count);
 const noble: KeccakWords = (input, inOffset, inWords, out, outOffset) => {
   viewBytes(out, outOffset, 8).set(keccak_256(viewBytes(input, inOffset, inWords)));
-};
-const hasher = await createKeccak(256);
-const hashWasm: KeccakWords = (input, inOffset, inWords, out, outOffset) => {
-  hasher.init();
-  hasher.update(viewBytes(input, inOffset, inWords));
-  viewBytes(out, outOffset, 8).set(hasher.digest("binary"));
 };
 
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
@@ -46,9 +39,7 @@ async function measure(build: () => MerkleResult): Promise<{ median: number; run
 }
 
 const current = await measure(() => buildMerkle(values));
-const handJs = await measure(() => buildMerkleWith(keccakWordsJs, values));
 const nobleRun = await measure(() => buildMerkleWith(noble, values));
-const hashWasmRun = await measure(() => buildMerkleWith(hashWasm, values));
 const ours = buildMerkle(values);
 
 const t0 = performance.now();
@@ -57,7 +48,7 @@ const ozProofs: string[][] = [];
 for (let i = 0; i < N; i++) ozProofs.push(oz.getProof(i));
 const ozMs = performance.now() - t0;
 
-for (const run of [current, handJs, nobleRun, hashWasmRun]) {
+for (const run of [current, nobleRun]) {
   if (run.root !== oz.root) throw new Error(`root mismatch: ${run.root} != ${oz.root}`);
 }
 for (let i = 0; i < N; i += 997) {
@@ -67,14 +58,10 @@ for (let i = 0; i < N; i += 997) {
 const show = (run: { median: number; runs: number[] }) =>
   `${run.median.toFixed(0)} ms (runs ${run.runs.map((x) => x.toFixed(0)).join(", ")})`;
 console.log(`merkle 100k: ${show(current)}; OZ ${ozMs.toFixed(0)} ms; same root ${oz.root}`);
-console.log(
-  `  hand-written JS ${show(handJs)}; @noble/hashes ${show(nobleRun)}; hash-wasm ${show(hashWasmRun)}`,
-);
+console.log(`  over @noble/hashes: ${show(nobleRun)}`);
 reportBench("merkle", import.meta.filename, {
   "tree + all proofs 100k ms": { value: current.median, unit: "ms", target: "<= 1000", baseline: ozMs },
-  "hand-written JS permutation ms": { value: handJs.median, unit: "ms" },
   "@noble/hashes keccak_256 ms": { value: nobleRun.median, unit: "ms" },
-  "hash-wasm keccak ms": { value: hashWasmRun.median, unit: "ms" },
   "OpenZeppelin of + getProof per leaf ms": { value: ozMs, unit: "ms" },
   "speedup vs OpenZeppelin": { value: ozMs / current.median, unit: "x" },
   "same root": { value: 1, unit: "bool", target: ">= 1" },
