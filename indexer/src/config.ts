@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { type Address, getAddress } from "viem";
 import { z } from "zod";
+import { AmpError } from "#protocol";
 
 const address = z
   .string()
@@ -102,10 +103,10 @@ const ENV: Record<string, keyof ConfigInput> = {
   AMP_ATTENTION: "attention",
 };
 
-export class ConfigError extends Error {
+export class ConfigError extends AmpError {
   override name = "ConfigError";
   constructor(readonly issues: string[]) {
-    super(`invalid indexer config:\n  - ${issues.join("\n  - ")}`);
+    super("CONFIG_INVALID", `invalid indexer config:\n  - ${issues.join("\n  - ")}`);
   }
 }
 

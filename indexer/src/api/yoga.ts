@@ -1,15 +1,18 @@
 /**
  * The GraphQL server: schema from `schema.graphql`, resolvers, depth and cost
- * limits, CORS for the dApp's origins and GraphiQL only when enabled.
+ * limits, CORS for the dApp's origins and GraphiQL only when enabled. Errors
+ * reach clients through `maskedErrors` (an AmpError's code as `extensions.code`).
  */
 import { readFileSync } from "node:fs";
 import { createSchema, createYoga, type Plugin } from "graphql-yoga";
+import { type Logger, silentLogger } from "#protocol/logger.ts";
 import type { Deployment } from "../config.ts";
 import type { LogExport } from "../engagement/export.ts";
 import type { EngagementService } from "../engagement/submit.ts";
 import type { Queries } from "../store/queries.ts";
 import type { AttentionService } from "./attention-service.ts";
 import type { ApiContext } from "./context.ts";
+import { maskedErrors } from "./errors.ts";
 import { type QueryLimits, queryLimitsRule } from "./limits.ts";
 import { resolvers } from "./resolvers/index.ts";
 
@@ -27,6 +30,8 @@ export interface ApiOptions {
   corsOrigins: string[];
   graphiql: boolean;
   limits: QueryLimits;
+  /** Where unexpected (masked) errors are logged; default: nowhere. */
+  logger?: Logger;
 }
 
 export function createApi(options: ApiOptions) {
@@ -52,6 +57,7 @@ export function createApi(options: ApiOptions) {
     cors: { origin: options.corsOrigins, methods: ["GET", "POST", "OPTIONS"], credentials: false },
     plugins: [limits],
     logging: false,
+    maskedErrors: maskedErrors(options.logger ?? silentLogger()),
   });
 }
 

@@ -6,6 +6,7 @@
  * skipped.
  */
 import type { Address } from "viem";
+import { AmpError } from "#protocol";
 import type { PolicyMode } from "../messages/types.ts";
 import type { LogEntry } from "./log.ts";
 
@@ -14,7 +15,7 @@ type Json = Record<string, unknown>;
 const str = (v: unknown): string => {
   if (typeof v === "string") return v;
   if (typeof v === "number") return String(v);
-  throw new Error(`log: expected a string, got ${typeof v}`);
+  throw new AmpError("LOG_EXPORT_MALFORMED", `log: expected a string, got ${typeof v}`);
 };
 const big = (v: unknown): bigint => BigInt(str(v));
 const address = (v: unknown): Address => str(v).toLowerCase() as Address;

@@ -6,6 +6,7 @@
  * lowercase.
  */
 import { z } from "zod";
+import { AmpError } from "#protocol/errors.ts";
 import { engagementTypes, MESSAGE_LIMITS, type MessageByKind, type MessageKind } from "./types.ts";
 
 const utf8Bytes = (s: string) => Buffer.byteLength(s, "utf8");
@@ -69,10 +70,10 @@ export const messageSchemas = {
   }),
 } satisfies { [K in MessageKind]: z.ZodType };
 
-export class MessageDecodeError extends Error {
+export class MessageDecodeError extends AmpError {
   override name = "MessageDecodeError";
   constructor(readonly issues: string[]) {
-    super(`malformed message: ${issues.join("; ")}`);
+    super("MESSAGE_MALFORMED", `malformed message: ${issues.join("; ")}`);
   }
 }
 
