@@ -1,4 +1,6 @@
 /** Builds an in-process indexer against a test chain and drives it to the head. */
+
+import { silentLogger } from "#protocol/logger.ts";
 import type { AmpDeployment } from "../../scripts/lib/deploy-amp.ts";
 import { type ConfigInput, loadConfig } from "../src/config.ts";
 import { createIndexer, type Indexer, type IndexerOptions } from "../src/main.ts";
@@ -26,7 +28,7 @@ export function testIndexer(
     },
     { env: {} },
   );
-  return createIndexer(config, { log: () => undefined, ...options });
+  return createIndexer(config, { logger: silentLogger(), ...options });
 }
 
 /** Syncs until the indexer has nothing left to read. */

@@ -11,6 +11,7 @@
  * for a transaction already sent, or recomputing the same result).
  */
 import type { Account, Address, Chain, Hex, PublicClient, Transport, WalletClient } from "viem";
+import { type Logger, silentLogger } from "#protocol/logger.ts";
 import { ampEscrowAbi } from "../../../contracts/abi.ts";
 import { loadLogExport } from "../attention/load.ts";
 import { type AttentionParams, DEFAULT_PARAMS } from "../attention/params.ts";
@@ -19,6 +20,7 @@ import type { Db } from "../store/db.ts";
 import { readChainFacts } from "./chain-facts.ts";
 import { computeEpoch, type EpochResult } from "./epoch.ts";
 import { manifestFor, writeEpochFiles } from "./epoch-files.ts";
+import { SettlementError } from "./errors.ts";
 import { paidKey } from "./payouts.ts";
 
 export interface SettlementJobOptions {
@@ -34,7 +36,8 @@ export interface SettlementJobOptions {
   exportDir?: string;
   /** Settle even when no log entry arrived since the last epoch (default false). */
   settleEmpty?: boolean;
-  log?: (line: string) => void;
+  /** Each phase of a run with its duration, each settled epoch, each failed run. */
+  logger?: Logger;
 }
 
 export type SettleOutcome =
@@ -51,9 +54,7 @@ export interface SettlementJob {
   stop(): Promise<void>;
 }
 
-export class SettlementError extends Error {
-  override name = "SettlementError";
-}
+export { SettlementError } from "./errors.ts";
 
 interface RunRow {
   epoch: number;
@@ -92,7 +93,14 @@ const LEASE_SECONDS = 600;
 export function createSettlementJob(options: SettlementJobOptions): SettlementJob {
   const { db, publicClient, walletClient, escrow } = options;
   const params = options.params ?? DEFAULT_PARAMS;
-  const log = options.log ?? (() => undefined);
+  const logger = options.logger ?? silentLogger();
+  /** Runs one phase of settling `epoch` and logs its duration. */
+  async function phase<T>(epoch: number, name: string, run: () => T | Promise<T>): Promise<T> {
+    const started = performance.now();
+    const result = await run();
+    logger.info({ epoch, phase: name, ms: Math.round(performance.now() - started) }, `settlement: ${name}`);
+    return result;
+  }
   db.exec(SCHEMA);
 
   const q = {
@@ -179,14 +187,18 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
   });
 
   async function compute(epoch: number, fromSeq: number, toSeq: number, blockNumber: bigint) {
-    const facts = await readChainFacts(publicClient, {
-      social: options.social,
-      escrow,
-      startBlock: options.startBlock,
-      blockNumber,
-    });
-    const history = fromSeq > 0 ? exportLog(db, 1, fromSeq).ndjson : "";
-    const current = exportLog(db, fromSeq + 1, toSeq);
+    const facts = await phase(epoch, "read chain facts", () =>
+      readChainFacts(publicClient, {
+        social: options.social,
+        escrow,
+        startBlock: options.startBlock,
+        blockNumber,
+      }),
+    );
+    const { history, current } = await phase(epoch, "export log", () => ({
+      history: fromSeq > 0 ? exportLog(db, 1, fromSeq).ndjson : "",
+      current: exportLog(db, fromSeq + 1, toSeq),
+    }));
     const previousCumulative = new Map<string, bigint>();
     for (const row of q.cumulative.all(epoch - 1) as { account: string; cumulative: string }[]) {
       previousCumulative.set(row.account, BigInt(row.cumulative));
@@ -196,47 +208,54 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
         paidKey(BigInt(r.campaignId), r.account),
       ),
     );
-    const result = computeEpoch({
-      epoch,
-      entries: [...loadLogExport(history), ...loadLogExport(current.ndjson)],
-      startSeq: fromSeq,
-      endSeq: toSeq,
-      posts: facts.posts,
-      communities: facts.communities,
-      campaigns: facts.campaigns,
-      previousCumulative,
-      previouslyPaid,
-      params,
-      blockNumber,
-      asOf: facts.asOf,
-      exportHash: current.hash,
-    });
-    persist(epoch, result, {
-      fromSeq,
-      toSeq,
-      blockNumber: Number(blockNumber),
-      exportHash: current.hash,
-      inputsHash: result.inputsHash,
-      root: result.root,
-      totalSpent: result.totalSpent.toString(),
-    });
-    if (options.exportDir) {
-      writeEpochFiles(
-        options.exportDir,
-        manifestFor(
-          {
-            epoch,
-            fromSeq,
-            toSeq,
-            blockNumber: blockNumber.toString(),
-            exportHash: current.hash,
-            inputsHash: result.inputsHash,
-            root: result.root,
-            totalSpent: result.totalSpent.toString(),
-          },
-          params,
+    const result = await phase(epoch, "compute epoch", () =>
+      computeEpoch({
+        epoch,
+        entries: [...loadLogExport(history), ...loadLogExport(current.ndjson)],
+        startSeq: fromSeq,
+        endSeq: toSeq,
+        posts: facts.posts,
+        communities: facts.communities,
+        campaigns: facts.campaigns,
+        previousCumulative,
+        previouslyPaid,
+        params,
+        blockNumber,
+        asOf: facts.asOf,
+        exportHash: current.hash,
+      }),
+    );
+    await phase(epoch, "store payouts", () =>
+      persist(epoch, result, {
+        fromSeq,
+        toSeq,
+        blockNumber: Number(blockNumber),
+        exportHash: current.hash,
+        inputsHash: result.inputsHash,
+        root: result.root,
+        totalSpent: result.totalSpent.toString(),
+      }),
+    );
+    const exportDir = options.exportDir;
+    if (exportDir) {
+      await phase(epoch, "write epoch files", () =>
+        writeEpochFiles(
+          exportDir,
+          manifestFor(
+            {
+              epoch,
+              fromSeq,
+              toSeq,
+              blockNumber: blockNumber.toString(),
+              exportHash: current.hash,
+              inputsHash: result.inputsHash,
+              root: result.root,
+              totalSpent: result.totalSpent.toString(),
+            },
+            params,
+          ),
+          current.ndjson,
         ),
-        current.ndjson,
       );
     }
     return result;
@@ -263,7 +282,10 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
         .catch(() => null);
       if (receipt?.status === "success" && (await lastEpoch()) >= epoch) {
         q.markSettled.run(now(), epoch);
-        log(`settlement: epoch ${epoch} settled by the transaction sent earlier, ${run.txHash}`);
+        logger.info(
+          { epoch, txHash: run.txHash },
+          "settlement: epoch settled by the transaction sent earlier",
+        );
         return {
           status: "settled",
           epoch,
@@ -282,11 +304,13 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
     if (epoch > 1) {
       if (!previous)
         throw new SettlementError(
+          "SETTLEMENT_HISTORY_MISSING",
           `no local record of epoch ${epoch - 1}; cannot continue its cumulative tree`,
         );
       const root = await chainRoot(epoch - 1);
       if (root.toLowerCase() !== previous.root?.toLowerCase()) {
         throw new SettlementError(
+          "SETTLEMENT_ROOT_MISMATCH",
           `epoch ${epoch - 1}: local root ${previous.root} differs from on-chain root ${root}`,
         );
       }
@@ -301,21 +325,35 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
     const result = await compute(epoch, fromSeq, toSeq, blockNumber);
 
     if ((await lastEpoch()) !== last) return { status: "raced", epoch };
-    const hash = await walletClient.writeContract({
-      address: escrow,
-      abi: ampEscrowAbi,
-      functionName: "settle",
-      args: [BigInt(epoch), result.root, result.inputsHash, result.campaignIds, result.amounts],
-      chain: walletClient.chain,
-      account: walletClient.account,
-    });
+    const hash = await phase(epoch, "send settle transaction", () =>
+      walletClient.writeContract({
+        address: escrow,
+        abi: ampEscrowAbi,
+        functionName: "settle",
+        args: [BigInt(epoch), result.root, result.inputsHash, result.campaignIds, result.amounts],
+        chain: walletClient.chain,
+        account: walletClient.account,
+      }),
+    );
     q.markSent.run(hash, now(), epoch);
-    const receipt = await publicClient.waitForTransactionReceipt({ hash });
-    if (receipt.status !== "success") throw new SettlementError(`settle(${epoch}) reverted in ${hash}`);
+    const receipt = await phase(epoch, "wait for receipt", () =>
+      publicClient.waitForTransactionReceipt({ hash }),
+    );
+    if (receipt.status !== "success")
+      throw new SettlementError("SETTLEMENT_REVERTED", `settle(${epoch}) reverted in ${hash}`);
     q.markSettled.run(now(), epoch);
-    log(
-      `settlement: epoch ${epoch} settled (seq ${fromSeq + 1}..${toSeq}, block ${blockNumber}, ` +
-        `${result.campaignIds.length} campaigns, ${result.totalSpent} spent, ${result.cumulative.size} accounts)`,
+    logger.info(
+      {
+        epoch,
+        fromSeq: fromSeq + 1,
+        toSeq,
+        blockNumber: Number(blockNumber),
+        campaigns: result.campaignIds.length,
+        totalSpent: result.totalSpent.toString(),
+        accounts: result.cumulative.size,
+        txHash: hash,
+      },
+      "settlement: epoch settled",
     );
     return {
       status: "settled",
@@ -336,7 +374,7 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
       stopped = false;
       const tick = () => {
         running = runOnce()
-          .catch((e: unknown) => log(`settlement: ${(e as Error).message}`))
+          .catch((err: unknown) => logger.error({ err }, "settlement: run failed; retrying next interval"))
           .finally(() => {
             running = null;
             if (!stopped) timer = setTimeout(tick, intervalMs);
