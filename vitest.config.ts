@@ -6,7 +6,7 @@ export default defineConfig({
       {
         test: {
           name: "indexer",
-          include: ["indexer/**/*.test.ts"],
+          include: ["indexer/**/*.test.ts", "protocol/**/*.test.ts"],
           environment: "node",
           testTimeout: 60_000,
         },

@@ -7,6 +7,7 @@
  * AMP_CHALLENGE_WINDOW (seconds; 60 locally, 86400 elsewhere), AMP_CAP (wei; default 1e9 AMP).
  * Run `npx hardhat compile` first.
  */
+
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import {
@@ -19,6 +20,7 @@ import {
   isAddress,
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
+import { AmpError } from "#protocol";
 import { type AmpDeployment, DEFAULT_CAP, deployAmp, LOCAL_CHAIN_ID } from "./lib/deploy-amp.ts";
 
 /** Hardhat's well-known development account #0; only ever used on the local chain. */
@@ -27,7 +29,7 @@ const HARDHAT_ACCOUNT_0_KEY: Hex = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cb
 function optionalAddress(name: string): Address | undefined {
   const value = process.env[name];
   if (!value) return undefined;
-  if (!isAddress(value)) throw new Error(`${name} is not an address: ${value}`);
+  if (!isAddress(value)) throw new AmpError("DEPLOY_CONFIG_INVALID", `${name} is not an address: ${value}`);
   return value;
 }
 
@@ -35,7 +37,7 @@ function deployerKey(chainId: number): Hex {
   const key = process.env.AMP_DEPLOYER_KEY;
   if (key) return (key.startsWith("0x") ? key : `0x${key}`) as Hex;
   if (chainId === LOCAL_CHAIN_ID) return HARDHAT_ACCOUNT_0_KEY;
-  throw new Error(`AMP_DEPLOYER_KEY is required to deploy on chain ${chainId}`);
+  throw new AmpError("DEPLOY_CONFIG_INVALID", `AMP_DEPLOYER_KEY is required to deploy on chain ${chainId}`);
 }
 
 export function deploymentPath(chainId: number): string {

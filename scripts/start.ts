@@ -7,8 +7,10 @@
  * lives in `.data/local/` and is recreated on every start; a second start
  * while one is running stops at the port check and touches nothing.
  */
+
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { AmpError } from "#protocol";
 import { type Deployment, graphql, seedDemoWorld } from "./lib/demo-world.ts";
 import {
   assertPortFree,
@@ -69,7 +71,7 @@ async function main() {
 
   log("amp", "compiling the contracts");
   const compile = startService("compile", bin("hardhat"), ["compile", "--quiet"]);
-  if ((await compile.exited) !== 0) throw new Error("compiling the contracts failed");
+  if ((await compile.exited) !== 0) throw new AmpError("START_STEP_FAILED", "compiling the contracts failed");
 
   log("amp", `starting a Hardhat node on ${rpcUrl}`);
   const chain = startService(
@@ -91,7 +93,7 @@ async function main() {
       AMP_CHALLENGE_WINDOW: String(challengeWindow),
     },
   });
-  if ((await deploy.exited) !== 0) throw new Error("deployment failed");
+  if ((await deploy.exited) !== 0) throw new AmpError("START_STEP_FAILED", "deployment failed");
   const deployment = JSON.parse(readFileSync(deploymentFile, "utf8")) as Deployment;
 
   log("amp", "starting the indexer, its GraphQL API and the settler");
@@ -125,7 +127,7 @@ async function main() {
 
   log("amp", "settling the first epoch");
   const settle = startService("settle", tsx, ["scripts/settle-epoch.ts"], { env: indexerEnv });
-  if ((await settle.exited) !== 0) throw new Error("settling the first epoch failed");
+  if ((await settle.exited) !== 0) throw new AmpError("START_STEP_FAILED", "settling the first epoch failed");
   log("amp", `waiting out the ${challengeWindow} s challenge window so the demo's rewards are claimable`);
   await waitFor(
     "the first epoch to become claimable",

@@ -4,6 +4,7 @@
  * against a running chain and indexer. Everything is derived from a seed, so
  * two runs produce the same world.
  */
+
 import {
   type Account,
   type Address,
@@ -17,6 +18,7 @@ import {
   parseEventLogs,
 } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
+import { AmpError } from "#protocol";
 import { ampEscrowAbi, ampSocialAbi, ampTokenAbi } from "../../contracts/abi.ts";
 import {
   encodeMessage,
@@ -141,7 +143,7 @@ export async function graphql<T>(url: string, query: string, variables: Record<s
   };
   if (body.errors?.length) {
     const e = body.errors[0];
-    throw new Error(`GraphQL ${e?.extensions?.code ?? "ERROR"}: ${e?.message}`);
+    throw new AmpError("DEMO_GRAPHQL_ERROR", `GraphQL ${e?.extensions?.code ?? "ERROR"}: ${e?.message}`);
   }
   return body.data as T;
 }
@@ -152,7 +154,10 @@ export async function waitIndexed(graphqlUrl: string, query: string, field: stri
   for (;;) {
     const data = await graphql<Record<string, unknown>>(graphqlUrl, query);
     if (data[field] !== null && data[field] !== undefined) return;
-    if (Date.now() > deadline) throw new Error(`demo: the indexer did not index ${field} in time`);
+    if (Date.now() > deadline)
+      throw new AmpError("DEMO_TIMEOUT", `demo: the indexer did not index ${field} in time`, {
+        retryable: true,
+      });
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -168,7 +173,7 @@ export async function submitSigned<K extends MessageKind>(
   kind: K,
   message: MessageByKind[K],
 ): Promise<void> {
-  if (!signer.signTypedData) throw new Error("demo: signer cannot sign typed data");
+  if (!signer.signTypedData) throw new AmpError("DEMO_SIGNER_INVALID", "demo: signer cannot sign typed data");
   const signature = await signer.signTypedData({
     domain: engagementDomain(deployment.chainId, deployment.contracts.AMPSocial),
     types: engagementTypes,
@@ -196,7 +201,8 @@ export async function seedDemoWorld(options: DemoOptions): Promise<DemoResult> {
   ) => {
     const hash = await wallet(account).writeContract(request);
     const receipt = await publicClient.waitForTransactionReceipt({ hash });
-    if (receipt.status !== "success") throw new Error(`demo: transaction ${hash} reverted`);
+    if (receipt.status !== "success")
+      throw new AmpError("DEMO_TX_REVERTED", `demo: transaction ${hash} reverted`);
     return receipt;
   };
 

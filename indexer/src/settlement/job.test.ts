@@ -4,10 +4,12 @@ import { join } from "node:path";
 import { type Address, type PublicClient, parseEther } from "viem";
 import type { PrivateKeyAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Logger } from "#protocol/logger.ts";
 import { ampEscrowAbi, ampSocialAbi, ampTokenAbi } from "../../../contracts/abi.ts";
 import type { AmpDeployment } from "../../../scripts/lib/deploy-amp.ts";
 import { deploy, type HardhatNode, send, startHardhat, type Wallet } from "../../test/hardhat.ts";
 import { sign, tempDir } from "../../test/helpers.ts";
+import { captureLogs } from "../../test/logs.ts";
 import { loadConfig } from "../config.ts";
 import { canonicalMessage } from "../messages/decode.ts";
 import { type MessageByKind, type MessageKind, PolicyMode } from "../messages/types.ts";
@@ -72,8 +74,9 @@ describe("settlement job on a Hardhat node", () => {
       functionName: "balanceOf",
       args: [a],
     });
-  const job = (wallet = 0) =>
+  const job = (wallet = 0, logger?: Logger) =>
     createSettlementJob({
+      ...(logger ? { logger } : {}),
       db,
       publicClient: node.publicClient as PublicClient,
       walletClient: w[wallet] as Wallet,
@@ -139,9 +142,28 @@ describe("settlement job on a Hardhat node", () => {
   });
 
   it("settles an epoch, stores claimable proofs, and never settles it twice", async () => {
-    const outcome = await job().runOnce();
+    const logs = captureLogs();
+    const outcome = await job(0, logs.logger).runOnce();
     expect(outcome.status).toBe("settled");
     if (outcome.status !== "settled") return;
+    // Each phase is one structured line with its duration, then one line for the settled epoch.
+    const phases = logs.lines().filter((l) => l.phase !== undefined);
+    expect(phases.map((l) => l.phase)).toEqual([
+      "read chain facts",
+      "export log",
+      "compute epoch",
+      "store payouts",
+      "write epoch files",
+      "send settle transaction",
+      "wait for receipt",
+    ]);
+    for (const l of phases) expect(l).toMatchObject({ level: "info", epoch: 1, ms: expect.any(Number) });
+    expect(logs.lines().at(-1)).toMatchObject({
+      msg: "settlement: epoch settled",
+      epoch: 1,
+      txHash: outcome.txHash,
+      totalSpent: outcome.totalSpent.toString(),
+    });
     expect(outcome.totalSpent).toBeGreaterThan(0n);
     const [root, , , revoked, totalSpent] = await node.publicClient.readContract({
       address: d.contracts.AMPEscrow,
