@@ -90,6 +90,9 @@ export function createLogger(options: LoggerOptions = {}): Logger {
           destination: options.destination ?? 2,
           sync: true,
           colorize: !options.destination && process.stderr.isTTY === true,
+          singleLine: true,
+          ignore: "pid,hostname",
+          translateTime: "SYS:HH:MM:ss.l",
         })
       : (options.destination ?? pino.destination({ dest: 2, sync: true }));
   return pino(

@@ -109,6 +109,8 @@ async function main() {
     AMP_SETTLER_KEY: "dev",
     AMP_POLL_INTERVAL_MS: "250",
     AMP_CONFIRMATIONS: "0",
+    // The indexer's and settler's structured logs, one readable line each here.
+    AMP_LOG_FORMAT: process.env.AMP_LOG_FORMAT ?? "pretty",
   };
   startService("indexer", tsx, ["indexer/src/main.ts"], { env: indexerEnv });
   await waitFor(

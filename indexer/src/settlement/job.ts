@@ -94,12 +94,16 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
   const { db, publicClient, walletClient, escrow } = options;
   const params = options.params ?? DEFAULT_PARAMS;
   const logger = options.logger ?? silentLogger();
-  /** Runs one phase of settling `epoch` and logs its duration. */
-  async function phase<T>(epoch: number, name: string, run: () => T | Promise<T>): Promise<T> {
-    const started = performance.now();
-    const result = await run();
-    logger.info({ epoch, phase: name, ms: Math.round(performance.now() - started) }, `settlement: ${name}`);
-    return result;
+  /** `done(phase)` logs the phase that ran since the previous mark, with its duration. */
+  function phases(epoch: number) {
+    let mark = performance.now();
+    return {
+      done(phase: string) {
+        const now = performance.now();
+        logger.info({ epoch, phase, ms: Math.round(now - mark) }, `settlement: ${phase}`);
+        mark = now;
+      },
+    };
   }
   db.exec(SCHEMA);
 
@@ -187,18 +191,17 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
   });
 
   async function compute(epoch: number, fromSeq: number, toSeq: number, blockNumber: bigint) {
-    const facts = await phase(epoch, "read chain facts", () =>
-      readChainFacts(publicClient, {
-        social: options.social,
-        escrow,
-        startBlock: options.startBlock,
-        blockNumber,
-      }),
-    );
-    const { history, current } = await phase(epoch, "export log", () => ({
-      history: fromSeq > 0 ? exportLog(db, 1, fromSeq).ndjson : "",
-      current: exportLog(db, fromSeq + 1, toSeq),
-    }));
+    const phase = phases(epoch);
+    const facts = await readChainFacts(publicClient, {
+      social: options.social,
+      escrow,
+      startBlock: options.startBlock,
+      blockNumber,
+    });
+    phase.done("read chain facts");
+    const history = fromSeq > 0 ? exportLog(db, 1, fromSeq).ndjson : "";
+    const current = exportLog(db, fromSeq + 1, toSeq);
+    phase.done("export log");
     const previousCumulative = new Map<string, bigint>();
     for (const row of q.cumulative.all(epoch - 1) as { account: string; cumulative: string }[]) {
       previousCumulative.set(row.account, BigInt(row.cumulative));
@@ -208,55 +211,51 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
         paidKey(BigInt(r.campaignId), r.account),
       ),
     );
-    const result = await phase(epoch, "compute epoch", () =>
-      computeEpoch({
-        epoch,
-        entries: [...loadLogExport(history), ...loadLogExport(current.ndjson)],
-        startSeq: fromSeq,
-        endSeq: toSeq,
-        posts: facts.posts,
-        communities: facts.communities,
-        campaigns: facts.campaigns,
-        previousCumulative,
-        previouslyPaid,
-        params,
-        blockNumber,
-        asOf: facts.asOf,
-        exportHash: current.hash,
-      }),
-    );
-    await phase(epoch, "store payouts", () =>
-      persist(epoch, result, {
-        fromSeq,
-        toSeq,
-        blockNumber: Number(blockNumber),
-        exportHash: current.hash,
-        inputsHash: result.inputsHash,
-        root: result.root,
-        totalSpent: result.totalSpent.toString(),
-      }),
-    );
-    const exportDir = options.exportDir;
-    if (exportDir) {
-      await phase(epoch, "write epoch files", () =>
-        writeEpochFiles(
-          exportDir,
-          manifestFor(
-            {
-              epoch,
-              fromSeq,
-              toSeq,
-              blockNumber: blockNumber.toString(),
-              exportHash: current.hash,
-              inputsHash: result.inputsHash,
-              root: result.root,
-              totalSpent: result.totalSpent.toString(),
-            },
-            params,
-          ),
-          current.ndjson,
+    const result = computeEpoch({
+      epoch,
+      entries: [...loadLogExport(history), ...loadLogExport(current.ndjson)],
+      startSeq: fromSeq,
+      endSeq: toSeq,
+      posts: facts.posts,
+      communities: facts.communities,
+      campaigns: facts.campaigns,
+      previousCumulative,
+      previouslyPaid,
+      params,
+      blockNumber,
+      asOf: facts.asOf,
+      exportHash: current.hash,
+    });
+    phase.done("compute epoch");
+    persist(epoch, result, {
+      fromSeq,
+      toSeq,
+      blockNumber: Number(blockNumber),
+      exportHash: current.hash,
+      inputsHash: result.inputsHash,
+      root: result.root,
+      totalSpent: result.totalSpent.toString(),
+    });
+    phase.done("store payouts");
+    if (options.exportDir) {
+      writeEpochFiles(
+        options.exportDir,
+        manifestFor(
+          {
+            epoch,
+            fromSeq,
+            toSeq,
+            blockNumber: blockNumber.toString(),
+            exportHash: current.hash,
+            inputsHash: result.inputsHash,
+            root: result.root,
+            totalSpent: result.totalSpent.toString(),
+          },
+          params,
         ),
+        current.ndjson,
       );
+      phase.done("write epoch files");
     }
     return result;
   }
@@ -325,20 +324,19 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
     const result = await compute(epoch, fromSeq, toSeq, blockNumber);
 
     if ((await lastEpoch()) !== last) return { status: "raced", epoch };
-    const hash = await phase(epoch, "send settle transaction", () =>
-      walletClient.writeContract({
-        address: escrow,
-        abi: ampEscrowAbi,
-        functionName: "settle",
-        args: [BigInt(epoch), result.root, result.inputsHash, result.campaignIds, result.amounts],
-        chain: walletClient.chain,
-        account: walletClient.account,
-      }),
-    );
+    const phase = phases(epoch);
+    const hash = await walletClient.writeContract({
+      address: escrow,
+      abi: ampEscrowAbi,
+      functionName: "settle",
+      args: [BigInt(epoch), result.root, result.inputsHash, result.campaignIds, result.amounts],
+      chain: walletClient.chain,
+      account: walletClient.account,
+    });
+    phase.done("send settle transaction");
     q.markSent.run(hash, now(), epoch);
-    const receipt = await phase(epoch, "wait for receipt", () =>
-      publicClient.waitForTransactionReceipt({ hash }),
-    );
+    const receipt = await publicClient.waitForTransactionReceipt({ hash });
+    phase.done("wait for receipt");
     if (receipt.status !== "success")
       throw new SettlementError("SETTLEMENT_REVERTED", `settle(${epoch}) reverted in ${hash}`);
     q.markSettled.run(now(), epoch);
