@@ -1,6 +1,7 @@
 /** Public factories of the indexer. */
 export * from "./api/attention-service.ts";
 export { createChainClock } from "./api/clock.ts";
+export { ApiError } from "./api/errors.ts";
 export { createHttpHandler } from "./api/http.ts";
 export { createStoreAttentionService } from "./api/store-attention-service.ts";
 export { type Api, createApi, typeDefs } from "./api/yoga.ts";
@@ -13,6 +14,7 @@ export { exportLog, type LogExport, parseLogExport } from "./engagement/export.t
 export { createEngagementService, type EngagementService } from "./engagement/submit.ts";
 export { type AttentionDeps, createIndexer, type Indexer, type IndexerOptions } from "./main.ts";
 export { canonicalMessage, decodeMessage } from "./messages/decode.ts";
+export { SETTLEMENT_ERROR_CODES, SettlementError, type SettlementErrorCode } from "./settlement/errors.ts";
 export { type ChainStore, createChainStore } from "./store/chain-store.ts";
 export { type Db, openDb } from "./store/db.ts";
 export { createEngagementStore, type EngagementStore } from "./store/engagement-store.ts";
