@@ -7,6 +7,7 @@
 import type { Account } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 import type { Deployment } from "./deployment.ts";
+import { AmpError } from "./errors.ts";
 import {
   encodeMessage,
   engagementDomain,
@@ -32,7 +33,10 @@ export async function graphql<T>(url: string, query: string, variables: Record<s
   };
   if (body.errors?.length) {
     const e = body.errors[0];
-    throw new Error(`GraphQL ${e?.extensions?.code ?? "ERROR"}: ${e?.message}`);
+    throw new AmpError(
+      e?.extensions?.code ?? "GRAPHQL_ERROR",
+      `GraphQL ${e?.extensions?.code ?? "ERROR"}: ${e?.message}`,
+    );
   }
   return body.data as T;
 }
@@ -48,7 +52,7 @@ export async function submitSigned<K extends MessageKind>(
   kind: K,
   message: MessageByKind[K],
 ): Promise<void> {
-  if (!signer.signTypedData) throw new Error("signer cannot sign typed data");
+  if (!signer.signTypedData) throw new AmpError("SIGNER_INVALID", "signer cannot sign typed data");
   const signature = await signer.signTypedData({
     domain: engagementDomain(deployment.chainId, deployment.contracts.AMPSocial),
     types: engagementTypes,

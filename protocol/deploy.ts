@@ -3,6 +3,7 @@
  * (run `npx hardhat compile` first) and grants the roles (Node only). Used by scripts/deploy.ts,
  * the contract tests, the gas benchmark and anything that needs a fresh deployment.
  */
+
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Account, Address, Chain, Hex, PublicClient, Transport, WalletClient } from "viem";
@@ -10,6 +11,7 @@ import { getAddress } from "viem";
 import { ampEscrowAbi, ampSocialAbi, ampTokenAbi } from "./abi.ts";
 import { LOCAL_CHAIN_ID } from "./chain.ts";
 import type { AmpDeployment } from "./deployment.ts";
+import { AmpError } from "./errors.ts";
 import { ROLES } from "./roles.ts";
 
 export interface DeployAmpOptions {
@@ -63,18 +65,22 @@ export async function deployAmp(
   const challengeWindow = options.challengeWindow ?? defaultChallengeWindow(chainId);
   const root = options.root ?? repoRoot;
   if (!Number.isInteger(challengeWindow) || challengeWindow < 0 || challengeWindow > MAX_CHALLENGE_WINDOW) {
-    throw new Error(`challenge window must be 0..${MAX_CHALLENGE_WINDOW} seconds, got ${challengeWindow}`);
+    throw new AmpError(
+      "DEPLOY_CONFIG_INVALID",
+      `challenge window must be 0..${MAX_CHALLENGE_WINDOW} seconds, got ${challengeWindow}`,
+    );
   }
 
   const deploy = async (hash: Hex) => {
     const receipt = await publicClient.waitForTransactionReceipt({ hash });
     if (receipt.status !== "success" || !receipt.contractAddress)
-      throw new Error(`deployment ${hash} failed`);
+      throw new AmpError("DEPLOY_FAILED", `deployment ${hash} failed`);
     return receipt;
   };
   const send = async (hash: Hex) => {
     const receipt = await publicClient.waitForTransactionReceipt({ hash });
-    if (receipt.status !== "success") throw new Error(`transaction ${hash} reverted`);
+    if (receipt.status !== "success")
+      throw new AmpError("DEPLOY_TX_REVERTED", `transaction ${hash} reverted`);
   };
 
   const tokenReceipt = await deploy(

@@ -6,6 +6,7 @@
  * lowercase.
  */
 import { z } from "zod";
+import { AmpError } from "./errors.ts";
 import { engagementTypes, MESSAGE_LIMITS, type MessageByKind, type MessageKind } from "./messages.ts";
 
 const utf8 = new TextEncoder();
@@ -70,10 +71,10 @@ export const messageSchemas = {
   }),
 } satisfies { [K in MessageKind]: z.ZodType };
 
-export class MessageDecodeError extends Error {
+export class MessageDecodeError extends AmpError {
   override name = "MessageDecodeError";
   constructor(readonly issues: string[]) {
-    super(`malformed message: ${issues.join("; ")}`);
+    super("MESSAGE_MALFORMED", `malformed message: ${issues.join("; ")}`);
   }
 }
 

@@ -12,7 +12,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { type Address, createPublicClient, createWalletClient, type Hex, http, isAddress } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { type AmpDeployment, ampChain, LOCAL_CHAIN_ID } from "#protocol";
+import { type AmpDeployment, AmpError, ampChain, LOCAL_CHAIN_ID } from "#protocol";
 import { DEFAULT_CAP, deployAmp } from "#protocol/deploy.ts";
 
 /** Hardhat's well-known development account #0; only ever used on the local chain. */
@@ -21,7 +21,7 @@ const HARDHAT_ACCOUNT_0_KEY: Hex = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cb
 function optionalAddress(name: string): Address | undefined {
   const value = process.env[name];
   if (!value) return undefined;
-  if (!isAddress(value)) throw new Error(`${name} is not an address: ${value}`);
+  if (!isAddress(value)) throw new AmpError("DEPLOY_CONFIG_INVALID", `${name} is not an address: ${value}`);
   return value;
 }
 
@@ -29,7 +29,7 @@ function deployerKey(chainId: number): Hex {
   const key = process.env.AMP_DEPLOYER_KEY;
   if (key) return (key.startsWith("0x") ? key : `0x${key}`) as Hex;
   if (chainId === LOCAL_CHAIN_ID) return HARDHAT_ACCOUNT_0_KEY;
-  throw new Error(`AMP_DEPLOYER_KEY is required to deploy on chain ${chainId}`);
+  throw new AmpError("DEPLOY_CONFIG_INVALID", `AMP_DEPLOYER_KEY is required to deploy on chain ${chainId}`);
 }
 
 export function deploymentPath(chainId: number): string {

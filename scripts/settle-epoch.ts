@@ -3,11 +3,14 @@
  * and posts its root on-chain with the settler key. Same `AMP_*` variables as
  * the indexer (AMP_DB_PATH, AMP_RPC_URL, AMP_DEPLOYMENT_FILE, ...) plus
  * AMP_SETTLER_KEY ("dev" on the local chain, else a private key, never
- * committed). Waits while a running indexer's settler holds the lease.
+ * committed). Waits while a running indexer's settler holds the lease. The
+ * settler's own lines are structured logs on stderr (AMP_LOG_LEVEL,
+ * AMP_LOG_FORMAT); the outcome is one line on stdout.
  */
 import { loadConfig } from "#indexer/config.ts";
 import { settleNow, settlerKey } from "#indexer/settlement/settler.ts";
 import { openDb } from "#indexer/store/db.ts";
+import { loggerFromEnv } from "#protocol/logger.ts";
 
 const config = loadConfig();
 const key = settlerKey(process.env.AMP_SETTLER_KEY, config.chainId);
@@ -17,7 +20,10 @@ if (!key) {
 }
 const db = openDb(config.dbPath);
 try {
-  const outcome = await settleNow(config, db, { key, log: (line) => console.log(`settle: ${line}`) });
+  const outcome = await settleNow(config, db, {
+    key,
+    logger: loggerFromEnv().child({ service: "settler" }),
+  });
   switch (outcome.status) {
     case "settled":
       console.log(

@@ -9,6 +9,7 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { AmpError } from "#protocol";
 import { graphql } from "#protocol/client.ts";
 import { readDeployment } from "#protocol/deployment-file.ts";
 import { seedDemoWorld } from "./lib/demo-world.ts";
@@ -71,7 +72,7 @@ async function main() {
 
   log("amp", "compiling the contracts");
   const compile = startService("compile", bin("hardhat"), ["compile", "--quiet"]);
-  if ((await compile.exited) !== 0) throw new Error("compiling the contracts failed");
+  if ((await compile.exited) !== 0) throw new AmpError("START_STEP_FAILED", "compiling the contracts failed");
 
   log("amp", `starting a Hardhat node on ${rpcUrl}`);
   const chain = startService(
@@ -93,7 +94,7 @@ async function main() {
       AMP_CHALLENGE_WINDOW: String(challengeWindow),
     },
   });
-  if ((await deploy.exited) !== 0) throw new Error("deployment failed");
+  if ((await deploy.exited) !== 0) throw new AmpError("START_STEP_FAILED", "deployment failed");
   const deployment = readDeployment(deploymentFile);
 
   log("amp", "starting the indexer, its GraphQL API and the settler");
@@ -109,6 +110,8 @@ async function main() {
     AMP_SETTLER_KEY: "dev",
     AMP_POLL_INTERVAL_MS: "250",
     AMP_CONFIRMATIONS: "0",
+    // The indexer's and settler's structured logs, one readable line each here.
+    AMP_LOG_FORMAT: process.env.AMP_LOG_FORMAT ?? "pretty",
   };
   startService("indexer", tsx, ["indexer/src/main.ts"], { env: indexerEnv });
   await waitFor(
@@ -127,7 +130,7 @@ async function main() {
 
   log("amp", "settling the first epoch");
   const settle = startService("settle", tsx, ["scripts/settle-epoch.ts"], { env: indexerEnv });
-  if ((await settle.exited) !== 0) throw new Error("settling the first epoch failed");
+  if ((await settle.exited) !== 0) throw new AmpError("START_STEP_FAILED", "settling the first epoch failed");
   log("amp", `waiting out the ${challengeWindow} s challenge window so the demo's rewards are claimable`);
   await waitFor(
     "the first epoch to become claimable",

@@ -16,6 +16,7 @@
 import { join } from "node:path";
 import type { MessageKind } from "#protocol";
 import { PolicyMode } from "#protocol";
+import { silentLogger } from "#protocol/logger.ts";
 import { percentile, reportBench } from "#test-kit/bench.ts";
 import { account, rng } from "../src/attention/fixtures.ts";
 import { createAttentionService } from "../src/attention/service.ts";
@@ -259,7 +260,7 @@ async function serve(dbPath: string): Promise<void> {
   // The attention service reads the whole store when it is created.
   const indexer = createIndexer(config, {
     attention: (deps) => createAttentionService(deps),
-    log: () => undefined,
+    logger: silentLogger(),
   });
   const loadMs = performance.now() - t;
   const call = async (body: string) => {

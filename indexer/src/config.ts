@@ -6,7 +6,7 @@
  */
 import { resolve } from "node:path";
 import { z } from "zod";
-import { type Deployment, deploymentPath, deploymentSchema } from "#protocol";
+import { AmpError, type Deployment, deploymentPath, deploymentSchema } from "#protocol";
 import { DeploymentFileError, readDeployment as readDeploymentFile } from "#protocol/deployment-file.ts";
 
 export { type Deployment, deploymentSchema };
@@ -90,10 +90,10 @@ const ENV: Record<string, keyof ConfigInput> = {
   AMP_ATTENTION: "attention",
 };
 
-export class ConfigError extends Error {
+export class ConfigError extends AmpError {
   override name = "ConfigError";
   constructor(readonly issues: string[]) {
-    super(`invalid indexer config:\n  - ${issues.join("\n  - ")}`);
+    super("CONFIG_INVALID", `invalid indexer config:\n  - ${issues.join("\n  - ")}`);
   }
 }
 

@@ -2,6 +2,7 @@
 
 export { canonicalMessage, decodeMessage } from "#protocol";
 export { createChainClock } from "./api/clock.ts";
+export { ApiError } from "./api/errors.ts";
 export { createHttpHandler } from "./api/http.ts";
 export { type Api, createApi, typeDefs } from "./api/yoga.ts";
 export * from "./attention/interface.ts";
@@ -14,6 +15,7 @@ export { EngagementError, type EngagementErrorCode } from "./engagement/errors.t
 export { exportLog, type LogExport, parseLogExport } from "./engagement/export.ts";
 export { createEngagementService, type EngagementService } from "./engagement/submit.ts";
 export { type AttentionDeps, createIndexer, type Indexer, type IndexerOptions } from "./main.ts";
+export { SETTLEMENT_ERROR_CODES, SettlementError, type SettlementErrorCode } from "./settlement/errors.ts";
 export { type ChainStore, createChainStore } from "./store/chain-store.ts";
 export { type Db, openDb } from "./store/db.ts";
 export { createEngagementStore, type EngagementStore } from "./store/engagement-store.ts";

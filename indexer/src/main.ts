@@ -8,14 +8,16 @@ import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Address } from "viem";
+import { isAmpError } from "#protocol";
+import { type Logger, loggerFromEnv } from "#protocol/logger.ts";
 import { createChainClock } from "./api/clock.ts";
 import { createHttpHandler } from "./api/http.ts";
 import { type Api, createApi } from "./api/yoga.ts";
 import type { AttentionService } from "./attention/interface.ts";
 import { createAttentionService } from "./attention/service.ts";
 import { createStoreAttentionService } from "./attention/store-service.ts";
-import { ChainError } from "./chain/errors.ts";
 import { createFollower, type Follower, type FollowerEvent } from "./chain/follower.ts";
+import { createBackfillProgress } from "./chain/progress.ts";
 import { createChainReader, createRpcClient } from "./chain/rpc.ts";
 import { type IndexerConfig, loadConfig } from "./config.ts";
 import { exportLog } from "./engagement/export.ts";
@@ -37,7 +39,8 @@ export interface IndexerOptions {
   /** Builds the attention model; default: the store-backed service. */
   attention?: (deps: AttentionDeps) => AttentionService;
   onFollowerEvent?: (event: FollowerEvent) => void;
-  log?: (line: string) => void;
+  /** The process logger; each component logs through a child `{ service }`. Default: from AMP_LOG_*. */
+  logger?: Logger;
 }
 
 export interface StartOptions {
@@ -61,7 +64,11 @@ export interface Indexer {
 }
 
 export function createIndexer(config: IndexerConfig, options: IndexerOptions = {}): Indexer {
-  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const logger = options.logger ?? loggerFromEnv();
+  const rpcLog = logger.child({ service: "rpc" });
+  const followerLog = logger.child({ service: "follower" });
+  const apiLog = logger.child({ service: "api" });
+  const progress = createBackfillProgress({ logger: followerLog, confirmations: config.confirmations });
   const db = openDb(config.dbPath);
   const queries = createQueries(db);
   const now = createChainClock(queries);
@@ -70,7 +77,10 @@ export function createIndexer(config: IndexerConfig, options: IndexerOptions = {
     retries: config.rpcRetries,
     baseMs: config.rpcRetryBaseMs,
     onRetry: (e, attempt, delay) =>
-      log(`rpc: ${e.shortMessage} (attempt ${attempt}, retry in ${Math.round(delay)} ms)`),
+      rpcLog.warn(
+        { code: e.code, details: e.details, attempt, retryInMs: Math.round(delay) },
+        `rpc: ${e.shortMessage}; retrying`,
+      ),
   });
   const follower = createFollower({
     reader,
@@ -83,10 +93,19 @@ export function createIndexer(config: IndexerConfig, options: IndexerOptions = {
     batchBlocks: config.batchBlocks,
     pollIntervalMs: config.pollIntervalMs,
     onEvent: (e) => {
-      if (e.type === "reorg")
-        log(`chain: reorg, rolled back to block ${e.ancestor} (${e.removedEvents} events)`);
-      if (e.type === "error")
-        log(`chain: ${e.error.shortMessage}${e.error.details ? `: ${e.error.details}` : ""}`);
+      progress(e);
+      if (e.type === "reorg") {
+        followerLog.warn(
+          { ancestor: e.ancestor, removedEvents: e.removedEvents, previousBlock: e.previousBlock },
+          "chain: reorg, rolled back",
+        );
+      }
+      if (e.type === "error") {
+        followerLog[e.error.retryable ? "warn" : "error"](
+          { code: e.error.code, details: e.error.details, retryable: e.error.retryable },
+          `chain: ${e.error.shortMessage}`,
+        );
+      }
       options.onFollowerEvent?.(e);
     },
   });
@@ -111,6 +130,7 @@ export function createIndexer(config: IndexerConfig, options: IndexerOptions = {
     corsOrigins: config.corsOrigins,
     graphiql: config.graphiql,
     limits: { maxDepth: config.maxQueryDepth, maxCost: config.maxQueryCost },
+    logger: apiLog,
   });
 
   let server: Server | null = null;
@@ -140,7 +160,7 @@ export function createIndexer(config: IndexerConfig, options: IndexerOptions = {
         });
         const { address, port } = server.address() as AddressInfo;
         url = `http://${address}:${port}${yoga.graphqlEndpoint}`;
-        log(`api: GraphQL on ${url}`);
+        apiLog.info({ url }, `api: GraphQL on ${url}`);
       }
       if (startOptions.follow ?? true) follower.run().then(resolveDone, rejectDone);
       else resolveDone();
@@ -160,20 +180,20 @@ export function createIndexer(config: IndexerConfig, options: IndexerOptions = {
   };
 }
 
-async function main(): Promise<void> {
+async function main(logger: Logger): Promise<void> {
+  const log = logger.child({ service: "indexer" });
   const config = loadConfig();
-  const indexer = createIndexer(
-    config,
-    config.attention === "model" ? { attention: (deps) => createAttentionService(deps) } : {},
-  );
+  const indexer = createIndexer(config, {
+    logger,
+    ...(config.attention === "model" ? { attention: (deps) => createAttentionService(deps) } : {}),
+  });
   // The settler runs beside the follower when a key is configured: every epoch
   // length it settles the log entries that arrived since the last epoch.
   const key = settlerKey(process.env.AMP_SETTLER_KEY, config.chainId);
-  const settler = key
-    ? createSettler(config, indexer.db, { key, log: (line) => process.stderr.write(`settler: ${line}\n`) })
-    : null;
+  const settlerLog = logger.child({ service: "settler" });
+  const settler = key ? createSettler(config, indexer.db, { key, logger: settlerLog }) : null;
   const shutdown = async (signal: string) => {
-    process.stderr.write(`indexer: ${signal}, stopping\n`);
+    log.info({ signal }, "indexer: stopping");
     await settler?.stop();
     await indexer.stop();
     process.exit(0);
@@ -182,22 +202,28 @@ async function main(): Promise<void> {
   process.once("SIGTERM", () => void shutdown("SIGTERM"));
   await indexer.start();
   if (settler) {
-    process.stderr.write(`settler: settling every ${config.epoch.lengthSeconds} s\n`);
+    settlerLog.info({ everySeconds: config.epoch.lengthSeconds }, "settler: started");
     settler.start(config.epoch.lengthSeconds * 1000);
   }
   try {
     await indexer.done;
-  } catch (error) {
-    const e = error as ChainError;
-    process.stderr.write(`indexer: fatal: ${e instanceof ChainError ? e.message : String(error)}\n`);
+  } catch (err) {
+    log.fatal({ err, code: isAmpError(err) ? err.code : undefined }, "indexer: fatal chain error; stopping");
     await indexer.stop();
     process.exit(1);
   }
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  main().catch((error) => {
+  let logger: Logger;
+  try {
+    logger = loggerFromEnv();
+  } catch (error) {
     process.stderr.write(`indexer: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  }
+  main(logger).catch((err: unknown) => {
+    logger.fatal({ err, code: isAmpError(err) ? err.code : undefined }, "indexer: failed to start");
     process.exit(1);
   });
 }

@@ -4,6 +4,7 @@
  * against a running chain and indexer. Everything is derived from a seed, so
  * two runs produce the same world.
  */
+
 import {
   type Account,
   type Address,
@@ -15,6 +16,7 @@ import {
   parseEventLogs,
 } from "viem";
 import {
+  AmpError,
   ampChain,
   ampEscrowAbi,
   ampSocialAbi,
@@ -111,7 +113,10 @@ export async function waitIndexed(graphqlUrl: string, query: string, field: stri
   for (;;) {
     const data = await graphql<Record<string, unknown>>(graphqlUrl, query);
     if (data[field] !== null && data[field] !== undefined) return;
-    if (Date.now() > deadline) throw new Error(`demo: the indexer did not index ${field} in time`);
+    if (Date.now() > deadline)
+      throw new AmpError("DEMO_TIMEOUT", `demo: the indexer did not index ${field} in time`, {
+        retryable: true,
+      });
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -133,7 +138,8 @@ export async function seedDemoWorld(options: DemoOptions): Promise<DemoResult> {
   ) => {
     const hash = await wallet(account).writeContract(request);
     const receipt = await publicClient.waitForTransactionReceipt({ hash });
-    if (receipt.status !== "success") throw new Error(`demo: transaction ${hash} reverted`);
+    if (receipt.status !== "success")
+      throw new AmpError("DEMO_TX_REVERTED", `demo: transaction ${hash} reverted`);
     return receipt;
   };
 

@@ -3,9 +3,11 @@
  * prefixed log, waits for them to be ready, and stops every one of them (and
  * their children) on Ctrl-C, on SIGTERM and when the parent exits.
  */
+
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { createInterface } from "node:readline";
+import { AmpError } from "#protocol";
 
 export interface Service {
   name: string;
@@ -50,7 +52,7 @@ export async function runStep(name: string, command: string, args: string[], env
   const service = startService(name, command, args, env ? { env } : {});
   const code = await service.exited;
   running.splice(running.indexOf(service), 1);
-  if (code !== 0) throw new Error(`${name} failed with exit code ${code}`);
+  if (code !== 0) throw new AmpError("PROCESS_FAILED", `${name} failed with exit code ${code}`);
 }
 
 /** Process ids of the services still running (for checks that nothing is left behind). */
@@ -93,7 +95,8 @@ export async function assertPortFree(port: number, what: string, host = "127.0.0
     const server = createServer();
     server.once("error", (error: NodeJS.ErrnoException) => {
       reject(
-        new Error(
+        new AmpError(
+          "PORT_IN_USE",
           error.code === "EADDRINUSE"
             ? `port ${port} on ${host} is already in use, so the ${what} cannot start there. ` +
                 "Is another AMP network running? Stop it, or choose other ports (see README)."
@@ -120,7 +123,9 @@ export async function waitFor(
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+  throw new AmpError("PROCESS_TIMEOUT", `timed out after ${timeoutMs / 1000} s waiting for ${what}`, {
+    retryable: true,
+  });
 }
 
 export async function rpcReady(url: string): Promise<boolean> {

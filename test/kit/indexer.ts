@@ -3,6 +3,7 @@
 import { type ConfigInput, loadConfig } from "#indexer/config.ts";
 import { createIndexer, type Indexer, type IndexerOptions } from "#indexer/main.ts";
 import type { AmpDeployment } from "#protocol";
+import { silentLogger } from "#protocol/logger.ts";
 
 export function testIndexer(
   rpcUrl: string,
@@ -27,7 +28,7 @@ export function testIndexer(
     },
     { env: {} },
   );
-  return createIndexer(config, { log: () => undefined, ...options });
+  return createIndexer(config, { logger: silentLogger(), ...options });
 }
 
 /** Syncs until the indexer has nothing left to read. */

@@ -2,6 +2,7 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { StrictMode, useState } from "react";
 import { createRoot } from "react-dom/client";
 import { WagmiProvider } from "wagmi";
+import { AmpError } from "#protocol";
 import { App } from "./App.tsx";
 import { AppProvider } from "./config/AppContext.tsx";
 import { type AppConfig, loadAppConfig } from "./config/appConfig.ts";
@@ -43,7 +44,7 @@ function ConfigFailure({ error }: { error: unknown }) {
 }
 
 const container = document.getElementById("root");
-if (!container) throw new Error("#root is missing");
+if (!container) throw new AmpError("APP_ROOT_MISSING", "#root is missing");
 const root = createRoot(container);
 root.render(
   <div className="state" role="status">

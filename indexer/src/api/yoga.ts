@@ -1,16 +1,18 @@
 /**
  * The GraphQL server: schema from `schema.graphql`, resolvers, depth and cost
- * limits, CORS for the dApp's origins and GraphiQL only when enabled.
+ * limits, CORS for the dApp's origins and GraphiQL only when enabled. Errors
+ * reach clients through `maskedErrors` (an AmpError's code as `extensions.code`).
  */
 import { readFileSync } from "node:fs";
-import { createGraphQLError, createSchema, createYoga, maskError, type Plugin } from "graphql-yoga";
-import { AmpError } from "#protocol";
+import { createSchema, createYoga, type Plugin } from "graphql-yoga";
+import { type Logger, silentLogger } from "#protocol/logger.ts";
 import type { AttentionService } from "../attention/interface.ts";
 import type { Deployment } from "../config.ts";
 import type { LogExport } from "../engagement/export.ts";
 import type { EngagementService } from "../engagement/submit.ts";
 import type { Queries } from "../store/queries.ts";
 import type { ApiContext } from "./context.ts";
+import { maskedErrors } from "./errors.ts";
 import { type QueryLimits, queryLimitsRule } from "./limits.ts";
 import { resolvers } from "./resolvers/index.ts";
 
@@ -28,6 +30,8 @@ export interface ApiOptions {
   corsOrigins: string[];
   graphiql: boolean;
   limits: QueryLimits;
+  /** Where unexpected (masked) errors are logged; default: nowhere. */
+  logger?: Logger;
 }
 
 export function createApi(options: ApiOptions) {
@@ -52,17 +56,8 @@ export function createApi(options: ApiOptions) {
     landingPage: false,
     cors: { origin: options.corsOrigins, methods: ["GET", "POST", "OPTIONS"], credentials: false },
     plugins: [limits],
-    maskedErrors: {
-      // A project error thrown below the API keeps its message and reports its code.
-      maskError(error, message, isDev) {
-        const original = (error as { originalError?: unknown }).originalError ?? error;
-        if (original instanceof AmpError) {
-          return createGraphQLError(original.shortMessage, { extensions: { code: original.code } });
-        }
-        return maskError(error, message, isDev);
-      },
-    },
     logging: false,
+    maskedErrors: maskedErrors(options.logger ?? silentLogger()),
   });
 }
 

@@ -9,7 +9,9 @@
  * Amounts are bigint, accounts lowercase `0x` addresses, ids bigint (post,
  * community, campaign) and epochs plain numbers.
  */
+
 import type { Address, Hex } from "viem";
+import { AmpError } from "#protocol";
 
 export type MaybePromise<T> = T | Promise<T>;
 
@@ -108,9 +110,11 @@ export interface AttentionService {
 }
 
 /** Thrown by a service that cannot answer a field (yet); the API reports code ATTENTION_UNAVAILABLE. */
-export class AttentionUnavailableError extends Error {
+export class AttentionUnavailableError extends AmpError {
   override name = "AttentionUnavailableError";
   constructor(readonly field: string) {
-    super(`${field} is not available: the attention model is not running`);
+    super("ATTENTION_UNAVAILABLE", `${field} is not available: the attention model is not running`, {
+      retryable: true,
+    });
   }
 }

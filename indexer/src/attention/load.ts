@@ -6,7 +6,7 @@
  * skipped.
  */
 import type { Address } from "viem";
-import type { PolicyMode } from "#protocol";
+import { AmpError, type PolicyMode } from "#protocol";
 import type { LogEntry } from "./log.ts";
 
 type Json = Record<string, unknown>;
@@ -14,7 +14,7 @@ type Json = Record<string, unknown>;
 const str = (v: unknown): string => {
   if (typeof v === "string") return v;
   if (typeof v === "number") return String(v);
-  throw new Error(`log: expected a string, got ${typeof v}`);
+  throw new AmpError("LOG_EXPORT_MALFORMED", `log: expected a string, got ${typeof v}`);
 };
 const big = (v: unknown): bigint => BigInt(str(v));
 const address = (v: unknown): Address => str(v).toLowerCase() as Address;

@@ -3,24 +3,15 @@
  * (`retryable`): transient RPC failures are retried with backoff, fatal ones
  * (wrong chain, a reorg deeper than finality, bad config) stop the follower.
  */
-export interface ChainErrorOptions {
-  details?: string;
-  cause?: unknown;
-  retryable?: boolean;
-}
+import { AmpError, type AmpErrorOptions } from "#protocol";
 
-export class ChainError extends Error {
+export type ChainErrorOptions = AmpErrorOptions;
+
+/** Any chain follower failure; `code` is CHAIN_* or RPC_*. */
+export class ChainError extends AmpError {
   override name = "ChainError";
-  readonly shortMessage: string;
-  readonly details: string | undefined;
-  readonly retryable: boolean;
-  constructor(shortMessage: string, options: ChainErrorOptions = {}) {
-    super(options.details ? `${shortMessage}\n\nDetails: ${options.details}` : shortMessage, {
-      cause: options.cause,
-    });
-    this.shortMessage = shortMessage;
-    this.details = options.details;
-    this.retryable = options.retryable ?? false;
+  constructor(shortMessage: string, options: ChainErrorOptions = {}, code = "CHAIN_ERROR") {
+    super(code, shortMessage, options);
   }
 }
 
@@ -28,7 +19,11 @@ export class ChainError extends Error {
 export class RpcTransientError extends ChainError {
   override name = "RpcTransientError";
   constructor(method: string, cause: unknown) {
-    super(`RPC ${method} failed transiently`, { details: messageOf(cause), cause, retryable: true });
+    super(
+      `RPC ${method} failed transiently`,
+      { details: messageOf(cause), cause, retryable: true },
+      "RPC_TRANSIENT",
+    );
   }
 }
 
@@ -36,7 +31,7 @@ export class RpcTransientError extends ChainError {
 export class RpcFatalError extends ChainError {
   override name = "RpcFatalError";
   constructor(method: string, cause: unknown) {
-    super(`RPC ${method} failed`, { details: messageOf(cause), cause, retryable: false });
+    super(`RPC ${method} failed`, { details: messageOf(cause), cause, retryable: false }, "RPC_FATAL");
   }
 }
 
@@ -44,23 +39,31 @@ export class RpcFatalError extends ChainError {
 export class ChainMovedError extends ChainError {
   override name = "ChainMovedError";
   constructor(details: string) {
-    super("chain changed while reading a batch", { details, retryable: true });
+    super("chain changed while reading a batch", { details, retryable: true }, "CHAIN_MOVED");
   }
 }
 
 export class ReorgTooDeepError extends ChainError {
   override name = "ReorgTooDeepError";
   constructor(fromBlock: number, finalityDepth: number) {
-    super("reorg deeper than the finality depth", {
-      details: `no stored block at or below ${fromBlock} matches the chain (finality depth ${finalityDepth}); rebuild the database`,
-    });
+    super(
+      "reorg deeper than the finality depth",
+      {
+        details: `no stored block at or below ${fromBlock} matches the chain (finality depth ${finalityDepth}); rebuild the database`,
+      },
+      "CHAIN_REORG_TOO_DEEP",
+    );
   }
 }
 
 export class WrongChainError extends ChainError {
   override name = "WrongChainError";
   constructor(expected: number, actual: number) {
-    super("RPC serves a different chain", { details: `expected chainId ${expected}, got ${actual}` });
+    super(
+      "RPC serves a different chain",
+      { details: `expected chainId ${expected}, got ${actual}` },
+      "CHAIN_WRONG_ID",
+    );
   }
 }
 

@@ -1,3 +1,5 @@
+import { AmpError } from "#protocol";
+
 /** Reasons a signed message is refused; the API reports `code` as `extensions.code`. */
 export const ENGAGEMENT_ERROR_CODES = [
   "BAD_USER_INPUT",
@@ -14,12 +16,10 @@ export const ENGAGEMENT_ERROR_CODES = [
 ] as const;
 export type EngagementErrorCode = (typeof ENGAGEMENT_ERROR_CODES)[number];
 
-export class EngagementError extends Error {
+export class EngagementError extends AmpError {
   override name = "EngagementError";
-  constructor(
-    readonly code: EngagementErrorCode,
-    message: string,
-  ) {
-    super(message);
+  declare readonly code: EngagementErrorCode;
+  constructor(code: EngagementErrorCode, message: string, options: { cause?: unknown } = {}) {
+    super(code, message, options);
   }
 }

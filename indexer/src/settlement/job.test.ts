@@ -14,8 +14,10 @@ import {
   type MessageKind,
   PolicyMode,
 } from "#protocol";
+import type { Logger } from "#protocol/logger.ts";
 import { deploy, type HardhatNode, send, startHardhat, type Wallet } from "#test-kit/hardhat.ts";
 import { sign, tempDir } from "#test-kit/helpers.ts";
+import { captureLogs } from "#test-kit/logs.ts";
 import { loadConfig } from "../config.ts";
 import { type Db, openDb } from "../store/db.ts";
 import { createEngagementStore } from "../store/engagement-store.ts";
@@ -78,8 +80,9 @@ describe("settlement job on a Hardhat node", () => {
       functionName: "balanceOf",
       args: [a],
     });
-  const job = (wallet = 0) =>
+  const job = (wallet = 0, logger?: Logger) =>
     createSettlementJob({
+      ...(logger ? { logger } : {}),
       db,
       publicClient: node.publicClient as PublicClient,
       walletClient: w[wallet] as Wallet,
@@ -145,9 +148,28 @@ describe("settlement job on a Hardhat node", () => {
   });
 
   it("settles an epoch, stores claimable proofs, and never settles it twice", async () => {
-    const outcome = await job().runOnce();
+    const logs = captureLogs();
+    const outcome = await job(0, logs.logger).runOnce();
     expect(outcome.status).toBe("settled");
     if (outcome.status !== "settled") return;
+    // Each phase is one structured line with its duration, then one line for the settled epoch.
+    const phases = logs.lines().filter((l) => l.phase !== undefined);
+    expect(phases.map((l) => l.phase)).toEqual([
+      "read chain facts",
+      "export log",
+      "compute epoch",
+      "store payouts",
+      "write epoch files",
+      "send settle transaction",
+      "wait for receipt",
+    ]);
+    for (const l of phases) expect(l).toMatchObject({ level: "info", epoch: 1, ms: expect.any(Number) });
+    expect(logs.lines().at(-1)).toMatchObject({
+      msg: "settlement: epoch settled",
+      epoch: 1,
+      txHash: outcome.txHash,
+      totalSpent: outcome.totalSpent.toString(),
+    });
     expect(outcome.totalSpent).toBeGreaterThan(0n);
     const [root, , , revoked, totalSpent] = await node.publicClient.readContract({
       address: d.contracts.AMPEscrow,

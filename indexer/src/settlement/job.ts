@@ -11,14 +11,20 @@
  * for a transaction already sent, or recomputing the same result).
  */
 import type { Account, Address, Chain, Hex, PublicClient, Transport, WalletClient } from "viem";
+
 import { ampEscrowAbi } from "#protocol";
+import { type Logger, silentLogger } from "#protocol/logger.ts";
+
 import { loadLogExport } from "../attention/load.ts";
 import { type AttentionParams, DEFAULT_PARAMS } from "../attention/params.ts";
 import { exportLog } from "../engagement/export.ts";
 import type { Db } from "../store/db.ts";
 import { computeEpoch, type EpochResult } from "./epoch.ts";
 import { manifestFor, writeEpochFiles } from "./epoch-files.ts";
+
 import { epochInput } from "./epoch-input.ts";
+import { SettlementError } from "./errors.ts";
+
 import { paidKey } from "./payouts.ts";
 
 export interface SettlementJobOptions {
@@ -34,7 +40,8 @@ export interface SettlementJobOptions {
   exportDir?: string;
   /** Settle even when no log entry arrived since the last epoch (default false). */
   settleEmpty?: boolean;
-  log?: (line: string) => void;
+  /** Each phase of a run with its duration, each settled epoch, each failed run. */
+  logger?: Logger;
 }
 
 export type SettleOutcome =
@@ -51,9 +58,7 @@ export interface SettlementJob {
   stop(): Promise<void>;
 }
 
-export class SettlementError extends Error {
-  override name = "SettlementError";
-}
+export { SettlementError } from "./errors.ts";
 
 interface RunRow {
   epoch: number;
@@ -72,7 +77,18 @@ const LEASE_SECONDS = 600;
 export function createSettlementJob(options: SettlementJobOptions): SettlementJob {
   const { db, publicClient, walletClient, escrow } = options;
   const params = options.params ?? DEFAULT_PARAMS;
-  const log = options.log ?? (() => undefined);
+  const logger = options.logger ?? silentLogger();
+  /** `done(phase)` logs the phase that ran since the previous mark, with its duration. */
+  function phases(epoch: number) {
+    let mark = performance.now();
+    return {
+      done(phase: string) {
+        const now = performance.now();
+        logger.info({ epoch, phase, ms: Math.round(now - mark) }, `settlement: ${phase}`);
+        mark = now;
+      },
+    };
+  }
 
   const q = {
     run: db.prepare(
@@ -158,8 +174,10 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
   });
 
   async function compute(epoch: number, fromSeq: number, toSeq: number, blockNumber: bigint) {
+    const phase = phases(epoch);
     const history = fromSeq > 0 ? exportLog(db, 1, fromSeq).ndjson : "";
     const current = exportLog(db, fromSeq + 1, toSeq);
+    phase.done("export log");
     const previousCumulative = new Map<string, bigint>();
     for (const row of q.cumulative.all(epoch - 1) as { account: string; cumulative: string }[]) {
       previousCumulative.set(row.account, BigInt(row.cumulative));
@@ -169,19 +187,20 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
         paidKey(BigInt(r.campaignId), r.account),
       ),
     );
-    const result = computeEpoch(
-      await epochInput(publicClient, {
-        epoch,
-        entries: [...loadLogExport(history), ...loadLogExport(current.ndjson)],
-        fromSeq,
-        toSeq,
-        exportHash: current.hash,
-        previousCumulative,
-        previouslyPaid,
-        params,
-        chain: { social: options.social, escrow, startBlock: options.startBlock, blockNumber },
-      }),
-    );
+    const input = await epochInput(publicClient, {
+      epoch,
+      entries: [...loadLogExport(history), ...loadLogExport(current.ndjson)],
+      fromSeq,
+      toSeq,
+      exportHash: current.hash,
+      previousCumulative,
+      previouslyPaid,
+      params,
+      chain: { social: options.social, escrow, startBlock: options.startBlock, blockNumber },
+    });
+    phase.done("read chain facts");
+    const result = computeEpoch(input);
+    phase.done("compute epoch");
     persist(epoch, result, {
       fromSeq,
       toSeq,
@@ -191,6 +210,7 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
       root: result.root,
       totalSpent: result.totalSpent.toString(),
     });
+    phase.done("store payouts");
     if (options.exportDir) {
       writeEpochFiles(
         options.exportDir,
@@ -209,6 +229,7 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
         ),
         current.ndjson,
       );
+      phase.done("write epoch files");
     }
     return result;
   }
@@ -234,7 +255,10 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
         .catch(() => null);
       if (receipt?.status === "success" && (await lastEpoch()) >= epoch) {
         q.markSettled.run(now(), epoch);
-        log(`settlement: epoch ${epoch} settled by the transaction sent earlier, ${run.txHash}`);
+        logger.info(
+          { epoch, txHash: run.txHash },
+          "settlement: epoch settled by the transaction sent earlier",
+        );
         return {
           status: "settled",
           epoch,
@@ -253,11 +277,13 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
     if (epoch > 1) {
       if (!previous)
         throw new SettlementError(
+          "SETTLEMENT_HISTORY_MISSING",
           `no local record of epoch ${epoch - 1}; cannot continue its cumulative tree`,
         );
       const root = await chainRoot(epoch - 1);
       if (root.toLowerCase() !== previous.root?.toLowerCase()) {
         throw new SettlementError(
+          "SETTLEMENT_ROOT_MISMATCH",
           `epoch ${epoch - 1}: local root ${previous.root} differs from on-chain root ${root}`,
         );
       }
@@ -272,6 +298,7 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
     const result = await compute(epoch, fromSeq, toSeq, blockNumber);
 
     if ((await lastEpoch()) !== last) return { status: "raced", epoch };
+    const phase = phases(epoch);
     const hash = await walletClient.writeContract({
       address: escrow,
       abi: ampEscrowAbi,
@@ -280,13 +307,25 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
       chain: walletClient.chain,
       account: walletClient.account,
     });
+    phase.done("send settle transaction");
     q.markSent.run(hash, now(), epoch);
     const receipt = await publicClient.waitForTransactionReceipt({ hash });
-    if (receipt.status !== "success") throw new SettlementError(`settle(${epoch}) reverted in ${hash}`);
+    phase.done("wait for receipt");
+    if (receipt.status !== "success")
+      throw new SettlementError("SETTLEMENT_REVERTED", `settle(${epoch}) reverted in ${hash}`);
     q.markSettled.run(now(), epoch);
-    log(
-      `settlement: epoch ${epoch} settled (seq ${fromSeq + 1}..${toSeq}, block ${blockNumber}, ` +
-        `${result.campaignIds.length} campaigns, ${result.totalSpent} spent, ${result.cumulative.size} accounts)`,
+    logger.info(
+      {
+        epoch,
+        fromSeq: fromSeq + 1,
+        toSeq,
+        blockNumber: Number(blockNumber),
+        campaigns: result.campaignIds.length,
+        totalSpent: result.totalSpent.toString(),
+        accounts: result.cumulative.size,
+        txHash: hash,
+      },
+      "settlement: epoch settled",
     );
     return {
       status: "settled",
@@ -307,7 +346,7 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
       stopped = false;
       const tick = () => {
         running = runOnce()
-          .catch((e: unknown) => log(`settlement: ${(e as Error).message}`))
+          .catch((err: unknown) => logger.error({ err }, "settlement: run failed; retrying next interval"))
           .finally(() => {
             running = null;
             if (!stopped) timer = setTimeout(tick, intervalMs);

@@ -7,7 +7,8 @@
  * buffer and every proof is read off the layered array in one pass.
  */
 import type { Hex } from "viem";
-import { keccakWords } from "./keccak.ts";
+import { SettlementError } from "./errors.ts";
+import { type KeccakWords, keccakWords } from "./keccak.ts";
 
 export interface MerkleResult {
   /** Root, or the zero hash when there are no leaves. */
@@ -29,14 +30,18 @@ function nibble(code: number): number {
   return -1;
 }
 
+function badHex(hex: string): never {
+  throw new SettlementError("SETTLEMENT_BAD_INPUT", "merkle: bad hex", { details: hex });
+}
+
 /** Parses `length` bytes of hex (with or without 0x) into `out` at `offset`. */
 function hexToBytesInto(hex: string, out: Uint8Array, offset: number, length: number): void {
   const start = hex.startsWith("0x") ? 2 : 0;
-  if (hex.length - start !== length * 2) throw new Error(`merkle: bad hex ${hex}`);
+  if (hex.length - start !== length * 2) badHex(hex);
   for (let i = 0; i < length; i++) {
     const hi = nibble(hex.charCodeAt(start + 2 * i));
     const lo = nibble(hex.charCodeAt(start + 2 * i + 1));
-    if (hi < 0 || lo < 0) throw new Error(`merkle: bad hex ${hex}`);
+    if (hi < 0 || lo < 0) badHex(hex);
     out[offset + i] = (hi << 4) | lo;
   }
 }
@@ -70,6 +75,14 @@ function compareNodes(bytes: Uint8Array, a: number, b: number): number {
  * distinct; amounts must fit uint256.
  */
 export function buildMerkle(entries: Iterable<readonly [string, bigint]>): MerkleResult {
+  return buildMerkleWith(keccakWords, entries);
+}
+
+/** `buildMerkle` over a given keccak256 of 8 or 16 words (the benchmark compares implementations). */
+export function buildMerkleWith(
+  keccakWords: KeccakWords,
+  entries: Iterable<readonly [string, bigint]>,
+): MerkleResult {
   const list = [...entries];
   const n = list.length;
   if (n === 0) return { root: ZERO_ROOT, proofs: new Map(), leafHashes: new Map(), size: 0 };
@@ -79,7 +92,9 @@ export function buildMerkle(entries: Iterable<readonly [string, bigint]>): Merkl
   const encBytes = new Uint8Array(encoded.buffer);
   for (let i = 0; i < n; i++) {
     const [account, amount] = list[i] as readonly [string, bigint];
-    if (amount < 0n || amount >= 1n << 256n) throw new Error(`merkle: amount out of range for ${account}`);
+    if (amount < 0n || amount >= 1n << 256n) {
+      throw new SettlementError("SETTLEMENT_BAD_INPUT", `merkle: amount out of range for ${account}`);
+    }
     hexToBytesInto(account, encBytes, 64 * i + 12, 20);
     uint256Into(amount, encBytes, 64 * i + 32);
   }
@@ -149,7 +164,9 @@ export function buildMerkle(entries: Iterable<readonly [string, bigint]>): Merkl
       proof.push(hex[index % 2 === 1 ? index + 1 : index - 1] as Hex);
       index = (index - 1) >> 1;
     }
-    if (proofs.has(account)) throw new Error(`merkle: duplicate account ${account}`);
+    if (proofs.has(account)) {
+      throw new SettlementError("SETTLEMENT_BAD_INPUT", `merkle: duplicate account ${account}`);
+    }
     proofs.set(account, proof);
   }
   return { root: hex[0] as Hex, proofs, leafHashes, size: n };

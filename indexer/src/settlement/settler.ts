@@ -9,9 +9,11 @@ import { dirname, join } from "node:path";
 import { createPublicClient, createWalletClient, type Hex, http, type PublicClient } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { ampChain } from "#protocol";
+import type { Logger } from "#protocol/logger.ts";
 import type { AttentionParams } from "../attention/params.ts";
 import type { IndexerConfig } from "../config.ts";
 import type { Db } from "../store/db.ts";
+import { SettlementError } from "./errors.ts";
 import { createSettlementJob, type SettlementJob, type SettleOutcome } from "./job.ts";
 
 /** Hardhat's well-known development account #0 (public test fixture), selected by the key "dev". */
@@ -21,11 +23,20 @@ const DEV_SETTLER_KEY: Hex = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efc
 export function settlerKey(value: string | undefined, chainId: number): Hex | null {
   if (!value) return null;
   if (value === "dev") {
-    if (chainId !== 31337) throw new Error('AMP_SETTLER_KEY "dev" is only allowed on the local chain 31337');
+    if (chainId !== 31337) {
+      throw new SettlementError(
+        "SETTLEMENT_KEY_INVALID",
+        'AMP_SETTLER_KEY "dev" is only allowed on the local chain 31337',
+      );
+    }
     return DEV_SETTLER_KEY;
   }
-  if (!/^0x[0-9a-fA-F]{64}$/.test(value))
-    throw new Error("AMP_SETTLER_KEY must be a 0x-prefixed 32-byte hex key");
+  if (!/^0x[0-9a-fA-F]{64}$/.test(value)) {
+    throw new SettlementError(
+      "SETTLEMENT_KEY_INVALID",
+      "AMP_SETTLER_KEY must be a 0x-prefixed 32-byte hex key",
+    );
+  }
   return value as Hex;
 }
 
@@ -39,7 +50,7 @@ export interface SettlerOptions {
   params?: AttentionParams;
   exportDir?: string;
   settleEmpty?: boolean;
-  log?: (line: string) => void;
+  logger?: Logger;
 }
 
 export function createSettler(config: IndexerConfig, db: Db, options: SettlerOptions): SettlementJob {
@@ -58,7 +69,7 @@ export function createSettler(config: IndexerConfig, db: Db, options: SettlerOpt
     params: options.params,
     exportDir: options.exportDir ?? epochExportDir(config),
     settleEmpty: options.settleEmpty,
-    log: options.log,
+    logger: options.logger,
   });
 }
 

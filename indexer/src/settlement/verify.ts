@@ -17,6 +17,7 @@ import { parseLogExport } from "../engagement/export.ts";
 import { computeEpoch } from "./epoch.ts";
 import { readEpochFiles } from "./epoch-files.ts";
 import { epochInput } from "./epoch-input.ts";
+import { SettlementError } from "./errors.ts";
 
 export interface VerifyOptions {
   social: Address;
@@ -54,7 +55,10 @@ export async function verifyEpochs(client: PublicClient, options: VerifyOptions)
       keccak256(stringToBytes(ndjson)) === manifest.exportHash && manifest.fromSeq === lastToSeq;
     const params = paramsFromCanonicalJson(manifest.params);
     if (paramsHash(params) !== manifest.paramsHash)
-      throw new Error(`epoch ${epoch}: manifest parameters do not match their hash`);
+      throw new SettlementError(
+        "SETTLEMENT_MANIFEST_MISMATCH",
+        `epoch ${epoch}: manifest parameters do not match their hash`,
+      );
     let badEntry: EpochCheck["badEntry"] = null;
     for (const line of parseLogExport(ndjson)) {
       // Invalid entries are reported (the first one) and leave the replayed delegations alone.

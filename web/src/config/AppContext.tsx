@@ -1,4 +1,5 @@
 import { createContext, type ReactNode, useContext, useMemo } from "react";
+import { AmpError } from "#protocol";
 import { createGraphQLClient, type GraphQLClient } from "../lib/graphql/client.ts";
 import type { MessageContext } from "../lib/messages.ts";
 import type { StoredSession } from "../lib/session/sessionStore.ts";
@@ -36,6 +37,6 @@ export function AppProvider(props: {
 
 export function useApp(): AppServices {
   const value = useContext(AppContext);
-  if (!value) throw new Error("useApp must be used inside <AppProvider>");
+  if (!value) throw new AmpError("APP_CONTEXT_MISSING", "useApp must be used inside <AppProvider>");
   return value;
 }

@@ -1,4 +1,5 @@
 import { type Address, getAddress, isAddress } from "viem";
+import { AmpError } from "#protocol";
 
 /** Everything the app needs to know about the network it talks to. */
 export interface AppConfig {
@@ -14,8 +15,11 @@ export const DEFAULT_RPC_URL = "http://127.0.0.1:8545";
 export const DEFAULT_GRAPHQL_URL = "http://127.0.0.1:4000/graphql";
 export const DEFAULT_DWELL_MS = 3000;
 
-export class ConfigError extends Error {
+export class ConfigError extends AmpError {
   override name = "ConfigError";
+  constructor(message: string) {
+    super("APP_CONFIG_INVALID", message);
+  }
 }
 
 function address(value: unknown, label: string): Address {

@@ -4,6 +4,7 @@ import type { Address } from "viem";
 import { useConfig, useConnection } from "wagmi";
 import { signTypedData } from "wagmi/actions";
 import { useApp } from "../config/AppContext.tsx";
+import { WalletNotConnectedError } from "../lib/errors.ts";
 import type { MessageFields } from "../lib/messages.ts";
 import {
   type EngagementDeps,
@@ -61,7 +62,7 @@ export function useEnableSession() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: () => {
-      if (!deps) throw new Error("Connect a wallet first.");
+      if (!deps) throw new WalletNotConnectedError();
       return ensureSession(deps);
     },
     onSettled: () => queryClient.invalidateQueries({ queryKey: ["session"] }),
@@ -73,7 +74,7 @@ export function useRevokeSession() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: () => {
-      if (!deps) throw new Error("Connect a wallet first.");
+      if (!deps) throw new WalletNotConnectedError();
       return revokeSession(deps);
     },
     onSettled: () => queryClient.invalidateQueries({ queryKey: ["session"] }),
@@ -90,7 +91,7 @@ export function useEngage() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (vars: EngageVariables) => {
-      if (!deps) throw new Error("Connect a wallet first.");
+      if (!deps) throw new WalletNotConnectedError();
       // biome-ignore lint/suspicious/noExplicitAny: the union is checked by EngageVariables
       return engage(deps, vars.kind, vars.fields as any);
     },
@@ -107,7 +108,7 @@ export function useSavePolicy() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (fields: Omit<MessageFields<"Policy">, "account">) => {
-      if (!deps) throw new Error("Connect a wallet first.");
+      if (!deps) throw new WalletNotConnectedError();
       return submitWithWallet(deps, "Policy", { ...fields, account: deps.account });
     },
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ["indexer"] }),

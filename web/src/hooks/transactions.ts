@@ -10,6 +10,7 @@ import {
   publishPost,
   refundCampaign,
 } from "../lib/chain/actions.ts";
+import { WalletNotConnectedError } from "../lib/errors.ts";
 import { waitForIndexer } from "../lib/graphql/indexer.ts";
 
 /**
@@ -63,7 +64,7 @@ export function useAmplify() {
   const [steps, setSteps] = useState<AmplifyStep[]>([]);
   const mutation = useMutation({
     mutationFn: (vars: { postId: bigint; amount: bigint; durationSeconds: bigint }) => {
-      if (!address) throw new Error("Connect a wallet first.");
+      if (!address) throw new WalletNotConnectedError();
       return amplifyPost(config, app, {
         ...vars,
         account: address,

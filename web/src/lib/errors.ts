@@ -7,6 +7,7 @@ import {
   InsufficientFundsError,
   UserRejectedRequestError,
 } from "viem";
+import { AmpError } from "#protocol";
 import { ampEscrowAbi, ampSocialAbi, ampTokenAbi } from "./chain/abi.ts";
 import { GraphQLRequestError } from "./graphql/client.ts";
 
@@ -76,6 +77,14 @@ const INDEXER_CODES: Record<string, string> = {
   ATTENTION_UNAVAILABLE: "Reputation and ranking are not computed yet; the attention model is not running.",
 };
 
+/** An action that needs a connected wallet ran without one. */
+export class WalletNotConnectedError extends AmpError {
+  override name = "WalletNotConnectedError";
+  constructor() {
+    super("WALLET_NOT_CONNECTED", "Connect a wallet first.");
+  }
+}
+
 /** Splits "ErrorName" into "Error name" for errors we have no sentence for. */
 function humanize(name: string): string {
   const words = name
@@ -124,6 +133,7 @@ export function describeError(error: unknown): FriendlyError {
     }
     return { title: "Wallet error", message: error.shortMessage };
   }
+  if (error instanceof AmpError) return { title: "Error", message: error.shortMessage };
   if (error instanceof Error) return { title: "Error", message: error.message };
   return { title: "Error", message: String(error) };
 }

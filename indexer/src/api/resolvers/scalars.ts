@@ -1,5 +1,6 @@
 /** `BigInt`: unsigned integers as decimal strings on the wire, bigint inside. */
 import { Kind, type ValueNode } from "graphql";
+import { AmpError } from "#protocol";
 import { badInput } from "../errors.ts";
 
 const DECIMAL = /^(0|[1-9][0-9]*)$/;
@@ -16,7 +17,7 @@ export const BigIntScalar = {
     if (typeof value === "bigint") return value.toString();
     if (typeof value === "string" && /^-?(0|[1-9][0-9]*)$/.test(value)) return value;
     if (typeof value === "number" && Number.isSafeInteger(value)) return String(value);
-    throw new TypeError(`BigInt cannot represent ${String(value)}`);
+    throw new AmpError("BIGINT_SERIALIZE_FAILED", `BigInt cannot represent ${String(value)}`);
   },
   parseValue: parse,
   parseLiteral(ast: ValueNode) {

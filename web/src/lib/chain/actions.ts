@@ -3,6 +3,7 @@
  * they resolve once the transaction is mined and decode the event that
  * carries the result.
  */
+
 import {
   type Address,
   type Hex,
@@ -13,14 +14,14 @@ import {
 } from "viem";
 import type { Config } from "wagmi";
 import { readContract, signTypedData, waitForTransactionReceipt, writeContract } from "wagmi/actions";
-import { type PermitMessage, permitTypedData as tokenPermit } from "#protocol";
+import { AmpError, type PermitMessage, permitTypedData as tokenPermit } from "#protocol";
 import type { AppConfig } from "../../config/appConfig.ts";
 import { ampEscrowAbi, ampSocialAbi, ampTokenAbi } from "./abi.ts";
 
-export class TransactionRevertedError extends Error {
+export class TransactionRevertedError extends AmpError {
   override name = "TransactionRevertedError";
   constructor(readonly hash: Hex) {
-    super("The transaction was mined but reverted.");
+    super("TRANSACTION_REVERTED", "The transaction was mined but reverted.");
   }
 }
 

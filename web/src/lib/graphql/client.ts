@@ -1,11 +1,17 @@
-/** A GraphQL error as the indexer reports it, with its `extensions.code`. */
-export class GraphQLRequestError extends Error {
+import { AmpError } from "#protocol";
+
+/**
+ * A GraphQL error as the indexer reports it: its `extensions.code` as `code`
+ * (GRAPHQL_REQUEST_FAILED when the answer carried none) and the HTTP status.
+ */
+export class GraphQLRequestError extends AmpError {
   override name = "GraphQLRequestError";
-  readonly code: string | undefined;
   readonly status: number | undefined;
   constructor(message: string, options: { code?: string; status?: number; cause?: unknown } = {}) {
-    super(message, { cause: options.cause });
-    this.code = options.code;
+    super(options.code ?? "GRAPHQL_REQUEST_FAILED", message, {
+      cause: options.cause,
+      retryable: options.code === "NETWORK" || (options.status !== undefined && options.status >= 500),
+    });
     this.status = options.status;
   }
 }

@@ -19,7 +19,7 @@ describe("development wallet", () => {
     const mnemonic = "test test test test test test test test test test test junk";
     const account = await loadDevAccount(25);
     expect(account.address).toBe(mnemonicToAccount(mnemonic, { addressIndex: 25 }).address);
-    await expect(loadDevAccount(50)).rejects.toThrow(RangeError);
+    await expect(loadDevAccount(50)).rejects.toMatchObject({ code: "DEV_WALLET_UNKNOWN_ACCOUNT" });
   });
 
   it("connects as the chosen account, switches accounts and signs typed data locally", async () => {

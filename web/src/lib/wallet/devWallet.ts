@@ -12,6 +12,7 @@ import {
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { createConnector } from "wagmi";
+import { AmpError } from "#protocol";
 import { DEV_ACCOUNT_COUNT, HARDHAT_PRIVATE_KEYS } from "./hardhatAccounts.ts";
 
 export interface DevWalletParameters {
@@ -34,7 +35,7 @@ export const DEV_WALLET_ID = "amp-dev-wallet";
 
 export function devAccount(index: number): PrivateKeyAccount {
   const key = HARDHAT_PRIVATE_KEYS[index];
-  if (!key) throw new RangeError(`No development account #${index}`);
+  if (!key) throw new AmpError("DEV_WALLET_UNKNOWN_ACCOUNT", `No development account #${index}`);
   return privateKeyToAccount(key);
 }
 
@@ -44,7 +45,7 @@ export function devAccount(index: number): PrivateKeyAccount {
  */
 export async function loadDevAccount(index: number): Promise<LocalAccount> {
   if (!Number.isInteger(index) || index < 0 || index >= DEV_ACCOUNT_COUNT) {
-    throw new RangeError(`No development account #${index}`);
+    throw new AmpError("DEV_WALLET_UNKNOWN_ACCOUNT", `No development account #${index}`);
   }
   if (HARDHAT_PRIVATE_KEYS[index]) return devAccount(index);
   const { deriveDevAccount } = await import("./mnemonic.ts");
@@ -92,7 +93,7 @@ export function devWallet({ chain, rpcUrl, transport, defaultIndex = 1 }: DevWal
       },
       async connect({ chainId } = {}) {
         if (chainId !== undefined && chainId !== chain.id)
-          throw new SwitchChainError(new Error("dev chain only"));
+          throw new SwitchChainError(new AmpError("DEV_WALLET_CHAIN_UNSUPPORTED", "dev chain only"));
         await ready;
         connected = true;
         await config.storage?.setItem("devWallet.connected", true);
@@ -120,7 +121,12 @@ export function devWallet({ chain, rpcUrl, transport, defaultIndex = 1 }: DevWal
       },
       async switchChain({ chainId }) {
         if (chainId !== chain.id)
-          throw new SwitchChainError(new Error(`The development wallet only knows chain ${chain.id}`));
+          throw new SwitchChainError(
+            new AmpError(
+              "DEV_WALLET_CHAIN_UNSUPPORTED",
+              `The development wallet only knows chain ${chain.id}`,
+            ),
+          );
         return chain;
       },
       async setAccountIndex(next: number) {
