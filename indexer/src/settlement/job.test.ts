@@ -155,8 +155,8 @@ describe("settlement job on a Hardhat node", () => {
     // Each phase is one structured line with its duration, then one line for the settled epoch.
     const phases = logs.lines().filter((l) => l.phase !== undefined);
     expect(phases.map((l) => l.phase)).toEqual([
-      "read chain facts",
       "export log",
+      "read chain facts",
       "compute epoch",
       "store payouts",
       "write epoch files",
