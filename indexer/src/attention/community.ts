@@ -13,12 +13,48 @@ export interface CommunityReputation {
   index: ReadonlyMap<string, number>;
   /** PageRank mass per node (sums to 1). */
   scores: Float64Array;
+  /**
+   * Effective number of members: exp of the Shannon entropy of the reputation vector. Accounts
+   * with no trust inflow hold no mass and change neither it nor anyone's relative reputation.
+   */
+  effectiveSize: number;
   iterations: number;
 }
 
+/** Founder and moderators (every one, whatever the appointment time): the nodes a graph must hold. */
 export function seedsOf(community: CommunityInfo | undefined): string[] {
   if (!community) return [];
   return [...new Set([addr(community.founder), ...community.moderators.map(addr)])].sort();
+}
+
+/** When a moderator becomes a reputation seed: its appointment plus the seed delay. */
+export function seedSince(params: AttentionParams, community: CommunityInfo, account: string): number {
+  const a = addr(account);
+  if (a === addr(community.founder)) return 0;
+  return (community.appointedAt?.[a] ?? 0) + params.seedDelaySeconds;
+}
+
+/** The reputation seeds as of `asOf`: the founder, and moderators appointed at least the seed delay earlier. */
+export function activeSeedsOf(
+  params: AttentionParams,
+  community: CommunityInfo | undefined,
+  asOf: number,
+): string[] {
+  if (!community) return [];
+  return seedsOf(community).filter((s) => seedSince(params, community, s) <= asOf);
+}
+
+/** exp(entropy) of a probability vector: n for a uniform vector over n nodes, unmoved by zero entries. */
+export function effectiveSize(scores: Float64Array): number {
+  let total = 0;
+  for (let i = 0; i < scores.length; i++) total += scores[i] as number;
+  if (!(total > 0)) return 0;
+  let h = 0;
+  for (let i = 0; i < scores.length; i++) {
+    const p = (scores[i] as number) / total;
+    if (p > 0) h -= p * Math.log(p);
+  }
+  return Math.exp(h);
 }
 
 export function communityReputation(
@@ -27,7 +63,7 @@ export function communityReputation(
   community: CommunityInfo | undefined,
   previous?: CommunityReputation,
 ): CommunityReputation {
-  const seeds = seedsOf(community)
+  const seeds = activeSeedsOf(params, community, graph.asOf)
     .map((s) => graph.index.get(s))
     .filter((i): i is number => i !== undefined);
   let warmStart: Float64Array | undefined;
@@ -43,6 +79,7 @@ export function communityReputation(
     tolerance: params.pagerankTolerance,
     maxIterations: params.pagerankMaxIterations,
     seeds,
+    seedShareCap: params.seedShareCap,
     warmStart,
   });
   return {
@@ -50,12 +87,13 @@ export function communityReputation(
     nodes: graph.nodes,
     index: graph.index,
     scores: result.scores,
+    effectiveSize: effectiveSize(result.scores),
     iterations: result.iterations,
   };
 }
 
-/** Relative reputation (1 = community average) of an account; 0 when it is not in the graph. */
+/** Relative reputation (1 = a typical member: score * effective size) of an account; 0 when it is not in the graph. */
 export function relativeReputation(rep: CommunityReputation, account: string): number {
   const i = rep.index.get(addr(account));
-  return i === undefined ? 0 : (rep.scores[i] as number) * rep.nodes.length;
+  return i === undefined ? 0 : (rep.scores[i] as number) * rep.effectiveSize;
 }

@@ -16,6 +16,7 @@ import {
   type LogEntry,
   type PostInfo,
 } from "./log.ts";
+import { isPaidView, PaidAttentionLedger, paidUnits } from "./paid-attention.ts";
 import type { AttentionParams } from "./params.ts";
 import { SocialState } from "./policy.ts";
 import { viewPrice } from "./pricing.ts";
@@ -47,6 +48,8 @@ export class AttentionModel {
   readonly #postAttention = new Map<number, Map<number, number>>();
   /** postId -> interned author id, resolved once per post. */
   readonly #authorId = new Map<number, number>();
+  /** Paid-view claims, so that paid attention adds no organic weight (attention/paid-attention.ts). */
+  readonly #paid = new PaidAttentionLedger();
   /** Entries whose post is not known yet (the chain follower may lag the log). */
   #pending: LogEntry[] = [];
   #graphs = new Map<bigint, { graph: AttentionGraph; hour: number; builtAt: number }>();
@@ -104,7 +107,6 @@ export class AttentionModel {
       this.#pending.push(entry);
       return;
     }
-    if (entry.kind === "View" && entry.message.campaignId !== 0n) return; // bought views are not organic
     const key = Number(post.id);
     let author = this.#authorId.get(key);
     if (author === undefined) {
@@ -112,17 +114,44 @@ export class AttentionModel {
       this.#authorId.set(key, author);
     }
     const account = this.#builder.accounts.idOf(entry.message.account);
-    const units = this.#builder.unitsOf(entry);
-    if (
-      this.#builder.addEdge(account, author, Number(post.communityId), Number(entry.message.timestamp), units)
-    ) {
-      let perAccount = this.#postAttention.get(key);
-      if (!perAccount) {
-        perAccount = new Map();
-        this.#postAttention.set(key, perAccount);
+    if (isPaidView(entry)) {
+      // Bought views are not organic, and the claimant's other engagement with the post is paid attention.
+      const earlier = this.#paid.claim(key, account);
+      for (let k = 0; earlier && k < earlier.length; k += 2) {
+        const units = earlier[k + 1] as number;
+        const back = units - paidUnits(units, this.params.paidAttentionWeight);
+        this.#addAttention(key, account, author, post, earlier[k] as number, -back);
       }
-      perAccount.set(account, (perAccount.get(account) ?? 0) + units);
+      return;
     }
+    const full = this.#builder.unitsOf(entry);
+    const claimed = this.#paid.isClaimed(key, account);
+    const units = claimed ? paidUnits(full, this.params.paidAttentionWeight) : full;
+    const timestamp = Number(entry.message.timestamp);
+    if (this.#addAttention(key, account, author, post, timestamp, units) && !claimed)
+      this.#paid.record(key, account, timestamp, units);
+  }
+
+  #addAttention(
+    key: number,
+    account: number,
+    author: number,
+    post: PostInfo,
+    t: number,
+    units: number,
+  ): boolean {
+    const added =
+      units < 0
+        ? this.#builder.takeBack(account, author, Number(post.communityId), t, -units)
+        : this.#builder.addEdge(account, author, Number(post.communityId), t, units);
+    if (!added) return false;
+    let perAccount = this.#postAttention.get(key);
+    if (!perAccount) {
+      perAccount = new Map();
+      this.#postAttention.set(key, perAccount);
+    }
+    perAccount.set(account, (perAccount.get(account) ?? 0) + units);
+    return true;
   }
 
   /** Retries entries that arrived before their post. */
@@ -178,13 +207,14 @@ export class AttentionModel {
       );
     return order.slice(0, first).map((i, k) => ({
       account: rep.nodes[i] as string,
-      score: (rep.scores[i] as number) * n,
+      score: (rep.scores[i] as number) * rep.effectiveSize,
       rank: k + 1,
     }));
   }
 
+  /** Effective number of members (attention/community.ts `effectiveSize`): the size prices use. */
   communitySize(communityId: bigint, now: number): number {
-    return this.graph(communityId, now).n;
+    return this.reputation(communityId, now).effectiveSize;
   }
 
   /** Price of one average view for a campaign's promoter in its post's community. */
@@ -201,7 +231,7 @@ export class AttentionModel {
     const promoter = addr(campaign.promoter);
     let price = prices.get(promoter);
     if (price === undefined) {
-      price = viewPrice(this.params, rep.nodes.length, 1, relativeReputation(rep, promoter));
+      price = viewPrice(this.params, rep.effectiveSize, 1, relativeReputation(rep, promoter));
       prices.set(promoter, price);
     }
     return price;

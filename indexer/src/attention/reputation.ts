@@ -13,6 +13,11 @@ export interface ReputationOptions {
   maxIterations: number;
   /** Restart nodes (weighted equally); empty or absent means every node (classic PageRank). */
   seeds?: readonly number[];
+  /**
+   * Largest share of the restart mass one seed takes (default 1); the excess of a capped seed
+   * restarts at the nodes it has edges to, in proportion to their weights.
+   */
+  seedShareCap?: number;
   /** A previous result to start from (same node numbering); speeds up convergence after small changes. */
   warmStart?: Float64Array;
 }
@@ -35,7 +40,22 @@ export function reputation(graph: CsrGraph, options: ReputationOptions): Reputat
   if (seeds.length === 0) restart.fill(1 / n);
   else {
     const unique = [...new Set(seeds)];
-    for (const s of unique) restart[s] = 1 / unique.length;
+    const share = 1 / unique.length;
+    const cap = Math.min(share, Math.max(0, options.seedShareCap ?? 1));
+    for (const s of unique) {
+      const ow = outWeight[s] as number;
+      const end = offsets[s + 1] as number;
+      if (cap >= share || !(ow > 0)) {
+        restart[s] = (restart[s] as number) + share;
+        continue;
+      }
+      restart[s] = (restart[s] as number) + cap;
+      const excess = share - cap;
+      for (let j = offsets[s] as number; j < end; j++) {
+        const v = targets[j] as number;
+        restart[v] = (restart[v] as number) + (excess * (weights[j] as number)) / ow;
+      }
+    }
   }
 
   // Normalised weights pre-multiplied by the follow probability: one multiply-add per edge per iteration.
