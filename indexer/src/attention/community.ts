@@ -63,9 +63,13 @@ export function communityReputation(
   community: CommunityInfo | undefined,
   previous?: CommunityReputation,
 ): CommunityReputation {
-  const seeds = activeSeedsOf(params, community, graph.asOf)
-    .map((s) => graph.index.get(s))
-    .filter((i): i is number => i !== undefined);
+  // The founder first: it is the root the capped seeds' excess restarts at.
+  const seedNames = activeSeedsOf(params, community, graph.asOf);
+  if (community) {
+    const f = addr(community.founder);
+    seedNames.sort((a, b) => (a === f ? -1 : b === f ? 1 : a < b ? -1 : a > b ? 1 : 0));
+  }
+  const seeds = seedNames.map((s) => graph.index.get(s)).filter((i): i is number => i !== undefined);
   let warmStart: Float64Array | undefined;
   if (previous) {
     warmStart = new Float64Array(graph.n);
@@ -74,14 +78,24 @@ export function communityReputation(
       if (j !== undefined) warmStart[i] = previous.scores[j] as number;
     }
   }
-  const result = reputation(graph, {
+  const options = {
     teleport: params.teleport,
     tolerance: params.pagerankTolerance,
     maxIterations: params.pagerankMaxIterations,
-    seeds,
     seedShareCap: params.seedShareCap,
-    warmStart,
-  });
+  };
+  // Moderators are seeds in proportion to the trust the founder's community places in them (their
+  // relative reputation with the founder as the only seed, up to 1 = a typical member): a
+  // moderator nobody but its own cluster attends cannot restart the walk there.
+  const founder = community ? graph.index.get(addr(community.founder)) : undefined;
+  let seedWeights: number[] | undefined;
+  if (founder !== undefined && seeds.length > 1) {
+    const rooted = reputation(graph, { ...options, seeds: [founder], seedShareCap: 1, warmStart });
+    const size = effectiveSize(rooted.scores);
+    seedWeights = seeds.map((s) => (s === founder ? 1 : Math.min(1, (rooted.scores[s] as number) * size)));
+    warmStart = rooted.scores;
+  }
+  const result = reputation(graph, { ...options, seeds, seedWeights, warmStart });
   return {
     communityId: graph.communityId,
     nodes: graph.nodes,

@@ -39,8 +39,9 @@ export interface AttentionParams {
   /** A moderator becomes a reputation seed only this long (seconds) after the appointment. */
   seedDelaySeconds: number;
   /**
-   * Largest share of the teleport mass one seed restarts at; the rest of a capped seed's share
-   * restarts at the accounts the seed engaged with (in proportion to its edges).
+   * Largest share of the teleport mass one moderator restarts at; what a capped moderator cannot
+   * take restarts at the founder. Moderators are weighted by the trust the founder-rooted walk
+   * gives them (relative reputation, up to 1), so one nobody attends restarts almost nothing.
    */
   seedShareCap: number;
   price: {
@@ -81,17 +82,17 @@ export const DEFAULT_PARAMS: AttentionParams = {
   pagerankMaxIterations: 100,
   standingEpsilon: 1e-5,
   minDwellMs: 3000,
-  reputationFloor: 0.1,
+  reputationFloor: 0.15,
   maxPaidCampaignsPerViewer: 20,
   paidAttentionWeight: 0,
   seedDelaySeconds: 7 * 24 * 3600,
-  seedShareCap: 0.5,
+  seedShareCap: 0.25,
   price: {
     basePrice: 10n ** 18n,
     sizeScale: 100n,
     viewerWeight: 1,
     viewerCap: 20,
-    promoterWeight: 2,
+    promoterWeight: 3,
   },
   authorShareBps: 0,
   ranking: {
