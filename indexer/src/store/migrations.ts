@@ -279,3 +279,21 @@ migrations.push({
 DROP INDEX IF EXISTS engagement_nonce_order;
 `,
 });
+
+migrations.push({
+  version: 9,
+  name: "view payout reasons",
+  sql: `
+-- Filled by settlement: per epoch, campaign and attendee, why the view was or was not paid
+-- (settlement/payouts.ts VIEW_REASONS) and what it received.
+CREATE TABLE epoch_view_reasons (
+  epoch INTEGER NOT NULL,
+  campaign_id INTEGER NOT NULL,
+  account TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  amount TEXT NOT NULL,
+  PRIMARY KEY (campaign_id, account, epoch)
+) WITHOUT ROWID;
+CREATE INDEX epoch_view_reasons_epoch ON epoch_view_reasons (epoch);
+`,
+});
