@@ -281,8 +281,9 @@ describe("paid attention", () => {
           };
           const ma = model(without.log.entries, without.posts);
           const mb = model(withLikes.log.entries, withLikes.posts);
-          for (let i = 0; i < ma.scores.length; i++)
-            expect(mb.scores[i] as number).toBeCloseTo(ma.scores[i] as number, 12);
+          // A like taken back may leave its account in the graph with no edge weight: compare by account.
+          for (const a of new Set([...ma.nodes, ...mb.nodes]))
+            expect(relativeReputation(mb, a)).toBeCloseTo(relativeReputation(ma, a), 9);
         },
       ),
       { numRuns: 40 },

@@ -75,10 +75,11 @@ export function paidKey(campaignId: bigint, viewer: string): string {
 }
 
 /**
- * Accounts that engaged with a campaign's post in these entries, each with what their
- * engagement is worth to the campaign: `attended` (a View under the campaign that stayed on
- * screen long enough, or another engagement with the post, within the campaign's lifetime), or
- * why not. Sorted by account.
+ * Accounts that claimed a view of a campaign's post in these entries (a View receipt carrying the
+ * campaign's id), each with what the claim is worth: `attended` (within the campaign's lifetime,
+ * on screen long enough) or why not. Likes, comments and shares never pay: a payment needs a
+ * View receipt, and the claimant's other engagement with the post is paid attention
+ * (attention/paid-attention.ts). Sorted by account.
  */
 export function attendance(
   params: AttentionParams,
@@ -87,24 +88,20 @@ export function attendance(
 ): { account: string; status: "attended" | "dwellTooShort" | "outsideCampaign" }[] {
   const rank = { attended: 2, dwellTooShort: 1, outsideCampaign: 0 } as const;
   const best = new Map<string, keyof typeof rank>();
-  const note = (account: string, status: keyof typeof rank) => {
+  for (const e of entries) {
+    if (e.kind !== "View") continue;
+    const m = e.message;
+    if (m.postId !== campaign.postId || m.campaignId !== campaign.id) continue;
+    const t = Number(m.timestamp);
+    const status =
+      t >= campaign.expiresAt || t < campaign.createdAt
+        ? "outsideCampaign"
+        : m.dwellMs < params.minDwellMs
+          ? "dwellTooShort"
+          : "attended";
+    const account = addr(m.account);
     const had = best.get(account);
     if (had === undefined || rank[status] > rank[had]) best.set(account, status);
-  };
-  for (const e of entries) {
-    const m = e.message;
-    if (m.postId !== campaign.postId) continue;
-    const isView = e.kind === "View";
-    if (isView && e.message.campaignId !== campaign.id) continue;
-    const t = Number(m.timestamp);
-    const account = addr(m.account);
-    if (t >= campaign.expiresAt || t < campaign.createdAt) {
-      // Only a claim under this campaign earns a reason; other engagement outside it is plain engagement.
-      if (isView) note(account, "outsideCampaign");
-      continue;
-    }
-    if (isView && e.message.dwellMs < params.minDwellMs) note(account, "dwellTooShort");
-    else note(account, "attended");
   }
   return [...best.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
