@@ -21,6 +21,7 @@
  *   decile over bottom decile (of those paid).
  * - promoterZeroVsTopDecileRatio: what the same viewers cost a promoter with
  *   no reputation over one in the top reputation decile.
+ * - honestViewersPaidShare (context): honest viewers of a campaign who are paid.
  */
 import type { Address } from "viem";
 import { reportBench } from "../../scripts/bench-lib.ts";
@@ -227,7 +228,7 @@ function baitPayback(seed: number): number {
 }
 
 /** Pay per view of honest viewers, top decile over bottom decile by reputation; and the promoter ratio. */
-function decileRatios(seed: number): { viewer: number; promoter: number } {
+function decileRatios(seed: number): { viewer: number; promoter: number; paidShare: number } {
   const world = buildWorld(seed, null);
   const result = epoch(world, world.honestCampaigns);
   const rep = result.reputations.get(1n);
@@ -252,6 +253,7 @@ function decileRatios(seed: number): { viewer: number; promoter: number } {
       .map((e) => e.message.account.toLowerCase()),
   );
   console.log(`  honest viewers paid: ${perView.size} of ${attendees.size}`);
+  const paidShare = perView.size / attendees.size;
 
   // The same viewers of one post, for a promoter with no reputation and for one at the top decile.
   const ranked = rep.nodes.map((a, i) => [a, rep.scores[i] as number] as const).sort((a, b) => a[1] - b[1]);
@@ -272,7 +274,7 @@ function decileRatios(seed: number): { viewer: number; promoter: number } {
   }
   const pair = epoch({ ...world, log }, [zero, topCampaign]);
   const spendOf = (id: bigint) => Number(pair.spends.find((s) => s.campaignId === id)?.amount ?? 0n);
-  return { viewer, promoter: spendOf(101n) / spendOf(102n) };
+  return { viewer, promoter: spendOf(101n) / spendOf(102n), paidShare };
 }
 
 const scenarios: Record<string, Ring> = {
@@ -310,6 +312,7 @@ for (const seed of SEEDS) {
   const ratios = decileRatios(seed);
   min("viewerTopBottomDecileRatio", ratios.viewer);
   min("promoterZeroVsTopDecileRatio", ratios.promoter);
+  min("honestViewersPaidShare", ratios.paidShare);
   line.push(`viewer decile ratio ${ratios.viewer.toFixed(2)}, promoter ratio ${ratios.promoter.toFixed(2)}`);
   console.log(`seed ${seed}: ${line.join("; ")}`);
 }
@@ -339,4 +342,6 @@ reportBench("sybil", import.meta.filename, {
     unit: "ratio",
     target: ">= 2.5",
   },
+  // Context, no target: the share of honest accounts viewing a campaign that are paid (no ring).
+  honestViewersPaidShare: { value: worst.honestViewersPaidShare as number, unit: "fraction" },
 });
