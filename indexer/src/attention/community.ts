@@ -57,6 +57,10 @@ export function effectiveSize(scores: Float64Array): number {
   return Math.exp(h);
 }
 
+/** Precision of the founder-rooted walk that weights moderators (L1 tolerance, iterations). */
+const ROOTED_TOLERANCE = 1e-4;
+const ROOTED_MAX_ITERATIONS = 40;
+
 export function communityReputation(
   params: AttentionParams,
   graph: AttentionGraph,
@@ -90,7 +94,15 @@ export function communityReputation(
   const founder = community ? graph.index.get(addr(community.founder)) : undefined;
   let seedWeights: number[] | undefined;
   if (founder !== undefined && seeds.length > 1) {
-    const rooted = reputation(graph, { ...options, seeds: [founder], seedShareCap: 1, warmStart });
+    // The weights only need to tell trusted moderators from unattended ones: a coarse walk will do.
+    const rooted = reputation(graph, {
+      ...options,
+      seeds: [founder],
+      seedShareCap: 1,
+      tolerance: Math.max(options.tolerance, ROOTED_TOLERANCE),
+      maxIterations: Math.min(options.maxIterations, ROOTED_MAX_ITERATIONS),
+      warmStart,
+    });
     const size = effectiveSize(rooted.scores);
     seedWeights = seeds.map((s) => (s === founder ? 1 : Math.min(1, (rooted.scores[s] as number) * size)));
     warmStart = rooted.scores;
