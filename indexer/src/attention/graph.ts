@@ -165,6 +165,19 @@ export class AttentionGraphBuilder {
     return true;
   }
 
+  /**
+   * Takes back units an earlier `addEdge` added at this timestamp (paid attention found later).
+   * Exact: raw units are integers per (pair, day) and the cap is applied when the graph is built.
+   */
+  takeBack(from: number, to: number, communityId: number, timestamp: number, units: number): boolean {
+    if (from === to || units <= 0) return false;
+    const day = Math.floor(timestamp / DAY);
+    this.#addTo(communityId, from, to, day, -units);
+    if (this.#global) this.#addTo(0, from, to, day, -units);
+    this.#version++;
+    return true;
+  }
+
   #rankCache: { count: number; rankOf: Int32Array; byRank: Int32Array } | undefined;
 
   /** Every interned account's rank in address order (recomputed when accounts were added). */

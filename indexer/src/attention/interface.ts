@@ -98,6 +98,31 @@ export interface ClaimInfo {
   proof: Hex[];
 }
 
+/** Why a viewer's view of a campaign was or was not paid in one epoch (settlement/payouts.ts VIEW_REASONS). */
+export interface ViewPayout {
+  epoch: number;
+  campaignId: bigint;
+  account: Address;
+  reason: string;
+  amount: bigint;
+}
+
+/** A community's reputation seed: its founder, or a moderator once the seed delay has passed. */
+export interface SeedInfo {
+  account: Address;
+  founder: boolean;
+  /** Unix seconds of the appointment (0 for the founder). */
+  appointedAt: number;
+  /** Unix seconds from which the account restarts the reputation walk. */
+  since: number;
+  active: boolean;
+}
+
+export interface SeedPolicy {
+  delaySeconds: number;
+  seeds: SeedInfo[];
+}
+
 export interface AttentionService {
   stream(args: StreamArgs): MaybePromise<Page<StreamItem>>;
   reputation(account: Address, communityId: bigint): MaybePromise<number>;
@@ -107,6 +132,9 @@ export interface AttentionService {
   campaignStats(campaignId: bigint): MaybePromise<CampaignStats>;
   epochPayouts(epoch: number, page: PageArgs): MaybePromise<Page<EpochPayout>>;
   claim(account: Address): MaybePromise<ClaimInfo>;
+  /** Per settled epoch, why the account's view of the campaign was or was not paid. */
+  viewPayouts(campaignId: bigint, account: Address): MaybePromise<ViewPayout[]>;
+  seeds(communityId: bigint): MaybePromise<SeedPolicy>;
 }
 
 /** Thrown by a service that cannot answer a field (yet); the API reports code ATTENTION_UNAVAILABLE. */

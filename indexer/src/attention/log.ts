@@ -25,6 +25,8 @@ export interface CommunityInfo {
   id: bigint;
   founder: Address;
   moderators: readonly Address[];
+  /** Unix seconds of each moderator's appointment (lower-case address); a moderator absent here counts as appointed long ago. */
+  appointedAt?: Readonly<Record<string, number>>;
 }
 
 export interface CampaignInfo {

@@ -82,13 +82,14 @@ export class ModelCaches {
       );
     return order.slice(0, first).map((i, k) => ({
       account: rep.nodes[i] as string,
-      score: (rep.scores[i] as number) * n,
+      score: (rep.scores[i] as number) * rep.effectiveSize,
       rank: k + 1,
     }));
   }
 
+  /** Effective number of members (attention/community.ts `effectiveSize`): the size prices use. */
   communitySize(communityId: bigint, now: number): number {
-    return this.graph(communityId, now).n;
+    return this.reputation(communityId, now).effectiveSize;
   }
 
   /** Price of one average view for a campaign's promoter in its post's community. */
@@ -105,7 +106,7 @@ export class ModelCaches {
     const promoter = addr(campaign.promoter);
     let price = prices.get(promoter);
     if (price === undefined) {
-      price = viewPrice(this.params, rep.nodes.length, 1, relativeReputation(rep, promoter));
+      price = viewPrice(this.params, rep.effectiveSize, 1, relativeReputation(rep, promoter));
       prices.set(promoter, price);
     }
     return price;

@@ -6,6 +6,7 @@
  */
 import { AttentionGraphBuilder } from "./graph.ts";
 import { type CommunityInfo, isEngagement, type LogEntry, type PostInfo } from "./log.ts";
+import { isPaidView, PaidAttentionLedger, paidUnits } from "./paid-attention.ts";
 import type { AttentionParams } from "./params.ts";
 import { SocialState } from "./policy.ts";
 
@@ -21,6 +22,8 @@ export class ModelIngest {
   readonly postAttention = new Map<number, Map<number, number>>();
   /** Interned author id per post. */
   readonly #authorId = new Map<number, number>();
+  /** Paid-view claims, so that paid attention adds no organic weight (attention/paid-attention.ts). */
+  readonly #paid = new PaidAttentionLedger();
   #pending: LogEntry[] = [];
   lastSeq = 0;
   lastPostId = 0;
@@ -62,7 +65,6 @@ export class ModelIngest {
       this.#pending.push(entry);
       return;
     }
-    if (entry.kind === "View" && entry.message.campaignId !== 0n) return; // bought views are not organic
     const key = Number(post.id);
     let author = this.#authorId.get(key);
     if (author === undefined) {
@@ -70,17 +72,44 @@ export class ModelIngest {
       this.#authorId.set(key, author);
     }
     const account = this.builder.accounts.idOf(entry.message.account);
-    const units = this.builder.unitsOf(entry);
-    if (
-      this.builder.addEdge(account, author, Number(post.communityId), Number(entry.message.timestamp), units)
-    ) {
-      let perAccount = this.postAttention.get(key);
-      if (!perAccount) {
-        perAccount = new Map();
-        this.postAttention.set(key, perAccount);
+    if (isPaidView(entry)) {
+      // Bought views are not organic, and the claimant's other engagement with the post is paid attention.
+      const earlier = this.#paid.claim(key, account);
+      for (let k = 0; earlier && k < earlier.length; k += 2) {
+        const units = earlier[k + 1] as number;
+        const back = units - paidUnits(units, this.params.paidAttentionWeight);
+        this.#addAttention(key, account, author, post, earlier[k] as number, -back);
       }
-      perAccount.set(account, (perAccount.get(account) ?? 0) + units);
+      return;
     }
+    const full = this.builder.unitsOf(entry);
+    const claimed = this.#paid.isClaimed(key, account);
+    const units = claimed ? paidUnits(full, this.params.paidAttentionWeight) : full;
+    const timestamp = Number(entry.message.timestamp);
+    if (this.#addAttention(key, account, author, post, timestamp, units) && !claimed)
+      this.#paid.record(key, account, timestamp, units);
+  }
+
+  #addAttention(
+    key: number,
+    account: number,
+    author: number,
+    post: PostInfo,
+    t: number,
+    units: number,
+  ): boolean {
+    const added =
+      units < 0
+        ? this.builder.takeBack(account, author, Number(post.communityId), t, -units)
+        : this.builder.addEdge(account, author, Number(post.communityId), t, units);
+    if (!added) return false;
+    let perAccount = this.postAttention.get(key);
+    if (!perAccount) {
+      perAccount = new Map();
+      this.postAttention.set(key, perAccount);
+    }
+    perAccount.set(account, (perAccount.get(account) ?? 0) + units);
+    return true;
   }
 
   /** Retries entries that arrived before their post. */

@@ -5,7 +5,7 @@
  */
 import { keccak256, stringToBytes } from "viem";
 
-export const ALGORITHM_VERSION = "amp-attention/1";
+export const ALGORITHM_VERSION = "amp-attention/2";
 
 export interface AttentionParams {
   /** Organic edge weight per engagement kind. */
@@ -24,19 +24,39 @@ export interface AttentionParams {
   /** A view pays only when the post stayed on screen at least this long. */
   minDwellMs: number;
   /**
-   * Reputation is reported relative to the community average (score * size, so 1 = average);
-   * a viewer below this floor is never paid.
+   * Reputation is reported relative to the community's effective size (score * effective size, so
+   * 1 = a typical member); a viewer below this floor is never paid.
    */
   reputationFloor: number;
+  /** Campaigns that may pay one viewer in one epoch (further attended campaigns pay nothing). */
+  maxPaidCampaignsPerViewer: number;
+  /**
+   * Fraction of its organic weight that engagement with a post adds when the account also claimed
+   * a paid view of that post (a View receipt with a campaign id): bought attention does not become
+   * reputation. 0 = none.
+   */
+  paidAttentionWeight: number;
+  /** A moderator becomes a reputation seed only this long (seconds) after the appointment. */
+  seedDelaySeconds: number;
+  /**
+   * Largest share of the teleport mass one moderator restarts at; what a capped moderator cannot
+   * take restarts at the founder. Moderators are weighted by the trust the founder-rooted walk
+   * gives them (relative reputation, up to 1), so one nobody attends restarts almost nothing.
+   */
+  seedShareCap: number;
   price: {
     /** Price of one view (token wei) in a community of size 0 for an average viewer and a reputable promoter. */
     basePrice: bigint;
     /** Base price = basePrice * sizeScale / (sizeScale + community size): falls as the community grows. */
     sizeScale: bigint;
-    /** Viewer multiplier = 1 + viewerWeight * log(1 + min(relative reputation, viewerCap)). */
+    /**
+     * Viewer multiplier = viewerWeight * (min(relative reputation, viewerCap) - floor) / (1 - floor):
+     * linear in the reputation mass above the floor (1 at a typical member), so splitting one
+     * account into several never earns more than the one (each part loses a floor's worth).
+     */
     viewerWeight: number;
     viewerCap: number;
-    /** Promoter multiplier = 1 + promoterWeight / (1 + promoter relative reputation). */
+    /** Promoter multiplier = 1 + promoterWeight * max(0, 1 - promoter relative reputation). */
     promoterWeight: number;
   };
   /** Share of each viewer payment that goes to the post's author, in basis points. */
@@ -62,13 +82,17 @@ export const DEFAULT_PARAMS: AttentionParams = {
   pagerankMaxIterations: 100,
   standingEpsilon: 1e-5,
   minDwellMs: 3000,
-  reputationFloor: 0.1,
+  reputationFloor: 0.15,
+  maxPaidCampaignsPerViewer: 20,
+  paidAttentionWeight: 0,
+  seedDelaySeconds: 7 * 24 * 3600,
+  seedShareCap: 0.25,
   price: {
     basePrice: 10n ** 18n,
     sizeScale: 100n,
-    viewerWeight: 0.5,
-    viewerCap: 100,
-    promoterWeight: 1,
+    viewerWeight: 1,
+    viewerCap: 20,
+    promoterWeight: 3,
   },
   authorShareBps: 0,
   ranking: {

@@ -17,15 +17,26 @@ function toPpm(multiplier: number): bigint {
   return BigInt(Math.floor(multiplier * 1e6));
 }
 
-/** Multiplier (ppm) rising with the viewer's relative reputation, capped. */
+/**
+ * Multiplier (ppm) linear in the viewer's reputation mass above the floor, capped: 0 at the floor,
+ * `viewerWeight` at a typical member (relative reputation 1). Since the price is linear and every
+ * account first loses a floor's worth, k accounts sharing one account's reputation earn
+ * less than it did.
+ */
 export function viewerMultiplierPpm(params: AttentionParams, viewerReputation: number): bigint {
+  const floor = params.reputationFloor;
   const r = Math.min(Math.max(0, viewerReputation), params.price.viewerCap);
-  return toPpm(1 + params.price.viewerWeight * Math.log1p(r));
+  if (!(r > floor)) return 0n;
+  return toPpm((params.price.viewerWeight * (r - floor)) / (1 - floor));
 }
 
-/** Multiplier (ppm) rising as the promoter's relative reputation falls. */
+/**
+ * Multiplier (ppm) rising as the promoter's relative reputation falls: 1 + promoterWeight for a
+ * promoter with no reputation, falling linearly to 1 at a typical member and above.
+ */
 export function promoterMultiplierPpm(params: AttentionParams, promoterReputation: number): bigint {
-  return toPpm(1 + params.price.promoterWeight / (1 + Math.max(0, promoterReputation)));
+  const deficit = Math.max(0, 1 - Math.max(0, promoterReputation));
+  return toPpm(1 + params.price.promoterWeight * deficit);
 }
 
 /** Price (token wei) of one view by a viewer, for a promoter, in a community of `size`. */

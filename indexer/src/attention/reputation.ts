@@ -11,8 +11,15 @@ export interface ReputationOptions {
   /** Stop when the L1 change of the vector is below this. */
   tolerance: number;
   maxIterations: number;
-  /** Restart nodes (weighted equally); empty or absent means every node (classic PageRank). */
+  /** Restart nodes (weighted equally unless `seedWeights`); empty or absent means every node (classic PageRank). */
   seeds?: readonly number[];
+  /** Weight of each seed (same order as `seeds`, >= 0); a seed with weight 0 restarts nothing. */
+  seedWeights?: readonly number[];
+  /**
+   * Largest share of the restart mass any seed but the first takes (default 1); what a capped
+   * seed cannot take restarts at the first seed (the community's founder, the root of its trust).
+   */
+  seedShareCap?: number;
   /** A previous result to start from (same node numbering); speeds up convergence after small changes. */
   warmStart?: Float64Array;
 }
@@ -34,8 +41,28 @@ export function reputation(graph: CsrGraph, options: ReputationOptions): Reputat
   const seeds = (options.seeds ?? []).filter((s) => s >= 0 && s < n);
   if (seeds.length === 0) restart.fill(1 / n);
   else {
-    const unique = [...new Set(seeds)];
-    for (const s of unique) restart[s] = 1 / unique.length;
+    const weightOf = new Map<number, number>();
+    (options.seeds ?? []).forEach((s, k) => {
+      if (s < 0 || s >= n) return;
+      const w = options.seedWeights ? Math.max(0, options.seedWeights[k] ?? 0) : 1;
+      weightOf.set(s, Math.max(weightOf.get(s) ?? 0, w));
+    });
+    let totalWeight = 0;
+    for (const w of weightOf.values()) totalWeight += w;
+    if (!(totalWeight > 0)) {
+      for (const s of weightOf.keys()) weightOf.set(s, 1);
+      totalWeight = weightOf.size;
+    }
+    const root = seeds[0] as number;
+    const cap = Math.min(1, Math.max(0, options.seedShareCap ?? 1));
+    let rest = 1;
+    for (const [s, w] of weightOf) {
+      if (s === root) continue;
+      const share = Math.min(cap, w / totalWeight);
+      restart[s] = share;
+      rest -= share;
+    }
+    restart[root] = (restart[root] as number) + rest;
   }
 
   // Normalised weights pre-multiplied by the follow probability: one multiply-add per edge per iteration.

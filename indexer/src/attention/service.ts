@@ -81,7 +81,7 @@ export function createAttentionService(options: AttentionServiceOptions): Attent
   const params = options.params ?? DEFAULT_PARAMS;
   const candidates = options.candidates ?? 500;
   const model = new AttentionModel(params, { rebuildMs: options.rebuildMs });
-  const store = createStoreAttentionService({ queries });
+  const store = createStoreAttentionService({ queries, db, params });
 
   const q = {
     posts: db.prepare(
@@ -90,7 +90,8 @@ export function createAttentionService(options: AttentionServiceOptions): Attent
     entries: db.prepare("SELECT seq, kind, json FROM engagement_log WHERE seq > ? ORDER BY seq LIMIT 50000"),
     communities: db.prepare("SELECT id, founder FROM communities"),
     moderators: db.prepare(
-      "SELECT community_id AS communityId, account FROM moderators WHERE removed_block IS NULL",
+      `SELECT m.community_id AS communityId, m.account, b.timestamp AS appointedAt
+        FROM moderators m LEFT JOIN blocks b ON b.number = m.block_number WHERE m.removed_block IS NULL`,
     ),
     activeCampaigns: db.prepare(
       "SELECT id, post_id AS postId, promoter, budget, spent, refunded_block AS refundedBlock, expires_at AS expiresAt, created_at AS createdAt FROM campaigns WHERE refunded_block IS NULL AND expires_at > ?",
@@ -131,14 +132,24 @@ export function createAttentionService(options: AttentionServiceOptions): Attent
     chainHead = stamp.head;
     if (stamp.communities !== communityStamp) {
       const mods = new Map<number, Address[]>();
-      for (const r of q.moderators.all() as { communityId: number; account: string }[]) {
-        mods.set(r.communityId, [...(mods.get(r.communityId) ?? []), r.account.toLowerCase() as Address]);
+      const appointed = new Map<number, Record<string, number>>();
+      for (const r of q.moderators.all() as {
+        communityId: number;
+        account: string;
+        appointedAt: number | null;
+      }[]) {
+        const a = r.account.toLowerCase() as Address;
+        mods.set(r.communityId, [...(mods.get(r.communityId) ?? []), a]);
+        const times = appointed.get(r.communityId) ?? {};
+        times[a] = Math.max(times[a] ?? 0, r.appointedAt ?? 0);
+        appointed.set(r.communityId, times);
       }
       model.setCommunities(
         (q.communities.all() as { id: number; founder: string }[]).map((c) => ({
           id: BigInt(c.id),
           founder: c.founder.toLowerCase() as Address,
           moderators: mods.get(c.id) ?? [],
+          appointedAt: appointed.get(c.id) ?? {},
         })),
       );
       communityStamp = stamp.communities;
@@ -258,5 +269,7 @@ export function createAttentionService(options: AttentionServiceOptions): Attent
     },
     epochPayouts: (epoch, page) => store.epochPayouts(epoch, page),
     claim: (account) => store.claim(account),
+    viewPayouts: (campaignId, account) => store.viewPayouts(campaignId, account),
+    seeds: (communityId) => store.seeds(communityId),
   };
 }

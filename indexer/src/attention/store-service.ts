@@ -6,14 +6,23 @@
  */
 import type { Address, Hex } from "viem";
 import { decodeCursor, encodeCursor } from "../store/cursor.ts";
+import type { Db } from "../store/db.ts";
+import { createPayoutReasonStore } from "../store/payout-reasons.ts";
 import type { Queries } from "../store/queries.ts";
 import { type AttentionService, AttentionUnavailableError, type ClaimInfo } from "./interface.ts";
+import { type AttentionParams, DEFAULT_PARAMS } from "./params.ts";
 
 export interface StoreAttentionServiceOptions {
   queries: Queries;
+  /** The store itself, for payout reasons and seeds (unavailable without it). */
+  db?: Db;
+  params?: AttentionParams;
 }
 
-export function createStoreAttentionService({ queries }: StoreAttentionServiceOptions): AttentionService {
+export function createStoreAttentionService(options: StoreAttentionServiceOptions): AttentionService {
+  const { queries } = options;
+  const params = options.params ?? DEFAULT_PARAMS;
+  const reasons = options.db ? createPayoutReasonStore(options.db) : null;
   return {
     stream({ communityId, first, after }) {
       const key = after ? decodeCursor(after, 1) : null;
@@ -94,6 +103,34 @@ export function createStoreAttentionService({ queries }: StoreAttentionServiceOp
         claimable: cumulativeAmount > claimed ? cumulativeAmount - claimed : 0n,
         epoch: active?.epoch ?? null,
         proof: usable ? (JSON.parse(payout.proof) as Hex[]) : [],
+      };
+    },
+    viewPayouts(campaignId, account) {
+      if (!reasons) throw new AttentionUnavailableError("viewPayouts");
+      return reasons.forViewer(Number(campaignId), account).map((r) => ({
+        epoch: r.epoch,
+        campaignId: BigInt(r.campaignId),
+        account: r.account as Address,
+        reason: r.reason,
+        amount: BigInt(r.amount),
+      }));
+    },
+    seeds(communityId) {
+      if (!reasons) throw new AttentionUnavailableError("seeds");
+      const t = queries.latestBlockTime() ?? 0;
+      const delaySeconds = params.seedDelaySeconds;
+      return {
+        delaySeconds,
+        seeds: reasons.seeds(Number(communityId)).map((s) => {
+          const since = s.founder ? 0 : s.appointedAt + delaySeconds;
+          return {
+            account: s.account as Address,
+            founder: s.founder,
+            appointedAt: s.appointedAt,
+            since,
+            active: since <= t,
+          };
+        }),
       };
     },
   };

@@ -65,6 +65,8 @@ export async function readChainFacts(client: PublicClient, options: ChainFactsOp
         : (x.l.logIndex ?? 0) - (y.l.logIndex ?? 0),
   );
   const moderators = new Map<bigint, Set<string>>();
+  /** Appointment time (block timestamp) of each current moderator: the seed delay counts from it. */
+  const appointedAt = new Map<bigint, Record<string, number>>();
   for (const { l, add } of changes) {
     const { communityId, account } = l.args;
     if (communityId === undefined || !account) continue;
@@ -72,6 +74,16 @@ export async function readChainFacts(client: PublicClient, options: ChainFactsOp
     if (add) set.add(account.toLowerCase());
     else set.delete(account.toLowerCase());
     moderators.set(communityId, set);
+    if (add) {
+      let at = blockTimes.get(l.blockNumber);
+      if (at === undefined) {
+        at = Number((await client.getBlock({ blockNumber: l.blockNumber })).timestamp);
+        blockTimes.set(l.blockNumber, at);
+      }
+      const times = appointedAt.get(communityId) ?? {};
+      times[account.toLowerCase()] = at;
+      appointedAt.set(communityId, times);
+    }
   }
   const communities: CommunityInfo[] = [];
   for (const log of created) {
@@ -81,6 +93,7 @@ export async function readChainFacts(client: PublicClient, options: ChainFactsOp
       id: communityId,
       founder: founder.toLowerCase() as Address,
       moderators: [...(moderators.get(communityId) ?? [])].sort() as Address[],
+      appointedAt: appointedAt.get(communityId) ?? {},
     });
   }
 

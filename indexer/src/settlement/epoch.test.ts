@@ -193,7 +193,7 @@ describe("sybil resistance", () => {
     }
     const flowBound = ((1 - t) / t) * crossing;
     // A paid sybil needs relative reputation >= floor, so at most mass * N / floor of them are paid.
-    const paidBound = Math.floor((sybilMass * rep.nodes.length) / DEFAULT_PARAMS.reputationFloor);
+    const paidBound = Math.floor((sybilMass * rep.effectiveSize) / DEFAULT_PARAMS.reputationFloor);
 
     let sybilPaid = 0n;
     let total = 0n;

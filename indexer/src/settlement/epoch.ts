@@ -22,10 +22,11 @@ import {
   type LogEntry,
   type PostInfo,
 } from "../attention/log.ts";
+import { claimKey, isPaidView, paidUnits } from "../attention/paid-attention.ts";
 import { ALGORITHM_VERSION, type AttentionParams, paramsHash } from "../attention/params.ts";
 import { SocialState } from "../attention/policy.ts";
 import { buildMerkle } from "./merkle.ts";
-import { type CampaignSpend, computePayouts, type Payment } from "./payouts.ts";
+import { type CampaignSpend, computePayouts, type Payment, type ViewDecision } from "./payouts.ts";
 
 export interface EpochInputs {
   epoch: number;
@@ -65,6 +66,8 @@ export interface EpochResult {
   payouts: Map<string, bigint>;
   payments: Payment[];
   newlyPaid: string[];
+  /** Per campaign and attendee, why the view was or was not paid. */
+  decisions: ViewDecision[];
   /** Cumulative amount per account including this epoch (the Merkle leaves). */
   cumulative: Map<string, bigint>;
   root: Hex;
@@ -101,6 +104,13 @@ export function computeEpoch(inputs: EpochInputs): EpochResult {
     Comment: 0,
     Share: 0,
   };
+  // Paid attention (attention/paid-attention.ts): who claimed a paid view of which post.
+  const claimed = new Set<number>();
+  for (const entry of inputs.entries) {
+    if (entry.seq > inputs.endSeq || !isEngagement(entry) || !isPaidView(entry)) continue;
+    claimed.add(claimKey(Number(entry.message.postId), accounts.idOf(entry.message.account)));
+  }
+  const paidFraction = params.paidAttentionWeight;
   const social = new SocialState();
   const epochEntries: EngagementEntry[] = [];
   for (const entry of inputs.entries) {
@@ -111,20 +121,17 @@ export function computeEpoch(inputs: EpochInputs): EpochResult {
     }
     if (entry.seq > inputs.startSeq) epochEntries.push(entry);
     if (entry.kind === "View" && entry.message.campaignId !== 0n) continue;
-    const info = postTable.get(Number(entry.message.postId));
+    const postId = Number(entry.message.postId);
+    const info = postTable.get(postId);
     if (!info) continue;
     let u = units[entry.kind];
     if (u === 0) {
       u = builder.unitsOf(entry);
       units[entry.kind] = u;
     }
-    builder.addEdge(
-      accounts.idOf(entry.message.account),
-      info.author,
-      info.community,
-      Number(entry.message.timestamp),
-      u,
-    );
+    const from = accounts.idOf(entry.message.account);
+    if (claimed.size > 0 && claimed.has(claimKey(postId, from))) u = paidUnits(u, paidFraction);
+    builder.addEdge(from, info.author, info.community, Number(entry.message.timestamp), u);
   }
 
   // Reputation only where a campaign can pay.
@@ -149,7 +156,7 @@ export function computeEpoch(inputs: EpochInputs): EpochResult {
         const rep = reputations.get(communityId);
         return rep ? relativeReputation(rep, account) : 0;
       },
-      communitySize: (communityId) => reputations.get(communityId)?.nodes.length ?? 0,
+      communitySize: (communityId) => reputations.get(communityId)?.effectiveSize ?? 0,
       previouslyPaid: inputs.previouslyPaid,
     },
     inputs.campaigns,
@@ -176,6 +183,7 @@ export function computeEpoch(inputs: EpochInputs): EpochResult {
     payouts: result.amounts,
     payments: result.payments,
     newlyPaid: result.newlyPaid,
+    decisions: result.decisions,
     cumulative,
     root: tree.root,
     proofs: tree.proofs,

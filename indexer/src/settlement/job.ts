@@ -19,6 +19,7 @@ import { loadLogExport } from "../attention/load.ts";
 import { type AttentionParams, DEFAULT_PARAMS } from "../attention/params.ts";
 import { exportLog } from "../engagement/export.ts";
 import type { Db } from "../store/db.ts";
+import { createPayoutReasonStore } from "../store/payout-reasons.ts";
 import { computeEpoch, type EpochResult } from "./epoch.ts";
 import { manifestFor, writeEpochFiles } from "./epoch-files.ts";
 
@@ -119,6 +120,7 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
       "INSERT INTO epoch_campaign_payouts (epoch, campaign_id, account, amount) VALUES (?, ?, ?, ?)",
     ),
   };
+  const reasons = createPayoutReasonStore(db);
   const getRun = (epoch: number) => q.run.get(epoch) as RunRow | undefined;
   // One settler at a time per database (e.g. the indexer's periodic settler and a one-off script).
   const owner = `${process.pid}:${Math.random().toString(36).slice(2)}`;
@@ -151,6 +153,8 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
     q.dropRunsFrom.run(epoch);
     q.deletePayouts.run(epoch);
     q.deleteCampaignPayouts.run(epoch);
+    reasons.deleteFrom(epoch);
+    for (const d of result.decisions) reasons.insert(epoch, d.campaignId, d.account, d.reason, d.amount);
     for (const [account, cumulative] of result.cumulative) {
       q.insertPayout.run(
         epoch,

@@ -306,3 +306,21 @@ CREATE TABLE IF NOT EXISTS settlement_lease (
 );
 `,
 });
+
+migrations.push({
+  version: 10,
+  name: "view payout reasons",
+  sql: `
+-- Filled by settlement: per epoch, campaign and attendee, why the view was or was not paid
+-- (settlement/payouts.ts VIEW_REASONS) and what it received.
+CREATE TABLE epoch_view_reasons (
+  epoch INTEGER NOT NULL,
+  campaign_id INTEGER NOT NULL,
+  account TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  amount TEXT NOT NULL,
+  PRIMARY KEY (campaign_id, account, epoch)
+) WITHOUT ROWID;
+CREATE INDEX epoch_view_reasons_epoch ON epoch_view_reasons (epoch);
+`,
+});

@@ -1,5 +1,7 @@
 /** `Campaign`: escrowed amplification budget; price figures come from the attention model. */
+import type { Address } from "viem";
 import type { CampaignRow } from "../../store/queries.ts";
+import * as args from "../args.ts";
 import type { ApiContext } from "../context.ts";
 import { fromAttention } from "./attention.ts";
 
@@ -21,4 +23,17 @@ export const Campaign = {
   averagePrice: async (c: CampaignRow, _: unknown, ctx: ApiContext) => (await stats(c, ctx)).averagePrice,
   estimatedRemainingReach: async (c: CampaignRow, _: unknown, ctx: ApiContext) =>
     (await stats(c, ctx)).estimatedRemainingReach,
+  viewPayouts: (c: CampaignRow, a: { account: string }, ctx: ApiContext) =>
+    fromAttention(async () =>
+      (await ctx.attention.viewPayouts(BigInt(c.id), args.address(a.account, "account") as Address)).map(
+        (v) => ({
+          epoch: v.epoch,
+          campaign: String(v.campaignId),
+          account: v.account,
+          // camelCase reason codes as GraphQL enum values: alreadyPaid -> ALREADY_PAID.
+          reason: v.reason.replace(/([A-Z])/g, "_$1").toUpperCase(),
+          amount: v.amount,
+        }),
+      ),
+    ),
 };

@@ -8,6 +8,10 @@ import { postsConnection } from "./query.ts";
 export const Community = {
   id: (c: CommunityRow) => String(c.id),
   moderators: (c: CommunityRow, _: unknown, ctx: ApiContext) => ctx.queries.moderators(c.id),
+  seedDelaySeconds: (c: CommunityRow, _: unknown, ctx: ApiContext) =>
+    fromAttention(async () => (await ctx.attention.seeds(BigInt(c.id))).delaySeconds),
+  seeds: (c: CommunityRow, _: unknown, ctx: ApiContext) =>
+    fromAttention(async () => (await ctx.attention.seeds(BigInt(c.id))).seeds),
   postCount: (c: CommunityRow, _: unknown, ctx: ApiContext) => ctx.queries.postCount(c.id),
   posts: (c: CommunityRow, a: Record<string, unknown>, ctx: ApiContext) =>
     postsConnection(ctx, { ...a, community: String(c.id) }),

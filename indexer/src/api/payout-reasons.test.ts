@@ -1,0 +1,111 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { SOCIAL, seedChain, tempDir, wallets } from "#test-kit/helpers.ts";
+import { DEFAULT_PARAMS } from "../attention/params.ts";
+import { createStoreAttentionService } from "../attention/store-service.ts";
+import { exportLog } from "../engagement/export.ts";
+import { createEngagementService } from "../engagement/submit.ts";
+import { createChainStore } from "../store/chain-store.ts";
+import { type Db, openDb } from "../store/db.ts";
+import { createEngagementStore } from "../store/engagement-store.ts";
+import { createPayoutReasonStore } from "../store/payout-reasons.ts";
+import { createQueries } from "../store/queries.ts";
+import { type Api, createApi } from "./yoga.ts";
+
+const [alice, bob] = wallets() as [ReturnType<typeof wallets>[number], ReturnType<typeof wallets>[number]];
+const APPOINTED = 1_700_000_100;
+
+describe("GraphQL payout reasons and reputation seeds", () => {
+  let db: Db;
+  let api: Api;
+  let tmp: ReturnType<typeof tempDir>;
+
+  beforeEach(() => {
+    tmp = tempDir();
+    db = openDb(`${tmp.dir}/db.sqlite`);
+    seedChain(createChainStore(db), alice.address, 3);
+    db.prepare("INSERT INTO blocks (number, hash, parent_hash, timestamp) VALUES (2, ?, ?, ?)").run(
+      `0x${"02".repeat(32)}`,
+      `0x${"01".repeat(32)}`,
+      APPOINTED,
+    );
+    db.prepare(
+      "INSERT INTO moderators (community_id, account, block_number, log_index) VALUES (1, ?, 2, 0)",
+    ).run(bob.address.toLowerCase());
+    const reasons = createPayoutReasonStore(db);
+    reasons.insert(1, 1n, bob.address, "policy", 0n);
+    reasons.insert(2, 1n, bob.address, "paid", 123n);
+    reasons.insert(2, 1n, alice.address, "authorOrPromoter", 0n);
+    const queries = createQueries(db);
+    const now = () => APPOINTED + 3600;
+    api = createApi({
+      queries,
+      exportLog: (from, to) => exportLog(db, from, to),
+      engagement: createEngagementService({
+        store: createEngagementStore(db),
+        chainId: 31337,
+        verifyingContract: SOCIAL,
+        now,
+      }),
+      attention: createStoreAttentionService({ queries, db }),
+      chainId: 31337,
+      deployment: {
+        chainId: 31337,
+        startBlock: 0,
+        contracts: { AMPToken: SOCIAL, AMPSocial: SOCIAL, AMPEscrow: SOCIAL },
+      },
+      now,
+      corsOrigins: ["http://127.0.0.1:5173"],
+      graphiql: false,
+      limits: { maxDepth: 8, maxCost: 3000 },
+    });
+  });
+  afterEach(() => {
+    db.close();
+    tmp.cleanup();
+  });
+
+  async function gql(query: string, variables: Record<string, unknown> = {}) {
+    const res = await api.fetch("http://localhost/graphql", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await res.json()) as {
+      // biome-ignore lint/suspicious/noExplicitAny: answers are asserted by value
+      data?: any;
+      errors?: Array<{ message: string; extensions?: { code?: string } }>;
+    };
+  }
+
+  it("says per epoch why a viewer's view of a campaign was or was not paid", async () => {
+    const q = `query($a: String!) { campaign(id: "1") { viewPayouts(account: $a) { epoch campaign account reason amount } } }`;
+    const r = await gql(q, { a: bob.address });
+    expect(r.errors).toBeUndefined();
+    expect(r.data.campaign.viewPayouts).toEqual([
+      { epoch: 1, campaign: "1", account: bob.address.toLowerCase(), reason: "POLICY", amount: "0" },
+      { epoch: 2, campaign: "1", account: bob.address.toLowerCase(), reason: "PAID", amount: "123" },
+    ]);
+    const own = await gql(q, { a: alice.address });
+    expect(own.data.campaign.viewPayouts[0].reason).toBe("AUTHOR_OR_PROMOTER");
+    const bad = await gql(q, { a: "nope" });
+    expect(bad.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+  });
+
+  it("shows the seed delay and when a new moderator becomes a seed", async () => {
+    const r = await gql(
+      `{ community(id: "1") { seedDelaySeconds seeds { account founder appointedAt since active } } }`,
+    );
+    expect(r.errors).toBeUndefined();
+    expect(r.data.community.seedDelaySeconds).toBe(DEFAULT_PARAMS.seedDelaySeconds);
+    expect(r.data.community.seeds).toEqual([
+      { account: alice.address.toLowerCase(), founder: true, appointedAt: 0, since: 0, active: true },
+      {
+        account: bob.address.toLowerCase(),
+        founder: false,
+        appointedAt: APPOINTED,
+        since: APPOINTED + DEFAULT_PARAMS.seedDelaySeconds,
+        active: false,
+      },
+    ]);
+  });
+});
