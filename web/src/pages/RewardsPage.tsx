@@ -5,6 +5,7 @@ import { Empty, ErrorAlert, ErrorState, Loading } from "../components/ui/States.
 import { Table } from "../components/ui/Table.tsx";
 import { useClaim, useEarnings, useEpochs } from "../hooks/indexer.ts";
 import { useClaimRewards } from "../hooks/transactions.ts";
+import { useWalletReady } from "../hooks/wallet.ts";
 import { formatAmp, formatTime } from "../lib/format.ts";
 
 function EarningsTable({ account }: { account: string }) {
@@ -55,6 +56,7 @@ function EpochsTable() {
 function ClaimCard({ account }: { account: Address }) {
   const claim = useClaim(account);
   const claimTx = useClaimRewards();
+  const wallet = useWalletReady();
   if (claim.isPending) return <Loading label="Loading claimable rewards…" />;
   if (claim.isError) return <ErrorState error={claim.error} onRetry={() => claim.refetch()} />;
   const data = claim.data;
@@ -83,7 +85,8 @@ function ClaimCard({ account }: { account: Address }) {
       <div className="row">
         <Button
           variant="primary"
-          disabled={!data || claimable === 0n}
+          disabled={!data || claimable === 0n || !wallet.ready}
+          title={wallet.hint}
           loading={claimTx.isPending}
           data-testid="claim-button"
           onClick={() =>
