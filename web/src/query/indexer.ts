@@ -4,13 +4,13 @@ import type { GraphQLClient } from "../lib/graphql/client.ts";
 import {
   getAccount,
   getCampaigns,
-  getClaim,
   getComments,
   getCommunities,
   getCommunity,
   getEarnings,
   getEpochs,
   getLeaderboard,
+  getNewestClaim,
   getPosts,
   getQuote,
   getReputation,
@@ -98,7 +98,7 @@ export function campaignsQueryOptions(gql: GraphQLClient, filter: { promoter?: s
 export function claimQueryOptions(gql: GraphQLClient, account: string) {
   return queryOptions({
     queryKey: ["indexer", "claim", lower(account)] as const,
-    queryFn: () => getClaim(gql, lower(account)),
+    queryFn: () => getNewestClaim(gql, lower(account)),
   });
 }
 

@@ -250,3 +250,72 @@ export async function getEpochs(client: GraphQLClient, first = 10): Promise<Epoc
   );
   return data.epochs.edges.map((e) => e.node);
 }
+
+/** The newest epoch the indexer lists as active (challenge window over, not revoked), or null. */
+export function newestActiveEpoch(epochs: readonly EpochSummary[]): number | null {
+  let newest: number | null = null;
+  for (const e of epochs)
+    if (e.status === "ACTIVE" && (newest === null || e.number > newest)) newest = e.number;
+  return newest;
+}
+
+export interface EpochPayout {
+  account: string;
+  cumulative: string;
+  proof: string[];
+}
+
+/** An account's payout in an epoch's current settlement (payouts are listed by account). */
+export async function getEpochPayout(
+  client: GraphQLClient,
+  epoch: number,
+  account: string,
+  maxPages = 50,
+): Promise<EpochPayout | null> {
+  const wanted = account.toLowerCase();
+  let after: string | null = null;
+  for (let page = 0; page < maxPages; page++) {
+    const data: { epoch: { payouts: Connection<EpochPayout> } | null } = await client.request(
+      `query EpochPayouts($epoch: Int!, $after: String) {
+        epoch(number: $epoch) { payouts(first: 100, after: $after) { edges { cursor node { account cumulative proof } } pageInfo { hasNextPage endCursor } } }
+      }`,
+      { epoch, after },
+    );
+    const payouts = data.epoch?.payouts;
+    if (!payouts) return null;
+    for (const { node } of payouts.edges) {
+      const at = node.account.toLowerCase();
+      if (at === wanted) return node;
+      if (at > wanted) return null;
+    }
+    if (!payouts.pageInfo.hasNextPage || !payouts.pageInfo.endCursor) return null;
+    after = payouts.pageInfo.endCursor;
+  }
+  return null;
+}
+
+/**
+ * What the account can claim in one transaction: the claim for the newest
+ * active epoch. The indexer's `claim` answers for the epoch active at its
+ * latest block, which lags when no block was mined since a newer root became
+ * active; the escrow still takes that older proof but pays only what the older
+ * root allowed, so a second claim would be needed. When the epoch list shows a
+ * newer active epoch, its payout and proof are used instead.
+ */
+export async function getNewestClaim(client: GraphQLClient, account: string): Promise<Claim | null> {
+  const [claim, epochs] = await Promise.all([getClaim(client, account), getEpochs(client, 10)]);
+  const newest = newestActiveEpoch(epochs);
+  if (!claim || newest === null || (claim.epoch !== null && claim.epoch >= newest)) return claim;
+  const payout = await getEpochPayout(client, newest, account);
+  if (!payout) return claim;
+  const cumulative = BigInt(payout.cumulative);
+  const claimed = BigInt(claim.claimed);
+  if (cumulative <= BigInt(claim.cumulativeAmount)) return claim;
+  return {
+    ...claim,
+    cumulativeAmount: payout.cumulative,
+    claimable: (cumulative > claimed ? cumulative - claimed : 0n).toString(),
+    epoch: newest,
+    proof: payout.proof,
+  };
+}
