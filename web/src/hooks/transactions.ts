@@ -121,8 +121,12 @@ export function useClaimRewards() {
   const { app } = useApp();
   const refresh = useRefresh();
   const mutation = useMutation({
-    mutationFn: (vars: { account: Address; cumulativeAmount: bigint; proof: Hex[] }) =>
-      claimRewards(config, app, vars),
+    mutationFn: (vars: {
+      account: Address;
+      cumulativeAmount: bigint;
+      proof: Hex[];
+      rootAheadOfChain?: boolean | undefined;
+    }) => claimRewards(config, app, vars),
     onSuccess: refresh,
   });
   useResetOnWalletChange(mutation.reset);

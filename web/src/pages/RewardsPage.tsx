@@ -95,6 +95,7 @@ function ClaimCard({ account }: { account: Address }) {
               account,
               cumulativeAmount: BigInt(data.cumulativeAmount),
               proof: data.proof as Hex[],
+              rootAheadOfChain: data.rootAheadOfChain,
             })
           }
         >

@@ -179,10 +179,16 @@ export async function amplifyPost(config: Config, app: AppConfig, args: AmplifyA
   return { hash, blockNumber: receipt.blockNumber, campaignId: event?.args.campaignId ?? null };
 }
 
+/**
+ * The gas limit sent with a claim the node cannot estimate yet (its root became active after the
+ * latest block); only the gas used is paid.
+ */
+export const CLAIM_GAS_LIMIT = 300_000n;
+
 export async function claimRewards(
   config: Config,
   app: AppConfig,
-  args: { account: Address; cumulativeAmount: bigint; proof: Hex[] },
+  args: { account: Address; cumulativeAmount: bigint; proof: Hex[]; rootAheadOfChain?: boolean | undefined },
 ) {
   const wallet = guardedWallet(config, { chainId: app.chainId, account: args.account });
   const hash = await wallet.writeContract({
@@ -190,6 +196,8 @@ export async function claimRewards(
     abi: ampEscrowAbi,
     functionName: "claim",
     args: [args.account, args.cumulativeAmount, args.proof],
+    // Estimating against the latest block would refuse a proof for the root that is active by now.
+    ...(args.rootAheadOfChain ? { gas: CLAIM_GAS_LIMIT } : {}),
   });
   const receipt = await mined(config, hash);
   const [event] = parseEventLogs({ abi: ampEscrowAbi, eventName: "Claimed", logs: receipt.logs });

@@ -302,7 +302,16 @@ export async function getEpochPayout(
  * root allowed, so a second claim would be needed. When the epoch list shows a
  * newer active epoch, its payout and proof are used instead.
  */
-export async function getNewestClaim(client: GraphQLClient, account: string): Promise<Claim | null> {
+export type NewestClaim = Claim & {
+  /**
+   * The proof is for a root that became active after the chain's latest block: a node estimating the
+   * claim now still sees the older root and would refuse it, although the claim's own block sees the
+   * newer one.
+   */
+  rootAheadOfChain?: boolean;
+};
+
+export async function getNewestClaim(client: GraphQLClient, account: string): Promise<NewestClaim | null> {
   const [claim, epochs] = await Promise.all([getClaim(client, account), getEpochs(client, 10)]);
   const newest = newestActiveEpoch(epochs);
   if (!claim || newest === null || (claim.epoch !== null && claim.epoch >= newest)) return claim;
@@ -317,5 +326,6 @@ export async function getNewestClaim(client: GraphQLClient, account: string): Pr
     claimable: (cumulative > claimed ? cumulative - claimed : 0n).toString(),
     epoch: newest,
     proof: payout.proof,
+    rootAheadOfChain: true,
   };
 }
