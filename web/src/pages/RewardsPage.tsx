@@ -82,10 +82,16 @@ function ClaimCard({ account }: { account: Address }) {
           No epoch is claimable yet; roots become active after the challenge window.
         </p>
       )}
+      {data?.activatingAt && (
+        <p className="muted small" data-testid="claim-activating">
+          A newer reward root has just become active; the claim opens in a few seconds so that one claim takes
+          all of it.
+        </p>
+      )}
       <div className="row">
         <Button
           variant="primary"
-          disabled={!data || claimable === 0n || !wallet.ready}
+          disabled={!data || claimable === 0n || !wallet.ready || Boolean(data.activatingAt)}
           title={wallet.hint}
           loading={claimTx.isPending}
           data-testid="claim-button"

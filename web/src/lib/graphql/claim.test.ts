@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { fakeGraphQL } from "../../test/fixtures.tsx";
-import { getNewestClaim, newestActiveEpoch } from "./indexer.ts";
+import { CHAIN_CLOCK_MARGIN_SECONDS, getNewestClaim, newestActiveEpoch } from "./indexer.ts";
 
 const account = "0x00000000000000000000000000000000000000aa";
 const epochs = (list: { number: number; status: string }[]) => () => ({
   epochs: {
-    edges: list.map((e) => ({ cursor: String(e.number), node: { ...e, activeAt: 0, totalSpent: "0" } })),
+    edges: list.map((e) => ({ cursor: String(e.number), node: { ...e, activeAt: 1000, totalSpent: "0" } })),
     pageInfo: { hasNextPage: false, endCursor: null },
   },
 });
@@ -27,8 +27,8 @@ describe("newestActiveEpoch", () => {
 });
 
 describe("getNewestClaim", () => {
-  it("uses the newest active epoch's payout when the indexer's claim is for an older root", async () => {
-    const gql = fakeGraphQL({
+  const newerEpoch = () =>
+    fakeGraphQL({
       claim: claimAt(1, "300"),
       epochs: epochs([
         { number: 2, status: "ACTIVE" },
@@ -50,14 +50,34 @@ describe("getNewestClaim", () => {
         };
       },
     });
-    const claim = await getNewestClaim(gql.client, account);
+  const at = (chain: number, now: number) => ({ chainTime: async () => chain, now: () => now });
+
+  it("uses the newest active epoch's payout when the chain's latest block shows it active", async () => {
+    const claim = await getNewestClaim(newerEpoch().client, account, at(1000, 1001));
     expect(claim).toMatchObject({
       epoch: 2,
       cumulativeAmount: "700",
       claimable: "600",
       proof: ["0x02", "0x03"],
-      rootAheadOfChain: true,
     });
+    expect(claim?.rootAheadOfChain).toBeUndefined();
+    expect(claim?.activatingAt).toBeUndefined();
+  });
+
+  it("waits out the chain's clock margin, then claims the newer root with a set gas limit", async () => {
+    const early = await getNewestClaim(newerEpoch().client, account, at(990, 1005));
+    expect(early).toMatchObject({
+      epoch: 2,
+      claimable: "600",
+      activatingAt: 1000 + CHAIN_CLOCK_MARGIN_SECONDS,
+    });
+    const later = await getNewestClaim(
+      newerEpoch().client,
+      account,
+      at(990, 1000 + CHAIN_CLOCK_MARGIN_SECONDS),
+    );
+    expect(later).toMatchObject({ epoch: 2, cumulativeAmount: "700", rootAheadOfChain: true });
+    expect(later?.activatingAt).toBeUndefined();
   });
 
   it("keeps the indexer's claim when it already is for the newest active epoch", async () => {

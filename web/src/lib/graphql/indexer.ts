@@ -295,23 +295,42 @@ export async function getEpochPayout(
 }
 
 /**
- * What the account can claim in one transaction: the claim for the newest
- * active epoch. The indexer's `claim` answers for the epoch active at its
- * latest block, which lags when no block was mined since a newer root became
- * active; the escrow still takes that older proof but pays only what the older
- * root allowed, so a second claim would be needed. When the epoch list shows a
- * newer active epoch, its payout and proof are used instead.
+ * How far a chain's clock may trail the wall clock: a block's timestamp can be
+ * a few seconds behind the time the indexer calls an epoch active.
  */
+export const CHAIN_CLOCK_MARGIN_SECONDS = 15;
+
 export type NewestClaim = Claim & {
   /**
-   * The proof is for a root that became active after the chain's latest block: a node estimating the
-   * claim now still sees the older root and would refuse it, although the claim's own block sees the
-   * newer one.
+   * The proof is for a root whose activation the chain's latest block does not show yet: a node
+   * estimating the claim now still sees the older root, although the claim's own block sees the newer.
    */
   rootAheadOfChain?: boolean;
+  /**
+   * A newer root is active by the clock but may not be by the chain's: claiming now would take only
+   * what the older root allows. Unix seconds from which the newer root is safe to claim.
+   */
+  activatingAt?: number;
 };
 
-export async function getNewestClaim(client: GraphQLClient, account: string): Promise<NewestClaim | null> {
+/**
+ * What the account can claim in one transaction: the claim for the newest
+ * active epoch. The indexer's `claim` answers for the epoch active at its
+ * latest indexed block, which lags when no block was mined since a newer root
+ * became active; the escrow still takes that older proof but pays only what
+ * the older root allowed, so a second claim would be needed. When the epoch
+ * list shows a newer active epoch, its payout and proof are used instead: at
+ * once when the chain's latest block (`chainTime`) has passed its activation,
+ * else once the wall clock is `CHAIN_CLOCK_MARGIN_SECONDS` past it (until then
+ * `activatingAt` says when).
+ */
+export async function getNewestClaim(
+  client: GraphQLClient,
+  account: string,
+  clocks: { chainTime: () => Promise<number>; now?: () => number } = {
+    chainTime: async () => Math.floor(Date.now() / 1000),
+  },
+): Promise<NewestClaim | null> {
   const [claim, epochs] = await Promise.all([getClaim(client, account), getEpochs(client, 10)]);
   const newest = newestActiveEpoch(epochs);
   if (!claim || newest === null || (claim.epoch !== null && claim.epoch >= newest)) return claim;
@@ -320,12 +339,17 @@ export async function getNewestClaim(client: GraphQLClient, account: string): Pr
   const cumulative = BigInt(payout.cumulative);
   const claimed = BigInt(claim.claimed);
   if (cumulative <= BigInt(claim.cumulativeAmount)) return claim;
-  return {
+  const activeAt = epochs.find((e) => e.number === newest && e.status === "ACTIVE")?.activeAt ?? 0;
+  const now = (clocks.now ?? (() => Math.floor(Date.now() / 1000)))();
+  const chainTime = await clocks.chainTime().catch(() => 0);
+  const upgraded: NewestClaim = {
     ...claim,
     cumulativeAmount: payout.cumulative,
     claimable: (cumulative > claimed ? cumulative - claimed : 0n).toString(),
     epoch: newest,
     proof: payout.proof,
-    rootAheadOfChain: true,
   };
+  if (activeAt <= chainTime) return upgraded;
+  if (activeAt + CHAIN_CLOCK_MARGIN_SECONDS <= now) return { ...upgraded, rootAheadOfChain: true };
+  return { ...upgraded, activatingAt: activeAt + CHAIN_CLOCK_MARGIN_SECONDS };
 }
