@@ -2,6 +2,8 @@ import { cleanup, fireEvent, render, screen, within } from "@testing-library/rea
 import { afterEach, describe, expect, it } from "vitest";
 import { connect } from "wagmi/actions";
 import { createWagmiConfig } from "../config/wagmi.ts";
+import { failStep, type StepRecord, startStep } from "../hooks/transactions.ts";
+import type { AmplifyStep, StepFailure } from "../lib/chain/actions.ts";
 import type { Post } from "../lib/graphql/types.ts";
 import { devAccount } from "../lib/wallet/devWallet.ts";
 import { fakeGraphQL, Providers, testApp } from "../test/fixtures.tsx";
@@ -30,14 +32,39 @@ describe("AmplifySteps", () => {
       .getAllByRole("listitem")
       .map((li) => `${li.getAttribute("data-step")}:${li.getAttribute("data-state")}`);
 
+  const run = (...events: ([AmplifyStep] | [AmplifyStep, StepFailure] | [StepFailure])[]) =>
+    events.reduce<StepRecord[]>((records, event) => {
+      if (event.length === 2) return failStep(records, event[1], event[0]);
+      const [only] = event;
+      return only === "failed" || only === "declined" ? failStep(records, only) : startStep(records, only);
+    }, []);
+
+  it("lists the plan before anything started", () => {
+    render(<AmplifySteps steps={[]} running />);
+    expect(states()).toEqual(["permit:todo", "amplify:todo", "confirm:todo", "done:todo"]);
+  });
+
   it("shows the permit path in progress", () => {
-    render(<AmplifySteps steps={["permit", "amplify"]} running />);
+    render(<AmplifySteps steps={run(["permit"], ["amplify"])} running />);
     expect(states()).toEqual(["permit:done", "amplify:active", "confirm:todo", "done:todo"]);
   });
 
-  it("shows the approve path when the wallet could not sign a permit", () => {
-    render(<AmplifySteps steps={["permit", "approve", "amplify", "confirm", "done"]} running={false} />);
-    expect(states()).toEqual(["permit:done", "approve:done", "amplify:done", "confirm:done", "done:done"]);
+  it("shows a permit the wallet refused (4200) as failed, then the approve path", () => {
+    const steps = run(["permit"], ["permit", "failed"], ["approve"], ["amplify"], ["confirm"], ["done"]);
+    render(<AmplifySteps steps={steps} running={false} />);
+    expect(states()).toEqual(["permit:failed", "approve:done", "amplify:done", "confirm:done", "done:done"]);
+    expect(screen.getAllByRole("listitem")[0]?.textContent).toMatch(/not supported.*approving instead/);
+  });
+
+  it("shows a permit rejected in the wallet (4001) as declined, never as signed", () => {
+    render(<AmplifySteps steps={run(["permit"], ["permit", "declined"])} running={false} />);
+    expect(states()).toEqual(["permit:declined", "amplify:todo", "confirm:todo", "done:todo"]);
+    expect(screen.getAllByRole("listitem")[0]?.textContent).not.toMatch(/✓/);
+  });
+
+  it("marks the running step failed when the transaction fails", () => {
+    render(<AmplifySteps steps={run(["permit"], ["amplify"], ["failed"])} running={false} />);
+    expect(states()).toEqual(["permit:done", "amplify:failed", "confirm:todo", "done:todo"]);
   });
 });
 

@@ -1,9 +1,9 @@
 import { useDeferredValue, useId, useState } from "react";
 import { useConnection } from "wagmi";
 import { useQuote } from "../hooks/indexer.ts";
-import { useAmplify } from "../hooks/transactions.ts";
-import { useAmpBalance } from "../hooks/wallet.ts";
-import type { AmplifyStep } from "../lib/chain/actions.ts";
+import { type StepRecord, useAmplify } from "../hooks/transactions.ts";
+import { useAmpBalance, useWalletReady } from "../hooks/wallet.ts";
+import type { AmplifyStep, StepFailure } from "../lib/chain/actions.ts";
 import { describeError } from "../lib/errors.ts";
 import { formatAmp, formatScore, parseAmp } from "../lib/format.ts";
 import type { Post } from "../lib/graphql/types.ts";
@@ -27,29 +27,47 @@ const STEP_LABELS: Record<AmplifyStep, string> = {
   done: "Campaign live",
 };
 
-/** Progress through the steps actually taken, with the ones still ahead. */
-export function AmplifySteps({ steps, running }: { steps: AmplifyStep[]; running: boolean }) {
-  const first: AmplifyStep[] = steps.includes("approve") ? ["approve"] : ["permit"];
-  if (steps.includes("permit") && steps.includes("approve")) first.unshift("permit");
-  const plan: AmplifyStep[] = [...first, "amplify", "confirm", "done"];
-  const last = steps[steps.length - 1];
+const FAILED_LABELS: Partial<Record<AmplifyStep, Record<StepFailure, string>>> = {
+  permit: {
+    failed: "Permit not supported by this wallet: approving instead",
+    declined: "Permit declined in the wallet",
+  },
+};
+
+/**
+ * Progress through the steps actually taken, each as it ended (done, failed,
+ * declined), with the ones still ahead. A permit the wallet refused shows as
+ * failed, followed by the approve path it fell back to.
+ */
+export function AmplifySteps({ steps, running }: { steps: StepRecord[]; running: boolean }) {
+  const taken = steps.map((r) => r.step);
+  const stopped = steps.some((r) => r.state === "failed" || r.state === "declined") && !running;
+  const plan: AmplifyStep[] = taken.length
+    ? ["amplify", "confirm", "done"]
+    : ["permit", "amplify", "confirm", "done"];
+  const ahead = plan.filter((step) => !taken.includes(step));
+  const rows: { step: AmplifyStep; state: string }[] = [
+    ...steps.map((r) => ({
+      step: r.step,
+      state: r.state === "active" && !running ? (stopped ? "todo" : "done") : r.state,
+    })),
+    ...ahead.map((step) => ({ step, state: "todo" })),
+  ];
   return (
     <ol className="steps" aria-label="Progress" data-testid="amplify-steps">
-      {plan.map((step, i) => {
-        const reached = steps.includes(step);
-        const state = step === last && step !== "done" && running ? "active" : reached ? "done" : "todo";
-        return (
-          <li key={step} className="step" data-state={state} data-step={step}>
-            <span className="step-dot" aria-hidden="true">
-              {state === "done" ? "✓" : i + 1}
-            </span>
-            {step === "permit" && !reached && !steps.length
+      {rows.map(({ step, state }, i) => (
+        <li key={step} className="step" data-state={state} data-step={step}>
+          <span className="step-dot" aria-hidden="true">
+            {state === "done" ? "✓" : state === "failed" || state === "declined" ? "✕" : i + 1}
+          </span>
+          {state === "failed" || state === "declined"
+            ? (FAILED_LABELS[step]?.[state] ?? `${STEP_LABELS[step]}: ${state}`)
+            : step === "permit" && taken.length === 0
               ? "Sign a permit (or approve)"
               : STEP_LABELS[step]}
-            {state === "active" && <span className="sr-only"> (in progress)</span>}
-          </li>
-        );
-      })}
+          {state === "active" && <span className="sr-only"> (in progress)</span>}
+        </li>
+      ))}
     </ol>
   );
 }
@@ -57,6 +75,7 @@ export function AmplifySteps({ steps, running }: { steps: AmplifyStep[]; running
 export function AmplifyDialog({ post, onClose }: { post: Post; onClose: () => void }) {
   const { address } = useConnection();
   const amplify = useAmplify();
+  const wallet = useWalletReady();
   const balance = useAmpBalance();
   const [amountText, setAmountText] = useState("10");
   const [duration, setDuration] = useState(DURATIONS[3]?.seconds ?? 604_800);
@@ -90,7 +109,7 @@ export function AmplifyDialog({ post, onClose }: { post: Post; onClose: () => vo
           className="stack"
           onSubmit={(e) => {
             e.preventDefault();
-            if (invalid || amount === null) return;
+            if (invalid || amount === null || !wallet.ready) return;
             amplify.mutate({ postId: BigInt(post.id), amount, durationSeconds: BigInt(duration) });
           }}
         >
@@ -158,7 +177,8 @@ export function AmplifyDialog({ post, onClose }: { post: Post; onClose: () => vo
             type="submit"
             variant="primary"
             loading={running}
-            disabled={invalid}
+            disabled={invalid || !wallet.ready}
+            title={wallet.hint}
             data-testid="amplify-submit"
           >
             Amplify

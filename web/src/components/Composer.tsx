@@ -1,6 +1,7 @@
 import { useId, useState } from "react";
 import { useCommunities } from "../hooks/indexer.ts";
 import { usePublish } from "../hooks/transactions.ts";
+import { useWalletReady } from "../hooks/wallet.ts";
 import { MAX_TEXT_BYTES, shortAddress } from "../lib/format.ts";
 import { validatePost } from "../lib/postValidation.ts";
 import { Button } from "./ui/Button.tsx";
@@ -9,6 +10,7 @@ import { ErrorAlert } from "./ui/States.tsx";
 export function Composer({ defaultCommunity }: { defaultCommunity?: string | null }) {
   const communities = useCommunities();
   const publish = usePublish();
+  const wallet = useWalletReady();
   const [communityId, setCommunityId] = useState(defaultCommunity ?? "");
   const [topicsText, setTopicsText] = useState("");
   const [text, setText] = useState("");
@@ -26,7 +28,7 @@ export function Composer({ defaultCommunity }: { defaultCommunity?: string | nul
       onSubmit={(e) => {
         e.preventDefault();
         setTouched(true);
-        if (!valid) return;
+        if (!valid || !wallet.ready) return;
         publish.mutate(
           { communityId: BigInt(communityId), topics, text },
           {
@@ -117,7 +119,14 @@ export function Composer({ defaultCommunity }: { defaultCommunity?: string | nul
             </span>
           )}
         </div>
-        <Button type="submit" variant="primary" loading={publish.isPending} data-testid="publish-button">
+        <Button
+          type="submit"
+          variant="primary"
+          loading={publish.isPending}
+          disabled={wallet.wrongChain}
+          title={wallet.hint}
+          data-testid="publish-button"
+        >
           Publish
         </Button>
       </div>

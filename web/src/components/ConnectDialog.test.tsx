@@ -45,6 +45,26 @@ describe("ConnectDialog", () => {
     }
   });
 
+  it("renders at document.body, outside the header whose backdrop-filter would trap a fixed backdrop", async () => {
+    const wagmiConfig = createWagmiConfig(testApp);
+    let closed = false;
+    render(
+      <Providers gql={fakeGraphQL({}).client} wagmiConfig={wagmiConfig}>
+        <header className="header" data-testid="host-header">
+          <ConnectDialog onClose={() => (closed = true)} />
+        </header>
+      </Providers>,
+    );
+    const dialog = screen.getByRole("dialog", { name: "Connect a wallet" });
+    expect(dialog.closest("header")).toBeNull();
+    expect(dialog.parentElement?.parentElement).toBe(document.body);
+    expect(screen.getByTestId("host-header").children).toHaveLength(0);
+    // Focus starts inside, Tab stays inside, Escape closes.
+    expect(dialog.contains(document.activeElement)).toBe(true);
+    fireEvent.keyDown(document, { key: "Escape" });
+    expect(closed).toBe(true);
+  });
+
   it("connects the development wallet as the picked account", async () => {
     const wagmiConfig = createWagmiConfig(testApp);
     let closed = false;

@@ -16,11 +16,23 @@ export interface PolicyEditorProps {
   saving?: boolean;
   saved?: boolean;
   error?: unknown;
+  /** Saving needs the wallet on the app's chain. */
+  disabled?: boolean;
+  disabledHint?: string | undefined;
   onSave: (fields: PolicyFields) => void;
 }
 
 /** Which amplified content the viewer accepts (and is paid for). */
-export function PolicyEditor({ initial, communities, saving, saved, error, onSave }: PolicyEditorProps) {
+export function PolicyEditor({
+  initial,
+  communities,
+  saving,
+  saved,
+  error,
+  disabled = false,
+  disabledHint,
+  onSave,
+}: PolicyEditorProps) {
   const [form, setForm] = useState<PolicyForm>(initial);
   const [formError, setFormError] = useState<string | null>(null);
   const ids = { topics: useId(), blocked: useId() };
@@ -35,7 +47,7 @@ export function PolicyEditor({ initial, communities, saving, saved, error, onSav
         e.preventDefault();
         const { fields, error: err } = policyFieldsFrom(form);
         setFormError(err);
-        if (fields) onSave(fields);
+        if (fields && !disabled) onSave(fields);
       }}
     >
       <fieldset className="stack" style={{ border: 0, padding: 0, margin: 0 }}>
@@ -113,7 +125,14 @@ export function PolicyEditor({ initial, communities, saving, saved, error, onSav
       )}
       <ErrorAlert error={error} testId="policy-error" />
       <div className="row">
-        <Button type="submit" variant="primary" loading={saving} data-testid="policy-save">
+        <Button
+          type="submit"
+          variant="primary"
+          loading={saving}
+          disabled={disabled}
+          title={disabled ? disabledHint : undefined}
+          data-testid="policy-save"
+        >
           Sign and save policy
         </Button>
         {saved && !saving && (

@@ -3,6 +3,7 @@ import { useState } from "react";
 import { useConnection } from "wagmi";
 import { useReputation } from "../hooks/indexer.ts";
 import { useEngage } from "../hooks/session.ts";
+import { useWalletReady } from "../hooks/wallet.ts";
 import { byteLength, formatScore, MAX_TEXT_BYTES, plural, timeAgo } from "../lib/format.ts";
 import type { CampaignRef, Post } from "../lib/graphql/types.ts";
 import { href } from "../lib/router.ts";
@@ -69,7 +70,9 @@ export function PostCard({
   const [comment, setComment] = useState("");
   const [amplifying, setAmplifying] = useState(false);
   const openAmplify = useOpenAmplify();
-  const disabledTitle = address ? undefined : "Connect a wallet to engage";
+  const wallet = useWalletReady();
+  const disabledTitle = address ? wallet.hint : "Connect a wallet to engage";
+  const cannot = !address || !wallet.ready;
   const postId = BigInt(post.id);
   const commentTooLong = byteLength(comment) > MAX_TEXT_BYTES;
 
@@ -108,12 +111,15 @@ export function PostCard({
           <Button
             size="sm"
             aria-pressed={liked}
-            disabled={!address || liked}
+            disabled={cannot || liked}
             title={disabledTitle}
             data-testid="like-button"
             aria-label={`Like (${after(likedAt, post.likes)} likes)`}
             onClick={() =>
-              engage.mutate({ kind: "Like", fields: { postId } }, { onSuccess: () => setLikedAt(post.likes) })
+              engage.mutate(
+                { kind: "Like", fields: { postId }, account: address },
+                { onSuccess: () => setLikedAt(post.likes) },
+              )
             }
           >
             ♥ {after(likedAt, post.likes)}
@@ -121,7 +127,7 @@ export function PostCard({
           <Button
             size="sm"
             aria-expanded={commenting}
-            disabled={!address}
+            disabled={cannot}
             title={disabledTitle}
             data-testid="comment-button"
             onClick={() => setCommenting((v) => !v)}
@@ -134,13 +140,13 @@ export function PostCard({
           <Button
             size="sm"
             aria-pressed={shared}
-            disabled={!address || shared}
+            disabled={cannot || shared}
             title={disabledTitle}
             data-testid="share-button"
             aria-label={`Share (${after(sharedAt, post.shares)} shares)`}
             onClick={() =>
               engage.mutate(
-                { kind: "Share", fields: { postId } },
+                { kind: "Share", fields: { postId }, account: address },
                 { onSuccess: () => setSharedAt(post.shares) },
               )
             }
@@ -150,7 +156,7 @@ export function PostCard({
           <Button
             size="sm"
             variant="primary"
-            disabled={!address}
+            disabled={cannot}
             title={disabledTitle}
             data-testid="amplify-button"
             onClick={() => (openAmplify ? openAmplify(post) : setAmplifying(true))}
@@ -170,7 +176,7 @@ export function PostCard({
             e.preventDefault();
             if (!comment.trim() || commentTooLong) return;
             engage.mutate(
-              { kind: "Comment", fields: { postId, text: comment.trim() } },
+              { kind: "Comment", fields: { postId, text: comment.trim() }, account: address },
               {
                 onSuccess: () => {
                   setComment("");
@@ -202,7 +208,7 @@ export function PostCard({
               size="sm"
               variant="primary"
               loading={engage.isPending}
-              disabled={!comment.trim() || commentTooLong}
+              disabled={!comment.trim() || commentTooLong || cannot}
             >
               Send comment
             </Button>

@@ -1,5 +1,7 @@
 /** Thin hooks over the indexer query options. */
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import { useConfig } from "wagmi";
+import { getBlock } from "wagmi/actions";
 import { useApp } from "../config/AppContext.tsx";
 import {
   accountQueryOptions,
@@ -59,7 +61,8 @@ export function useCampaigns(filter: { promoter?: string; post?: string }) {
 
 export function useClaim(account: string) {
   const { gql } = useApp();
-  return useQuery(claimQueryOptions(gql, account));
+  const config = useConfig();
+  return useQuery(claimQueryOptions(gql, account, async () => Number((await getBlock(config)).timestamp)));
 }
 
 export function useEarnings(account: string) {

@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useCallback, useState } from "react";
 import type { Address, Hex } from "viem";
 import { useConfig, useConnection } from "wagmi";
 import { useApp } from "../config/AppContext.tsx";
@@ -9,9 +9,12 @@ import {
   claimRewards,
   publishPost,
   refundCampaign,
+  type StepFailure,
+  stepFailure,
 } from "../lib/chain/actions.ts";
-import { WalletNotConnectedError } from "../lib/errors.ts";
 import { waitForIndexer } from "../lib/graphql/indexer.ts";
+import { WalletGuardError } from "../lib/wallet/guard.ts";
+import { useResetOnWalletChange } from "./wallet.ts";
 
 /**
  * After a transaction, the chain and the indexer both have news: wait until
@@ -29,9 +32,15 @@ function useRefresh() {
 
 export type PublishPhase = "wallet" | "mining" | "indexing";
 
+function requireAccount(address: Address | undefined): Address {
+  if (!address) throw new WalletGuardError("NOT_CONNECTED", "Connect a wallet first.");
+  return address;
+}
+
 export function usePublish() {
   const config = useConfig();
   const { app } = useApp();
+  const { address } = useConnection();
   const refresh = useRefresh();
   const [pendingHash, setPendingHash] = useState<Hex | null>(null);
   const [phase, setPhase] = useState<PublishPhase>("wallet");
@@ -39,6 +48,7 @@ export function usePublish() {
     mutationFn: (vars: { communityId: bigint; topics: string[]; text: string }) =>
       publishPost(config, app, {
         ...vars,
+        account: requireAccount(address),
         onSubmitted: (hash) => {
           setPendingHash(hash);
           setPhase("mining");
@@ -53,7 +63,29 @@ export function usePublish() {
       return refresh(result);
     },
   });
+  useResetOnWalletChange(mutation.reset);
   return { ...mutation, pendingHash, phase };
+}
+
+/** One amplify step as it happened. */
+export interface StepRecord {
+  step: AmplifyStep;
+  state: "active" | "done" | StepFailure;
+}
+
+/** The step records after `step` started: earlier active steps are done. */
+export function startStep(records: StepRecord[], step: AmplifyStep): StepRecord[] {
+  const settled = records.map((r) => (r.state === "active" ? { ...r, state: "done" as const } : r));
+  return [...settled, { step, state: step === "done" ? "done" : "active" }];
+}
+
+/** The step records after `step` (or, without one, the running step) ended in `outcome`. */
+export function failStep(records: StepRecord[], outcome: StepFailure, step?: AmplifyStep): StepRecord[] {
+  let index = -1;
+  records.forEach((r, i) => {
+    if (step ? r.step === step : r.state === "active") index = i;
+  });
+  return records.map((r, i) => (i === index ? { ...r, state: outcome } : r));
 }
 
 export function useAmplify() {
@@ -61,19 +93,26 @@ export function useAmplify() {
   const { app } = useApp();
   const { address } = useConnection();
   const refresh = useRefresh();
-  const [steps, setSteps] = useState<AmplifyStep[]>([]);
+  const [steps, setSteps] = useState<StepRecord[]>([]);
   const mutation = useMutation({
-    mutationFn: (vars: { postId: bigint; amount: bigint; durationSeconds: bigint }) => {
-      if (!address) throw new WalletNotConnectedError();
-      return amplifyPost(config, app, {
+    mutationFn: (vars: { postId: bigint; amount: bigint; durationSeconds: bigint }) =>
+      amplifyPost(config, app, {
         ...vars,
-        account: address,
-        onStep: (step) => setSteps((prev) => [...prev, step]),
-      });
-    },
+        account: requireAccount(address),
+        onStep: (step) => setSteps((prev) => startStep(prev, step)),
+        onStepFailed: (step, outcome) => setSteps((prev) => failStep(prev, outcome, step)),
+      }),
     onMutate: () => setSteps([]),
+    onError: (error) => setSteps((prev) => failStep(prev, stepFailure(error))),
     onSuccess: refresh,
   });
+  const { reset } = mutation;
+  useResetOnWalletChange(
+    useCallback(() => {
+      reset();
+      setSteps([]);
+    }, [reset]),
+  );
   return { ...mutation, steps };
 }
 
@@ -81,19 +120,29 @@ export function useClaimRewards() {
   const config = useConfig();
   const { app } = useApp();
   const refresh = useRefresh();
-  return useMutation({
-    mutationFn: (vars: { account: Address; cumulativeAmount: bigint; proof: Hex[] }) =>
-      claimRewards(config, app, vars),
+  const mutation = useMutation({
+    mutationFn: (vars: {
+      account: Address;
+      cumulativeAmount: bigint;
+      proof: Hex[];
+      rootAheadOfChain?: boolean | undefined;
+    }) => claimRewards(config, app, vars),
     onSuccess: refresh,
   });
+  useResetOnWalletChange(mutation.reset);
+  return mutation;
 }
 
 export function useRefund() {
   const config = useConfig();
   const { app } = useApp();
+  const { address } = useConnection();
   const refresh = useRefresh();
-  return useMutation({
-    mutationFn: (campaignId: bigint) => refundCampaign(config, app, campaignId),
+  const mutation = useMutation({
+    mutationFn: (campaignId: bigint) =>
+      refundCampaign(config, app, { account: requireAccount(address), campaignId }),
     onSuccess: refresh,
   });
+  useResetOnWalletChange(mutation.reset);
+  return mutation;
 }

@@ -48,3 +48,22 @@ describe("DwellTracker", () => {
     expect(fired).toEqual(["1:0"]);
   });
 });
+
+describe("DwellTracker.close", () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it("stops the running clocks for good: nothing fires after the account it counted for is gone", () => {
+    const fired: string[] = [];
+    const tracker = new DwellTracker(3000, (key) => fired.push(key));
+    tracker.update("7:0", 1);
+    tracker.update("8:0", 1);
+    vi.advanceTimersByTime(1500);
+    expect(tracker.pending).toBe(2);
+    tracker.close();
+    expect(tracker.pending).toBe(0);
+    tracker.update("7:0", 1); // a late visibility report from the old screen
+    vi.advanceTimersByTime(10_000);
+    expect(fired).toEqual([]);
+  });
+});

@@ -19,6 +19,7 @@ const defaultTimers: DwellTimers = {
 export class DwellTracker {
   private readonly timers = new Map<string, unknown>();
   private readonly fired = new Set<string>();
+  private closed = false;
 
   constructor(
     private readonly dwellMs: number,
@@ -28,7 +29,7 @@ export class DwellTracker {
 
   /** Reports the visible ratio (0..1) of the element behind `key`. */
   update(key: string, ratio: number): void {
-    if (this.fired.has(key)) return;
+    if (this.closed || this.fired.has(key)) return;
     const pending = this.timers.has(key);
     if (ratio >= VISIBLE_RATIO && !pending) {
       const handle = this.clock.setTimeout(() => {
@@ -47,8 +48,19 @@ export class DwellTracker {
     return this.fired.has(key);
   }
 
+  /** Stops every running clock; later updates start new ones. */
   dispose(): void {
     for (const handle of this.timers.values()) this.clock.clearTimeout(handle);
     this.timers.clear();
+  }
+
+  /** Stops every running clock for good: later updates are ignored (the account it counted for is gone). */
+  close(): void {
+    this.closed = true;
+    this.dispose();
+  }
+
+  get pending(): number {
+    return this.timers.size;
   }
 }

@@ -10,6 +10,8 @@ import {
 import { AmpError } from "#protocol";
 import { ampEscrowAbi, ampSocialAbi, ampTokenAbi } from "./chain/abi.ts";
 import { GraphQLRequestError } from "./graphql/client.ts";
+import { SessionRequiredError } from "./session/engagement.ts";
+import { WalletGuardError } from "./wallet/guard.ts";
 
 /** Every custom error the app's contracts can raise, including those bubbling up from the token. */
 const ALL_ERRORS: Abi = [...ampTokenAbi, ...ampSocialAbi, ...ampEscrowAbi].filter(
@@ -77,14 +79,6 @@ const INDEXER_CODES: Record<string, string> = {
   ATTENTION_UNAVAILABLE: "Reputation and ranking are not computed yet; the attention model is not running.",
 };
 
-/** An action that needs a connected wallet ran without one. */
-export class WalletNotConnectedError extends AmpError {
-  override name = "WalletNotConnectedError";
-  constructor() {
-    super("WALLET_NOT_CONNECTED", "Connect a wallet first.");
-  }
-}
-
 /** Splits "ErrorName" into "Error name" for errors we have no sentence for. */
 function humanize(name: string): string {
   const words = name
@@ -96,6 +90,31 @@ function humanize(name: string): string {
 
 /** Turns any wallet, chain or indexer error into words a person can act on. */
 export function describeError(error: unknown): FriendlyError {
+  if (error instanceof WalletGuardError) {
+    switch (error.code) {
+      case "WRONG_CHAIN":
+        return {
+          title: "Wrong network",
+          message: `Your wallet is on another network. Switch to chain ${error.expectedChainId ?? ""} and retry.`,
+        };
+      case "WRONG_ACCOUNT":
+        return {
+          title: "Wrong account",
+          message:
+            "Your wallet is on another account than the one this was started for. Nothing was signed; retry as the connected account.",
+        };
+      case "WALLET_CHANGED":
+        return {
+          title: "Cancelled",
+          message: "Your wallet's account or network changed, so nothing was signed or sent.",
+        };
+      default:
+        return { title: "Not connected", message: "Connect a wallet first." };
+    }
+  }
+  if (error instanceof SessionRequiredError) {
+    return { title: "Engagement is off", message: "Turn on engagement with one signature first." };
+  }
   if (error instanceof GraphQLRequestError) {
     const known = error.code ? INDEXER_CODES[error.code] : undefined;
     return { title: "Indexer error", message: known ?? error.message };
@@ -122,7 +141,11 @@ export function describeError(error: unknown): FriendlyError {
       if (revert.reason) return { title: "Transaction refused", message: revert.reason };
       return { title: "Transaction refused", message: "The contract refused the transaction." };
     }
-    if (/chain mismatch|does not match the target chain/i.test(error.message)) {
+    if (
+      /chain mismatch|does not match the target chain|does not match the connection's active chain/i.test(
+        error.message,
+      )
+    ) {
       return {
         title: "Wrong network",
         message: "Your wallet is on another network. Switch networks and retry.",

@@ -3,12 +3,14 @@ import { Button } from "../components/ui/Button.tsx";
 import { Empty, ErrorAlert, ErrorState, Loading } from "../components/ui/States.tsx";
 import { useCampaigns } from "../hooks/indexer.ts";
 import { useRefund } from "../hooks/transactions.ts";
+import { useWalletReady } from "../hooks/wallet.ts";
 import { formatAmp, formatTime } from "../lib/format.ts";
 import type { Campaign } from "../lib/graphql/types.ts";
 import { href } from "../lib/router.ts";
 
 function CampaignRow({ campaign, nowSeconds }: { campaign: Campaign; nowSeconds: number }) {
   const refund = useRefund();
+  const wallet = useWalletReady();
   const expired = Number(campaign.expiresAt) <= nowSeconds;
   const remaining = BigInt(campaign.remaining);
   const status = campaign.refunded ? "Refunded" : expired ? "Expired" : "Live";
@@ -48,6 +50,8 @@ function CampaignRow({ campaign, nowSeconds }: { campaign: Campaign; nowSeconds:
         <div className="row">
           <Button
             loading={refund.isPending}
+            disabled={!wallet.ready}
+            title={wallet.hint}
             onClick={() => refund.mutate(BigInt(campaign.id))}
             data-testid="refund-button"
           >

@@ -8,6 +8,7 @@ import { Empty, ErrorAlert, ErrorState, Loading } from "../components/ui/States.
 import { Table } from "../components/ui/Table.tsx";
 import { useCommunities, useIndexedAccount, usePosts, useReputation } from "../hooks/indexer.ts";
 import { useEngage } from "../hooks/session.ts";
+import { useWalletReady } from "../hooks/wallet.ts";
 import { formatAmp, formatScore } from "../lib/format.ts";
 import type { Community } from "../lib/graphql/types.ts";
 
@@ -57,6 +58,7 @@ export function ProfilePage({ address }: { address: string }) {
   const account = useIndexedAccount(address);
   const posts = usePosts({ author: address });
   const engage = useEngage();
+  const wallet = useWalletReady();
   const [tab, setTab] = useState<Tab>("posts");
   const [followOverride, setFollowOverride] = useState<boolean | null>(null);
 
@@ -81,11 +83,17 @@ export function ProfilePage({ address }: { address: string }) {
             <Button
               variant={isFollowing ? "ghost" : "primary"}
               loading={engage.isPending}
+              disabled={!wallet.ready}
+              title={wallet.hint}
               data-testid="follow-button"
               aria-pressed={isFollowing}
               onClick={() =>
                 engage.mutate(
-                  { kind: "Follow", fields: { target: address as Address, follow: !isFollowing } },
+                  {
+                    kind: "Follow",
+                    fields: { target: address as Address, follow: !isFollowing },
+                    account: viewer,
+                  },
                   { onSuccess: () => setFollowOverride(!isFollowing) },
                 )
               }

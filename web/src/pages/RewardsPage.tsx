@@ -5,6 +5,7 @@ import { Empty, ErrorAlert, ErrorState, Loading } from "../components/ui/States.
 import { Table } from "../components/ui/Table.tsx";
 import { useClaim, useEarnings, useEpochs } from "../hooks/indexer.ts";
 import { useClaimRewards } from "../hooks/transactions.ts";
+import { useWalletReady } from "../hooks/wallet.ts";
 import { formatAmp, formatTime } from "../lib/format.ts";
 
 function EarningsTable({ account }: { account: string }) {
@@ -55,6 +56,7 @@ function EpochsTable() {
 function ClaimCard({ account }: { account: Address }) {
   const claim = useClaim(account);
   const claimTx = useClaimRewards();
+  const wallet = useWalletReady();
   if (claim.isPending) return <Loading label="Loading claimable rewards…" />;
   if (claim.isError) return <ErrorState error={claim.error} onRetry={() => claim.refetch()} />;
   const data = claim.data;
@@ -80,10 +82,17 @@ function ClaimCard({ account }: { account: Address }) {
           No epoch is claimable yet; roots become active after the challenge window.
         </p>
       )}
+      {data?.activatingAt && (
+        <p className="muted small" data-testid="claim-activating">
+          A newer reward root has just become active; the claim opens in a few seconds so that one claim takes
+          all of it.
+        </p>
+      )}
       <div className="row">
         <Button
           variant="primary"
-          disabled={!data || claimable === 0n}
+          disabled={!data || claimable === 0n || !wallet.ready || Boolean(data.activatingAt)}
+          title={wallet.hint}
           loading={claimTx.isPending}
           data-testid="claim-button"
           onClick={() =>
@@ -92,6 +101,7 @@ function ClaimCard({ account }: { account: Address }) {
               account,
               cumulativeAmount: BigInt(data.cumulativeAmount),
               proof: data.proof as Hex[],
+              rootAheadOfChain: data.rootAheadOfChain,
             })
           }
         >

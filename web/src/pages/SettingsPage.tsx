@@ -4,6 +4,7 @@ import { Button } from "../components/ui/Button.tsx";
 import { Empty, ErrorAlert, ErrorState, Loading } from "../components/ui/States.tsx";
 import { useCommunities, useIndexedAccount } from "../hooks/indexer.ts";
 import { useEnableSession, useRevokeSession, useSavePolicy, useSession } from "../hooks/session.ts";
+import { useWalletReady } from "../hooks/wallet.ts";
 import { formatTime, shortAddress } from "../lib/format.ts";
 import { policyFormFrom } from "../lib/policy.ts";
 
@@ -11,6 +12,7 @@ function SessionPanel() {
   const session = useSession();
   const enable = useEnableSession();
   const revoke = useRevokeSession();
+  const wallet = useWalletReady();
   return (
     <section className="card stack" data-testid="session-panel">
       <h2>Session key</h2>
@@ -29,6 +31,8 @@ function SessionPanel() {
           <Button
             variant="danger"
             loading={revoke.isPending}
+            disabled={!wallet.ready}
+            title={wallet.hint}
             onClick={() => revoke.mutate()}
             data-testid="revoke-session"
           >
@@ -40,7 +44,13 @@ function SessionPanel() {
           <span className="small muted" data-testid="session-status">
             No session key.
           </span>
-          <Button loading={enable.isPending} onClick={() => enable.mutate()} data-testid="enable-session">
+          <Button
+            loading={enable.isPending}
+            disabled={!wallet.ready}
+            title={wallet.hint}
+            onClick={() => enable.mutate()}
+            data-testid="enable-session"
+          >
             Create session key
           </Button>
         </div>
@@ -59,6 +69,7 @@ function PolicyPanel({ address }: { address: string }) {
   const account = useIndexedAccount(address);
   const communities = useCommunities();
   const save = useSavePolicy();
+  const wallet = useWalletReady();
   return (
     <section className="card stack">
       <h2>Attention policy</h2>
@@ -81,6 +92,8 @@ function PolicyPanel({ address }: { address: string }) {
             initial={policyFormFrom(account.data?.policy)}
             communities={communities.data ?? []}
             saving={save.isPending}
+            disabled={!wallet.ready}
+            disabledHint={wallet.hint}
             saved={save.isSuccess}
             error={save.error}
             onSave={(fields) => save.mutate(fields)}

@@ -6,6 +6,7 @@ import { GraphQLRequestError } from "../lib/graphql/client.ts";
 import type { StreamItem } from "../lib/graphql/types.ts";
 import { devAccount } from "../lib/wallet/devWallet.ts";
 import { FakeIntersectionObserver, fakeGraphQL, Providers, testApp } from "../test/fixtures.tsx";
+import { walletOn } from "../test/wallet.ts";
 import { StreamPage } from "./StreamPage.tsx";
 
 const promoter = devAccount(2).address.toLowerCase();
@@ -55,11 +56,13 @@ async function renderConnected(gql: ReturnType<typeof indexer>) {
   if (!dev) throw new Error("no dev wallet");
   await (dev as unknown as { setAccountIndex(i: number): Promise<void> }).setAccountIndex(3);
   await connect(wagmiConfig, { connector: dev });
+  const handle = dev as unknown as { setAccountIndex(i: number): Promise<void> };
   render(
     <Providers gql={gql.client} wagmiConfig={wagmiConfig}>
       <StreamPage community={null} onCommunity={() => {}} />
     </Providers>,
   );
+  return handle;
 }
 
 describe("StreamPage", () => {
@@ -120,6 +123,64 @@ describe("StreamPage", () => {
     const [amplified, organic] = screen.getAllByTestId("post-card");
     await waitFor(() => expect(amplified?.getAttribute("data-viewed")).toBe("true"));
     expect(organic?.getAttribute("data-viewed")).toBe("false");
+  });
+
+  it("drops the dwell clocks of the old account when the development wallet switches accounts", async () => {
+    const gql = indexer();
+    const dev = await renderConnected(gql);
+    await screen.findAllByTestId("post-card");
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const isPost = (id: string) => (el: Element) => el.getAttribute("data-post-id") === id;
+    act(() => FakeIntersectionObserver.show(isPost("11"), 0.8));
+    act(() => vi.advanceTimersByTime(1500));
+    vi.useRealTimers();
+    // #3 switches to #4 halfway through the dwell: #3's clock must not fire as #4's receipt.
+    await act(() => dev.setAccountIndex(4));
+    await waitFor(() =>
+      expect(gql.requests.some((r) => r.variables.viewer === devAccount(4).address.toLowerCase())).toBe(true),
+    );
+    await new Promise((r) => setTimeout(r, testApp.dwellMs + 300));
+    const submits = () => gql.requests.filter((r) => r.query.includes("mutation Submit"));
+    expect(submits()).toEqual([]);
+    // #4 views the post itself: the development wallet keeps its one-click flow.
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    act(() => FakeIntersectionObserver.show(isPost("11"), 0.8));
+    act(() => vi.advanceTimersByTime(testApp.dwellMs));
+    vi.useRealTimers();
+    await waitFor(() => expect(submits().map((r) => r.variables.kind)).toEqual(["Delegation", "View"]));
+    const view = JSON.parse(submits()[1]?.variables.message as string);
+    expect(view.account).toBe(devAccount(4).address);
+  });
+
+  it("never asks a browser wallet for a session key from a passive view", async () => {
+    const gql = indexer();
+    const { config, provider } = await walletOn(testApp.chainId, devAccount(3).address);
+    render(
+      <Providers gql={gql.client} wagmiConfig={config}>
+        <StreamPage community={null} onCommunity={() => {}} />
+      </Providers>,
+    );
+    await screen.findAllByTestId("post-card");
+    expect(await screen.findByTestId("session-banner")).toBeTruthy();
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    act(() => FakeIntersectionObserver.show(() => true, 1));
+    act(() => vi.advanceTimersByTime(testApp.dwellMs * 3));
+    vi.useRealTimers();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(provider.signing()).toEqual([]);
+    expect(gql.requests.filter((r) => r.query.includes("mutation Submit"))).toEqual([]);
+    // A second account arrives from the wallet: still nothing is asked.
+    provider.account = devAccount(4).address;
+    act(() => provider.emit("accountsChanged", [devAccount(4).address]));
+    await waitFor(() =>
+      expect(gql.requests.some((r) => r.variables.viewer === devAccount(4).address.toLowerCase())).toBe(true),
+    );
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    act(() => FakeIntersectionObserver.show(() => true, 1));
+    act(() => vi.advanceTimersByTime(testApp.dwellMs * 3));
+    vi.useRealTimers();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(provider.signing()).toEqual([]);
   });
 
   it("likes a post through the session key and shows the new count", async () => {

@@ -5,12 +5,14 @@ import { Button } from "../components/ui/Button.tsx";
 import { ErrorAlert } from "../components/ui/States.tsx";
 import { useCommunities, usePosts, useStream } from "../hooks/indexer.ts";
 import { useEnableSession, useSession, useSignsSilently } from "../hooks/session.ts";
+import { useWalletReady } from "../hooks/wallet.ts";
 import { GraphQLRequestError } from "../lib/graphql/client.ts";
 
 function SessionBanner() {
   const session = useSession();
   const silent = useSignsSilently();
   const enable = useEnableSession();
+  const wallet = useWalletReady();
   if (silent || session.isPending || session.data) return null;
   return (
     <div className="alert alert-info stack" data-testid="session-banner">
@@ -23,6 +25,8 @@ function SessionBanner() {
           size="sm"
           variant="primary"
           loading={enable.isPending}
+          disabled={!wallet.ready}
+          title={wallet.hint}
           onClick={() => enable.mutate()}
           data-testid="enable-session"
         >

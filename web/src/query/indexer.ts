@@ -4,13 +4,13 @@ import type { GraphQLClient } from "../lib/graphql/client.ts";
 import {
   getAccount,
   getCampaigns,
-  getClaim,
   getComments,
   getCommunities,
   getCommunity,
   getEarnings,
   getEpochs,
   getLeaderboard,
+  getNewestClaim,
   getPosts,
   getQuote,
   getReputation,
@@ -95,10 +95,13 @@ export function campaignsQueryOptions(gql: GraphQLClient, filter: { promoter?: s
   });
 }
 
-export function claimQueryOptions(gql: GraphQLClient, account: string) {
+/** `chainTime`: the timestamp of the chain's latest block (see getNewestClaim). */
+export function claimQueryOptions(gql: GraphQLClient, account: string, chainTime?: () => Promise<number>) {
   return queryOptions({
     queryKey: ["indexer", "claim", lower(account)] as const,
-    queryFn: () => getClaim(gql, lower(account)),
+    queryFn: () => getNewestClaim(gql, lower(account), chainTime ? { chainTime } : undefined),
+    // While a newer root is activating, ask again until it can be claimed in full.
+    refetchInterval: (query) => (query.state.data?.activatingAt ? 3_000 : false),
   });
 }
 

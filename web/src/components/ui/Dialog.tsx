@@ -1,6 +1,13 @@
 import { type ReactNode, useEffect, useId, useRef } from "react";
+import { createPortal } from "react-dom";
 
-/** A modal dialog: labelled, closes on Escape and backdrop click, returns focus on close. */
+/**
+ * A modal dialog: labelled, closes on Escape and backdrop click, keeps Tab
+ * inside, returns focus on close. It renders in a portal at document.body: an
+ * ancestor with `backdrop-filter`, `transform` or `filter` (the sticky header
+ * has one) would otherwise become the containing block of the fixed backdrop
+ * and push the dialog off screen.
+ */
 export function Dialog({
   title,
   onClose,
@@ -44,7 +51,7 @@ export function Dialog({
       previous?.focus?.();
     };
   }, []);
-  return (
+  return createPortal(
     // biome-ignore lint/a11y/noStaticElementInteractions: a pointer shortcut; the keyboard closes with Escape or the Close button
     <div
       className="backdrop"
@@ -62,6 +69,7 @@ export function Dialog({
         </div>
         {children}
       </div>
-    </div>
+    </div>,
+    document.body,
   );
 }

@@ -51,6 +51,7 @@ describe("transactions on a real chain", () => {
   it("publishes a post and returns its id from PostPublished", async () => {
     const hashes: string[] = [];
     const result = await publishPost(env.config, env.app, {
+      account: user.address,
       communityId: 1n,
       topics: ["intro"],
       text: "hello from the web tests",
@@ -127,11 +128,13 @@ describe("transactions on a real chain", () => {
   });
 
   it("refunds an expired campaign's unspent budget to the promoter", async () => {
-    const early = await refundCampaign(env.config, env.app, 1n).catch((e: unknown) => e);
+    const early = await refundCampaign(env.config, env.app, { account: user.address, campaignId: 1n }).catch(
+      (e: unknown) => e,
+    );
     expect(describeError(early).message).toMatch(/not expired yet/);
     await env.connection.networkHelpers.time.increase(3601);
     const before = await env.token.read.balanceOf([user.address]);
-    const { amount } = await refundCampaign(env.config, env.app, 1n);
+    const { amount } = await refundCampaign(env.config, env.app, { account: user.address, campaignId: 1n });
     expect(amount).toBe(parseEther("10.5")); // 12.5 escrowed, 2 paid out in epoch 1
     expect(await env.token.read.balanceOf([user.address])).toBe(before + amount);
   });

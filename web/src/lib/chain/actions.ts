@@ -13,9 +13,10 @@ import {
   zeroHash,
 } from "viem";
 import type { Config } from "wagmi";
-import { readContract, signTypedData, waitForTransactionReceipt, writeContract } from "wagmi/actions";
+import { readContract, waitForTransactionReceipt } from "wagmi/actions";
 import { AmpError, type PermitMessage, permitTypedData as tokenPermit } from "#protocol";
 import type { AppConfig } from "../../config/appConfig.ts";
+import { guardedWallet, WalletGuardError } from "../wallet/guard.ts";
 import { ampEscrowAbi, ampSocialAbi, ampTokenAbi } from "./abi.ts";
 
 export class TransactionRevertedError extends AmpError {
@@ -32,6 +33,8 @@ async function mined(config: Config, hash: Hex): Promise<TransactionReceipt> {
 }
 
 export interface PublishArgs {
+  /** The account the post is published as: the wallet must still be on it. */
+  account: Address;
   communityId: bigint;
   topics: string[];
   text: string;
@@ -39,7 +42,8 @@ export interface PublishArgs {
 }
 
 export async function publishPost(config: Config, app: AppConfig, args: PublishArgs) {
-  const hash = await writeContract(config, {
+  const wallet = guardedWallet(config, { chainId: app.chainId, account: args.account });
+  const hash = await wallet.writeContract({
     address: app.contracts.social,
     abi: ampSocialAbi,
     functionName: "publish",
@@ -58,7 +62,10 @@ export interface AmplifyArgs {
   postId: bigint;
   amount: bigint;
   durationSeconds: bigint;
+  /** A step starts (the previous one is done). */
   onStep?: (step: AmplifyStep, hash?: Hex) => void;
+  /** A step ended without success: the wallet refused it (`failed`) or the person rejected it (`declined`). */
+  onStepFailed?: (step: AmplifyStep, outcome: StepFailure) => void;
   /** Unix seconds, for the permit deadline. */
   now?: number;
 }
@@ -68,8 +75,29 @@ export function permitTypedData(app: AppConfig, message: PermitMessage) {
   return tokenPermit(app.chainId, app.contracts.token, message);
 }
 
-function isUserRejection(error: unknown): boolean {
-  return error instanceof Error && /reject|denied|cancel/i.test(error.message);
+export type StepFailure = "failed" | "declined";
+
+/** EIP-1193 codes: 4001 the person rejected the request; 4200 the wallet does not support the method. */
+function rpcCodes(error: unknown): number[] {
+  const codes: number[] = [];
+  let e: unknown = error;
+  for (let depth = 0; e && depth < 10; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "number") codes.push(code);
+    e = (e as { cause?: unknown }).cause;
+  }
+  return codes;
+}
+
+export function isUserRejection(error: unknown): boolean {
+  if (rpcCodes(error).includes(4001)) return true;
+  if (error instanceof WalletGuardError) return false;
+  return error instanceof Error && /user rejected|rejected the request|denied/i.test(error.message);
+}
+
+/** How a step that threw ended: rejected by the person, or failed. */
+export function stepFailure(error: unknown): StepFailure {
+  return isUserRejection(error) ? "declined" : "failed";
 }
 
 /**
@@ -77,7 +105,8 @@ function isUserRejection(error: unknown): boolean {
  * when the wallet can sign one, else approve then amplify.
  */
 export async function amplifyPost(config: Config, app: AppConfig, args: AmplifyArgs) {
-  const { account, postId, amount, durationSeconds, onStep } = args;
+  const { account, postId, amount, durationSeconds, onStep, onStepFailed } = args;
+  const wallet = guardedWallet(config, { chainId: app.chainId, account });
   const escrow = app.contracts.escrow;
   let hash: Hex | null = null;
 
@@ -93,18 +122,23 @@ export async function amplifyPost(config: Config, app: AppConfig, args: AmplifyA
     const deadline = BigInt((args.now ?? Math.floor(Date.now() / 1000)) + 3600);
     let signature: Hex | null = null;
     try {
-      signature = await signTypedData(
-        config,
+      signature = await wallet.signTypedData(
         permitTypedData(app, { owner: account, spender: escrow, value: amount, nonce, deadline }),
       );
     } catch (error) {
-      if (isUserRejection(error)) throw error;
-      signature = null; // the wallet cannot sign typed data: fall back to approve
+      // The guard's refusals and the person's "no" end here; a wallet that cannot sign a permit
+      // (4200 unsupported, or any other refusal of the method) gets the approve path instead.
+      if (error instanceof WalletGuardError || wallet.signal.aborted || isUserRejection(error)) {
+        onStepFailed?.("permit", stepFailure(error));
+        throw error;
+      }
+      onStepFailed?.("permit", "failed");
+      signature = null;
     }
     if (signature) {
       const { r, s, v, yParity } = parseSignature(signature);
       onStep?.("amplify");
-      hash = await writeContract(config, {
+      hash = await wallet.writeContract({
         address: escrow,
         abi: ampEscrowAbi,
         functionName: "amplifyWithPermit",
@@ -122,7 +156,7 @@ export async function amplifyPost(config: Config, app: AppConfig, args: AmplifyA
     });
     if (allowance < amount) {
       onStep?.("approve");
-      const approveHash = await writeContract(config, {
+      const approveHash = await wallet.writeContract({
         address: app.contracts.token,
         abi: ampTokenAbi,
         functionName: "approve",
@@ -131,7 +165,7 @@ export async function amplifyPost(config: Config, app: AppConfig, args: AmplifyA
       await mined(config, approveHash);
     }
     onStep?.("amplify");
-    hash = await writeContract(config, {
+    hash = await wallet.writeContract({
       address: escrow,
       abi: ampEscrowAbi,
       functionName: "amplify",
@@ -146,16 +180,25 @@ export async function amplifyPost(config: Config, app: AppConfig, args: AmplifyA
   return { hash, blockNumber: receipt.blockNumber, campaignId: event?.args.campaignId ?? null };
 }
 
+/**
+ * The gas limit sent with a claim the node cannot estimate yet (its root became active after the
+ * latest block); only the gas used is paid.
+ */
+export const CLAIM_GAS_LIMIT = 300_000n;
+
 export async function claimRewards(
   config: Config,
   app: AppConfig,
-  args: { account: Address; cumulativeAmount: bigint; proof: Hex[] },
+  args: { account: Address; cumulativeAmount: bigint; proof: Hex[]; rootAheadOfChain?: boolean | undefined },
 ) {
-  const hash = await writeContract(config, {
+  const wallet = guardedWallet(config, { chainId: app.chainId, account: args.account });
+  const hash = await wallet.writeContract({
     address: app.contracts.escrow,
     abi: ampEscrowAbi,
     functionName: "claim",
     args: [args.account, args.cumulativeAmount, args.proof],
+    // Estimating against the latest block would refuse a proof for the root that is active by now.
+    ...(args.rootAheadOfChain ? { gas: CLAIM_GAS_LIMIT } : {}),
   });
   const receipt = await mined(config, hash);
   const [event] = parseEventLogs({ abi: ampEscrowAbi, eventName: "Claimed", logs: receipt.logs });
@@ -167,8 +210,14 @@ export async function claimRewards(
   };
 }
 
-export async function refundCampaign(config: Config, app: AppConfig, campaignId: bigint) {
-  const hash = await writeContract(config, {
+export async function refundCampaign(
+  config: Config,
+  app: AppConfig,
+  args: { account: Address; campaignId: bigint },
+) {
+  const { campaignId } = args;
+  const wallet = guardedWallet(config, { chainId: app.chainId, account: args.account });
+  const hash = await wallet.writeContract({
     address: app.contracts.escrow,
     abi: ampEscrowAbi,
     functionName: "refund",

@@ -285,3 +285,106 @@ export async function getEpochs(client: GraphQLClient, first = 10): Promise<Epoc
   );
   return data.epochs.edges.map((e) => e.node);
 }
+
+/** The newest epoch the indexer lists as active (challenge window over, not revoked), or null. */
+export function newestActiveEpoch(epochs: readonly EpochSummary[]): number | null {
+  let newest: number | null = null;
+  for (const e of epochs)
+    if (e.status === "ACTIVE" && (newest === null || e.number > newest)) newest = e.number;
+  return newest;
+}
+
+export interface EpochPayout {
+  account: string;
+  cumulative: string;
+  proof: string[];
+}
+
+/** An account's payout in an epoch's current settlement (payouts are listed by account). */
+export async function getEpochPayout(
+  client: GraphQLClient,
+  epoch: number,
+  account: string,
+  maxPages = 50,
+): Promise<EpochPayout | null> {
+  const wanted = account.toLowerCase();
+  let after: string | null = null;
+  for (let page = 0; page < maxPages; page++) {
+    const data: { epoch: { payouts: Connection<EpochPayout> } | null } = await client.request(
+      `query EpochPayouts($epoch: Int!, $after: String) {
+        epoch(number: $epoch) { payouts(first: 100, after: $after) { edges { cursor node { account cumulative proof } } pageInfo { hasNextPage endCursor } } }
+      }`,
+      { epoch, after },
+    );
+    const payouts = data.epoch?.payouts;
+    if (!payouts) return null;
+    for (const { node } of payouts.edges) {
+      const at = node.account.toLowerCase();
+      if (at === wanted) return node;
+      if (at > wanted) return null;
+    }
+    if (!payouts.pageInfo.hasNextPage || !payouts.pageInfo.endCursor) return null;
+    after = payouts.pageInfo.endCursor;
+  }
+  return null;
+}
+
+/**
+ * How far a chain's clock may trail the wall clock: a block's timestamp can be
+ * a few seconds behind the time the indexer calls an epoch active.
+ */
+export const CHAIN_CLOCK_MARGIN_SECONDS = 15;
+
+export type NewestClaim = Claim & {
+  /**
+   * The proof is for a root whose activation the chain's latest block does not show yet: a node
+   * estimating the claim now still sees the older root, although the claim's own block sees the newer.
+   */
+  rootAheadOfChain?: boolean;
+  /**
+   * A newer root is active by the clock but may not be by the chain's: claiming now would take only
+   * what the older root allows. Unix seconds from which the newer root is safe to claim.
+   */
+  activatingAt?: number;
+};
+
+/**
+ * What the account can claim in one transaction: the claim for the newest
+ * active epoch. The indexer's `claim` answers for the epoch active at its
+ * latest indexed block, which lags when no block was mined since a newer root
+ * became active; the escrow still takes that older proof but pays only what
+ * the older root allowed, so a second claim would be needed. When the epoch
+ * list shows a newer active epoch, its payout and proof are used instead: at
+ * once when the chain's latest block (`chainTime`) has passed its activation,
+ * else once the wall clock is `CHAIN_CLOCK_MARGIN_SECONDS` past it (until then
+ * `activatingAt` says when).
+ */
+export async function getNewestClaim(
+  client: GraphQLClient,
+  account: string,
+  clocks: { chainTime: () => Promise<number>; now?: () => number } = {
+    chainTime: async () => Math.floor(Date.now() / 1000),
+  },
+): Promise<NewestClaim | null> {
+  const [claim, epochs] = await Promise.all([getClaim(client, account), getEpochs(client, 10)]);
+  const newest = newestActiveEpoch(epochs);
+  if (!claim || newest === null || (claim.epoch !== null && claim.epoch >= newest)) return claim;
+  const payout = await getEpochPayout(client, newest, account);
+  if (!payout) return claim;
+  const cumulative = BigInt(payout.cumulative);
+  const claimed = BigInt(claim.claimed);
+  if (cumulative <= BigInt(claim.cumulativeAmount)) return claim;
+  const activeAt = epochs.find((e) => e.number === newest && e.status === "ACTIVE")?.activeAt ?? 0;
+  const now = (clocks.now ?? (() => Math.floor(Date.now() / 1000)))();
+  const chainTime = await clocks.chainTime().catch(() => 0);
+  const upgraded: NewestClaim = {
+    ...claim,
+    cumulativeAmount: payout.cumulative,
+    claimable: (cumulative > claimed ? cumulative - claimed : 0n).toString(),
+    epoch: newest,
+    proof: payout.proof,
+  };
+  if (activeAt <= chainTime) return upgraded;
+  if (activeAt + CHAIN_CLOCK_MARGIN_SECONDS <= now) return { ...upgraded, rootAheadOfChain: true };
+  return { ...upgraded, activatingAt: activeAt + CHAIN_CLOCK_MARGIN_SECONDS };
+}

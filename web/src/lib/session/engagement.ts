@@ -1,5 +1,6 @@
 import type { Address, Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { AmpError } from "#protocol";
 import { type GraphQLClient, GraphQLRequestError } from "../graphql/client.ts";
 import { submitMessage } from "../graphql/indexer.ts";
 import {
@@ -35,6 +36,22 @@ export interface EngagementDeps {
   sessionSeconds?: number;
   /** Delegations in flight per account, so concurrent engagements ask the wallet once. */
   inflight?: Map<string, Promise<StoredSession>>;
+}
+
+/** An engagement that may not ask the wallet found no session key to sign with. */
+export class SessionRequiredError extends AmpError {
+  override name = "SessionRequiredError";
+  constructor(account: Address) {
+    super("SESSION_REQUIRED", `No session key for ${account}; enabling one needs the wallet's signature.`);
+  }
+}
+
+export interface EngageOptions {
+  /**
+   * Whether a missing session may be created with a wallet signature (default true). Passive
+   * engagement (views) passes false unless the wallet signs without asking: a prompt needs a click.
+   */
+  delegate?: boolean;
 }
 
 /** Signs a message with the wallet and submits it (Delegation, RevokeDelegation, Policy). */
@@ -76,6 +93,13 @@ async function createOrLoadSession(deps: EngagementDeps): Promise<StoredSession>
   return session;
 }
 
+function existingSession(deps: EngagementDeps): StoredSession {
+  const now = Math.floor((deps.now ?? Date.now)() / 1000);
+  const session = loadSession(deps.storage, deps.ctx, deps.account, now);
+  if (!session) throw new SessionRequiredError(deps.account);
+  return session;
+}
+
 export function sessionSigner(session: StoredSession): TypedDataSigner {
   const account = privateKeyToAccount(session.privateKey);
   // biome-ignore lint/suspicious/noExplicitAny: the payload is built by typedData() for a known kind
@@ -93,9 +117,10 @@ export async function engage<K extends EngagementKind>(
   deps: EngagementDeps,
   kind: K,
   fields: Omit<MessageFields<K>, "account">,
+  options: EngageOptions = {},
 ): Promise<{ signature: Hex; sessionKey: Address }> {
   for (let attempt = 0; ; attempt++) {
-    const session = await ensureSession(deps);
+    const session = options.delegate === false ? existingSession(deps) : await ensureSession(deps);
     const message = buildMessage(
       kind,
       { ...fields, account: deps.account } as MessageFields<K>,
