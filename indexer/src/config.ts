@@ -59,7 +59,8 @@ const configSchema = z.object({
   rpcRetryBaseMs: int(1).default(200),
   rpcTimeoutMs: int(100).default(10_000),
   corsOrigins: list.default(["http://127.0.0.1:5173", "http://localhost:5173"]),
-  graphiql: bool.default(process.env.NODE_ENV !== "production"),
+  /** GraphiQL at the endpoint only when asked for (AMP_GRAPHIQL=1). */
+  graphiql: bool.default(false),
   maxQueryDepth: int(1).default(10),
   maxQueryCost: int(1).default(5000),
   /** What answers stream/reputation/quote: the attention model, or only the store (no ranking). */

@@ -3,14 +3,15 @@
  * limits, CORS for the dApp's origins and GraphiQL only when enabled.
  */
 import { readFileSync } from "node:fs";
-import { createSchema, createYoga, type Plugin } from "graphql-yoga";
+import { type DocumentNode, GraphQLError, parse } from "graphql";
+import { createGraphQLError, createSchema, createYoga, type Plugin } from "graphql-yoga";
 import type { Deployment } from "../config.ts";
 import type { LogExport } from "../engagement/export.ts";
 import type { EngagementService } from "../engagement/submit.ts";
 import type { Queries } from "../store/queries.ts";
 import type { AttentionService } from "./attention-service.ts";
 import type { ApiContext } from "./context.ts";
-import { type QueryLimits, queryLimitsRule } from "./limits.ts";
+import { checkDocument, checkNesting, type QueryLimits, withDefaults } from "./limits.ts";
 import { resolvers } from "./resolvers/index.ts";
 
 export const typeDefs = readFileSync(new URL("./schema.graphql", import.meta.url), "utf8");
@@ -39,20 +40,82 @@ export function createApi(options: ApiOptions) {
     now: options.now,
     exportLog: options.exportLog,
   };
-  const limits: Plugin = {
-    onValidate({ addValidationRule }) {
-      addValidationRule(queryLimitsRule(options.limits));
-    },
-  };
+  const limits = requestLimits(options.limits);
+  const allowed = new Set(options.corsOrigins);
   return createYoga({
     schema: createSchema({ typeDefs, resolvers }),
     context: () => context,
     graphiql: options.graphiql,
     landingPage: false,
-    cors: { origin: options.corsOrigins, methods: ["GET", "POST", "OPTIONS"], credentials: false },
+    // Only the listed origins, each answered with itself; any other (including "null", which
+    // sandboxed frames and files send) gets no CORS headers rather than yoga's `Allow-Origin: null`.
+    cors: (request) => {
+      const origin = request.headers.get("origin");
+      if (origin === null || !allowed.has(origin)) return false;
+      return { origin: [origin], methods: ["GET", "POST", "OPTIONS"], credentials: false };
+    },
     plugins: [limits],
     logging: false,
   });
 }
 
 export type Api = ReturnType<typeof createApi>;
+
+/**
+ * The request limits as an envelop plugin: the nesting guard before parsing,
+ * graphql's token limit while parsing, and `checkDocument` in place of
+ * validation when it refuses (graphql's own rules then never see the
+ * document). Parse errors carry GRAPHQL_PARSE_FAILED (QUERY_TOO_LARGE past the
+ * token limit) on every path, including `getEnveloped` outside a yoga request.
+ */
+export function requestLimits(queryLimits: QueryLimits): Plugin {
+  const all = withDefaults(queryLimits);
+  const coded = (error: unknown): Error => {
+    if (!(error instanceof GraphQLError)) return error as Error;
+    const tooLarge = /contains more th(?:an|at) \d+ tokens/.test(error.message);
+    if (!tooLarge && error.extensions?.code) return error;
+    return createGraphQLError(error.message, {
+      source: error.source,
+      positions: error.positions,
+      extensions: { code: tooLarge ? "QUERY_TOO_LARGE" : "GRAPHQL_PARSE_FAILED", http: { status: 400 } },
+    });
+  };
+  return {
+    onParse({ setParseFn }) {
+      setParseFn((source, parseOptions) => {
+        const text = typeof source === "string" ? source : source.body;
+        const tooDeep = checkNesting(text, all.maxNesting);
+        if (tooDeep) throw tooDeep;
+        return parse(source, { ...parseOptions, maxTokens: all.maxTokens });
+      });
+      return ({ result, replaceParseResult }) => {
+        if (result instanceof Error) replaceParseResult(coded(result) as unknown as DocumentNode);
+      };
+    },
+    onValidate({ params, setResult }) {
+      const refusal = checkDocument(params.schema, params.documentAST, all);
+      if (refusal) setResult([refusal]);
+    },
+    onExecute() {
+      return {
+        // No `data` at all: the request failed before execution (variables that do not coerce).
+        onExecuteDone({ result, setResult }) {
+          if (!("errors" in result) || !result.errors?.length || "data" in result) return;
+          setResult({
+            ...result,
+            errors: result.errors.map((e) =>
+              e.extensions?.code
+                ? e
+                : createGraphQLError(e.message, {
+                    nodes: e.nodes,
+                    source: e.source,
+                    positions: e.positions,
+                    extensions: { ...e.extensions, code: "BAD_USER_INPUT", http: { status: 400 } },
+                  }),
+            ),
+          });
+        },
+      };
+    },
+  };
+}

@@ -17,6 +17,9 @@ import type { EngagementStore } from "../store/engagement-store.ts";
 import { authorityRefusal, recoverSigner } from "./authority.ts";
 import { EngagementError } from "./errors.ts";
 
+/** Nonces are below 2^64 (the dApp's are milliseconds times 2^20 plus 20 random bits). */
+export const MAX_NONCE = 2n ** 64n;
+
 export interface EngagementServiceOptions {
   store: EngagementStore;
   chainId: number;
@@ -65,6 +68,11 @@ export function createEngagementService(options: EngagementServiceOptions): Enga
     } catch (error) {
       if (error instanceof MessageDecodeError) throw new EngagementError("BAD_USER_INPUT", error.message);
       throw error;
+    }
+
+    // Bounded so that `nextNonce` (the largest nonce plus one) stays far inside uint256.
+    if (message.nonce >= MAX_NONCE) {
+      throw new EngagementError("BAD_USER_INPUT", `nonce must be below 2^64, got ${message.nonce}`);
     }
 
     const receivedAt = now();
