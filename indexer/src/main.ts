@@ -18,7 +18,7 @@ import { ChainError } from "./chain/errors.ts";
 import { createFollower, type Follower, type FollowerEvent } from "./chain/follower.ts";
 import { createChainReader, createRpcClient } from "./chain/rpc.ts";
 import { type IndexerConfig, loadConfig } from "./config.ts";
-import { exportLog } from "./engagement/export.ts";
+import { createChunkedExport } from "./engagement/export-chunked.ts";
 import { createEngagementService } from "./engagement/submit.ts";
 import { createSettler, settlerKey } from "./settlement/settler.ts";
 import { createChainStore } from "./store/chain-store.ts";
@@ -98,7 +98,7 @@ export function createIndexer(config: IndexerConfig, options: IndexerOptions = {
   });
   const yoga = createApi({
     queries,
-    exportLog: (fromSeq, toSeq) => exportLog(db, fromSeq, toSeq),
+    exportLog: createChunkedExport(db),
     engagement: createEngagementService({
       store: createEngagementStore(db),
       chainId: config.chainId,

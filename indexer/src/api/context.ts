@@ -13,5 +13,5 @@ export interface ApiContext {
   deployment: Deployment;
   /** Chain-consistent unix seconds: the later of wall clock and the latest indexed block. */
   now: () => number;
-  exportLog: (fromSeq: number, toSeq: number) => LogExport;
+  exportLog: (fromSeq: number, toSeq: number) => LogExport | Promise<LogExport>;
 }

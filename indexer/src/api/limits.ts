@@ -58,7 +58,7 @@ export const QUERY_LIMIT_DEFAULTS = {
 export const MAX_EXPORT = 10_000;
 const EXPORT_ENTRIES_PER_COST = 4;
 /** What one introspection root field costs: about what answering it takes. */
-export const INTROSPECTION_COST = 200;
+export const INTROSPECTION_COST = 1000;
 
 /** A refusal found while measuring; thrown to stop the walk at once. */
 class Refusal {

@@ -19,7 +19,7 @@ export const typeDefs = readFileSync(new URL("./schema.graphql", import.meta.url
 export interface ApiOptions {
   queries: Queries;
   /** NDJSON export of a seq range of the engagement log. */
-  exportLog: (fromSeq: number, toSeq: number) => LogExport;
+  exportLog: (fromSeq: number, toSeq: number) => LogExport | Promise<LogExport>;
   engagement: EngagementService;
   attention: AttentionService;
   chainId: number;

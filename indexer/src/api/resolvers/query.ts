@@ -75,13 +75,13 @@ export const Query = {
       ),
       (r) => [r.seq],
     ),
-  logExport: (_: unknown, a: Args, ctx: ApiContext) => {
+  logExport: async (_: unknown, a: Args, ctx: ApiContext) => {
     const fromSeq = a.fromSeq as number;
     const toSeq = a.toSeq as number;
     if (fromSeq < 1 || toSeq < fromSeq || toSeq - fromSeq >= MAX_EXPORT) {
       throw badInput(`need 1 <= fromSeq <= toSeq < fromSeq + ${MAX_EXPORT}`);
     }
-    return { fromSeq, toSeq, ...ctx.exportLog(fromSeq, toSeq) };
+    return { fromSeq, toSeq, ...(await ctx.exportLog(fromSeq, toSeq)) };
   },
   stream: async (_: unknown, a: Args, ctx: ApiContext) => {
     const communityId = args.optionalId(opt(a, "community"), "community");
