@@ -85,8 +85,14 @@ export function createIndexer(config: IndexerConfig, options: IndexerOptions = {
     onEvent: (e) => {
       if (e.type === "reorg")
         log(`chain: reorg, rolled back to block ${e.ancestor} (${e.removedEvents} events)`);
-      if (e.type === "error")
-        log(`chain: ${e.error.shortMessage}${e.error.details ? `: ${e.error.details}` : ""}`);
+      if (e.type === "error") {
+        const what = `${e.error.shortMessage}${e.error.details ? `: ${e.error.details}` : ""}`;
+        log(
+          e.retryInMs === undefined
+            ? `chain: fatal: ${what}`
+            : `chain: ERROR (failure ${e.failures}, retrying in ${(e.retryInMs / 1000).toFixed(1)} s; the API keeps serving): ${what}`,
+        );
+      }
       options.onFollowerEvent?.(e);
     },
   });

@@ -1,7 +1,8 @@
 /**
- * Errors of the chain follower. Each says whether retrying can help
- * (`retryable`): transient RPC failures are retried with backoff, fatal ones
- * (wrong chain, a reorg deeper than finality, bad config) stop the follower.
+ * Errors of the chain follower. Each says whether retrying a call can help
+ * (`retryable`). The follower itself stops only on `isFatalChainError` (a
+ * wrong chain, a reorg deeper than finality); anything else it retries with
+ * a backoff while the API keeps serving.
  */
 export interface ChainErrorOptions {
   details?: string;
@@ -29,6 +30,22 @@ export class RpcTransientError extends ChainError {
   override name = "RpcTransientError";
   constructor(method: string, cause: unknown) {
     super(`RPC ${method} failed transiently`, { details: messageOf(cause), cause, retryable: true });
+  }
+}
+
+/**
+ * The RPC answered with an HTTP error status (401/403/404, 429, another 4xx):
+ * a key, plan, quota or URL problem that someone must fix, or a provider that
+ * throttles. Retried with a long backoff and logged loudly, never fatal.
+ */
+export class RpcRefusedError extends ChainError {
+  override name = "RpcRefusedError";
+  constructor(
+    method: string,
+    readonly status: number,
+    cause: unknown,
+  ) {
+    super(`RPC ${method} refused with HTTP ${status}`, { details: messageOf(cause), cause, retryable: true });
   }
 }
 
@@ -62,6 +79,11 @@ export class WrongChainError extends ChainError {
   constructor(expected: number, actual: number) {
     super("RPC serves a different chain", { details: `expected chainId ${expected}, got ${actual}` });
   }
+}
+
+/** The only errors that stop the follower: retrying cannot make the chain right. */
+export function isFatalChainError(error: unknown): boolean {
+  return error instanceof WrongChainError || error instanceof ReorgTooDeepError;
 }
 
 export function messageOf(error: unknown): string {
