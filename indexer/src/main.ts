@@ -109,6 +109,12 @@ export function createIndexer(config: IndexerConfig, options: IndexerOptions = {
       store: createEngagementStore(db),
       chainId: config.chainId,
       verifyingContract: contracts.AMPSocial as Address,
+      intake: {
+        perAccount: { ratePerSec: config.intakeAccountRate, burst: config.intakeAccountBurst },
+        perClient: { ratePerSec: config.intakeClientRate, burst: config.intakeClientBurst },
+        maxAgeSeconds: config.intakeMaxAgeSeconds,
+        allowBackdating: config.intakeAllowBackdating,
+      },
     }),
     attention,
     chainId: config.chainId,

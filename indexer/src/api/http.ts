@@ -10,7 +10,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import type { DocumentNode, ExecutionResult, GraphQLError } from "graphql";
 import { maskError } from "graphql-yoga";
-import type { Api } from "./yoga.ts";
+import { type Api, CLIENT_ADDRESS_HEADER } from "./yoga.ts";
 
 const MAX_BODY = 64 * 1024;
 /** Default cap on one answer's bytes (the largest log export is about 4 MB). */
@@ -43,8 +43,9 @@ export function createHttpHandler(yoga: Api, options: HttpHandlerOptions): Reque
     const url = `http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`;
     const headers = new Headers();
     for (const [k, v] of Object.entries(req.headers)) {
-      if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(", ") : v);
+      if (v !== undefined && k !== CLIENT_ADDRESS_HEADER) headers.set(k, Array.isArray(v) ? v.join(", ") : v);
     }
+    if (req.socket.remoteAddress) headers.set(CLIENT_ADDRESS_HEADER, req.socket.remoteAddress);
     const response = await yoga.fetch(url, {
       method: req.method ?? "GET",
       headers,

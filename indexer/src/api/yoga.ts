@@ -44,7 +44,12 @@ export function createApi(options: ApiOptions) {
   const allowed = new Set(options.corsOrigins);
   return createYoga({
     schema: createSchema({ typeDefs, resolvers }),
-    context: () => context,
+    // The client address comes only from the HTTP entry (which drops any such header a client sent).
+    context: ({ request }) => {
+      // No request on the HTTP entry's short path for queries, which need no address.
+      const clientAddress = request?.headers.get(CLIENT_ADDRESS_HEADER) ?? undefined;
+      return clientAddress ? { ...context, clientAddress } : context;
+    },
     graphiql: options.graphiql,
     landingPage: false,
     // Only the listed origins, each answered with itself; any other (including "null", which
@@ -60,6 +65,9 @@ export function createApi(options: ApiOptions) {
 }
 
 export type Api = ReturnType<typeof createApi>;
+
+/** Carries the socket's remote address from the HTTP entry to the resolvers. */
+export const CLIENT_ADDRESS_HEADER = "x-amp-client-address";
 
 /**
  * The request limits as an envelop plugin: the nesting guard before parsing,

@@ -11,6 +11,8 @@ export const ENGAGEMENT_ERROR_CODES = [
   "DELEGATION_REVOKED",
   "UNKNOWN_POST",
   "UNKNOWN_CAMPAIGN",
+  "RATE_LIMITED",
+  "STALE_TIMESTAMP",
 ] as const;
 export type EngagementErrorCode = (typeof ENGAGEMENT_ERROR_CODES)[number];
 
@@ -19,6 +21,8 @@ export class EngagementError extends Error {
   constructor(
     readonly code: EngagementErrorCode,
     message: string,
+    /** For RATE_LIMITED: seconds after which a retry can succeed. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
