@@ -19,10 +19,12 @@ import { createFollower, type Follower, type FollowerEvent } from "./chain/follo
 import { createChainReader, createRpcClient } from "./chain/rpc.ts";
 import { type IndexerConfig, loadConfig } from "./config.ts";
 import { createChunkedExport } from "./engagement/export-chunked.ts";
+import { createGroupCommit } from "./engagement/group-commit.ts";
 import { createEngagementService } from "./engagement/submit.ts";
-import { createSettler, settlerKey } from "./settlement/settler.ts";
+import { createSettler, epochExportDir, settlerKey } from "./settlement/settler.ts";
 import { createChainStore } from "./store/chain-store.ts";
 import { type Db, openDb } from "./store/db.ts";
+import { ackMarkPath, checkAcknowledgedLog } from "./store/durability.ts";
 import { createEngagementStore } from "./store/engagement-store.ts";
 import { createQueries, type Queries } from "./store/queries.ts";
 
@@ -63,6 +65,13 @@ export interface Indexer {
 export function createIndexer(config: IndexerConfig, options: IndexerOptions = {}): Indexer {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const db = openDb(config.dbPath);
+  const ackMark = config.dbPath === ":memory:" ? undefined : ackMarkPath(config.dbPath);
+  try {
+    checkAcknowledgedLog(db, { ackMark, exportDir: epochExportDir(config) });
+  } catch (error) {
+    db.close();
+    throw error;
+  }
   const queries = createQueries(db);
   const now = createChainClock(queries);
   const { contracts } = config.deployment;
@@ -102,13 +111,15 @@ export function createIndexer(config: IndexerConfig, options: IndexerOptions = {
     config,
     now,
   });
+  const engagementStore = createEngagementStore(db);
   const yoga = createApi({
     queries,
     exportLog: createChunkedExport(db),
     engagement: createEngagementService({
-      store: createEngagementStore(db),
+      store: engagementStore,
       chainId: config.chainId,
       verifyingContract: contracts.AMPSocial as Address,
+      append: createGroupCommit(db, engagementStore, { ackMark }).append,
       intake: {
         perAccount: { ratePerSec: config.intakeAccountRate, burst: config.intakeAccountBurst },
         perClient: { ratePerSec: config.intakeClientRate, burst: config.intakeClientBurst },

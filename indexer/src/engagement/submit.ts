@@ -18,7 +18,7 @@ import {
   type MessageByKind,
   type MessageKind,
 } from "../messages/types.ts";
-import type { EngagementStore } from "../store/engagement-store.ts";
+import type { EngagementStore, NewLogEntry } from "../store/engagement-store.ts";
 import { authorityRefusal, recoverSigner } from "./authority.ts";
 import { EngagementError } from "./errors.ts";
 import { type BucketOptions, createTokenBuckets } from "./quota.ts";
@@ -34,6 +34,8 @@ export interface EngagementServiceOptions {
   /** Current unix time in seconds (injected for tests). */
   now?: () => number;
   intake?: IntakeLimits;
+  /** Appends a verified entry and resolves once it is durable (default: `store.append`). */
+  append?: (entry: NewLogEntry) => number | Promise<number>;
 }
 
 export interface IntakeLimits {
@@ -75,6 +77,7 @@ export function createEngagementService(options: EngagementServiceOptions): Enga
   const { store, chainId, verifyingContract } = options;
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));
   const domain = engagementDomain(chainId, verifyingContract);
+  const append = options.append ?? ((entry: NewLogEntry) => store.append(entry));
   const intake = { ...INTAKE_DEFAULTS, ...options.intake };
   const accountQuota = createTokenBuckets(intake.perAccount);
   const clientQuota = createTokenBuckets(intake.perClient);
@@ -159,7 +162,7 @@ export function createEngagementService(options: EngagementServiceOptions): Enga
     const json = canonicalMessage(k, message);
     let seq: number;
     try {
-      seq = store.append({
+      seq = await append({
         kind: k,
         signer,
         message: JSON.parse(json),
