@@ -119,7 +119,10 @@ export function createIndexer(config: IndexerConfig, options: IndexerOptions = {
       store: engagementStore,
       chainId: config.chainId,
       verifyingContract: contracts.AMPSocial as Address,
-      append: createGroupCommit(db, engagementStore, { ackMark }).append,
+      append: createGroupCommit(db, engagementStore, {
+        ackMark,
+        walPath: config.dbPath === ":memory:" ? undefined : `${config.dbPath}-wal`,
+      }).append,
       intake: {
         perAccount: { ratePerSec: config.intakeAccountRate, burst: config.intakeAccountBurst },
         perClient: { ratePerSec: config.intakeClientRate, burst: config.intakeClientBurst },

@@ -1,9 +1,8 @@
 /**
- * Opens the SQLite store: WAL journal with `synchronous = FULL` (a commit
- * returns once it is on disk, so an acknowledged message survives a power
- * loss; message intake commits in groups to keep that cheap), foreign keys
- * off (rows are derived, the follower keeps them consistent), and every
- * pending migration applied in one transaction.
+ * Opens the SQLite store: WAL journal, foreign keys off (rows are derived, the
+ * follower keeps them consistent), and every pending migration applied in one
+ * transaction. Message intake makes its own commits durable before it
+ * acknowledges them (`engagement/group-commit.ts` syncs the WAL file).
  */
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
@@ -22,9 +21,9 @@ export function openDb(path: string, options: OpenDbOptions = {}): Db {
   const db = new Database(path, { readonly: options.readonly ?? false });
   if (!options.readonly) {
     db.pragma("journal_mode = WAL");
-    // FULL: every commit syncs the WAL, so what the API acknowledged is on disk (NORMAL would
-    // survive a killed process but not a power loss). Checkpoints run every ~40 MB of WAL.
-    db.pragma("synchronous = FULL");
+    // NORMAL in WAL mode survives a killed process; checkpoints (the fsyncs) run every ~40 MB of WAL.
+    // Chain data is re-read from the chain after a power loss; acknowledged messages are synced.
+    db.pragma("synchronous = NORMAL");
     db.pragma("wal_autocheckpoint = 10000");
   }
   db.pragma("busy_timeout = 5000");
