@@ -112,6 +112,10 @@ export function createIndexer(config: IndexerConfig, options: IndexerOptions = {
     now,
   });
   const engagementStore = createEngagementStore(db);
+  const groupCommit = createGroupCommit(db, engagementStore, {
+    ackMark,
+    walPath: config.dbPath === ":memory:" ? undefined : `${config.dbPath}-wal`,
+  });
   const yoga = createApi({
     queries,
     exportLog: createChunkedExport(db),
@@ -119,10 +123,7 @@ export function createIndexer(config: IndexerConfig, options: IndexerOptions = {
       store: engagementStore,
       chainId: config.chainId,
       verifyingContract: contracts.AMPSocial as Address,
-      append: createGroupCommit(db, engagementStore, {
-        ackMark,
-        walPath: config.dbPath === ":memory:" ? undefined : `${config.dbPath}-wal`,
-      }).append,
+      append: groupCommit.append,
       intake: {
         perAccount: { ratePerSec: config.intakeAccountRate, burst: config.intakeAccountBurst },
         perClient: { ratePerSec: config.intakeClientRate, burst: config.intakeClientBurst },
@@ -181,6 +182,7 @@ export function createIndexer(config: IndexerConfig, options: IndexerOptions = {
         s.closeAllConnections();
         await new Promise<void>((res) => s.close(() => res()));
       }
+      groupCommit.close();
       db.close();
     },
   };

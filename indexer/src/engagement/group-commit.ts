@@ -8,7 +8,7 @@
  * after that sync are the callers answered and the highest seq written to the
  * acknowledgement mark. Batches keep committing while earlier syncs run.
  */
-import { existsSync, fsync, openSync } from "node:fs";
+import { closeSync, existsSync, fsync, openSync } from "node:fs";
 import type { Db } from "../store/db.ts";
 import { writeAckMark } from "../store/durability.ts";
 import type { EngagementStore, NewLogEntry } from "../store/engagement-store.ts";
@@ -96,6 +96,11 @@ export function createGroupCommit(db: Db, store: EngagementStore, options: Group
   }
 
   return {
+    /** Closes the WAL file handle (after the last append was answered). */
+    close(): void {
+      if (walFd !== null) closeSync(walFd);
+      walFd = null;
+    },
     append(entry: NewLogEntry): Promise<number> {
       return new Promise<number>((resolve, reject) => {
         queue.push({ entry, resolve, reject });
