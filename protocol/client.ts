@@ -60,5 +60,15 @@ export async function submitSigned<K extends MessageKind>(
     // The typed-data generic cannot follow K through the union of kinds.
     message: message as never,
   } as Parameters<NonNullable<Account["signTypedData"]>>[0]);
-  await graphql(graphqlUrl, SUBMIT, { kind, message: encodeMessage(message), signature });
+  // The indexer's intake quota answers RATE_LIMITED when messages come faster than a person
+  // sends them; a well-behaved client waits (at least a second) and resends.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await graphql(graphqlUrl, SUBMIT, { kind, message: encodeMessage(message), signature });
+      return;
+    } catch (error) {
+      if (!(error instanceof AmpError && error.code === "RATE_LIMITED") || attempt >= 120) throw error;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
 }

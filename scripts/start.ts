@@ -109,6 +109,8 @@ async function main() {
     AMP_EPOCH_SECONDS: String(epochSeconds),
     AMP_SETTLER_KEY: "dev",
     AMP_POLL_INTERVAL_MS: "250",
+    // The demo world writes four simulated weeks of engagement for posts published just now.
+    AMP_INTAKE_ALLOW_BACKDATING: "1",
     AMP_CONFIRMATIONS: "0",
     // The indexer's and settler's structured logs, one readable line each here.
     AMP_LOG_FORMAT: process.env.AMP_LOG_FORMAT ?? "pretty",

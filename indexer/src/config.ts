@@ -47,9 +47,22 @@ const configSchema = z.object({
   rpcRetryBaseMs: int(1).default(200),
   rpcTimeoutMs: int(100).default(10_000),
   corsOrigins: list.default(["http://127.0.0.1:5173", "http://localhost:5173"]),
-  graphiql: bool.default(process.env.NODE_ENV !== "production"),
+  /** GraphiQL at the endpoint only when asked for (AMP_GRAPHIQL=1). */
+  graphiql: bool.default(false),
   maxQueryDepth: int(1).default(10),
   maxQueryCost: int(1).default(5000),
+  /**
+   * Message intake quotas (token buckets): per account and per client address, messages per
+   * second and burst. A person engaging by hand stays far below; a script flooding does not.
+   */
+  intakeAccountRate: z.coerce.number().positive().default(5),
+  intakeAccountBurst: int(1).default(100),
+  intakeClientRate: z.coerce.number().positive().default(50),
+  intakeClientBurst: int(1).default(500),
+  /** Oldest accepted message timestamp, in seconds before now. */
+  intakeMaxAgeSeconds: int(1).default(2 * 86_400),
+  /** Accept timestamps before their post and past the window (importing a simulated history). */
+  intakeAllowBackdating: bool.default(false),
   /** What answers stream/reputation/quote: the attention model, or only the store (no ranking). */
   attention: z.enum(["model", "store"]).default("model"),
   epoch: z
@@ -88,6 +101,12 @@ const ENV: Record<string, keyof ConfigInput> = {
   AMP_MAX_QUERY_DEPTH: "maxQueryDepth",
   AMP_MAX_QUERY_COST: "maxQueryCost",
   AMP_ATTENTION: "attention",
+  AMP_INTAKE_ACCOUNT_RATE: "intakeAccountRate",
+  AMP_INTAKE_ACCOUNT_BURST: "intakeAccountBurst",
+  AMP_INTAKE_CLIENT_RATE: "intakeClientRate",
+  AMP_INTAKE_CLIENT_BURST: "intakeClientBurst",
+  AMP_INTAKE_MAX_AGE_SECONDS: "intakeMaxAgeSeconds",
+  AMP_INTAKE_ALLOW_BACKDATING: "intakeAllowBackdating",
 };
 
 export class ConfigError extends AmpError {

@@ -20,9 +20,12 @@ import { createFollower, type Follower, type FollowerEvent } from "./chain/follo
 import { createBackfillProgress } from "./chain/progress.ts";
 import { createChainReader, createRpcClient } from "./chain/rpc.ts";
 import { type IndexerConfig, loadConfig } from "./config.ts";
-import { exportLog } from "./engagement/export.ts";
+import { createChunkedExport } from "./engagement/export-chunked.ts";
+import { createGroupCommit } from "./engagement/group-commit.ts";
 import { createEngagementService } from "./engagement/submit.ts";
-import { createSettler, settlerKey } from "./settlement/settler.ts";
+import { checkAcknowledgedLog } from "./settlement/log-check.ts";
+import { createSettler, epochExportDir, settlerKey } from "./settlement/settler.ts";
+import { ackMarkPath } from "./store/ack-mark.ts";
 import { createChainStore } from "./store/chain-store.ts";
 import { type Db, openDb } from "./store/db.ts";
 import { createEngagementStore } from "./store/engagement-store.ts";
@@ -70,6 +73,13 @@ export function createIndexer(config: IndexerConfig, options: IndexerOptions = {
   const apiLog = logger.child({ service: "api" });
   const progress = createBackfillProgress({ logger: followerLog, confirmations: config.confirmations });
   const db = openDb(config.dbPath);
+  const ackMark = config.dbPath === ":memory:" ? undefined : ackMarkPath(config.dbPath);
+  try {
+    checkAcknowledgedLog(db, { ackMark, exportDir: epochExportDir(config) });
+  } catch (error) {
+    db.close();
+    throw error;
+  }
   const queries = createQueries(db);
   const now = createChainClock(queries);
   const { contracts } = config.deployment;
@@ -101,9 +111,18 @@ export function createIndexer(config: IndexerConfig, options: IndexerOptions = {
         );
       }
       if (e.type === "error") {
-        followerLog[e.error.retryable ? "warn" : "error"](
-          { code: e.error.code, details: e.error.details, retryable: e.error.retryable },
-          `chain: ${e.error.shortMessage}`,
+        const fatal = e.retryInMs === undefined;
+        followerLog[fatal ? "error" : "warn"](
+          {
+            code: e.error.code,
+            details: e.error.details,
+            retryable: e.error.retryable,
+            failures: e.failures,
+            retryInMs: e.retryInMs,
+          },
+          fatal
+            ? `chain: fatal: ${e.error.shortMessage}`
+            : `chain: ${e.error.shortMessage}; retrying, the API keeps serving`,
         );
       }
       options.onFollowerEvent?.(e);
@@ -115,13 +134,25 @@ export function createIndexer(config: IndexerConfig, options: IndexerOptions = {
     config,
     now,
   });
+  const engagementStore = createEngagementStore(db);
+  const groupCommit = createGroupCommit(db, engagementStore, {
+    ackMark,
+    walPath: config.dbPath === ":memory:" ? undefined : `${config.dbPath}-wal`,
+  });
   const yoga = createApi({
     queries,
-    exportLog: (fromSeq, toSeq) => exportLog(db, fromSeq, toSeq),
+    exportLog: createChunkedExport(db),
     engagement: createEngagementService({
-      store: createEngagementStore(db),
+      store: engagementStore,
       chainId: config.chainId,
       verifyingContract: contracts.AMPSocial as Address,
+      append: groupCommit.append,
+      intake: {
+        perAccount: { ratePerSec: config.intakeAccountRate, burst: config.intakeAccountBurst },
+        perClient: { ratePerSec: config.intakeClientRate, burst: config.intakeClientBurst },
+        maxAgeSeconds: config.intakeMaxAgeSeconds,
+        allowBackdating: config.intakeAllowBackdating,
+      },
     }),
     attention,
     chainId: config.chainId,
@@ -175,6 +206,7 @@ export function createIndexer(config: IndexerConfig, options: IndexerOptions = {
         s.closeAllConnections();
         await new Promise<void>((res) => s.close(() => res()));
       }
+      groupCommit.close();
       db.close();
     },
   };

@@ -1,6 +1,7 @@
 /**
  * A local JSON-RPC proxy that misbehaves on purpose: it resets some
- * connections, answers some requests with HTTP 503 and delays others. The
+ * connections, answers some requests with HTTP 503 and delays others, and on
+ * demand refuses everything with a chosen HTTP status. The
  * choice is driven by a seeded generator so a run is reproducible.
  */
 import { createServer, type Server } from "node:http";
@@ -23,15 +24,23 @@ export interface FlakyOptions {
 export interface FlakyProxy {
   url: string;
   stats: { forwarded: number; dropped: number; failed: number; delayed: number; refused: number };
+  /** Answers every request with this HTTP status (as a provider refusing a key) until set back to null. */
+  refuseWith(status: number | null): void;
   close(): Promise<void>;
 }
 
 export async function startFlakyProxy(options: FlakyOptions): Promise<FlakyProxy> {
   const random = rng(options.seed ?? 42);
   const stats = { forwarded: 0, dropped: 0, failed: 0, delayed: 0, refused: 0 };
+  let refusal: number | null = null;
   const server: Server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
+    if (refusal !== null) {
+      stats.refused++;
+      res.writeHead(refusal, { "content-type": "text/plain" }).end("forbidden: key not allowed");
+      return;
+    }
     if (options.maxLogRange !== undefined) {
       const call = JSON.parse(Buffer.concat(chunks).toString("utf8")) as {
         id: number;
@@ -91,6 +100,9 @@ export async function startFlakyProxy(options: FlakyOptions): Promise<FlakyProxy
   return {
     url: `http://127.0.0.1:${port}`,
     stats,
+    refuseWith: (status) => {
+      refusal = status;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

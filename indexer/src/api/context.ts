@@ -14,5 +14,7 @@ export interface ApiContext {
   deployment: Deployment;
   /** Chain-consistent unix seconds: the later of wall clock and the latest indexed block. */
   now: () => number;
-  exportLog: (fromSeq: number, toSeq: number) => LogExport;
+  exportLog: (fromSeq: number, toSeq: number) => LogExport | Promise<LogExport>;
+  /** The HTTP client's address (set by the HTTP entry), for intake quotas; absent in-process. */
+  clientAddress?: string;
 }

@@ -1,30 +1,51 @@
 /**
- * HTTP entry of the API. Successful JSON queries take a short path straight
- * into yoga's envelop (same schema, plugins, caches and limits) without the
- * Fetch-API emulation; everything else — GET, preflight, GraphiQL, mutations,
- * and any query whose answer carries errors (so yoga formats and masks them) —
- * goes through yoga itself. Queries have no side effects, so re-running one
- * on the full path is safe.
+ * HTTP entry of the API. JSON queries that parse and validate take a short
+ * path straight into yoga's envelop (same schema, plugins, caches and limits)
+ * without the Fetch-API emulation, and are executed once there: errors are
+ * masked as yoga masks them. Everything else (GET, preflight, GraphiQL,
+ * mutations, documents that fail to parse or validate) goes through yoga
+ * itself. Every refusal answers JSON with an `extensions.code`, including
+ * 413 (body too large), 415 (content type) and answers past `maxAnswerBytes`.
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
-import type { DocumentNode, ExecutionResult } from "graphql";
-import type { Api } from "./yoga.ts";
+import type { DocumentNode, ExecutionResult, GraphQLError } from "graphql";
+import { maskError } from "graphql-yoga";
+import { type Api, CLIENT_ADDRESS_HEADER } from "./yoga.ts";
 
 const MAX_BODY = 64 * 1024;
+/** Default cap on one answer's bytes (the largest log export is about 4 MB). */
+export const MAX_ANSWER_BYTES = 8 * 1024 * 1024;
 
 export interface HttpHandlerOptions {
   corsOrigins: string[];
+  maxAnswerBytes?: number;
+}
+
+const STATUS_CODES: Record<number, string> = {
+  400: "BAD_REQUEST",
+  404: "NOT_FOUND",
+  405: "METHOD_NOT_ALLOWED",
+  406: "NOT_ACCEPTABLE",
+  413: "PAYLOAD_TOO_LARGE",
+  415: "UNSUPPORTED_MEDIA_TYPE",
+  500: "INTERNAL_SERVER_ERROR",
+};
+
+function errorBody(code: string, message: string): Buffer<ArrayBufferLike> {
+  return Buffer.from(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
 }
 
 export function createHttpHandler(yoga: Api, options: HttpHandlerOptions): RequestListener {
   const origins = new Set(options.corsOrigins);
+  const maxAnswerBytes = options.maxAnswerBytes ?? MAX_ANSWER_BYTES;
 
   async function viaYoga(req: IncomingMessage, res: ServerResponse, body: Buffer | null): Promise<void> {
     const url = `http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`;
     const headers = new Headers();
     for (const [k, v] of Object.entries(req.headers)) {
-      if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(", ") : v);
+      if (v !== undefined && k !== CLIENT_ADDRESS_HEADER) headers.set(k, Array.isArray(v) ? v.join(", ") : v);
     }
+    if (req.socket.remoteAddress) headers.set(CLIENT_ADDRESS_HEADER, req.socket.remoteAddress);
     const response = await yoga.fetch(url, {
       method: req.method ?? "GET",
       headers,
@@ -34,12 +55,26 @@ export function createHttpHandler(yoga: Api, options: HttpHandlerOptions): Reque
     response.headers.forEach((v, k) => {
       out[k.toLowerCase()] = v;
     });
-    // Answers are small (JSON, GraphiQL's page): buffer them rather than bridge yoga's stream type.
-    const payload = Buffer.from(await response.arrayBuffer());
+    // Answers are bounded (JSON, GraphiQL's page): buffer them rather than bridge yoga's stream type.
+    let payload: Buffer<ArrayBufferLike> = Buffer.from(await response.arrayBuffer());
     delete out["transfer-encoding"];
+    let status = response.status;
+    if (status >= 400 && !(out["content-type"] ?? "").includes("json")) {
+      const code = STATUS_CODES[status] ?? "BAD_REQUEST";
+      const text = payload.toString("utf8").trim();
+      payload = errorBody(code, text || `HTTP ${status}: ${code.toLowerCase().replaceAll("_", " ")}`);
+      out["content-type"] = "application/json; charset=utf-8";
+    } else if (payload.length > maxAnswerBytes) {
+      payload = tooLarge();
+      status = 200;
+      out["content-type"] = "application/json; charset=utf-8";
+    }
     out["content-length"] = String(payload.length);
-    res.writeHead(response.status, out).end(payload);
+    res.writeHead(status, out).end(payload);
   }
+
+  const tooLarge = () =>
+    errorBody("ANSWER_TOO_LARGE", `the answer exceeds ${maxAnswerBytes} bytes; ask for less per request`);
 
   async function fast(req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<boolean> {
     let params: { query?: unknown; variables?: unknown; operationName?: unknown };
@@ -67,14 +102,24 @@ export function createHttpHandler(yoga: Api, options: HttpHandlerOptions): Reque
       operationName: typeof params.operationName === "string" ? params.operationName : undefined,
       contextValue: await contextFactory(),
     })) as ExecutionResult;
-    if (result.errors?.length || !("data" in result)) return false;
+    // No `data`: variables that do not coerce; yoga answers those with its status and headers.
+    if (!("data" in result)) return false;
     const headers: Record<string, string> = { "content-type": "application/json; charset=utf-8" };
     const origin = req.headers.origin;
     if (origin && origins.has(origin)) {
       headers["access-control-allow-origin"] = origin;
       headers.vary = "Origin";
     }
-    const payload = Buffer.from(JSON.stringify({ data: result.data }));
+    const answer: { errors?: unknown[]; data: unknown } = { data: result.data };
+    if (result.errors?.length) {
+      answer.errors = result.errors.map((e) =>
+        (maskError(e, "Unexpected error.", false) as GraphQLError).toJSON(),
+      );
+    }
+    let payload: Buffer<ArrayBufferLike> = Buffer.from(
+      JSON.stringify(answer.errors ? { errors: answer.errors, data: answer.data } : answer),
+    );
+    if (payload.length > maxAnswerBytes) payload = tooLarge();
     headers["content-length"] = String(payload.length);
     res.writeHead(200, headers).end(payload);
     return true;
@@ -95,15 +140,20 @@ export function createHttpHandler(yoga: Api, options: HttpHandlerOptions): Reque
       const body = Buffer.concat(chunks);
       const run = async () => {
         if (size > MAX_BODY) {
-          res.writeHead(413, { "content-type": "text/plain" }).end("request body too large");
+          const payload = errorBody("PAYLOAD_TOO_LARGE", `request body exceeds ${MAX_BODY} bytes`);
+          res.writeHead(413, { "content-type": "application/json; charset=utf-8" }).end(payload);
           return;
         }
         if (isJsonPost && (await fast(req, res, body))) return;
         await viaYoga(req, res, body);
       };
       run().catch(() => {
-        if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
-        res.end("internal error");
+        if (res.headersSent) {
+          res.end();
+          return;
+        }
+        const payload = errorBody("INTERNAL_SERVER_ERROR", "internal error");
+        res.writeHead(500, { "content-type": "application/json; charset=utf-8" }).end(payload);
       });
     });
   };

@@ -1,7 +1,8 @@
 /**
- * Errors of the chain follower. Each says whether retrying can help
- * (`retryable`): transient RPC failures are retried with backoff, fatal ones
- * (wrong chain, a reorg deeper than finality, bad config) stop the follower.
+ * Errors of the chain follower. Each says whether retrying a call can help
+ * (`retryable`). The follower itself stops only on `isFatalChainError` (a
+ * wrong chain, a reorg deeper than finality); anything else it retries with
+ * a backoff while the API keeps serving.
  */
 import { AmpError, type AmpErrorOptions } from "#protocol";
 
@@ -24,6 +25,22 @@ export class RpcTransientError extends ChainError {
       { details: messageOf(cause), cause, retryable: true },
       "RPC_TRANSIENT",
     );
+  }
+}
+
+/**
+ * The RPC answered with an HTTP error status (401/403/404, 429, another 4xx):
+ * a key, plan, quota or URL problem that someone must fix, or a provider that
+ * throttles. Retried with a long backoff and logged loudly, never fatal.
+ */
+export class RpcRefusedError extends ChainError {
+  override name = "RpcRefusedError";
+  constructor(
+    method: string,
+    readonly status: number,
+    cause: unknown,
+  ) {
+    super(`RPC ${method} refused with HTTP ${status}`, { details: messageOf(cause), cause, retryable: true });
   }
 }
 
@@ -65,6 +82,11 @@ export class WrongChainError extends ChainError {
       "CHAIN_WRONG_ID",
     );
   }
+}
+
+/** The only errors that stop the follower: retrying cannot make the chain right. */
+export function isFatalChainError(error: unknown): boolean {
+  return error instanceof WrongChainError || error instanceof ReorgTooDeepError;
 }
 
 export function messageOf(error: unknown): string {

@@ -285,7 +285,9 @@ describe("chain follower against a Hardhat node", () => {
     const badArg = await post({ query: `{ account(address: "nope") { balance } }` });
     expect(badArg.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
     const mutation = `mutation($m: String!, $s: String!) { submitMessage(kind: Like, message: $m, signature: $s) { seq signer } }`;
-    const message = JSON.stringify({ account: who.bob, postId: "1", timestamp: "1", nonce: "1" });
+    // Timestamps are bounded below (not before the post, not older than the intake window): sign now.
+    const at = Math.floor(Date.now() / 1000);
+    const message = JSON.stringify({ account: who.bob, postId: "1", timestamp: String(at), nonce: "1" });
     const badSig = await post({ query: mutation, variables: { m: message, s: `0x${"00".repeat(65)}` } });
     expect(badSig.errors?.[0]?.extensions?.code).toBe("BAD_SIGNATURE");
     const [, , bob] = w as [Wallet, Wallet, Wallet];
@@ -293,7 +295,7 @@ describe("chain follower against a Hardhat node", () => {
       domain: engagementDomain(31337, d.contracts.AMPSocial),
       types: engagementTypes,
       primaryType: "Like",
-      message: { account: who.bob, postId: 1n, timestamp: 1n, nonce: 1n },
+      message: { account: who.bob, postId: 1n, timestamp: BigInt(at), nonce: 1n },
     });
     const ok = await post({ query: mutation, variables: { m: message, s: signature } });
     expect(ok.data?.submitMessage).toEqual({ seq: 1, signer: who.bob });

@@ -16,9 +16,11 @@ import { type ContractAddresses, createLogDecoder } from "./decode.ts";
 import {
   ChainError,
   ChainMovedError,
+  isFatalChainError,
   messageOf,
   ReorgTooDeepError,
   RpcFatalError,
+  RpcRefusedError,
   WrongChainError,
 } from "./errors.ts";
 import { sleep } from "./retry.ts";
@@ -28,7 +30,8 @@ export type FollowerEvent =
   | { type: "batch"; fromBlock: number; toBlock: number; events: number; headBlock: number }
   | { type: "reorg"; ancestor: number; removedEvents: number; previousBlock: number }
   | { type: "finalized"; blockNumber: number }
-  | { type: "error"; error: ChainError };
+  /** `retryInMs` is absent when the error is fatal and the follower stops. */
+  | { type: "error"; error: ChainError; failures: number; retryInMs?: number };
 
 export interface FollowerOptions {
   reader: ChainReader;
@@ -40,6 +43,8 @@ export interface FollowerOptions {
   finalityDepth: number;
   batchBlocks: number;
   pollIntervalMs: number;
+  /** Longest wait between attempts after repeated failures (default 60 s). */
+  maxBackoffMs?: number;
   onEvent?: (event: FollowerEvent) => void;
 }
 
@@ -58,6 +63,7 @@ const HEAD_RANGE = 50;
 const HEADER_CONCURRENCY = 10;
 
 export function createFollower(options: FollowerOptions): Follower {
+  const maxBackoffMs = options.maxBackoffMs ?? 60_000;
   const { reader, store, confirmations, finalityDepth } = options;
   const decode = createLogDecoder(options.contracts);
   const addresses = [
@@ -193,7 +199,9 @@ export function createFollower(options: FollowerOptions): Follower {
     try {
       part = await readRange(cp, from, to, nearHead);
     } catch (error) {
-      if (to > from && error instanceof RpcFatalError && TOO_MANY_LOGS.test(error.details ?? "")) {
+      const tooMany =
+        error instanceof RpcFatalError || (error instanceof RpcRefusedError && error.status === 413);
+      if (to > from && tooMany && TOO_MANY_LOGS.test((error as ChainError).details ?? "")) {
         span = Math.max(1, Math.floor((to - from + 1) / 2));
         spanSuccesses = 0;
         return true;
@@ -234,10 +242,18 @@ export function createFollower(options: FollowerOptions): Follower {
           raw instanceof ChainError
             ? raw
             : new ChainError("follower failed", { details: messageOf(raw), cause: raw });
-        emit({ type: "error", error });
-        if (!error.retryable) throw error;
         failures++;
-        await sleep(Math.min(30_000, options.pollIntervalMs * 2 ** Math.min(failures, 6)), abort.signal);
+        if (isFatalChainError(error)) {
+          emit({ type: "error", error, failures });
+          throw error;
+        }
+        // Transient failures retry soon; refusals (HTTP 401/403/404/429...) and anything
+        // unexpected wait longer, since someone has to fix a key, a plan or a URL.
+        const slow = error instanceof RpcRefusedError || !error.retryable;
+        const base = slow ? Math.max(1000, options.pollIntervalMs * 4) : options.pollIntervalMs;
+        const retryInMs = Math.min(maxBackoffMs, base * 2 ** Math.min(failures - (slow ? 1 : 0), 6));
+        emit({ type: "error", error, failures, retryInMs });
+        await sleep(retryInMs, abort.signal);
       }
     }
   }

@@ -1,9 +1,11 @@
 /**
  * Exponential backoff with jitter for RPC calls. viem errors are classified:
- * network failures, timeouts, HTTP 408/429/5xx and JSON-RPC "limit"/"internal"
- * codes are transient; everything else is fatal.
+ * network failures, timeouts, HTTP 408/5xx and JSON-RPC "limit"/"internal"
+ * codes are transient and retried here; other HTTP statuses (401, 403, 404,
+ * 429, ...) are `RpcRefusedError`, returned at once so the follower backs off
+ * for long instead of hammering the provider; the rest is `RpcFatalError`.
  */
-import { ChainError, RpcFatalError, RpcTransientError } from "./errors.ts";
+import { ChainError, RpcFatalError, RpcRefusedError, RpcTransientError } from "./errors.ts";
 
 export interface RetryOptions {
   retries: number;
@@ -26,10 +28,10 @@ export function classifyRpcError(method: string, error: unknown): ChainError {
     }
     if (name === "HttpRequestError") {
       const status = e.status;
-      if (status === undefined || status === 408 || status === 429 || status >= 500) {
+      if (status === undefined || status === 408 || status >= 500) {
         return new RpcTransientError(method, error);
       }
-      return new RpcFatalError(method, error);
+      return new RpcRefusedError(method, status, error);
     }
     if (typeof e.code === "number" && TRANSIENT_RPC_CODES.has(e.code))
       return new RpcTransientError(method, error);
@@ -65,7 +67,8 @@ export async function withRetry<T>(method: string, fn: () => Promise<T>, options
       return await fn();
     } catch (raw) {
       const error = classifyRpcError(method, raw);
-      if (!error.retryable || attempt >= options.retries || options.signal?.aborted) throw error;
+      const refused = error instanceof RpcRefusedError;
+      if (!error.retryable || refused || attempt >= options.retries || options.signal?.aborted) throw error;
       const delay =
         Math.min(options.maxMs ?? 10_000, options.baseMs * 2 ** attempt) * (0.5 + Math.random() / 2);
       options.onRetry?.(error, attempt + 1, delay);

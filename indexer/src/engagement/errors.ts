@@ -13,13 +13,23 @@ export const ENGAGEMENT_ERROR_CODES = [
   "DELEGATION_REVOKED",
   "UNKNOWN_POST",
   "UNKNOWN_CAMPAIGN",
+  "RATE_LIMITED",
+  "STALE_TIMESTAMP",
 ] as const;
 export type EngagementErrorCode = (typeof ENGAGEMENT_ERROR_CODES)[number];
 
 export class EngagementError extends AmpError {
   override name = "EngagementError";
   declare readonly code: EngagementErrorCode;
-  constructor(code: EngagementErrorCode, message: string, options: { cause?: unknown } = {}) {
-    super(code, message, options);
+  /** For RATE_LIMITED: seconds after which a retry can succeed. */
+  readonly retryAfterSeconds: number | undefined;
+  constructor(
+    code: EngagementErrorCode,
+    message: string,
+    retryAfterSeconds?: number,
+    options: { cause?: unknown } = {},
+  ) {
+    super(code, message, { ...options, retryable: code === "RATE_LIMITED" });
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }

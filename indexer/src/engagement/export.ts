@@ -6,7 +6,7 @@
  */
 import { type Hex, keccak256, stringToBytes } from "viem";
 import type { Db } from "../store/db.ts";
-import { createEngagementStore } from "../store/engagement-store.ts";
+import { createEngagementStore, type LogEntry } from "../store/engagement-store.ts";
 
 export interface LogExport {
   ndjson: string;
@@ -14,14 +14,15 @@ export interface LogExport {
   count: number;
 }
 
+/** One entry's NDJSON line, newline included. */
+export function exportLine(e: LogEntry): string {
+  return `{"seq":${e.seq},"kind":${JSON.stringify(e.kind)},"signer":${JSON.stringify(e.signer)},"message":${e.json},"signature":${JSON.stringify(e.signature)}}\n`;
+}
+
 export function exportLog(db: Db, fromSeq: number, toSeq: number): LogExport {
   const store = createEngagementStore(db);
   const lines: string[] = [];
-  for (const e of store.entries(fromSeq, toSeq)) {
-    lines.push(
-      `{"seq":${e.seq},"kind":${JSON.stringify(e.kind)},"signer":${JSON.stringify(e.signer)},"message":${e.json},"signature":${JSON.stringify(e.signature)}}\n`,
-    );
-  }
+  for (const e of store.entries(fromSeq, toSeq)) lines.push(exportLine(e));
   const ndjson = lines.join("");
   return { ndjson, hash: keccak256(stringToBytes(ndjson)), count: lines.length };
 }

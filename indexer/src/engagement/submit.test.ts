@@ -59,7 +59,7 @@ describe("engagement log", () => {
       postId: 2n,
       dwellMs: 4000,
       campaignId: 0n,
-      timestamp: BigInt(NOW - 86400 * 20),
+      timestamp: BigInt(NOW - 86400),
       nonce: 2n,
     });
     const r1 = await service.submit(a.kind, a.json, a.signature);

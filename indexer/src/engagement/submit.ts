@@ -1,8 +1,13 @@
 /**
- * Accepts a signed engagement message: limits, field validation, EIP-712
- * signer recovery, signer authority (the account or a live session key),
- * replay and reference checks, then one append. Any refusal throws an
- * `EngagementError` and stores nothing.
+ * Accepts a signed engagement message: the client's quota, limits, field
+ * validation, EIP-712 signer recovery, signer authority (the account or a
+ * live session key), the account's quota, replay, reference and timestamp
+ * checks, then one append. Any refusal throws an `EngagementError` and stores
+ * nothing.
+ *
+ * Quotas are token buckets. The client's is spent before any work, so a flood
+ * is refused cheaply; the account's only once the signature proves the signer
+ * may act for the account, so nobody can spend another account's quota.
  */
 import type { Address } from "viem";
 import {
@@ -15,9 +20,13 @@ import {
   MessageDecodeError,
   type MessageKind,
 } from "#protocol";
-import type { EngagementStore } from "../store/engagement-store.ts";
+import type { EngagementStore, NewLogEntry } from "../store/engagement-store.ts";
 import { authorityRefusal, recoverSigner } from "./authority.ts";
 import { EngagementError } from "./errors.ts";
+import { type BucketOptions, createTokenBuckets } from "./quota.ts";
+
+/** Nonces are below 2^64 (the dApp's are milliseconds times 2^20 plus 20 random bits). */
+export const MAX_NONCE = 2n ** 64n;
 
 export interface EngagementServiceOptions {
   store: EngagementStore;
@@ -26,7 +35,34 @@ export interface EngagementServiceOptions {
   verifyingContract: Address;
   /** Current unix time in seconds (injected for tests). */
   now?: () => number;
+  intake?: IntakeLimits;
+  /** Appends a verified entry and resolves once it is durable (default: `store.append`). */
+  append?: (entry: NewLogEntry) => number | Promise<number>;
 }
+
+export interface IntakeLimits {
+  perAccount?: BucketOptions;
+  perClient?: BucketOptions;
+  /** Oldest accepted timestamp, in seconds before now. */
+  maxAgeSeconds?: number;
+  /**
+   * Accept timestamps before the post they refer to and older than `maxAgeSeconds`
+   * (importing a simulated history, as the demo world does); off by default.
+   */
+  allowBackdating?: boolean;
+}
+
+export interface SubmitMeta {
+  /** The HTTP client's address, for its quota. */
+  client?: string;
+}
+
+export const INTAKE_DEFAULTS = {
+  perAccount: { ratePerSec: 5, burst: 100 },
+  perClient: { ratePerSec: 50, burst: 500 },
+  maxAgeSeconds: 2 * 86_400,
+  allowBackdating: false,
+} as const;
 
 export interface SubmitResult {
   seq: number;
@@ -36,15 +72,35 @@ export interface SubmitResult {
 }
 
 export interface EngagementService {
-  submit(kind: string, messageJson: string, signature: string): Promise<SubmitResult>;
+  submit(kind: string, messageJson: string, signature: string, meta?: SubmitMeta): Promise<SubmitResult>;
 }
 
 export function createEngagementService(options: EngagementServiceOptions): EngagementService {
   const { store, chainId, verifyingContract } = options;
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));
   const domain = engagementDomain(chainId, verifyingContract);
+  const append = options.append ?? ((entry: NewLogEntry) => store.append(entry));
+  const intake = { ...INTAKE_DEFAULTS, ...options.intake };
+  const accountQuota = createTokenBuckets(intake.perAccount);
+  const clientQuota = createTokenBuckets(intake.perClient);
+  const spend = (buckets: typeof accountQuota, key: string, who: string) => {
+    const t = buckets.take(key);
+    if (!t.ok) {
+      throw new EngagementError(
+        "RATE_LIMITED",
+        `too many messages from ${who}; retry after ${t.retryAfterSeconds} s`,
+        t.retryAfterSeconds,
+      );
+    }
+  };
 
-  async function submit(kind: string, messageJson: string, signature: string): Promise<SubmitResult> {
+  async function submit(
+    kind: string,
+    messageJson: string,
+    signature: string,
+    meta: SubmitMeta = {},
+  ): Promise<SubmitResult> {
+    if (meta.client) spend(clientQuota, meta.client, `client ${meta.client}`);
     if (!(MESSAGE_KINDS as string[]).includes(kind)) {
       throw new EngagementError(
         "BAD_USER_INPUT",
@@ -69,6 +125,11 @@ export function createEngagementService(options: EngagementServiceOptions): Enga
       throw error;
     }
 
+    // Bounded so that `nextNonce` (the largest nonce plus one) stays far inside uint256.
+    if (message.nonce >= MAX_NONCE) {
+      throw new EngagementError("BAD_USER_INPUT", `nonce must be below 2^64, got ${message.nonce}`);
+    }
+
     const receivedAt = now();
     if (message.timestamp > BigInt(receivedAt + MESSAGE_LIMITS.maxClockSkewSeconds)) {
       throw new EngagementError("FUTURE_TIMESTAMP", `timestamp ${message.timestamp} is ahead of the clock`);
@@ -86,6 +147,8 @@ export function createEngagementService(options: EngagementServiceOptions): Enga
       receivedAt,
     );
     if (refusal) throw refusal;
+    spend(accountQuota, account, `account ${account}`);
+    checkTimestamp(k, message, receivedAt, d);
 
     const nonce = message.nonce.toString();
     const previous = store.entryByNonce(account, nonce);
@@ -101,7 +164,7 @@ export function createEngagementService(options: EngagementServiceOptions): Enga
     const json = canonicalMessage(k, message);
     let seq: number;
     try {
-      seq = store.append({
+      seq = await append({
         kind: k,
         signer,
         message: JSON.parse(json),
@@ -117,6 +180,39 @@ export function createEngagementService(options: EngagementServiceOptions): Enga
       throw error;
     }
     return { seq, kind: k, account, signer };
+  }
+
+  /** Lower bounds: not older than the window, not before the delegation that signed it, not before its post. */
+  function checkTimestamp(
+    kind: MessageKind,
+    message: MessageByKind[MessageKind],
+    receivedAt: number,
+    delegation: { since: number } | null,
+  ): void {
+    const t = message.timestamp;
+    if (delegation && t < BigInt(delegation.since)) {
+      throw new EngagementError(
+        "STALE_TIMESTAMP",
+        `timestamp ${t} is before the delegation that signed it (${delegation.since})`,
+      );
+    }
+    if (intake.allowBackdating) return;
+    const oldest = receivedAt - intake.maxAgeSeconds;
+    if (t < BigInt(oldest)) {
+      throw new EngagementError(
+        "STALE_TIMESTAMP",
+        `timestamp ${t} is older than ${intake.maxAgeSeconds} s (oldest accepted ${oldest})`,
+      );
+    }
+    const postId = (message as { postId?: bigint }).postId;
+    if (postId === undefined || kind === "Policy") return;
+    const createdAt = store.postCreatedAt(postId);
+    if (createdAt !== null && t < BigInt(createdAt - MESSAGE_LIMITS.maxClockSkewSeconds)) {
+      throw new EngagementError(
+        "STALE_TIMESTAMP",
+        `timestamp ${t} is before post ${postId} was published (${createdAt})`,
+      );
+    }
   }
 
   function checkReferences(kind: MessageKind, message: MessageByKind[MessageKind]): void {

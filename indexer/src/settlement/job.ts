@@ -10,6 +10,7 @@
  * a crash the next run finds the recorded range and resumes with it (waiting
  * for a transaction already sent, or recomputing the same result).
  */
+import { hostname } from "node:os";
 import type { Account, Address, Chain, Hex, PublicClient, Transport, WalletClient } from "viem";
 
 import { ampEscrowAbi } from "#protocol";
@@ -43,6 +44,8 @@ export interface SettlementJobOptions {
   settleEmpty?: boolean;
   /** Each phase of a run with its duration, each settled epoch, each failed run. */
   logger?: Logger;
+  /** How long the lease lasts unless renewed (default 15 s); renewed every third of that while a run lives. */
+  leaseSeconds?: number;
 }
 
 export type SettleOutcome =
@@ -72,8 +75,25 @@ interface RunRow {
   txHash: string | null;
 }
 
-/** How long (seconds) one settler holds the lease on the database; renewed by every run. */
-const LEASE_SECONDS = 600;
+/**
+ * How long (seconds) one settler holds the lease on the database. Short, and
+ * renewed while a run is alive, so a crashed settler blocks the next one for
+ * seconds at most; a lease whose owner is a dead process on this host is
+ * taken over at once.
+ */
+const LEASE_SECONDS = 15;
+
+/** Whether a lease owner (`host:pid:random`) is a process of this host that no longer exists. */
+function ownerIsDead(leaseOwner: string): boolean {
+  const [host, pid] = leaseOwner.split(":");
+  if (host !== hostname() || !/^[0-9]+$/.test(pid ?? "") || Number(pid) === process.pid) return false;
+  try {
+    process.kill(Number(pid), 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "ESRCH";
+  }
+}
 
 export function createSettlementJob(options: SettlementJobOptions): SettlementJob {
   const { db, publicClient, walletClient, escrow } = options;
@@ -123,16 +143,37 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
   const reasons = createPayoutReasonStore(db);
   const getRun = (epoch: number) => q.run.get(epoch) as RunRow | undefined;
   // One settler at a time per database (e.g. the indexer's periodic settler and a one-off script).
-  const owner = `${process.pid}:${Math.random().toString(36).slice(2)}`;
-  const leaseStmt = db.prepare(
+  const owner = `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2)}`;
+  const leaseSeconds = options.leaseSeconds ?? LEASE_SECONDS;
+  const leaseRow = db.prepare("SELECT owner, until FROM settlement_lease WHERE id = 1");
+  const takeStmt = db.prepare(
     `INSERT INTO settlement_lease (id, owner, until) VALUES (1, @owner, @until)
-     ON CONFLICT (id) DO UPDATE SET owner = @owner, until = @until WHERE settlement_lease.owner = @owner OR settlement_lease.until < @now`,
+     ON CONFLICT (id) DO UPDATE SET owner = @owner, until = @until`,
   );
+  const renewStmt = db.prepare("UPDATE settlement_lease SET until = ? WHERE id = 1 AND owner = ?");
   const releaseStmt = db.prepare("DELETE FROM settlement_lease WHERE owner = ?");
-  const acquire = () => {
+  // IMMEDIATE: two settlers reading the same stale lease cannot both take it.
+  const acquire = db.transaction((): boolean => {
     const t = Math.floor(Date.now() / 1000);
-    return leaseStmt.run({ owner, until: t + LEASE_SECONDS, now: t }).changes > 0;
-  };
+    const held = leaseRow.get() as { owner: string; until: number } | undefined;
+    if (held && held.owner !== owner) {
+      const dead = ownerIsDead(held.owner);
+      if (held.until >= t && !dead) {
+        logger.info(
+          { holder: held.owner, remainingSeconds: held.until - t },
+          "settlement: busy, the lease is held",
+        );
+        return false;
+      }
+      logger.warn(
+        { previous: held.owner, reason: dead ? "process gone" : "expired", expiredSeconds: t - held.until },
+        "settlement: took over the lease",
+      );
+    }
+    takeStmt.run({ owner, until: t + leaseSeconds });
+    return true;
+  });
+  const renew = () => renewStmt.run(Math.floor(Date.now() / 1000) + leaseSeconds, owner).changes > 0;
   const now = () => Math.floor(Date.now() / 1000);
 
   const lastEpoch = async () =>
@@ -241,10 +282,17 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
   async function runOnce(): Promise<SettleOutcome> {
     const last = await lastEpoch();
     const epoch = last + 1;
-    if (!acquire()) return { status: "busy", epoch };
+    if (!acquire.immediate()) return { status: "busy", epoch };
+    const renewal = setInterval(
+      () => {
+        if (!renew()) logger.warn("settlement: lost the lease during a run");
+      },
+      (leaseSeconds * 1000) / 3,
+    );
     try {
       return await settleNext(last, epoch);
     } finally {
+      clearInterval(renewal);
       releaseStmt.run(owner);
     }
   }
@@ -302,6 +350,8 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
     const result = await compute(epoch, fromSeq, toSeq, blockNumber);
 
     if ((await lastEpoch()) !== last) return { status: "raced", epoch };
+    // Another settler took the lease over (this run stalled past it): leave the epoch to it.
+    if (!renew()) return { status: "busy", epoch };
     const phase = phases(epoch);
     const hash = await walletClient.writeContract({
       address: escrow,

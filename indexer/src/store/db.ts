@@ -1,7 +1,8 @@
 /**
  * Opens the SQLite store: WAL journal, foreign keys off (rows are derived, the
  * follower keeps them consistent), and every pending migration applied in one
- * transaction.
+ * transaction. Message intake makes its own commits durable before it
+ * acknowledges them (`engagement/group-commit.ts` syncs the WAL file).
  */
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
@@ -21,6 +22,7 @@ export function openDb(path: string, options: OpenDbOptions = {}): Db {
   if (!options.readonly) {
     db.pragma("journal_mode = WAL");
     // NORMAL in WAL mode survives a killed process; checkpoints (the fsyncs) run every ~40 MB of WAL.
+    // Chain data is re-read from the chain after a power loss; acknowledged messages are synced.
     db.pragma("synchronous = NORMAL");
     db.pragma("wal_autocheckpoint = 10000");
   }

@@ -35,6 +35,8 @@ export interface Delegation {
   sessionKey: string;
   expiresAt: number;
   revoked: boolean;
+  /** Timestamp of the delegation message in force. */
+  since: number;
 }
 
 export interface EngagementStore {
@@ -44,6 +46,8 @@ export interface EngagementStore {
   entryByNonce(account: string, nonce: string): LogEntry | null;
   delegation(account: string, sessionKey: string): Delegation | null;
   postExists(postId: bigint): boolean;
+  /** The post's publication time (its block's), or null when there is no such post. */
+  postCreatedAt(postId: bigint): number | null;
   campaignPost(campaignId: bigint): number | null;
   lastSeq(): number;
   entries(fromSeq: number, toSeq: number): IterableIterator<LogEntry>;
@@ -59,7 +63,9 @@ export function createEngagementStore(db: Db): EngagementStore {
     ),
     byNonce: db.prepare(`SELECT ${ENTRY_COLUMNS} FROM engagement_log WHERE account = ? AND nonce = ?`),
     delegation: db.prepare(
-      "SELECT account, session_key AS sessionKey, expires_at AS expiresAt, revoked FROM delegations WHERE account = ? AND session_key = ?",
+      `SELECT d.account, d.session_key AS sessionKey, d.expires_at AS expiresAt, d.revoked,
+         COALESCE((SELECT timestamp FROM engagement_log WHERE seq = d.seq), 0) AS since
+       FROM delegations d WHERE d.account = ? AND d.session_key = ?`,
     ),
     putDelegation: db.prepare(
       "INSERT INTO delegations (account, session_key, expires_at, revoked, seq) VALUES (?, ?, ?, 0, ?) ON CONFLICT (account, session_key) DO UPDATE SET expires_at = excluded.expires_at, revoked = 0, seq = excluded.seq",
@@ -91,6 +97,12 @@ export function createEngagementStore(db: Db): EngagementStore {
       ),
     },
     postExists: db.prepare("SELECT 1 FROM posts WHERE id = ?").pluck(),
+    postCreatedAt: db.prepare("SELECT created_at FROM posts WHERE id = ?").pluck(),
+    // A view counts once per account, post and day (of its timestamp), a share once per account and post.
+    markView: db.prepare(
+      "INSERT OR IGNORE INTO post_view_marks (post_id, account, day, bought) VALUES (?, ?, ?, ?)",
+    ),
+    markShare: db.prepare("INSERT OR IGNORE INTO post_share_marks (post_id, account) VALUES (?, ?)"),
     campaignPost: db.prepare("SELECT post_id FROM campaigns WHERE id = ?").pluck(),
     lastSeq: db.prepare("SELECT COALESCE(MAX(seq), 0) FROM engagement_log").pluck(),
     range: db.prepare(`SELECT ${ENTRY_COLUMNS} FROM engagement_log WHERE seq >= ? AND seq <= ? ORDER BY seq`),
@@ -126,7 +138,15 @@ export function createEngagementStore(db: Db): EngagementStore {
         else s.unfollow.run(m.account, m.target);
         break;
       case "View":
-        (campaignId === null ? s.stat.views : s.stat.boughtViews).run(postId);
+        if (
+          s.markView.run(
+            postId,
+            m.account,
+            Math.floor(Number(m.timestamp) / 86_400),
+            campaignId === null ? 0 : 1,
+          ).changes > 0
+        )
+          (campaignId === null ? s.stat.views : s.stat.boughtViews).run(postId);
         break;
       case "Like":
         if (s.like.run(postId, m.account, seq).changes > 0) s.stat.likes.run(postId);
@@ -135,7 +155,7 @@ export function createEngagementStore(db: Db): EngagementStore {
         s.stat.comments.run(postId);
         break;
       case "Share":
-        s.stat.shares.run(postId);
+        if (s.markShare.run(postId, m.account).changes > 0) s.stat.shares.run(postId);
         break;
       case "Policy":
         s.policy.run(
@@ -169,6 +189,10 @@ export function createEngagementStore(db: Db): EngagementStore {
       return row ? { ...row, revoked: row.revoked === 1 } : null;
     },
     postExists: (id) => id <= BigInt(Number.MAX_SAFE_INTEGER) && s.postExists.get(Number(id)) !== undefined,
+    postCreatedAt: (id) =>
+      id <= BigInt(Number.MAX_SAFE_INTEGER)
+        ? ((s.postCreatedAt.get(Number(id)) as number | undefined) ?? null)
+        : null,
     campaignPost: (id) =>
       id <= BigInt(Number.MAX_SAFE_INTEGER)
         ? ((s.campaignPost.get(Number(id)) as number | undefined) ?? null)

@@ -324,3 +324,24 @@ CREATE TABLE epoch_view_reasons (
 CREATE INDEX epoch_view_reasons_epoch ON epoch_view_reasons (epoch);
 `,
 });
+
+migrations.push({
+  version: 11,
+  name: "view and share counts once per account",
+  sql: `
+-- Post counters count a view once per account, post and day (organic and bought apart) and a
+-- share once per account and post; the log keeps every message.
+CREATE TABLE post_view_marks (
+  post_id INTEGER NOT NULL,
+  account TEXT NOT NULL,
+  day INTEGER NOT NULL,
+  bought INTEGER NOT NULL,
+  PRIMARY KEY (post_id, account, day, bought)
+) WITHOUT ROWID;
+CREATE TABLE post_share_marks (
+  post_id INTEGER NOT NULL,
+  account TEXT NOT NULL,
+  PRIMARY KEY (post_id, account)
+) WITHOUT ROWID;
+`,
+});

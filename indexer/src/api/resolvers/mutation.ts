@@ -1,4 +1,6 @@
 /** Mutations: signed engagement messages. */
+
+import { createGraphQLError } from "graphql-yoga";
 import { EngagementError } from "../../engagement/errors.ts";
 import type { ApiContext } from "../context.ts";
 import { apiError } from "../errors.ts";
@@ -10,9 +12,16 @@ export const Mutation = {
     ctx: ApiContext,
   ) => {
     try {
-      return await ctx.engagement.submit(a.kind, a.message, a.signature);
+      return await ctx.engagement.submit(a.kind, a.message, a.signature, { client: ctx.clientAddress });
     } catch (error) {
-      if (error instanceof EngagementError) throw apiError(error.code, error.message);
+      if (error instanceof EngagementError) {
+        if (error.retryAfterSeconds !== undefined) {
+          throw createGraphQLError(error.message, {
+            extensions: { code: error.code, retryAfter: error.retryAfterSeconds },
+          });
+        }
+        throw apiError(error.code, error.message);
+      }
       throw error;
     }
   },

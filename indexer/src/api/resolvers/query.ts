@@ -3,11 +3,12 @@ import type { Address } from "viem";
 import * as args from "../args.ts";
 import { connection } from "../connection.ts";
 import type { ApiContext } from "../context.ts";
-import { badInput } from "../errors.ts";
+import { apiError, badInput } from "../errors.ts";
+import { MAX_EXPORT } from "../limits.ts";
 import { fromAttention } from "./attention.ts";
 
 type Args = Record<string, unknown>;
-const MAX_EXPORT = 10_000;
+
 const str = (a: Args, k: string) => a[k] as string;
 const opt = (a: Args, k: string) => a[k] as string | null | undefined;
 
@@ -74,13 +75,13 @@ export const Query = {
       ),
       (r) => [r.seq],
     ),
-  logExport: (_: unknown, a: Args, ctx: ApiContext) => {
+  logExport: async (_: unknown, a: Args, ctx: ApiContext) => {
     const fromSeq = a.fromSeq as number;
     const toSeq = a.toSeq as number;
     if (fromSeq < 1 || toSeq < fromSeq || toSeq - fromSeq >= MAX_EXPORT) {
       throw badInput(`need 1 <= fromSeq <= toSeq < fromSeq + ${MAX_EXPORT}`);
     }
-    return { fromSeq, toSeq, ...ctx.exportLog(fromSeq, toSeq) };
+    return { fromSeq, toSeq, ...(await ctx.exportLog(fromSeq, toSeq)) };
   },
   stream: async (_: unknown, a: Args, ctx: ApiContext) => {
     const communityId = args.optionalId(opt(a, "community"), "community");
@@ -118,15 +119,26 @@ export const Query = {
     ),
   earnings: (_: unknown, a: Args, ctx: ApiContext) =>
     fromAttention(() => ctx.attention.earnings(args.address(str(a, "account"), "account") as Address)),
-  quote: (_: unknown, a: Args, ctx: ApiContext) =>
-    fromAttention(() =>
+  quote: async (_: unknown, a: Args, ctx: ApiContext) => {
+    const quote = await fromAttention(() =>
       ctx.attention.quote({
         promoter: args.address(str(a, "promoter"), "promoter") as Address,
         communityId: BigInt(args.id(str(a, "community"), "community")),
         budget: a.budget as bigint,
       }),
-    ),
+    );
+    // `views` is a GraphQL Int: a budget buying more views than that is refused with a code.
+    if (!Number.isSafeInteger(quote.views) || quote.views > MAX_INT) {
+      throw apiError(
+        "QUOTE_OUT_OF_RANGE",
+        `the budget buys more than ${MAX_INT} views; quote a smaller budget`,
+      );
+    }
+    return quote;
+  },
 };
+
+const MAX_INT = 2 ** 31 - 1;
 
 export function postsConnection(ctx: ApiContext, a: Args) {
   const orderBy = (a.orderBy as "NEWEST" | "OLDEST" | "MOST_LIKED" | "MOST_VIEWED" | null) ?? "NEWEST";

@@ -1,0 +1,111 @@
+/**
+ * Durable appends with group commit: a message is acknowledged only once its
+ * entry is on disk. Appends queued in the same turn of the event loop are
+ * committed together in one transaction (each in its own savepoint, so one
+ * refused entry does not undo the others); then the WAL file is synced with
+ * fsync(2) on libuv's thread pool (the equivalent of `synchronous = FULL`
+ * for these commits, without holding the event loop for the disk), and only
+ * after that sync are the callers answered and the highest seq written to the
+ * acknowledgement mark. Batches keep committing while earlier syncs run.
+ */
+import { closeSync, existsSync, fsync, openSync } from "node:fs";
+import { writeAckMark } from "../store/ack-mark.ts";
+import type { Db } from "../store/db.ts";
+import type { EngagementStore, NewLogEntry } from "../store/engagement-store.ts";
+
+export interface GroupCommitOptions {
+  /** The database's WAL file to sync before acknowledging; none for an in-memory store. */
+  walPath?: string;
+  /** File recording the highest acknowledged seq (see `store/durability.ts`). */
+  ackMark?: string;
+  /** Largest batch per commit. */
+  maxBatch?: number;
+}
+
+interface Pending {
+  entry: NewLogEntry;
+  resolve: (seq: number) => void;
+  reject: (error: unknown) => void;
+}
+
+export function createGroupCommit(db: Db, store: EngagementStore, options: GroupCommitOptions = {}) {
+  const maxBatch = options.maxBatch ?? 1000;
+  let queue: Pending[] = [];
+  let scheduled = false;
+  let walFd: number | null = null;
+  let acked = 0;
+
+  const commit = db.transaction((batch: Pending[]) =>
+    batch.map((p) => {
+      try {
+        // Inside a transaction, the store's own transaction is a savepoint.
+        return { seq: store.append(p.entry) };
+      } catch (error) {
+        return { error };
+      }
+    }),
+  );
+
+  function durable(done: (error: Error | null) => void): void {
+    if (!options.walPath) {
+      done(null);
+      return;
+    }
+    if (walFd === null) {
+      if (!existsSync(options.walPath)) {
+        done(new Error(`${options.walPath} does not exist`));
+        return;
+      }
+      walFd = openSync(options.walPath, "r");
+    }
+    fsync(walFd, done);
+  }
+
+  function flush(): void {
+    scheduled = false;
+    const batch = queue.slice(0, maxBatch);
+    queue = queue.slice(batch.length);
+    if (queue.length > 0) schedule();
+    let results: Array<{ seq?: number; error?: unknown }>;
+    try {
+      results = commit.immediate(batch);
+    } catch (error) {
+      for (const p of batch) p.reject(error);
+      return;
+    }
+    durable((error) => {
+      let last = 0;
+      for (const r of results) if (r.seq !== undefined) last = Math.max(last, r.seq);
+      if (!error && last > acked && options.ackMark) {
+        acked = last;
+        writeAckMark(options.ackMark, last);
+      }
+      results.forEach((r, i) => {
+        const p = batch[i] as Pending;
+        if (error) p.reject(error);
+        else if (r.seq !== undefined) p.resolve(r.seq);
+        else p.reject(r.error);
+      });
+    });
+  }
+
+  function schedule(): void {
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(flush);
+  }
+
+  return {
+    /** Closes the WAL file handle (after the last append was answered). */
+    close(): void {
+      if (walFd !== null) closeSync(walFd);
+      walFd = null;
+    },
+    append(entry: NewLogEntry): Promise<number> {
+      return new Promise<number>((resolve, reject) => {
+        queue.push({ entry, resolve, reject });
+        schedule();
+      });
+    },
+  };
+}
