@@ -18,8 +18,20 @@ export const deploymentSchema = z.object({
   chainId: z.coerce.number().int().positive(),
   startBlock: z.coerce.number().int().nonnegative(),
   contracts: z.object({ AMPToken: address, AMPSocial: address, AMPEscrow: address }),
-  roles: z.object({ settler: address.optional(), guardian: address.optional() }).partial().optional(),
+  roles: z
+    .object({
+      admin: address,
+      minter: address,
+      settler: address,
+      guardian: address,
+      pauser: address,
+    })
+    .partial()
+    .optional(),
   challengeWindow: z.coerce.number().int().nonnegative().optional(),
+  epochLength: z.coerce.number().int().positive().optional(),
+  settlementGrace: z.coerce.number().int().nonnegative().optional(),
+  roleDelay: z.coerce.number().int().nonnegative().optional(),
 });
 export type Deployment = z.infer<typeof deploymentSchema>;
 

@@ -18,7 +18,11 @@ import {
   type WalletClient,
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { type AmpDeployment, deployAmp } from "../../scripts/lib/deploy-amp.ts";
+import { type AmpDeployment, deployAmp, LOCAL_ROLE_KEYS } from "../../scripts/lib/deploy-amp.ts";
+
+/** Indexes in `HardhatNode.wallets` of the local deployment's role holders. */
+export const ROLE_WALLET = { settler: 5, guardian: 6, pauser: 7 } as const;
+
 import { DEV_KEYS } from "./helpers.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
@@ -93,7 +97,14 @@ export async function startHardhat(): Promise<HardhatNode> {
     rpcUrls: { default: { http: [url] } },
   });
   const publicClient = createPublicClient({ chain, transport: http(url) }) as PublicClient;
-  const wallets = DEV_KEYS.map((k: Hex) =>
+  // The development keys, then the local deployment's settler, guardian and pauser.
+  const keys: Hex[] = [
+    ...DEV_KEYS,
+    LOCAL_ROLE_KEYS.settler,
+    LOCAL_ROLE_KEYS.guardian,
+    LOCAL_ROLE_KEYS.pauser,
+  ];
+  const wallets = keys.map((k: Hex) =>
     createWalletClient({ account: privateKeyToAccount(k), chain, transport: http(url) }),
   ) as Wallet[];
   return {

@@ -392,7 +392,8 @@ export async function seedDemoWorld(options: DemoOptions): Promise<DemoResult> {
       address: AMPEscrow,
       abi: ampEscrowAbi,
       functionName: "amplify",
-      args: [post.id, budget, BigInt(14 * DAY)],
+      // A day's campaign: the escrow lets each epoch spend what the campaign's life so far has earned.
+      args: [post.id, budget, BigInt(DAY)],
       chain,
       account: promoter,
     });

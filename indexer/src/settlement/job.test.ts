@@ -6,7 +6,14 @@ import type { PrivateKeyAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ampEscrowAbi, ampSocialAbi, ampTokenAbi } from "../../../contracts/abi.ts";
 import type { AmpDeployment } from "../../../scripts/lib/deploy-amp.ts";
-import { deploy, type HardhatNode, send, startHardhat, type Wallet } from "../../test/hardhat.ts";
+import {
+  deploy,
+  type HardhatNode,
+  ROLE_WALLET,
+  send,
+  startHardhat,
+  type Wallet,
+} from "../../test/hardhat.ts";
 import { sign, tempDir } from "../../test/helpers.ts";
 import { loadConfig } from "../config.ts";
 import { canonicalMessage } from "../messages/decode.ts";
@@ -72,7 +79,7 @@ describe("settlement job on a Hardhat node", () => {
       functionName: "balanceOf",
       args: [a],
     });
-  const job = (wallet = 0) =>
+  const job = (wallet: number = ROLE_WALLET.settler) =>
     createSettlementJob({
       db,
       publicClient: node.publicClient as PublicClient,
@@ -130,6 +137,9 @@ describe("settlement job on a Hardhat node", () => {
     await engage("View", viewer, 1n, 1n);
     await engage("View", optedOut, 1n, 1n);
     await engage("View", promoter, 1n, 1n);
+    // An hour into the campaign's day: the escrow lets a settlement spend what that hour earned.
+    await node.rpc("evm_increaseTime", [3600]);
+    await node.rpc("evm_mine");
   }, 120_000);
 
   afterAll(async () => {
@@ -212,7 +222,7 @@ describe("settlement job on a Hardhat node", () => {
 
     // The guardian revokes the pending epoch 2; the settler settles epoch 2 again, afresh.
     await engage("Like", viewer, 3n);
-    await write(founder, d.contracts.AMPEscrow, ampEscrowAbi, "revoke", [2n]);
+    await write(ROLE_WALLET.guardian, d.contracts.AMPEscrow, ampEscrowAbi, "revoke", [2n, 1000n]);
     const again = await job().runOnce();
     expect(again).toMatchObject({ status: "settled", epoch: 2 });
     const recheck = await verifyEpochs(node.publicClient as PublicClient, {

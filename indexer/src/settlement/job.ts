@@ -239,7 +239,7 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
         current.ndjson,
       );
     }
-    return result;
+    return { result, asOf: facts.asOf };
   }
 
   async function runOnce(): Promise<SettleOutcome> {
@@ -298,14 +298,15 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
     const blockNumber = run ? BigInt(run.blockNumber) : await publicClient.getBlockNumber({ cacheTime: 0 });
     if (!run && toSeq <= fromSeq && !options.settleEmpty) return { status: "idle", epoch };
 
-    const result = await compute(epoch, fromSeq, toSeq, blockNumber);
+    const { result, asOf } = await compute(epoch, fromSeq, toSeq, blockNumber);
 
     if ((await lastEpoch()) !== last) return { status: "raced", epoch };
     const hash = await walletClient.writeContract({
       address: escrow,
       abi: ampEscrowAbi,
       functionName: "settle",
-      args: [BigInt(epoch), result.root, result.inputsHash, result.campaignIds, result.amounts],
+      // Views up to the facts block's time: the escrow bounds each spend by the campaign's life so far.
+      args: [BigInt(epoch), BigInt(asOf), result.root, result.inputsHash, result.campaignIds, result.amounts],
       chain: walletClient.chain,
       account: walletClient.account,
     });

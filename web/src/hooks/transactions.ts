@@ -1,4 +1,4 @@
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import type { Address, Hex } from "viem";
 import { useConfig, useConnection } from "wagmi";
@@ -8,6 +8,7 @@ import {
   amplifyPost,
   claimRewards,
   publishPost,
+  readRefundState,
   refundCampaign,
 } from "../lib/chain/actions.ts";
 import { waitForIndexer } from "../lib/graphql/indexer.ts";
@@ -21,6 +22,7 @@ function useRefresh() {
   const { gql } = useApp();
   return async (result: { blockNumber: bigint }) => {
     queryClient.invalidateQueries({ queryKey: ["readContract"] });
+    queryClient.invalidateQueries({ queryKey: ["chain"] });
     await waitForIndexer(gql, result.blockNumber);
     await queryClient.invalidateQueries({ queryKey: ["indexer"] });
   };
@@ -84,6 +86,16 @@ export function useClaimRewards() {
     mutationFn: (vars: { account: Address; cumulativeAmount: bigint; proof: Hex[] }) =>
       claimRewards(config, app, vars),
     onSuccess: refresh,
+  });
+}
+
+/** When a campaign becomes refundable and its refund credit, read from the escrow. */
+export function useRefundState(campaignId: bigint) {
+  const config = useConfig();
+  const { app } = useApp();
+  return useQuery({
+    queryKey: ["chain", "refund", app.contracts.escrow, campaignId.toString()] as const,
+    queryFn: () => readRefundState(config, app, campaignId),
   });
 }
 
