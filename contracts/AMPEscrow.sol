@@ -82,6 +82,8 @@ contract AMPEscrow is IAMPEscrow, AccessControlDefaultAdminRules, EIP712, Nonces
     uint64 public constant MIN_CHALLENGE_WINDOW = 1 hours;
     /// @notice Longest settlement grace and role delay accepted at deployment, in seconds.
     uint64 public constant MAX_DELAY = 90 days;
+    /// @notice How far ahead of its elapsed life a campaign may be spent: a day's share of its budget.
+    uint64 public constant PACING_SLACK = 1 days;
     /// @notice How long after a newer root activates a proof against the root before it still pays.
     uint64 public constant FALLBACK_GRACE = 10 minutes;
     /// @notice The local development chain, where the challenge window may be seconds.
@@ -611,15 +613,18 @@ contract AMPEscrow is IAMPEscrow, AccessControlDefaultAdminRules, EIP712, Nonces
     }
 
     /// @dev What the campaign may have spent in total for views up to `periodEnd`: its budget times the
-    /// elapsed fraction of its life.
+    /// elapsed fraction of its life with PACING_SLACK added (views paced over the life, up to a day
+    /// ahead), nothing for a period ending before it started.
     function _earned(Campaign storage campaign, uint64 periodEnd) private view returns (uint256) {
         uint256 startsAt = campaign.startsAt;
         uint256 expiresAt = campaign.expiresAt;
-        if (periodEnd <= startsAt) return 0;
-        if (periodEnd >= expiresAt) return campaign.budget;
-        // Unchecked is safe: startsAt < periodEnd < expiresAt, and budget * life fits in 136 bits.
+        if (periodEnd < startsAt) return 0;
+        uint256 elapsed = periodEnd - startsAt + PACING_SLACK;
+        uint256 life = expiresAt - startsAt;
+        if (elapsed >= life) return campaign.budget;
+        // Unchecked is safe: elapsed < life < 2**40, and budget * elapsed fits in 136 bits.
         unchecked {
-            return (uint256(campaign.budget) * (periodEnd - startsAt)) / (expiresAt - startsAt);
+            return (uint256(campaign.budget) * elapsed) / life;
         }
     }
 

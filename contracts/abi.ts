@@ -2701,6 +2701,19 @@ export const ampEscrowAbi = [
   },
   {
     "inputs": [],
+    "name": "PACING_SLACK",
+    "outputs": [
+      {
+        "internalType": "uint64",
+        "name": "",
+        "type": "uint64"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "PAUSER_ROLE",
     "outputs": [
       {

@@ -127,7 +127,7 @@ interface IAMPEscrow {
     /// @notice Two parallel arrays differ in length.
     error AMPEscrowLengthMismatch(uint256 a, uint256 b);
     /// @notice A spend of `amount` exceeds what the campaign may give at the settlement's period end:
-    /// `allowed` (its budget times the elapsed fraction of its life, minus what it spent).
+    /// `allowed` (its budget times the elapsed fraction of its life plus a day, minus what it spent).
     error AMPEscrowSpendExceedsEarned(uint256 campaignId, uint256 amount, uint256 allowed);
     /// @notice Revoked spends are still going back to their campaigns; call `restoreSpends` first.
     error AMPEscrowRestorePending();
@@ -206,8 +206,8 @@ interface IAMPEscrow {
     /// `amounts[i]` of each campaign `campaignIds[i]` and posts the root of cumulative rewards.
     /// @dev SETTLER_ROLE, not paused, no revoked spends waiting to be restored. At most
     /// MAX_SPENDS_PER_EPOCH spends. A campaign is spendable until its expiry plus the settlement grace,
-    /// never after its refund, and in total at most its budget times the elapsed fraction of its life
-    /// at `periodEnd`.
+    /// never after its refund, never for a period ending before it started, and in total at most
+    /// budget x min(1, (periodEnd - startsAt + PACING_SLACK) / (expiresAt - startsAt)).
     function settle(
         uint64 epoch,
         uint64 periodEnd,

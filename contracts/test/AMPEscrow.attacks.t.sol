@@ -198,16 +198,21 @@ contract AMPEscrowAttackTest is TestBase {
         this.settleExternal(bytes32(uint256(1)), ids, amounts);
     }
 
-    /// @notice A settlement cannot take more of a campaign than its life so far has earned.
+    /// @notice A settlement cannot take more of a campaign than its life so far has earned, plus a day.
     function test_settle_spendBoundedByElapsedLife() public {
         uint256 id = _amplify(victim, 100e18, 10 days);
         vm.warp(block.timestamp + 1 days);
         (uint256[] memory ids, uint256[] memory amounts) = _one(id, 100e18);
-        vm.expectRevert(abi.encodeWithSelector(IAMPEscrow.AMPEscrowSpendExceedsEarned.selector, id, 100e18, 10e18));
+        vm.expectRevert(abi.encodeWithSelector(IAMPEscrow.AMPEscrowSpendExceedsEarned.selector, id, 100e18, 20e18));
         this.settleExternal(bytes32(uint256(1)), ids, amounts);
-        amounts[0] = 10e18;
+        amounts[0] = 20e18;
         _settle(bytes32(uint256(1)), ids, amounts);
-        assertEq(escrow.remaining(id), 90e18, "the earned share was not spent");
+        assertEq(escrow.remaining(id), 80e18, "the earned share was not spent");
+        // A day later the next day's share opens, and no more.
+        vm.warp(block.timestamp + 1 days);
+        amounts[0] = 10e18 + 1;
+        vm.expectRevert(abi.encodeWithSelector(IAMPEscrow.AMPEscrowSpendExceedsEarned.selector, id, 10e18 + 1, 10e18));
+        this.settleExternal(bytes32(uint256(1)), ids, amounts);
     }
 
     /// @notice A settlement cannot count views before the campaign started.
@@ -215,7 +220,7 @@ contract AMPEscrowAttackTest is TestBase {
         uint256 id = _amplify(victim, 100e18, 10 days);
         (uint256[] memory ids, uint256[] memory amounts) = _one(id, 1);
         vm.expectRevert(abi.encodeWithSelector(IAMPEscrow.AMPEscrowSpendExceedsEarned.selector, id, 1, 0));
-        escrow.settle(1, uint64(block.timestamp), bytes32(uint256(1)), bytes32(0), ids, amounts);
+        escrow.settle(1, uint64(block.timestamp - 1), bytes32(uint256(1)), bytes32(0), ids, amounts);
     }
 
     // ------------------------------------------------------------------ 3. refund race
