@@ -392,8 +392,7 @@ export async function seedDemoWorld(options: DemoOptions): Promise<DemoResult> {
       address: AMPEscrow,
       abi: ampEscrowAbi,
       functionName: "amplify",
-      // A day's campaign: the escrow lets each epoch spend what the campaign's life so far has earned.
-      args: [post.id, budget, BigInt(DAY)],
+      args: [post.id, budget, BigInt(14 * DAY)],
       chain,
       account: promoter,
     });
