@@ -16,7 +16,7 @@ import { loadLogExport } from "../attention/load.ts";
 import { type AttentionParams, DEFAULT_PARAMS } from "../attention/params.ts";
 import { exportLog } from "../engagement/export.ts";
 import type { Db } from "../store/db.ts";
-import { readChainFacts } from "./chain-facts.ts";
+import { MAX_SPENDS_PER_EPOCH, readChainFacts } from "./chain-facts.ts";
 import { computeEpoch, type EpochResult } from "./epoch.ts";
 import { manifestFor, writeEpochFiles } from "./epoch-files.ts";
 import { paidKey } from "./payouts.ts";
@@ -151,6 +151,28 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
         args: [BigInt(epoch)],
       })
     )[0];
+
+  /** Sends `restoreSpends` in chunks until no revoked spend is waiting (a no-op when none is). */
+  const finishRestore = async () => {
+    for (;;) {
+      const pending = await publicClient.readContract({
+        address: escrow,
+        abi: ampEscrowAbi,
+        functionName: "restorePending",
+      });
+      if (!pending) return;
+      const hash = await walletClient.writeContract({
+        address: escrow,
+        abi: ampEscrowAbi,
+        functionName: "restoreSpends",
+        args: [BigInt(MAX_SPENDS_PER_EPOCH + 1)],
+        chain: walletClient.chain,
+        account: walletClient.account,
+      });
+      const receipt = await publicClient.waitForTransactionReceipt({ hash });
+      if (receipt.status !== "success") throw new SettlementError(`restoreSpends reverted in ${hash}`);
+    }
+  };
 
   const persist = db.transaction((epoch: number, result: EpochResult, fields: Record<string, unknown>) => {
     q.dropRunsFrom.run(epoch);
@@ -301,6 +323,8 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
     const { result, asOf } = await compute(epoch, fromSeq, toSeq, blockNumber);
 
     if ((await lastEpoch()) !== last) return { status: "raced", epoch };
+    // A revoke gives its spends back in bounded chunks; the escrow settles again once all are back.
+    await finishRestore();
     const hash = await walletClient.writeContract({
       address: escrow,
       abi: ampEscrowAbi,
