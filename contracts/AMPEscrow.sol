@@ -5,12 +5,16 @@ pragma solidity ^0.8.24;
 // filtered on, so they stay unindexed).
 /* solhint-disable gas-strict-inequalities, gas-indexed-events */
 
-import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {AccessControlDefaultAdminRules} from
+    "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IAMPEscrow} from "./interfaces/IAMPEscrow.sol";
 import {IAMPSocial} from "./interfaces/IAMPSocial.sol";
 import {Head} from "./libraries/HeadLibrary.sol";
@@ -18,46 +22,48 @@ import {RewardProof} from "./libraries/RewardProof.sol";
 
 /// @title AMPEscrow
 /// @notice Amplification campaigns and epoch reward claims backed by one AMP balance.
-/// @dev Storage is packed so that the hot paths touch few slots: a campaign is two slots, and the
-/// `Head` word holds everything a claim needs besides the root and the account's claimed total
-/// (pause flag, epoch cursor, the claimable balance of active epochs).
-/// The active epoch is tracked lazily: roots activate with time, so `activeEpoch` in `Head` is a
-/// cursor advanced by claims, settlements and revocations, while the views compute the current value.
-contract AMPEscrow is IAMPEscrow, AccessControl, ReentrancyGuardTransient {
+/// @dev Storage is packed so that the hot paths touch few slots: a campaign is two slots, an epoch's
+/// activation data one, and the `Head` word holds everything a claim needs besides the root and the
+/// account's claimed total (pause state, epoch cursor, the claimable balance of active epochs).
+/// Epochs carry the prefix sum of their spend, so activating any number of epochs is one binary
+/// search (O(log n) reads) and totals need no loop. Roots activate with the escrow's clock
+/// (block.timestamp minus the time spent paused), so a pause stops every challenge window.
+contract AMPEscrow is IAMPEscrow, AccessControlDefaultAdminRules, EIP712, Nonces, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
-    /// @dev Two slots: [promoter | postId | expiresAt | refunded], [budget | spent].
+    /// @dev Two slots: [promoter | startsAt | expiresAt | refunded], [budget | spent | postId].
     struct Campaign {
         address promoter;
-        uint48 postId;
+        uint40 startsAt;
         uint40 expiresAt;
         bool refunded;
-        uint128 budget;
-        uint128 spent;
+        uint96 budget;
+        uint96 spent;
+        uint64 postId;
     }
 
+    /// @dev `activeAt` is on the escrow's clock; `cumulativeSpent` sums totalSpent over epochs 1..this.
     struct Epoch {
         bytes32 root;
         bytes32 inputsHash;
-        uint64 activeAt;
-        bool revoked;
-        uint128 totalSpent;
+        uint40 activeAt;
+        uint40 periodEnd;
+        uint16 spendCount;
+        uint128 cumulativeSpent;
     }
 
-    struct Totals {
-        uint128 allocated;
-        // Sum of totalSpent over epochs 1..activeEpoch; totalClaimed = activated - claimable.
-        uint128 activated;
+    /// @dev Revoked spends still to give back, from epoch `epoch` (its first `left` spends) down to
+    /// `low`; nothing is pending while epoch < low. Also holds when the running pause began.
+    struct Restore {
+        uint32 low;
+        uint32 epoch;
+        uint32 left;
+        uint40 pausedAt;
     }
 
     /// @dev A struct so that a claim computes the account's slot once for its read and its write.
     struct ClaimedTotal {
         uint256 amount;
-    }
-
-    struct Spend {
-        uint128 campaignId;
-        uint128 amount;
     }
 
     /// @inheritdoc IAMPEscrow
@@ -68,45 +74,91 @@ contract AMPEscrow is IAMPEscrow, AccessControl, ReentrancyGuardTransient {
     bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
     /// @inheritdoc IAMPEscrow
     uint64 public constant MAX_DURATION = 365 days;
+    /// @inheritdoc IAMPEscrow
+    uint256 public constant MAX_SPENDS_PER_EPOCH = 400;
     /// @notice Longest challenge window accepted at deployment, in seconds.
     uint64 public constant MAX_CHALLENGE_WINDOW = 30 days;
+    /// @notice Shortest challenge window accepted off the local chain, in seconds.
+    uint64 public constant MIN_CHALLENGE_WINDOW = 1 hours;
+    /// @notice Longest settlement grace and role delay accepted at deployment, in seconds.
+    uint64 public constant MAX_DELAY = 90 days;
+    /// @notice How far ahead of its elapsed life a campaign may be spent: a day's share of its budget.
+    uint64 public constant PACING_SLACK = 1 days;
+    /// @notice How long after a newer root activates a proof against the root before it still pays.
+    uint64 public constant FALLBACK_GRACE = 10 minutes;
+    /// @notice The local development chain, where the challenge window may be seconds.
+    uint256 public constant LOCAL_CHAIN_ID = 31337;
 
+    /// @dev EIP-712 type of the promoter's consent to `amplifyFor`.
+    // solhint-disable-next-line gas-small-strings
+    bytes32 private constant AMPLIFY_FOR_TYPEHASH = keccak256(
+        // solhint-disable-next-line max-line-length
+        "AmplifyFor(address promoter,uint256 postId,uint256 amount,uint64 duration,address payer,uint256 nonce,uint256 deadline)"
+    );
     uint40 private constant NEVER = type(uint40).max;
 
     IERC20 private immutable TOKEN;
     IAMPSocial private immutable SOCIAL;
     uint64 private immutable CHALLENGE_WINDOW;
+    uint64 private immutable EPOCH_LENGTH;
+    uint64 private immutable SETTLEMENT_GRACE;
+    uint64 private immutable ROLE_DELAY;
 
     Head private _head;
-    Totals private _totals;
+    Restore private _restore;
     /// @inheritdoc IAMPEscrow
     uint256 public campaignCount;
     mapping(uint256 campaignId => Campaign) private _campaigns;
+    mapping(uint256 campaignId => uint256) private _withdrawn;
     mapping(uint64 epoch => Epoch) private _epochs;
-    mapping(uint64 epoch => Spend[]) private _spends;
+    /// @dev Two spends per slot, [campaignId (32) | amount (96)] in each 128-bit half.
+    mapping(uint64 epoch => mapping(uint256 index => uint256 pair)) private _spends;
     mapping(address account => ClaimedTotal) private _claimed;
+    mapping(bytes32 change => uint64 readyAt) private _roleChanges;
 
     modifier whenNotPaused() {
         if (_head.paused()) revert AMPEscrowPaused();
         _;
     }
 
-    /// @param admin Receives DEFAULT_ADMIN_ROLE (grants the other roles).
     /// @param token_ The AMP token.
     /// @param social_ The AMPSocial registry.
-    /// @param challengeWindow_ Seconds before a settled root becomes claimable, at most MAX_CHALLENGE_WINDOW.
-    constructor(address admin, IERC20 token_, IAMPSocial social_, uint64 challengeWindow_) {
-        if (admin == address(0) || address(token_) == address(0) || address(social_) == address(0)) {
-            revert AMPEscrowZeroAddress();
+    /// @param config Roles, delays and windows (see IAMPEscrow.Config).
+    constructor(IERC20 token_, IAMPSocial social_, Config memory config)
+        AccessControlDefaultAdminRules(config.adminDelay, config.admin)
+        EIP712("AMPEscrow", "1")
+    {
+        if (
+            address(token_) == address(0) || address(social_) == address(0) || config.settler == address(0)
+                || config.guardian == address(0) || config.pauser == address(0)
+        ) revert AMPEscrowZeroAddress();
+        if (config.settler == config.guardian || config.settler == config.pauser) {
+            revert AMPEscrowRolesNotDistinct(config.settler);
         }
-        if (challengeWindow_ > MAX_CHALLENGE_WINDOW) {
-            revert AMPEscrowInvalidChallengeWindow(challengeWindow_, MAX_CHALLENGE_WINDOW);
+        if (config.guardian == config.pauser) revert AMPEscrowRolesNotDistinct(config.guardian);
+        uint64 minWindow = block.chainid == LOCAL_CHAIN_ID ? 1 : MIN_CHALLENGE_WINDOW;
+        if (config.challengeWindow < minWindow || config.challengeWindow > MAX_CHALLENGE_WINDOW) {
+            revert AMPEscrowInvalidChallengeWindow(config.challengeWindow, minWindow, MAX_CHALLENGE_WINDOW);
+        }
+        if (config.epochLength == 0 || config.epochLength > MAX_DELAY) revert AMPEscrowInvalidConfig("epochLength");
+        if (
+            config.settlementGrace < config.epochLength + config.challengeWindow
+                || config.settlementGrace > MAX_DELAY
+        ) revert AMPEscrowInvalidConfig("settlementGrace");
+        if (config.roleDelay <= config.challengeWindow || config.roleDelay > MAX_DELAY) {
+            revert AMPEscrowInvalidConfig("roleDelay");
         }
         TOKEN = token_;
         SOCIAL = social_;
-        CHALLENGE_WINDOW = challengeWindow_;
+        CHALLENGE_WINDOW = config.challengeWindow;
+        EPOCH_LENGTH = config.epochLength;
+        SETTLEMENT_GRACE = config.settlementGrace;
+        ROLE_DELAY = config.roleDelay;
         _head = Head.wrap(0).setNextActiveAt(NEVER);
-        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        _restore = Restore({low: 1, epoch: 0, left: 0, pausedAt: 0});
+        _grantRole(SETTLER_ROLE, config.settler);
+        _grantRole(GUARDIAN_ROLE, config.guardian);
+        _grantRole(PAUSER_ROLE, config.pauser);
     }
 
     // ------------------------------------------------------------------ campaigns
@@ -141,13 +193,19 @@ contract AMPEscrow is IAMPEscrow, AccessControl, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IAMPEscrow
-    function amplifyFor(address promoter, uint256 postId, uint256 amount, uint64 duration)
-        external
-        whenNotPaused
-        nonReentrant
-        returns (uint256 campaignId)
-    {
-        if (promoter == address(0)) revert AMPEscrowInvalidPromoter(promoter);
+    function amplifyFor(
+        address promoter,
+        uint256 postId,
+        uint256 amount,
+        uint64 duration,
+        uint256 deadline,
+        bytes calldata signature
+    ) external whenNotPaused nonReentrant returns (uint256 campaignId) {
+        if (promoter == address(0) || promoter == address(this) || promoter == address(TOKEN)) {
+            revert AMPEscrowInvalidPromoter(promoter);
+        }
+        if (block.timestamp > deadline) revert AMPEscrowConsentExpired(deadline);
+        _checkConsent(promoter, postId, amount, duration, deadline, signature);
         return _amplify(promoter, postId, amount, duration);
     }
 
@@ -157,24 +215,27 @@ contract AMPEscrow is IAMPEscrow, AccessControl, ReentrancyGuardTransient {
         Campaign storage campaign = _campaign(campaignId);
         // Refunds need expiry, so a campaign that has not expired was not refunded either.
         if (block.timestamp >= campaign.expiresAt) revert AMPEscrowCampaignExpired(campaignId, campaign.expiresAt);
-        campaign.budget += SafeCast.toUint128(amount);
+        campaign.budget = SafeCast.toUint96(campaign.budget + amount);
         emit CampaignToppedUp(campaignId, msg.sender, amount);
         TOKEN.safeTransferFrom(msg.sender, address(this), amount);
     }
 
     /// @inheritdoc IAMPEscrow
-    function refund(uint256 campaignId) external nonReentrant returns (uint256 amount) {
+    function refund(uint256 campaignId) external whenNotPaused returns (uint256 amount) {
+        return _close(campaignId, _campaign(campaignId));
+    }
+
+    /// @inheritdoc IAMPEscrow
+    function withdrawRefund(uint256 campaignId) external whenNotPaused nonReentrant returns (uint256 amount) {
         Campaign storage campaign = _campaign(campaignId);
-        if (block.timestamp < campaign.expiresAt) revert AMPEscrowCampaignNotExpired(campaignId, campaign.expiresAt);
-        if (campaign.refunded) revert AMPEscrowCampaignRefunded(campaignId);
-        campaign.refunded = true;
-        // Unchecked is safe: settle never lets spent exceed budget.
-        unchecked {
-            amount = campaign.budget - campaign.spent;
-        }
         address promoter = campaign.promoter;
-        emit CampaignRefunded(campaignId, promoter, amount);
-        if (amount != 0) TOKEN.safeTransfer(promoter, amount);
+        if (msg.sender != promoter) revert AMPEscrowNotPromoter(campaignId, promoter);
+        if (!campaign.refunded) _close(campaignId, campaign);
+        amount = _credit(campaignId, campaign);
+        if (amount == 0) revert AMPEscrowNothingToWithdraw(campaignId);
+        _withdrawn[campaignId] += amount;
+        emit RefundWithdrawn(campaignId, promoter, amount);
+        TOKEN.safeTransfer(promoter, amount);
     }
 
     // ------------------------------------------------------------------ epochs
@@ -182,53 +243,51 @@ contract AMPEscrow is IAMPEscrow, AccessControl, ReentrancyGuardTransient {
     /// @inheritdoc IAMPEscrow
     function settle(
         uint64 epoch,
+        uint64 periodEnd,
         bytes32 root,
         bytes32 inputsHash,
         uint256[] calldata campaignIds,
         uint256[] calldata amounts
     ) external onlyRole(SETTLER_ROLE) {
-        Head head = _head;
-        uint64 expected = uint64(head.lastEpoch()) + 1;
-        if (epoch != expected) revert AMPEscrowEpochOutOfOrder(epoch, expected);
-        uint256 totalSpent = _spendAll(epoch, campaignIds, amounts);
-        _head = _recordEpoch(head, epoch, root, inputsHash, totalSpent);
+        Head head = _checkSettle(epoch, periodEnd);
+        Epoch storage record = _epochs[epoch];
+        record.root = root;
+        record.inputsHash = inputsHash;
+        (uint256 totalSpent, uint256 count) = _spendAll(epoch, periodEnd, campaignIds, amounts);
+        _head = _recordEpoch(head, epoch, periodEnd, totalSpent, count);
     }
 
     /// @inheritdoc IAMPEscrow
-    function revoke(uint64 epoch) external onlyRole(GUARDIAN_ROLE) nonReentrant {
-        Head head = _advance(_head);
-        uint64 last = head.lastEpoch();
-        if (epoch <= head.activeEpoch() || epoch > last) revert AMPEscrowEpochNotPending(epoch);
-
-        // Count first, so that all state changes happen before any transfer.
-        uint256 spendCount;
-        for (uint64 e = epoch; e <= last; ++e) {
-            spendCount += _spends[e].length;
-        }
-        address[] memory payees = new address[](spendCount);
-        uint256[] memory payments = new uint256[](spendCount);
-        uint256 paymentCount;
-
-        uint256 restored;
-        for (uint64 e = epoch; e <= last; ++e) {
-            Epoch storage record = _epochs[e];
-            record.revoked = true;
-            restored += record.totalSpent;
-            paymentCount = _restoreSpends(e, payees, payments, paymentCount);
-            emit EpochRevoked(e);
-        }
-
-        // The cast is safe: epoch <= last, a uint32. Unchecked is safe: restored is part of allocated.
-        head = head.setLastEpoch(uint32(epoch - 1));
-        if (head.activeEpoch() == head.lastEpoch()) head = head.setNextActiveAt(NEVER);
-        unchecked {
-            _totals.allocated -= uint128(restored);
-        }
+    function revoke(uint64 epoch, uint256 maxSteps) external onlyRole(GUARDIAN_ROLE) {
+        Head head = _head;
+        head = _advance(head, _clock(head));
+        uint32 last = head.lastEpoch();
+        uint32 active = head.activeEpoch();
+        if (epoch <= active || epoch > last) revert AMPEscrowEpochNotPending(epoch);
+        // The cast is safe: epoch <= last, a uint32.
+        uint32 from = uint32(epoch);
+        head = head.setLastEpoch(from - 1);
+        if (active == from - 1) head = head.setNextActiveAt(NEVER);
         _head = head;
 
-        for (uint256 i; i < paymentCount; ++i) {
-            TOKEN.safeTransfer(payees[i], payments[i]);
+        Restore memory restore = _restore;
+        if (restore.epoch >= restore.low) {
+            // A restore is still running over the epochs above `last`; the new range sits right below it.
+            restore.low = from;
+        } else {
+            restore.low = from;
+            restore.epoch = last;
+            restore.left = _epochs[last].spendCount;
         }
+        emit EpochsRevoked(epoch, last);
+        _restore = _restoreSteps(restore, maxSteps);
+    }
+
+    /// @inheritdoc IAMPEscrow
+    function restoreSpends(uint256 maxSteps) external returns (bool done) {
+        Restore memory restore = _restoreSteps(_restore, maxSteps);
+        _restore = restore;
+        return restore.epoch < restore.low;
     }
 
     // ------------------------------------------------------------------ claims
@@ -274,7 +333,9 @@ contract AMPEscrow is IAMPEscrow, AccessControl, ReentrancyGuardTransient {
     function pause() external onlyRole(PAUSER_ROLE) {
         Head head = _head;
         if (head.paused()) revert AMPEscrowPaused();
-        _head = head.setPaused(true);
+        // Activation is brought up to date first: roots whose window ended before the pause stay active.
+        _head = _advance(head, _clock(head)).setPaused(true);
+        _restore.pausedAt = uint40(block.timestamp);
         emit Paused(msg.sender);
     }
 
@@ -282,8 +343,78 @@ contract AMPEscrow is IAMPEscrow, AccessControl, ReentrancyGuardTransient {
     function unpause() external onlyRole(PAUSER_ROLE) {
         Head head = _head;
         if (!head.paused()) revert AMPEscrowNotPaused();
-        _head = head.setPaused(false);
-        emit Unpaused(msg.sender);
+        // The casts are safe: timestamps fit in 40 bits for millennia.
+        uint40 pausedFor = uint40(block.timestamp) - _restore.pausedAt;
+        _head = head.setPausedTotal(head.pausedTotal() + pausedFor).setPaused(false);
+        emit Unpaused(msg.sender, pausedFor);
+    }
+
+    // ------------------------------------------------------------------ roles
+
+    /// @dev Settler, guardian and pauser change only through the delay.
+    function grantRole(bytes32 role, address account)
+        public
+        override
+    {
+        if (_isOperational(role)) revert AMPEscrowRoleNeedsDelay(role);
+        super.grantRole(role, account);
+    }
+
+    /// @dev Settler, guardian and pauser change only through the delay.
+    function revokeRole(bytes32 role, address account)
+        public
+        override
+    {
+        if (_isOperational(role)) revert AMPEscrowRoleNeedsDelay(role);
+        super.revokeRole(role, account);
+    }
+
+    /// @inheritdoc IAMPEscrow
+    function scheduleRoleChange(bytes32 role, address account, bool grant) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (!_isOperational(role)) revert AMPEscrowNotOperationalRole(role);
+        if (account == address(0)) revert AMPEscrowZeroAddress();
+        bytes32 id = _changeId(role, account, grant);
+        if (_roleChanges[id] != 0) revert AMPEscrowRoleChangeScheduled(role, account, grant);
+        uint64 readyAt = uint64(block.timestamp) + ROLE_DELAY;
+        _roleChanges[id] = readyAt;
+        emit RoleChangeScheduled(role, account, grant, readyAt);
+    }
+
+    /// @inheritdoc IAMPEscrow
+    function executeRoleChange(bytes32 role, address account, bool grant) external {
+        bytes32 id = _changeId(role, account, grant);
+        uint64 readyAt = _roleChanges[id];
+        if (readyAt == 0 || block.timestamp < readyAt) {
+            revert AMPEscrowRoleChangeNotReady(role, account, grant, readyAt);
+        }
+        delete _roleChanges[id];
+        if (grant) {
+            if (
+                (role != SETTLER_ROLE && hasRole(SETTLER_ROLE, account))
+                    || (role != GUARDIAN_ROLE && hasRole(GUARDIAN_ROLE, account))
+                    || (role != PAUSER_ROLE && hasRole(PAUSER_ROLE, account))
+            ) revert AMPEscrowRolesNotDistinct(account);
+            _grantRole(role, account);
+        } else {
+            _revokeRole(role, account);
+        }
+        emit RoleChangeExecuted(role, account, grant);
+    }
+
+    /// @inheritdoc IAMPEscrow
+    function cancelRoleChange(bytes32 role, address account, bool grant) external {
+        bool admin = hasRole(DEFAULT_ADMIN_ROLE, msg.sender);
+        bool guardian = hasRole(GUARDIAN_ROLE, msg.sender) && (grant || role != GUARDIAN_ROLE);
+        if (!admin && !guardian) revert AMPEscrowCannotCancel(msg.sender);
+        bytes32 id = _changeId(role, account, grant);
+        if (_roleChanges[id] == 0) revert AMPEscrowRoleChangeNotReady(role, account, grant, 0);
+        delete _roleChanges[id];
+        emit RoleChangeCancelled(role, account, grant, msg.sender);
+    }
+
+    /// @inheritdoc IAMPEscrow
+    function roleChangeReadyAt(bytes32 role, address account, bool grant) external view returns (uint64) {
+        return _roleChanges[_changeId(role, account, grant)];
     }
 
     // ------------------------------------------------------------------ views
@@ -299,9 +430,30 @@ contract AMPEscrow is IAMPEscrow, AccessControl, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IAMPEscrow
+    function campaignTimes(uint256 campaignId) external view returns (uint64 startsAt, uint64 closesAt) {
+        Campaign storage c = _campaigns[campaignId];
+        if (c.promoter == address(0)) return (0, 0);
+        return (c.startsAt, c.expiresAt + SETTLEMENT_GRACE);
+    }
+
+    /// @inheritdoc IAMPEscrow
     function remaining(uint256 campaignId) external view returns (uint256) {
         Campaign storage c = _campaigns[campaignId];
         return c.refunded ? 0 : c.budget - c.spent;
+    }
+
+    /// @inheritdoc IAMPEscrow
+    function spendable(uint256 campaignId, uint64 periodEnd) external view returns (uint256) {
+        Campaign storage c = _campaigns[campaignId];
+        if (c.promoter == address(0) || c.refunded || block.timestamp >= c.expiresAt + SETTLEMENT_GRACE) return 0;
+        uint256 earned = _earned(c, periodEnd);
+        return earned > c.spent ? earned - c.spent : 0;
+    }
+
+    /// @inheritdoc IAMPEscrow
+    function refundCredit(uint256 campaignId) external view returns (uint256) {
+        Campaign storage c = _campaigns[campaignId];
+        return c.refunded ? _credit(campaignId, c) : 0;
     }
 
     /// @inheritdoc IAMPEscrow
@@ -316,20 +468,27 @@ contract AMPEscrow is IAMPEscrow, AccessControl, ReentrancyGuardTransient {
         returns (bytes32 root, bytes32 inputsHash, uint64 activeAt, bool revoked, uint256 totalSpent)
     {
         Epoch storage e = _epochs[epoch];
-        return (e.root, e.inputsHash, e.activeAt, e.revoked, e.totalSpent);
+        if (e.activeAt == 0) return (0, 0, 0, false, 0);
+        uint256 previous = epoch == 0 ? 0 : _epochs[epoch - 1].cumulativeSpent;
+        Head head = _head;
+        // A revoked record's prefix sum may predate a re-settlement below it: report what it spent then.
+        revoked = epoch > head.lastEpoch();
+        totalSpent = revoked ? _spentOfRevoked(epoch) : e.cumulativeSpent - previous;
+        return (e.root, e.inputsHash, e.activeAt + _pausedSoFar(head), revoked, totalSpent);
     }
 
     /// @inheritdoc IAMPEscrow
     function activeEpoch() external view returns (uint64) {
         Head head = _head;
-        uint32 e = head.activeEpoch();
-        uint32 last = head.lastEpoch();
-        uint40 next = head.nextActiveAt();
-        while (next <= block.timestamp) {
-            ++e;
-            next = e < last ? uint40(_epochs[e + 1].activeAt) : NEVER;
-        }
-        return e;
+        uint40 clock = _clock(head);
+        if (head.nextActiveAt() > clock) return head.activeEpoch();
+        return _search(head.activeEpoch() + 1, head.lastEpoch(), clock);
+    }
+
+    /// @inheritdoc IAMPEscrow
+    function restorePending() external view returns (bool) {
+        Restore memory restore = _restore;
+        return restore.epoch >= restore.low;
     }
 
     /// @inheritdoc IAMPEscrow
@@ -339,13 +498,14 @@ contract AMPEscrow is IAMPEscrow, AccessControl, ReentrancyGuardTransient {
 
     /// @inheritdoc IAMPEscrow
     function totalAllocated() external view returns (uint256) {
-        return _totals.allocated;
+        return _epochs[_head.lastEpoch()].cumulativeSpent;
     }
 
     /// @inheritdoc IAMPEscrow
     function totalClaimed() external view returns (uint256) {
-        // claimable only grows when epochs activate, by the same amount as activated.
-        return _totals.activated - _head.claimable();
+        // claimable only grows when epochs activate, by what they spent.
+        Head head = _head;
+        return _epochs[head.activeEpoch()].cumulativeSpent - head.claimable();
     }
 
     /// @inheritdoc IAMPEscrow
@@ -368,100 +528,215 @@ contract AMPEscrow is IAMPEscrow, AccessControl, ReentrancyGuardTransient {
         return CHALLENGE_WINDOW;
     }
 
+    /// @inheritdoc IAMPEscrow
+    function epochLength() external view returns (uint64) {
+        return EPOCH_LENGTH;
+    }
+
+    /// @inheritdoc IAMPEscrow
+    function settlementGrace() external view returns (uint64) {
+        return SETTLEMENT_GRACE;
+    }
+
+    /// @inheritdoc IAMPEscrow
+    function roleDelay() external view returns (uint64) {
+        return ROLE_DELAY;
+    }
+
     // ------------------------------------------------------------------ internals
 
     function _amplify(address promoter, uint256 postId, uint256 amount, uint64 duration)
         private
         returns (uint256 campaignId)
     {
+        if (promoter == address(0) || promoter == address(this) || promoter == address(TOKEN)) {
+            revert AMPEscrowInvalidPromoter(promoter);
+        }
         if (amount == 0) revert AMPEscrowZeroAmount();
         if (duration == 0 || duration > MAX_DURATION) revert AMPEscrowInvalidDuration(duration, MAX_DURATION);
         if (postId == 0 || postId > SOCIAL.postCount()) revert AMPEscrowUnknownPost(postId);
         campaignId = ++campaignCount;
+        // Spends pack campaign ids in 32 bits.
+        SafeCast.toUint32(campaignId);
         uint40 expiresAt = SafeCast.toUint40(block.timestamp + duration);
         _campaigns[campaignId] = Campaign({
             promoter: promoter,
-            postId: SafeCast.toUint48(postId),
+            startsAt: uint40(block.timestamp),
             expiresAt: expiresAt,
             refunded: false,
-            budget: SafeCast.toUint128(amount),
-            spent: 0
+            budget: SafeCast.toUint96(amount),
+            spent: 0,
+            postId: SafeCast.toUint64(postId)
         });
         emit CampaignCreated(campaignId, postId, promoter, msg.sender, amount, expiresAt);
         TOKEN.safeTransferFrom(msg.sender, address(this), amount);
     }
 
-    /// @dev Books every campaign spend of a settlement; returns their sum.
-    function _spendAll(uint64 epoch, uint256[] calldata campaignIds, uint256[] calldata amounts)
-        private
-        returns (uint256 totalSpent)
-    {
-        uint256 count = campaignIds.length;
-        if (count != amounts.length) revert AMPEscrowLengthMismatch(count, amounts.length);
-        for (uint256 i; i < count; ++i) {
-            totalSpent += _spend(epoch, campaignIds[i], amounts[i]);
+    /// @dev Checks (and uses up) the promoter's EIP-712 consent to a campaign paid by the caller.
+    function _checkConsent(
+        address promoter,
+        uint256 postId,
+        uint256 amount,
+        uint64 duration,
+        uint256 deadline,
+        bytes calldata signature
+    ) private {
+        bytes32 structHash = keccak256(
+            abi.encode(
+                AMPLIFY_FOR_TYPEHASH, promoter, postId, amount, duration, msg.sender, _useNonce(promoter), deadline
+            )
+        );
+        if (!SignatureChecker.isValidSignatureNow(promoter, _hashTypedDataV4(structHash), signature)) {
+            revert AMPEscrowInvalidConsent(promoter);
         }
     }
 
-    /// @dev Stores a settled epoch and returns `head` moved past it.
-    function _recordEpoch(Head head, uint64 epoch, bytes32 root, bytes32 inputsHash, uint256 totalSpent)
+    /// @dev Marks a campaign refunded once its settlement grace has passed; its unspent budget becomes credit.
+    function _close(uint256 campaignId, Campaign storage campaign) private returns (uint256 amount) {
+        uint64 refundableAt = campaign.expiresAt + SETTLEMENT_GRACE;
+        if (block.timestamp < refundableAt) revert AMPEscrowCampaignNotRefundable(campaignId, refundableAt);
+        if (campaign.refunded) revert AMPEscrowCampaignRefunded(campaignId);
+        campaign.refunded = true;
+        // Unchecked is safe: settle never lets spent exceed budget.
+        unchecked {
+            amount = campaign.budget - campaign.spent;
+        }
+        emit CampaignRefunded(campaignId, campaign.promoter, amount);
+    }
+
+    /// @dev Refund credit of a refunded campaign: unspent budget not yet withdrawn.
+    function _credit(uint256 campaignId, Campaign storage campaign) private view returns (uint256) {
+        // Unchecked is safe: spent <= budget, and withdrawals only take what budget - spent allowed.
+        unchecked {
+            return campaign.budget - campaign.spent - _withdrawn[campaignId];
+        }
+    }
+
+    /// @dev What the campaign may have spent in total for views up to `periodEnd`: its budget times the
+    /// elapsed fraction of its life with PACING_SLACK added (views paced over the life, up to a day
+    /// ahead), nothing for a period ending before it started.
+    function _earned(Campaign storage campaign, uint64 periodEnd) private view returns (uint256) {
+        uint256 startsAt = campaign.startsAt;
+        uint256 expiresAt = campaign.expiresAt;
+        if (periodEnd < startsAt) return 0;
+        uint256 elapsed = periodEnd - startsAt + PACING_SLACK;
+        uint256 life = expiresAt - startsAt;
+        if (elapsed >= life) return campaign.budget;
+        // Unchecked is safe: elapsed < life < 2**40, and budget * elapsed fits in 136 bits.
+        unchecked {
+            return (uint256(campaign.budget) * elapsed) / life;
+        }
+    }
+
+    /// @dev The head, after checking that epoch `epoch` for views up to `periodEnd` may be settled now.
+    function _checkSettle(uint64 epoch, uint64 periodEnd) private view returns (Head head) {
+        head = _head;
+        if (head.paused()) revert AMPEscrowPaused();
+        Restore memory restore = _restore;
+        if (restore.epoch >= restore.low) revert AMPEscrowRestorePending();
+        uint64 expected = uint64(head.lastEpoch()) + 1;
+        if (epoch != expected) revert AMPEscrowEpochOutOfOrder(epoch, expected);
+        if (periodEnd > block.timestamp) revert AMPEscrowInvalidPeriodEnd(periodEnd, uint64(block.timestamp));
+    }
+
+    /// @dev Completes a settled epoch's record (root and inputs hash are written) and returns `head` past it.
+    function _recordEpoch(Head head, uint64 epoch, uint64 periodEnd, uint256 totalSpent, uint256 count)
         private
         returns (Head)
     {
-        uint64 activeAt = uint64(block.timestamp) + CHALLENGE_WINDOW;
-        uint128 spent = SafeCast.toUint128(totalSpent);
-        _epochs[epoch] =
-            Epoch({root: root, inputsHash: inputsHash, activeAt: activeAt, revoked: false, totalSpent: spent});
-        _totals.allocated += spent;
-        if (head.activeEpoch() == head.lastEpoch()) head = head.setNextActiveAt(SafeCast.toUint40(activeAt));
-        head = head.setLastEpoch(SafeCast.toUint32(epoch));
-        emit EpochSettled(epoch, root, inputsHash, totalSpent, activeAt);
-        return _advance(head);
+        uint32 last = head.lastEpoch();
+        uint40 activeAt = _clock(head) + uint40(CHALLENGE_WINDOW);
+        Epoch storage record = _epochs[epoch];
+        record.activeAt = activeAt;
+        // The casts are safe: periodEnd <= block.timestamp, count <= MAX_SPENDS_PER_EPOCH.
+        record.periodEnd = uint40(periodEnd);
+        record.spendCount = uint16(count);
+        record.cumulativeSpent = SafeCast.toUint128(_epochs[last].cumulativeSpent + totalSpent);
+        if (head.activeEpoch() == last) head = head.setNextActiveAt(activeAt);
+        emit EpochSettled(
+            epoch, record.root, record.inputsHash, totalSpent, activeAt + head.pausedTotal(), periodEnd
+        );
+        return head.setLastEpoch(SafeCast.toUint32(epoch));
+    }
+
+    /// @dev Books every spend of a settlement, two to a storage slot; returns their sum and count.
+    function _spendAll(uint64 epoch, uint64 periodEnd, uint256[] calldata campaignIds, uint256[] calldata amounts)
+        private
+        returns (uint256 totalSpent, uint256 count)
+    {
+        count = campaignIds.length;
+        if (count != amounts.length) revert AMPEscrowLengthMismatch(count, amounts.length);
+        if (count > MAX_SPENDS_PER_EPOCH) revert AMPEscrowTooManySpends(count, MAX_SPENDS_PER_EPOCH);
+        mapping(uint256 index => uint256 pair) storage spends = _spends[epoch];
+        uint256 pair;
+        for (uint256 i; i < count; ++i) {
+            uint256 amount = amounts[i];
+            uint256 campaignId = campaignIds[i];
+            _spend(epoch, periodEnd, campaignId, amount);
+            totalSpent += amount;
+            // The packing is exact: _spend checked amount against a uint96 budget, and campaign ids fit
+            // in 32 bits (checked at creation).
+            uint256 packed = (campaignId << 96) | amount;
+            if (i & 1 == 0) {
+                pair = packed;
+                if (i + 1 == count) spends[i >> 1] = pair;
+            } else {
+                spends[i >> 1] = pair | (packed << 128);
+            }
+        }
     }
 
     /// @dev Books one campaign spend of a settlement.
-    function _spend(uint64 epoch, uint256 campaignId, uint256 amount) private returns (uint256) {
+    function _spend(uint64 epoch, uint64 periodEnd, uint256 campaignId, uint256 amount) private {
         if (amount == 0) revert AMPEscrowZeroAmount();
         Campaign storage campaign = _campaign(campaignId);
         if (campaign.refunded) revert AMPEscrowCampaignRefunded(campaignId);
+        uint64 closesAt = campaign.expiresAt + SETTLEMENT_GRACE;
+        if (block.timestamp >= closesAt) revert AMPEscrowCampaignClosed(campaignId, closesAt);
         uint256 spent = campaign.spent;
-        uint256 left;
-        // Unchecked is safe: spent never exceeds budget.
-        unchecked {
-            left = campaign.budget - spent;
-        }
-        if (amount > left) revert AMPEscrowSpendExceedsRemaining(campaignId, amount, left);
-        // The casts are safe: amount <= left < 2**128, and campaign ids are counted one by one.
-        campaign.spent = uint128(spent + amount);
-        _spends[epoch].push(Spend({campaignId: uint128(campaignId), amount: uint128(amount)}));
+        uint256 earned = _earned(campaign, periodEnd);
+        uint256 allowed = earned > spent ? earned - spent : 0;
+        if (amount > allowed) revert AMPEscrowSpendExceedsEarned(campaignId, amount, allowed);
+        // The cast is safe: spent + amount <= earned <= budget, a uint96.
+        campaign.spent = uint96(spent + amount);
         emit CampaignSpent(campaignId, epoch, amount);
-        return amount;
     }
 
-    /// @dev Gives a revoked epoch's spends back to their campaigns. Restored budget of a campaign refunded
-    /// meanwhile is queued in `payees`/`payments` for its promoter; returns the new queue length.
-    function _restoreSpends(uint64 epoch, address[] memory payees, uint256[] memory payments, uint256 paymentCount)
-        private
-        returns (uint256)
-    {
-        Spend[] storage spends = _spends[epoch];
-        uint256 count = spends.length;
-        for (uint256 i; i < count; ++i) {
-            Spend memory spend = spends[i];
-            Campaign storage campaign = _campaigns[spend.campaignId];
-            // Unchecked is safe: this epoch added `amount` to `spent`, and only revocation removes it.
+    /// @dev Gives up to `steps` revoked spends back to their campaigns, from the top epoch down; emits
+    /// EpochRevoked as each epoch finishes.
+    function _restoreSteps(Restore memory restore, uint256 steps) private returns (Restore memory) {
+        uint32 low = restore.low;
+        uint32 epoch = restore.epoch;
+        uint32 left = restore.left;
+        while (epoch >= low && steps != 0) {
+            // Unchecked is safe: steps != 0, left != 0 where decremented, epoch >= low >= 1.
             unchecked {
-                campaign.spent -= spend.amount;
-            }
-            if (campaign.refunded) {
-                emit CampaignRefunded(spend.campaignId, campaign.promoter, spend.amount);
-                payees[paymentCount] = campaign.promoter;
-                payments[paymentCount] = spend.amount;
-                ++paymentCount;
+                --steps;
+                if (left != 0) {
+                    --left;
+                    uint256 pair = _spends[epoch][left >> 1];
+                    uint256 packed = left & 1 == 0 ? pair & type(uint128).max : pair >> 128;
+                    // This epoch added `amount` to `spent`, and only this restore removes it.
+                    _campaigns[packed >> 96].spent -= uint96(packed);
+                } else {
+                    emit EpochRevoked(epoch);
+                    --epoch;
+                    if (epoch >= low) left = _epochs[epoch].spendCount;
+                }
             }
         }
-        delete _spends[epoch];
-        return paymentCount;
+        restore.epoch = epoch;
+        restore.left = left;
+        return restore;
+    }
+
+    /// @dev Total spent by a revoked epoch, from its spends (the prefix sum below it may have changed).
+    function _spentOfRevoked(uint64 epoch) private view returns (uint256 total) {
+        uint256 count = _epochs[epoch].spendCount;
+        for (uint256 i; i < count; ++i) {
+            uint256 pair = _spends[epoch][i >> 1];
+            total += uint96(i & 1 == 0 ? pair : pair >> 128);
+        }
     }
 
     /// @dev Verifies one claim against `root` and books it in `claimed`; the caller takes `amount` off `head`.
@@ -475,11 +750,13 @@ contract AMPEscrow is IAMPEscrow, AccessControl, ReentrancyGuardTransient {
         bytes32 node = RewardProof.leaf(account, cumulativeAmount);
         uint32 epoch = head.activeEpoch();
         if (!RewardProof.verify(proof, root, node)) {
-            // A proof for the previous active root still pays: a claim sent just before a newer root
-            // became active would otherwise revert. That root passed its challenge window too and can no
-            // longer be revoked, and cumulative amounts only grow, so it never pays more than the newer
-            // root allows; the allocation bound below holds either way.
-            if (epoch < 2 || !RewardProof.verify(proof, _epochs[epoch - 1].root, node)) {
+            // A proof for the previous active root still pays for FALLBACK_GRACE after the newer root
+            // activated: a claim sent just before would otherwise revert. Past that, only the newest
+            // root pays, so a superseded amount cannot be taken after a correction.
+            if (
+                epoch < 2 || _clock(head) >= _epochs[epoch].activeAt + FALLBACK_GRACE
+                    || !RewardProof.verify(proof, _epochs[epoch - 1].root, node)
+            ) {
                 revert AMPEscrowInvalidProof(account, cumulativeAmount);
             }
             // Unchecked is safe: epoch >= 2.
@@ -501,30 +778,61 @@ contract AMPEscrow is IAMPEscrow, AccessControl, ReentrancyGuardTransient {
 
     /// @dev Checks claims are not paused, advances `head` to the active epoch and returns it with its root.
     /// (Claims read the pause flag from `head` rather than through `whenNotPaused`: one slot read less.)
-    function _activeRoot(Head head) private returns (Head, bytes32) {
+    function _activeRoot(Head head) private view returns (Head, bytes32) {
         if (head.paused()) revert AMPEscrowPaused();
-        if (head.nextActiveAt() <= block.timestamp) head = _advance(head);
+        // Not paused, so the clock needs no other slot. The cast is safe: pausedTotal <= block.timestamp.
+        uint40 clock = uint40(block.timestamp) - head.pausedTotal();
+        if (head.nextActiveAt() <= clock) head = _advance(head, clock);
         uint32 epoch = head.activeEpoch();
         if (epoch == 0) revert AMPEscrowNoActiveEpoch();
         return (head, _epochs[epoch].root);
     }
 
-    /// @dev Moves the cursor over every epoch whose root has become active, adding their spend to the
-    /// claimable balance. Epochs activate in order: activeAt grows with the epoch number.
-    function _advance(Head head) private returns (Head) {
-        uint40 next = head.nextActiveAt();
-        if (next > block.timestamp) return head;
-        uint32 e = head.activeEpoch();
+    /// @dev Moves the cursor to the latest epoch active at `clock`, adding what the epochs passed over
+    /// spent to the claimable balance (their prefix sums, so the cost is one binary search).
+    function _advance(Head head, uint40 clock) private view returns (Head) {
+        if (head.nextActiveAt() > clock) return head;
+        uint32 active = head.activeEpoch();
         uint32 last = head.lastEpoch();
-        uint128 activated;
-        do {
-            ++e;
-            activated += _epochs[e].totalSpent;
-            // The cast is safe: activeAt is a timestamp plus at most MAX_CHALLENGE_WINDOW.
-            next = e < last ? uint40(_epochs[e + 1].activeAt) : NEVER;
-        } while (next <= block.timestamp);
-        _totals.activated += activated;
+        uint32 e = _search(active + 1, last, clock);
+        uint256 activated = _epochs[e].cumulativeSpent - _epochs[active].cumulativeSpent;
+        uint40 next = e < last ? _epochs[e + 1].activeAt : NEVER;
         return head.setActiveEpoch(e).setNextActiveAt(next).addClaimable(activated);
+    }
+
+    /// @dev The latest epoch in [lo, hi] active at `clock`, given that epoch lo is (activation times
+    /// grow with the epoch number).
+    function _search(uint32 lo, uint32 hi, uint40 clock) private view returns (uint32) {
+        while (lo < hi) {
+            // Unchecked is safe: lo < hi <= 2**32 - 1, so the sum fits in 33 bits and mid > lo.
+            unchecked {
+                uint32 mid = uint32((uint256(lo) + hi + 1) >> 1);
+                if (_epochs[mid].activeAt <= clock) lo = mid;
+                else hi = mid - 1;
+            }
+        }
+        return lo;
+    }
+
+    /// @dev The escrow's clock: block.timestamp minus the time spent paused; frozen while paused.
+    function _clock(Head head) private view returns (uint40) {
+        // The casts are safe: timestamps fit in 40 bits for millennia, and pauses lie in the past.
+        uint40 at = head.paused() ? _restore.pausedAt : uint40(block.timestamp);
+        return at - head.pausedTotal();
+    }
+
+    /// @dev Seconds paused so far, the running pause included.
+    function _pausedSoFar(Head head) private view returns (uint40) {
+        uint40 total = head.pausedTotal();
+        return head.paused() ? total + (uint40(block.timestamp) - _restore.pausedAt) : total;
+    }
+
+    function _isOperational(bytes32 role) private pure returns (bool) {
+        return role == SETTLER_ROLE || role == GUARDIAN_ROLE || role == PAUSER_ROLE;
+    }
+
+    function _changeId(bytes32 role, address account, bool grant) private pure returns (bytes32) {
+        return keccak256(abi.encode(role, account, grant));
     }
 
     /// @dev The campaign, after checking it exists (every campaign has a non-zero promoter).

@@ -4,6 +4,7 @@
  */
 export * from "./abi.ts";
 export * from "./chain.ts";
+export * from "./consent.ts";
 export * from "./deployment.ts";
 export * from "./errors.ts";
 export * from "./message-codec.ts";

@@ -3,8 +3,12 @@
  * deployments/<chainId>.json (or AMP_DEPLOYMENT_FILE when set).
  *
  * Environment: AMP_DEPLOYER_KEY (required except on the local chain 31337, where Hardhat's
- * account #0 is the default), AMP_SETTLER, AMP_GUARDIAN (extra role holders besides the deployer),
- * AMP_CHALLENGE_WINDOW (seconds; 60 locally, 86400 elsewhere), AMP_CAP (wei; default 1e9 AMP).
+ * account #0 is the default); AMP_SETTLER, AMP_GUARDIAN, AMP_PAUSER (three distinct addresses,
+ * none the deployer; required off the local chain, where development accounts 40-42 are the
+ * default); AMP_ADMIN and AMP_MINTER (default: the deployer); AMP_CHALLENGE_WINDOW (seconds; 60
+ * locally, 86400 elsewhere, at least 3600 off the local chain); AMP_EPOCH_SECONDS (the settler's
+ * epoch), AMP_SETTLEMENT_GRACE, AMP_ROLE_DELAY, AMP_ADMIN_DELAY (seconds); AMP_CAP (wei; default
+ * 1e9 AMP). The deployment file names every role holder.
  * Run `npx hardhat compile` first.
  */
 
@@ -23,6 +27,14 @@ function optionalAddress(name: string): Address | undefined {
   if (!value) return undefined;
   if (!isAddress(value)) throw new AmpError("DEPLOY_CONFIG_INVALID", `${name} is not an address: ${value}`);
   return value;
+}
+
+function optionalSeconds(name: string): number | undefined {
+  const value = process.env[name];
+  if (!value) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} is not a whole number of seconds: ${value}`);
+  return n;
 }
 
 function deployerKey(chainId: number): Hex {
@@ -47,18 +59,28 @@ export async function main(): Promise<AmpDeployment> {
     chain,
     transport: http(rpcUrl),
   });
-  const window = process.env.AMP_CHALLENGE_WINDOW;
   const deployment = await deployAmp(walletClient, publicClient, {
     cap: process.env.AMP_CAP ? BigInt(process.env.AMP_CAP) : DEFAULT_CAP,
-    challengeWindow: window ? Number(window) : undefined,
+    challengeWindow: optionalSeconds("AMP_CHALLENGE_WINDOW"),
+    epochLength: optionalSeconds("AMP_EPOCH_SECONDS"),
+    settlementGrace: optionalSeconds("AMP_SETTLEMENT_GRACE"),
+    roleDelay: optionalSeconds("AMP_ROLE_DELAY"),
+    adminDelay: optionalSeconds("AMP_ADMIN_DELAY"),
+    admin: optionalAddress("AMP_ADMIN"),
+    minter: optionalAddress("AMP_MINTER"),
     settler: optionalAddress("AMP_SETTLER"),
     guardian: optionalAddress("AMP_GUARDIAN"),
+    pauser: optionalAddress("AMP_PAUSER"),
   });
   const out = deploymentPath(chainId);
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(deployment, null, 2)}\n`);
   console.log(
     `deploy: chain ${chainId}, AMPToken ${deployment.contracts.AMPToken}, AMPSocial ${deployment.contracts.AMPSocial}, AMPEscrow ${deployment.contracts.AMPEscrow}`,
+  );
+  const r = deployment.roles;
+  console.log(
+    `deploy: admin ${r.admin}, minter ${r.minter}, settler ${r.settler}, guardian ${r.guardian}, pauser ${r.pauser}`,
   );
   console.log(`deploy: wrote ${out}`);
   return deployment;

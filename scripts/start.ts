@@ -36,7 +36,8 @@ const webUrl = `http://${host}:${ports.web}/`;
 const dataDir = process.env.AMP_DATA_DIR ?? join(root, ".data", "local");
 const epochSeconds = Number(process.env.AMP_EPOCH_SECONDS ?? 30);
 // Short enough for a demo, long enough to be a real window: chain time stays
-// wall-clock time (nothing here skips time), so signed timestamps line up.
+// wall-clock time (nothing here skips time), so signed timestamps line up. The
+// local chain accepts windows of seconds; any other chain needs at least an hour.
 const challengeWindow = Number(process.env.AMP_CHALLENGE_WINDOW ?? 15);
 const tsx = join(root, "node_modules", ".bin", "tsx");
 const bin = (name: string) => join(root, "node_modules", ".bin", name);
@@ -92,6 +93,8 @@ async function main() {
       AMP_RPC_URL: rpcUrl,
       AMP_DEPLOYMENT_FILE: deploymentFile,
       AMP_CHALLENGE_WINDOW: String(challengeWindow),
+      // The escrow keeps an expired campaign spendable for one epoch plus the window.
+      AMP_EPOCH_SECONDS: String(epochSeconds),
     },
   });
   if ((await deploy.exited) !== 0) throw new AmpError("START_STEP_FAILED", "deployment failed");
@@ -177,7 +180,7 @@ AMP is running (started in ${seconds} s). Ctrl-C stops everything.
   JSON-RPC         ${rpcUrl}   (chain id ${deployment.chainId})
 
 Development accounts (Hardhat's well-known test keys, never use them elsewhere):
-  #0   deployer, minter, settler and guardian
+  #0   deployer, admin and minter      #40 settler   #41 guardian   #42 pauser
   #1   founder of "Open Source"      #2 founder of "Climate"      #3 founder of "Music"
   #4-#36 demo people with AMP; in the dApp choose "Development wallet" and an account.
 `);

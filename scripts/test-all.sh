@@ -61,6 +61,10 @@ suite npx hardhat test solidity
 step "contracts: node:test + viem tests"
 suite npx hardhat test nodejs
 
+step "contracts: gas benchmark against the committed snapshot (a move over 1% fails)"
+npm run bench -- gas
+npx tsx scripts/check-gas-snapshot.ts
+
 step "indexer: vitest"
 suite npx vitest run --project indexer
 

@@ -1,12 +1,23 @@
 /**
- * Gas benchmark: receipt gasUsed of the main AMP transactions on an in-process Hardhat chain,
- * with a plain OpenZeppelin ERC-20 transfer as the baseline. Claims run against a 100,000-leaf
- * StandardMerkleTree. Run: `npm run bench -- gas`.
+ * Gas benchmark: receipt gasUsed (full transaction gas) of the main AMP transactions on an
+ * in-process Hardhat chain, with a plain OpenZeppelin ERC-20 transfer and Uniswap's
+ * MerkleDistributor (its published build artifact, a 100,000-leaf tree) as baselines on the same
+ * chain. Claims run against a 100,000-leaf StandardMerkleTree. The worst cases: settling and
+ * revoking an epoch at the escrow's spend cap (every campaign refunded, promoters holding no AMP)
+ * and a claim after 10,000 epochs activated at once. Writes bench-results/gas.json; the committed
+ * snapshot (contracts/bench/gas-snapshot.json) is checked by scripts/check-gas-snapshot.ts.
+ * Run: `npm run bench -- gas`.
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import hre, { network } from "hardhat";
 import {
+  type Abi,
   type Address,
+  createWalletClient,
+  custom,
+  encodePacked,
   erc20Abi,
   getAddress,
   getContract,
@@ -16,14 +27,16 @@ import {
   parseSignature,
   toHex,
 } from "viem";
-import { ampEscrowAbi, ampSocialAbi, ampTokenAbi, permitTypedData } from "#protocol";
-import { deployAmp, readBytecode } from "#protocol/deploy.ts";
+import { privateKeyToAccount } from "viem/accounts";
+import { ampEscrowAbi, amplifyForTypedData, ampSocialAbi, ampTokenAbi, permitTypedData } from "#protocol";
+import { deployAmp, LOCAL_ROLE_KEYS, MAX_SPENDS_PER_EPOCH, readBytecode } from "#protocol/deploy.ts";
 import { reportBench } from "#test-kit/bench.ts";
 
 const LEAVES = 100_000;
 // Compile first (a no-op when up to date): deployAmp reads the artifacts.
 await hre.tasks.getTask("build").run({ quiet: true });
-const { viem, networkHelpers } = await network.create();
+const connection = await network.create();
+const { viem, networkHelpers } = connection;
 const publicClient = await viem.getPublicClient();
 const [deployer, alice, bob, carol, relayer, ...others] = await viem.getWalletClients();
 if (!deployer || !alice || !bob || !carol || !relayer) throw new Error("bench: not enough accounts");
@@ -33,6 +46,16 @@ const client = { public: publicClient, wallet: deployer };
 const token = getContract({ address: deployment.contracts.AMPToken, abi: ampTokenAbi, client });
 const social = getContract({ address: deployment.contracts.AMPSocial, abi: ampSocialAbi, client });
 const escrow = getContract({ address: deployment.contracts.AMPEscrow, abi: ampEscrowAbi, client });
+// The local deployment's settler and guardian (accounts of their own, as on any chain).
+const roleWallet = (key: Hex) =>
+  createWalletClient({
+    account: privateKeyToAccount(key),
+    chain: deployer.chain,
+    transport: custom(connection.provider),
+  });
+const settler = roleWallet(LOCAL_ROLE_KEYS.settler);
+const guardian = roleWallet(LOCAL_ROLE_KEYS.guardian);
+const now = async () => BigInt(await networkHelpers.time.latest());
 const plainAbi = [
   ...erc20Abi,
   { type: "constructor", inputs: [{ name: "supply", type: "uint256" }], stateMutability: "nonpayable" },
@@ -135,14 +158,20 @@ const proofOf = (tree: StandardMerkleTree<[string, string]>, account: Address) =
 };
 
 const tree1 = treeFor(1);
+// A tenth of the campaigns' day has passed: each has earned the 100 AMP the epoch spends.
+await networkHelpers.time.increase(8_700);
 const settle = await gas(
-  escrow.write.settle([
-    1n,
-    tree1.root as Hex,
-    keccak256(toHex("inputs-1")),
-    campaignIds,
-    campaignIds.map(() => parseEther("100")),
-  ]),
+  escrow.write.settle(
+    [
+      1n,
+      await now(),
+      tree1.root as Hex,
+      keccak256(toHex("inputs-1")),
+      campaignIds,
+      campaignIds.map(() => parseEther("100")),
+    ],
+    { account: settler.account },
+  ),
 );
 await networkHelpers.time.increase(61);
 
@@ -177,18 +206,196 @@ const batchClaim10 = await gas(
 
 // Repeat claim: the same account after the next epoch raised its cumulative amount.
 const tree2 = treeFor(2);
-await escrow.write.settle([
-  2n,
-  tree2.root as Hex,
-  keccak256(toHex("inputs-2")),
-  campaignIds,
-  campaignIds.map(() => parseEther("100")),
-]);
+await networkHelpers.time.increase(8_700);
+await escrow.write.settle(
+  [
+    2n,
+    await now(),
+    tree2.root as Hex,
+    keccak256(toHex("inputs-2")),
+    campaignIds,
+    campaignIds.map(() => parseEther("100")),
+  ],
+  { account: settler.account },
+);
 await networkHelpers.time.increase(61);
 const warm2 = proofOf(tree2, deployer.account.address);
 await escrow.write.claim([deployer.account.address, warm2.amount, warm2.proof], { account: relayer.account });
 const c2 = proofOf(tree2, fresh);
 const repeatClaim = await gas(escrow.write.claim([fresh, c2.amount, c2.proof], { account: relayer.account }));
+
+// ------------------------------------------------------------------ 10,000 epochs, then one claim
+// 9,999 empty epochs and a 10,000th that raises `fresh`'s amount, all activating together: the
+// claim that follows moves the active-epoch cursor over all of them (a binary search).
+const tree3 = treeFor(3);
+const lastBefore = await escrow.read.lastEpoch();
+for (let i = 1n; i < 10_000n; i++) {
+  await escrow.write.settle(
+    [lastBefore + i, await now(), tree2.root as Hex, keccak256(toHex(`e${i}`)), [], []],
+    {
+      account: settler.account,
+    },
+  );
+}
+await networkHelpers.time.increase(8_700);
+await escrow.write.settle(
+  [
+    lastBefore + 10_000n,
+    await now(),
+    tree3.root as Hex,
+    keccak256(toHex("e10k")),
+    campaignIds,
+    campaignIds.map(() => parseEther("100")),
+  ],
+  { account: settler.account },
+);
+await networkHelpers.time.increase(61);
+const c3 = proofOf(tree3, fresh);
+const claimAfter10kEpochs = await gas(
+  escrow.write.claim([fresh, c3.amount, c3.proof], { account: relayer.account }),
+);
+
+// ------------------------------------------------------------------ an epoch at the spend cap
+// A second deployment with an hour's window, so that the whole set-up lands inside it: 400
+// one-second campaigns of fresh promoters (consenting to amplifyFor, holding no AMP), spent in one
+// epoch near the end of their settlement grace, all refunded while it is pending, then revoked.
+const worst = await deployAmp(deployer, publicClient, { challengeWindow: 3_600 });
+const wToken = getContract({ address: worst.contracts.AMPToken, abi: ampTokenAbi, client });
+const wSocial = getContract({ address: worst.contracts.AMPSocial, abi: ampSocialAbi, client });
+const wEscrow = getContract({ address: worst.contracts.AMPEscrow, abi: ampEscrowAbi, client });
+await wToken.write.mint([bob.account.address, parseEther("1000")]);
+await wToken.write.approve([wEscrow.address, parseEther("1000")], { account: bob.account });
+await wSocial.write.createCommunity(["bench", "worst case"], { account: alice.account });
+await wSocial.write.publish([1n, [], "post", `0x${"00".repeat(32)}`, ""], { account: alice.account });
+const capIds: bigint[] = [];
+for (let i = 0; i < MAX_SPENDS_PER_EPOCH; i++) {
+  const promoter = privateKeyToAccount(keccak256(toHex(`bench promoter ${i}`)));
+  const deadlineFor = (await now()) + 3_600n;
+  const signature = await promoter.signTypedData(
+    amplifyForTypedData(worst.chainId, wEscrow.address, {
+      promoter: promoter.address,
+      postId: 1n,
+      amount: 1n,
+      duration: 1n,
+      payer: bob.account.address,
+      nonce: 0n,
+      deadline: deadlineFor,
+    }),
+  );
+  await wEscrow.write.amplifyFor([promoter.address, 1n, 1n, 1n, deadlineFor, signature], {
+    account: bob.account,
+  });
+  capIds.push(await wEscrow.read.campaignCount());
+}
+const [, capClosesAt] = await wEscrow.read.campaignTimes([capIds.at(-1) as bigint]);
+await networkHelpers.time.increaseTo(capClosesAt - 600n);
+const settleMaxEpoch = await gas(
+  wEscrow.write.settle(
+    [1n, await now(), tree1.root as Hex, keccak256(toHex("cap")), capIds, capIds.map(() => 1n)],
+    {
+      account: settler.account,
+    },
+  ),
+);
+await networkHelpers.time.increaseTo(capClosesAt);
+for (const id of capIds) await wEscrow.write.refund([id], { account: relayer.account });
+const revokeMaxEpoch = await gas(
+  wEscrow.write.revoke([1n, BigInt(MAX_SPENDS_PER_EPOCH + 1)], { account: guardian.account }),
+);
+if (await wEscrow.read.restorePending())
+  throw new Error("bench: the capped epoch did not revoke in one transaction");
+
+// ------------------------------------------------------------------ Uniswap's MerkleDistributor
+// The same EVM, a 100,000-leaf tree of Uniswap's leaves (index, account, amount), sorted-pair
+// hashing as its MerkleProof expects. Each measured claim is the first in its 256-index bitmap
+// word, as every first claim of ours writes a fresh claimed-total slot; a claim in a word already
+// written is reported too.
+const distributorArtifact = JSON.parse(
+  readFileSync(
+    join(
+      import.meta.dirname,
+      "..",
+      "..",
+      "node_modules",
+      "@uniswap",
+      "merkle-distributor",
+      "build",
+      "MerkleDistributor.json",
+    ),
+    "utf8",
+  ),
+) as { abi: Abi; bytecode: string };
+const uniLeaves: { account: Address; amount: bigint }[] = [];
+for (let i = 0; i < LEAVES; i++) {
+  uniLeaves.push({
+    account: getAddress(`0x${keccak256(toHex(`uni ${i}`)).slice(26)}`),
+    amount: parseEther("1") + BigInt(i),
+  });
+}
+const uniFresh = getAddress(`0x${keccak256(toHex("uni fresh")).slice(26)}`);
+const UNI_FRESH = 0;
+const UNI_HOLDER = 300;
+const UNI_WARM = 301;
+uniLeaves[UNI_FRESH] = { account: uniFresh, amount: parseEther("1") };
+uniLeaves[UNI_HOLDER] = { account: carol.account.address, amount: parseEther("1") };
+uniLeaves[UNI_WARM] = { account: alice.account.address, amount: parseEther("1") };
+const uniLevels: Hex[][] = [
+  uniLeaves.map((l, i) =>
+    keccak256(encodePacked(["uint256", "address", "uint256"], [BigInt(i), l.account, l.amount])),
+  ),
+];
+const sortedPair = (a: Hex, b: Hex) => keccak256((a < b ? a + b.slice(2) : b + a.slice(2)) as Hex);
+while ((uniLevels.at(-1) as Hex[]).length > 1) {
+  const level = uniLevels.at(-1) as Hex[];
+  const next: Hex[] = [];
+  for (let i = 0; i < level.length; i += 2)
+    next.push(i + 1 < level.length ? sortedPair(level[i] as Hex, level[i + 1] as Hex) : (level[i] as Hex));
+  uniLevels.push(next);
+}
+const uniProof = (index: number): Hex[] => {
+  const proof: Hex[] = [];
+  let i = index;
+  for (const level of uniLevels.slice(0, -1)) {
+    const sibling = i ^ 1;
+    if (sibling < level.length) proof.push(level[sibling] as Hex);
+    i >>= 1;
+  }
+  return proof;
+};
+const uniReceipt = await publicClient.waitForTransactionReceipt({
+  hash: await deployer.deployContract({
+    abi: distributorArtifact.abi,
+    bytecode: `0x${distributorArtifact.bytecode.replace(/^0x/, "")}`,
+    args: [token.address, (uniLevels.at(-1) as Hex[])[0]],
+    account: deployer.account,
+    chain: deployer.chain,
+  }),
+});
+const distributor = getContract({
+  address: uniReceipt.contractAddress as Address,
+  abi: distributorArtifact.abi,
+  client,
+});
+await token.write.mint([distributor.address, parseEther("10")]);
+const uniClaim = (index: number) => {
+  const leaf = uniLeaves[index] as { account: Address; amount: bigint };
+  return gas(
+    relayer.writeContract({
+      address: distributor.address,
+      abi: distributorArtifact.abi,
+      functionName: "claim",
+      args: [BigInt(index), leaf.account, leaf.amount, uniProof(index)],
+      account: relayer.account,
+      chain: relayer.chain,
+    }),
+  );
+};
+if ((await token.read.balanceOf([uniFresh])) !== 0n)
+  throw new Error("bench: the fresh Uniswap recipient holds AMP");
+const uniswapFirstClaim = await uniClaim(UNI_FRESH);
+const uniswapHolderClaim = await uniClaim(UNI_HOLDER);
+const uniswapHolderClaimWarmBitmap = await uniClaim(UNI_WARM);
+const ratio = (a: number, b: number) => Number((a / b).toFixed(4));
 
 const result = reportBench("gas", import.meta.filename, {
   transfer: { value: transfer, unit: "gas", baseline: plainTransfer },
@@ -204,7 +411,27 @@ const result = reportBench("gas", import.meta.filename, {
   repeatClaim: { value: repeatClaim, unit: "gas", target: "<= 65000" },
   batchClaim10: { value: batchClaim10, unit: "gas" },
   settle10Campaigns: { value: settle, unit: "gas" },
+  settleMaxEpoch: { value: settleMaxEpoch, unit: "gas", target: "<= 12000000" },
+  revokeMaxEpoch: { value: revokeMaxEpoch, unit: "gas", target: "<= 8000000" },
+  maxSpendsPerEpoch: { value: MAX_SPENDS_PER_EPOCH, unit: "spends" },
+  claimAfter10kEpochs: { value: claimAfter10kEpochs, unit: "gas", target: "<= 120000" },
+  uniswapFirstClaim: { value: uniswapFirstClaim, unit: "gas" },
+  uniswapHolderClaim: { value: uniswapHolderClaim, unit: "gas" },
+  uniswapHolderClaimWarmBitmap: { value: uniswapHolderClaimWarmBitmap, unit: "gas" },
+  firstClaimVsUniswap: {
+    value: ratio(firstClaim, uniswapFirstClaim),
+    unit: "ratio",
+    target: "<= 1.0",
+    baseline: uniswapFirstClaim,
+  },
+  holderClaimVsUniswap: {
+    value: ratio(firstClaimHolder, uniswapHolderClaim),
+    unit: "ratio",
+    target: "<= 1.0",
+    baseline: uniswapHolderClaim,
+  },
   firstClaimProofLength: { value: proofLength, unit: "hashes" },
   repeatClaimProofLength: { value: c2.proof.length, unit: "hashes" },
+  uniswapProofLength: { value: uniProof(UNI_FRESH).length, unit: "hashes" },
 });
 console.table(Object.fromEntries(Object.entries(result.figures).map(([k, f]) => [k, f.value])));

@@ -6,13 +6,40 @@ pragma solidity ^0.8.24;
 /* solhint-disable gas-strict-inequalities, gas-indexed-events */
 
 /// @title IAMPEscrow
-/// @notice Amplification escrow and reward claims in one contract, so that one token balance
-/// backs both: escrowed AMP >= unspent budgets + allocated-but-unclaimed rewards, always.
+/// @notice Amplification escrow and reward claims in one contract, so that one token balance backs
+/// them all: escrowed AMP >= unspent budgets + allocated-but-unclaimed rewards + credited refunds.
 /// @dev Campaign and epoch ids start at 1. A settler posts, per epoch, the spend of each campaign
-/// and the Merkle root of CUMULATIVE per-account rewards (OpenZeppelin StandardMerkleTree with leaf
-/// types ["address", "uint256"]). A root becomes claimable `challengeWindow` seconds after it was
-/// posted; until then a guardian may revoke it. Events alone are enough to rebuild all state.
+/// (at most MAX_SPENDS_PER_EPOCH of them) and the Merkle root of CUMULATIVE per-account rewards
+/// (OpenZeppelin StandardMerkleTree with leaf types ["address", "uint256"]). A root becomes claimable
+/// `challengeWindow` seconds of unpaused time after it was posted; until then a guardian may revoke it.
+/// A pause stops settlement, activation (the window's clock), claims and campaigns alike.
+/// Settler, guardian and pauser change only through a delay longer than the challenge window.
+/// Events alone are enough to rebuild all state.
 interface IAMPEscrow {
+    /// @notice Deployment parameters.
+    /// @param admin DEFAULT_ADMIN_ROLE (AccessControlDefaultAdminRules): schedules role changes.
+    /// @param settler SETTLER_ROLE; settler, guardian and pauser are three distinct accounts.
+    /// @param guardian GUARDIAN_ROLE: revokes pending roots, cancels scheduled role changes.
+    /// @param pauser PAUSER_ROLE.
+    /// @param adminDelay Seconds an admin transfer waits (AccessControlDefaultAdminRules).
+    /// @param challengeWindow Seconds between settling a root and its activation: MIN_CHALLENGE_WINDOW
+    /// (1 hour; 1 second on the local chain 31337) to MAX_CHALLENGE_WINDOW.
+    /// @param epochLength The settler's period in seconds (views of one epoch), non-zero.
+    /// @param settlementGrace Seconds after a campaign's expiry during which it can still be spent and
+    /// not yet refunded; at least epochLength + challengeWindow.
+    /// @param roleDelay Seconds a settler, guardian or pauser change waits; above challengeWindow.
+    struct Config {
+        address admin;
+        address settler;
+        address guardian;
+        address pauser;
+        uint48 adminDelay;
+        uint64 challengeWindow;
+        uint64 epochLength;
+        uint64 settlementGrace;
+        uint64 roleDelay;
+    }
+
     /// @notice A campaign escrowing `budget` for `postId` was created; `payer` paid, `promoter` is of record.
     event CampaignCreated(
         uint256 indexed campaignId,
@@ -24,50 +51,86 @@ interface IAMPEscrow {
     );
     /// @notice `payer` added `amount` to a campaign's budget.
     event CampaignToppedUp(uint256 indexed campaignId, address indexed payer, uint256 amount);
-    /// @notice `amount` of unspent budget went back to the promoter. Emitted once by `refund`, and again
-    /// by `revoke` when a revoked epoch had spent from an already refunded campaign.
+    /// @notice The campaign closed after expiry plus the settlement grace; its unspent budget
+    /// (`amount`) is credited to the promoter, who withdraws it. Spend that a later revoke gives
+    /// back to a closed campaign joins the credit.
     event CampaignRefunded(uint256 indexed campaignId, address indexed promoter, uint256 amount);
-    /// @notice Epoch `epoch` spent `amount` of a campaign's budget (one event per campaign in `settle`).
+    /// @notice The promoter withdrew `amount` of the campaign's refund credit.
+    event RefundWithdrawn(uint256 indexed campaignId, address indexed promoter, uint256 amount);
+    /// @notice Epoch `epoch` spent `amount` of a campaign's budget (one event per spend in `settle`).
     event CampaignSpent(uint256 indexed campaignId, uint64 indexed epoch, uint256 amount);
-    /// @notice Epoch `epoch` was settled; its root is claimable from `activeAt`.
-    event EpochSettled(uint64 indexed epoch, bytes32 root, bytes32 inputsHash, uint256 totalSpent, uint64 activeAt);
-    /// @notice A pending epoch was revoked; its CampaignSpent amounts went back to the campaigns.
+    /// @notice Epoch `epoch` was settled for views up to `periodEnd`; its root is claimable from
+    /// `activeAt` unless a pause intervenes (a pause delays it by the pause's length).
+    event EpochSettled(
+        uint64 indexed epoch, bytes32 root, bytes32 inputsHash, uint256 totalSpent, uint64 activeAt, uint64 periodEnd
+    );
+    /// @notice The guardian revoked epochs `fromEpoch`..`toEpoch`; their spends go back to the campaigns
+    /// (see EpochRevoked) and the settler re-settles from `fromEpoch`.
+    event EpochsRevoked(uint64 indexed fromEpoch, uint64 toEpoch);
+    /// @notice Every CampaignSpent of revoked epoch `epoch` is back in its campaign.
     event EpochRevoked(uint64 indexed epoch);
     /// @notice `amount` was paid to `account`, whose claimed total is now `cumulativeAmount`.
     event Claimed(address indexed account, uint64 indexed epoch, uint256 amount, uint256 cumulativeAmount);
-    /// @notice The pauser stopped amplify, topUp and claims.
+    /// @notice The pauser stopped settlement, activation, claims, campaigns and refunds.
     event Paused(address account);
-    /// @notice The pauser resumed amplify, topUp and claims.
-    event Unpaused(address account);
+    /// @notice The pauser resumed; pending roots activate `pausedFor` seconds later than announced.
+    event Unpaused(address account, uint64 pausedFor);
+    /// @notice The admin scheduled granting (`grant`) or revoking `role` of `account`, from `readyAt`.
+    event RoleChangeScheduled(bytes32 indexed role, address indexed account, bool grant, uint64 readyAt);
+    /// @notice A scheduled role change took effect.
+    event RoleChangeExecuted(bytes32 indexed role, address indexed account, bool grant);
+    /// @notice `by` cancelled a scheduled role change.
+    event RoleChangeCancelled(bytes32 indexed role, address indexed account, bool grant, address by);
 
     /// @notice The amount must be non-zero.
     error AMPEscrowZeroAmount();
     /// @notice The duration must be in 1..`max` seconds.
     error AMPEscrowInvalidDuration(uint64 duration, uint64 max);
-    /// @notice The challenge window must be at most `max` seconds.
-    error AMPEscrowInvalidChallengeWindow(uint64 challengeWindow, uint64 max);
+    /// @notice The challenge window must be in `min`..`max` seconds.
+    error AMPEscrowInvalidChallengeWindow(uint64 challengeWindow, uint64 min, uint64 max);
+    /// @notice A deployment parameter is out of range (`name` says which).
+    error AMPEscrowInvalidConfig(string name);
     /// @notice A constructor address is zero.
     error AMPEscrowZeroAddress();
-    /// @notice The promoter of record cannot be the zero address.
+    /// @notice Settler, guardian and pauser must be distinct accounts; `account` would hold two roles.
+    error AMPEscrowRolesNotDistinct(address account);
+    /// @notice `promoter` cannot be a promoter of record (zero, the escrow or the token).
     error AMPEscrowInvalidPromoter(address promoter);
+    /// @notice The promoter's consent for `amplifyFor` is missing, wrong or used.
+    error AMPEscrowInvalidConsent(address promoter);
+    /// @notice The promoter's consent expired at `deadline`.
+    error AMPEscrowConsentExpired(uint256 deadline);
     /// @notice No post has id `postId`.
     error AMPEscrowUnknownPost(uint256 postId);
     /// @notice No campaign has id `campaignId`.
     error AMPEscrowUnknownCampaign(uint256 campaignId);
     /// @notice The campaign expired at `expiresAt`; it can no longer be topped up.
     error AMPEscrowCampaignExpired(uint256 campaignId, uint64 expiresAt);
-    /// @notice The campaign runs until `expiresAt`; it cannot be refunded before.
-    error AMPEscrowCampaignNotExpired(uint256 campaignId, uint64 expiresAt);
+    /// @notice The campaign cannot be refunded before `refundableAt` (expiry plus the settlement grace).
+    error AMPEscrowCampaignNotRefundable(uint256 campaignId, uint64 refundableAt);
     /// @notice The campaign was already refunded.
     error AMPEscrowCampaignRefunded(uint256 campaignId);
+    /// @notice The campaign closed at `closedAt` (expiry plus the settlement grace); it can no longer be spent.
+    error AMPEscrowCampaignClosed(uint256 campaignId, uint64 closedAt);
+    /// @notice Only the campaign's promoter `promoter` may withdraw its refund.
+    error AMPEscrowNotPromoter(uint256 campaignId, address promoter);
+    /// @notice The campaign has no refund credit to withdraw.
+    error AMPEscrowNothingToWithdraw(uint256 campaignId);
     /// @notice The permit failed and the allowance of `owner` (`allowance`) does not cover `amount`.
     error AMPEscrowPermitFailed(address owner, uint256 allowance, uint256 amount);
     /// @notice Settling `epoch` out of order; the next epoch is `expected`.
     error AMPEscrowEpochOutOfOrder(uint64 epoch, uint64 expected);
+    /// @notice A settlement's period must end by the current block (`periodEnd` > `now`).
+    error AMPEscrowInvalidPeriodEnd(uint64 periodEnd, uint64 now);
+    /// @notice A settlement carries `count` spends; at most `max` fit in one epoch.
+    error AMPEscrowTooManySpends(uint256 count, uint256 max);
     /// @notice Two parallel arrays differ in length.
     error AMPEscrowLengthMismatch(uint256 a, uint256 b);
-    /// @notice A spend of `amount` exceeds the campaign's `remaining` budget.
-    error AMPEscrowSpendExceedsRemaining(uint256 campaignId, uint256 amount, uint256 remaining);
+    /// @notice A spend of `amount` exceeds what the campaign may give at the settlement's period end:
+    /// `allowed` (its budget times the elapsed fraction of its life plus a day, minus what it spent).
+    error AMPEscrowSpendExceedsEarned(uint256 campaignId, uint256 amount, uint256 allowed);
+    /// @notice Revoked spends are still going back to their campaigns; call `restoreSpends` first.
+    error AMPEscrowRestorePending();
     /// @notice `epoch` is not pending (settled, not revoked, not yet active).
     error AMPEscrowEpochNotPending(uint64 epoch);
     /// @notice No epoch is active yet.
@@ -82,6 +145,16 @@ interface IAMPEscrow {
     error AMPEscrowPaused();
     /// @notice The contract is not paused.
     error AMPEscrowNotPaused();
+    /// @notice Settler, guardian and pauser change only through `scheduleRoleChange`.
+    error AMPEscrowRoleNeedsDelay(bytes32 role);
+    /// @notice `role` is not one of settler, guardian, pauser.
+    error AMPEscrowNotOperationalRole(bytes32 role);
+    /// @notice The role change is not scheduled, or not ready before `readyAt`.
+    error AMPEscrowRoleChangeNotReady(bytes32 role, address account, bool grant, uint64 readyAt);
+    /// @notice The same role change is already scheduled.
+    error AMPEscrowRoleChangeScheduled(bytes32 role, address account, bool grant);
+    /// @notice `caller` may not cancel this role change.
+    error AMPEscrowCannotCancel(address caller);
 
     /// @notice Escrows `amount` from the caller as a campaign for `postId`, promoted by the caller.
     /// @param postId An existing AMPSocial post.
@@ -102,38 +175,63 @@ interface IAMPEscrow {
         bytes32 s
     ) external returns (uint256 campaignId);
 
-    /// @notice `amplify` paid by the caller with `promoter` as promoter of record (receives refunds).
-    function amplifyFor(address promoter, uint256 postId, uint256 amount, uint64 duration)
-        external
-        returns (uint256 campaignId);
+    /// @notice `amplify` paid by the caller with `promoter` as promoter of record (receives refunds),
+    /// who consented with an EIP-712 signature (EOA or ERC-1271, domain "AMPEscrow" version "1") of
+    /// AmplifyFor(address promoter,uint256 postId,uint256 amount,uint64 duration,
+    /// address payer,uint256 nonce,uint256 deadline) where payer is the caller and nonce is
+    /// `nonces(promoter)`; each consent works once.
+    function amplifyFor(
+        address promoter,
+        uint256 postId,
+        uint256 amount,
+        uint64 duration,
+        uint256 deadline,
+        bytes calldata signature
+    ) external returns (uint256 campaignId);
 
     /// @notice Adds `amount`, paid by the caller, to a campaign's budget before it expires.
     function topUp(uint256 campaignId, uint256 amount) external;
 
-    /// @notice After expiry, sends the unspent budget to the promoter, once. Anyone may call.
-    /// @return amount The refunded amount (may be zero when the budget was spent).
+    /// @notice Closes a campaign once expiry plus the settlement grace has passed: its unspent budget
+    /// is credited to the promoter (withdrawn with `withdrawRefund`). Anyone may call, once.
+    /// @return amount The credited amount (may be zero when the budget was spent).
     function refund(uint256 campaignId) external returns (uint256 amount);
 
-    /// @notice Settles epoch `lastEpoch() + 1`: spends `amounts[i]` of each campaign `campaignIds[i]`
-    /// and posts the root of cumulative rewards, claimable from `block.timestamp + challengeWindow`.
-    /// @dev SETTLER_ROLE. Each amount is non-zero and at most the campaign's remaining budget; a refunded
-    /// campaign cannot be spent, an expired but unrefunded one can (its views happened before expiry).
+    /// @notice Pays the promoter (the caller) the campaign's refund credit, closing the campaign first
+    /// if it is refundable and still open.
+    /// @return amount The amount paid.
+    function withdrawRefund(uint256 campaignId) external returns (uint256 amount);
+
+    /// @notice Settles epoch `lastEpoch() + 1` for views up to `periodEnd` (<= now): spends
+    /// `amounts[i]` of each campaign `campaignIds[i]` and posts the root of cumulative rewards.
+    /// @dev SETTLER_ROLE, not paused, no revoked spends waiting to be restored. At most
+    /// MAX_SPENDS_PER_EPOCH spends. A campaign is spendable until its expiry plus the settlement grace,
+    /// never after its refund, never for a period ending before it started, and in total at most
+    /// budget x min(1, (periodEnd - startsAt + PACING_SLACK) / (expiresAt - startsAt)).
     function settle(
         uint64 epoch,
+        uint64 periodEnd,
         bytes32 root,
         bytes32 inputsHash,
         uint256[] calldata campaignIds,
         uint256[] calldata amounts
     ) external;
 
-    /// @notice Revokes pending epoch `epoch` and every later epoch, restoring their campaign spends;
-    /// the settler then re-settles from epoch number `epoch`.
-    /// @dev GUARDIAN_ROLE. Spend restored to a campaign that was refunded meanwhile goes to its promoter.
-    function revoke(uint64 epoch) external;
+    /// @notice Revokes pending epoch `epoch` and every later epoch at once (constant work), then gives up
+    /// to `maxSteps` of their spends back to the campaigns (a step is a spend or an epoch finished; the
+    /// rest through `restoreSpends`). An epoch at MAX_SPENDS_PER_EPOCH needs MAX_SPENDS_PER_EPOCH + 1.
+    /// @dev GUARDIAN_ROLE, also while paused: a root pending when the pause began stays pending.
+    function revoke(uint64 epoch, uint256 maxSteps) external;
+
+    /// @notice Gives up to `maxSteps` revoked spends back to their campaigns (a step is a spend or an
+    /// epoch finished). Anyone may call.
+    /// @return done Whether every revoked spend is back.
+    function restoreSpends(uint256 maxSteps) external returns (bool done);
 
     /// @notice Pays `account` its `cumulativeAmount` minus what it already claimed, proven against the
-    /// latest active epoch's root, or the active root before it (so a claim racing the activation of
-    /// a newer root still goes through). Anyone may call; the tokens always go to `account`.
+    /// latest active epoch's root, or, within FALLBACK_GRACE of that root's activation, the active root
+    /// before it (so a claim racing the activation still goes through). Anyone may call; the tokens
+    /// always go to `account`.
     /// @return amount The amount paid.
     function claim(address account, uint256 cumulativeAmount, bytes32[] calldata proof)
         external
@@ -147,11 +245,24 @@ interface IAMPEscrow {
         bytes32[][] calldata proofs
     ) external returns (uint256 total);
 
-    /// @notice Stops amplify*, topUp and claims. PAUSER_ROLE.
+    /// @notice Stops settlement, activation, claims, campaigns and refunds. PAUSER_ROLE.
     function pause() external;
 
-    /// @notice Resumes amplify*, topUp and claims. PAUSER_ROLE.
+    /// @notice Resumes; pending roots' challenge windows continue where they stopped. PAUSER_ROLE.
     function unpause() external;
+
+    /// @notice Schedules granting (`grant`) or revoking settler, guardian or pauser `role` of `account`,
+    /// executable after `roleDelay()`. DEFAULT_ADMIN_ROLE.
+    function scheduleRoleChange(bytes32 role, address account, bool grant) external;
+
+    /// @notice Applies a scheduled role change whose delay passed. Anyone may call.
+    function executeRoleChange(bytes32 role, address account, bool grant) external;
+
+    /// @notice Cancels a scheduled role change: the admin, or a guardian (except its own role's revocation).
+    function cancelRoleChange(bytes32 role, address account, bool grant) external;
+
+    /// @notice When a scheduled role change becomes executable; 0 when none is scheduled.
+    function roleChangeReadyAt(bytes32 role, address account, bool grant) external view returns (uint64);
 
     /// @notice A campaign (all zero when it does not exist).
     function campaigns(uint256 campaignId)
@@ -159,8 +270,17 @@ interface IAMPEscrow {
         view
         returns (uint256 postId, address promoter, uint256 budget, uint256 spent, uint64 expiresAt, bool refunded);
 
-    /// @notice Budget still spendable by settlements: zero once refunded, else budget - spent.
+    /// @notice A campaign's start, and the end of its settlement grace (after which it is refundable).
+    function campaignTimes(uint256 campaignId) external view returns (uint64 startsAt, uint64 closesAt);
+
+    /// @notice Budget not yet spent: zero once refunded, else budget - spent.
     function remaining(uint256 campaignId) external view returns (uint256);
+
+    /// @notice What a settlement for views up to `periodEnd`, sent now, may still spend of the campaign.
+    function spendable(uint256 campaignId, uint64 periodEnd) external view returns (uint256);
+
+    /// @notice Refund credited to the campaign's promoter and not yet withdrawn.
+    function refundCredit(uint256 campaignId) external view returns (uint256);
 
     /// @notice Number of campaigns; campaign ids are 1..campaignCount().
     function campaignCount() external view returns (uint256);
@@ -168,8 +288,8 @@ interface IAMPEscrow {
     /// @notice The last settled (not revoked) epoch; 0 before the first settlement.
     function lastEpoch() external view returns (uint64);
 
-    /// @notice An epoch's record. After a revoke, epochs above `lastEpoch()` keep their revoked record
-    /// until re-settled.
+    /// @notice An epoch's record (`activeAt` on the wall clock, assuming no further pause). Epochs above
+    /// `lastEpoch()` keep their revoked record until re-settled.
     function epochs(uint64 epoch)
         external
         view
@@ -177,6 +297,9 @@ interface IAMPEscrow {
 
     /// @notice The latest epoch whose root is claimable now; 0 when none.
     function activeEpoch() external view returns (uint64);
+
+    /// @notice Whether revoked spends are still waiting to go back to their campaigns.
+    function restorePending() external view returns (bool);
 
     /// @notice Cumulative amount already paid to `account`.
     function claimed(address account) external view returns (uint256);
@@ -187,7 +310,7 @@ interface IAMPEscrow {
     /// @notice Sum of all claims paid.
     function totalClaimed() external view returns (uint256);
 
-    /// @notice Whether amplify*, topUp and claims are stopped.
+    /// @notice Whether the escrow is paused.
     function paused() external view returns (bool);
 
     /// @notice The AMP token escrowed.
@@ -196,8 +319,17 @@ interface IAMPEscrow {
     /// @notice The AMPSocial registry whose posts can be amplified.
     function social() external view returns (address);
 
-    /// @notice Seconds between settling an epoch and its root becoming claimable.
+    /// @notice Seconds of unpaused time between settling an epoch and its root becoming claimable.
     function challengeWindow() external view returns (uint64);
+
+    /// @notice The settler's period, seconds.
+    function epochLength() external view returns (uint64);
+
+    /// @notice Seconds after expiry during which a campaign can still be spent and not yet refunded.
+    function settlementGrace() external view returns (uint64);
+
+    /// @notice Seconds a settler, guardian or pauser change waits.
+    function roleDelay() external view returns (uint64);
 
     /// @notice The role allowed to settle epochs.
     function SETTLER_ROLE() external view returns (bytes32);
@@ -207,4 +339,7 @@ interface IAMPEscrow {
     function PAUSER_ROLE() external view returns (bytes32);
     /// @notice Longest campaign duration, in seconds.
     function MAX_DURATION() external view returns (uint64);
+    /// @notice Most campaign spends one epoch may carry (settle and revoke of such an epoch fit well
+    /// inside a 2^24-gas transaction).
+    function MAX_SPENDS_PER_EPOCH() external view returns (uint256);
 }

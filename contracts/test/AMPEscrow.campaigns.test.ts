@@ -1,44 +1,53 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { getAddress, maxUint256, zeroAddress } from "viem";
+import { type Address, getAddress, maxUint256, zeroAddress } from "viem";
 import { ampEscrowAbi } from "#protocol";
 import { readBytecode } from "#protocol/deploy.ts";
 import {
   amp,
+  changeRole,
+  consentedAmplifyFor,
   DAY,
   deployFixture,
   escrowWithTokenErrors,
+  GRACE,
   mined,
   now,
   ROLES,
   settleNext,
   signPermit,
   WINDOW,
+  walletSigner,
   worldFixture,
   ZERO_HASH,
 } from "./fixture.ts";
 
 describe("AMPEscrow: deployment", () => {
-  it("exposes its wiring and grants only the admin role at construction", async () => {
+  it("exposes its wiring; settler, guardian and pauser are three accounts, none the deployer", async () => {
     const f = await deployFixture();
     assert.equal(await f.escrow.read.token(), getAddress(f.token.address));
     assert.equal(await f.escrow.read.social(), getAddress(f.social.address));
     assert.equal(await f.escrow.read.challengeWindow(), BigInt(WINDOW));
+    assert.equal(await f.escrow.read.settlementGrace(), BigInt(GRACE));
     assert.equal(await f.escrow.read.MAX_DURATION(), 365n * DAY);
     assert.equal(await f.escrow.read.SETTLER_ROLE(), ROLES.SETTLER_ROLE);
     assert.equal(await f.escrow.read.GUARDIAN_ROLE(), ROLES.GUARDIAN_ROLE);
     assert.equal(await f.escrow.read.PAUSER_ROLE(), ROLES.PAUSER_ROLE);
     for (const role of [ROLES.SETTLER_ROLE, ROLES.GUARDIAN_ROLE, ROLES.PAUSER_ROLE]) {
-      assert.equal(await f.escrow.read.hasRole([role, f.admin.account.address]), true);
+      assert.equal(await f.escrow.read.hasRole([role, f.admin.account.address]), false);
       assert.equal(await f.escrow.read.hasRole([role, f.alice.account.address]), false);
     }
+    assert.equal(await f.escrow.read.hasRole([ROLES.SETTLER_ROLE, f.settler.account.address]), true);
+    assert.equal(await f.escrow.read.hasRole([ROLES.GUARDIAN_ROLE, f.guardian.account.address]), true);
+    assert.equal(await f.escrow.read.hasRole([ROLES.PAUSER_ROLE, f.pauser.account.address]), true);
+    assert.equal(await f.escrow.read.defaultAdmin(), getAddress(f.admin.account.address));
     assert.equal(await f.escrow.read.lastEpoch(), 0n);
     assert.equal(await f.escrow.read.activeEpoch(), 0n);
     assert.equal(await f.escrow.read.campaignCount(), 0n);
     assert.equal(await f.escrow.read.paused(), false);
   });
 
-  it("deployAmp grants extra settler, guardian and pauser", async () => {
+  it("deployAmp names the given settler, guardian and pauser", async () => {
     const probe = await deployFixture();
     const f = await deployFixture({
       settler: probe.alice.account.address,
@@ -48,44 +57,87 @@ describe("AMPEscrow: deployment", () => {
     assert.equal(await f.escrow.read.hasRole([ROLES.SETTLER_ROLE, f.alice.account.address]), true);
     assert.equal(await f.escrow.read.hasRole([ROLES.GUARDIAN_ROLE, f.bob.account.address]), true);
     assert.equal(await f.escrow.read.hasRole([ROLES.PAUSER_ROLE, f.carol.account.address]), true);
-    assert.equal(f.deployment.roles.settler, probe.alice.account.address);
+    assert.equal(f.deployment.roles.settler, getAddress(probe.alice.account.address));
+    assert.equal(f.deployment.roles.minter, getAddress(probe.admin.account.address));
   });
 
-  it("constructor rejects zero addresses and a challenge window above 30 days", async () => {
+  it("constructor rejects zero addresses, shared roles and out-of-range windows and delays", async () => {
     const f = await deployFixture();
-    const deploy = (args: readonly [`0x${string}`, `0x${string}`, `0x${string}`, bigint]) =>
+    const base = {
+      admin: f.admin.account.address,
+      settler: f.alice.account.address,
+      guardian: f.bob.account.address,
+      pauser: f.carol.account.address,
+      adminDelay: 0,
+      challengeWindow: 60n,
+      epochLength: 30n,
+      settlementGrace: 90n,
+      roleDelay: 61n,
+    };
+    const deploy = (token: Address, social: Address, config: typeof base) =>
       f.admin.deployContract({
         abi: ampEscrowAbi,
         bytecode: readBytecode("AMPEscrow"),
-        args,
+        args: [token, social, config],
         account: f.admin.account,
         chain: f.admin.chain,
       });
-    const admin = f.admin.account.address;
-    await f.viem.assertions.revertWithCustomErrorWithArgs(
-      deploy([zeroAddress, f.token.address, f.social.address, 60n]),
-      f.escrow,
-      "AMPEscrowZeroAddress",
-      [],
-    );
-    await f.viem.assertions.revertWithCustomErrorWithArgs(
-      deploy([admin, zeroAddress, f.social.address, 60n]),
-      f.escrow,
-      "AMPEscrowZeroAddress",
-      [],
-    );
-    await f.viem.assertions.revertWithCustomErrorWithArgs(
-      deploy([admin, f.token.address, zeroAddress, 60n]),
-      f.escrow,
-      "AMPEscrowZeroAddress",
-      [],
-    );
-    await f.viem.assertions.revertWithCustomErrorWithArgs(
-      deploy([admin, f.token.address, f.social.address, 30n * DAY + 1n]),
-      f.escrow,
-      "AMPEscrowInvalidChallengeWindow",
-      [30n * DAY + 1n, 30n * DAY],
-    );
+    const cases: [Address, Address, typeof base, string, unknown[]][] = [
+      [zeroAddress, f.social.address, base, "AMPEscrowZeroAddress", []],
+      [f.token.address, zeroAddress, base, "AMPEscrowZeroAddress", []],
+      [f.token.address, f.social.address, { ...base, pauser: zeroAddress }, "AMPEscrowZeroAddress", []],
+      [
+        f.token.address,
+        f.social.address,
+        { ...base, guardian: base.settler },
+        "AMPEscrowRolesNotDistinct",
+        [getAddress(base.settler)],
+      ],
+      [
+        f.token.address,
+        f.social.address,
+        { ...base, challengeWindow: 30n * DAY + 1n, settlementGrace: 31n * DAY, roleDelay: 31n * DAY },
+        "AMPEscrowInvalidChallengeWindow",
+        [30n * DAY + 1n, 1n, 30n * DAY],
+      ],
+      [
+        f.token.address,
+        f.social.address,
+        { ...base, challengeWindow: 0n },
+        "AMPEscrowInvalidChallengeWindow",
+        [0n, 1n, 30n * DAY],
+      ],
+      [
+        f.token.address,
+        f.social.address,
+        { ...base, settlementGrace: 89n },
+        "AMPEscrowInvalidConfig",
+        ["settlementGrace"],
+      ],
+      [
+        f.token.address,
+        f.social.address,
+        { ...base, roleDelay: 60n },
+        "AMPEscrowInvalidConfig",
+        ["roleDelay"],
+      ],
+      [
+        f.token.address,
+        f.social.address,
+        { ...base, epochLength: 0n },
+        "AMPEscrowInvalidConfig",
+        ["epochLength"],
+      ],
+    ];
+    for (const [token, social, config, error, args] of cases) {
+      // Each case on its own, so a failure names its error.
+      await f.viem.assertions.revertWithCustomErrorWithArgs(
+        deploy(token, social, config),
+        f.escrow,
+        error as never,
+        args as never,
+      );
+    }
   });
 });
 
@@ -162,40 +214,95 @@ describe("AMPEscrow: campaigns", () => {
       "ERC20InsufficientBalance",
       [getAddress(f.alice.account.address), amp(10_000), amp(20_000)],
     );
-    await f.escrow.write.pause();
+    await f.escrow.write.pause({ account: f.pauser.account });
     await f.viem.assertions.revertWithCustomErrorWithArgs(
       f.escrow.write.amplify([1n, amp(1), DAY], a),
       f.escrow,
       "AMPEscrowPaused",
       [],
     );
-    await f.escrow.write.unpause();
+    await f.escrow.write.unpause({ account: f.pauser.account });
     await mined(f, f.escrow.write.amplify([1n, amp(1), 365n * DAY], a));
     assert.equal(await f.escrow.read.campaignCount(), 1n);
   });
 
-  it("test_amplifyFor: the caller pays, the promoter of record gets the refund", async () => {
+  it("test_amplifyFor: with the promoter's consent the caller pays, the promoter of record gets the refund", async () => {
     const f = await worldFixture();
+    const dave = walletSigner(f.dave);
+    const consent = await consentedAmplifyFor(f, dave, {
+      postId: 2n,
+      amount: amp(30),
+      duration: DAY,
+      payer: f.carol.account.address,
+    });
     await f.viem.assertions.emitWithArgs(
-      f.escrow.write.amplifyFor([f.dave.account.address, 2n, amp(30), DAY], { account: f.carol.account }),
+      f.escrow.write.amplifyFor(consent, { account: f.carol.account }),
       f.escrow,
       "CampaignCreated",
       [1n, 2n, f.dave.account.address, f.carol.account.address, amp(30), (v: bigint) => v > 0n],
     );
     assert.equal((await f.escrow.read.campaigns([1n]))[1], getAddress(f.dave.account.address));
     assert.equal(await f.token.read.balanceOf([f.carol.account.address]), amp(10_000 - 30));
-    await f.networkHelpers.time.increase(Number(DAY));
-    await f.escrow.write.refund([1n], { account: f.alice.account });
-    assert.equal(await f.token.read.balanceOf([f.dave.account.address]), amp(30));
+    // The consent works once.
     await f.viem.assertions.revertWithCustomErrorWithArgs(
-      f.escrow.write.amplifyFor([zeroAddress, 2n, amp(30), DAY], { account: f.carol.account }),
+      f.escrow.write.amplifyFor(consent, { account: f.carol.account }),
       f.escrow,
-      "AMPEscrowInvalidPromoter",
-      [zeroAddress],
+      "AMPEscrowInvalidConsent",
+      [getAddress(f.dave.account.address)],
     );
-    await f.escrow.write.pause();
+    await f.networkHelpers.time.increase(Number(DAY) + GRACE);
+    await f.escrow.write.refund([1n], { account: f.alice.account });
+    await f.escrow.write.withdrawRefund([1n], { account: f.dave.account });
+    assert.equal(await f.token.read.balanceOf([f.dave.account.address]), amp(30));
+  });
+
+  it("test_amplifyFor_revertPaths: no consent, another payer, zero, escrow or token as promoter, paused", async () => {
+    const f = await worldFixture();
+    const dave = walletSigner(f.dave);
+    const args = { postId: 2n, amount: amp(30), duration: DAY, payer: f.carol.account.address };
+    const [, , , , deadline, signature] = await consentedAmplifyFor(f, dave, args);
+    // A consent signed for carol as payer does not let bob pay in dave's name.
     await f.viem.assertions.revertWithCustomErrorWithArgs(
-      f.escrow.write.amplifyFor([f.dave.account.address, 2n, amp(30), DAY], { account: f.carol.account }),
+      f.escrow.write.amplifyFor([f.dave.account.address, 2n, amp(30), DAY, deadline, signature], {
+        account: f.bob.account,
+      }),
+      f.escrow,
+      "AMPEscrowInvalidConsent",
+      [getAddress(f.dave.account.address)],
+    );
+    // Nor a different amount.
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      f.escrow.write.amplifyFor([f.dave.account.address, 2n, amp(31), DAY, deadline, signature], {
+        account: f.carol.account,
+      }),
+      f.escrow,
+      "AMPEscrowInvalidConsent",
+      [getAddress(f.dave.account.address)],
+    );
+    for (const promoter of [zeroAddress, getAddress(f.escrow.address), getAddress(f.token.address)]) {
+      await f.viem.assertions.revertWithCustomErrorWithArgs(
+        f.escrow.write.amplifyFor([promoter, 2n, amp(30), DAY, deadline, signature], {
+          account: f.carol.account,
+        }),
+        f.escrow,
+        "AMPEscrowInvalidPromoter",
+        [promoter],
+      );
+    }
+    await f.networkHelpers.time.increase(3601);
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      f.escrow.write.amplifyFor([f.dave.account.address, 2n, amp(30), DAY, deadline, signature], {
+        account: f.carol.account,
+      }),
+      f.escrow,
+      "AMPEscrowConsentExpired",
+      [deadline],
+    );
+    await f.escrow.write.pause({ account: f.pauser.account });
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      f.escrow.write.amplifyFor([f.dave.account.address, 2n, amp(30), DAY, deadline, signature], {
+        account: f.carol.account,
+      }),
       f.escrow,
       "AMPEscrowPaused",
       [],
@@ -256,7 +363,7 @@ describe("AMPEscrow: campaigns", () => {
       );
       // Paused: the permit is never even tried.
       const good = await signPermit(f, f.dave, amp(50), deadline);
-      await f.escrow.write.pause();
+      await f.escrow.write.pause({ account: f.pauser.account });
       await f.viem.assertions.revertWithCustomErrorWithArgs(
         f.escrow.write.amplifyWithPermit([1n, amp(50), DAY, deadline, good.v, good.r, good.s], {
           account: f.dave.account,
@@ -319,14 +426,14 @@ describe("AMPEscrow: campaigns", () => {
       "AMPEscrowUnknownCampaign",
       [2n],
     );
-    await f.escrow.write.pause();
+    await f.escrow.write.pause({ account: f.pauser.account });
     await f.viem.assertions.revertWithCustomErrorWithArgs(
       f.escrow.write.topUp([1n, amp(1)], b),
       f.escrow,
       "AMPEscrowPaused",
       [],
     );
-    await f.escrow.write.unpause();
+    await f.escrow.write.unpause({ account: f.pauser.account });
     await f.networkHelpers.time.increaseTo(expiresAt);
     await f.viem.assertions.revertWithCustomErrorWithArgs(
       f.escrow.write.topUp([1n, amp(1)], b),
@@ -336,20 +443,29 @@ describe("AMPEscrow: campaigns", () => {
     );
   });
 
-  it("test_refund: after expiry, once, anyone may call, unspent budget to the promoter", async () => {
+  it("test_refund: after expiry plus the grace, once, anyone may call, unspent budget credited to the promoter", async () => {
     const f = await worldFixture();
     await f.escrow.write.amplify([1n, amp(100), DAY], { account: f.alice.account });
+    await f.networkHelpers.time.increase(Number(DAY));
     await settleNext(f, ZERO_HASH, [[1n, amp(40)]]);
-    const expiresAt = (await f.escrow.read.campaigns([1n]))[4];
+    const [, closesAt] = await f.escrow.read.campaignTimes([1n]);
+    assert.equal(closesAt, (await f.escrow.read.campaigns([1n]))[4] + BigInt(GRACE));
     await f.viem.assertions.revertWithCustomErrorWithArgs(
       f.escrow.write.refund([1n], { account: f.outsider.account }),
       f.escrow,
-      "AMPEscrowCampaignNotExpired",
-      [1n, expiresAt],
+      "AMPEscrowCampaignNotRefundable",
+      [1n, closesAt],
     );
-    await f.networkHelpers.time.increaseTo(expiresAt);
-    // Refunds stay open while paused: promoters can always exit.
-    await f.escrow.write.pause();
+    await f.networkHelpers.time.increaseTo(closesAt);
+    // Nothing moves while paused, refunds included.
+    await f.escrow.write.pause({ account: f.pauser.account });
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      f.escrow.write.refund([1n], { account: f.outsider.account }),
+      f.escrow,
+      "AMPEscrowPaused",
+      [],
+    );
+    await f.escrow.write.unpause({ account: f.pauser.account });
     const before = await f.token.read.balanceOf([f.alice.account.address]);
     await f.viem.assertions.emitWithArgs(
       f.escrow.write.refund([1n], { account: f.outsider.account }),
@@ -357,7 +473,9 @@ describe("AMPEscrow: campaigns", () => {
       "CampaignRefunded",
       [1n, f.alice.account.address, amp(60)],
     );
-    assert.equal(await f.token.read.balanceOf([f.alice.account.address]), before + amp(60));
+    // Credited, not sent: the promoter pulls it.
+    assert.equal(await f.token.read.balanceOf([f.alice.account.address]), before);
+    assert.equal(await f.escrow.read.refundCredit([1n]), amp(60));
     assert.equal((await f.escrow.read.campaigns([1n]))[5], true);
     assert.equal(await f.escrow.read.remaining([1n]), 0n);
     await f.viem.assertions.revertWithCustomErrorWithArgs(
@@ -372,6 +490,19 @@ describe("AMPEscrow: campaigns", () => {
       "AMPEscrowUnknownCampaign",
       [9n],
     );
+    await f.viem.assertions.emitWithArgs(
+      f.escrow.write.withdrawRefund([1n], { account: f.alice.account }),
+      f.escrow,
+      "RefundWithdrawn",
+      [1n, f.alice.account.address, amp(60)],
+    );
+    assert.equal(await f.token.read.balanceOf([f.alice.account.address]), before + amp(60));
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      f.escrow.write.withdrawRefund([1n], { account: f.alice.account }),
+      f.escrow,
+      "AMPEscrowNothingToWithdraw",
+      [1n],
+    );
     // The escrow still holds exactly the allocated rewards.
     assert.equal(await f.token.read.balanceOf([f.escrow.address]), amp(40));
   });
@@ -379,8 +510,9 @@ describe("AMPEscrow: campaigns", () => {
   it("test_refund_fullySpentCampaignRefundsZero", async () => {
     const f = await worldFixture();
     await f.escrow.write.amplify([1n, amp(10), DAY], { account: f.alice.account });
-    await settleNext(f, ZERO_HASH, [[1n, amp(10)]]);
     await f.networkHelpers.time.increase(Number(DAY));
+    await settleNext(f, ZERO_HASH, [[1n, amp(10)]]);
+    await f.networkHelpers.time.increase(GRACE);
     await f.viem.assertions.emitWithArgs(f.escrow.write.refund([1n]), f.escrow, "CampaignRefunded", [
       1n,
       f.alice.account.address,
@@ -397,17 +529,20 @@ describe("AMPEscrow: campaigns", () => {
       [getAddress(f.alice.account.address), ROLES.PAUSER_ROLE],
     );
     await f.viem.assertions.revertWithCustomErrorWithArgs(
-      f.escrow.write.unpause(),
+      f.escrow.write.unpause({ account: f.pauser.account }),
       f.escrow,
       "AMPEscrowNotPaused",
       [],
     );
-    await f.viem.assertions.emitWithArgs(f.escrow.write.pause(), f.escrow, "Paused", [
-      f.admin.account.address,
-    ]);
+    await f.viem.assertions.emitWithArgs(
+      f.escrow.write.pause({ account: f.pauser.account }),
+      f.escrow,
+      "Paused",
+      [f.pauser.account.address],
+    );
     assert.equal(await f.escrow.read.paused(), true);
     await f.viem.assertions.revertWithCustomErrorWithArgs(
-      f.escrow.write.pause(),
+      f.escrow.write.pause({ account: f.pauser.account }),
       f.escrow,
       "AMPEscrowPaused",
       [],
@@ -418,12 +553,15 @@ describe("AMPEscrow: campaigns", () => {
       "AccessControlUnauthorizedAccount",
       [getAddress(f.alice.account.address), ROLES.PAUSER_ROLE],
     );
-    await f.viem.assertions.emitWithArgs(f.escrow.write.unpause(), f.escrow, "Unpaused", [
-      f.admin.account.address,
-    ]);
+    await f.viem.assertions.emitWithArgs(
+      f.escrow.write.unpause({ account: f.pauser.account }),
+      f.escrow,
+      "Unpaused",
+      [f.pauser.account.address, (v: bigint) => v >= 0n],
+    );
     assert.equal(await f.escrow.read.paused(), false);
     // A granted pauser can pause.
-    await f.escrow.write.grantRole([ROLES.PAUSER_ROLE, f.bob.account.address]);
+    await changeRole(f, ROLES.PAUSER_ROLE, f.bob.account.address);
     await mined(f, f.escrow.write.pause({ account: f.bob.account }));
     assert.equal(await f.token.read.allowance([f.alice.account.address, f.escrow.address]), maxUint256);
   });

@@ -1,12 +1,15 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { getAddress, type Hex } from "viem";
+import { type Account, getAddress, type Hex } from "viem";
 import {
   amp,
+  changeRole,
   DAY,
   type Fixture,
+  GRACE,
   inputs,
   mined,
+  now,
   ROLES,
   rewardTree,
   settleNext,
@@ -14,11 +17,15 @@ import {
   worldFixture,
 } from "./fixture.ts";
 
-/** Campaign 1 (alice, 100 AMP on post 1) and campaign 2 (bob, 50 AMP on post 2). */
+/**
+ * Campaign 1 (alice, 100 AMP on post 1) and campaign 2 (bob, 50 AMP on post 2), a day later: both
+ * lived their whole day, so settlements may spend their whole budgets (within the week's grace).
+ */
 async function withCampaigns() {
   const f = await worldFixture();
   await f.escrow.write.amplify([1n, amp(100), DAY], { account: f.alice.account });
   await f.escrow.write.amplify([2n, amp(50), DAY], { account: f.bob.account });
+  await f.networkHelpers.time.increase(Number(DAY));
   return f;
 }
 
@@ -28,7 +35,13 @@ describe("AMPEscrow: settle", () => {
   it("test_settle: spends campaigns, stores the epoch, emits CampaignSpent and EpochSettled", async () => {
     const f = await withCampaigns();
     const tree = rewardTree([[f.carol.account.address, amp(30)]]);
-    const hash = f.escrow.write.settle([1n, tree.root, inputs("e1"), [1n, 2n], [amp(20), amp(10)]]);
+    const periodEnd = await now(f);
+    const hash = f.escrow.write.settle(
+      [1n, periodEnd, tree.root, inputs("e1"), [1n, 2n], [amp(20), amp(10)]],
+      {
+        account: f.settler.account,
+      },
+    );
     const receipt = await mined(f, hash);
     const settledAt = (await f.publicClient.getBlock({ blockNumber: receipt.blockNumber })).timestamp;
     const activeAt = settledAt + BigInt(WINDOW);
@@ -50,6 +63,7 @@ describe("AMPEscrow: settle", () => {
       inputs("e1"),
       amp(30),
       activeAt,
+      periodEnd,
     ]);
     assert.equal(await f.escrow.read.lastEpoch(), 1n);
     assert.deepEqual(await f.escrow.read.epochs([1n]), [tree.root, inputs("e1"), activeAt, false, amp(30)]);
@@ -73,9 +87,12 @@ describe("AMPEscrow: settle", () => {
     ]);
     assert.equal(await f.escrow.read.remaining([1n]), 0n);
     await f.viem.assertions.revertWithCustomErrorWithArgs(
-      f.escrow.write.settle([3n, rewardTree([[f.carol.account.address, 1n]]).root, inputs("x"), [1n], [1n]]),
+      f.escrow.write.settle(
+        [3n, await now(f), rewardTree([[f.carol.account.address, 1n]]).root, inputs("x"), [1n], [1n]],
+        { account: f.settler.account },
+      ),
       f.escrow,
-      "AMPEscrowSpendExceedsRemaining",
+      "AMPEscrowSpendExceedsEarned",
       [1n, 1n, 0n],
     );
   });
@@ -83,8 +100,12 @@ describe("AMPEscrow: settle", () => {
   it("test_settle_revertPaths: role, order, lengths, zero, unknown, above budget, refunded", async () => {
     const f = await withCampaigns();
     const root = rewardTree([[f.carol.account.address, 1n]]).root;
-    const settle = (epoch: bigint, ids: bigint[], amounts: bigint[], account = f.admin.account) =>
-      f.escrow.write.settle([epoch, root, inputs("x"), ids, amounts], { account });
+    const settle = async (
+      epoch: bigint,
+      ids: bigint[],
+      amounts: bigint[],
+      account: Account = f.settler.account,
+    ) => f.escrow.write.settle([epoch, await now(f), root, inputs("x"), ids, amounts], { account });
     await f.viem.assertions.revertWithCustomErrorWithArgs(
       settle(1n, [1n], [1n], f.alice.account),
       f.escrow,
@@ -124,7 +145,7 @@ describe("AMPEscrow: settle", () => {
     await f.viem.assertions.revertWithCustomErrorWithArgs(
       settle(1n, [1n, 2n], [amp(10), amp(50) + 1n]),
       f.escrow,
-      "AMPEscrowSpendExceedsRemaining",
+      "AMPEscrowSpendExceedsEarned",
       [2n, amp(50) + 1n, amp(50)],
     );
     await mined(f, settle(1n, [1n], [amp(1)]));
@@ -141,9 +162,10 @@ describe("AMPEscrow: settle", () => {
       "AMPEscrowEpochOutOfOrder",
       [3n, 2n],
     );
-    // Expired but unrefunded campaigns can still be spent; refunded ones cannot.
+    // Expired campaigns can still be spent within the settlement grace; refunded ones cannot.
     await f.networkHelpers.time.increase(Number(DAY));
     await mined(f, settle(2n, [1n], [amp(1)]));
+    await f.networkHelpers.time.increase(GRACE);
     await f.escrow.write.refund([2n]);
     await f.viem.assertions.revertWithCustomErrorWithArgs(
       settle(3n, [2n], [1n]),
@@ -152,9 +174,9 @@ describe("AMPEscrow: settle", () => {
       [2n],
     );
     // A granted settler can settle.
-    await f.escrow.write.grantRole([ROLES.SETTLER_ROLE, f.dave.account.address]);
-    await mined(f, settle(3n, [1n], [amp(1)], f.dave.account));
-    assert.equal(await f.escrow.read.totalAllocated(), amp(3));
+    await changeRole(f, ROLES.SETTLER_ROLE, f.dave.account.address);
+    await mined(f, settle(3n, [], [], f.dave.account));
+    assert.equal(await f.escrow.read.totalAllocated(), amp(2));
   });
 });
 
@@ -171,7 +193,7 @@ describe("AMPEscrow: revoke", () => {
     ]);
     const t3 = rewardTree([[f.carol.account.address, amp(40)]]);
     await settleNext(f, t3.root, [[2n, amp(10)]]);
-    const hash = await f.escrow.write.revoke([2n]);
+    const hash = await f.escrow.write.revoke([2n, 1000n], { account: f.guardian.account });
     await f.viem.assertions.emitWithArgs(Promise.resolve(hash), f.escrow, "EpochRevoked", [2n]);
     await f.viem.assertions.emitWithArgs(Promise.resolve(hash), f.escrow, "EpochRevoked", [3n]);
     assert.equal(await f.escrow.read.lastEpoch(), 1n);
@@ -197,34 +219,34 @@ describe("AMPEscrow: revoke", () => {
     const f = await withCampaigns();
     const root = rewardTree([[f.carol.account.address, 1n]]).root;
     await f.viem.assertions.revertWithCustomErrorWithArgs(
-      f.escrow.write.revoke([1n]),
+      f.escrow.write.revoke([1n, 1000n], { account: f.guardian.account }),
       f.escrow,
       "AMPEscrowEpochNotPending",
       [1n],
     );
     await settleNext(f, root, [[1n, 1n]]);
     await f.viem.assertions.revertWithCustomErrorWithArgs(
-      f.escrow.write.revoke([1n], { account: f.alice.account }),
+      f.escrow.write.revoke([1n, 1000n], { account: f.alice.account }),
       f.escrow,
       "AccessControlUnauthorizedAccount",
       [getAddress(f.alice.account.address), ROLES.GUARDIAN_ROLE],
     );
     await f.viem.assertions.revertWithCustomErrorWithArgs(
-      f.escrow.write.revoke([0n]),
+      f.escrow.write.revoke([0n, 1000n], { account: f.guardian.account }),
       f.escrow,
       "AMPEscrowEpochNotPending",
       [0n],
     );
     await f.viem.assertions.revertWithCustomErrorWithArgs(
-      f.escrow.write.revoke([2n]),
+      f.escrow.write.revoke([2n, 1000n], { account: f.guardian.account }),
       f.escrow,
       "AMPEscrowEpochNotPending",
       [2n],
     );
     await settleNext(f, root, [[1n, 1n]]);
-    await f.escrow.write.revoke([2n]);
+    await f.escrow.write.revoke([2n, 1000n], { account: f.guardian.account });
     await f.viem.assertions.revertWithCustomErrorWithArgs(
-      f.escrow.write.revoke([2n]),
+      f.escrow.write.revoke([2n, 1000n], { account: f.guardian.account }),
       f.escrow,
       "AMPEscrowEpochNotPending",
       [2n],
@@ -232,31 +254,53 @@ describe("AMPEscrow: revoke", () => {
     await activate(f);
     // Once active, an epoch is final.
     await f.viem.assertions.revertWithCustomErrorWithArgs(
-      f.escrow.write.revoke([1n]),
+      f.escrow.write.revoke([1n, 1000n], { account: f.guardian.account }),
       f.escrow,
       "AMPEscrowEpochNotPending",
       [1n],
     );
     // A granted guardian can revoke.
-    await f.escrow.write.grantRole([ROLES.GUARDIAN_ROLE, f.dave.account.address]);
+    await changeRole(f, ROLES.GUARDIAN_ROLE, f.dave.account.address);
     await settleNext(f, root, [[1n, 1n]]);
-    await mined(f, f.escrow.write.revoke([2n], { account: f.dave.account }));
+    await mined(f, f.escrow.write.revoke([2n, 1000n], { account: f.dave.account }));
   });
 
-  it("test_revoke_afterRefund: the restored spend goes to the promoter", async () => {
+  it("test_revoke_afterRefund: the restored spend is credited to the promoter, who withdraws it", async () => {
     const f = await withCampaigns();
-    await f.networkHelpers.time.increase(Number(DAY));
+    // Settled in the grace's last half minute, so the refund opens while the root is pending.
+    await f.networkHelpers.time.increase(GRACE - 30);
     await settleNext(f, rewardTree([[f.carol.account.address, amp(30)]]).root, [[1n, amp(30)]]);
-    await f.escrow.write.refund([1n]);
-    const before = await f.token.read.balanceOf([f.alice.account.address]);
-    await f.viem.assertions.emitWithArgs(f.escrow.write.revoke([1n]), f.escrow, "CampaignRefunded", [
+    await f.networkHelpers.time.increase(31);
+    await f.viem.assertions.emitWithArgs(f.escrow.write.refund([1n]), f.escrow, "CampaignRefunded", [
       1n,
-      f.alice.account.address,
-      amp(30),
+      getAddress(f.alice.account.address),
+      amp(70),
     ]);
-    assert.equal(await f.token.read.balanceOf([f.alice.account.address]), before + amp(30));
+    const before = await f.token.read.balanceOf([f.alice.account.address]);
+    await f.viem.assertions.emitWithArgs(
+      f.escrow.write.revoke([1n, 1000n], { account: f.guardian.account }),
+      f.escrow,
+      "EpochRevoked",
+      [1n],
+    );
+    // Nothing moves inside revoke: the credit grows and waits for the promoter.
+    assert.equal(await f.token.read.balanceOf([f.alice.account.address]), before);
+    assert.equal(await f.escrow.read.refundCredit([1n]), amp(100));
     assert.equal(await f.escrow.read.remaining([1n]), 0n);
-    assert.equal((await f.escrow.read.campaigns([1n]))[3], 0n);
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      f.escrow.write.withdrawRefund([1n], { account: f.bob.account }),
+      f.escrow,
+      "AMPEscrowNotPromoter",
+      [1n, getAddress(f.alice.account.address)],
+    );
+    await f.viem.assertions.emitWithArgs(
+      f.escrow.write.withdrawRefund([1n], { account: f.alice.account }),
+      f.escrow,
+      "RefundWithdrawn",
+      [1n, getAddress(f.alice.account.address), amp(100)],
+    );
+    assert.equal(await f.token.read.balanceOf([f.alice.account.address]), before + amp(100));
+    assert.equal(await f.escrow.read.refundCredit([1n]), 0n);
     // Only campaign 2's budget is left in escrow.
     assert.equal(await f.token.read.balanceOf([f.escrow.address]), amp(50));
   });
@@ -426,7 +470,7 @@ describe("AMPEscrow: claims", () => {
       "AMPEscrowInvalidProof",
       [getAddress(carol), amp(25)],
     );
-    await f.escrow.write.revoke([2n]);
+    await f.escrow.write.revoke([2n, 1000n], { account: f.guardian.account });
     await activate(f);
     // Revoked: never becomes claimable, even after its window.
     await f.viem.assertions.revertWithCustomErrorWithArgs(
@@ -440,7 +484,7 @@ describe("AMPEscrow: claims", () => {
     // Revoking the first epoch leaves nothing active.
     const f2 = await withCampaigns();
     await settleNext(f2, t1.root, [[1n, amp(10)]]);
-    await f2.escrow.write.revoke([1n]);
+    await f2.escrow.write.revoke([1n, 1000n], { account: f.guardian.account });
     await activate(f2);
     await f2.viem.assertions.revertWithCustomErrorWithArgs(
       f2.escrow.write.claim([carol, amp(10), t1.proof(carol)]),
@@ -470,7 +514,7 @@ describe("AMPEscrow: claims", () => {
   it("test_claim_revertsWhenPaused", async () => {
     const { f, tree } = await withActiveEpoch();
     const carol = f.carol.account.address;
-    await f.escrow.write.pause();
+    await f.escrow.write.pause({ account: f.pauser.account });
     await f.viem.assertions.revertWithCustomErrorWithArgs(
       f.escrow.write.claim([carol, amp(30), tree.proof(carol)]),
       f.escrow,
@@ -483,7 +527,7 @@ describe("AMPEscrow: claims", () => {
       "AMPEscrowPaused",
       [],
     );
-    await f.escrow.write.unpause();
+    await f.escrow.write.unpause({ account: f.pauser.account });
     await mined(f, f.escrow.write.claim([carol, amp(30), tree.proof(carol)]));
   });
 

@@ -8,15 +8,21 @@ import { type Address, getAddress, type Hex, zeroAddress } from "viem";
 import { ampEscrowAbi, ampSocialAbi, ampTokenAbi } from "#protocol";
 import {
   amp,
+  changeRole,
+  consentedAmplifyFor,
   DAY,
   type Fixture,
   mined,
   ROLES,
   rewardTree,
   settleNext,
-  WINDOW,
+  walletSigner,
   worldFixture,
 } from "./fixture.ts";
+
+/** An hour's window and a grace of 23.5 hours, so the scenario can refund a campaign while a root spending it is pending. */
+const WINDOW = 3600;
+const GRACE = 23.5 * 3600;
 
 async function scenario(f: Fixture) {
   const [alice, bob, carol, dave] = [f.alice, f.bob, f.carol, f.dave].map((w) => w.account.address) as [
@@ -33,15 +39,28 @@ async function scenario(f: Fixture) {
   await f.social.write.publish([2n, ["ink"], "", `0x${"11".repeat(32)}`, "ipfs://a"], {
     account: f.carol.account,
   });
-  await f.escrow.write.grantRole([ROLES.SETTLER_ROLE, dave]);
-  await f.escrow.write.grantRole([ROLES.GUARDIAN_ROLE, dave]);
-  await f.escrow.write.revokeRole([ROLES.GUARDIAN_ROLE, dave]);
+  // Role changes through the delay: dave becomes settler and stops again; a cancelled grant changes nothing.
+  await changeRole(f, ROLES.SETTLER_ROLE, dave);
+  await changeRole(f, ROLES.SETTLER_ROLE, dave, false);
+  await mined(f, f.escrow.write.scheduleRoleChange([ROLES.GUARDIAN_ROLE, dave, true]));
+  await mined(
+    f,
+    f.escrow.write.cancelRoleChange([ROLES.GUARDIAN_ROLE, dave, true], { account: f.guardian.account }),
+  );
   await f.token.write.transfer([dave, amp(5)], { account: f.alice.account });
 
   await f.escrow.write.amplify([1n, amp(100), DAY], { account: f.alice.account });
-  await f.escrow.write.amplifyFor([dave, 3n, amp(40), 2n * DAY], { account: f.carol.account });
+  const consent = await consentedAmplifyFor(f, walletSigner(f.dave), {
+    postId: 3n,
+    amount: amp(40),
+    duration: 2n * DAY,
+    payer: carol,
+  });
+  await f.escrow.write.amplifyFor(consent, { account: f.carol.account });
   await f.escrow.write.amplify([2n, amp(10), 3600n], { account: f.bob.account });
   await f.escrow.write.topUp([1n, amp(20)], { account: f.bob.account });
+  // Four hours in: each campaign has earned what epoch 1 spends of it.
+  await f.networkHelpers.time.increase(4 * 3600);
 
   const t1 = rewardTree([
     [carol, amp(12)],
@@ -58,16 +77,19 @@ async function scenario(f: Fixture) {
     [carol, amp(30)],
     [dave, amp(8)],
   ]);
-  // Campaign 3 expires; epoch 2 still spends from it (views before expiry), then it is refunded,
-  // then epoch 2 is revoked: the restored spend goes to its promoter.
-  await f.networkHelpers.time.increase(3600);
+  // Campaign 3 expired; epoch 2 still spends from it within the grace, then it is refunded while
+  // epoch 2 is pending, then epoch 2 is revoked: the restored spend is credited to its promoter.
+  await f.networkHelpers.time.increase(19 * 3600);
   await settleNext(f, t2.root, [
     [2n, amp(18)],
     [3n, amp(2)],
   ]);
+  await f.networkHelpers.time.increase(1800);
   await f.escrow.write.refund([3n]);
   await settleNext(f, t2.root, [[1n, amp(1)]], "e3");
-  await f.escrow.write.revoke([2n]);
+  await f.escrow.write.revoke([2n, 1n], { account: f.guardian.account });
+  await f.escrow.write.restoreSpends([1000n], { account: f.outsider.account });
+  await f.escrow.write.withdrawRefund([3n], { account: f.bob.account });
   const t2b = rewardTree([
     [carol, amp(20)],
     [dave, amp(10)],
@@ -76,23 +98,23 @@ async function scenario(f: Fixture) {
     [2n, amp(6)],
     [1n, amp(4)],
   ]);
-  await f.escrow.write.pause();
-  await f.escrow.write.unpause();
+  await f.escrow.write.pause({ account: f.pauser.account });
+  await f.escrow.write.unpause({ account: f.pauser.account });
   await f.networkHelpers.time.increase(WINDOW + 1);
   await f.escrow.write.claimBatch([
     [carol, dave],
     [amp(20), amp(10)],
     [t2b.proof(carol), t2b.proof(dave)],
   ]);
-  await f.networkHelpers.time.increase(Number(2n * DAY));
+  await f.networkHelpers.time.increase(Number(DAY));
   await f.escrow.write.refund([1n]);
   await settleNext(f, rewardTree([[carol, amp(21)]]).root, [[2n, amp(1)]], "e3b");
-  await f.escrow.write.pause();
+  await f.escrow.write.pause({ account: f.pauser.account });
 }
 
 describe("events rebuild all contract state", () => {
   it("getLogs over every event reproduces every on-chain read", async () => {
-    const f = await worldFixture();
+    const f = await worldFixture({ challengeWindow: WINDOW, settlementGrace: GRACE, roleDelay: 2 * WINDOW });
     await scenario(f);
     const fromBlock = BigInt(f.deployment.startBlock);
     const [tokenLogs, socialLogs, escrowLogs] = await Promise.all([
@@ -174,6 +196,7 @@ describe("events rebuild all contract state", () => {
     const epochs = new Map<bigint, Epoch>();
     const spends = new Map<bigint, [bigint, bigint][]>();
     const claimed = new Map<Address, bigint>();
+    const withdrawn = new Map<bigint, bigint>();
     let lastEpoch = 0n;
     let totalClaimed = 0n;
     let paused = false;
@@ -220,18 +243,28 @@ describe("events rebuild all contract state", () => {
           });
           lastEpoch = args.epoch as bigint;
           break;
+        case "EpochsRevoked": {
+          // Revoked at once; their spends go back to the campaigns as EpochRevoked says.
+          const from = args.fromEpoch as bigint;
+          for (const [epoch, record] of epochs) if (epoch >= from) record.revoked = true;
+          lastEpoch = from - 1n;
+          break;
+        }
         case "EpochRevoked": {
           const epoch = args.epoch as bigint;
-          const record = epochs.get(epoch);
-          if (record) record.revoked = true;
           for (const [id, amount] of spends.get(epoch) ?? []) {
             const c = campaigns.get(id);
             if (c) c.spent -= amount;
           }
           spends.delete(epoch);
-          if (epoch - 1n < lastEpoch) lastEpoch = epoch - 1n;
           break;
         }
+        case "RefundWithdrawn":
+          withdrawn.set(
+            args.campaignId as bigint,
+            (withdrawn.get(args.campaignId as bigint) ?? 0n) + (args.amount as bigint),
+          );
+          break;
         case "Claimed":
           claimed.set(key(args.account as string), args.cumulativeAmount as bigint);
           totalClaimed += args.amount as bigint;
@@ -241,6 +274,8 @@ describe("events rebuild all contract state", () => {
           break;
         case "Unpaused":
           paused = false;
+          // The pause stopped every challenge clock: activation times move by its length.
+          for (const record of epochs.values()) record.activeAt += args.pausedFor as bigint;
           break;
         case "RoleGranted":
           roles.set(`escrow:${args.role}:${key(args.account as string)}`, true);
@@ -252,6 +287,7 @@ describe("events rebuild all contract state", () => {
     }
     assert.equal(await f.escrow.read.campaignCount(), BigInt(campaigns.size));
     let unspent = 0n;
+    let credited = 0n;
     for (const [id, c] of campaigns) {
       assert.deepEqual(
         await f.escrow.read.campaigns([id]),
@@ -260,7 +296,10 @@ describe("events rebuild all contract state", () => {
       );
       const left = c.refunded ? 0n : c.budget - c.spent;
       assert.equal(await f.escrow.read.remaining([id]), left);
+      const credit = c.refunded ? c.budget - c.spent - (withdrawn.get(id) ?? 0n) : 0n;
+      assert.equal(await f.escrow.read.refundCredit([id]), credit, `credit ${id}`);
       unspent += left;
+      credited += credit;
     }
     assert.equal(await f.escrow.read.lastEpoch(), lastEpoch);
     let totalAllocated = 0n;
@@ -287,8 +326,12 @@ describe("events rebuild all contract state", () => {
       assert.equal(await target.read.hasRole([role, account]), has, k);
     }
     // The solvency invariant, exactly (nobody sent tokens to the escrow directly).
-    assert.equal(await f.token.read.balanceOf([f.escrow.address]), unspent + totalAllocated - totalClaimed);
+    assert.equal(
+      await f.token.read.balanceOf([f.escrow.address]),
+      unspent + totalAllocated - totalClaimed + credited,
+    );
+    assert.ok(withdrawn.size > 0 && [...campaigns.values()].some((c) => c.refunded));
     assert.ok(totalClaimed > 0n && epochs.size >= 3 && campaigns.size === 3);
-    await mined(f, f.escrow.write.unpause());
+    await mined(f, f.escrow.write.unpause({ account: f.pauser.account }));
   });
 });

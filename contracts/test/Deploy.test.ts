@@ -12,6 +12,7 @@ import { after, describe, it } from "node:test";
 import { network } from "hardhat";
 import { type Address, createPublicClient, getAddress, getContract, http, isAddress } from "viem";
 import { ampEscrowAbi, ampTokenAbi } from "#protocol";
+import { LOCAL_ROLE_ACCOUNTS, resolveRoles } from "#protocol/deploy.ts";
 import AMPModule from "../../ignition/modules/AMP.ts";
 import { ROLES } from "./fixture.ts";
 
@@ -49,10 +50,10 @@ async function waitForRpc(url: string, timeoutMs: number): Promise<void> {
 }
 
 describe("deployment", () => {
-  it("the Ignition module deploys, wires and grants the roles", async () => {
+  it("the Ignition module deploys, wires and names three separate role accounts", async () => {
     const { ignition, viem } = await network.create();
     const publicClient = await viem.getPublicClient();
-    const [deployer] = await viem.getWalletClients();
+    const [deployer, settler, guardian, pauser] = await viem.getWalletClients();
     // Typed loosely: contract types come from artifacts, which the type check does not see.
     const deployed = (await ignition.deploy(AMPModule, { displayUi: false })) as unknown;
     const { token, social, escrow } = deployed as Record<"token" | "social" | "escrow", { address: Address }>;
@@ -66,8 +67,12 @@ describe("deployment", () => {
     assert.equal(await e.read.social(), getAddress(social.address));
     assert.equal(await e.read.challengeWindow(), 60n);
     for (const role of [ROLES.SETTLER_ROLE, ROLES.GUARDIAN_ROLE, ROLES.PAUSER_ROLE]) {
-      assert.equal(await e.read.hasRole([role, me]), true);
+      assert.equal(await e.read.hasRole([role, me]), false);
     }
+    assert.equal(await e.read.hasRole([ROLES.SETTLER_ROLE, settler?.account.address as Address]), true);
+    assert.equal(await e.read.hasRole([ROLES.GUARDIAN_ROLE, guardian?.account.address as Address]), true);
+    assert.equal(await e.read.hasRole([ROLES.PAUSER_ROLE, pauser?.account.address as Address]), true);
+    assert.equal(await e.read.defaultAdmin(), getAddress(me));
   });
 
   describe("scripts/deploy.ts against a hardhat node", () => {
@@ -100,8 +105,15 @@ describe("deployment", () => {
       assert.ok(Number.isInteger(deployment.startBlock) && deployment.startBlock >= 1);
       assert.deepEqual(Object.keys(deployment.contracts).sort(), ["AMPEscrow", "AMPSocial", "AMPToken"]);
       for (const address of Object.values(deployment.contracts)) assert.ok(isAddress(address as string));
-      assert.equal(deployment.roles.settler, settler);
-      assert.equal(deployment.roles.guardian, "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266");
+      // Every role holder is named; the deployer keeps admin and minter only.
+      const deployer = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
+      assert.deepEqual(deployment.roles, {
+        admin: deployer,
+        minter: deployer,
+        settler,
+        guardian: LOCAL_ROLE_ACCOUNTS.guardian,
+        pauser: LOCAL_ROLE_ACCOUNTS.pauser,
+      });
 
       const publicClient = createPublicClient({ transport: http(rpcUrl) });
       const escrow = getContract({
@@ -109,10 +121,45 @@ describe("deployment", () => {
         abi: ampEscrowAbi,
         client: publicClient,
       });
+      const token = getContract({
+        address: deployment.contracts.AMPToken,
+        abi: ampTokenAbi,
+        client: publicClient,
+      });
       assert.equal(await escrow.read.hasRole([ROLES.SETTLER_ROLE, settler]), true);
-      assert.equal(await escrow.read.hasRole([ROLES.SETTLER_ROLE, deployment.roles.guardian]), true);
+      assert.equal(await escrow.read.hasRole([ROLES.GUARDIAN_ROLE, LOCAL_ROLE_ACCOUNTS.guardian]), true);
+      assert.equal(await escrow.read.hasRole([ROLES.PAUSER_ROLE, LOCAL_ROLE_ACCOUNTS.pauser]), true);
+      for (const role of [ROLES.SETTLER_ROLE, ROLES.GUARDIAN_ROLE, ROLES.PAUSER_ROLE]) {
+        assert.equal(await escrow.read.hasRole([role, deployer]), false);
+      }
+      assert.equal(await token.read.hasRole([ROLES.MINTER_ROLE, deployer]), true);
       assert.equal(await escrow.read.token(), deployment.contracts.AMPToken);
       assert.equal(await escrow.read.challengeWindow(), 60n);
+    });
+
+    it("refuses shared or missing role accounts off the local chain", () => {
+      const deployer = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
+      const a = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+      const b = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC";
+      assert.throws(() => resolveRoles(1, deployer, {}), /a settler address is required/);
+      assert.throws(
+        () => resolveRoles(1, deployer, { settler: a, guardian: a, pauser: b }),
+        /must be distinct/,
+      );
+      assert.throws(
+        () => resolveRoles(1, deployer, { settler: a, guardian: b, pauser: deployer }),
+        /deployer must not hold/,
+      );
+      assert.throws(
+        () =>
+          resolveRoles(1, deployer, {
+            admin: a,
+            settler: a,
+            guardian: b,
+            pauser: LOCAL_ROLE_ACCOUNTS.pauser,
+          }),
+        /admin must not also be/,
+      );
     });
   });
 });

@@ -13,9 +13,12 @@ interface Vm {
     function stopPrank() external;
     function expectRevert(bytes calldata revertData) external;
     function expectRevert(bytes4 revertData) external;
+    function expectRevert() external;
     function assume(bool condition) external pure;
     function addr(uint256 privateKey) external pure returns (address);
     function sign(uint256 privateKey, bytes32 digest) external pure returns (uint8 v, bytes32 r, bytes32 s);
+    function getNonce(address account) external view returns (uint64 nonce);
+    function chainId(uint256 newChainId) external;
 }
 
 /// @notice Test helpers: the cheatcode handle, bounded inputs and assertions with readable messages.

@@ -7,6 +7,8 @@ import { network } from "hardhat";
 import {
   type Abi,
   type Address,
+  createWalletClient,
+  custom,
   getContract,
   type Hex,
   keccak256,
@@ -16,12 +18,17 @@ import {
   parseSignature,
   toHex,
 } from "viem";
-import { ampEscrowAbi, ampSocialAbi, ampTokenAbi, permitTypedData } from "#protocol";
-import { type DeployAmpOptions, deployAmp } from "#protocol/deploy.ts";
+import { privateKeyToAccount } from "viem/accounts";
+import { ampEscrowAbi, amplifyForTypedData, ampSocialAbi, ampTokenAbi, permitTypedData } from "#protocol";
+import { type DeployAmpOptions, deployAmp, LOCAL_ROLE_KEYS } from "#protocol/deploy.ts";
 
 export { ROLES } from "#protocol";
 
 export const WINDOW = 60;
+/** The fixture's settlement grace: campaigns stay spendable (and unrefundable) a week past expiry. */
+export const GRACE = 7 * 86_400;
+/** The fixture's role delay (longer than the challenge window). */
+export const ROLE_DELAY = 3_600;
 export const DAY = 86_400n;
 export const ZERO_HASH: Hex = `0x${"00".repeat(32)}`;
 export const amp = (n: number | string) => parseEther(String(n));
@@ -33,7 +40,8 @@ function need<T>(value: T | undefined, what: string): T {
 }
 
 export async function deployFixture(options: DeployAmpOptions = {}) {
-  const { viem, networkHelpers } = await network.create();
+  const connection = await network.create();
+  const { viem, networkHelpers } = connection;
   const publicClient = await viem.getPublicClient();
   const wallets = await viem.getWalletClients();
   const [admin, alice, bob, carol, dave, outsider] = [0, 1, 2, 3, 4, 5].map((i) =>
@@ -41,12 +49,24 @@ export async function deployFixture(options: DeployAmpOptions = {}) {
   );
   const deployment = await deployAmp(need(admin, "admin"), publicClient as PublicClient, {
     challengeWindow: WINDOW,
+    settlementGrace: GRACE,
+    roleDelay: ROLE_DELAY,
     ...options,
   });
   const client = { public: publicClient, wallet: need(admin, "admin") };
   const token = getContract({ address: deployment.contracts.AMPToken, abi: ampTokenAbi, client });
   const social = getContract({ address: deployment.contracts.AMPSocial, abi: ampSocialAbi, client });
   const escrow = getContract({ address: deployment.contracts.AMPEscrow, abi: ampEscrowAbi, client });
+  // The local deployment's settler, guardian and pauser: three accounts besides the deployer.
+  const roleWallet = (key: Hex) =>
+    createWalletClient({
+      account: privateKeyToAccount(key),
+      chain: need(admin, "admin").chain,
+      transport: custom(connection.provider),
+    });
+  const settler = roleWallet(LOCAL_ROLE_KEYS.settler);
+  const guardian = roleWallet(LOCAL_ROLE_KEYS.guardian);
+  const pauser = roleWallet(LOCAL_ROLE_KEYS.pauser);
   return {
     viem,
     networkHelpers,
@@ -61,6 +81,9 @@ export async function deployFixture(options: DeployAmpOptions = {}) {
     carol: need(carol, "carol"),
     dave: need(dave, "dave"),
     outsider: need(outsider, "outsider"),
+    settler,
+    guardian,
+    pauser,
   };
 }
 
@@ -131,7 +154,38 @@ export async function signPermit(
   return { v: Number(v), r, s };
 }
 
-/** Settles the next epoch with the given spends and tree; returns the epoch number. */
+/** A signer of typed data: a wallet client or a local account. */
+type TypedDataSigner = { signTypedData: (args: never) => Promise<Hex> };
+
+/**
+ * `promoter`'s EIP-712 consent to a campaign on `postId` paid by `payer`, valid for an hour; returns the
+ * `amplifyFor` arguments.
+ */
+export async function consentedAmplifyFor(
+  f: Fixture,
+  promoter: { address: Address; sign: TypedDataSigner["signTypedData"] },
+  args: { postId: bigint; amount: bigint; duration: bigint; payer: Address },
+) {
+  const deadline = (await now(f)) + 3600n;
+  const nonce = await f.escrow.read.nonces([promoter.address]);
+  const typed = amplifyForTypedData(f.deployment.chainId, f.escrow.address, {
+    promoter: promoter.address,
+    ...args,
+    nonce,
+    deadline,
+  });
+  const signature = await promoter.sign(typed as never);
+  return [promoter.address, args.postId, args.amount, args.duration, deadline, signature] as const;
+}
+
+/** A wallet client as a consent signer. */
+export const walletSigner = (w: Wallet) => ({
+  address: w.account.address,
+  sign: ((typed: Parameters<Wallet["signTypedData"]>[0]) =>
+    w.signTypedData({ ...typed, account: w.account })) as TypedDataSigner["signTypedData"],
+});
+
+/** Settles the next epoch (views up to now, by the settler) with the given spends and tree; returns the epoch number. */
 export async function settleNext(
   f: Fixture,
   root: Hex,
@@ -141,9 +195,19 @@ export async function settleNext(
   const epoch = (await f.escrow.read.lastEpoch()) + 1n;
   await mined(
     f,
-    f.escrow.write.settle([epoch, root, inputs(label), spends.map(([id]) => id), spends.map(([, a]) => a)]),
+    f.escrow.write.settle(
+      [epoch, await now(f), root, inputs(label), spends.map(([id]) => id), spends.map(([, a]) => a)],
+      { account: f.settler.account },
+    ),
   );
   return epoch;
+}
+
+/** Grants (or revokes) an escrow operational role through the delay: schedule, wait, execute. */
+export async function changeRole(f: Fixture, role: Hex, account: Address, grant = true) {
+  await mined(f, f.escrow.write.scheduleRoleChange([role, account, grant]));
+  await f.networkHelpers.time.increase(Number(await f.escrow.read.roleDelay()));
+  await mined(f, f.escrow.write.executeRoleChange([role, account, grant]));
 }
 
 /** The escrow with the token's errors too, to decode token errors surfacing through escrow calls. */

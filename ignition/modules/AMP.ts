@@ -1,7 +1,10 @@
 /**
- * Hardhat Ignition module: deploys AMPToken, AMPSocial and AMPEscrow and grants the deployer
- * (account #0) the minter, settler, guardian and pauser roles (the admin grants more later).
- * Parameters: `cap` (wei) and `challengeWindow` (seconds).
+ * Hardhat Ignition module: deploys AMPToken, AMPSocial and AMPEscrow. The deployer (account #0)
+ * is admin of both and the token's minter; settler, guardian and pauser are three other accounts
+ * (parameters `settler`, `guardian`, `pauser`; accounts #1, #2 and #3 by default), named in the
+ * escrow's constructor, so the deployer never holds an operational role.
+ * Parameters: `cap` (wei), `challengeWindow`, `epochLength`, `settlementGrace`, `roleDelay`,
+ * `adminDelay` (seconds).
  * Run: `npx hardhat ignition deploy ignition/modules/AMP.ts --network localhost`.
  * scripts/deploy.ts does the same with viem and writes deployments/<chainId>.json.
  */
@@ -12,16 +15,33 @@ export default buildModule("AMP", (m) => {
   const deployer = m.getAccount(0);
   const cap = m.getParameter("cap", 1_000_000_000n * 10n ** 18n);
   const challengeWindow = m.getParameter("challengeWindow", 60n);
+  const epochLength = m.getParameter("epochLength", 30n);
+  const settlementGrace = m.getParameter("settlementGrace", 90n);
+  const roleDelay = m.getParameter("roleDelay", 3_660n);
+  const adminDelay = m.getParameter("adminDelay", 0n);
+  const settler = m.getParameter("settler", m.getAccount(1));
+  const guardian = m.getParameter("guardian", m.getAccount(2));
+  const pauser = m.getParameter("pauser", m.getAccount(3));
 
   const token = m.contract("AMPToken", [deployer, cap]);
   const social = m.contract("AMPSocial", []);
-  const escrow = m.contract("AMPEscrow", [deployer, token, social, challengeWindow]);
+  const escrow = m.contract("AMPEscrow", [
+    token,
+    social,
+    {
+      admin: deployer,
+      settler,
+      guardian,
+      pauser,
+      adminDelay,
+      challengeWindow,
+      epochLength,
+      settlementGrace,
+      roleDelay,
+    },
+  ]);
 
-  const role = (name: string) => keccak256(toBytes(name));
-  m.call(token, "grantRole", [role("MINTER_ROLE"), deployer], { id: "grantMinter" });
-  m.call(escrow, "grantRole", [role("SETTLER_ROLE"), deployer], { id: "grantSettler" });
-  m.call(escrow, "grantRole", [role("GUARDIAN_ROLE"), deployer], { id: "grantGuardian" });
-  m.call(escrow, "grantRole", [role("PAUSER_ROLE"), deployer], { id: "grantPauser" });
+  m.call(token, "grantRole", [keccak256(toBytes("MINTER_ROLE")), deployer], { id: "grantMinter" });
 
   return { token, social, escrow };
 });

@@ -7,6 +7,7 @@ import { type Address, encodeFunctionData, parseEther, zeroHash } from "viem";
 import type { AmpDeployment } from "#protocol";
 import { ampSocialAbi, ampTokenAbi } from "#protocol";
 import type { HardhatNode } from "./hardhat.ts";
+import { DEV_KEYS } from "./helpers.ts";
 
 export async function fillChain(
   node: HardhatNode,
@@ -14,7 +15,8 @@ export async function fillChain(
   blocks: number,
   perBlock: number,
 ): Promise<number> {
-  const [admin, ...users] = node.wallets.map((w) => w.account.address) as Address[];
+  // The node's own unlocked accounts only (the role wallets after them are local keys).
+  const [admin, ...users] = node.wallets.slice(0, DEV_KEYS.length).map((w) => w.account.address) as Address[];
   const call = (from: Address, to: Address, data: `0x${string}`) => ({ from, to, data, gas: "0x30d40" });
   await node.rpc("eth_sendTransaction", [
     call(

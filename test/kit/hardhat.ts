@@ -20,7 +20,11 @@ import {
 import { privateKeyToAccount } from "viem/accounts";
 import type { AmpDeployment } from "#protocol";
 import { ampChain } from "#protocol";
-import { deployAmp } from "#protocol/deploy.ts";
+import { deployAmp, LOCAL_ROLE_KEYS } from "#protocol/deploy.ts";
+
+/** Indexes in `HardhatNode.wallets` of the local deployment's role holders. */
+export const ROLE_WALLET = { settler: 5, guardian: 6, pauser: 7 } as const;
+
 import { DEV_KEYS } from "./helpers.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
@@ -90,7 +94,14 @@ export async function startHardhat(): Promise<HardhatNode> {
 
   const chain = ampChain(31337, url);
   const publicClient = createPublicClient({ chain, transport: http(url) }) as PublicClient;
-  const wallets = DEV_KEYS.map((k: Hex) =>
+  // The development keys, then the local deployment's settler, guardian and pauser.
+  const keys: Hex[] = [
+    ...DEV_KEYS,
+    LOCAL_ROLE_KEYS.settler,
+    LOCAL_ROLE_KEYS.guardian,
+    LOCAL_ROLE_KEYS.pauser,
+  ];
+  const wallets = keys.map((k: Hex) =>
     createWalletClient({ account: privateKeyToAccount(k), chain, transport: http(url) }),
   ) as Wallet[];
   return {

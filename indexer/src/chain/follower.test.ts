@@ -3,7 +3,7 @@ import { type Address, type Hex, keccak256, parseEther, stringToHex, zeroHash } 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AmpDeployment } from "#protocol";
 import { ampEscrowAbi, ampSocialAbi, ampTokenAbi, engagementDomain, engagementTypes } from "#protocol";
-import { deploy, type HardhatNode, send, startHardhat, type Wallet } from "#test-kit/hardhat.ts";
+import { deploy, type HardhatNode, ROLE_WALLET, send, startHardhat, type Wallet } from "#test-kit/hardhat.ts";
 import { dumpState, tempDir } from "#test-kit/helpers.ts";
 import { catchUp, gql, testIndexer } from "#test-kit/indexer.ts";
 import { createAttentionService } from "../attention/service.ts";
@@ -102,8 +102,13 @@ describe("chain follower against a Hardhat node", () => {
       payouts.map(([a, v]) => [a, v.toString()]),
       ["address", "uint256"],
     );
-    await escrow(admin, "settle", [
+    // 20 of the 60 AMP is earned a third into the campaign's hour.
+    await node.rpc("evm_increaseTime", [1300]);
+    await node.rpc("evm_mine");
+    const periodEnd = (await node.publicClient.getBlock()).timestamp;
+    await escrow(node.wallets[ROLE_WALLET.settler] as Wallet, "settle", [
       1n,
+      periodEnd,
       tree.root as Hex,
       keccak256(stringToHex("inputs")),
       [1n],

@@ -6,6 +6,7 @@
  */
 import type { Address, PublicClient } from "viem";
 import { ampEscrowAbi, ampSocialAbi } from "#protocol";
+import { MAX_SPENDS_PER_EPOCH } from "#protocol/deploy.ts";
 import type { CampaignInfo, CommunityInfo, PostInfo } from "../attention/log.ts";
 
 export interface ChainFacts {
@@ -14,7 +15,13 @@ export interface ChainFacts {
   asOf: number;
   posts: PostInfo[];
   communities: CommunityInfo[];
-  /** Campaigns with their budget remaining at `blockNumber`. */
+  /**
+   * Campaigns with what a settlement for views up to `asOf` may spend of each (the escrow's
+   * `spendable`: budget times the elapsed fraction of its life, minus what it spent, zero once
+   * closed), as of `blockNumber`. At most MAX_SPENDS_PER_EPOCH of them, the oldest first, have a
+   * non-zero amount, so one epoch never carries more spends than the escrow accepts; the others
+   * wait for a later epoch.
+   */
   campaigns: CampaignInfo[];
 }
 
@@ -98,24 +105,37 @@ export async function readChainFacts(client: PublicClient, options: ChainFactsOp
   }
 
   const campaigns: CampaignInfo[] = [];
+  const asOf = Number(block.timestamp);
+  let spendableCount = 0;
   for (let id = 1n; id <= campaignCount; id++) {
-    const [postId, promoter, budget, spent, expiresAt, refunded] = await client.readContract({
-      address: escrow,
-      abi: ampEscrowAbi,
-      functionName: "campaigns",
-      args: [id],
-      blockNumber,
-    });
+    const [[postId, promoter, , , expiresAt, refunded], spendable] = await Promise.all([
+      client.readContract({
+        address: escrow,
+        abi: ampEscrowAbi,
+        functionName: "campaigns",
+        args: [id],
+        blockNumber,
+      }),
+      client.readContract({
+        address: escrow,
+        abi: ampEscrowAbi,
+        functionName: "spendable",
+        args: [id, BigInt(asOf)],
+        blockNumber,
+      }),
+    ]);
+    const payable = spendable > 0n && spendableCount < MAX_SPENDS_PER_EPOCH;
+    if (payable) spendableCount++;
     campaigns.push({
       id,
       postId,
       promoter: promoter.toLowerCase() as Address,
-      remaining: refunded ? 0n : budget - spent,
+      remaining: payable ? spendable : 0n,
       expiresAt: Number(expiresAt),
       // Views are attributed by campaign id in the signed receipt; only expiry bounds them.
       createdAt: 0,
       refunded,
     });
   }
-  return { blockNumber, asOf: Number(block.timestamp), posts, communities, campaigns };
+  return { blockNumber, asOf, posts, communities, campaigns };
 }

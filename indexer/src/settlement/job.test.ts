@@ -15,7 +15,7 @@ import {
   PolicyMode,
 } from "#protocol";
 import type { Logger } from "#protocol/logger.ts";
-import { deploy, type HardhatNode, send, startHardhat, type Wallet } from "#test-kit/hardhat.ts";
+import { deploy, type HardhatNode, ROLE_WALLET, send, startHardhat, type Wallet } from "#test-kit/hardhat.ts";
 import { sign, tempDir } from "#test-kit/helpers.ts";
 import { captureLogs } from "#test-kit/logs.ts";
 import { loadConfig } from "../config.ts";
@@ -80,7 +80,7 @@ describe("settlement job on a Hardhat node", () => {
       functionName: "balanceOf",
       args: [a],
     });
-  const job = (wallet = 0, logger?: Logger) =>
+  const job = (wallet: number = ROLE_WALLET.settler, logger?: Logger) =>
     createSettlementJob({
       ...(logger ? { logger } : {}),
       db,
@@ -139,6 +139,9 @@ describe("settlement job on a Hardhat node", () => {
     await engage("View", viewer, 1n, 1n);
     await engage("View", optedOut, 1n, 1n);
     await engage("View", promoter, 1n, 1n);
+    // An hour into the campaign's day: the escrow lets a settlement spend what that hour earned.
+    await node.rpc("evm_increaseTime", [3600]);
+    await node.rpc("evm_mine");
   }, 120_000);
 
   afterAll(async () => {
@@ -240,7 +243,8 @@ describe("settlement job on a Hardhat node", () => {
 
     // The guardian revokes the pending epoch 2; the settler settles epoch 2 again, afresh.
     await engage("Like", viewer, 3n);
-    await write(founder, d.contracts.AMPEscrow, ampEscrowAbi, "revoke", [2n]);
+    // Revoked with no spend restored yet: the settler finishes the restore before settling again.
+    await write(ROLE_WALLET.guardian, d.contracts.AMPEscrow, ampEscrowAbi, "revoke", [2n, 0n]);
     const again = await job().runOnce();
     expect(again).toMatchObject({ status: "settled", epoch: 2 });
     const recheck = await verifyEpochs(node.publicClient as PublicClient, {

@@ -14,6 +14,7 @@ import { hostname } from "node:os";
 import type { Account, Address, Chain, Hex, PublicClient, Transport, WalletClient } from "viem";
 
 import { ampEscrowAbi } from "#protocol";
+import { MAX_SPENDS_PER_EPOCH } from "#protocol/deploy.ts";
 import { type Logger, silentLogger } from "#protocol/logger.ts";
 
 import { loadLogExport } from "../attention/load.ts";
@@ -190,6 +191,29 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
       })
     )[0];
 
+  /** Sends `restoreSpends` in chunks until no revoked spend is waiting (a no-op when none is). */
+  const finishRestore = async () => {
+    for (;;) {
+      const pending = await publicClient.readContract({
+        address: escrow,
+        abi: ampEscrowAbi,
+        functionName: "restorePending",
+      });
+      if (!pending) return;
+      const hash = await walletClient.writeContract({
+        address: escrow,
+        abi: ampEscrowAbi,
+        functionName: "restoreSpends",
+        args: [BigInt(MAX_SPENDS_PER_EPOCH + 1)],
+        chain: walletClient.chain,
+        account: walletClient.account,
+      });
+      const receipt = await publicClient.waitForTransactionReceipt({ hash });
+      if (receipt.status !== "success")
+        throw new SettlementError("SETTLEMENT_REVERTED", `restoreSpends reverted in ${hash}`);
+    }
+  };
+
   const persist = db.transaction((epoch: number, result: EpochResult, fields: Record<string, unknown>) => {
     q.dropRunsFrom.run(epoch);
     q.deletePayouts.run(epoch);
@@ -276,7 +300,7 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
       );
       phase.done("write epoch files");
     }
-    return result;
+    return { result, asOf: input.asOf };
   }
 
   async function runOnce(): Promise<SettleOutcome> {
@@ -347,9 +371,11 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
     const blockNumber = run ? BigInt(run.blockNumber) : await publicClient.getBlockNumber({ cacheTime: 0 });
     if (!run && toSeq <= fromSeq && !options.settleEmpty) return { status: "idle", epoch };
 
-    const result = await compute(epoch, fromSeq, toSeq, blockNumber);
+    const { result, asOf } = await compute(epoch, fromSeq, toSeq, blockNumber);
 
     if ((await lastEpoch()) !== last) return { status: "raced", epoch };
+    // A revoke gives its spends back in bounded chunks; the escrow settles again once all are back.
+    await finishRestore();
     // Another settler took the lease over (this run stalled past it): leave the epoch to it.
     if (!renew()) return { status: "busy", epoch };
     const phase = phases(epoch);
@@ -357,7 +383,8 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
       address: escrow,
       abi: ampEscrowAbi,
       functionName: "settle",
-      args: [BigInt(epoch), result.root, result.inputsHash, result.campaignIds, result.amounts],
+      // Views up to the facts block's time: the escrow bounds each spend by the campaign's life so far.
+      args: [BigInt(epoch), BigInt(asOf), result.root, result.inputsHash, result.campaignIds, result.amounts],
       chain: walletClient.chain,
       account: walletClient.account,
     });

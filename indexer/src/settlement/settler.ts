@@ -16,8 +16,11 @@ import type { Db } from "../store/db.ts";
 import { SettlementError } from "./errors.ts";
 import { createSettlementJob, type SettlementJob, type SettleOutcome } from "./job.ts";
 
-/** Hardhat's well-known development account #0 (public test fixture), selected by the key "dev". */
-const DEV_SETTLER_KEY: Hex = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+/**
+ * The local chain's development settler (account 40 of Hardhat's public test mnemonic, the one the
+ * local deployment names settler), selected by the key "dev".
+ */
+const DEV_SETTLER_KEY: Hex = "0xc95eaed402c8bd203ba04d81b35509f17d0719e3f71f40061a2ec2889bc4caa7";
 
 /** Resolves AMP_SETTLER_KEY: "dev" (local chains only) or a 0x-prefixed 32-byte private key. */
 export function settlerKey(value: string | undefined, chainId: number): Hex | null {

@@ -67,6 +67,7 @@ function history(): ChainEvent[][] {
         inputsHash: h(2),
         totalSpent: "100",
         activeAt: "1100",
+        periodEnd: "1000",
       }),
     ],
     [
@@ -75,7 +76,14 @@ function history(): ChainEvent[][] {
     ],
     [
       ev(5, "CampaignSpent", { campaignId: "1", epoch: "2", amount: "40" }),
-      ev(5, "EpochSettled", { epoch: "2", root: h(3), inputsHash: h(4), totalSpent: "40", activeAt: "1200" }),
+      ev(5, "EpochSettled", {
+        epoch: "2",
+        root: h(3),
+        inputsHash: h(4),
+        totalSpent: "40",
+        activeAt: "1200",
+        periodEnd: "1100",
+      }),
     ],
     [ev(6, "EpochRevoked", { epoch: "2" })],
     [

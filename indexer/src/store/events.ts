@@ -28,7 +28,14 @@ export interface ChainEventPayloads {
   CampaignToppedUp: { campaignId: string; payer: string; amount: string };
   CampaignRefunded: { campaignId: string; promoter: string; amount: string };
   CampaignSpent: { campaignId: string; epoch: string; amount: string };
-  EpochSettled: { epoch: string; root: string; inputsHash: string; totalSpent: string; activeAt: string };
+  EpochSettled: {
+    epoch: string;
+    root: string;
+    inputsHash: string;
+    totalSpent: string;
+    activeAt: string;
+    periodEnd: string;
+  };
   EpochRevoked: { epoch: string };
   Claimed: { account: string; epoch: string; amount: string; cumulativeAmount: string };
 }

@@ -1,4 +1,4 @@
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useState } from "react";
 import type { Address, Hex } from "viem";
 import { useConfig, useConnection } from "wagmi";
@@ -8,6 +8,7 @@ import {
   amplifyPost,
   claimRewards,
   publishPost,
+  readRefundState,
   refundCampaign,
   type StepFailure,
   stepFailure,
@@ -25,6 +26,7 @@ function useRefresh() {
   const { gql } = useApp();
   return async (result: { blockNumber: bigint }) => {
     queryClient.invalidateQueries({ queryKey: ["readContract"] });
+    queryClient.invalidateQueries({ queryKey: ["chain"] });
     await waitForIndexer(gql, result.blockNumber);
     await queryClient.invalidateQueries({ queryKey: ["indexer"] });
   };
@@ -131,6 +133,16 @@ export function useClaimRewards() {
   });
   useResetOnWalletChange(mutation.reset);
   return mutation;
+}
+
+/** When a campaign becomes refundable and its refund credit, read from the escrow. */
+export function useRefundState(campaignId: bigint) {
+  const config = useConfig();
+  const { app } = useApp();
+  return useQuery({
+    queryKey: ["chain", "refund", app.contracts.escrow, campaignId.toString()] as const,
+    queryFn: () => readRefundState(config, app, campaignId),
+  });
 }
 
 export function useRefund() {

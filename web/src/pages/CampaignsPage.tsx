@@ -2,7 +2,7 @@ import { useBlock, useConnection } from "wagmi";
 import { Button } from "../components/ui/Button.tsx";
 import { Empty, ErrorAlert, ErrorState, Loading } from "../components/ui/States.tsx";
 import { useCampaigns } from "../hooks/indexer.ts";
-import { useRefund } from "../hooks/transactions.ts";
+import { useRefund, useRefundState } from "../hooks/transactions.ts";
 import { useWalletReady } from "../hooks/wallet.ts";
 import { formatAmp, formatTime } from "../lib/format.ts";
 import type { Campaign } from "../lib/graphql/types.ts";
@@ -11,8 +11,14 @@ import { href } from "../lib/router.ts";
 function CampaignRow({ campaign, nowSeconds }: { campaign: Campaign; nowSeconds: number }) {
   const refund = useRefund();
   const wallet = useWalletReady();
+  const refundState = useRefundState(BigInt(campaign.id));
   const expired = Number(campaign.expiresAt) <= nowSeconds;
   const remaining = BigInt(campaign.remaining);
+  // Refunds open after expiry plus the escrow's settlement grace (the last views still settle);
+  // credit a revoked settlement gave back to a refunded campaign is withdrawn the same way.
+  const refundableAt = refundState.data?.refundableAt;
+  const refundable = refundableAt !== undefined && refundableAt <= nowSeconds;
+  const owed = campaign.refunded ? (refundState.data?.credit ?? 0n) : remaining;
   const status = campaign.refunded ? "Refunded" : expired ? "Expired" : "Live";
   return (
     <article className="card stack" data-testid="campaign-card" data-campaign-id={campaign.id}>
@@ -46,7 +52,12 @@ function CampaignRow({ campaign, nowSeconds }: { campaign: Campaign; nowSeconds:
           {expired ? "Expired" : "Expires"} {formatTime(campaign.expiresAt)}
         </span>
       </div>
-      {expired && !campaign.refunded && remaining > 0n && (
+      {expired && !refundable && !campaign.refunded && remaining > 0n && refundableAt !== undefined && (
+        <p className="muted small" data-testid="refund-opens">
+          Refundable from {formatTime(refundableAt)}, once the last views are settled.
+        </p>
+      )}
+      {refundable && owed > 0n && (
         <div className="row">
           <Button
             loading={refund.isPending}
@@ -55,7 +66,7 @@ function CampaignRow({ campaign, nowSeconds }: { campaign: Campaign; nowSeconds:
             onClick={() => refund.mutate(BigInt(campaign.id))}
             data-testid="refund-button"
           >
-            Refund {formatAmp(remaining)} AMP
+            {campaign.refunded ? "Withdraw" : "Refund"} {formatAmp(owed)} AMP
           </Button>
         </div>
       )}

@@ -6,10 +6,20 @@
 
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { network } from "hardhat";
-import { custom, getContract, type Hex, keccak256, type PublicClient, parseEther, toHex } from "viem";
+import {
+  createWalletClient,
+  custom,
+  getContract,
+  type Hex,
+  keccak256,
+  type PublicClient,
+  parseEther,
+  toHex,
+} from "viem";
+import { privateKeyToAccount } from "viem/accounts";
 import { beforeAll, describe, expect, it } from "vitest";
 import { connect } from "wagmi/actions";
-import { deployAmp } from "#protocol/deploy.ts";
+import { deployAmp, LOCAL_ROLE_KEYS } from "#protocol/deploy.ts";
 import { parseAppConfig } from "../../config/appConfig.ts";
 import { createWagmiConfig } from "../../config/wagmi.ts";
 import { describeError } from "../errors.ts";
@@ -29,7 +39,16 @@ async function setup() {
   const client = { public: publicClient, wallet: admin };
   const token = getContract({ address: app.contracts.token, abi: ampTokenAbi, client });
   const social = getContract({ address: app.contracts.social, abi: ampSocialAbi, client });
-  const escrow = getContract({ address: app.contracts.escrow, abi: ampEscrowAbi, client });
+  const settler = createWalletClient({
+    account: privateKeyToAccount(LOCAL_ROLE_KEYS.settler),
+    chain: admin.chain,
+    transport: custom(connection.provider),
+  });
+  const escrow = getContract({
+    address: app.contracts.escrow,
+    abi: ampEscrowAbi,
+    client: { public: publicClient, wallet: settler },
+  });
   await token.write.mint([user.address, parseEther("100")]);
   await social.write.createCommunity(["Builders", "people who build"]);
 
@@ -108,7 +127,17 @@ describe("transactions on a real chain", () => {
   it("claims rewards with the proof of the latest active epoch", async () => {
     const reward = parseEther("2");
     const tree = StandardMerkleTree.of([[user.address, reward.toString()]], ["address", "uint256"]);
-    await env.escrow.write.settle([1n, tree.root as Hex, keccak256(toHex("inputs")), [1n], [reward]]);
+    // 2 of 12.5 AMP is earned after 16% of the campaign's hour.
+    await env.connection.networkHelpers.time.increase(600);
+    const periodEnd = BigInt(await env.connection.networkHelpers.time.latest());
+    await env.escrow.write.settle([
+      1n,
+      periodEnd,
+      tree.root as Hex,
+      keccak256(toHex("inputs")),
+      [1n],
+      [reward],
+    ]);
     await env.connection.networkHelpers.time.increase(61);
     const before = await env.token.read.balanceOf([user.address]);
     const result = await claimRewards(env.config, env.app, {
@@ -127,11 +156,11 @@ describe("transactions on a real chain", () => {
     expect(describeError(again).message).toBe("There is nothing left to claim.");
   });
 
-  it("refunds an expired campaign's unspent budget to the promoter", async () => {
+  it("refunds an expired campaign's unspent budget to the promoter after the settlement grace", async () => {
     const early = await refundCampaign(env.config, env.app, { account: user.address, campaignId: 1n }).catch(
       (e: unknown) => e,
     );
-    expect(describeError(early).message).toMatch(/not expired yet/);
+    expect(describeError(early).message).toMatch(/not refundable yet/);
     await env.connection.networkHelpers.time.increase(3601);
     const before = await env.token.read.balanceOf([user.address]);
     const { amount } = await refundCampaign(env.config, env.app, { account: user.address, campaignId: 1n });

@@ -210,6 +210,11 @@ export async function claimRewards(
   };
 }
 
+/**
+ * The promoter's refund: closes the campaign if its settlement grace has passed (expiry plus the
+ * escrow's `settlementGrace`) and withdraws its refund credit, in one transaction. Credit that a
+ * revoked settlement gives back later is withdrawn the same way.
+ */
 export async function refundCampaign(
   config: Config,
   app: AppConfig,
@@ -220,10 +225,29 @@ export async function refundCampaign(
   const hash = await wallet.writeContract({
     address: app.contracts.escrow,
     abi: ampEscrowAbi,
-    functionName: "refund",
+    functionName: "withdrawRefund",
     args: [campaignId],
   });
   const receipt = await mined(config, hash);
-  const [event] = parseEventLogs({ abi: ampEscrowAbi, eventName: "CampaignRefunded", logs: receipt.logs });
+  const [event] = parseEventLogs({ abi: ampEscrowAbi, eventName: "RefundWithdrawn", logs: receipt.logs });
   return { hash, blockNumber: receipt.blockNumber, amount: event?.args.amount ?? 0n };
+}
+
+/** When the campaign becomes refundable (unix seconds) and the refund credit waiting to be withdrawn. */
+export async function readRefundState(config: Config, app: AppConfig, campaignId: bigint) {
+  const [[, closesAt], credit] = await Promise.all([
+    readContract(config, {
+      address: app.contracts.escrow,
+      abi: ampEscrowAbi,
+      functionName: "campaignTimes",
+      args: [campaignId],
+    }),
+    readContract(config, {
+      address: app.contracts.escrow,
+      abi: ampEscrowAbi,
+      functionName: "refundCredit",
+      args: [campaignId],
+    }),
+  ]);
+  return { refundableAt: Number(closesAt), credit };
 }
