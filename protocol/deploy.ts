@@ -92,7 +92,7 @@ type Wallet = WalletClient<Transport, Chain | undefined, Account>;
 
 function seconds(name: string, value: number, min: number, max: number): number {
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`${name} must be ${min}..${max} seconds, got ${value}`);
+    throw new AmpError("DEPLOY_CONFIG_INVALID", `${name} must be ${min}..${max} seconds, got ${value}`);
   }
   return value;
 }
@@ -104,7 +104,10 @@ export function resolveRoles(chainId: number, deployer: Address, options: Deploy
     const given = options[name];
     if (given) return getAddress(given);
     if (local) return LOCAL_ROLE_ACCOUNTS[name];
-    throw new Error(`a ${name} address is required on chain ${chainId} (AMP_${name.toUpperCase()})`);
+    throw new AmpError(
+      "DEPLOY_CONFIG_INVALID",
+      `a ${name} address is required on chain ${chainId} (AMP_${name.toUpperCase()})`,
+    );
   };
   const roles: AmpRoles = {
     admin: getAddress(options.admin ?? deployer),
@@ -115,12 +118,18 @@ export function resolveRoles(chainId: number, deployer: Address, options: Deploy
   };
   const operational = [roles.settler, roles.guardian, roles.pauser];
   if (new Set(operational).size !== 3)
-    throw new Error("settler, guardian and pauser must be distinct addresses");
+    throw new AmpError("DEPLOY_CONFIG_INVALID", "settler, guardian and pauser must be distinct addresses");
   if (operational.includes(getAddress(deployer))) {
-    throw new Error("the deployer must not hold the settler, guardian or pauser role");
+    throw new AmpError(
+      "DEPLOY_CONFIG_INVALID",
+      "the deployer must not hold the settler, guardian or pauser role",
+    );
   }
   if (!local && operational.includes(roles.admin)) {
-    throw new Error("the admin must not also be settler, guardian or pauser off the local chain");
+    throw new AmpError(
+      "DEPLOY_CONFIG_INVALID",
+      "the admin must not also be settler, guardian or pauser off the local chain",
+    );
   }
   return roles;
 }

@@ -8,6 +8,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { AmpError } from "#protocol";
 import { type BenchResult, benchResultsDir } from "#test-kit/bench.ts";
 
 export const SNAPSHOT_PATH = join(import.meta.dirname, "..", "contracts", "bench", "gas-snapshot.json");
@@ -52,7 +53,8 @@ export function compareSnapshots(
 
 function main(): void {
   const resultPath = join(benchResultsDir(), "gas.json");
-  if (!existsSync(resultPath)) throw new Error(`no ${resultPath}: run \`npm run bench -- gas\` first`);
+  if (!existsSync(resultPath))
+    throw new AmpError("GAS_RESULTS_MISSING", `no ${resultPath}: run \`npm run bench -- gas\` first`);
   const measured = gasFigures(JSON.parse(readFileSync(resultPath, "utf8")) as BenchResult);
   if (process.argv.includes("--update")) {
     writeFileSync(SNAPSHOT_PATH, `${JSON.stringify(measured, null, 2)}\n`);

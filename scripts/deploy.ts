@@ -33,7 +33,8 @@ function optionalSeconds(name: string): number | undefined {
   const value = process.env[name];
   if (!value) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} is not a whole number of seconds: ${value}`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new AmpError("DEPLOY_CONFIG_INVALID", `${name} is not a whole number of seconds: ${value}`);
   return n;
 }
 

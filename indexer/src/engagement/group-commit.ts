@@ -9,6 +9,7 @@
  * acknowledgement mark. Batches keep committing while earlier syncs run.
  */
 import { closeSync, existsSync, fsync, openSync } from "node:fs";
+import { AmpError } from "#protocol";
 import { writeAckMark } from "../store/ack-mark.ts";
 import type { Db } from "../store/db.ts";
 import type { EngagementStore, NewLogEntry } from "../store/engagement-store.ts";
@@ -53,7 +54,7 @@ export function createGroupCommit(db: Db, store: EngagementStore, options: Group
     }
     if (walFd === null) {
       if (!existsSync(options.walPath)) {
-        done(new Error(`${options.walPath} does not exist`));
+        done(new AmpError("LOG_WAL_MISSING", `${options.walPath} does not exist`));
         return;
       }
       walFd = openSync(options.walPath, "r");
