@@ -152,7 +152,7 @@ describe("settlement job on a Hardhat node", () => {
 
   it("settles an epoch, stores claimable proofs, and never settles it twice", async () => {
     const logs = captureLogs();
-    const outcome = await job(0, logs.logger).runOnce();
+    const outcome = await job(ROLE_WALLET.settler, logs.logger).runOnce();
     expect(outcome.status).toBe("settled");
     if (outcome.status !== "settled") return;
     // Each phase is one structured line with its duration, then one line for the settled epoch.
@@ -162,9 +162,9 @@ describe("settlement job on a Hardhat node", () => {
       "read chain facts",
       "compute epoch",
       "store payouts",
-      "write epoch files",
       "send settle transaction",
       "wait for receipt",
+      "write epoch files",
     ]);
     for (const l of phases) expect(l).toMatchObject({ level: "info", epoch: 1, ms: expect.any(Number) });
     expect(logs.lines().at(-1)).toMatchObject({

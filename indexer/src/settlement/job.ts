@@ -70,6 +70,8 @@ interface RunRow {
   fromSeq: number;
   toSeq: number;
   blockNumber: number;
+  exportHash: string;
+  inputsHash: string;
   root: string | null;
   totalSpent: string;
   status: "computed" | "sent" | "settled";
@@ -114,7 +116,7 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
 
   const q = {
     run: db.prepare(
-      "SELECT epoch, from_seq AS fromSeq, to_seq AS toSeq, block_number AS blockNumber, root, total_spent AS totalSpent, status, tx_hash AS txHash FROM settlement_runs WHERE epoch = ?",
+      "SELECT epoch, from_seq AS fromSeq, to_seq AS toSeq, block_number AS blockNumber, export_hash AS exportHash, inputs_hash AS inputsHash, root, total_spent AS totalSpent, status, tx_hash AS txHash FROM settlement_runs WHERE epoch = ?",
     ),
     upsertRun: db.prepare(
       `INSERT INTO settlement_runs (epoch, from_seq, to_seq, block_number, export_hash, inputs_hash, root, total_spent, status, tx_hash, updated_at)
@@ -242,6 +244,39 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
     q.upsertRun.run({ epoch, ...fields, now: now() });
   });
 
+  /**
+   * Writes a settled epoch's log export and manifest, from its recorded run. Only once the chain
+   * holds its root: a computation that lost a race or was abandoned never overwrites the files
+   * that describe the root on chain.
+   */
+  function publish(epoch: number): void {
+    const run = getRun(epoch);
+    if (!options.exportDir || !run?.root) return;
+    const { ndjson, hash } = exportLog(db, run.fromSeq + 1, run.toSeq);
+    if (hash !== run.exportHash)
+      throw new SettlementError(
+        "SETTLEMENT_MANIFEST_MISMATCH",
+        `epoch ${epoch}: the log export of ${run.fromSeq + 1}..${run.toSeq} no longer matches its recorded hash`,
+      );
+    writeEpochFiles(
+      options.exportDir,
+      manifestFor(
+        {
+          epoch,
+          fromSeq: run.fromSeq,
+          toSeq: run.toSeq,
+          blockNumber: String(run.blockNumber),
+          exportHash: run.exportHash as Hex,
+          inputsHash: run.inputsHash as Hex,
+          root: run.root as Hex,
+          totalSpent: run.totalSpent,
+        },
+        params,
+      ),
+      ndjson,
+    );
+  }
+
   async function compute(epoch: number, fromSeq: number, toSeq: number, blockNumber: bigint) {
     const phase = phases(epoch);
     const history = fromSeq > 0 ? exportLog(db, 1, fromSeq).ndjson : "";
@@ -280,26 +315,6 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
       totalSpent: result.totalSpent.toString(),
     });
     phase.done("store payouts");
-    if (options.exportDir) {
-      writeEpochFiles(
-        options.exportDir,
-        manifestFor(
-          {
-            epoch,
-            fromSeq,
-            toSeq,
-            blockNumber: blockNumber.toString(),
-            exportHash: current.hash,
-            inputsHash: result.inputsHash,
-            root: result.root,
-            totalSpent: result.totalSpent.toString(),
-          },
-          params,
-        ),
-        current.ndjson,
-      );
-      phase.done("write epoch files");
-    }
     return { result, asOf: input.asOf };
   }
 
@@ -331,6 +346,7 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
         .catch(() => null);
       if (receipt?.status === "success" && (await lastEpoch()) >= epoch) {
         q.markSettled.run(now(), epoch);
+        publish(epoch);
         logger.info(
           { epoch, txHash: run.txHash },
           "settlement: epoch settled by the transaction sent earlier",
@@ -395,6 +411,8 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
     if (receipt.status !== "success")
       throw new SettlementError("SETTLEMENT_REVERTED", `settle(${epoch}) reverted in ${hash}`);
     q.markSettled.run(now(), epoch);
+    publish(epoch);
+    phase.done("write epoch files");
     logger.info(
       {
         epoch,

@@ -32,7 +32,7 @@ function startIndexer(env: Record<string, string>): {
   const ready = new Promise<string>((resolve) => {
     lines.on("line", (l) => {
       stderr += `${l}\n`;
-      const m = /api: GraphQL on (\S+)/.exec(l);
+      const m = /api: GraphQL on (http[^"\s]+)/.exec(l);
       if (m?.[1]) resolve(m[1]);
     });
   });
@@ -92,7 +92,7 @@ describe("durable acknowledgements", () => {
         }),
       });
       const body = (await res.json()) as { data?: { submitMessage: { seq: number } }; errors?: unknown };
-      expect(body.errors).toBeUndefined();
+      expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
       acked.push(body.data?.submitMessage.seq as number);
     }
     expect(acked).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
