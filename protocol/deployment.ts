@@ -16,7 +16,11 @@ export const deploymentSchema = z.object({
   chainId: z.coerce.number().int().positive(),
   startBlock: z.coerce.number().int().nonnegative(),
   contracts: z.object({ AMPToken: address, AMPSocial: address, AMPEscrow: address }),
-  roles: z.object({ settler: address.optional(), guardian: address.optional() }).partial().optional(),
+  /** `impressions`: the address of the indexer's impression key (verifiers accept impressions it signed). */
+  roles: z
+    .object({ settler: address.optional(), guardian: address.optional(), impressions: address.optional() })
+    .partial()
+    .optional(),
   challengeWindow: z.coerce.number().int().nonnegative().optional(),
 });
 

@@ -13,6 +13,7 @@ export const ENGAGEMENT_ERROR_CODES = [
   "DELEGATION_REVOKED",
   "UNKNOWN_POST",
   "UNKNOWN_CAMPAIGN",
+  "IMPRESSION_KEY_INVALID",
 ] as const;
 export type EngagementErrorCode = (typeof ENGAGEMENT_ERROR_CODES)[number];
 

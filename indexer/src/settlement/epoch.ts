@@ -24,6 +24,7 @@ import {
 } from "../attention/log.ts";
 import { ALGORITHM_VERSION, type AttentionParams, paramsHash } from "../attention/params.ts";
 import { SocialState } from "../attention/policy.ts";
+import { ImpressionRule } from "./impressions.ts";
 import { buildMerkle } from "./merkle.ts";
 import { type CampaignSpend, computePayouts, type Payment } from "./payouts.ts";
 
@@ -103,8 +104,10 @@ export function computeEpoch(inputs: EpochInputs): EpochResult {
   };
   const social = new SocialState();
   const epochEntries: EngagementEntry[] = [];
+  const impressions = new ImpressionRule(params, posts, inputs.campaigns);
   for (const entry of inputs.entries) {
     if (entry.seq > inputs.endSeq) continue;
+    impressions.observe(entry, social);
     if (!isEngagement(entry)) {
       social.apply(entry);
       continue;
@@ -144,7 +147,7 @@ export function computeEpoch(inputs: EpochInputs): EpochResult {
     {
       params,
       posts,
-      allows: (viewer, promoter, communityId, topics) => social.allows(viewer, promoter, communityId, topics),
+      allows: () => impressions.allows(),
       reputationOf: (communityId, account) => {
         const rep = reputations.get(communityId);
         return rep ? relativeReputation(rep, account) : 0;
@@ -153,7 +156,7 @@ export function computeEpoch(inputs: EpochInputs): EpochResult {
       previouslyPaid: inputs.previouslyPaid,
     },
     inputs.campaigns,
-    epochEntries,
+    impressions.payable(epochEntries),
   );
 
   const cumulative = new Map<string, bigint>();
