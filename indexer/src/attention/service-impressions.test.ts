@@ -177,4 +177,18 @@ describe("attention service with an impression key", () => {
       expect(await new LogAuthority(domain, []).check(entry)).toMatch(/not a published impression key/);
     }
   });
+
+  it("reports delivery beside the post's organic reach, and quotes from the audience that exists now", async () => {
+    const s = service();
+    const stats = await s.campaignStats(2n);
+    const served = impressions().filter((r) => JSON.parse(r.json).campaignId === "2").length;
+    expect(stats.delivery).toMatchObject({ impressions: served, reach: 1, paidViews: 0, spend: 0n });
+    // Post 1 is the oldest of 32 posts: organically it is not on a 10-item first page.
+    expect(stats.delivery?.organicImpressions).toBe(0);
+    expect(stats.delivery?.lift).toBe(served);
+    const quote = await s.quote({ promoter, communityId: 1n, budget: 10n ** 21n, durationSeconds: 86_400 });
+    // Only the viewer admits amplified content (the opted-out one and the default-Friends author do not).
+    expect(quote.forecast).toMatchObject({ audience: 1, views: 1, reach: 1 });
+    expect(quote.forecast?.spendPerDay).toBeGreaterThan(0n);
+  });
 });

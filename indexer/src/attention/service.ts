@@ -233,6 +233,40 @@ export function createAttentionService(options: AttentionServiceOptions): Attent
     return out;
   }
 
+  /**
+   * The allocator's forecast for a campaign started now: the eligible audience (above the
+   * reputation floor, policy admitting the promoter in the community, not the promoter), each
+   * viewer paid at most once at its bid, cheapest bids filling the budget last.
+   */
+  function forecast(promoter: string, communityId: bigint, budget: bigint, life: number, t: number) {
+    const rep = model.reputation(communityId, t);
+    const size = model.communitySize(communityId, t);
+    const promoterRep = model.relativeReputation(promoter, communityId, t);
+    const p = promoter.toLowerCase();
+    const bids: bigint[] = [];
+    for (const account of rep.nodes) {
+      if (account === p) continue;
+      const r = model.relativeReputation(account, communityId, t);
+      if (!(r >= params.reputationFloor) || r <= 0) continue;
+      if (!model.social.allows(account, p, communityId, [])) continue;
+      bids.push(viewPrice(params, size, r, promoterRep));
+    }
+    let views = 0;
+    let spend = 0n;
+    for (const bid of bids) {
+      if (spend + bid > budget) continue;
+      spend += bid;
+      views++;
+    }
+    const days = Math.max(1, life) / 86_400;
+    return {
+      audience: bids.length,
+      views,
+      reach: views,
+      spendPerDay: (spend * 1_000_000n) / BigInt(Math.max(1, Math.round(days * 1_000_000))),
+    };
+  }
+
   return {
     async stream({ viewer, communityId, first, after }) {
       refresh();
@@ -338,17 +372,18 @@ export function createAttentionService(options: AttentionServiceOptions): Attent
         .map((e) => ({ ...e, account: e.account as Address }));
     },
     earnings: (account) => store.earnings(account),
-    quote({ promoter, communityId, budget }) {
+    quote({ promoter, communityId, budget, durationSeconds }) {
       refresh();
       const t = now();
       const promoterReputation = model.relativeReputation(promoter, communityId, t);
-      const { views, pricePerView } = quoteViews(
-        params,
-        model.communitySize(communityId, t),
+      const size = model.communitySize(communityId, t);
+      const { views, pricePerView } = quoteViews(params, size, promoterReputation, budget);
+      return {
+        views: Number(views),
+        pricePerView,
         promoterReputation,
-        budget,
-      );
-      return { views: Number(views), pricePerView, promoterReputation };
+        forecast: forecast(promoter, communityId, budget, durationSeconds ?? 7 * 86_400, t),
+      };
     },
     campaignStats(campaignId) {
       refresh();
@@ -360,10 +395,20 @@ export function createAttentionService(options: AttentionServiceOptions): Attent
       const spent = BigInt(row.spent);
       const campaign = toCampaign(row);
       const price = model.campaignPrice(campaign, now());
+      const delivered = ledger.delivery(campaignId);
+      const organic = organicImpressions.get(campaignId) ?? 0;
       return {
         viewsBought,
         averagePrice: viewsBought > 0 ? spent / BigInt(viewsBought) : null,
         estimatedRemainingReach: price > 0n ? Number(campaign.remaining / price) : 0,
+        delivery: {
+          impressions: delivered.impressions,
+          paidViews: delivered.views,
+          reach: delivered.reach,
+          spend: delivered.viewedWei,
+          organicImpressions: organic,
+          lift: delivered.impressions / Math.max(1, organic),
+        },
       };
     },
     epochPayouts: (epoch, page) => store.epochPayouts(epoch, page),

@@ -21,4 +21,5 @@ export const Campaign = {
   averagePrice: async (c: CampaignRow, _: unknown, ctx: ApiContext) => (await stats(c, ctx)).averagePrice,
   estimatedRemainingReach: async (c: CampaignRow, _: unknown, ctx: ApiContext) =>
     (await stats(c, ctx)).estimatedRemainingReach,
+  delivery: async (c: CampaignRow, _: unknown, ctx: ApiContext) => (await stats(c, ctx)).delivery ?? null,
 };
