@@ -24,7 +24,8 @@ function findBenchFiles(dir: string): string[] {
 }
 
 const filter = process.argv[2];
-const files = findBenchFiles(root).filter((f) => !filter || f.includes(filter));
+// Matched against the path inside the repository, so a checkout's own directory name matches nothing.
+const files = findBenchFiles(root).filter((f) => !filter || relative(root, f).includes(filter));
 if (files.length === 0) {
   console.error(`bench: no *.bench.ts file found${filter ? ` matching "${filter}"` : ""}`);
   process.exit(1);

@@ -235,8 +235,8 @@ export function createAttentionService(options: AttentionServiceOptions): Attent
 
   /**
    * The allocator's forecast for a campaign started now: the eligible audience (above the
-   * reputation floor, policy admitting the promoter in the community, not the promoter), each
-   * viewer paid at most once at its bid, cheapest bids filling the budget last.
+   * reputation floor, policy admitting the promoter in the community, not the promoter), the
+   * budget spent at the audience's bid-weighted mean bid, each viewer paid at most once.
    */
   function forecast(promoter: string, communityId: bigint, budget: bigint, life: number, t: number) {
     const rep = model.reputation(communityId, t);
@@ -251,13 +251,16 @@ export function createAttentionService(options: AttentionServiceOptions): Attent
       if (!model.social.allows(account, p, communityId, [])) continue;
       bids.push(viewPrice(params, size, r, promoterRep));
     }
-    let views = 0;
-    let spend = 0n;
+    // Slots go to a campaign in proportion to its bids (bid x need), so the budget is spent at the
+    // bid-weighted mean bid, one paid view per viewer.
+    let sum = 0n;
+    let squares = 0n;
     for (const bid of bids) {
-      if (spend + bid > budget) continue;
-      spend += bid;
-      views++;
+      sum += bid;
+      squares += bid * bid;
     }
+    const views = squares === 0n ? 0 : Math.min(bids.length, Number((budget * sum) / squares));
+    const spend = sum === 0n ? 0n : (squares * BigInt(views)) / sum;
     const days = Math.max(1, life) / 86_400;
     return {
       audience: bids.length,
