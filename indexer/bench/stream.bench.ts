@@ -265,12 +265,16 @@ async function serve(dbPath: string): Promise<void> {
     attention: (deps) =>
       createAttentionService({
         ...deps,
-        impressions: createImpressionIssuer({
-          store: createEngagementStore(deps.db),
-          key: impressionKey(undefined, 31337) as `0x${string}`,
-          chainId: 31337,
-          verifyingContract: contract(2) as `0x${string}`,
-        }),
+        // STREAM_BENCH_IMPRESSIONS=0: no impression key, the organic-only baseline.
+        impressions:
+          process.env.STREAM_BENCH_IMPRESSIONS === "0"
+            ? null
+            : createImpressionIssuer({
+                store: createEngagementStore(deps.db),
+                key: impressionKey(undefined, 31337) as `0x${string}`,
+                chainId: 31337,
+                verifyingContract: contract(2) as `0x${string}`,
+              }),
       }),
     logger: silentLogger(),
   });
