@@ -17,6 +17,7 @@ export const deploymentSchema = z.object({
   chainId: z.coerce.number().int().positive(),
   startBlock: z.coerce.number().int().nonnegative(),
   contracts: z.object({ AMPToken: address, AMPSocial: address, AMPEscrow: address }),
+  /** `impressions`: the address of the indexer's impression key (verifiers accept impressions it signed). */
   roles: z
     .object({
       admin: address,
@@ -24,6 +25,7 @@ export const deploymentSchema = z.object({
       settler: address,
       guardian: address,
       pauser: address,
+      impressions: address,
     })
     .partial()
     .optional(),

@@ -13,6 +13,15 @@ const samples: { [K in MessageKind]: MessageByKind[K] } = {
   Like: { ...base, postId: 1n },
   Comment: { ...base, postId: 1n, text: "naïve 0xABC — ok" },
   Share: { ...base, postId: 3n },
+  Impression: {
+    ...base,
+    viewer: b,
+    campaignId: 4n,
+    postId: 3n,
+    price: 10n ** 18n,
+    policySeq: 12n,
+    expiresAt: 1_800_003_600n,
+  },
   Policy: { ...base, mode: 3, communities: [1n, 2n], topics: ["Eth", "défi"], blockedPromoters: [b] },
 };
 

@@ -62,6 +62,15 @@ export const messageSchemas = {
       ),
   }),
   Share: z.strictObject({ ...base, postId: uint(256) }),
+  Impression: z.strictObject({
+    ...base,
+    viewer: address,
+    campaignId: uint(256),
+    postId: uint(256),
+    price: uint(256),
+    policySeq: uint(64),
+    expiresAt: uint(64),
+  }),
   Policy: z.strictObject({
     ...base,
     mode: z.number().int().min(0).max(4),

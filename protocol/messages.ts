@@ -65,6 +65,23 @@ export const engagementTypes = {
     { name: "timestamp", type: "uint64" },
     { name: "nonce", type: "uint256" },
   ],
+  /**
+   * Issued by an indexer (signed by its impression key, `account` is that key's address) when it
+   * serves a stream page carrying an amplified item: the viewer, campaign and post, the price per
+   * view the campaign bid for this viewer, until when a View receipt may match it, and the log seq
+   * of the viewer's Policy message in effect (0 for the default policy).
+   */
+  Impression: [
+    { name: "account", type: "address" },
+    { name: "viewer", type: "address" },
+    { name: "campaignId", type: "uint256" },
+    { name: "postId", type: "uint256" },
+    { name: "price", type: "uint256" },
+    { name: "policySeq", type: "uint64" },
+    { name: "expiresAt", type: "uint64" },
+    { name: "timestamp", type: "uint64" },
+    { name: "nonce", type: "uint256" },
+  ],
   Policy: [
     { name: "account", type: "address" },
     { name: "mode", type: "uint8" },
@@ -78,6 +95,8 @@ export const engagementTypes = {
 
 export type MessageKind = keyof typeof engagementTypes;
 export const MESSAGE_KINDS = Object.keys(engagementTypes) as MessageKind[];
+/** Kinds only an indexer's impression key issues: never accepted from a client. */
+export const ISSUED_KINDS: ReadonlySet<MessageKind> = new Set<MessageKind>(["Impression"]);
 
 /** Attention policy modes, in the order of the `mode` field. Default: friends. */
 export const PolicyMode = {
@@ -121,6 +140,14 @@ export interface CommentMessage extends Base {
 export interface ShareMessage extends Base {
   postId: bigint;
 }
+export interface ImpressionMessage extends Base {
+  viewer: Address;
+  campaignId: bigint;
+  postId: bigint;
+  price: bigint;
+  policySeq: bigint;
+  expiresAt: bigint;
+}
 export interface PolicyMessage extends Base {
   mode: PolicyMode;
   communities: bigint[];
@@ -136,6 +163,7 @@ export interface MessageByKind {
   Like: LikeMessage;
   Comment: CommentMessage;
   Share: ShareMessage;
+  Impression: ImpressionMessage;
   Policy: PolicyMessage;
 }
 

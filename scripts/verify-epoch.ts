@@ -52,6 +52,7 @@ const checks = await verifyEpochs(client, {
   startBlock: BigInt(deployment.startBlock),
   exportDir,
   epoch,
+  ...(deployment.roles?.impressions ? { impressionIssuers: [deployment.roles.impressions] } : {}),
 });
 let ok = true;
 for (const c of checks) {

@@ -69,13 +69,14 @@ describe("npm start", () => {
 
   it("pays the viewers whose attention was bought, and only them", async () => {
     const chain = chainClients(net.rpcUrl, net.deployment);
-    const [author, viewer, promoter, optedOut] = [40, 41, 42, 43].map((i) => devAccount(i)) as [
+    const [author, viewer, promoter, optedOut, unserved] = [40, 41, 42, 43, 44].map((i) => devAccount(i)) as [
+      ReturnType<typeof devAccount>,
       ReturnType<typeof devAccount>,
       ReturnType<typeof devAccount>,
       ReturnType<typeof devAccount>,
       ReturnType<typeof devAccount>,
     ];
-    for (const account of [author, viewer, promoter, optedOut]) await chain.fund(account, "1000");
+    for (const account of [author, viewer, promoter, optedOut, unserved]) await chain.fund(account, "1000");
     const community = 1n;
     const now = () => BigInt(Math.floor(Date.now() / 1000));
     let nonce = BigInt(Date.now());
@@ -84,7 +85,7 @@ describe("npm start", () => {
 
     // The viewers earn some standing in the community: the founders like their posts.
     const founders = [1, 2, 3].map((i) => devAccount(i));
-    for (const account of [viewer, optedOut]) {
+    for (const account of [viewer, optedOut, unserved]) {
       const own = await chain.publish(account, community, `Hello from ${account.address.slice(0, 8)}`);
       await until(
         "the indexer to see the post",
@@ -103,6 +104,16 @@ describe("npm start", () => {
     }
     await submit(viewer, "Policy", {
       account: viewer.address,
+      mode: PolicyMode.Everyone,
+      communities: [],
+      topics: [],
+      blockedPromoters: [],
+      timestamp: now(),
+      nonce: nonce++,
+    });
+    // Admits amplified content but never opens its stream: it is never served an impression.
+    await submit(unserved, "Policy", {
+      account: unserved.address,
       mode: PolicyMode.Everyone,
       communities: [],
       topics: [],
@@ -136,8 +147,9 @@ describe("npm start", () => {
     const streamOf = (address: string) =>
       graphql<{ stream: { edges: { node: { post: { id: string }; amplified: boolean } }[] } }>(
         net.graphqlUrl,
-        `{ stream(viewer: "${address}", first: 50) { edges { node { post { id } amplified } } } }`,
+        `{ stream(viewer: "${address}", first: 10) { edges { node { post { id } amplified } } } }`,
       );
+    // A post by a new account, amplified: on the first page of an eligible viewer's stream, in a slot.
     const seen = (await streamOf(viewer.address)).stream.edges.find((e) => e.node.post.id === String(postId));
     expect(seen?.node.amplified).toBe(true);
     const seenByOptedOut = (await streamOf(optedOut.address)).stream.edges.find(
@@ -145,7 +157,7 @@ describe("npm start", () => {
     );
     expect(seenByOptedOut?.node.amplified ?? false).toBe(false);
 
-    for (const account of [viewer, optedOut]) {
+    for (const account of [viewer, optedOut, unserved]) {
       await submit(account, "View", {
         account: account.address,
         postId,
@@ -193,6 +205,12 @@ describe("npm start", () => {
       `{ earnings(account: "${optedOut.address}") { amount } }`,
     );
     expect(optedOutEarnings.earnings).toEqual([]);
+    // A signed View without an impression pays nothing.
+    const unservedEarnings = await graphql<{ earnings: unknown[] }>(
+      net.graphqlUrl,
+      `{ earnings(account: "${unserved.address}") { amount } }`,
+    );
+    expect(unservedEarnings.earnings).toEqual([]);
 
     // Anyone can recompute the epoch from the exported log and the chain.
     const verify = spawnSync(

@@ -21,6 +21,7 @@ import { percentile, reportBench } from "#test-kit/bench.ts";
 import { account, rng } from "../src/attention/fixtures.ts";
 import { createAttentionService } from "../src/attention/service.ts";
 import { loadConfig } from "../src/config.ts";
+import { createImpressionIssuer, impressionKey } from "../src/engagement/impressions.ts";
 import { createIndexer } from "../src/main.ts";
 import { createChainStore } from "../src/store/chain-store.ts";
 import { openDb } from "../src/store/db.ts";
@@ -38,6 +39,7 @@ const FOLLOWS = 50_000;
 const SEED_LIKES = 400;
 const VIEWERS = Number(process.env.STREAM_BENCH_VIEWERS ?? 1000);
 const COLD_VIEWERS = 50;
+const WARM_CALLS = 200;
 const DURATION = Number(process.env.STREAM_BENCH_SECONDS ?? 10);
 const DAY = 86_400;
 const HOUR = 3600;
@@ -259,7 +261,21 @@ async function serve(dbPath: string): Promise<void> {
   let t = performance.now();
   // The attention service reads the whole store when it is created.
   const indexer = createIndexer(config, {
-    attention: (deps) => createAttentionService(deps),
+    // The allocator and impression signing run on the request path, as in `npm start`.
+    attention: (deps) =>
+      createAttentionService({
+        ...deps,
+        // STREAM_BENCH_IMPRESSIONS=0: no impression key, the organic-only baseline.
+        impressions:
+          process.env.STREAM_BENCH_IMPRESSIONS === "0"
+            ? null
+            : createImpressionIssuer({
+                store: createEngagementStore(deps.db),
+                key: impressionKey(undefined, 31337) as `0x${string}`,
+                chainId: 31337,
+                verifyingContract: contract(2) as `0x${string}`,
+              }),
+      }),
     logger: silentLogger(),
   });
   const loadMs = performance.now() - t;
@@ -287,11 +303,26 @@ async function serve(dbPath: string): Promise<void> {
     cold.push(performance.now() - t);
   }
   cold.sort((a, b) => a - b);
+  // Seen viewers' first pages in process: ranking, allocation and the impressions signed for them.
+  const countImpressions = indexer.db
+    .prepare("SELECT COUNT(*) FROM engagement_log WHERE kind = 'Impression'")
+    .pluck();
+  const before = countImpressions.get() as number;
+  const warm: number[] = [];
+  for (let i = 0; i < WARM_CALLS; i++) {
+    const viewer = account(Math.floor(((i * 7919) % (ACCOUNTS - 1000)) / 2) * 2);
+    await call(streamBody(viewer));
+    t = performance.now();
+    await call(streamBody(viewer));
+    warm.push(performance.now() - t);
+  }
+  warm.sort((a, b) => a - b);
+  const impressionsPerCall = ((countImpressions.get() as number) - before) / (2 * WARM_CALLS);
   globalThis.gc?.();
   const rssMb = process.memoryUsage().rss / 2 ** 20;
   const { url } = await indexer.start({ http: true, follow: false });
   console.log(
-    `ready ${JSON.stringify({ url, loadMs, firstMs, coldP50: percentile(cold, 50), coldP99: percentile(cold, 99), rssMb })}`,
+    `ready ${JSON.stringify({ url, loadMs, firstMs, coldP50: percentile(cold, 50), coldP99: percentile(cold, 99), warmP50: percentile(warm, 50), warmP99: percentile(warm, 99), impressionsPerCall, rssMb })}`,
   );
 }
 
@@ -301,6 +332,9 @@ interface Ready {
   firstMs: number;
   coldP50: number;
   coldP99: number;
+  warmP50: number;
+  warmP99: number;
+  impressionsPerCall: number;
   rssMb: number;
 }
 
@@ -378,6 +412,9 @@ async function main(dir: string): Promise<void> {
         "first stream (builds caches)": { value: Math.round(ready.firstMs), unit: "ms" },
         "unseen viewer stream p50 (in process)": { value: ready.coldP50, unit: "ms" },
         "unseen viewer stream p99 (in process)": { value: ready.coldP99, unit: "ms" },
+        "stream p50 in process (allocator + impression signing)": { value: ready.warmP50, unit: "ms" },
+        "stream p99 in process (allocator + impression signing)": { value: ready.warmP99, unit: "ms" },
+        "impressions signed per stream call": { value: ready.impressionsPerCall, unit: "impressions" },
         "RSS after load": { value: Math.round(ready.rssMb), unit: "MB" },
         "answer size": { value: bytes, unit: "B" },
         "seed store": { value: Number(seedSeconds.toFixed(1)), unit: "s" },

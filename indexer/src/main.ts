@@ -22,6 +22,7 @@ import { createChainReader, createRpcClient } from "./chain/rpc.ts";
 import { type IndexerConfig, loadConfig } from "./config.ts";
 import { createChunkedExport } from "./engagement/export-chunked.ts";
 import { createGroupCommit } from "./engagement/group-commit.ts";
+import { createImpressionIssuer, impressionKey } from "./engagement/impressions.ts";
 import { createEngagementService } from "./engagement/submit.ts";
 import { checkAcknowledgedLog } from "./settlement/log-check.ts";
 import { createSettler, epochExportDir, settlerKey } from "./settlement/settler.ts";
@@ -217,7 +218,24 @@ async function main(logger: Logger): Promise<void> {
   const config = loadConfig();
   const indexer = createIndexer(config, {
     logger,
-    ...(config.attention === "model" ? { attention: (deps) => createAttentionService(deps) } : {}),
+    ...(config.attention === "model"
+      ? {
+          attention: (deps) => {
+            const key = impressionKey(process.env.AMP_IMPRESSION_KEY, config.chainId);
+            if (!key) log.warn("no AMP_IMPRESSION_KEY: streams carry no amplified items");
+            const impressions = key
+              ? createImpressionIssuer({
+                  store: createEngagementStore(deps.db),
+                  key,
+                  chainId: config.chainId,
+                  verifyingContract: config.deployment.contracts.AMPSocial as Address,
+                })
+              : null;
+            if (impressions) log.info({ impressionIssuer: impressions.address }, "impressions: issuer ready");
+            return createAttentionService({ ...deps, impressions });
+          },
+        }
+      : {}),
   });
   // The settler runs beside the follower when a key is configured: every epoch
   // length it settles the log entries that arrived since the last epoch.

@@ -343,10 +343,18 @@ export async function seedDemoWorld(options: DemoOptions): Promise<DemoResult> {
     const campaignId = created?.args.campaignId as bigint;
     campaigns.push(campaignId);
     await waitIndexed(graphqlUrl, `{ campaign(id: "${campaignId}") { id } }`, "campaign");
-    // Viewers who allow amplified content see the post in their stream and dwell on it.
+    // Viewers who allow amplified content open their stream (the indexer serves the campaign in an
+    // amplified slot and logs an impression) and dwell on the post.
     for (const viewer of people) {
       if (viewer === promoter || viewer === post.author) continue;
       if (policies.get(viewer.address) !== PolicyMode.Everyone || !rand.chance(0.6)) continue;
+      const page = await graphql<{
+        stream: { edges: { node: { amplified: boolean; campaign: { id: string } | null } }[] };
+      }>(
+        graphqlUrl,
+        `{ stream(viewer: "${viewer.address}", first: 20) { edges { node { amplified campaign { id } } } } }`,
+      );
+      if (!page.stream.edges.some((e) => e.node.campaign?.id === campaignId.toString())) continue;
       await sign(viewer, "View", {
         account: viewer.address,
         postId: post.id,

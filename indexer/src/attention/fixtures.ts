@@ -11,10 +11,14 @@ export function account(i: number): Address {
   return `0x${(i + 1).toString(16).padStart(40, "0")}`;
 }
 
+/** The issuer address of the impressions `LogBuilder` writes. */
+export const IMPRESSION_ISSUER: Address = "0x00000000000000000000000000000000000a11ce";
+
 export class LogBuilder {
   seq = 0;
   readonly entries: LogEntry[] = [];
   #nonce = 0n;
+  readonly #policySeq = new Map<string, number>();
 
   engage(
     kind: EngagementKind,
@@ -63,6 +67,34 @@ export class LogBuilder {
         communities: extra.communities ?? [],
         topics: extra.topics ?? [],
         blockedPromoters: extra.blockedPromoters ?? [],
+        timestamp: BigInt(timestamp),
+        nonce: this.#nonce++,
+      },
+    };
+    this.#policySeq.set(who.toLowerCase(), entry.seq);
+    this.entries.push(entry);
+    return entry;
+  }
+
+  /** An impression served to `viewer` (policy recorded: the viewer's latest policy entry so far). */
+  impression(
+    viewer: Address,
+    campaignId: bigint,
+    postId: bigint,
+    timestamp: number,
+    extra: { ttl?: number; price?: bigint; policySeq?: number } = {},
+  ): LogEntry {
+    const entry: LogEntry = {
+      seq: ++this.seq,
+      kind: "Impression",
+      message: {
+        account: IMPRESSION_ISSUER,
+        viewer,
+        campaignId,
+        postId,
+        price: extra.price ?? 10n ** 17n,
+        policySeq: BigInt(extra.policySeq ?? this.#policySeq.get(viewer.toLowerCase()) ?? 0),
+        expiresAt: BigInt(timestamp + (extra.ttl ?? 3600)),
         timestamp: BigInt(timestamp),
         nonce: this.#nonce++,
       },

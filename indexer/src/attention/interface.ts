@@ -59,13 +59,46 @@ export interface QuoteArgs {
   promoter: Address;
   communityId: bigint;
   budget: bigint;
+  /** The campaign's planned life (seconds), for the spend per day; default 7 days. */
+  durationSeconds?: number;
 }
 
 export interface Quote {
-  /** Views the budget is expected to buy. */
+  /** Views the budget buys at the average viewer's price. */
   views: number;
   pricePerView: bigint;
   promoterReputation: number;
+  /**
+   * The allocator's delivery forecast for the audience that exists now: accounts above the
+   * reputation floor whose policy admits the promoter in the community.
+   */
+  forecast?: DeliveryForecast;
+}
+
+export interface DeliveryForecast {
+  /** Eligible viewers now. */
+  audience: number;
+  /** Paid views expected: what the budget buys from that audience at their bids, one per viewer. */
+  views: number;
+  /** Distinct viewers reached (each is paid once per campaign). */
+  reach: number;
+  /** Expected spend per day over the campaign's life (token wei). */
+  spendPerDay: bigint;
+}
+
+/** What a campaign delivered, beside the organic reach its post had in the same rankings. */
+export interface CampaignDeliveryStats {
+  impressions: number;
+  /** View receipts that matched an impression. */
+  paidViews: number;
+  /** Distinct viewers served an impression. */
+  reach: number;
+  /** Bids of the matched views (token wei; settlement pays at most the budget). */
+  spend: bigint;
+  /** Pages whose organic cut (the same ranking without the campaign) held the post. */
+  organicImpressions: number;
+  /** impressions / max(1, organicImpressions). */
+  lift: number;
 }
 
 export interface CampaignStats {
@@ -73,6 +106,8 @@ export interface CampaignStats {
   /** spent / viewsBought, or null before any bought view was paid. */
   averagePrice: bigint | null;
   estimatedRemainingReach: number;
+  /** Delivery of the live allocator; absent from a store-only service. */
+  delivery?: CampaignDeliveryStats;
 }
 
 export interface EpochPayout {

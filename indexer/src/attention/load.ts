@@ -49,6 +49,22 @@ export function toLogEntry(seq: number, kind: string, m: Json): LogEntry | null 
         kind,
         message: { account, target: address(m.target), follow: m.follow === true, timestamp, nonce },
       };
+    case "Impression":
+      return {
+        seq,
+        kind,
+        message: {
+          account,
+          viewer: address(m.viewer),
+          campaignId: big(m.campaignId),
+          postId: big(m.postId),
+          price: big(m.price),
+          policySeq: big(m.policySeq),
+          expiresAt: big(m.expiresAt),
+          timestamp,
+          nonce,
+        },
+      };
     case "Policy":
       return {
         seq,

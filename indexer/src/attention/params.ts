@@ -68,9 +68,33 @@ export interface AttentionParams {
     recency: number;
     /** Recency half-life of the stream, in seconds. */
     recencyHalfLifeSeconds: number;
-    /** Amplification term = amplification * log(1 + remaining budget / price of one view). */
+    /** Weight of amplification in the legacy additive score; amplified items are now placed by `delivery`. */
     amplification: number;
   };
+  delivery: DeliveryParams;
+}
+
+/** The impression allocator and served impressions (`attention/allocator.ts`, `attention/impression-ledger.ts`). */
+export interface DeliveryParams {
+  /** At most one amplified slot in every `slotEvery` items of a page. */
+  slotEvery: number;
+  /** Position of the first slot in a page (>= 1: never the first item). */
+  firstSlot: number;
+  /** Impressions one viewer may receive per campaign. */
+  impressionsPerCampaign: number;
+  /** Paid views per viewer and campaign (a viewer is paid once per campaign). */
+  paidViewsPerCampaign: number;
+  /** A View receipt matches an impression issued at most this long before it (seconds). */
+  impressionTtlSeconds: number;
+  /** Impressions per viewer per hour: base + perReputation * relative reputation, at most max. */
+  impressionsPerHourBase: number;
+  impressionsPerHourPerReputation: number;
+  impressionsPerHourMax: number;
+  /** A campaign plans to have committed its whole budget by this fraction of its life. */
+  paceFinishFraction: number;
+  /** How far ahead of its pacing line a campaign may deliver: this many views or this share of budget. */
+  paceLeadViews: number;
+  paceLeadFraction: number;
 }
 
 export const DEFAULT_PARAMS: AttentionParams = {
@@ -103,6 +127,19 @@ export const DEFAULT_PARAMS: AttentionParams = {
     recencyHalfLifeSeconds: 2 * 24 * 3600,
     amplification: 0.5,
   },
+  delivery: {
+    slotEvery: 5,
+    firstSlot: 1,
+    impressionsPerCampaign: 3,
+    paidViewsPerCampaign: 1,
+    impressionTtlSeconds: 3600,
+    impressionsPerHourBase: 4,
+    impressionsPerHourPerReputation: 4,
+    impressionsPerHourMax: 60,
+    paceFinishFraction: 0.9,
+    paceLeadViews: 10,
+    paceLeadFraction: 0.02,
+  },
 };
 
 /** Merges a partial override into the defaults (one level deep for the nested groups). */
@@ -113,6 +150,7 @@ export function makeParams(overrides: Partial<AttentionParams> = {}): AttentionP
     weights: { ...DEFAULT_PARAMS.weights, ...overrides.weights },
     price: { ...DEFAULT_PARAMS.price, ...overrides.price },
     ranking: { ...DEFAULT_PARAMS.ranking, ...overrides.ranking },
+    delivery: { ...DEFAULT_PARAMS.delivery, ...overrides.delivery },
   };
 }
 

@@ -1,7 +1,7 @@
 /**
  * A viewer's stream: an organic score from the viewer's own attention
- * neighbourhood, plus an amplification term only for campaigns the viewer's
- * policy admits and that still have budget. A pure function of its inputs.
+ * neighbourhood. Campaigns' amplified items are placed into pages by the
+ * impression allocator. A pure function of its inputs.
  */
 import type { CampaignInfo, PostInfo } from "./log.ts";
 import type { AttentionParams } from "./params.ts";
@@ -94,17 +94,19 @@ export function campaignBoost(
   return params.ranking.amplification * Math.log1p(views);
 }
 
-/** All posts scored and sorted best first (ties: newer post id first). */
+/**
+ * All posts scored organically and sorted best first (ties: newer post id first). Amplified
+ * items enter pages through the impression allocator (`allocator.ts`), not through the score.
+ */
 export function rankStream(inputs: RankInputs): RankedItem[] {
   const items: RankedItem[] = inputs.posts.map((post) => {
     const organic = organicScore(inputs, post);
-    const amp = amplification(inputs, post);
     return {
       post,
       organic,
-      score: organic + (amp?.boost ?? 0),
-      amplified: amp !== null,
-      campaignId: amp?.campaignId ?? null,
+      score: organic,
+      amplified: false,
+      campaignId: null,
     };
   });
   items.sort((a, b) => b.score - a.score || (a.post.id < b.post.id ? 1 : a.post.id > b.post.id ? -1 : 0));

@@ -5,15 +5,18 @@
  * payout and claim reads to the store-backed service.
  */
 import type { Address } from "viem";
+import type { ImpressionIssuer } from "../engagement/impressions.ts";
 import { CursorError, decodeCursor, encodeCursor } from "../store/cursor.ts";
 import type { Db } from "../store/db.ts";
 import type { Queries } from "../store/queries.ts";
+import { type AllocatorCampaign, allocate, slotPositions } from "./allocator.ts";
+import { ImpressionLedger } from "./impression-ledger.ts";
 import type { AttentionService } from "./interface.ts";
 import { toLogEntry } from "./load.ts";
 import type { CampaignInfo } from "./log.ts";
 import { AttentionModel, type StreamRanking } from "./model.ts";
 import { type AttentionParams, DEFAULT_PARAMS } from "./params.ts";
-import { quoteViews } from "./pricing.ts";
+import { quoteViews, viewPrice } from "./pricing.ts";
 import { type KeptRanking, RankingRing } from "./ranking-ring.ts";
 import { createStoreAttentionService } from "./store-service.ts";
 
@@ -32,6 +35,8 @@ export interface AttentionServiceOptions {
    * about 2,000 first pages of 500 candidates; older ones are ranked afresh).
    */
   snapshotSlots?: number;
+  /** Signs and logs the impressions of served amplified items; without it pages carry none. */
+  impressions?: ImpressionIssuer | null;
 }
 
 interface CampaignRow {
@@ -104,6 +109,9 @@ export function createAttentionService(options: AttentionServiceOptions): Attent
         (SELECT COALESCE(MAX(seq), 0) FROM engagement_log) AS maxSeq,
         COALESCE((SELECT block_number || ':' || COALESCE(block_hash, '') FROM checkpoint WHERE id = 1), '') AS head`,
     ),
+    campaignById: db.prepare(
+      "SELECT id, post_id AS postId, promoter, budget, spent, refunded_block AS refundedBlock, expires_at AS expiresAt, created_at AS createdAt FROM campaigns WHERE id = ?",
+    ),
     paidViews: db.prepare(
       "SELECT COUNT(*) AS n FROM epoch_campaign_payouts WHERE campaign_id = ? AND account <> ?",
     ),
@@ -118,14 +126,41 @@ export function createAttentionService(options: AttentionServiceOptions): Attent
   let chainHead = "";
   // Campaign rows change only with chain batches (each moves the checkpoint) and the clock:
   // requests at the same second and chain head share one read.
-  let campaignCache: { key: string; campaigns: CampaignInfo[] } | null = null;
+  let campaignCache: { key: string; campaigns: CampaignInfo[]; rows: CampaignRow[] } | null = null;
   const activeCampaigns = (t: number): CampaignInfo[] => {
     const key = `${t}@${chainHead}`;
     if (campaignCache?.key !== key) {
-      campaignCache = { key, campaigns: (q.activeCampaigns.all(t) as CampaignRow[]).map(toCampaign) };
+      const rows = q.activeCampaigns.all(t) as CampaignRow[];
+      campaignCache = { key, rows, campaigns: rows.map(toCampaign) };
     }
     return campaignCache.campaigns;
   };
+  const activeRows = (t: number): CampaignRow[] => {
+    activeCampaigns(t);
+    return (campaignCache as { rows: CampaignRow[] }).rows;
+  };
+
+  // Served impressions, replayed from the log as it is read (the same ledger settlement replays).
+  const ledger = new ImpressionLedger(params);
+  const campaignFacts = new Map<bigint, { postId: bigint; promoter: string }>();
+  const ledgerContext = {
+    social: model.social,
+    post: (id: bigint) => model.posts.get(Number(id)),
+    campaign: (id: bigint) => {
+      let facts = campaignFacts.get(id);
+      if (!facts) {
+        const row = q.campaignById.get(Number(id)) as CampaignRow | undefined;
+        if (!row) return undefined;
+        facts = { postId: BigInt(row.postId), promoter: row.promoter.toLowerCase() };
+        campaignFacts.set(id, facts);
+      }
+      return facts;
+    },
+  };
+  /** Organic impressions per campaign: pages whose organic cut (without amplification) held the post. */
+  const organicImpressions = new Map<bigint, number>();
+  const issuer = options.impressions ?? null;
+  const slotCount = (first: number) => slotPositions(params.delivery, first).length;
 
   function refresh(): void {
     const stamp = q.stamp.get() as { communities: string; maxPost: number; maxSeq: number; head: string };
@@ -177,8 +212,10 @@ export function createAttentionService(options: AttentionServiceOptions): Attent
       if (rows.length === 0) break;
       for (const r of rows) {
         const entry = toLogEntry(r.seq, r.kind, JSON.parse(r.json));
-        if (entry) model.addEntry(entry);
-        else model.lastSeq = Math.max(model.lastSeq, r.seq);
+        if (entry) {
+          model.addEntry(entry);
+          ledger.observe(entry, ledgerContext);
+        } else model.lastSeq = Math.max(model.lastSeq, r.seq);
       }
     }
   }
@@ -186,8 +223,66 @@ export function createAttentionService(options: AttentionServiceOptions): Attent
   // Catch up with the store now rather than on the first request.
   refresh();
 
+  function allocatorCampaigns(t: number, communityId: bigint | null | undefined): AllocatorCampaign[] {
+    const out: AllocatorCampaign[] = [];
+    for (const r of activeRows(t)) {
+      const post = model.posts.get(r.postId);
+      if (!post || (communityId != null && post.communityId !== communityId)) continue;
+      const id = BigInt(r.id);
+      out.push({
+        id,
+        post,
+        promoter: r.promoter.toLowerCase(),
+        budget: BigInt(r.budget),
+        remaining: r.refundedBlock === null ? BigInt(r.budget) - BigInt(r.spent) : 0n,
+        committed: ledger.committed(id, t),
+        createdAt: r.createdAt,
+        expiresAt: r.expiresAt,
+        refunded: r.refundedBlock !== null,
+      });
+    }
+    return out;
+  }
+
+  /**
+   * The allocator's forecast for a campaign started now: the eligible audience (above the
+   * reputation floor, policy admitting the promoter in the community, not the promoter), the
+   * budget spent at the audience's bid-weighted mean bid, each viewer paid at most once.
+   */
+  function forecast(promoter: string, communityId: bigint, budget: bigint, life: number, t: number) {
+    const rep = model.reputation(communityId, t);
+    const size = model.communitySize(communityId, t);
+    const promoterRep = model.relativeReputation(promoter, communityId, t);
+    const p = promoter.toLowerCase();
+    const bids: bigint[] = [];
+    for (const account of rep.nodes) {
+      if (account === p) continue;
+      const r = model.relativeReputation(account, communityId, t);
+      if (!(r >= params.reputationFloor) || r <= 0) continue;
+      if (!model.social.allows(account, p, communityId, [])) continue;
+      bids.push(viewPrice(params, size, r, promoterRep));
+    }
+    // Slots go to a campaign in proportion to its bids (bid x need), so the budget is spent at the
+    // bid-weighted mean bid, one paid view per viewer.
+    let sum = 0n;
+    let squares = 0n;
+    for (const bid of bids) {
+      sum += bid;
+      squares += bid * bid;
+    }
+    const views = squares === 0n ? 0 : Math.min(bids.length, Number((budget * sum) / squares));
+    const spend = sum === 0n ? 0n : (squares * BigInt(views)) / sum;
+    const days = Math.max(1, life) / 86_400;
+    return {
+      audience: bids.length,
+      views,
+      reach: views,
+      spendPerDay: (spend * 1_000_000n) / BigInt(Math.max(1, Math.round(days * 1_000_000))),
+    };
+  }
+
   return {
-    stream({ viewer, communityId, first, after }) {
+    async stream({ viewer, communityId, first, after }) {
       refresh();
       const t = now();
       const v = viewer.toLowerCase();
@@ -216,15 +311,67 @@ export function createAttentionService(options: AttentionServiceOptions): Attent
           snapshots.delete(oldestSnapshot++);
         }
       }
-      const items = model.page(ranking, offset, first);
+      const organic = model.page(ranking, offset, first + slotCount(first));
+      const scoreOf = new Map(organic.map((item) => [item.post.id, item.score]));
+      const campaigns = allocatorCampaigns(t, communityId);
+      const byPost = new Map<bigint, bigint[]>();
+      for (const c of campaigns) byPost.set(c.post.id, [...(byPost.get(c.post.id) ?? []), c.id]);
+      for (const item of organic.slice(0, first)) {
+        for (const c of byPost.get(item.post.id) ?? [])
+          organicImpressions.set(c, (organicImpressions.get(c) ?? 0) + 1);
+      }
+      const allows = model.social.allowsFor(v);
+      const allocation = allocate({
+        params,
+        now: t,
+        pageSize: first,
+        organic: organic.map((item) => item.post),
+        campaigns: issuer ? campaigns : [],
+        viewer: {
+          viewer: v,
+          allows,
+          reputationIn: (c) => model.relativeReputation(v, c, t),
+          impressionsOf: (c) => ledger.impressionsOf(v, c),
+          viewed: (c) => ledger.viewed(v, c),
+          servedInHour: ledger.servedInHour(v, t),
+        },
+        bidOf: (c, rep) =>
+          viewPrice(
+            params,
+            model.communitySize(c.post.communityId, t),
+            rep,
+            model.relativeReputation(c.promoter, c.post.communityId, t),
+          ),
+      });
+      if (issuer) {
+        const policySeq = BigInt(ledger.policySeq(v));
+        let issued = false;
+        for (const item of allocation.items) {
+          if (item.campaignId === null) continue;
+          await issuer.issue(
+            {
+              viewer: v as Address,
+              campaignId: item.campaignId,
+              postId: item.post.id,
+              price: item.bid,
+              policySeq,
+              expiresAt: BigInt(t + params.delivery.impressionTtlSeconds),
+              timestamp: BigInt(t),
+            },
+            t,
+          );
+          issued = true;
+        }
+        if (issued) refresh();
+      }
       return {
-        hasNextPage: offset + first < ranking.total,
-        items: items.map((item, i) => ({
+        hasNextPage: offset + allocation.organicUsed < ranking.total,
+        items: allocation.items.map((item) => ({
           postId: item.post.id,
-          score: item.score,
-          amplified: item.amplified,
+          score: scoreOf.get(item.post.id) ?? 0,
+          amplified: item.campaignId !== null,
           campaignId: item.campaignId,
-          cursor: encodeCursor([id, offset + i + 1]),
+          cursor: encodeCursor([id, offset + item.organicAfter]),
         })),
       };
     },
@@ -239,17 +386,18 @@ export function createAttentionService(options: AttentionServiceOptions): Attent
         .map((e) => ({ ...e, account: e.account as Address }));
     },
     earnings: (account) => store.earnings(account),
-    quote({ promoter, communityId, budget }) {
+    quote({ promoter, communityId, budget, durationSeconds }) {
       refresh();
       const t = now();
       const promoterReputation = model.relativeReputation(promoter, communityId, t);
-      const { views, pricePerView } = quoteViews(
-        params,
-        model.communitySize(communityId, t),
+      const size = model.communitySize(communityId, t);
+      const { views, pricePerView } = quoteViews(params, size, promoterReputation, budget);
+      return {
+        views: Number(views),
+        pricePerView,
         promoterReputation,
-        budget,
-      );
-      return { views: Number(views), pricePerView, promoterReputation };
+        forecast: forecast(promoter, communityId, budget, durationSeconds ?? 7 * 86_400, t),
+      };
     },
     campaignStats(campaignId) {
       refresh();
@@ -261,10 +409,20 @@ export function createAttentionService(options: AttentionServiceOptions): Attent
       const spent = BigInt(row.spent);
       const campaign = toCampaign(row);
       const price = model.campaignPrice(campaign, now());
+      const delivered = ledger.delivery(campaignId);
+      const organic = organicImpressions.get(campaignId) ?? 0;
       return {
         viewsBought,
         averagePrice: viewsBought > 0 ? spent / BigInt(viewsBought) : null,
         estimatedRemainingReach: price > 0n ? Number(campaign.remaining / price) : 0,
+        delivery: {
+          impressions: delivered.impressions,
+          paidViews: delivered.views,
+          reach: delivered.reach,
+          spend: delivered.viewedWei,
+          organicImpressions: organic,
+          lift: delivered.impressions / Math.max(1, organic),
+        },
       };
     },
     epochPayouts: (epoch, page) => store.epochPayouts(epoch, page),

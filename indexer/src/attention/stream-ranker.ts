@@ -54,7 +54,6 @@ export class StreamRanker {
     const standing = viewerNode === undefined ? null : this.#caches.standing.get(global, viewerNode);
     const followingIds = this.#state.followingIds(viewer);
     const w = this.params.ranking;
-    const allows = this.#state.social.allowsFor(viewer);
 
     const scratch = this.#scratchFor(global.n);
     const { standing: standingAt, affinity: affinityAt } = scratch;
@@ -89,21 +88,8 @@ export class StreamRanker {
           query.now - (set.createdAt[i] as number),
         );
         organic[i] = o;
-        // The post's first campaign (best boost first) that the viewer's policy admits.
-        let boost = 0;
-        const boosts = set.boosts[i];
-        if (boosts) {
-          const p = set.posts[i] as PostInfo;
-          for (let c = 0; c < boosts.length; c++) {
-            const candidate = boosts[c] as Boost;
-            if (allows(candidate.promoter, p.communityId, p.topics)) {
-              choice[i] = c;
-              boost = candidate.boost;
-              break;
-            }
-          }
-        }
-        scores[i] = o + boost;
+        // Amplified items are placed by the impression allocator, not scored here.
+        scores[i] = o;
       }
     } finally {
       if (standing)

@@ -11,6 +11,7 @@ import { type Address, type Hex, recoverTypedDataAddress, type TypedDataDomain }
 import {
   decodeMessage,
   engagementTypes,
+  ISSUED_KINDS,
   MESSAGE_KINDS,
   type MessageByKind,
   type MessageKind,
@@ -91,9 +92,12 @@ export class LogAuthority {
   readonly #domain: TypedDataDomain;
   readonly #delegations = new Map<string, { expiresAt: bigint; revoked: boolean }>();
   readonly #nonces = new Set<string>();
+  readonly #issuers: ReadonlySet<string>;
 
-  constructor(domain: TypedDataDomain) {
+  /** `impressionIssuers`: the published impression keys; an Impression signed by any other key is invalid. */
+  constructor(domain: TypedDataDomain, impressionIssuers: Iterable<string> = []) {
     this.#domain = domain;
+    this.#issuers = new Set([...impressionIssuers].map((a) => a.toLowerCase()));
   }
 
   /** Checks one entry and, when it is valid, applies it; returns why it is invalid, or null. */
@@ -112,6 +116,8 @@ export class LogAuthority {
     if (signer !== entry.signer.toLowerCase())
       return `signed by ${signer}, not the recorded signer ${entry.signer}`;
     const account = message.account.toLowerCase();
+    if (ISSUED_KINDS.has(kind) && (signer !== account || !this.#issuers.has(signer)))
+      return `${kind} signed by ${signer}, not a published impression key`;
     const refusal = authorityRefusal(
       kind,
       message,

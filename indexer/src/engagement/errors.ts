@@ -15,6 +15,7 @@ export const ENGAGEMENT_ERROR_CODES = [
   "UNKNOWN_CAMPAIGN",
   "RATE_LIMITED",
   "STALE_TIMESTAMP",
+  "IMPRESSION_KEY_INVALID",
 ] as const;
 export type EngagementErrorCode = (typeof ENGAGEMENT_ERROR_CODES)[number];
 

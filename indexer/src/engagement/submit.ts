@@ -14,6 +14,7 @@ import {
   canonicalMessage,
   decodeMessage,
   engagementDomain,
+  ISSUED_KINDS,
   MESSAGE_KINDS,
   MESSAGE_LIMITS,
   type MessageByKind,
@@ -108,6 +109,9 @@ export function createEngagementService(options: EngagementServiceOptions): Enga
       );
     }
     const k = kind as MessageKind;
+    if (ISSUED_KINDS.has(k)) {
+      throw new EngagementError("BAD_USER_INPUT", `${k} messages are issued by the indexer, not submitted`);
+    }
     if (Buffer.byteLength(messageJson, "utf8") > MESSAGE_LIMITS.maxPayloadBytes) {
       throw new EngagementError(
         "PAYLOAD_TOO_LARGE",

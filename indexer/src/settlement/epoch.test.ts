@@ -25,6 +25,8 @@ function scenario(seed: number) {
     log.engage(kind, who, target, T0 + Math.floor(r() * 20 * DAY));
   }
   for (const m of members.slice(0, 20)) log.everyone(m, T0);
+  // The indexer served both campaigns to the members whose policy admitted them, just before the epoch.
+  for (const m of members.slice(0, 20)) for (const c of [1n, 2n]) log.impression(m, c, c, T0 + 21 * DAY - 10);
   const startSeq = log.seq;
   for (let k = 0; k < 60; k++) {
     const who = members[Math.floor(r() * 30)] as `0x${string}`;
@@ -146,6 +148,7 @@ describe("sybil resistance", () => {
     for (let k = 0; k < ATTACK; k++)
       log.engage("View", honest[k * 7] as `0x${string}`, BigInt(H + 1 + k), day(k));
     for (const a of [...honest, ...sybils]) log.everyone(a, T0);
+    for (const a of [...honest.slice(1), ...sybils]) log.impression(a, 1n, 1n, T0 + 21 * DAY - 10);
     const startSeq = log.seq;
     // Everyone, sybils included, views the amplified honest post 1 in this epoch.
     for (const a of [...honest.slice(1), ...sybils])

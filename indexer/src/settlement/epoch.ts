@@ -25,6 +25,7 @@ import {
 import { claimKey, isPaidView, paidUnits } from "../attention/paid-attention.ts";
 import { ALGORITHM_VERSION, type AttentionParams, paramsHash } from "../attention/params.ts";
 import { SocialState } from "../attention/policy.ts";
+import { ImpressionRule } from "./impressions.ts";
 import { buildMerkle } from "./merkle.ts";
 import { type CampaignSpend, computePayouts, type Payment, type ViewDecision } from "./payouts.ts";
 
@@ -113,8 +114,10 @@ export function computeEpoch(inputs: EpochInputs): EpochResult {
   const paidFraction = params.paidAttentionWeight;
   const social = new SocialState();
   const epochEntries: EngagementEntry[] = [];
+  const impressions = new ImpressionRule(params, posts, inputs.campaigns);
   for (const entry of inputs.entries) {
     if (entry.seq > inputs.endSeq) continue;
+    impressions.observe(entry, social);
     if (!isEngagement(entry)) {
       social.apply(entry);
       continue;
@@ -151,7 +154,7 @@ export function computeEpoch(inputs: EpochInputs): EpochResult {
     {
       params,
       posts,
-      allows: (viewer, promoter, communityId, topics) => social.allows(viewer, promoter, communityId, topics),
+      allows: () => impressions.allows(),
       reputationOf: (communityId, account) => {
         const rep = reputations.get(communityId);
         return rep ? relativeReputation(rep, account) : 0;
@@ -160,7 +163,7 @@ export function computeEpoch(inputs: EpochInputs): EpochResult {
       previouslyPaid: inputs.previouslyPaid,
     },
     inputs.campaigns,
-    epochEntries,
+    impressions.payable(epochEntries),
   );
 
   const cumulative = new Map<string, bigint>();

@@ -19,6 +19,7 @@ import { deploy, type HardhatNode, ROLE_WALLET, send, startHardhat, type Wallet 
 import { sign, tempDir } from "#test-kit/helpers.ts";
 import { captureLogs } from "#test-kit/logs.ts";
 import { loadConfig } from "../config.ts";
+import { createImpressionIssuer, impressionKey } from "../engagement/impressions.ts";
 import { type Db, openDb } from "../store/db.ts";
 import { createEngagementStore } from "../store/engagement-store.ts";
 import { createSettlementJob } from "./job.ts";
@@ -136,6 +137,30 @@ describe("settlement job on a Hardhat node", () => {
       parseEther("1000"),
     ]);
     await write(promoter, d.contracts.AMPEscrow, ampEscrowAbi, "amplify", [1n, parseEther("100"), 86_400n]);
+    // The indexer served campaign 1 to the viewer, whose policy admits it (the local chain's impression key).
+    const issuer = createImpressionIssuer({
+      store: createEngagementStore(db),
+      key: impressionKey(undefined, 31337) as `0x${string}`,
+      chainId: 31337,
+      verifyingContract: d.contracts.AMPSocial,
+    });
+    const policySeq = db
+      .prepare("SELECT seq FROM policies WHERE account = ?")
+      .pluck()
+      .get(addr(viewer)) as number;
+    const t = await now();
+    await issuer.issue(
+      {
+        viewer: addr(viewer),
+        campaignId: 1n,
+        postId: 1n,
+        price: parseEther("1"),
+        policySeq: BigInt(policySeq),
+        expiresAt: BigInt(t + 3600),
+        timestamp: BigInt(t),
+      },
+      t,
+    );
     await engage("View", viewer, 1n, 1n);
     await engage("View", optedOut, 1n, 1n);
     await engage("View", promoter, 1n, 1n);

@@ -14,6 +14,7 @@ import { paramsHash } from "../attention/params.ts";
 import { paramsFromCanonicalJson } from "../attention/params-json.ts";
 import { LogAuthority } from "../engagement/authority.ts";
 import { parseLogExport } from "../engagement/export.ts";
+import { DEV_IMPRESSION_ISSUER } from "../engagement/impressions.ts";
 import { computeEpoch } from "./epoch.ts";
 import { readEpochFiles } from "./epoch-files.ts";
 import { epochInput } from "./epoch-input.ts";
@@ -26,6 +27,8 @@ export interface VerifyOptions {
   exportDir: string;
   /** Verify epochs 1..epoch. */
   epoch: number;
+  /** Published impression keys (deployment `roles.impressions`); the dev key on the local chain when absent. */
+  impressionIssuers?: readonly string[];
 }
 
 export interface EpochCheck {
@@ -48,7 +51,9 @@ export async function verifyEpochs(client: PublicClient, options: VerifyOptions)
   let previousCumulative = new Map<string, bigint>();
   const previouslyPaid = new Set<string>();
   let lastToSeq = 0;
-  const authority = new LogAuthority(engagementDomain(await client.getChainId(), options.social));
+  const chainId = await client.getChainId();
+  const issuers = options.impressionIssuers ?? (chainId === 31337 ? [DEV_IMPRESSION_ISSUER] : []);
+  const authority = new LogAuthority(engagementDomain(chainId, options.social), issuers);
   for (let epoch = 1; epoch <= options.epoch; epoch++) {
     const { manifest, ndjson } = readEpochFiles(options.exportDir, epoch);
     const exportHashOk =

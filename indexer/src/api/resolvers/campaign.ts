@@ -36,4 +36,5 @@ export const Campaign = {
         }),
       ),
     ),
+  delivery: async (c: CampaignRow, _: unknown, ctx: ApiContext) => (await stats(c, ctx)).delivery ?? null,
 };

@@ -125,6 +125,7 @@ export const Query = {
         promoter: args.address(str(a, "promoter"), "promoter") as Address,
         communityId: BigInt(args.id(str(a, "community"), "community")),
         budget: a.budget as bigint,
+        ...(typeof a.durationSeconds === "number" ? { durationSeconds: Math.max(1, a.durationSeconds) } : {}),
       }),
     );
     // `views` is a GraphQL Int: a budget buying more views than that is refused with a code.

@@ -1,0 +1,84 @@
+/**
+ * The indexer's impression key: it signs an Impression (EIP-712, `#protocol`
+ * messages) for each amplified item of a served stream page and appends it
+ * to the public engagement log. The key itself is never logged or exposed;
+ * only its address is published.
+ */
+import { randomBytes } from "node:crypto";
+import type { Address, Hex } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { canonicalMessage, engagementDomain, engagementTypes, type ImpressionMessage } from "#protocol";
+import type { EngagementStore } from "../store/engagement-store.ts";
+import { EngagementError } from "./errors.ts";
+
+/** Hardhat's account #9: the impression key of the local chain only. */
+const DEV_IMPRESSION_KEY: Hex = "0x2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6";
+
+/** Resolves AMP_IMPRESSION_KEY: unset means the dev key on the local chain 31337 and none elsewhere. */
+export function impressionKey(value: string | undefined, chainId: number): Hex | null {
+  if (!value || value === "dev") {
+    if (chainId === 31337) return DEV_IMPRESSION_KEY;
+    if (value === "dev") {
+      throw new EngagementError(
+        "IMPRESSION_KEY_INVALID",
+        'AMP_IMPRESSION_KEY "dev" is only allowed on the local chain 31337',
+      );
+    }
+    return null;
+  }
+  if (!/^0x[0-9a-fA-F]{64}$/.test(value)) {
+    throw new EngagementError(
+      "IMPRESSION_KEY_INVALID",
+      "AMP_IMPRESSION_KEY must be a 0x-prefixed 32-byte hex key",
+    );
+  }
+  return value as Hex;
+}
+
+/** The address of the local chain's impression key (what the verifier accepts on 31337). */
+export const DEV_IMPRESSION_ISSUER = privateKeyToAccount(DEV_IMPRESSION_KEY).address.toLowerCase() as Address;
+
+export type ImpressionFields = Omit<ImpressionMessage, "account" | "nonce">;
+
+export interface ImpressionIssuer {
+  readonly address: Address;
+  /** Signs and appends one impression; returns its log seq. */
+  issue(fields: ImpressionFields, receivedAt: number): Promise<number>;
+}
+
+export function createImpressionIssuer(options: {
+  store: EngagementStore;
+  key: Hex;
+  chainId: number;
+  verifyingContract: Address;
+}): ImpressionIssuer {
+  const account = privateKeyToAccount(options.key);
+  const address = account.address.toLowerCase() as Address;
+  const domain = engagementDomain(options.chainId, options.verifyingContract);
+  return {
+    address,
+    async issue(fields, receivedAt) {
+      const message: ImpressionMessage = {
+        ...fields,
+        viewer: fields.viewer.toLowerCase() as Address,
+        account: address,
+        nonce: BigInt(`0x${randomBytes(16).toString("hex")}`),
+      };
+      const signature = await account.signTypedData({
+        domain,
+        types: engagementTypes,
+        primaryType: "Impression",
+        message,
+      });
+      const json = canonicalMessage("Impression", message);
+      return options.store.append({
+        kind: "Impression",
+        signer: address,
+        message: JSON.parse(json),
+        json,
+        signature: signature.toLowerCase(),
+        receivedAt,
+      });
+    },
+  };
+}

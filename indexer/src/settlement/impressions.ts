@@ -1,0 +1,46 @@
+/**
+ * The impression rule of payouts: a campaign pays a viewer only for a View
+ * receipt that matches a valid, unexpired impression served to that viewer
+ * for that campaign (`ImpressionLedger`), and the policy that counts is the
+ * one recorded when the impression was served. Likes, comments and shares of
+ * an amplified post never pay on their own.
+ */
+import { ImpressionLedger } from "../attention/impression-ledger.ts";
+import type { CampaignInfo, EngagementEntry, LogEntry, PostInfo } from "../attention/log.ts";
+import type { AttentionParams } from "../attention/params.ts";
+import type { SocialState } from "../attention/policy.ts";
+
+export class ImpressionRule {
+  readonly ledger: ImpressionLedger;
+  readonly #posts: ReadonlyMap<bigint, PostInfo>;
+  readonly #campaigns = new Map<bigint, CampaignInfo>();
+
+  constructor(
+    params: AttentionParams,
+    posts: ReadonlyMap<bigint, PostInfo>,
+    campaigns: readonly CampaignInfo[],
+  ) {
+    this.ledger = new ImpressionLedger(params);
+    this.#posts = posts;
+    for (const c of campaigns) this.#campaigns.set(c.id, c);
+  }
+
+  /** Feeds one log entry, in log order, with the social state as of that entry. */
+  observe(entry: LogEntry, social: SocialState): void {
+    this.ledger.observe(entry, {
+      social,
+      post: (id) => this.#posts.get(id),
+      campaign: (id) => this.#campaigns.get(id),
+    });
+  }
+
+  /** The epoch entries that may pay: View receipts matched by an impression. */
+  payable(entries: readonly EngagementEntry[]): EngagementEntry[] {
+    return entries.filter((e) => e.kind === "View" && this.ledger.matchedViews.has(e.seq));
+  }
+
+  /** The viewer's policy was checked when each payable entry's impression was served. */
+  allows(): boolean {
+    return true;
+  }
+}
