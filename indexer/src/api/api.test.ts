@@ -1,13 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { SOCIAL, seedChain, sign, tempDir, wallets } from "#test-kit/helpers.ts";
-import { createStoreAttentionService } from "../attention/store-service.ts";
+import { gqlClient, seededStore, storeApi } from "#test-kit/api.ts";
+import { sign, wallets } from "#test-kit/helpers.ts";
 import { exportLog } from "../engagement/export.ts";
-import { createEngagementService } from "../engagement/submit.ts";
-import { createChainStore } from "../store/chain-store.ts";
-import { type Db, openDb } from "../store/db.ts";
-import { createEngagementStore } from "../store/engagement-store.ts";
-import { createQueries } from "../store/queries.ts";
-import { type Api, createApi } from "./yoga.ts";
+import type { Db } from "../store/db.ts";
+import type { Api } from "./yoga.ts";
 
 const [alice, bob] = wallets() as [ReturnType<typeof wallets>[number], ReturnType<typeof wallets>[number]];
 const NOW = 1_800_000_000;
@@ -17,52 +13,19 @@ type Data = any;
 describe("GraphQL API over a seeded store", () => {
   let db: Db;
   let api: Api;
-  let tmp: ReturnType<typeof tempDir>;
+  let close: () => void;
 
   beforeEach(() => {
-    tmp = tempDir();
-    db = openDb(`${tmp.dir}/db.sqlite`);
-    seedChain(createChainStore(db), alice.address, 30);
-    const queries = createQueries(db);
-    const now = () => NOW;
-    api = createApi({
-      queries,
-      exportLog: (from, to) => exportLog(db, from, to),
-      engagement: createEngagementService({
-        store: createEngagementStore(db),
-        chainId: 31337,
-        verifyingContract: SOCIAL,
-        now,
-      }),
-      attention: createStoreAttentionService({ queries }),
-      chainId: 31337,
-      deployment: {
-        chainId: 31337,
-        startBlock: 0,
-        contracts: { AMPToken: SOCIAL, AMPSocial: SOCIAL, AMPEscrow: SOCIAL },
-      },
-      now,
+    ({ db, close } = seededStore(alice.address, 30));
+    api = storeApi(db, {
+      now: () => NOW,
       corsOrigins: ["http://127.0.0.1:5173"],
-      graphiql: false,
       limits: { maxDepth: 8, maxCost: 3000 },
     });
   });
-  afterEach(() => {
-    db.close();
-    tmp.cleanup();
-  });
+  afterEach(() => close());
 
-  async function gql(query: string, variables: Record<string, unknown> = {}) {
-    const res = await api.fetch("http://localhost/graphql", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ query, variables }),
-    });
-    return (await res.json()) as {
-      data?: Data;
-      errors?: Array<{ message: string; extensions?: { code?: string } }>;
-    };
-  }
+  const gql = gqlClient(() => api);
 
   it("paginates posts with stable cursors and caps the page size", async () => {
     const q = `query($after: String, $first: Int) { posts(first: $first, after: $after) { edges { cursor node { id author text topics community { name } } } pageInfo { hasNextPage endCursor } } }`;
