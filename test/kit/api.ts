@@ -4,6 +4,7 @@
  */
 
 import type { Address } from "viem";
+import { afterEach, beforeEach } from "vitest";
 import { type Api, type ApiOptions, createApi } from "#indexer/api/yoga.ts";
 import { createStoreAttentionService } from "#indexer/attention/store-service.ts";
 import { exportLog } from "#indexer/engagement/export.ts";
@@ -75,5 +76,28 @@ export function gqlClient(api: () => Api) {
       body: JSON.stringify({ query, variables }),
     });
     return (await res.json()) as GqlAnswer;
+  };
+}
+
+/**
+ * Registers hooks that give each test of the suite its own seeded store and API over it:
+ * `setUp` may add rows to the store and returns the API's options.
+ */
+export function seededApiEachTest(author: Address, posts: number, setUp: (db: Db) => Partial<ApiOptions>) {
+  let store: { db: Db; close: () => void } | undefined;
+  let api: Api | undefined;
+  const current = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error("the seeded API exists only while a test runs");
+    return value;
+  };
+  beforeEach(() => {
+    store = seededStore(author, posts);
+    api = storeApi(store.db, setUp(store.db));
+  });
+  afterEach(() => store?.close());
+  return {
+    db: () => current(store).db,
+    api: () => current(api),
+    gql: gqlClient(() => current(api)),
   };
 }

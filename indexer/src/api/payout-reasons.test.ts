@@ -1,23 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { gqlClient, seededStore, storeApi } from "#test-kit/api.ts";
+import { describe, expect, it } from "vitest";
+import { seededApiEachTest } from "#test-kit/api.ts";
 import { wallets } from "#test-kit/helpers.ts";
 import { DEFAULT_PARAMS } from "../attention/params.ts";
 import { createStoreAttentionService } from "../attention/store-service.ts";
-import type { Db } from "../store/db.ts";
 import { createPayoutReasonStore } from "../store/payout-reasons.ts";
 import { createQueries } from "../store/queries.ts";
-import type { Api } from "./yoga.ts";
 
 const [alice, bob] = wallets() as [ReturnType<typeof wallets>[number], ReturnType<typeof wallets>[number]];
 const APPOINTED = 1_700_000_100;
 
 describe("GraphQL payout reasons and reputation seeds", () => {
-  let db: Db;
-  let api: Api;
-  let close: () => void;
-
-  beforeEach(() => {
-    ({ db, close } = seededStore(alice.address, 3));
+  const { gql } = seededApiEachTest(alice.address, 3, (db) => {
     db.prepare("INSERT INTO blocks (number, hash, parent_hash, timestamp) VALUES (2, ?, ?, ?)").run(
       `0x${"02".repeat(32)}`,
       `0x${"01".repeat(32)}`,
@@ -31,17 +24,14 @@ describe("GraphQL payout reasons and reputation seeds", () => {
     reasons.insert(2, 1n, bob.address, "paid", 123n);
     reasons.insert(2, 1n, alice.address, "authorOrPromoter", 0n);
     const queries = createQueries(db);
-    api = storeApi(db, {
+    return {
       queries,
       now: () => APPOINTED + 3600,
       attention: createStoreAttentionService({ queries, db }),
       corsOrigins: ["http://127.0.0.1:5173"],
       limits: { maxDepth: 8, maxCost: 3000 },
-    });
+    };
   });
-  afterEach(() => close());
-
-  const gql = gqlClient(() => api);
 
   it("says per epoch why a viewer's view of a campaign was or was not paid", async () => {
     const q = `query($a: String!) { campaign(id: "1") { viewPayouts(account: $a) { epoch campaign account reason amount } } }`;
