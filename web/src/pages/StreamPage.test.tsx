@@ -50,6 +50,15 @@ function indexer() {
   });
 }
 
+/** An indexer with no communities that rates everyone 0.1, answering the given operations too. */
+function quietIndexer(handlers: Parameters<typeof fakeGraphQL>[0]) {
+  return fakeGraphQL({
+    reputation: () => ({ reputation: 0.1 }),
+    communities: () => ({ communities: { edges: [], pageInfo: { hasNextPage: false, endCursor: null } } }),
+    ...handlers,
+  });
+}
+
 async function renderConnected(gql: ReturnType<typeof indexer>) {
   const wagmiConfig = createWagmiConfig(testApp);
   const dev = wagmiConfig.connectors[0];
@@ -202,7 +211,7 @@ describe("StreamPage", () => {
   });
 
   it("loads the next page when the end of the stream scrolls into view", async () => {
-    const gql = fakeGraphQL({
+    const gql = quietIndexer({
       stream: (vars) => {
         const second = vars.after === "c1";
         const node = second ? items[1] : items[0];
@@ -213,8 +222,6 @@ describe("StreamPage", () => {
           },
         };
       },
-      reputation: () => ({ reputation: 0.1 }),
-      communities: () => ({ communities: { edges: [], pageInfo: { hasNextPage: false, endCursor: null } } }),
       submit: () => ({ submitMessage: { seq: 1, kind: "View", account: "0x", signer: "0x" } }),
     });
     await renderConnected(gql);
@@ -227,7 +234,7 @@ describe("StreamPage", () => {
   });
 
   it("shows a post once when a later page repeats it", async () => {
-    const gql = fakeGraphQL({
+    const gql = quietIndexer({
       stream: (vars) => {
         const second = vars.after === "c1";
         return {
@@ -242,8 +249,6 @@ describe("StreamPage", () => {
           },
         };
       },
-      reputation: () => ({ reputation: 0.1 }),
-      communities: () => ({ communities: { edges: [], pageInfo: { hasNextPage: false, endCursor: null } } }),
       submit: () => ({ submitMessage: { seq: 1, kind: "View", account: "0x", signer: "0x" } }),
     });
     await renderConnected(gql);
@@ -256,7 +261,7 @@ describe("StreamPage", () => {
   });
 
   it("falls back to the newest posts when ranking is unavailable", async () => {
-    const gql = fakeGraphQL({
+    const gql = quietIndexer({
       stream: () => {
         throw new GraphQLRequestError("stream is not available", { code: "ATTENTION_UNAVAILABLE" });
       },
@@ -266,8 +271,6 @@ describe("StreamPage", () => {
           pageInfo: { hasNextPage: false, endCursor: "1" },
         },
       }),
-      reputation: () => ({ reputation: 0.1 }),
-      communities: () => ({ communities: { edges: [], pageInfo: { hasNextPage: false, endCursor: null } } }),
     });
     await renderConnected(gql);
     expect(await screen.findByTestId("stream-fallback")).toBeTruthy();
