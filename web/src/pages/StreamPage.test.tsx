@@ -59,6 +59,15 @@ function quietIndexer(handlers: Parameters<typeof fakeGraphQL>[0]) {
   });
 }
 
+/** Shows every card for three dwell periods, then lets what that triggers settle. */
+async function dwellOnEveryCard() {
+  vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+  act(() => FakeIntersectionObserver.show(() => true, 1));
+  act(() => vi.advanceTimersByTime(testApp.dwellMs * 3));
+  vi.useRealTimers();
+  await new Promise((r) => setTimeout(r, 100));
+}
+
 async function renderConnected(gql: ReturnType<typeof indexer>) {
   const wagmiConfig = createWagmiConfig(testApp);
   const dev = wagmiConfig.connectors[0];
@@ -171,11 +180,7 @@ describe("StreamPage", () => {
     );
     await screen.findAllByTestId("post-card");
     expect(await screen.findByTestId("session-banner")).toBeTruthy();
-    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
-    act(() => FakeIntersectionObserver.show(() => true, 1));
-    act(() => vi.advanceTimersByTime(testApp.dwellMs * 3));
-    vi.useRealTimers();
-    await new Promise((r) => setTimeout(r, 100));
+    await dwellOnEveryCard();
     expect(provider.signing()).toEqual([]);
     expect(gql.requests.filter((r) => r.query.includes("mutation Submit"))).toEqual([]);
     // A second account arrives from the wallet: still nothing is asked.
@@ -184,11 +189,7 @@ describe("StreamPage", () => {
     await waitFor(() =>
       expect(gql.requests.some((r) => r.variables.viewer === devAccount(4).address.toLowerCase())).toBe(true),
     );
-    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
-    act(() => FakeIntersectionObserver.show(() => true, 1));
-    act(() => vi.advanceTimersByTime(testApp.dwellMs * 3));
-    vi.useRealTimers();
-    await new Promise((r) => setTimeout(r, 100));
+    await dwellOnEveryCard();
     expect(provider.signing()).toEqual([]);
   });
 
