@@ -5,32 +5,25 @@
  * and the gas benchmark.
  */
 import type { Address } from "viem";
+import { contractTypedData, type StructMessage } from "./typed-data.ts";
 
-export interface AmplifyForMessage {
-  promoter: Address;
-  postId: bigint;
-  amount: bigint;
-  duration: bigint;
-  payer: Address;
-  nonce: bigint;
-  deadline: bigint;
-}
+const AMPLIFY_FOR = {
+  promoter: "address",
+  postId: "uint256",
+  amount: "uint256",
+  duration: "uint64",
+  payer: "address",
+  nonce: "uint256",
+  deadline: "uint256",
+} as const;
+
+export type AmplifyForMessage = StructMessage<typeof AMPLIFY_FOR>;
 
 export function amplifyForTypedData(chainId: number, escrow: Address, message: AmplifyForMessage) {
-  return {
-    domain: { name: "AMPEscrow", version: "1", chainId, verifyingContract: escrow },
-    types: {
-      AmplifyFor: [
-        { name: "promoter", type: "address" },
-        { name: "postId", type: "uint256" },
-        { name: "amount", type: "uint256" },
-        { name: "duration", type: "uint64" },
-        { name: "payer", type: "address" },
-        { name: "nonce", type: "uint256" },
-        { name: "deadline", type: "uint256" },
-      ],
-    },
-    primaryType: "AmplifyFor",
+  return contractTypedData(
+    { name: "AMPEscrow", chainId, address: escrow },
+    "AmplifyFor",
+    AMPLIFY_FOR,
     message,
-  } as const;
+  );
 }

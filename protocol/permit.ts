@@ -4,28 +4,18 @@
  * and the gas benchmark.
  */
 import type { Address } from "viem";
+import { contractTypedData, type StructMessage } from "./typed-data.ts";
 
-export interface PermitMessage {
-  owner: Address;
-  spender: Address;
-  value: bigint;
-  nonce: bigint;
-  deadline: bigint;
-}
+const PERMIT = {
+  owner: "address",
+  spender: "address",
+  value: "uint256",
+  nonce: "uint256",
+  deadline: "uint256",
+} as const;
+
+export type PermitMessage = StructMessage<typeof PERMIT>;
 
 export function permitTypedData(chainId: number, token: Address, message: PermitMessage) {
-  return {
-    domain: { name: "AMP", version: "1", chainId, verifyingContract: token },
-    types: {
-      Permit: [
-        { name: "owner", type: "address" },
-        { name: "spender", type: "address" },
-        { name: "value", type: "uint256" },
-        { name: "nonce", type: "uint256" },
-        { name: "deadline", type: "uint256" },
-      ],
-    },
-    primaryType: "Permit",
-    message,
-  } as const;
+  return contractTypedData({ name: "AMP", chainId, address: token }, "Permit", PERMIT, message);
 }

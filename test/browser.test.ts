@@ -8,15 +8,15 @@
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { devAccount, graphql, submitSigned } from "#protocol/client.ts";
+import { devAccount, graphql } from "#protocol/client.ts";
+import { foundersLike, launchChromium } from "#test-kit/browser.ts";
 import { chainClients } from "#test-kit/chain.ts";
 import { type RunningNetwork, startNetwork, stopNetworkGroup, until } from "#test-kit/network.ts";
 
 const root = join(import.meta.dirname, "..");
 const shots = join(root, "test-results", "screenshots");
-const CHROMIUM = process.env.AMP_CHROMIUM ?? "/usr/bin/chromium";
 
 let net: RunningNetwork;
 let browser: Browser;
@@ -25,19 +25,7 @@ const contexts: BrowserContext[] = [];
 beforeAll(async () => {
   mkdirSync(shots, { recursive: true });
   net = await startNetwork(28545);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await launchChromium();
 }, 20 * 60_000);
 
 afterAll(async () => {
@@ -97,21 +85,7 @@ describe("the dApp in Chromium", () => {
 
     // The viewer has standing in the community: the founders like one of its posts.
     const own = await chain.publish(devAccount(viewer), 1n, "Notes from a careful reader");
-    let nonce = BigInt(Date.now());
-    await until(
-      "the indexer to see the viewer's post",
-      async () =>
-        (await graphql<{ post: { id: string } | null }>(net.graphqlUrl, `{ post(id: "${own}") { id } }`))
-          .post,
-    );
-    for (const founder of [1, 2, 3].map((i) => devAccount(i))) {
-      await submitSigned(net.graphqlUrl, net.deployment, founder, "Like", {
-        account: founder.address,
-        postId: own,
-        timestamp: BigInt(Math.floor(Date.now() / 1000)),
-        nonce: nonce++,
-      });
-    }
+    await foundersLike(net, own);
 
     const viewerPage = await openAs(viewer, "/settings");
     await savePolicy(viewerPage, "everyone");

@@ -8,18 +8,18 @@
  * signed or sent on the wrong chain or for an account the person had not
  * acted as, and prints the methods the dApp called.
  */
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { type Account, type Address, type Hex, type PrivateKeyAccount, parseEther } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ampEscrowAbi } from "#protocol";
-import { devAccount, graphql, submitSigned } from "#protocol/client.ts";
+import { devAccount, graphql } from "#protocol/client.ts";
+import { foundersLike, launchChromium } from "#test-kit/browser.ts";
 import { chainClients } from "#test-kit/chain.ts";
 import { InjectedWallet, TEST_WALLET_INFO, type WalletCall } from "#test-kit/injected-wallet.ts";
 import { type RunningNetwork, startNetwork, stopNetworkGroup, until } from "#test-kit/network.ts";
 import { CLAIM_GAS_LIMIT } from "../web/src/lib/chain/actions.ts";
 
-const CHROMIUM = process.env.AMP_CHROMIUM ?? "/usr/bin/chromium";
 const MAINNET = 1;
 const CONNECT_ENTRY = `connect-${TEST_WALLET_INFO.rdns}`;
 
@@ -32,19 +32,7 @@ const contexts: BrowserContext[] = [];
 beforeAll(async () => {
   net = await startNetwork(38545);
   chain = chainClients(net.rpcUrl, net.deployment);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await launchChromium();
 }, 20 * 60_000);
 
 afterAll(async () => {
@@ -387,21 +375,7 @@ describe("the dApp with an injected EIP-6963 wallet", () => {
 
     // The viewer has standing in community 1: the founders like its post.
     const own = await chain.publish(viewer, 1n, "A careful reader's notes");
-    await until(
-      "the indexer to see the viewer's post",
-      async () =>
-        (await graphql<{ post: { id: string } | null }>(net.graphqlUrl, `{ post(id: "${own}") { id } }`))
-          .post,
-    );
-    let nonce = BigInt(Date.now());
-    for (const founder of [1, 2, 3].map((i) => devAccount(i))) {
-      await submitSigned(net.graphqlUrl, net.deployment, founder, "Like", {
-        account: founder.address,
-        postId: own,
-        timestamp: BigInt(Math.floor(Date.now() / 1000)),
-        nonce: nonce++,
-      });
-    }
+    await foundersLike(net, own);
 
     const { page, wallet } = await openWithWallet([viewer], { route: "/settings" });
     await connectByMouse(page, wallet);

@@ -15,8 +15,6 @@ import hre, { network } from "hardhat";
 import {
   type Abi,
   type Address,
-  createWalletClient,
-  custom,
   encodePacked,
   erc20Abi,
   getAddress,
@@ -29,8 +27,9 @@ import {
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { ampEscrowAbi, amplifyForTypedData, ampSocialAbi, ampTokenAbi, permitTypedData } from "#protocol";
-import { deployAmp, LOCAL_ROLE_KEYS, MAX_SPENDS_PER_EPOCH, readBytecode } from "#protocol/deploy.ts";
+import { deployAmp, MAX_SPENDS_PER_EPOCH, readBytecode } from "#protocol/deploy.ts";
 import { reportBench } from "#test-kit/bench.ts";
+import { ampClients } from "../test/fixture.ts";
 
 const LEAVES = 100_000;
 // Compile first (a no-op when up to date): deployAmp reads the artifacts.
@@ -43,18 +42,12 @@ if (!deployer || !alice || !bob || !carol || !relayer) throw new Error("bench: n
 
 const deployment = await deployAmp(deployer, publicClient, { challengeWindow: 60 });
 const client = { public: publicClient, wallet: deployer };
-const token = getContract({ address: deployment.contracts.AMPToken, abi: ampTokenAbi, client });
-const social = getContract({ address: deployment.contracts.AMPSocial, abi: ampSocialAbi, client });
-const escrow = getContract({ address: deployment.contracts.AMPEscrow, abi: ampEscrowAbi, client });
-// The local deployment's settler and guardian (accounts of their own, as on any chain).
-const roleWallet = (key: Hex) =>
-  createWalletClient({
-    account: privateKeyToAccount(key),
-    chain: deployer.chain,
-    transport: custom(connection.provider),
-  });
-const settler = roleWallet(LOCAL_ROLE_KEYS.settler);
-const guardian = roleWallet(LOCAL_ROLE_KEYS.guardian);
+const { token, social, escrow, settler, guardian } = ampClients(
+  connection,
+  deployment,
+  publicClient,
+  deployer,
+);
 const now = async () => BigInt(await networkHelpers.time.latest());
 const plainAbi = [
   ...erc20Abi,

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { type Account, getAddress, type Hex } from "viem";
+import { type Account, type ContractErrorName, getAddress, type Hex } from "viem";
 import {
   amp,
   changeRole,
@@ -27,6 +27,16 @@ async function withCampaigns() {
   await f.escrow.write.amplify([2n, amp(50), DAY], { account: f.bob.account });
   await f.networkHelpers.time.increase(Number(DAY));
   return f;
+}
+
+/** Asserts that `call` reverts with the escrow's custom error `error`, carrying `args`. */
+function escrowRefuses(
+  f: Awaited<ReturnType<typeof withCampaigns>>,
+  call: Promise<Hex>,
+  error: ContractErrorName<typeof f.escrow.abi>,
+  args: readonly unknown[],
+) {
+  return f.viem.assertions.revertWithCustomErrorWithArgs(call, f.escrow, error, args as never);
 }
 
 const activate = (f: Fixture) => f.networkHelpers.time.increase(WINDOW + 1);
@@ -86,12 +96,12 @@ describe("AMPEscrow: settle", () => {
       [1n, amp(40)],
     ]);
     assert.equal(await f.escrow.read.remaining([1n]), 0n);
-    await f.viem.assertions.revertWithCustomErrorWithArgs(
+    await escrowRefuses(
+      f,
       f.escrow.write.settle(
         [3n, await now(f), rewardTree([[f.carol.account.address, 1n]]).root, inputs("x"), [1n], [1n]],
         { account: f.settler.account },
       ),
-      f.escrow,
       "AMPEscrowSpendExceedsEarned",
       [1n, 1n, 0n],
     );
@@ -106,73 +116,30 @@ describe("AMPEscrow: settle", () => {
       amounts: bigint[],
       account: Account = f.settler.account,
     ) => f.escrow.write.settle([epoch, await now(f), root, inputs("x"), ids, amounts], { account });
-    await f.viem.assertions.revertWithCustomErrorWithArgs(
-      settle(1n, [1n], [1n], f.alice.account),
-      f.escrow,
-      "AccessControlUnauthorizedAccount",
-      [getAddress(f.alice.account.address), ROLES.SETTLER_ROLE],
-    );
-    await f.viem.assertions.revertWithCustomErrorWithArgs(
-      settle(2n, [1n], [1n]),
-      f.escrow,
-      "AMPEscrowEpochOutOfOrder",
-      [2n, 1n],
-    );
-    await f.viem.assertions.revertWithCustomErrorWithArgs(
-      settle(0n, [1n], [1n]),
-      f.escrow,
-      "AMPEscrowEpochOutOfOrder",
-      [0n, 1n],
-    );
-    await f.viem.assertions.revertWithCustomErrorWithArgs(
-      settle(1n, [1n, 2n], [1n]),
-      f.escrow,
-      "AMPEscrowLengthMismatch",
-      [2n, 1n],
-    );
-    await f.viem.assertions.revertWithCustomErrorWithArgs(
-      settle(1n, [1n], [0n]),
-      f.escrow,
-      "AMPEscrowZeroAmount",
-      [],
-    );
-    await f.viem.assertions.revertWithCustomErrorWithArgs(
-      settle(1n, [3n], [1n]),
-      f.escrow,
-      "AMPEscrowUnknownCampaign",
-      [3n],
-    );
-    await f.viem.assertions.revertWithCustomErrorWithArgs(
-      settle(1n, [1n, 2n], [amp(10), amp(50) + 1n]),
-      f.escrow,
-      "AMPEscrowSpendExceedsEarned",
-      [2n, amp(50) + 1n, amp(50)],
-    );
+    await escrowRefuses(f, settle(1n, [1n], [1n], f.alice.account), "AccessControlUnauthorizedAccount", [
+      getAddress(f.alice.account.address),
+      ROLES.SETTLER_ROLE,
+    ]);
+    await escrowRefuses(f, settle(2n, [1n], [1n]), "AMPEscrowEpochOutOfOrder", [2n, 1n]);
+    await escrowRefuses(f, settle(0n, [1n], [1n]), "AMPEscrowEpochOutOfOrder", [0n, 1n]);
+    await escrowRefuses(f, settle(1n, [1n, 2n], [1n]), "AMPEscrowLengthMismatch", [2n, 1n]);
+    await escrowRefuses(f, settle(1n, [1n], [0n]), "AMPEscrowZeroAmount", []);
+    await escrowRefuses(f, settle(1n, [3n], [1n]), "AMPEscrowUnknownCampaign", [3n]);
+    await escrowRefuses(f, settle(1n, [1n, 2n], [amp(10), amp(50) + 1n]), "AMPEscrowSpendExceedsEarned", [
+      2n,
+      amp(50) + 1n,
+      amp(50),
+    ]);
     await mined(f, settle(1n, [1n], [amp(1)]));
     // Re-settling the same epoch, or skipping one, is out of order.
-    await f.viem.assertions.revertWithCustomErrorWithArgs(
-      settle(1n, [1n], [1n]),
-      f.escrow,
-      "AMPEscrowEpochOutOfOrder",
-      [1n, 2n],
-    );
-    await f.viem.assertions.revertWithCustomErrorWithArgs(
-      settle(3n, [1n], [1n]),
-      f.escrow,
-      "AMPEscrowEpochOutOfOrder",
-      [3n, 2n],
-    );
+    await escrowRefuses(f, settle(1n, [1n], [1n]), "AMPEscrowEpochOutOfOrder", [1n, 2n]);
+    await escrowRefuses(f, settle(3n, [1n], [1n]), "AMPEscrowEpochOutOfOrder", [3n, 2n]);
     // Expired campaigns can still be spent within the settlement grace; refunded ones cannot.
     await f.networkHelpers.time.increase(Number(DAY));
     await mined(f, settle(2n, [1n], [amp(1)]));
     await f.networkHelpers.time.increase(GRACE);
     await f.escrow.write.refund([2n]);
-    await f.viem.assertions.revertWithCustomErrorWithArgs(
-      settle(3n, [2n], [1n]),
-      f.escrow,
-      "AMPEscrowCampaignRefunded",
-      [2n],
-    );
+    await escrowRefuses(f, settle(3n, [2n], [1n]), "AMPEscrowCampaignRefunded", [2n]);
     // A granted settler can settle.
     await changeRole(f, ROLES.SETTLER_ROLE, f.dave.account.address);
     await mined(f, settle(3n, [], [], f.dave.account));
@@ -218,44 +185,44 @@ describe("AMPEscrow: revoke", () => {
   it("test_revoke_revertPaths: role, active, unknown, already revoked", async () => {
     const f = await withCampaigns();
     const root = rewardTree([[f.carol.account.address, 1n]]).root;
-    await f.viem.assertions.revertWithCustomErrorWithArgs(
+    await escrowRefuses(
+      f,
       f.escrow.write.revoke([1n, 1000n], { account: f.guardian.account }),
-      f.escrow,
       "AMPEscrowEpochNotPending",
       [1n],
     );
     await settleNext(f, root, [[1n, 1n]]);
-    await f.viem.assertions.revertWithCustomErrorWithArgs(
+    await escrowRefuses(
+      f,
       f.escrow.write.revoke([1n, 1000n], { account: f.alice.account }),
-      f.escrow,
       "AccessControlUnauthorizedAccount",
       [getAddress(f.alice.account.address), ROLES.GUARDIAN_ROLE],
     );
-    await f.viem.assertions.revertWithCustomErrorWithArgs(
+    await escrowRefuses(
+      f,
       f.escrow.write.revoke([0n, 1000n], { account: f.guardian.account }),
-      f.escrow,
       "AMPEscrowEpochNotPending",
       [0n],
     );
-    await f.viem.assertions.revertWithCustomErrorWithArgs(
+    await escrowRefuses(
+      f,
       f.escrow.write.revoke([2n, 1000n], { account: f.guardian.account }),
-      f.escrow,
       "AMPEscrowEpochNotPending",
       [2n],
     );
     await settleNext(f, root, [[1n, 1n]]);
     await f.escrow.write.revoke([2n, 1000n], { account: f.guardian.account });
-    await f.viem.assertions.revertWithCustomErrorWithArgs(
+    await escrowRefuses(
+      f,
       f.escrow.write.revoke([2n, 1000n], { account: f.guardian.account }),
-      f.escrow,
       "AMPEscrowEpochNotPending",
       [2n],
     );
     await activate(f);
     // Once active, an epoch is final.
-    await f.viem.assertions.revertWithCustomErrorWithArgs(
+    await escrowRefuses(
+      f,
       f.escrow.write.revoke([1n, 1000n], { account: f.guardian.account }),
-      f.escrow,
       "AMPEscrowEpochNotPending",
       [1n],
     );
@@ -287,9 +254,9 @@ describe("AMPEscrow: revoke", () => {
     assert.equal(await f.token.read.balanceOf([f.alice.account.address]), before);
     assert.equal(await f.escrow.read.refundCredit([1n]), amp(100));
     assert.equal(await f.escrow.read.remaining([1n]), 0n);
-    await f.viem.assertions.revertWithCustomErrorWithArgs(
+    await escrowRefuses(
+      f,
       f.escrow.write.withdrawRefund([1n], { account: f.bob.account }),
-      f.escrow,
       "AMPEscrowNotPromoter",
       [1n, getAddress(f.alice.account.address)],
     );
@@ -365,9 +332,9 @@ describe("AMPEscrow: claims", () => {
     ]);
     await settleNext(f, t3.root, [[2n, amp(10)]]);
     await activate(f);
-    await f.viem.assertions.revertWithCustomErrorWithArgs(
+    await escrowRefuses(
+      f,
       f.escrow.write.claim([carol, amp(30), tree.proof(carol)]),
-      f.escrow,
       "AMPEscrowInvalidProof",
       [carol, amp(30)],
     );
@@ -401,34 +368,30 @@ describe("AMPEscrow: claims", () => {
     const carol = f.carol.account.address;
     const dave = f.dave.account.address;
     const forged = [`0x${"ab".repeat(32)}`] as Hex[];
-    await f.viem.assertions.revertWithCustomErrorWithArgs(
-      f.escrow.write.claim([carol, amp(30), forged]),
-      f.escrow,
-      "AMPEscrowInvalidProof",
-      [getAddress(carol), amp(30)],
-    );
-    await f.viem.assertions.revertWithCustomErrorWithArgs(
-      f.escrow.write.claim([carol, amp(30), []]),
-      f.escrow,
-      "AMPEscrowInvalidProof",
-      [getAddress(carol), amp(30)],
-    );
+    await escrowRefuses(f, f.escrow.write.claim([carol, amp(30), forged]), "AMPEscrowInvalidProof", [
+      getAddress(carol),
+      amp(30),
+    ]);
+    await escrowRefuses(f, f.escrow.write.claim([carol, amp(30), []]), "AMPEscrowInvalidProof", [
+      getAddress(carol),
+      amp(30),
+    ]);
     // dave's proof and amount, submitted for carol (or an outsider).
-    await f.viem.assertions.revertWithCustomErrorWithArgs(
+    await escrowRefuses(
+      f,
       f.escrow.write.claim([carol, amp(20), tree.proof(dave)]),
-      f.escrow,
       "AMPEscrowInvalidProof",
       [getAddress(carol), amp(20)],
     );
-    await f.viem.assertions.revertWithCustomErrorWithArgs(
+    await escrowRefuses(
+      f,
       f.escrow.write.claim([f.outsider.account.address, amp(20), tree.proof(dave)]),
-      f.escrow,
       "AMPEscrowInvalidProof",
       [getAddress(f.outsider.account.address), amp(20)],
     );
-    await f.viem.assertions.revertWithCustomErrorWithArgs(
+    await escrowRefuses(
+      f,
       f.escrow.write.claim([carol, amp(31), tree.proof(carol)]),
-      f.escrow,
       "AMPEscrowInvalidProof",
       [getAddress(carol), amp(31)],
     );
@@ -439,9 +402,9 @@ describe("AMPEscrow: claims", () => {
     const { f, tree } = await withActiveEpoch();
     const carol = f.carol.account.address;
     await f.escrow.write.claim([carol, amp(30), tree.proof(carol)]);
-    await f.viem.assertions.revertWithCustomErrorWithArgs(
+    await escrowRefuses(
+      f,
       f.escrow.write.claim([carol, amp(30), tree.proof(carol)]),
-      f.escrow,
       "AMPEscrowNothingToClaim",
       [getAddress(carol), amp(30), amp(30)],
     );
@@ -454,9 +417,9 @@ describe("AMPEscrow: claims", () => {
     const t1 = rewardTree([[carol, amp(10)]]);
     await settleNext(f, t1.root, [[1n, amp(10)]]);
     // Pending: no active epoch yet.
-    await f.viem.assertions.revertWithCustomErrorWithArgs(
+    await escrowRefuses(
+      f,
       f.escrow.write.claim([carol, amp(10), t1.proof(carol)]),
-      f.escrow,
       "AMPEscrowNoActiveEpoch",
       [],
     );
@@ -464,21 +427,17 @@ describe("AMPEscrow: claims", () => {
     const t2 = rewardTree([[carol, amp(25)]]);
     await settleNext(f, t2.root, [[1n, amp(15)]]);
     // Epoch 2 is pending: its root is not claimable, epoch 1's is.
-    await f.viem.assertions.revertWithCustomErrorWithArgs(
-      f.escrow.write.claim([carol, amp(25), t2.proof(carol)]),
-      f.escrow,
-      "AMPEscrowInvalidProof",
-      [getAddress(carol), amp(25)],
-    );
+    await escrowRefuses(f, f.escrow.write.claim([carol, amp(25), t2.proof(carol)]), "AMPEscrowInvalidProof", [
+      getAddress(carol),
+      amp(25),
+    ]);
     await f.escrow.write.revoke([2n, 1000n], { account: f.guardian.account });
     await activate(f);
     // Revoked: never becomes claimable, even after its window.
-    await f.viem.assertions.revertWithCustomErrorWithArgs(
-      f.escrow.write.claim([carol, amp(25), t2.proof(carol)]),
-      f.escrow,
-      "AMPEscrowInvalidProof",
-      [getAddress(carol), amp(25)],
-    );
+    await escrowRefuses(f, f.escrow.write.claim([carol, amp(25), t2.proof(carol)]), "AMPEscrowInvalidProof", [
+      getAddress(carol),
+      amp(25),
+    ]);
     assert.equal(await f.escrow.read.activeEpoch(), 1n);
     await f.escrow.write.claim([carol, amp(10), t1.proof(carol)]);
     // Revoking the first epoch leaves nothing active.
@@ -501,9 +460,9 @@ describe("AMPEscrow: claims", () => {
     const tree = rewardTree([[carol, amp(120)]]);
     await settleNext(f, tree.root, [[1n, amp(10)]]);
     await activate(f);
-    await f.viem.assertions.revertWithCustomErrorWithArgs(
+    await escrowRefuses(
+      f,
       f.escrow.write.claim([carol, amp(120), tree.proof(carol)]),
-      f.escrow,
       "AMPEscrowClaimExceedsAllocation",
       [amp(120), amp(10)],
     );
@@ -515,15 +474,10 @@ describe("AMPEscrow: claims", () => {
     const { f, tree } = await withActiveEpoch();
     const carol = f.carol.account.address;
     await f.escrow.write.pause({ account: f.pauser.account });
-    await f.viem.assertions.revertWithCustomErrorWithArgs(
-      f.escrow.write.claim([carol, amp(30), tree.proof(carol)]),
-      f.escrow,
-      "AMPEscrowPaused",
-      [],
-    );
-    await f.viem.assertions.revertWithCustomErrorWithArgs(
+    await escrowRefuses(f, f.escrow.write.claim([carol, amp(30), tree.proof(carol)]), "AMPEscrowPaused", []);
+    await escrowRefuses(
+      f,
       f.escrow.write.claimBatch([[carol], [amp(30)], [tree.proof(carol)]]),
-      f.escrow,
       "AMPEscrowPaused",
       [],
     );
@@ -535,36 +489,36 @@ describe("AMPEscrow: claims", () => {
     const { f, tree } = await withActiveEpoch();
     const carol = f.carol.account.address;
     const dave = f.dave.account.address;
-    await f.viem.assertions.revertWithCustomErrorWithArgs(
+    await escrowRefuses(
+      f,
       f.escrow.write.claimBatch([
         [carol, dave],
         [amp(30), amp(21)],
         [tree.proof(carol), tree.proof(dave)],
       ]),
-      f.escrow,
       "AMPEscrowInvalidProof",
       [getAddress(dave), amp(21)],
     );
-    await f.viem.assertions.revertWithCustomErrorWithArgs(
+    await escrowRefuses(
+      f,
       f.escrow.write.claimBatch([[carol, dave], [amp(30)], [tree.proof(carol), tree.proof(dave)]]),
-      f.escrow,
       "AMPEscrowLengthMismatch",
       [2n, 1n],
     );
-    await f.viem.assertions.revertWithCustomErrorWithArgs(
+    await escrowRefuses(
+      f,
       f.escrow.write.claimBatch([[carol, dave], [amp(30), amp(20)], [tree.proof(carol)]]),
-      f.escrow,
       "AMPEscrowLengthMismatch",
       [2n, 1n],
     );
     // The same account twice in a batch: the second entry has nothing left.
-    await f.viem.assertions.revertWithCustomErrorWithArgs(
+    await escrowRefuses(
+      f,
       f.escrow.write.claimBatch([
         [carol, carol],
         [amp(30), amp(30)],
         [tree.proof(carol), tree.proof(carol)],
       ]),
-      f.escrow,
       "AMPEscrowNothingToClaim",
       [getAddress(carol), amp(30), amp(30)],
     );

@@ -19,7 +19,14 @@ import {
   toHex,
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { ampEscrowAbi, amplifyForTypedData, ampSocialAbi, ampTokenAbi, permitTypedData } from "#protocol";
+import {
+  type AmpDeployment,
+  ampEscrowAbi,
+  amplifyForTypedData,
+  ampSocialAbi,
+  ampTokenAbi,
+  permitTypedData,
+} from "#protocol";
 import { type DeployAmpOptions, deployAmp, LOCAL_ROLE_KEYS } from "#protocol/deploy.ts";
 
 export { ROLES } from "#protocol";
@@ -39,6 +46,35 @@ function need<T>(value: T | undefined, what: string): T {
   return value;
 }
 
+type Connection = Awaited<ReturnType<typeof network.create>>;
+
+/**
+ * Typed instances of a deployment's three contracts, sending from `deployer`, and wallets of the
+ * local deployment's settler, guardian and pauser: three accounts besides the deployer.
+ */
+export function ampClients(
+  connection: Connection,
+  deployment: AmpDeployment,
+  publicClient: Awaited<ReturnType<Connection["viem"]["getPublicClient"]>>,
+  deployer: Awaited<ReturnType<Connection["viem"]["getWalletClients"]>>[number],
+) {
+  const client = { public: publicClient, wallet: deployer };
+  const roleWallet = (key: Hex) =>
+    createWalletClient({
+      account: privateKeyToAccount(key),
+      chain: deployer.chain,
+      transport: custom(connection.provider),
+    });
+  return {
+    token: getContract({ address: deployment.contracts.AMPToken, abi: ampTokenAbi, client }),
+    social: getContract({ address: deployment.contracts.AMPSocial, abi: ampSocialAbi, client }),
+    escrow: getContract({ address: deployment.contracts.AMPEscrow, abi: ampEscrowAbi, client }),
+    settler: roleWallet(LOCAL_ROLE_KEYS.settler),
+    guardian: roleWallet(LOCAL_ROLE_KEYS.guardian),
+    pauser: roleWallet(LOCAL_ROLE_KEYS.pauser),
+  };
+}
+
 export async function deployFixture(options: DeployAmpOptions = {}) {
   const connection = await network.create();
   const { viem, networkHelpers } = connection;
@@ -53,20 +89,12 @@ export async function deployFixture(options: DeployAmpOptions = {}) {
     roleDelay: ROLE_DELAY,
     ...options,
   });
-  const client = { public: publicClient, wallet: need(admin, "admin") };
-  const token = getContract({ address: deployment.contracts.AMPToken, abi: ampTokenAbi, client });
-  const social = getContract({ address: deployment.contracts.AMPSocial, abi: ampSocialAbi, client });
-  const escrow = getContract({ address: deployment.contracts.AMPEscrow, abi: ampEscrowAbi, client });
-  // The local deployment's settler, guardian and pauser: three accounts besides the deployer.
-  const roleWallet = (key: Hex) =>
-    createWalletClient({
-      account: privateKeyToAccount(key),
-      chain: need(admin, "admin").chain,
-      transport: custom(connection.provider),
-    });
-  const settler = roleWallet(LOCAL_ROLE_KEYS.settler);
-  const guardian = roleWallet(LOCAL_ROLE_KEYS.guardian);
-  const pauser = roleWallet(LOCAL_ROLE_KEYS.pauser);
+  const { token, social, escrow, settler, guardian, pauser } = ampClients(
+    connection,
+    deployment,
+    publicClient,
+    need(admin, "admin"),
+  );
   return {
     viem,
     networkHelpers,

@@ -10,9 +10,9 @@
  * both log sizes. An ordinary posts page is measured the same way.
  */
 
-import { createStoreAttentionService } from "#indexer/attention/store-service.ts";
+import { storeApi } from "#test-kit/api.ts";
 import { reportBench } from "#test-kit/bench.ts";
-import { SOCIAL, seedChain, wallets } from "#test-kit/helpers.ts";
+import { seedChain, wallets } from "#test-kit/helpers.ts";
 import {
   blockMonitor,
   fillLog,
@@ -21,13 +21,9 @@ import {
   post,
   serve,
 } from "#test-kit/hostile.ts";
-import { createApi } from "../src/api/yoga.ts";
 import { createChunkedExport } from "../src/engagement/export-chunked.ts";
-import { createEngagementService } from "../src/engagement/submit.ts";
 import { createChainStore } from "../src/store/chain-store.ts";
 import { openDb } from "../src/store/db.ts";
-import { createEngagementStore } from "../src/store/engagement-store.ts";
-import { createQueries } from "../src/store/queries.ts";
 import { inTempDir } from "./http-load.ts";
 
 const SIZES = [10_000, 100_000];
@@ -44,27 +40,7 @@ async function measure(dir: string, size: number) {
   const db = openDb(`${dir}/log-${size}.sqlite`);
   seedChain(createChainStore(db), (wallets()[0] as { address: `0x${string}` }).address, 20);
   fillLog(db, size);
-  const queries = createQueries(db);
-  const api = createApi({
-    queries,
-    exportLog: createChunkedExport(db),
-    engagement: createEngagementService({
-      store: createEngagementStore(db),
-      chainId: 31337,
-      verifyingContract: SOCIAL,
-    }),
-    attention: createStoreAttentionService({ queries }),
-    chainId: 31337,
-    deployment: {
-      chainId: 31337,
-      startBlock: 0,
-      contracts: { AMPToken: SOCIAL, AMPSocial: SOCIAL, AMPEscrow: SOCIAL },
-    },
-    now: () => Math.floor(Date.now() / 1000),
-    corsOrigins: [],
-    graphiql: false,
-    limits: { maxDepth: 10, maxCost: 5000 },
-  });
+  const api = storeApi(db, { exportLog: createChunkedExport(db) });
   const { url, server } = await serve(api);
   const monitor = blockMonitor();
   const runs = new Map<string, number[]>();

@@ -1,13 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { SOCIAL, seedChain, sign, tempDir, wallets } from "#test-kit/helpers.ts";
-import { createStoreAttentionService } from "../attention/store-service.ts";
+import { describe, expect, it } from "vitest";
+import type { MessageByKind, MessageKind } from "#protocol";
+import { seededApiEachTest } from "#test-kit/api.ts";
+import { sign, wallets } from "#test-kit/helpers.ts";
 import { exportLog } from "../engagement/export.ts";
-import { createEngagementService } from "../engagement/submit.ts";
-import { createChainStore } from "../store/chain-store.ts";
-import { type Db, openDb } from "../store/db.ts";
-import { createEngagementStore } from "../store/engagement-store.ts";
-import { createQueries } from "../store/queries.ts";
-import { type Api, createApi } from "./yoga.ts";
 
 const [alice, bob] = wallets() as [ReturnType<typeof wallets>[number], ReturnType<typeof wallets>[number]];
 const NOW = 1_800_000_000;
@@ -15,54 +10,12 @@ const NOW = 1_800_000_000;
 type Data = any;
 
 describe("GraphQL API over a seeded store", () => {
-  let db: Db;
-  let api: Api;
-  let tmp: ReturnType<typeof tempDir>;
-
-  beforeEach(() => {
-    tmp = tempDir();
-    db = openDb(`${tmp.dir}/db.sqlite`);
-    seedChain(createChainStore(db), alice.address, 30);
-    const queries = createQueries(db);
-    const now = () => NOW;
-    api = createApi({
-      queries,
-      exportLog: (from, to) => exportLog(db, from, to),
-      engagement: createEngagementService({
-        store: createEngagementStore(db),
-        chainId: 31337,
-        verifyingContract: SOCIAL,
-        now,
-      }),
-      attention: createStoreAttentionService({ queries }),
-      chainId: 31337,
-      deployment: {
-        chainId: 31337,
-        startBlock: 0,
-        contracts: { AMPToken: SOCIAL, AMPSocial: SOCIAL, AMPEscrow: SOCIAL },
-      },
-      now,
-      corsOrigins: ["http://127.0.0.1:5173"],
-      graphiql: false,
-      limits: { maxDepth: 8, maxCost: 3000 },
-    });
-  });
-  afterEach(() => {
-    db.close();
-    tmp.cleanup();
-  });
-
-  async function gql(query: string, variables: Record<string, unknown> = {}) {
-    const res = await api.fetch("http://localhost/graphql", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ query, variables }),
-    });
-    return (await res.json()) as {
-      data?: Data;
-      errors?: Array<{ message: string; extensions?: { code?: string } }>;
-    };
-  }
+  const seeded = seededApiEachTest(alice.address, 30, () => ({
+    now: () => NOW,
+    corsOrigins: ["http://127.0.0.1:5173"],
+    limits: { maxDepth: 8, maxCost: 3000 },
+  }));
+  const gql = seeded.gql;
 
   it("paginates posts with stable cursors and caps the page size", async () => {
     const q = `query($after: String, $first: Int) { posts(first: $first, after: $after) { edges { cursor node { id author text topics community { name } } } pageInfo { hasNextPage endCursor } } }`;
@@ -81,7 +34,7 @@ describe("GraphQL API over a seeded store", () => {
   });
 
   it("walks every ordering and filter to the end without gaps or repeats", async () => {
-    db.prepare("UPDATE post_stats SET likes = post_id % 4, views = (post_id * 7) % 5").run();
+    seeded.db().prepare("UPDATE post_stats SET likes = post_id % 4, views = (post_id * 7) % 5").run();
     const walk = async (args: string) => {
       const ids: number[] = [];
       let after: string | null = null;
@@ -119,62 +72,25 @@ describe("GraphQL API over a seeded store", () => {
       expect(r.errors).toBeUndefined();
     };
     const t = BigInt(NOW);
-    await submit(
-      await sign(bob, "Follow", {
-        account: bob.address,
-        target: alice.address,
-        follow: true,
-        timestamp: t,
-        nonce: 1n,
-      }),
+    type W = typeof bob;
+    const submitAs = async <K extends MessageKind>(
+      w: W,
+      kind: K,
+      fields: Omit<MessageByKind[K], "account" | "timestamp" | "nonce">,
+      nonce: bigint,
+    ) =>
+      submit(await sign(w, kind, { account: w.address, ...fields, timestamp: t, nonce } as MessageByKind[K]));
+    await submitAs(bob, "Follow", { target: alice.address, follow: true }, 1n);
+    await submitAs(carol as W, "Follow", { target: alice.address, follow: true }, 1n);
+    await submitAs(bob, "Follow", { target: alice.address, follow: false }, 2n);
+    await submitAs(
+      bob,
+      "Policy",
+      { mode: 2, communities: [1n], topics: ["news"], blockedPromoters: [alice.address] },
+      3n,
     );
-    await submit(
-      await sign(carol as typeof bob, "Follow", {
-        account: (carol as typeof bob).address,
-        target: alice.address,
-        follow: true,
-        timestamp: t,
-        nonce: 1n,
-      }),
-    );
-    await submit(
-      await sign(bob, "Follow", {
-        account: bob.address,
-        target: alice.address,
-        follow: false,
-        timestamp: t,
-        nonce: 2n,
-      }),
-    );
-    await submit(
-      await sign(bob, "Policy", {
-        account: bob.address,
-        mode: 2,
-        communities: [1n],
-        topics: ["news"],
-        blockedPromoters: [alice.address],
-        timestamp: t,
-        nonce: 3n,
-      }),
-    );
-    await submit(
-      await sign(bob, "Delegation", {
-        account: bob.address,
-        sessionKey: alice.address,
-        expiresAt: t + 600n,
-        timestamp: t,
-        nonce: 4n,
-      }),
-    );
-    await submit(
-      await sign(bob, "Comment", {
-        account: bob.address,
-        postId: 2n,
-        text: "first!",
-        timestamp: t,
-        nonce: 5n,
-      }),
-    );
+    await submitAs(bob, "Delegation", { sessionKey: alice.address, expiresAt: t + 600n }, 4n);
+    await submitAs(bob, "Comment", { postId: 2n, text: "first!" }, 5n);
     const r = await gql(`{
       alice: account(address: "${alice.address}") { followerCount followers { edges { node { address } } } }
       bob: account(address: "${bob.address}") { followingCount nextNonce policy { mode communities topics blockedPromoters explicit } delegations { sessionKey expiresAt revoked } }
@@ -207,7 +123,7 @@ describe("GraphQL API over a seeded store", () => {
 
   it("allows only the dApp's origin and serves no GraphiQL outside development", async () => {
     const preflight = (origin: string) =>
-      api.fetch("http://localhost/graphql", {
+      seeded.api().fetch("http://localhost/graphql", {
         method: "OPTIONS",
         headers: {
           origin,
@@ -221,7 +137,7 @@ describe("GraphQL API over a seeded store", () => {
     expect((await preflight("http://evil.test")).headers.get("access-control-allow-origin")).not.toBe(
       "http://evil.test",
     );
-    const page = await api.fetch("http://localhost/graphql", { headers: { accept: "text/html" } });
+    const page = await seeded.api().fetch("http://localhost/graphql", { headers: { accept: "text/html" } });
     expect(await page.text()).not.toMatch(/graphiql/i);
   });
 
@@ -280,7 +196,7 @@ describe("GraphQL API over a seeded store", () => {
     const again = await gql(m, { kind: "Like", message: like.json, signature: like.signature });
     expect(again.errors?.[0]?.extensions?.code).toBe("DUPLICATE");
     const exported = await gql(`{ logExport(fromSeq: 1, toSeq: 5) { count hash ndjson } }`);
-    expect(exported.data.logExport).toEqual(exportLog(db, 1, 5));
+    expect(exported.data.logExport).toEqual(exportLog(seeded.db(), 1, 5));
     expect(exported.data.logExport.count).toBe(1);
     const tooMany = await gql(`{ logExport(fromSeq: 1, toSeq: 100000) { count } }`);
     expect(tooMany.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");

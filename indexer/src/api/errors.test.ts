@@ -4,16 +4,13 @@ import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AmpError } from "#protocol";
 import { createLogger } from "#protocol/logger.ts";
-import { SOCIAL, seedChain, tempDir, wallets } from "#test-kit/helpers.ts";
+import { seededStore, storeApi } from "#test-kit/api.ts";
+import { SOCIAL, wallets } from "#test-kit/helpers.ts";
 import { createStoreAttentionService } from "../attention/store-service.ts";
-import { exportLog } from "../engagement/export.ts";
-import { createEngagementService } from "../engagement/submit.ts";
-import { createChainStore } from "../store/chain-store.ts";
-import { type Db, openDb } from "../store/db.ts";
-import { createEngagementStore } from "../store/engagement-store.ts";
+import type { Db } from "../store/db.ts";
 import { createQueries } from "../store/queries.ts";
 import { createHttpHandler } from "./http.ts";
-import { type Api, createApi } from "./yoga.ts";
+import type { Api } from "./yoga.ts";
 
 const [alice] = wallets() as [ReturnType<typeof wallets>[number]];
 const NOW = 1_800_000_000;
@@ -72,17 +69,14 @@ const cases: Array<{ name: string; body: object; code: string; message: string |
 describe("GraphQL errors: an AmpError's code becomes extensions.code", () => {
   let db: Db;
   let api: Api;
-  let tmp: ReturnType<typeof tempDir>;
+  let close: () => void;
   let server: Server;
   let url: string;
   let logged = "";
 
   beforeAll(async () => {
-    tmp = tempDir();
-    db = openDb(`${tmp.dir}/db.sqlite`);
-    seedChain(createChainStore(db), alice.address, 3);
+    ({ db, close } = seededStore(alice.address, 3));
     const queries = createQueries(db);
-    const now = () => NOW;
     const store = createStoreAttentionService({ queries });
     const sink = new Writable({
       write(chunk, _encoding, done) {
@@ -90,15 +84,9 @@ describe("GraphQL errors: an AmpError's code becomes extensions.code", () => {
         done();
       },
     });
-    api = createApi({
+    api = storeApi(db, {
       queries,
-      exportLog: (from, to) => exportLog(db, from, to),
-      engagement: createEngagementService({
-        store: createEngagementStore(db),
-        chainId: 31337,
-        verifyingContract: SOCIAL,
-        now,
-      }),
+      now: () => NOW,
       attention: {
         ...store,
         quote() {
@@ -110,15 +98,6 @@ describe("GraphQL errors: an AmpError's code becomes extensions.code", () => {
           throw new Error("leaderboard exploded at /srv/internal/path");
         },
       },
-      chainId: 31337,
-      deployment: {
-        chainId: 31337,
-        startBlock: 0,
-        contracts: { AMPToken: SOCIAL, AMPSocial: SOCIAL, AMPEscrow: SOCIAL },
-      },
-      now,
-      corsOrigins: [],
-      graphiql: false,
       limits: { maxDepth: 8, maxCost: 3000 },
       logger: createLogger({ destination: sink }).child({ service: "api" }),
     });
@@ -129,8 +108,7 @@ describe("GraphQL errors: an AmpError's code becomes extensions.code", () => {
   afterAll(async () => {
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
-    db.close();
-    tmp.cleanup();
+    close();
   });
 
   const post = (fetchFn: (url: string, init: RequestInit) => Promise<Response>, target: () => string) =>

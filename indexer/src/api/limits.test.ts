@@ -1,6 +1,7 @@
 import type { Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SOCIAL, seedChain, tempDir, wallets } from "#test-kit/helpers.ts";
+import { seededStore, storeApi } from "#test-kit/api.ts";
+import { wallets } from "#test-kit/helpers.ts";
 import {
   blockMonitor,
   fillLog,
@@ -13,12 +14,8 @@ import type { AttentionService } from "../attention/interface.ts";
 import { createStoreAttentionService } from "../attention/store-service.ts";
 import { exportLog } from "../engagement/export.ts";
 import { createChunkedExport } from "../engagement/export-chunked.ts";
-import { createEngagementService } from "../engagement/submit.ts";
-import { createChainStore } from "../store/chain-store.ts";
-import { type Db, openDb } from "../store/db.ts";
-import { createEngagementStore } from "../store/engagement-store.ts";
+import type { Db } from "../store/db.ts";
 import { createQueries, type Queries } from "../store/queries.ts";
-import { createApi } from "./yoga.ts";
 
 const [alice] = wallets() as [ReturnType<typeof wallets>[number]];
 const NOW = 1_800_000_000;
@@ -26,15 +23,13 @@ const LOG = 30_000;
 
 describe("request limits over real HTTP", () => {
   let db: Db;
-  let tmp: ReturnType<typeof tempDir>;
+  let close: (() => void) | undefined;
   let server: Server;
   let url: string;
   let statusCalls = 0;
 
   beforeAll(async () => {
-    tmp = tempDir();
-    db = openDb(`${tmp.dir}/db.sqlite`);
-    seedChain(createChainStore(db), alice.address, 20);
+    ({ db, close } = seededStore(alice.address, 20));
     fillLog(db, LOG);
     const real = createQueries(db);
     const queries: Queries = {
@@ -44,33 +39,18 @@ describe("request limits over real HTTP", () => {
         return real.checkpoint();
       },
     };
-    const now = () => NOW;
     const store = createStoreAttentionService({ queries });
     const attention: AttentionService = {
       ...store,
       // A promoter whose budget buys more views than a GraphQL Int holds.
       quote: () => ({ views: 2 ** 40, pricePerView: 1n, promoterReputation: 0 }),
     };
-    const api = createApi({
+    const api = storeApi(db, {
       queries,
       exportLog: createChunkedExport(db),
-      engagement: createEngagementService({
-        store: createEngagementStore(db),
-        chainId: 31337,
-        verifyingContract: SOCIAL,
-        now,
-      }),
       attention,
-      chainId: 31337,
-      deployment: {
-        chainId: 31337,
-        startBlock: 0,
-        contracts: { AMPToken: SOCIAL, AMPSocial: SOCIAL, AMPEscrow: SOCIAL },
-      },
-      now,
+      now: () => NOW,
       corsOrigins: ["http://127.0.0.1:5173", "http://localhost:5173"],
-      graphiql: false,
-      limits: { maxDepth: 10, maxCost: 5000 },
     });
     ({ url, server } = await serve(api, ["http://127.0.0.1:5173", "http://localhost:5173"]));
     // Warm the JIT so the first timed request measures the limits, not compilation.
@@ -80,8 +60,7 @@ describe("request limits over real HTTP", () => {
   afterAll(async () => {
     server?.closeAllConnections();
     await new Promise<void>((resolve) => server?.close(() => resolve()));
-    db?.close();
-    tmp?.cleanup();
+    close?.();
   });
 
   const byName = (name: string): HostileRequest => {
@@ -213,26 +192,7 @@ describe("request limits over real HTTP", () => {
   });
 
   it("refuses an answer past the byte cap with ANSWER_TOO_LARGE", async () => {
-    const small = createApi({
-      queries: createQueries(db),
-      exportLog: createChunkedExport(db),
-      engagement: createEngagementService({
-        store: createEngagementStore(db),
-        chainId: 31337,
-        verifyingContract: SOCIAL,
-      }),
-      attention: createStoreAttentionService({ queries: createQueries(db) }),
-      chainId: 31337,
-      deployment: {
-        chainId: 31337,
-        startBlock: 0,
-        contracts: { AMPToken: SOCIAL, AMPSocial: SOCIAL, AMPEscrow: SOCIAL },
-      },
-      now: () => NOW,
-      corsOrigins: [],
-      graphiql: false,
-      limits: { maxDepth: 10, maxCost: 5000 },
-    });
+    const small = storeApi(db, { exportLog: createChunkedExport(db), now: () => NOW });
     const { createServer } = await import("node:http");
     const { createHttpHandler } = await import("./http.ts");
     const s = createServer(createHttpHandler(small, { corsOrigins: [], maxAnswerBytes: 100_000 }));

@@ -1,28 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { SOCIAL, seedChain, tempDir, wallets } from "#test-kit/helpers.ts";
+import { describe, expect, it } from "vitest";
+import { seededApiEachTest } from "#test-kit/api.ts";
+import { wallets } from "#test-kit/helpers.ts";
 import { DEFAULT_PARAMS } from "../attention/params.ts";
 import { createStoreAttentionService } from "../attention/store-service.ts";
-import { exportLog } from "../engagement/export.ts";
-import { createEngagementService } from "../engagement/submit.ts";
-import { createChainStore } from "../store/chain-store.ts";
-import { type Db, openDb } from "../store/db.ts";
-import { createEngagementStore } from "../store/engagement-store.ts";
 import { createPayoutReasonStore } from "../store/payout-reasons.ts";
 import { createQueries } from "../store/queries.ts";
-import { type Api, createApi } from "./yoga.ts";
 
 const [alice, bob] = wallets() as [ReturnType<typeof wallets>[number], ReturnType<typeof wallets>[number]];
 const APPOINTED = 1_700_000_100;
 
 describe("GraphQL payout reasons and reputation seeds", () => {
-  let db: Db;
-  let api: Api;
-  let tmp: ReturnType<typeof tempDir>;
-
-  beforeEach(() => {
-    tmp = tempDir();
-    db = openDb(`${tmp.dir}/db.sqlite`);
-    seedChain(createChainStore(db), alice.address, 3);
+  const { gql } = seededApiEachTest(alice.address, 3, (db) => {
     db.prepare("INSERT INTO blocks (number, hash, parent_hash, timestamp) VALUES (2, ?, ?, ?)").run(
       `0x${"02".repeat(32)}`,
       `0x${"01".repeat(32)}`,
@@ -36,46 +24,14 @@ describe("GraphQL payout reasons and reputation seeds", () => {
     reasons.insert(2, 1n, bob.address, "paid", 123n);
     reasons.insert(2, 1n, alice.address, "authorOrPromoter", 0n);
     const queries = createQueries(db);
-    const now = () => APPOINTED + 3600;
-    api = createApi({
+    return {
       queries,
-      exportLog: (from, to) => exportLog(db, from, to),
-      engagement: createEngagementService({
-        store: createEngagementStore(db),
-        chainId: 31337,
-        verifyingContract: SOCIAL,
-        now,
-      }),
+      now: () => APPOINTED + 3600,
       attention: createStoreAttentionService({ queries, db }),
-      chainId: 31337,
-      deployment: {
-        chainId: 31337,
-        startBlock: 0,
-        contracts: { AMPToken: SOCIAL, AMPSocial: SOCIAL, AMPEscrow: SOCIAL },
-      },
-      now,
       corsOrigins: ["http://127.0.0.1:5173"],
-      graphiql: false,
       limits: { maxDepth: 8, maxCost: 3000 },
-    });
-  });
-  afterEach(() => {
-    db.close();
-    tmp.cleanup();
-  });
-
-  async function gql(query: string, variables: Record<string, unknown> = {}) {
-    const res = await api.fetch("http://localhost/graphql", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ query, variables }),
-    });
-    return (await res.json()) as {
-      // biome-ignore lint/suspicious/noExplicitAny: answers are asserted by value
-      data?: any;
-      errors?: Array<{ message: string; extensions?: { code?: string } }>;
     };
-  }
+  });
 
   it("says per epoch why a viewer's view of a campaign was or was not paid", async () => {
     const q = `query($a: String!) { campaign(id: "1") { viewPayouts(account: $a) { epoch campaign account reason amount } } }`;

@@ -1,14 +1,12 @@
 import { request, type Server } from "node:http";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createStoreAttentionService } from "#indexer/attention/store-service.ts";
 import type { MessageByKind, MessageKind } from "#protocol";
+import { storeApi } from "#test-kit/api.ts";
 import { SOCIAL, seedChain, sign, tempDir, wallets } from "#test-kit/helpers.ts";
 import { serve } from "#test-kit/hostile.ts";
-import { createApi } from "../api/yoga.ts";
 import { createChainStore } from "../store/chain-store.ts";
 import { type Db, openDb } from "../store/db.ts";
 import { createEngagementStore } from "../store/engagement-store.ts";
-import { createQueries } from "../store/queries.ts";
 import type { EngagementError } from "./errors.ts";
 import { createEngagementService, type IntakeLimits } from "./submit.ts";
 
@@ -82,22 +80,10 @@ describe("message intake: quotas, counted once, timestamps bounded below", () =>
     db.prepare(`SELECT ${column} FROM post_stats WHERE post_id = ?`).pluck().get(post);
 
   async function api(intake: IntakeLimits) {
-    const queries = createQueries(db);
-    const yoga = createApi({
-      queries,
+    const yoga = storeApi(db, {
       exportLog: () => ({ ndjson: "", hash: "0x", count: 0 }),
       engagement: service(intake),
-      attention: createStoreAttentionService({ queries }),
-      chainId: 31337,
-      deployment: {
-        chainId: 31337,
-        startBlock: 0,
-        contracts: { AMPToken: SOCIAL, AMPSocial: SOCIAL, AMPEscrow: SOCIAL },
-      },
       now: () => NOW,
-      corsOrigins: [],
-      graphiql: false,
-      limits: { maxDepth: 10, maxCost: 5000 },
     });
     const served = await serve(yoga);
     server = served.server;

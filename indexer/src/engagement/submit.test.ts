@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { encodeMessage } from "#protocol";
+import { encodeMessage, type MessageByKind, type MessageKind } from "#protocol";
 import { DEV_KEYS, SOCIAL, seedChain, sign, tempDir, wallets } from "#test-kit/helpers.ts";
 import { createChainStore } from "../store/chain-store.ts";
 import { type Db, openDb } from "../store/db.ts";
@@ -45,6 +45,12 @@ describe("engagement log", () => {
     timestamp,
     nonce,
   });
+  const byBob = <K extends MessageKind>(
+    _kind: K,
+    fields: Omit<MessageByKind[K], "account" | "timestamp" | "nonce">,
+    nonce: bigint,
+    timestamp = BigInt(NOW),
+  ) => ({ account: bob.address, ...fields, timestamp, nonce }) as MessageByKind[K];
   const count = () => db.prepare("SELECT COUNT(*) FROM engagement_log").pluck().get();
   const rejects = async (p: Promise<unknown>, code: string) => {
     const error = await p.catch((e: unknown) => e);
@@ -54,14 +60,11 @@ describe("engagement log", () => {
 
   it("stores a valid message signed by the account, in arrival order", async () => {
     const a = await sign(bob, "Like", like(1n));
-    const b = await sign(bob, "View", {
-      account: bob.address,
-      postId: 2n,
-      dwellMs: 4000,
-      campaignId: 0n,
-      timestamp: BigInt(NOW - 86400),
-      nonce: 2n,
-    });
+    const b = await sign(
+      bob,
+      "View",
+      byBob("View", { postId: 2n, dwellMs: 4000, campaignId: 0n }, 2n, BigInt(NOW - 86400)),
+    );
     const r1 = await service.submit(a.kind, a.json, a.signature);
     const r2 = await service.submit(b.kind, b.json, b.signature);
     expect([r1.seq, r2.seq]).toEqual([1, 2]);
@@ -100,14 +103,7 @@ describe("engagement log", () => {
     await rejects(service.submit("Like", future.json, future.signature), "FUTURE_TIMESTAMP");
     const unknown = await sign(bob, "Like", like(3n, 99n));
     await rejects(service.submit("Like", unknown.json, unknown.signature), "UNKNOWN_POST");
-    const view = await sign(bob, "View", {
-      account: bob.address,
-      postId: 2n,
-      dwellMs: 1,
-      campaignId: 1n,
-      timestamp: BigInt(NOW),
-      nonce: 4n,
-    });
+    const view = await sign(bob, "View", byBob("View", { postId: 2n, dwellMs: 1, campaignId: 1n }, 4n));
     await rejects(service.submit("View", view.json, view.signature), "UNKNOWN_CAMPAIGN");
     expect(count()).toBe(0);
   });
@@ -115,71 +111,46 @@ describe("engagement log", () => {
   it("accepts session keys with a live delegation and refuses expired or revoked ones", async () => {
     const viaKey = await sign(session, "Like", like(10n));
     await rejects(service.submit("Like", viaKey.json, viaKey.signature), "UNKNOWN_DELEGATION");
-    const d = await sign(bob, "Delegation", {
-      account: bob.address,
-      sessionKey: session.address,
-      expiresAt: BigInt(NOW + 3600),
-      timestamp: BigInt(NOW),
-      nonce: 1n,
-    });
+    const d = await sign(
+      bob,
+      "Delegation",
+      byBob("Delegation", { sessionKey: session.address, expiresAt: BigInt(NOW + 3600) }, 1n),
+    );
     await service.submit("Delegation", d.json, d.signature);
     // a session key cannot delegate on the account's behalf
-    const chained = await sign(session, "Delegation", {
-      account: bob.address,
-      sessionKey: stranger.address,
-      expiresAt: BigInt(NOW + 60),
-      timestamp: BigInt(NOW),
-      nonce: 2n,
-    });
+    const chained = await sign(
+      session,
+      "Delegation",
+      byBob("Delegation", { sessionKey: stranger.address, expiresAt: BigInt(NOW + 60) }, 2n),
+    );
     await rejects(service.submit("Delegation", chained.json, chained.signature), "BAD_SIGNATURE");
     const ok = await service.submit("Like", viaKey.json, viaKey.signature);
     expect(ok.signer).toBe(session.address.toLowerCase());
     expect(ok.account).toBe(bob.address.toLowerCase());
 
     clock = NOW + 7200;
-    const late = await sign(session, "Share", {
-      account: bob.address,
-      postId: 1n,
-      timestamp: BigInt(NOW + 7000),
-      nonce: 11n,
-    });
+    const late = await sign(session, "Share", byBob("Share", { postId: 1n }, 11n, BigInt(NOW + 7000)));
     await rejects(service.submit("Share", late.json, late.signature), "DELEGATION_EXPIRED");
 
     clock = NOW;
-    const revoke = await sign(bob, "RevokeDelegation", {
-      account: bob.address,
-      sessionKey: session.address,
-      timestamp: BigInt(NOW),
-      nonce: 3n,
-    });
+    const revoke = await sign(
+      bob,
+      "RevokeDelegation",
+      byBob("RevokeDelegation", { sessionKey: session.address }, 3n),
+    );
     await service.submit("RevokeDelegation", revoke.json, revoke.signature);
-    const after = await sign(session, "Share", {
-      account: bob.address,
-      postId: 1n,
-      timestamp: BigInt(NOW),
-      nonce: 12n,
-    });
+    const after = await sign(session, "Share", byBob("Share", { postId: 1n }, 12n));
     await rejects(service.submit("Share", after.json, after.signature), "DELEGATION_REVOKED");
     expect(count()).toBe(3);
   });
 
   it("exports a seq range as deterministic NDJSON with its keccak256 hash", async () => {
-    const f = await sign(bob, "Follow", {
-      account: bob.address,
-      target: alice.address,
-      follow: true,
-      timestamp: BigInt(NOW),
-      nonce: 1n,
-    });
-    const p = await sign(bob, "Policy", {
-      account: bob.address,
-      mode: 4,
-      communities: [1n],
-      topics: ["news"],
-      blockedPromoters: [],
-      timestamp: BigInt(NOW),
-      nonce: 2n,
-    });
+    const f = await sign(bob, "Follow", byBob("Follow", { target: alice.address, follow: true }, 1n));
+    const p = await sign(
+      bob,
+      "Policy",
+      byBob("Policy", { mode: 4, communities: [1n], topics: ["news"], blockedPromoters: [] }, 2n),
+    );
     const c = await sign(alice, "Comment", {
       account: alice.address,
       postId: 3n,

@@ -93,6 +93,16 @@ describe("settlement job on a Hardhat node", () => {
       exportDir: join(tmp.dir, "epochs"),
     });
 
+  /** What the verifier finds for an epoch, from the chain and the exported files only. */
+  const verifyFromChain = (epoch: number) =>
+    verifyEpochs(node.publicClient as PublicClient, {
+      social: d.contracts.AMPSocial,
+      escrow: d.contracts.AMPEscrow,
+      startBlock: BigInt(d.startBlock),
+      exportDir: join(tmp.dir, "epochs"),
+      epoch,
+    });
+
   beforeAll(async () => {
     tmp = tempDir("amp-settlement-");
     node = await startHardhat();
@@ -257,13 +267,7 @@ describe("settlement job on a Hardhat node", () => {
     const outcome = await job().runOnce();
     expect(outcome.status).toBe("settled");
     expect(outcome.epoch).toBe(2);
-    const checks = await verifyEpochs(node.publicClient as PublicClient, {
-      social: d.contracts.AMPSocial,
-      escrow: d.contracts.AMPEscrow,
-      startBlock: BigInt(d.startBlock),
-      exportDir: join(tmp.dir, "epochs"),
-      epoch: 2,
-    });
+    const checks = await verifyFromChain(2);
     expect(checks.map((c) => c.ok)).toEqual([true, true]);
 
     // The guardian revokes the pending epoch 2; the settler settles epoch 2 again, afresh.
@@ -272,13 +276,7 @@ describe("settlement job on a Hardhat node", () => {
     await write(ROLE_WALLET.guardian, d.contracts.AMPEscrow, ampEscrowAbi, "revoke", [2n, 0n]);
     const again = await job().runOnce();
     expect(again).toMatchObject({ status: "settled", epoch: 2 });
-    const recheck = await verifyEpochs(node.publicClient as PublicClient, {
-      social: d.contracts.AMPSocial,
-      escrow: d.contracts.AMPEscrow,
-      startBlock: BigInt(d.startBlock),
-      exportDir: join(tmp.dir, "epochs"),
-      epoch: 2,
-    });
+    const recheck = await verifyFromChain(2);
     expect(recheck.map((c) => c.ok)).toEqual([true, true]);
 
     // The command-line verifier, from the files and the chain only.
@@ -323,13 +321,7 @@ describe("settlement job on a Hardhat node", () => {
     await append("Like", base, w[promoter]);
     const outcome = await job().runOnce();
     expect(outcome).toMatchObject({ status: "settled", epoch: 4 });
-    const checks = await verifyEpochs(node.publicClient as PublicClient, {
-      social: d.contracts.AMPSocial,
-      escrow: d.contracts.AMPEscrow,
-      startBlock: BigInt(d.startBlock),
-      exportDir: join(tmp.dir, "epochs"),
-      epoch: 4,
-    });
+    const checks = await verifyFromChain(4);
     expect(checks.map((c) => c.ok)).toEqual([true, true, true, false]);
     const forged = checks[3];
     // The export and the root match the chain: only the signature check catches it.

@@ -48,22 +48,7 @@ function epochOf(
   startSeq: number,
   extra: Partial<EpochInputs> = {},
 ) {
-  return computeEpoch({
-    epoch: 1,
-    entries: log.entries,
-    startSeq,
-    endSeq: log.seq,
-    posts,
-    communities: [community(1n, account(0), [account(1)])],
-    campaigns,
-    previousCumulative: new Map(),
-    previouslyPaid: new Set(),
-    params: DEFAULT_PARAMS,
-    blockNumber: 1n,
-    asOf: AS_OF,
-    exportHash: EXPORT,
-    ...extra,
-  });
+  return computeEpoch({ ...baseInputs(log, posts, startSeq), campaigns, ...extra });
 }
 
 describe("split-proof pay", () => {
@@ -315,15 +300,7 @@ describe("seed hygiene", () => {
   });
 
   it("before the delay, a new moderator's cluster gets exactly what it would without the appointment", () => {
-    const spec: WorldSpec = {
-      members: 10,
-      likes: Array.from(
-        { length: 80 },
-        (_, k) => [k % 10, (k * 3 + 1) % 10, k % 20] as [number, number, number],
-      ),
-      fillers: 0,
-      viewers: [],
-    };
+    const spec = likeRing(10, 80, 3, 1);
     const { log, posts } = buildWorld(spec);
     // The moderator and a ring of 5 attend only each other.
     const ring = [mod, ...[1, 2, 3, 4, 5].map((i) => account(100 + i))];
@@ -334,12 +311,11 @@ describe("seed hygiene", () => {
     const startSeq = log.seq;
     const ringMass = (appointed: number | null) => {
       const communities = [appointed === null ? community(1n, account(0), [account(1)]) : info(appointed)];
-      const rep = computeEpoch({
+      const rep = reputationIn({
         ...baseInputs(log, posts, startSeq),
         communities,
         campaigns: [campaign(1n, 1n, account(2), 1n)],
-      }).reputations.get(1n);
-      if (!rep) throw new Error("no reputation");
+      });
       return ring.reduce((sum, a) => sum + relativeReputation(rep, a), 0);
     };
     const none = ringMass(null);
@@ -350,26 +326,17 @@ describe("seed hygiene", () => {
   });
 
   it("no moderator restarts more than seedShareCap of the teleport mass", () => {
-    const spec: WorldSpec = {
-      members: 8,
-      likes: Array.from(
-        { length: 60 },
-        (_, k) => [k % 8, (k * 5 + 1) % 8, k % 20] as [number, number, number],
-      ),
-      fillers: 0,
-      viewers: [],
-    };
+    const spec = likeRing(8, 60, 5, 1);
     const { log, posts } = buildWorld(spec);
     const startSeq = log.seq;
     for (const cap of [0.05, 0.1, 0.25]) {
       const params = makeParams({ seedShareCap: cap, teleport: 0.999, pagerankTolerance: 1e-12 });
-      const rep = computeEpoch({
+      const rep = reputationIn({
         ...baseInputs(log, posts, startSeq),
         params,
         communities: [community(1n, account(0), [account(1)])],
         campaigns: [campaign(1n, 1n, account(2), 1n)],
-      }).reputations.get(1n);
-      if (!rep) throw new Error("no reputation");
+      });
       // With teleport ~1 the vector is the restart vector itself.
       expect(rep.scores[rep.index.get(account(1).toLowerCase()) as number] as number).toBeLessThanOrEqual(
         cap + 1e-3,
@@ -377,6 +344,26 @@ describe("seed hygiene", () => {
     }
   });
 });
+
+/** A world of `members` where like `k` goes from member k to member (k * step + offset), on post k % 20. */
+function likeRing(members: number, likes: number, step: number, offset: number): WorldSpec {
+  return {
+    members,
+    likes: Array.from(
+      { length: likes },
+      (_, k) => [k % members, (k * step + offset) % members, k % 20] as [number, number, number],
+    ),
+    fillers: 0,
+    viewers: [],
+  };
+}
+
+/** Community 1's reputation in the epoch computed from `inputs`. */
+function reputationIn(inputs: EpochInputs) {
+  const rep = computeEpoch(inputs).reputations.get(1n);
+  if (!rep) throw new Error("no reputation");
+  return rep;
+}
 
 function baseInputs(log: LogBuilder, posts: readonly PostInfo[], startSeq: number): EpochInputs {
   return {
@@ -398,15 +385,7 @@ function baseInputs(log: LogBuilder, posts: readonly PostInfo[], startSeq: numbe
 
 describe("why a view was or was not paid", () => {
   it("names policy, blocks, floor, dwell, author/promoter, repeat and isolated rings, and pays none of them", () => {
-    const spec: WorldSpec = {
-      members: 12,
-      likes: Array.from(
-        { length: 150 },
-        (_, k) => [k % 12, (k * 5 + 3) % 12, k % 20] as [number, number, number],
-      ),
-      fillers: 0,
-      viewers: [],
-    };
+    const spec = likeRing(12, 150, 5, 3);
     const { log, members, posts } = buildWorld(spec);
     const promoter = members[3] as Address;
     const author = members[4] as Address;

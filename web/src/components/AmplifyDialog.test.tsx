@@ -1,12 +1,10 @@
 import { cleanup, fireEvent, render, screen, within } from "@testing-library/react";
 import { afterEach, describe, expect, it } from "vitest";
-import { connect } from "wagmi/actions";
-import { createWagmiConfig } from "../config/wagmi.ts";
 import { failStep, type StepRecord, startStep } from "../hooks/transactions.ts";
 import type { AmplifyStep, StepFailure } from "../lib/chain/actions.ts";
 import type { Post } from "../lib/graphql/types.ts";
 import { devAccount } from "../lib/wallet/devWallet.ts";
-import { fakeGraphQL, Providers, testApp } from "../test/fixtures.tsx";
+import { fakeGraphQL, renderConnected } from "../test/fixtures.tsx";
 import { AmplifyDialog, AmplifySteps } from "./AmplifyDialog.tsx";
 
 afterEach(cleanup);
@@ -79,17 +77,7 @@ describe("AmplifyDialog", () => {
         },
       }),
     });
-    const wagmiConfig = createWagmiConfig(testApp);
-    const dev = wagmiConfig.connectors[0] as (typeof wagmiConfig.connectors)[number] & {
-      setAccountIndex(i: number): Promise<void>;
-    };
-    await dev.setAccountIndex(2);
-    await connect(wagmiConfig, { connector: dev });
-    render(
-      <Providers gql={gql.client} wagmiConfig={wagmiConfig}>
-        <AmplifyDialog post={post} onClose={() => {}} />
-      </Providers>,
-    );
+    await renderConnected(gql.client, 2, <AmplifyDialog post={post} onClose={() => {}} />);
     expect((await screen.findByTestId("quote-views")).textContent).toBe("100");
     const quote = gql.requests.find((r) => r.query.includes("query Quote"))?.variables;
     expect(quote).toEqual({

@@ -1,9 +1,7 @@
-import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { cleanup, fireEvent, screen, waitFor } from "@testing-library/react";
 import { afterEach, describe, expect, it } from "vitest";
-import { connect } from "wagmi/actions";
-import { createWagmiConfig } from "../config/wagmi.ts";
 import { devAccount } from "../lib/wallet/devWallet.ts";
-import { fakeGraphQL, Providers, testApp } from "../test/fixtures.tsx";
+import { fakeGraphQL, renderConnected } from "../test/fixtures.tsx";
 import { ProfilePage } from "./ProfilePage.tsx";
 
 afterEach(cleanup);
@@ -45,17 +43,7 @@ describe("ProfilePage", () => {
       reputation: () => ({ reputation: 0.0421 }),
       submit: (vars) => ({ submitMessage: { seq: 1, kind: vars.kind, account: viewer, signer: viewer } }),
     });
-    const wagmiConfig = createWagmiConfig(testApp);
-    const dev = wagmiConfig.connectors[0] as (typeof wagmiConfig.connectors)[number] & {
-      setAccountIndex(i: number): Promise<void>;
-    };
-    await dev.setAccountIndex(3);
-    await connect(wagmiConfig, { connector: dev });
-    render(
-      <Providers gql={gql.client} wagmiConfig={wagmiConfig}>
-        <ProfilePage address={person} />
-      </Providers>,
-    );
+    await renderConnected(gql.client, 3, <ProfilePage address={person} />);
     expect(await screen.findByText("No posts yet")).toBeTruthy();
     expect(screen.getByTestId("follower-count").textContent).toBe("1");
     expect(screen.getByTestId("following-count").textContent).toBe("0");

@@ -1,9 +1,7 @@
-import { cleanup, render, screen, within } from "@testing-library/react";
+import { cleanup, screen, within } from "@testing-library/react";
 import { afterEach, describe, expect, it } from "vitest";
-import { connect } from "wagmi/actions";
-import { createWagmiConfig } from "../config/wagmi.ts";
 import { devAccount } from "../lib/wallet/devWallet.ts";
-import { fakeGraphQL, Providers, testApp } from "../test/fixtures.tsx";
+import { fakeGraphQL, renderConnected } from "../test/fixtures.tsx";
 import { RewardsPage } from "./RewardsPage.tsx";
 
 afterEach(cleanup);
@@ -45,17 +43,7 @@ async function renderRewards(claimable: bigint) {
       },
     }),
   });
-  const wagmiConfig = createWagmiConfig(testApp);
-  const dev = wagmiConfig.connectors[0] as (typeof wagmiConfig.connectors)[number] & {
-    setAccountIndex(i: number): Promise<void>;
-  };
-  await dev.setAccountIndex(4);
-  await connect(wagmiConfig, { connector: dev });
-  render(
-    <Providers gql={gql.client} wagmiConfig={wagmiConfig}>
-      <RewardsPage />
-    </Providers>,
-  );
+  await renderConnected(gql.client, 4, <RewardsPage />);
   return gql;
 }
 

@@ -1,9 +1,7 @@
-import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { cleanup, fireEvent, screen, waitFor } from "@testing-library/react";
 import { afterEach, describe, expect, it } from "vitest";
-import { connect } from "wagmi/actions";
-import { createWagmiConfig } from "../config/wagmi.ts";
 import { devAccount } from "../lib/wallet/devWallet.ts";
-import { fakeGraphQL, Providers, testApp } from "../test/fixtures.tsx";
+import { fakeGraphQL, renderConnected } from "../test/fixtures.tsx";
 import { SettingsPage } from "./SettingsPage.tsx";
 
 afterEach(cleanup);
@@ -28,17 +26,7 @@ describe("SettingsPage", () => {
       communities: () => ({ communities: { edges: [], pageInfo: { hasNextPage: false, endCursor: null } } }),
       submit: (vars) => ({ submitMessage: { seq: 1, kind: vars.kind, account, signer: account } }),
     });
-    const wagmiConfig = createWagmiConfig(testApp);
-    const dev = wagmiConfig.connectors[0] as (typeof wagmiConfig.connectors)[number] & {
-      setAccountIndex(i: number): Promise<void>;
-    };
-    await dev.setAccountIndex(7);
-    await connect(wagmiConfig, { connector: dev });
-    render(
-      <Providers gql={gql.client} wagmiConfig={wagmiConfig}>
-        <SettingsPage />
-      </Providers>,
-    );
+    await renderConnected(gql.client, 7, <SettingsPage />);
     expect(await screen.findByTestId("policy-default")).toBeTruthy();
     expect((await screen.findByTestId("session-status")).textContent).toBe("No session key.");
 

@@ -50,6 +50,24 @@ function indexer() {
   });
 }
 
+/** An indexer with no communities that rates everyone 0.1, answering the given operations too. */
+function quietIndexer(handlers: Parameters<typeof fakeGraphQL>[0]) {
+  return fakeGraphQL({
+    reputation: () => ({ reputation: 0.1 }),
+    communities: () => ({ communities: { edges: [], pageInfo: { hasNextPage: false, endCursor: null } } }),
+    ...handlers,
+  });
+}
+
+/** Shows every card for three dwell periods, then lets what that triggers settle. */
+async function dwellOnEveryCard() {
+  vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+  act(() => FakeIntersectionObserver.show(() => true, 1));
+  act(() => vi.advanceTimersByTime(testApp.dwellMs * 3));
+  vi.useRealTimers();
+  await new Promise((r) => setTimeout(r, 100));
+}
+
 async function renderConnected(gql: ReturnType<typeof indexer>) {
   const wagmiConfig = createWagmiConfig(testApp);
   const dev = wagmiConfig.connectors[0];
@@ -162,11 +180,7 @@ describe("StreamPage", () => {
     );
     await screen.findAllByTestId("post-card");
     expect(await screen.findByTestId("session-banner")).toBeTruthy();
-    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
-    act(() => FakeIntersectionObserver.show(() => true, 1));
-    act(() => vi.advanceTimersByTime(testApp.dwellMs * 3));
-    vi.useRealTimers();
-    await new Promise((r) => setTimeout(r, 100));
+    await dwellOnEveryCard();
     expect(provider.signing()).toEqual([]);
     expect(gql.requests.filter((r) => r.query.includes("mutation Submit"))).toEqual([]);
     // A second account arrives from the wallet: still nothing is asked.
@@ -175,11 +189,7 @@ describe("StreamPage", () => {
     await waitFor(() =>
       expect(gql.requests.some((r) => r.variables.viewer === devAccount(4).address.toLowerCase())).toBe(true),
     );
-    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
-    act(() => FakeIntersectionObserver.show(() => true, 1));
-    act(() => vi.advanceTimersByTime(testApp.dwellMs * 3));
-    vi.useRealTimers();
-    await new Promise((r) => setTimeout(r, 100));
+    await dwellOnEveryCard();
     expect(provider.signing()).toEqual([]);
   });
 
@@ -202,7 +212,7 @@ describe("StreamPage", () => {
   });
 
   it("loads the next page when the end of the stream scrolls into view", async () => {
-    const gql = fakeGraphQL({
+    const gql = quietIndexer({
       stream: (vars) => {
         const second = vars.after === "c1";
         const node = second ? items[1] : items[0];
@@ -213,8 +223,6 @@ describe("StreamPage", () => {
           },
         };
       },
-      reputation: () => ({ reputation: 0.1 }),
-      communities: () => ({ communities: { edges: [], pageInfo: { hasNextPage: false, endCursor: null } } }),
       submit: () => ({ submitMessage: { seq: 1, kind: "View", account: "0x", signer: "0x" } }),
     });
     await renderConnected(gql);
@@ -227,7 +235,7 @@ describe("StreamPage", () => {
   });
 
   it("shows a post once when a later page repeats it", async () => {
-    const gql = fakeGraphQL({
+    const gql = quietIndexer({
       stream: (vars) => {
         const second = vars.after === "c1";
         return {
@@ -242,8 +250,6 @@ describe("StreamPage", () => {
           },
         };
       },
-      reputation: () => ({ reputation: 0.1 }),
-      communities: () => ({ communities: { edges: [], pageInfo: { hasNextPage: false, endCursor: null } } }),
       submit: () => ({ submitMessage: { seq: 1, kind: "View", account: "0x", signer: "0x" } }),
     });
     await renderConnected(gql);
@@ -256,7 +262,7 @@ describe("StreamPage", () => {
   });
 
   it("falls back to the newest posts when ranking is unavailable", async () => {
-    const gql = fakeGraphQL({
+    const gql = quietIndexer({
       stream: () => {
         throw new GraphQLRequestError("stream is not available", { code: "ATTENTION_UNAVAILABLE" });
       },
@@ -266,8 +272,6 @@ describe("StreamPage", () => {
           pageInfo: { hasNextPage: false, endCursor: "1" },
         },
       }),
-      reputation: () => ({ reputation: 0.1 }),
-      communities: () => ({ communities: { edges: [], pageInfo: { hasNextPage: false, endCursor: null } } }),
     });
     await renderConnected(gql);
     expect(await screen.findByTestId("stream-fallback")).toBeTruthy();

@@ -1,6 +1,8 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { render } from "@testing-library/react";
 import type { ReactNode } from "react";
 import { type Config, WagmiProvider } from "wagmi";
+import { connect } from "wagmi/actions";
 import { AppProvider } from "../config/AppContext.tsx";
 import type { AppConfig } from "../config/appConfig.ts";
 import { createWagmiConfig } from "../config/wagmi.ts";
@@ -68,6 +70,21 @@ export function Providers({
         </AppProvider>
       </QueryClientProvider>
     </WagmiProvider>
+  );
+}
+
+/** Renders `ui` inside the app's providers with the dev wallet connected as dev account `index`. */
+export async function renderConnected(gql: GraphQLClient, index: number, ui: ReactNode) {
+  const wagmiConfig = createWagmiConfig(testApp);
+  const dev = wagmiConfig.connectors[0] as (typeof wagmiConfig.connectors)[number] & {
+    setAccountIndex(i: number): Promise<void>;
+  };
+  await dev.setAccountIndex(index);
+  await connect(wagmiConfig, { connector: dev });
+  return render(
+    <Providers gql={gql} wagmiConfig={wagmiConfig}>
+      {ui}
+    </Providers>,
   );
 }
 
