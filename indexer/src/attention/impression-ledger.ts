@@ -62,6 +62,8 @@ export class ImpressionLedger {
   readonly #campaigns = new Map<bigint, CampaignBook>();
   /** Seqs of View receipts that matched an impression. */
   readonly matchedViews = new Set<number>();
+  /** `${viewer}|${campaignId}` of impressions refused because the viewer's policy excluded them. */
+  readonly #refusedByPolicy = new Set<string>();
   lastSeq = 0;
 
   constructor(params: AttentionParams) {
@@ -122,8 +124,11 @@ export class ImpressionLedger {
     const ttl = Number(m.expiresAt) - t;
     if (ttl <= 0 || ttl > d.impressionTtlSeconds) return false;
     if (Number(m.policySeq) !== this.policySeq(viewer)) return false;
-    if (!ctx.social.allows(viewer, promoter, post.communityId, post.topics)) return false;
     const key = `${viewer}|${m.campaignId}`;
+    if (!ctx.social.allows(viewer, promoter, post.communityId, post.topics)) {
+      this.#refusedByPolicy.add(key);
+      return false;
+    }
     if (this.#viewed.has(key)) return false;
     if ((this.#served.get(key)?.length ?? 0) >= d.impressionsPerCampaign) return false;
     if (this.servedInHour(viewer, t) >= d.impressionsPerHourMax) return false;
@@ -174,6 +179,11 @@ export class ImpressionLedger {
   /** Valid impressions of this campaign the viewer received. */
   impressionsOf(viewer: string, campaignId: bigint): number {
     return this.#served.get(`${addr(viewer)}|${campaignId}`)?.length ?? 0;
+  }
+
+  /** Whether an impression of the campaign to the viewer was refused because the viewer's policy excluded it. */
+  refusedByPolicy(viewer: string, campaignId: bigint): boolean {
+    return this.#refusedByPolicy.has(`${addr(viewer)}|${campaignId}`);
   }
 
   /** Whether the viewer sent a View receipt matching one of the campaign's impressions. */

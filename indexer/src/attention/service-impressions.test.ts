@@ -90,7 +90,13 @@ describe("attention service with an impression key", () => {
             uri: "",
           },
         })),
-        // Campaign 1 (1 AMP) cannot afford one view; campaign 2 by another promoter can.
+        // Campaign 1 (1 AMP, 0.9 of it spent) cannot afford one view (about 0.55 AMP for this
+        // viewer); campaign 2 by another promoter can.
+        {
+          ...block(2, 3),
+          kind: "CampaignSpent" as const,
+          payload: { campaignId: "1", epoch: "1", amount: "900000000000000000" },
+        },
         {
           ...block(2, 2),
           kind: "CampaignCreated" as const,

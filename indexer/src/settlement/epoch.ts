@@ -155,6 +155,7 @@ export function computeEpoch(inputs: EpochInputs): EpochResult {
       params,
       posts,
       allows: () => impressions.allows(),
+      unmatched: (entry) => impressions.unmatched(entry),
       reputationOf: (communityId, account) => {
         const rep = reputations.get(communityId);
         return rep ? relativeReputation(rep, account) : 0;
@@ -163,7 +164,7 @@ export function computeEpoch(inputs: EpochInputs): EpochResult {
       previouslyPaid: inputs.previouslyPaid,
     },
     inputs.campaigns,
-    impressions.payable(epochEntries),
+    impressions.claims(epochEntries),
   );
 
   const cumulative = new Map<string, bigint>();

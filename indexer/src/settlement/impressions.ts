@@ -34,9 +34,19 @@ export class ImpressionRule {
     });
   }
 
-  /** The epoch entries that may pay: View receipts matched by an impression. */
-  payable(entries: readonly EngagementEntry[]): EngagementEntry[] {
-    return entries.filter((e) => e.kind === "View" && this.ledger.matchedViews.has(e.seq));
+  /** The epoch entries that claim a paid view: View receipts carrying a campaign id. */
+  claims(entries: readonly EngagementEntry[]): EngagementEntry[] {
+    return entries.filter((e) => e.kind === "View" && e.message.campaignId !== 0n);
+  }
+
+  /**
+   * Why a View receipt may not pay for want of an impression, or null when it matched one:
+   * `policy` when the viewer's policy refused the campaign's impression, else `noImpression`.
+   */
+  unmatched(entry: EngagementEntry): "policy" | "noImpression" | null {
+    if (entry.kind !== "View" || this.ledger.matchedViews.has(entry.seq)) return null;
+    const m = entry.message;
+    return this.ledger.refusedByPolicy(m.account, m.campaignId) ? "policy" : "noImpression";
   }
 
   /** The viewer's policy was checked when each payable entry's impression was served. */

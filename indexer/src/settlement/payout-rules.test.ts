@@ -384,7 +384,7 @@ function baseInputs(log: LogBuilder, posts: readonly PostInfo[], startSeq: numbe
 }
 
 describe("why a view was or was not paid", () => {
-  it("names policy, blocks, floor, dwell, author/promoter, repeat and isolated rings, and pays none of them", () => {
+  it("names policy, blocks, floor, dwell, author/promoter, repeat, no impression and isolated rings, and pays none of them", () => {
     const spec = likeRing(12, 150, 5, 3);
     const { log, members, posts } = buildWorld(spec);
     const promoter = members[3] as Address;
@@ -400,8 +400,11 @@ describe("why a view was or was not paid", () => {
     });
     for (const a of ring) for (let j = 0; j < 3; j++) log.engage("Share", a, BigInt(300 + j), T0 + DAY);
     const startSeq = log.seq;
-    const view = (who: Address, dwellMs = 5000) =>
+    // Each View follows an impression of the campaign served to its viewer, except member 10's.
+    const view = (who: Address, dwellMs = 5000, served = true) => {
+      if (served) log.impression(who, 1n, 5n, AS_OF - DAY - 10);
       log.engage("View", who, 5n, AS_OF - DAY, { campaignId: 1n, dwellMs });
+    };
     view(promoter);
     view(author);
     view(members[5] as Address);
@@ -409,6 +412,7 @@ describe("why a view was or was not paid", () => {
     view(members[7] as Address, 100);
     view(members[8] as Address);
     view(members[9] as Address);
+    view(members[10] as Address, 5000, false);
     for (const a of ring) view(a);
     const previouslyPaid = new Set([`1:${(members[9] as string).toLowerCase()}`]);
     const r = epochOf(log, posts, [campaign(1n, 5n, promoter, 10n ** 24n)], startSeq, { previouslyPaid });
@@ -419,6 +423,7 @@ describe("why a view was or was not paid", () => {
     expect(reason.get((members[6] as string).toLowerCase())).toBe("policy");
     expect(reason.get((members[7] as string).toLowerCase())).toBe("dwellTooShort");
     expect(reason.get((members[9] as string).toLowerCase())).toBe("alreadyPaid");
+    expect(reason.get((members[10] as string).toLowerCase())).toBe("noImpression");
     for (const a of ring) expect(reason.get(a.toLowerCase())).toBe("belowFloor");
     const paid = new Set(r.payments.map((p) => p.account));
     for (const d of r.decisions) expect(paid.has(d.account)).toBe(d.reason === "paid");

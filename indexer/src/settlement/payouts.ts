@@ -17,6 +17,11 @@ export interface PayoutContext {
   communitySize(communityId: bigint): number;
   /** Keys `${campaignId}:${viewer}` of viewers some earlier epoch already paid. */
   previouslyPaid: ReadonlySet<string>;
+  /**
+   * Why a View receipt cannot pay for want of a matching served impression, or null when it has
+   * one (settlement/impressions.ts). Absent: every View counts as served.
+   */
+  unmatched?(entry: EngagementEntry): "policy" | "noImpression" | null;
 }
 
 export interface CampaignSpend {
@@ -33,8 +38,8 @@ export interface Payment {
 }
 
 /**
- * Why a viewer was or was not paid by a campaign in an epoch. `noImpression` is reserved for
- * served impressions (a View that carries no matching impression); it is not produced yet.
+ * Why a viewer was or was not paid by a campaign in an epoch. `noImpression`: a View receipt that
+ * matches no valid impression served to the viewer for the campaign.
  */
 export const VIEW_REASONS = [
   "paid",
@@ -79,14 +84,19 @@ export function paidKey(campaignId: bigint, viewer: string): string {
  * campaign's id), each with what the claim is worth: `attended` (within the campaign's lifetime,
  * on screen long enough) or why not. Likes, comments and shares never pay: a payment needs a
  * View receipt, and the claimant's other engagement with the post is paid attention
- * (attention/paid-attention.ts). Sorted by account.
+ * (attention/paid-attention.ts). With `unmatched`, a View with no matching served impression is
+ * worth `noImpression` (or `policy` when the viewer's policy refused the impression). Sorted by account.
  */
 export function attendance(
   params: AttentionParams,
   campaign: CampaignInfo,
   entries: readonly EngagementEntry[],
-): { account: string; status: "attended" | "dwellTooShort" | "outsideCampaign" }[] {
-  const rank = { attended: 2, dwellTooShort: 1, outsideCampaign: 0 } as const;
+  unmatched?: PayoutContext["unmatched"],
+): {
+  account: string;
+  status: "attended" | "policy" | "noImpression" | "dwellTooShort" | "outsideCampaign";
+}[] {
+  const rank = { attended: 4, policy: 3, noImpression: 2, dwellTooShort: 1, outsideCampaign: 0 } as const;
   const best = new Map<string, keyof typeof rank>();
   for (const e of entries) {
     if (e.kind !== "View") continue;
@@ -98,7 +108,7 @@ export function attendance(
         ? "outsideCampaign"
         : m.dwellMs < params.minDwellMs
           ? "dwellTooShort"
-          : "attended";
+          : (unmatched?.(e) ?? "attended");
     const account = addr(m.account);
     const had = best.get(account);
     if (had === undefined || rank[status] > rank[had]) best.set(account, status);
@@ -147,7 +157,7 @@ export function computePayouts(
   for (const campaign of sorted) {
     const post = ctx.posts.get(campaign.postId);
     if (!post) continue;
-    const attendees = attendance(params, campaign, byPost.get(campaign.postId) ?? []);
+    const attendees = attendance(params, campaign, byPost.get(campaign.postId) ?? [], ctx.unmatched);
     if (attendees.length === 0) continue;
     const decided = new Map<string, ViewDecision>();
     const decide = (account: string, reason: ViewReason) => {
