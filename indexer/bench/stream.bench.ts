@@ -19,7 +19,7 @@ import { PolicyMode } from "#protocol";
 import { silentLogger } from "#protocol/logger.ts";
 import { percentile, reportBench } from "#test-kit/bench.ts";
 import { account, rng } from "../src/attention/fixtures.ts";
-import { createAttentionService } from "../src/attention/service.ts";
+import { createAttentionService, type LiveAttentionService } from "../src/attention/service.ts";
 import { loadConfig } from "../src/config.ts";
 import { createImpressionIssuer, impressionKey } from "../src/engagement/impressions.ts";
 import { createIndexer } from "../src/main.ts";
@@ -260,10 +260,11 @@ async function serve(dbPath: string): Promise<void> {
   );
   let t = performance.now();
   // The attention service reads the whole store when it is created.
+  let service: LiveAttentionService | null = null;
   const indexer = createIndexer(config, {
-    // The allocator and impression signing run on the request path, as in `npm start`.
+    // The allocator runs on the request path and impressions are signed right after it, as in `npm start`.
     attention: (deps) =>
-      createAttentionService({
+      (service = createAttentionService({
         ...deps,
         // STREAM_BENCH_IMPRESSIONS=0: no impression key, the organic-only baseline.
         impressions:
@@ -275,7 +276,7 @@ async function serve(dbPath: string): Promise<void> {
                 chainId: 31337,
                 verifyingContract: contract(2) as `0x${string}`,
               }),
-      }),
+      })),
     logger: silentLogger(),
   });
   const loadMs = performance.now() - t;
@@ -317,6 +318,7 @@ async function serve(dbPath: string): Promise<void> {
     warm.push(performance.now() - t);
   }
   warm.sort((a, b) => a - b);
+  await (service as LiveAttentionService | null)?.impressionsSettled();
   const impressionsPerCall = ((countImpressions.get() as number) - before) / (2 * WARM_CALLS);
   globalThis.gc?.();
   const rssMb = process.memoryUsage().rss / 2 ** 20;

@@ -144,13 +144,16 @@ describe("attention service with an impression key", () => {
       json: string;
     }[];
 
-  it("places the campaign in a slot of the first page and logs one signed impression", async () => {
+  it("places the campaign in a slot of the first page and logs one signed impression after answering", async () => {
     const s = service();
     expect(await s.reputation(viewer, 1n)).toBeGreaterThan(0.1);
     const page = await s.stream({ viewer, first: 10 });
     const amplified = page.items.filter((i) => i.amplified);
     expect(amplified.map((i) => i.campaignId)).toEqual([2n]);
     expect(page.items.findIndex((i) => i.amplified)).toBe(1);
+    // The page is answered before the impression is signed; it is logged right after.
+    expect(impressions()).toHaveLength(0);
+    await s.impressionsSettled();
     const logged = impressions().map((r) => JSON.parse(r.json));
     expect(logged).toHaveLength(1);
     expect(logged[0]).toMatchObject({ viewer: viewer.toLowerCase(), campaignId: "2", postId: "1" });
@@ -158,15 +161,29 @@ describe("attention service with an impression key", () => {
     expect(page.items.filter((i) => i.postId === 1n)).toHaveLength(1);
   });
 
-  it("never serves a viewer whose policy excludes the promoter, and holds the frequency cap", async () => {
+  it("never serves a viewer whose policy excludes the promoter, and holds the frequency cap under concurrent requests", async () => {
     const s = service();
     const closed = await s.stream({ viewer: optedOut, first: 10 });
     expect(closed.items.some((i) => i.amplified)).toBe(false);
-    for (let k = 0; k < 6; k++) await s.stream({ viewer, first: 10 });
+    // Requests at once and one after another, all before any impression is logged: the
+    // reservations hold the cap (3 per viewer and campaign; one is already logged).
+    const pages = [
+      ...(await Promise.all(Array.from({ length: 6 }, () => s.stream({ viewer, first: 10 })))),
+      await s.stream({ viewer, first: 10 }),
+      await s.stream({ viewer, first: 10 }),
+    ];
+    expect(pages.filter((p) => p.items.some((i) => i.amplified))).toHaveLength(2);
+    expect(impressions()).toHaveLength(1);
+    await s.impressionsSettled();
+    expect(impressions()).toHaveLength(3);
+    const again = await s.stream({ viewer, first: 10 });
+    expect(again.items.some((i) => i.amplified)).toBe(false);
+    await s.impressionsSettled();
     const mine = impressions()
       .map((r) => JSON.parse(r.json))
       .filter((m) => m.viewer === viewer.toLowerCase());
-    expect(mine.length).toBeLessThanOrEqual(3);
+    expect(mine).toHaveLength(3);
+    expect(new Set(mine.map((m) => m.nonce)).size).toBe(3);
     expect(impressions().some((r) => JSON.parse(r.json).viewer === optedOut.toLowerCase())).toBe(false);
   });
 

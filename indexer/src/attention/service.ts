@@ -11,6 +11,7 @@ import type { Db } from "../store/db.ts";
 import type { Queries } from "../store/queries.ts";
 import { type AllocatorCampaign, allocate, slotPositions } from "./allocator.ts";
 import { ImpressionLedger } from "./impression-ledger.ts";
+import { ImpressionQueue } from "./impression-queue.ts";
 import type { AttentionService } from "./interface.ts";
 import { toLogEntry } from "./load.ts";
 import type { CampaignInfo } from "./log.ts";
@@ -81,7 +82,10 @@ function streamCursor(cursor: string): { snapshot: number; offset: number } {
   return { snapshot, offset };
 }
 
-export function createAttentionService(options: AttentionServiceOptions): AttentionService {
+/** The attention service; `impressionsSettled` resolves once every impression served so far is in the log. */
+export type LiveAttentionService = AttentionService & { impressionsSettled(): Promise<void> };
+
+export function createAttentionService(options: AttentionServiceOptions): LiveAttentionService {
   const { db, queries, now } = options;
   const params = options.params ?? DEFAULT_PARAMS;
   const candidates = options.candidates ?? 500;
@@ -160,6 +164,8 @@ export function createAttentionService(options: AttentionServiceOptions): Attent
   /** Organic impressions per campaign: pages whose organic cut (without amplification) held the post. */
   const organicImpressions = new Map<bigint, number>();
   const issuer = options.impressions ?? null;
+  // Impressions are decided and reserved on the request, signed and logged right after it.
+  const queue = issuer ? new ImpressionQueue({ issuer, onLogged: () => refresh() }) : null;
   const slotCount = (first: number) => slotPositions(params.delivery, first).length;
 
   function refresh(): void {
@@ -235,7 +241,7 @@ export function createAttentionService(options: AttentionServiceOptions): Attent
         promoter: r.promoter.toLowerCase(),
         budget: BigInt(r.budget),
         remaining: r.refundedBlock === null ? BigInt(r.budget) - BigInt(r.spent) : 0n,
-        committed: ledger.committed(id, t),
+        committed: ledger.committed(id, t) + (queue?.committed(id) ?? 0n),
         createdAt: r.createdAt,
         expiresAt: r.expiresAt,
         refunded: r.refundedBlock !== null,
@@ -331,9 +337,9 @@ export function createAttentionService(options: AttentionServiceOptions): Attent
           viewer: v,
           allows,
           reputationIn: (c) => model.relativeReputation(v, c, t),
-          impressionsOf: (c) => ledger.impressionsOf(v, c),
+          impressionsOf: (c) => ledger.impressionsOf(v, c) + (queue?.impressionsOf(v, c) ?? 0),
           viewed: (c) => ledger.viewed(v, c),
-          servedInHour: ledger.servedInHour(v, t),
+          servedInHour: ledger.servedInHour(v, t) + (queue?.servedInHour(v, t) ?? 0),
         },
         bidOf: (c, rep) =>
           viewPrice(
@@ -343,12 +349,11 @@ export function createAttentionService(options: AttentionServiceOptions): Attent
             model.relativeReputation(c.promoter, c.post.communityId, t),
           ),
       });
-      if (issuer) {
+      if (queue) {
         const policySeq = BigInt(ledger.policySeq(v));
-        let issued = false;
         for (const item of allocation.items) {
           if (item.campaignId === null) continue;
-          await issuer.issue(
+          queue.reserve(
             {
               viewer: v as Address,
               campaignId: item.campaignId,
@@ -360,9 +365,7 @@ export function createAttentionService(options: AttentionServiceOptions): Attent
             },
             t,
           );
-          issued = true;
         }
-        if (issued) refresh();
       }
       return {
         hasNextPage: offset + allocation.organicUsed < ranking.total,
@@ -429,5 +432,8 @@ export function createAttentionService(options: AttentionServiceOptions): Attent
     claim: (account) => store.claim(account),
     viewPayouts: (campaignId, account) => store.viewPayouts(campaignId, account),
     seeds: (communityId) => store.seeds(communityId),
+    impressionsSettled: async () => {
+      await queue?.settled();
+    },
   };
 }

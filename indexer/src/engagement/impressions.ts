@@ -40,8 +40,18 @@ export const DEV_IMPRESSION_ISSUER = privateKeyToAccount(DEV_IMPRESSION_KEY).add
 
 export type ImpressionFields = Omit<ImpressionMessage, "account" | "nonce">;
 
+/** An impression signed by the issuer, ready to append. */
+export interface SignedImpression {
+  message: ImpressionMessage;
+  signature: Hex;
+}
+
 export interface ImpressionIssuer {
   readonly address: Address;
+  /** Signs one impression (no side effect). */
+  sign(fields: ImpressionFields): Promise<SignedImpression>;
+  /** Appends a signed impression to the log (synchronously); returns its log seq. */
+  append(signed: SignedImpression, receivedAt: number): number;
   /** Signs and appends one impression; returns its log seq. */
   issue(fields: ImpressionFields, receivedAt: number): Promise<number>;
 }
@@ -55,9 +65,9 @@ export function createImpressionIssuer(options: {
   const account = privateKeyToAccount(options.key);
   const address = account.address.toLowerCase() as Address;
   const domain = engagementDomain(options.chainId, options.verifyingContract);
-  return {
+  const issuer: ImpressionIssuer = {
     address,
-    async issue(fields, receivedAt) {
+    async sign(fields) {
       const message: ImpressionMessage = {
         ...fields,
         viewer: fields.viewer.toLowerCase() as Address,
@@ -70,15 +80,22 @@ export function createImpressionIssuer(options: {
         primaryType: "Impression",
         message,
       });
+      return { message, signature: signature.toLowerCase() as Hex };
+    },
+    append({ message, signature }, receivedAt) {
       const json = canonicalMessage("Impression", message);
       return options.store.append({
         kind: "Impression",
         signer: address,
         message: JSON.parse(json),
         json,
-        signature: signature.toLowerCase(),
+        signature,
         receivedAt,
       });
     },
+    async issue(fields, receivedAt) {
+      return issuer.append(await issuer.sign(fields), receivedAt);
+    },
   };
+  return issuer;
 }
