@@ -1,14 +1,9 @@
 import { join } from "node:path";
 import type { Address } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  canonicalMessage,
-  engagementDomain,
-  type MessageByKind,
-  type MessageKind,
-  PolicyMode,
-} from "#protocol";
+import { engagementDomain, PolicyMode } from "#protocol";
 import { seedChain, tempDir } from "#test-kit/helpers.ts";
+import { unsignedLog } from "#test-kit/unsigned-log.ts";
 import { LogAuthority } from "../engagement/authority.ts";
 import { createImpressionIssuer, DEV_IMPRESSION_ISSUER } from "../engagement/impressions.ts";
 import { createChainStore } from "../store/chain-store.ts";
@@ -24,33 +19,12 @@ const SOCIAL = "0x00000000000000000000000000000000000050c1" as Address;
 describe("attention service with an impression key", () => {
   let tmp: ReturnType<typeof tempDir>;
   let db: Db;
-  let nonce = 1n;
   const author = account(1);
   const viewer = account(2);
   const optedOut = account(3);
   const promoter = account(5);
 
-  const append = <K extends MessageKind>(kind: K, message: MessageByKind[K]) => {
-    const json = canonicalMessage(kind, message);
-    createEngagementStore(db).append({
-      kind,
-      signer: (message as { account: string }).account,
-      message: JSON.parse(json),
-      json,
-      signature: "0x",
-      receivedAt: 0,
-    });
-  };
-  const policy = (who: Address, mode: PolicyMode) =>
-    append("Policy", {
-      account: who,
-      mode,
-      communities: [],
-      topics: [],
-      blockedPromoters: [],
-      timestamp: T,
-      nonce: nonce++,
-    });
+  const { append, policy, nonce } = unsignedLog(() => db, T);
 
   beforeAll(() => {
     tmp = tempDir("amp-impressions-");
@@ -113,8 +87,8 @@ describe("attention service with an impression key", () => {
       checkpoint: { blockNumber: 2, blockHash: block(2, 0).blockHash, finalizedBlock: 0, headBlock: 2 },
     });
     for (const postId of [31n, 32n]) {
-      append("Like", { account: author, postId, timestamp: T, nonce: nonce++ });
-      append("Comment", { account: author, postId, text: "welcome", timestamp: T, nonce: nonce++ });
+      append("Like", { account: author, postId, timestamp: T, nonce: nonce() });
+      append("Comment", { account: author, postId, text: "welcome", timestamp: T, nonce: nonce() });
     }
     policy(viewer, PolicyMode.Everyone);
     policy(optedOut, PolicyMode.None);

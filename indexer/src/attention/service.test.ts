@@ -1,12 +1,12 @@
 import { join } from "node:path";
 import type { Address } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { canonicalMessage, type MessageByKind, type MessageKind, PolicyMode } from "#protocol";
+import { PolicyMode } from "#protocol";
 import { seedChain, tempDir } from "#test-kit/helpers.ts";
+import { unsignedLog } from "#test-kit/unsigned-log.ts";
 import { createChainStore } from "../store/chain-store.ts";
 import { encodeCursor } from "../store/cursor.ts";
 import { type Db, openDb } from "../store/db.ts";
-import { createEngagementStore } from "../store/engagement-store.ts";
 import { createQueries } from "../store/queries.ts";
 import { account } from "./fixtures.ts";
 import { createAttentionService } from "./service.ts";
@@ -14,36 +14,15 @@ import { createAttentionService } from "./service.ts";
 describe("store-backed attention service", () => {
   let tmp: ReturnType<typeof tempDir>;
   let db: Db;
-  let nonce = 1n;
   const author = account(1);
   const open = account(2);
   const closed = account(3);
   const fan = account(4);
   const T = 1_700_000_100n;
 
-  const append = <K extends MessageKind>(kind: K, message: MessageByKind[K]) => {
-    const json = canonicalMessage(kind, message);
-    createEngagementStore(db).append({
-      kind,
-      signer: (message as { account: string }).account,
-      message: JSON.parse(json),
-      json,
-      signature: "0x",
-      receivedAt: 0,
-    });
-  };
-  const policy = (who: Address, mode: PolicyMode) =>
-    append("Policy", {
-      account: who,
-      mode,
-      communities: [],
-      topics: [],
-      blockedPromoters: [],
-      timestamp: T,
-      nonce: nonce++,
-    });
+  const { append, policy, nonce } = unsignedLog(() => db, T);
   const like = (who: Address, postId: bigint) =>
-    append("Like", { account: who, postId, timestamp: T, nonce: nonce++ });
+    append("Like", { account: who, postId, timestamp: T, nonce: nonce() });
 
   beforeAll(() => {
     tmp = tempDir("amp-attention-");
@@ -105,9 +84,9 @@ describe("store-backed attention service", () => {
     const whole = await s.stream({ viewer, first: 10 });
     const last = whole.items.at(-1)?.postId as bigint;
     // Someone the viewer follows now attends to the lowest-ranked post: a fresh ranking moves it up.
-    append("Follow", { account: viewer, target: fan, follow: true, timestamp: T, nonce: nonce++ });
+    append("Follow", { account: viewer, target: fan, follow: true, timestamp: T, nonce: nonce() });
     like(fan, last);
-    append("Comment", { account: fan, postId: last, text: "so true", timestamp: T, nonce: nonce++ });
+    append("Comment", { account: fan, postId: last, text: "so true", timestamp: T, nonce: nonce() });
     const rest = await s.stream({ viewer, first: 10, after: first.items[0]?.cursor });
     expect([first.items[0]?.postId, ...rest.items.map((i) => i.postId)]).toEqual(
       whole.items.map((i) => i.postId),
@@ -148,7 +127,7 @@ describe("store-backed attention service", () => {
     expect(quote.views).toBeGreaterThan(0);
     expect(await s.reputation(fan, 1n)).toBe(0);
     like(author, 99n); // unknown post: ignored
-    append("Follow", { account: fan, target: author, follow: true, timestamp: T, nonce: nonce++ });
+    append("Follow", { account: fan, target: author, follow: true, timestamp: T, nonce: nonce() });
     like(fan, 1n);
     expect((await s.leaderboard(1n, 5)).length).toBe(1); // the fan attends, the author is attended
     const stats = await s.campaignStats(1n);
