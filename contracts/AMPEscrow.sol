@@ -245,15 +245,16 @@ contract AMPEscrow is IAMPEscrow, AccessControlDefaultAdminRules, EIP712, Nonces
         uint64 epoch,
         uint64 periodEnd,
         bytes32 root,
-        bytes32 inputsHash,
+        bytes calldata manifest,
         uint256[] calldata campaignIds,
         uint256[] calldata amounts
     ) external onlyRole(SETTLER_ROLE) {
         Head head = _checkSettle(epoch, periodEnd);
         Epoch storage record = _epochs[epoch];
         record.root = root;
-        record.inputsHash = inputsHash;
+        record.inputsHash = keccak256(manifest);
         (uint256 totalSpent, uint256 count) = _spendAll(epoch, periodEnd, campaignIds, amounts);
+        emit EpochManifest(epoch, manifest);
         _head = _recordEpoch(head, epoch, periodEnd, totalSpent, count);
     }
 

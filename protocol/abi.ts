@@ -2296,6 +2296,25 @@ export const ampEscrowAbi = [
         "internalType": "uint64",
         "name": "epoch",
         "type": "uint64"
+      },
+      {
+        "indexed": false,
+        "internalType": "bytes",
+        "name": "manifest",
+        "type": "bytes"
+      }
+    ],
+    "name": "EpochManifest",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint64",
+        "name": "epoch",
+        "type": "uint64"
       }
     ],
     "name": "EpochRevoked",
@@ -3659,9 +3678,9 @@ export const ampEscrowAbi = [
         "type": "bytes32"
       },
       {
-        "internalType": "bytes32",
-        "name": "inputsHash",
-        "type": "bytes32"
+        "internalType": "bytes",
+        "name": "manifest",
+        "type": "bytes"
       },
       {
         "internalType": "uint256[]",

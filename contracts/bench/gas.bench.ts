@@ -26,6 +26,8 @@ import {
   toHex,
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
+import { DEFAULT_PARAMS } from "#indexer/attention/params.ts";
+import { encodeManifest, manifestHex, manifestOf } from "#indexer/settlement/manifest.ts";
 import { ampEscrowAbi, amplifyForTypedData, ampSocialAbi, ampTokenAbi, permitTypedData } from "#protocol";
 import { deployAmp, MAX_SPENDS_PER_EPOCH, readBytecode } from "#protocol/deploy.ts";
 import { reportBench } from "#test-kit/bench.ts";
@@ -150,6 +152,22 @@ const proofOf = (tree: StandardMerkleTree<[string, string]>, account: Address) =
   throw new Error(`bench: ${account} not in tree`);
 };
 
+/** A manifest as the settler publishes it (default parameters, large counts): the bytes settle carries. */
+const manifestFor = (epoch: bigint) =>
+  manifestHex(
+    encodeManifest(
+      manifestOf({
+        epoch: Number(epoch),
+        periodEnd: 1_900_000_000,
+        fromSeq: 1_000_000_000,
+        toSeq: 1_001_000_000,
+        exportHash: keccak256(toHex(`export ${epoch}`)),
+        factsBlock: 100_000_000,
+        params: DEFAULT_PARAMS,
+      }),
+    ),
+  );
+
 const tree1 = treeFor(1);
 // A tenth of the campaigns' day has passed: each has earned the 100 AMP the epoch spends.
 await networkHelpers.time.increase(8_700);
@@ -159,7 +177,7 @@ const settle = await gas(
       1n,
       await now(),
       tree1.root as Hex,
-      keccak256(toHex("inputs-1")),
+      manifestFor(1n),
       campaignIds,
       campaignIds.map(() => parseEther("100")),
     ],
@@ -205,7 +223,7 @@ await escrow.write.settle(
     2n,
     await now(),
     tree2.root as Hex,
-    keccak256(toHex("inputs-2")),
+    manifestFor(2n),
     campaignIds,
     campaignIds.map(() => parseEther("100")),
   ],
@@ -224,7 +242,7 @@ const tree3 = treeFor(3);
 const lastBefore = await escrow.read.lastEpoch();
 for (let i = 1n; i < 10_000n; i++) {
   await escrow.write.settle(
-    [lastBefore + i, await now(), tree2.root as Hex, keccak256(toHex(`e${i}`)), [], []],
+    [lastBefore + i, await now(), tree2.root as Hex, manifestFor(lastBefore + i), [], []],
     {
       account: settler.account,
     },
@@ -236,7 +254,7 @@ await escrow.write.settle(
     lastBefore + 10_000n,
     await now(),
     tree3.root as Hex,
-    keccak256(toHex("e10k")),
+    manifestFor(lastBefore + 10_000n),
     campaignIds,
     campaignIds.map(() => parseEther("100")),
   ],
@@ -283,12 +301,9 @@ for (let i = 0; i < MAX_SPENDS_PER_EPOCH; i++) {
 const [, capClosesAt] = await wEscrow.read.campaignTimes([capIds.at(-1) as bigint]);
 await networkHelpers.time.increaseTo(capClosesAt - 600n);
 const settleMaxEpoch = await gas(
-  wEscrow.write.settle(
-    [1n, await now(), tree1.root as Hex, keccak256(toHex("cap")), capIds, capIds.map(() => 1n)],
-    {
-      account: settler.account,
-    },
-  ),
+  wEscrow.write.settle([1n, await now(), tree1.root as Hex, manifestFor(1n), capIds, capIds.map(() => 1n)], {
+    account: settler.account,
+  }),
 );
 await networkHelpers.time.increaseTo(capClosesAt);
 for (const id of capIds) await wEscrow.write.refund([id], { account: relayer.account });

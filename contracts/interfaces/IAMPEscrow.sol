@@ -64,6 +64,10 @@ interface IAMPEscrow {
     event EpochSettled(
         uint64 indexed epoch, bytes32 root, bytes32 inputsHash, uint256 totalSpent, uint64 activeAt, uint64 periodEnd
     );
+    /// @notice The public inputs of epoch `epoch` (emitted by `settle` just before EpochSettled): the
+    /// UTF-8 canonical JSON that names the log range, its export hash, the block the chain facts were
+    /// read at, the algorithm and its parameters. Its keccak256 is the epoch's `inputsHash`.
+    event EpochManifest(uint64 indexed epoch, bytes manifest);
     /// @notice The guardian revoked epochs `fromEpoch`..`toEpoch`; their spends go back to the campaigns
     /// (see EpochRevoked) and the settler re-settles from `fromEpoch`.
     event EpochsRevoked(uint64 indexed fromEpoch, uint64 toEpoch);
@@ -203,7 +207,8 @@ interface IAMPEscrow {
     function withdrawRefund(uint256 campaignId) external returns (uint256 amount);
 
     /// @notice Settles epoch `lastEpoch() + 1` for views up to `periodEnd` (<= now): spends
-    /// `amounts[i]` of each campaign `campaignIds[i]` and posts the root of cumulative rewards.
+    /// `amounts[i]` of each campaign `campaignIds[i]` and posts the root of cumulative rewards with the
+    /// epoch's `manifest` (its public inputs, see EpochManifest); the inputs hash is keccak256(manifest).
     /// @dev SETTLER_ROLE, not paused, no revoked spends waiting to be restored. At most
     /// MAX_SPENDS_PER_EPOCH spends. A campaign is spendable until its expiry plus the settlement grace,
     /// never after its refund, never for a period ending before it started, and in total at most
@@ -212,7 +217,7 @@ interface IAMPEscrow {
         uint64 epoch,
         uint64 periodEnd,
         bytes32 root,
-        bytes32 inputsHash,
+        bytes calldata manifest,
         uint256[] calldata campaignIds,
         uint256[] calldata amounts
     ) external;

@@ -66,7 +66,7 @@ contract AMPEscrowAttackTest is TestBase {
 
     function _settle(bytes32 root, uint256[] memory ids, uint256[] memory amounts) internal returns (uint64 epoch) {
         epoch = escrow.lastEpoch() + 1;
-        escrow.settle(epoch, uint64(block.timestamp), root, keccak256(abi.encode(epoch)), ids, amounts);
+        escrow.settle(epoch, uint64(block.timestamp), root, abi.encode(epoch), ids, amounts);
     }
 
     function _one(uint256 id, uint256 amount) internal pure returns (uint256[] memory ids, uint256[] memory amounts) {
@@ -220,7 +220,7 @@ contract AMPEscrowAttackTest is TestBase {
         uint256 id = _amplify(victim, 100e18, 10 days);
         (uint256[] memory ids, uint256[] memory amounts) = _one(id, 1);
         vm.expectRevert(abi.encodeWithSelector(IAMPEscrow.AMPEscrowSpendExceedsEarned.selector, id, 1, 0));
-        escrow.settle(1, uint64(block.timestamp - 1), bytes32(uint256(1)), bytes32(0), ids, amounts);
+        escrow.settle(1, uint64(block.timestamp - 1), bytes32(uint256(1)), "", ids, amounts);
     }
 
     // ------------------------------------------------------------------ 3. refund race
@@ -444,7 +444,7 @@ contract AMPEscrowAttackTest is TestBase {
     function test_settle_rejectsMoreSpendsThanTheCap() public {
         uint256 n = escrow.MAX_SPENDS_PER_EPOCH() + 1;
         vm.expectRevert(abi.encodeWithSelector(IAMPEscrow.AMPEscrowTooManySpends.selector, n, n - 1));
-        escrow.settle(1, uint64(block.timestamp), bytes32(0), bytes32(0), new uint256[](n), new uint256[](n));
+        escrow.settle(1, uint64(block.timestamp), bytes32(0), "", new uint256[](n), new uint256[](n));
     }
 
     /// @notice A revoke restores in chunks; settling waits until every spend is back.

@@ -8,6 +8,7 @@ import {
   type Fixture,
   GRACE,
   inputs,
+  manifest,
   mined,
   now,
   ROLES,
@@ -47,7 +48,7 @@ describe("AMPEscrow: settle", () => {
     const tree = rewardTree([[f.carol.account.address, amp(30)]]);
     const periodEnd = await now(f);
     const hash = f.escrow.write.settle(
-      [1n, periodEnd, tree.root, inputs("e1"), [1n, 2n], [amp(20), amp(10)]],
+      [1n, periodEnd, tree.root, manifest("e1"), [1n, 2n], [amp(20), amp(10)]],
       {
         account: f.settler.account,
       },
@@ -66,6 +67,12 @@ describe("AMPEscrow: settle", () => {
       f.escrow,
       "CampaignSpent",
       [2n, 1n, amp(10)],
+    );
+    await f.viem.assertions.emitWithArgs(
+      Promise.resolve(receipt.transactionHash),
+      f.escrow,
+      "EpochManifest",
+      [1n, manifest("e1")],
     );
     await f.viem.assertions.emitWithArgs(Promise.resolve(receipt.transactionHash), f.escrow, "EpochSettled", [
       1n,
@@ -99,7 +106,7 @@ describe("AMPEscrow: settle", () => {
     await escrowRefuses(
       f,
       f.escrow.write.settle(
-        [3n, await now(f), rewardTree([[f.carol.account.address, 1n]]).root, inputs("x"), [1n], [1n]],
+        [3n, await now(f), rewardTree([[f.carol.account.address, 1n]]).root, manifest("x"), [1n], [1n]],
         { account: f.settler.account },
       ),
       "AMPEscrowSpendExceedsEarned",
@@ -115,7 +122,7 @@ describe("AMPEscrow: settle", () => {
       ids: bigint[],
       amounts: bigint[],
       account: Account = f.settler.account,
-    ) => f.escrow.write.settle([epoch, await now(f), root, inputs("x"), ids, amounts], { account });
+    ) => f.escrow.write.settle([epoch, await now(f), root, manifest("x"), ids, amounts], { account });
     await escrowRefuses(f, settle(1n, [1n], [1n], f.alice.account), "AccessControlUnauthorizedAccount", [
       getAddress(f.alice.account.address),
       ROLES.SETTLER_ROLE,

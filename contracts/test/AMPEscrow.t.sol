@@ -64,7 +64,7 @@ contract AMPEscrowFuzzTest is TestBase {
         uint256[] memory amounts = new uint256[](1);
         ids[0] = campaignId;
         amounts[0] = amount;
-        escrow.settle(epoch, uint64(block.timestamp), root, keccak256("inputs"), ids, amounts);
+        escrow.settle(epoch, uint64(block.timestamp), root, "inputs", ids, amounts);
     }
 
     /// @dev A two-leaf tree of (viewer, amount) and (other, 1).
@@ -73,6 +73,15 @@ contract AMPEscrowFuzzTest is TestBase {
         leaves[0] = TestTree.leaf(viewer, amount);
         leaves[1] = TestTree.leaf(other, 1);
         return TestTree.rootAndProof(leaves, 0);
+    }
+
+    function test_fuzz_settle_inputsHashIsTheManifestHash(bytes calldata manifest) public {
+        uint64 epoch = escrow.lastEpoch() + 1;
+        uint256[] memory none = new uint256[](0);
+        escrow.settle(epoch, uint64(block.timestamp), bytes32(uint256(7)), manifest, none, none);
+        (bytes32 root, bytes32 inputsHash,,,) = escrow.epochs(epoch);
+        assertTrue(root == bytes32(uint256(7)), "root");
+        assertTrue(inputsHash == keccak256(manifest), "inputsHash");
     }
 
     function test_fuzz_amplify_escrowsAnyAmountAndDuration(uint256 amount, uint64 duration) public {
@@ -162,13 +171,13 @@ contract AMPEscrowFuzzTest is TestBase {
         ids[0] = id;
         amounts[0] = over;
         vm.expectRevert(abi.encodeWithSelector(IAMPEscrow.AMPEscrowSpendExceedsEarned.selector, id, over, left));
-        escrow.settle(2, uint64(block.timestamp), bytes32(uint256(1)), bytes32(0), ids, amounts);
+        escrow.settle(2, uint64(block.timestamp), bytes32(uint256(1)), "", ids, amounts);
     }
 
     function test_fuzz_settle_rejectsOutOfOrderEpoch(uint64 epoch) public {
         vm.assume(epoch != 1);
         vm.expectRevert(abi.encodeWithSelector(IAMPEscrow.AMPEscrowEpochOutOfOrder.selector, epoch, uint64(1)));
-        escrow.settle(epoch, uint64(block.timestamp), bytes32(0), bytes32(0), new uint256[](0), new uint256[](0));
+        escrow.settle(epoch, uint64(block.timestamp), bytes32(0), "", new uint256[](0), new uint256[](0));
     }
 
     function test_fuzz_claim_paysTheCumulativeDifference(uint256 first, uint256 second) public {

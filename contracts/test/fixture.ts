@@ -39,7 +39,10 @@ export const ROLE_DELAY = 3_600;
 export const DAY = 86_400n;
 export const ZERO_HASH: Hex = `0x${"00".repeat(32)}`;
 export const amp = (n: number | string) => parseEther(String(n));
-export const inputs = (label: string) => keccak256(toHex(label));
+/** A settlement's manifest bytes for a label (the escrow stores and emits them, hashed as the inputs hash). */
+export const manifest = (label: string) => toHex(label);
+/** The inputs hash the escrow records for `manifest(label)`. */
+export const inputs = (label: string) => keccak256(manifest(label));
 
 function need<T>(value: T | undefined, what: string): T {
   if (value === undefined) throw new Error(`fixture: missing ${what}`);
@@ -224,7 +227,7 @@ export async function settleNext(
   await mined(
     f,
     f.escrow.write.settle(
-      [epoch, await now(f), root, inputs(label), spends.map(([id]) => id), spends.map(([, a]) => a)],
+      [epoch, await now(f), root, manifest(label), spends.map(([id]) => id), spends.map(([, a]) => a)],
       { account: f.settler.account },
     ),
   );

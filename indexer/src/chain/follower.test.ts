@@ -110,7 +110,7 @@ describe("chain follower against a Hardhat node", () => {
       1n,
       periodEnd,
       tree.root as Hex,
-      keccak256(stringToHex("inputs")),
+      stringToHex("inputs"),
       [1n],
       [parseEther("20")],
     ]);

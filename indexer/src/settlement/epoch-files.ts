@@ -1,59 +1,36 @@
 /**
- * What an epoch publishes beside its on-chain root: the exported log of its
- * seq range (NDJSON, hashed into the inputs hash) and a manifest naming the
- * range, the chain block read and the parameters. With these files and the
- * chain anyone can recompute the epoch.
+ * What an epoch publishes as files beside its on-chain root: the exported log
+ * of its seq range (NDJSON, whose hash the manifest names) and the manifest
+ * itself (`manifest.ts`, the exact text `settle` published, whose hash is the
+ * on-chain inputs hash). With these files and the chain anyone can recompute
+ * the epoch; the indexer's API serves the same documents.
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Hex } from "viem";
-import { ALGORITHM_VERSION, type AttentionParams, canonicalJson, paramsHash } from "../attention/params.ts";
-
-export interface EpochManifest {
-  epoch: number;
-  /** The epoch covers log entries with fromSeq < seq <= toSeq. */
-  fromSeq: number;
-  toSeq: number;
-  /** Chain block the facts were read at (decimal string). */
-  blockNumber: string;
-  exportHash: Hex;
-  inputsHash: Hex;
-  root: Hex;
-  totalSpent: string;
-  algorithmVersion: string;
-  paramsHash: Hex;
-  /** The parameters, canonical JSON (bigints as strings). */
-  params: string;
-}
-
-export function manifestFor(
-  fields: Omit<EpochManifest, "algorithmVersion" | "paramsHash" | "params">,
-  params: AttentionParams,
-): EpochManifest {
-  return {
-    ...fields,
-    algorithmVersion: ALGORITHM_VERSION,
-    paramsHash: paramsHash(params),
-    params: canonicalJson(params),
-  };
-}
+import { type EpochManifest, parseManifest } from "./manifest.ts";
 
 export const exportFile = (dir: string, epoch: number) => join(dir, `epoch-${epoch}.ndjson`);
 export const manifestFile = (dir: string, epoch: number) => join(dir, `epoch-${epoch}.json`);
 
 /** Writes both files atomically (temp file then rename), log first. */
-export function writeEpochFiles(dir: string, manifest: EpochManifest, ndjson: string): void {
+export function writeEpochFiles(dir: string, epoch: number, manifest: string, ndjson: string): void {
   mkdirSync(dir, { recursive: true });
   const write = (path: string, text: string) => {
     writeFileSync(`${path}.tmp`, text);
     renameSync(`${path}.tmp`, path);
   };
-  write(exportFile(dir, manifest.epoch), ndjson);
-  write(manifestFile(dir, manifest.epoch), `${JSON.stringify(manifest, null, 2)}\n`);
+  write(exportFile(dir, epoch), ndjson);
+  write(manifestFile(dir, epoch), manifest);
 }
 
-export function readEpochFiles(dir: string, epoch: number): { manifest: EpochManifest; ndjson: string } {
-  const manifest = JSON.parse(readFileSync(manifestFile(dir, epoch), "utf8")) as EpochManifest;
-  const ndjson = readFileSync(exportFile(dir, epoch), "utf8");
-  return { manifest, ndjson };
+export function readManifestFile(dir: string, epoch: number): { manifest: EpochManifest; text: string } {
+  const text = readFileSync(manifestFile(dir, epoch), "utf8");
+  return { manifest: parseManifest(text), text };
+}
+
+export function readEpochFiles(
+  dir: string,
+  epoch: number,
+): { manifest: EpochManifest; text: string; ndjson: string } {
+  return { ...readManifestFile(dir, epoch), ndjson: readFileSync(exportFile(dir, epoch), "utf8") };
 }

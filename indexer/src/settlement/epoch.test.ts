@@ -6,7 +6,8 @@ import { account, campaign, community, LogBuilder, post, rng } from "../attentio
 import { buildGraph } from "../attention/graph.ts";
 import { isEngagement, type LogEntry, type PostInfo } from "../attention/log.ts";
 import { DEFAULT_PARAMS, makeParams } from "../attention/params.ts";
-import { computeEpoch, type EpochInputs, inputsHash } from "./epoch.ts";
+import { computeEpoch, type EpochInputs, epochManifest } from "./epoch.ts";
+import { manifestHash, parseManifest } from "./manifest.ts";
 
 const DAY = 86_400;
 const T0 = 1_700_000_000;
@@ -73,8 +74,20 @@ describe("computeEpoch", () => {
       5n + (result.payouts.get(account(29).toLowerCase()) ?? 0n),
     );
     expect(result.proofs.size).toBe(result.cumulative.size);
-    expect(result.inputsHash).toBe(inputsHash(EXPORT, 123n, DEFAULT_PARAMS));
-    expect(result.inputsHash).not.toBe(inputsHash(EXPORT, 123n, makeParams({ teleport: 0.2 })));
+    expect(result.inputsHash).toBe(manifestHash(result.manifest));
+    const manifest = parseManifest(result.manifest);
+    expect(manifest).toMatchObject({
+      epoch: inputs.epoch,
+      periodEnd: inputs.asOf,
+      fromSeq: inputs.startSeq,
+      toSeq: inputs.endSeq,
+      exportHash: EXPORT,
+      factsBlock: 123,
+    });
+    expect(manifest.params).toEqual(DEFAULT_PARAMS);
+    expect(manifestHash(epochManifest({ ...inputs, params: makeParams({ teleport: 0.2 }) }))).not.toBe(
+      result.inputsHash,
+    );
   });
 
   it("does not depend on the order messages arrived in within the epoch", () => {

@@ -1,11 +1,12 @@
 /**
  * One settlement epoch as a pure function: from the engagement log, the chain
  * facts and the previous cumulative amounts to per-campaign spends, per-account
- * payouts, the cumulative Merkle root with every proof, and the inputs hash
- * that pins the log export, chain block, algorithm version and parameters.
+ * payouts, the cumulative Merkle root with every proof, and the manifest (and
+ * its hash, the inputs hash) that pins the log range and export, chain block,
+ * period end, algorithm version and parameters.
  * The result depends on the set of messages, not on the order they arrived in.
  */
-import { encodeAbiParameters, type Hex, keccak256 } from "viem";
+import type { Hex } from "viem";
 import {
   type CommunityReputation,
   communityReputation,
@@ -23,9 +24,10 @@ import {
   type PostInfo,
 } from "../attention/log.ts";
 import { claimKey, isPaidView, paidUnits } from "../attention/paid-attention.ts";
-import { ALGORITHM_VERSION, type AttentionParams, paramsHash } from "../attention/params.ts";
+import type { AttentionParams } from "../attention/params.ts";
 import { SocialState } from "../attention/policy.ts";
 import { ImpressionRule } from "./impressions.ts";
+import { encodeManifest, manifestHash, manifestOf } from "./manifest.ts";
 import { buildMerkle } from "./merkle.ts";
 import { type CampaignSpend, computePayouts, type Payment, type ViewDecision } from "./payouts.ts";
 
@@ -57,6 +59,9 @@ export interface EpochInputs {
 
 export interface EpochResult {
   epoch: number;
+  /** The epoch's manifest text (`manifest.ts`), published with its root by `settle`. */
+  manifest: string;
+  /** keccak256 of the manifest, as the escrow records it. */
   inputsHash: Hex;
   /** Spends of campaigns that spent something, by campaign id (the arrays `settle` takes). */
   spends: CampaignSpend[];
@@ -76,12 +81,18 @@ export interface EpochResult {
   reputations: Map<bigint, CommunityReputation>;
 }
 
-export function inputsHash(exportHash: Hex, blockNumber: bigint, params: AttentionParams): Hex {
-  return keccak256(
-    encodeAbiParameters(
-      [{ type: "bytes32" }, { type: "uint256" }, { type: "string" }, { type: "bytes32" }],
-      [exportHash, blockNumber, ALGORITHM_VERSION, paramsHash(params)],
-    ),
+/** The manifest text of an epoch's inputs: range, export hash, facts block, period end, parameters. */
+export function epochManifest(inputs: EpochInputs): string {
+  return encodeManifest(
+    manifestOf({
+      epoch: inputs.epoch,
+      periodEnd: inputs.asOf,
+      fromSeq: inputs.startSeq,
+      toSeq: inputs.endSeq,
+      exportHash: inputs.exportHash,
+      factsBlock: inputs.blockNumber,
+      params: inputs.params,
+    }),
   );
 }
 
@@ -177,9 +188,11 @@ export function computeEpoch(inputs: EpochInputs): EpochResult {
 
   let totalSpent = 0n;
   for (const s of result.spends) totalSpent += s.amount;
+  const manifest = epochManifest(inputs);
   return {
     epoch: inputs.epoch,
-    inputsHash: inputsHash(inputs.exportHash, inputs.blockNumber, params),
+    manifest,
+    inputsHash: manifestHash(manifest),
     spends: result.spends,
     campaignIds: result.spends.map((s) => s.campaignId),
     amounts: result.spends.map((s) => s.amount),

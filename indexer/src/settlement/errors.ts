@@ -14,6 +14,8 @@ export const SETTLEMENT_ERROR_CODES = [
   "SETTLEMENT_REVERTED",
   /** An epoch manifest does not match its own hash. */
   "SETTLEMENT_MANIFEST_MISMATCH",
+  /** An epoch manifest is not the canonical JSON of the expected fields. */
+  "SETTLEMENT_MANIFEST_INVALID",
 ] as const;
 export type SettlementErrorCode = (typeof SETTLEMENT_ERROR_CODES)[number];
 

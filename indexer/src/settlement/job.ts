@@ -3,8 +3,9 @@
  *
  * One run reads the escrow's `lastEpoch()`, takes the engagement log up to its
  * current end and the chain facts at the current block, computes the epoch
- * (`computeEpoch`), stores every payout and proof, writes the epoch's log export
- * and manifest, and sends `settle(...)` with the settler wallet. The run is
+ * (`computeEpoch`), stores every payout and proof, sends `settle(...)` with the
+ * root and the epoch's manifest, and once mined writes the log export and the
+ * manifest as files. The run is
  * recorded before the transaction is sent, and the chain's `lastEpoch()` is
  * checked again just before sending, so an epoch is never settled twice; after
  * a crash the next run finds the recorded range and resumes with it (waiting
@@ -23,10 +24,11 @@ import { exportLog } from "../engagement/export.ts";
 import type { Db } from "../store/db.ts";
 import { createPayoutReasonStore } from "../store/payout-reasons.ts";
 import { computeEpoch, type EpochResult } from "./epoch.ts";
-import { manifestFor, writeEpochFiles } from "./epoch-files.ts";
+import { writeEpochFiles } from "./epoch-files.ts";
 
 import { epochInput } from "./epoch-input.ts";
 import { SettlementError } from "./errors.ts";
+import { manifestHex } from "./manifest.ts";
 
 import { paidKey } from "./payouts.ts";
 
@@ -74,6 +76,8 @@ interface RunRow {
   inputsHash: string;
   root: string | null;
   totalSpent: string;
+  /** The manifest text sent with the root. */
+  manifest: string | null;
   status: "computed" | "sent" | "settled";
   txHash: string | null;
 }
@@ -116,14 +120,14 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
 
   const q = {
     run: db.prepare(
-      "SELECT epoch, from_seq AS fromSeq, to_seq AS toSeq, block_number AS blockNumber, export_hash AS exportHash, inputs_hash AS inputsHash, root, total_spent AS totalSpent, status, tx_hash AS txHash FROM settlement_runs WHERE epoch = ?",
+      "SELECT epoch, from_seq AS fromSeq, to_seq AS toSeq, block_number AS blockNumber, export_hash AS exportHash, inputs_hash AS inputsHash, root, total_spent AS totalSpent, manifest, status, tx_hash AS txHash FROM settlement_runs WHERE epoch = ?",
     ),
     upsertRun: db.prepare(
-      `INSERT INTO settlement_runs (epoch, from_seq, to_seq, block_number, export_hash, inputs_hash, root, total_spent, status, tx_hash, updated_at)
-       VALUES (@epoch, @fromSeq, @toSeq, @blockNumber, @exportHash, @inputsHash, @root, @totalSpent, 'computed', NULL, @now)
+      `INSERT INTO settlement_runs (epoch, from_seq, to_seq, block_number, export_hash, inputs_hash, root, total_spent, manifest, status, tx_hash, updated_at)
+       VALUES (@epoch, @fromSeq, @toSeq, @blockNumber, @exportHash, @inputsHash, @root, @totalSpent, @manifest, 'computed', NULL, @now)
        ON CONFLICT (epoch) DO UPDATE SET from_seq = excluded.from_seq, to_seq = excluded.to_seq,
          block_number = excluded.block_number, export_hash = excluded.export_hash, inputs_hash = excluded.inputs_hash,
-         root = excluded.root, total_spent = excluded.total_spent, status = 'computed', tx_hash = NULL, updated_at = excluded.updated_at`,
+         root = excluded.root, total_spent = excluded.total_spent, manifest = excluded.manifest, status = 'computed', tx_hash = NULL, updated_at = excluded.updated_at`,
     ),
     countPayouts: db.prepare("SELECT COUNT(*) AS n FROM epoch_payouts WHERE epoch = ?"),
     markSent: db.prepare(
@@ -251,30 +255,14 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
    */
   function publish(epoch: number): void {
     const run = getRun(epoch);
-    if (!options.exportDir || !run?.root) return;
+    if (!options.exportDir || !run?.root || !run.manifest) return;
     const { ndjson, hash } = exportLog(db, run.fromSeq + 1, run.toSeq);
     if (hash !== run.exportHash)
       throw new SettlementError(
         "SETTLEMENT_MANIFEST_MISMATCH",
         `epoch ${epoch}: the log export of ${run.fromSeq + 1}..${run.toSeq} no longer matches its recorded hash`,
       );
-    writeEpochFiles(
-      options.exportDir,
-      manifestFor(
-        {
-          epoch,
-          fromSeq: run.fromSeq,
-          toSeq: run.toSeq,
-          blockNumber: String(run.blockNumber),
-          exportHash: run.exportHash as Hex,
-          inputsHash: run.inputsHash as Hex,
-          root: run.root as Hex,
-          totalSpent: run.totalSpent,
-        },
-        params,
-      ),
-      ndjson,
-    );
+    writeEpochFiles(options.exportDir, epoch, run.manifest, ndjson);
   }
 
   async function compute(epoch: number, fromSeq: number, toSeq: number, blockNumber: bigint) {
@@ -313,6 +301,7 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
       inputsHash: result.inputsHash,
       root: result.root,
       totalSpent: result.totalSpent.toString(),
+      manifest: result.manifest,
     });
     phase.done("store payouts");
     return { result, asOf: input.asOf };
@@ -400,7 +389,15 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
       abi: ampEscrowAbi,
       functionName: "settle",
       // Views up to the facts block's time: the escrow bounds each spend by the campaign's life so far.
-      args: [BigInt(epoch), BigInt(asOf), result.root, result.inputsHash, result.campaignIds, result.amounts],
+      // The manifest goes on chain with the root; the escrow records its hash as the inputs hash.
+      args: [
+        BigInt(epoch),
+        BigInt(asOf),
+        result.root,
+        manifestHex(result.manifest),
+        result.campaignIds,
+        result.amounts,
+      ],
       chain: walletClient.chain,
       account: walletClient.account,
     });

@@ -7,7 +7,8 @@ import { freePort } from "#test-kit/hardhat.ts";
 import { SOCIAL, sign, tempDir, wallets } from "#test-kit/helpers.ts";
 import { DEFAULT_PARAMS } from "../attention/params.ts";
 import { exportLog } from "../engagement/export.ts";
-import { manifestFor, writeEpochFiles } from "../settlement/epoch-files.ts";
+import { writeEpochFiles } from "../settlement/epoch-files.ts";
+import { encodeManifest, manifestOf } from "../settlement/manifest.ts";
 import { ackMarkPath, writeAckMark } from "../store/ack-mark.ts";
 import { openDb } from "../store/db.ts";
 import { checkAcknowledgedLog, LogMissingError } from "./log-check.ts";
@@ -128,18 +129,17 @@ describe("durable acknowledgements", () => {
     const settle = (toSeq: number, exportHash: `0x${string}`) =>
       writeEpochFiles(
         exportDir,
-        manifestFor(
-          {
+        1,
+        encodeManifest(
+          manifestOf({
             epoch: 1,
+            periodEnd: 1,
             fromSeq: 0,
             toSeq,
-            blockNumber: "1",
             exportHash,
-            inputsHash: `0x${"0".repeat(64)}`,
-            root: `0x${"0".repeat(64)}`,
-            totalSpent: "0",
-          },
-          DEFAULT_PARAMS,
+            factsBlock: 1,
+            params: DEFAULT_PARAMS,
+          }),
         ),
         "",
       );

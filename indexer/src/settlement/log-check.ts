@@ -13,12 +13,13 @@
  * refuses to start and says which entries are missing, rather than serving a
  * shorter log and handing out their sequence numbers again.
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { AmpError } from "#protocol";
 import { exportLog } from "../engagement/export.ts";
 import { readAckMark } from "../store/ack-mark.ts";
 import type { Db } from "../store/db.ts";
-import { type EpochManifest, manifestFile } from "./epoch-files.ts";
+import { readManifestFile } from "./epoch-files.ts";
+import type { EpochManifest } from "./manifest.ts";
 
 export class LogMissingError extends AmpError {
   override name = "LogMissingError";
@@ -39,7 +40,7 @@ function latestManifest(dir: string): EpochManifest | null {
     .sort((a, b) => b - a);
   const latest = epochs[0];
   if (latest === undefined) return null;
-  return JSON.parse(readFileSync(manifestFile(dir, latest), "utf8")) as EpochManifest;
+  return readManifestFile(dir, latest).manifest;
 }
 
 export interface DurabilityCheck {

@@ -11,7 +11,6 @@ import { ampEscrowAbi, engagementDomain } from "#protocol";
 import { loadLogExport } from "../attention/load.ts";
 import type { LogEntry } from "../attention/log.ts";
 import { paramsHash } from "../attention/params.ts";
-import { paramsFromCanonicalJson } from "../attention/params-json.ts";
 import { LogAuthority } from "../engagement/authority.ts";
 import { parseLogExport } from "../engagement/export.ts";
 import { DEV_IMPRESSION_ISSUER } from "../engagement/impressions.ts";
@@ -58,7 +57,7 @@ export async function verifyEpochs(client: PublicClient, options: VerifyOptions)
     const { manifest, ndjson } = readEpochFiles(options.exportDir, epoch);
     const exportHashOk =
       keccak256(stringToBytes(ndjson)) === manifest.exportHash && manifest.fromSeq === lastToSeq;
-    const params = paramsFromCanonicalJson(manifest.params);
+    const params = manifest.params;
     if (paramsHash(params) !== manifest.paramsHash)
       throw new SettlementError(
         "SETTLEMENT_MANIFEST_MISMATCH",
@@ -72,7 +71,7 @@ export async function verifyEpochs(client: PublicClient, options: VerifyOptions)
     }
     entries.push(...loadLogExport(ndjson));
     lastToSeq = manifest.toSeq;
-    const blockNumber = BigInt(manifest.blockNumber);
+    const blockNumber = BigInt(manifest.factsBlock);
     const result = computeEpoch(
       await epochInput(client, {
         epoch,

@@ -98,6 +98,9 @@ export function createChainStore(db: Db): ChainStore {
     epoch: db.prepare(
       "INSERT INTO epochs (epoch, root, inputs_hash, total_spent, active_at, block_number, log_index) VALUES (?, ?, ?, ?, ?, ?, ?)",
     ),
+    manifest: db.prepare(
+      "INSERT INTO epoch_manifests (epoch, manifest, block_number, log_index) VALUES (?, ?, ?, ?)",
+    ),
     revokeEpoch: db.prepare("UPDATE epochs SET revoked_block = ? WHERE epoch = ? AND revoked_block IS NULL"),
     unrevokeEpoch: db.prepare("UPDATE epochs SET revoked_block = NULL WHERE epoch = ? AND revoked_block = ?"),
     claim: db.prepare(
@@ -197,6 +200,9 @@ export function createChainStore(db: Db): ChainStore {
         );
         return;
       }
+      case "EpochManifest":
+        s.manifest.run(Number(e.payload.epoch), e.payload.manifest, e.blockNumber, e.logIndex);
+        return;
       case "EpochRevoked": {
         const epoch = Number(e.payload.epoch);
         s.revokeEpoch.run(e.blockNumber, epoch);
@@ -255,6 +261,7 @@ export function createChainStore(db: Db): ChainStore {
     "UPDATE campaigns SET refunded_amount = '0', refunded_block = NULL WHERE refunded_block > ?",
     "DELETE FROM campaign_spends WHERE block_number > ?",
     "DELETE FROM epochs WHERE block_number > ?",
+    "DELETE FROM epoch_manifests WHERE block_number > ?",
     "DELETE FROM claims WHERE block_number > ?",
   ].map((sql) => db.prepare(sql));
 

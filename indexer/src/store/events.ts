@@ -37,6 +37,8 @@ export interface ChainEventPayloads {
     periodEnd: string;
   };
   EpochRevoked: { epoch: string };
+  /** `manifest` is the hex of the manifest's UTF-8 bytes. */
+  EpochManifest: { epoch: string; manifest: string };
   Claimed: { account: string; epoch: string; amount: string; cumulativeAmount: string };
 }
 
@@ -54,6 +56,7 @@ export const CHAIN_EVENT_KINDS = [
   "EpochSettled",
   "EpochRevoked",
   "Claimed",
+  "EpochManifest",
 ] as const satisfies readonly ChainEventKind[];
 
 interface EventPosition {

@@ -345,3 +345,21 @@ CREATE TABLE post_share_marks (
 ) WITHOUT ROWID;
 `,
 });
+
+migrations.push({
+  version: 15,
+  name: "epoch manifests",
+  sql: `
+-- The manifest each settlement published on chain (EpochManifest, hex of its UTF-8 bytes), beside the
+-- EpochSettled of the same transaction; and the manifest text the settler sent with each run.
+CREATE TABLE epoch_manifests (
+  epoch INTEGER NOT NULL,
+  manifest TEXT NOT NULL,
+  block_number INTEGER NOT NULL,
+  log_index INTEGER NOT NULL,
+  PRIMARY KEY (block_number, log_index)
+);
+CREATE INDEX epoch_manifests_epoch ON epoch_manifests (epoch, block_number);
+ALTER TABLE settlement_runs ADD COLUMN manifest TEXT;
+`,
+});

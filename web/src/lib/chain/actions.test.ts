@@ -11,7 +11,6 @@ import {
   custom,
   getContract,
   type Hex,
-  keccak256,
   type PublicClient,
   parseEther,
   toHex,
@@ -130,14 +129,7 @@ describe("transactions on a real chain", () => {
     // 2 of 12.5 AMP is earned after 16% of the campaign's hour.
     await env.connection.networkHelpers.time.increase(600);
     const periodEnd = BigInt(await env.connection.networkHelpers.time.latest());
-    await env.escrow.write.settle([
-      1n,
-      periodEnd,
-      tree.root as Hex,
-      keccak256(toHex("inputs")),
-      [1n],
-      [reward],
-    ]);
+    await env.escrow.write.settle([1n, periodEnd, tree.root as Hex, toHex("inputs"), [1n], [reward]]);
     await env.connection.networkHelpers.time.increase(61);
     const before = await env.token.read.balanceOf([user.address]);
     const result = await claimRewards(env.config, env.app, {
