@@ -5,8 +5,8 @@
  * refused entry does not undo the others); then the WAL file is synced with
  * fsync(2) on libuv's thread pool (the equivalent of `synchronous = FULL`
  * for these commits, without holding the event loop for the disk), and only
- * after that sync is the highest seq written to the acknowledgement mark (also
- * on the thread pool) and are the callers answered. Batches keep committing
+ * after that sync is the highest seq written to the acknowledgement mark (one
+ * small write in place) and are the callers answered. Batches keep committing
  * while earlier syncs run.
  */
 import { closeSync, existsSync, fsync, openSync } from "node:fs";
@@ -78,15 +78,20 @@ export function createGroupCommit(db: Db, store: EngagementStore, options: Group
     durable((error) => {
       let last = 0;
       for (const r of results) if (r.seq !== undefined) last = Math.max(last, r.seq);
-      const answer = (failure: unknown) =>
-        results.forEach((r, i) => {
-          const p = batch[i] as Pending;
-          if (failure) p.reject(failure);
-          else if (r.seq !== undefined) p.resolve(r.seq);
-          else p.reject(r.error);
-        });
-      if (error || !markAcked || last === 0) answer(error);
-      else markAcked(last).then(() => answer(null), answer);
+      let failure: unknown = error;
+      if (!failure && markAcked && last > 0) {
+        try {
+          markAcked.write(last);
+        } catch (markError) {
+          failure = markError;
+        }
+      }
+      results.forEach((r, i) => {
+        const p = batch[i] as Pending;
+        if (failure) p.reject(failure);
+        else if (r.seq !== undefined) p.resolve(r.seq);
+        else p.reject(r.error);
+      });
     });
   }
 
@@ -101,6 +106,7 @@ export function createGroupCommit(db: Db, store: EngagementStore, options: Group
     close(): void {
       if (walFd !== null) closeSync(walFd);
       walFd = null;
+      markAcked?.close();
     },
     append(entry: NewLogEntry): Promise<number> {
       return new Promise<number>((resolve, reject) => {
