@@ -14,6 +14,8 @@ export const SETTLEMENT_ERROR_CODES = [
   "SETTLEMENT_REVERTED",
   /** An epoch manifest does not match its own hash. */
   "SETTLEMENT_MANIFEST_MISMATCH",
+  /** The settlement worker thread failed or exited while computing an epoch. */
+  "SETTLEMENT_WORKER_FAILED",
 ] as const;
 export type SettlementErrorCode = (typeof SETTLEMENT_ERROR_CODES)[number];
 
