@@ -1,16 +1,16 @@
 /**
- * HTTP entry of the API. JSON queries that parse and validate take a short
- * path straight into yoga's envelop (same schema, plugins, caches and limits)
- * without the Fetch-API emulation, and are executed once there: errors are
- * masked as yoga masks them. Everything else (GET, preflight, GraphiQL,
- * mutations, documents that fail to parse or validate) goes through yoga
- * itself. Every refusal answers JSON with an `extensions.code`, including
+ * HTTP entry of the API. JSON queries and mutations (POST) that parse and
+ * validate take a short path straight into yoga's envelop (same schema,
+ * plugins, caches and limits) without the Fetch-API emulation, and are
+ * executed once there: errors are masked as yoga masks them. Everything else
+ * (GET, preflight, GraphiQL, subscriptions, documents that fail to parse or
+ * validate) goes through yoga itself. Every refusal answers JSON with an `extensions.code`, including
  * 413 (body too large), 415 (content type) and answers past `maxAnswerBytes`.
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import type { DocumentNode, ExecutionResult, GraphQLError } from "graphql";
 import { maskError } from "graphql-yoga";
-import { type Api, CLIENT_ADDRESS_HEADER } from "./yoga.ts";
+import { type Api, CLIENT_ADDRESS, CLIENT_ADDRESS_HEADER } from "./yoga.ts";
 
 const MAX_BODY = 64 * 1024;
 /** Default cap on one answer's bytes (the largest log export is about 4 MB). */
@@ -84,7 +84,11 @@ export function createHttpHandler(yoga: Api, options: HttpHandlerOptions): Reque
       return false;
     }
     if (!params || typeof params.query !== "string" || Array.isArray(params)) return false;
-    const { parse, validate, contextFactory, execute, schema } = yoga.getEnveloped({ req });
+    // The socket's address, for intake quotas (the yoga path carries it in a header it sets itself).
+    const { parse, validate, contextFactory, execute, schema } = yoga.getEnveloped({
+      req,
+      [CLIENT_ADDRESS]: req.socket.remoteAddress,
+    });
     let document: DocumentNode;
     try {
       document = parse(params.query);
@@ -92,8 +96,8 @@ export function createHttpHandler(yoga: Api, options: HttpHandlerOptions): Reque
       return false;
     }
     const operations = document.definitions.filter((d) => d.kind === "OperationDefinition");
-    if (operations.length !== 1 || (operations[0] as { operation: string }).operation !== "query")
-      return false;
+    const operation = operations.length === 1 ? (operations[0] as { operation: string }).operation : null;
+    if (operation !== "query" && operation !== "mutation") return false;
     if (validate(schema, document).length > 0) return false;
     const result = (await execute({
       schema,

@@ -50,9 +50,12 @@ export function createApi(options: ApiOptions) {
   return createYoga({
     schema: createSchema({ typeDefs, resolvers }),
     // The client address comes only from the HTTP entry (which drops any such header a client sent).
-    context: ({ request }) => {
-      // No request on the HTTP entry's short path for queries, which need no address.
-      const clientAddress = request?.headers.get(CLIENT_ADDRESS_HEADER) ?? undefined;
+    context: (initial) => {
+      // No request on the HTTP entry's short path, which hands the address over in the initial context.
+      const clientAddress =
+        initial.request?.headers.get(CLIENT_ADDRESS_HEADER) ??
+        (initial as { [CLIENT_ADDRESS]?: string })[CLIENT_ADDRESS] ??
+        undefined;
       return clientAddress ? { ...context, clientAddress } : context;
     },
     graphiql: options.graphiql,
@@ -74,6 +77,8 @@ export type Api = ReturnType<typeof createApi>;
 
 /** Carries the socket's remote address from the HTTP entry to the resolvers. */
 export const CLIENT_ADDRESS_HEADER = "x-amp-client-address";
+/** The same on the HTTP entry's short path: a key of the initial context no request can set. */
+export const CLIENT_ADDRESS: unique symbol = Symbol("amp.clientAddress");
 
 /**
  * The request limits as an envelop plugin: the nesting guard before parsing,

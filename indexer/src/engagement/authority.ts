@@ -7,16 +7,11 @@
  * wallet, and no account may use a nonce twice. A settler that slipped
  * unsigned or forged engagement into an epoch's export is caught here.
  */
-import { type Address, type Hex, recoverTypedDataAddress, type TypedDataDomain } from "viem";
-import {
-  decodeMessage,
-  engagementTypes,
-  ISSUED_KINDS,
-  MESSAGE_KINDS,
-  type MessageByKind,
-  type MessageKind,
-} from "#protocol";
+import type { Address, TypedDataDomain } from "viem";
+import { decodeMessage, ISSUED_KINDS, MESSAGE_KINDS, type MessageByKind, type MessageKind } from "#protocol";
 import { EngagementError } from "./errors.ts";
+import { recoverDigest } from "./recover.ts";
+import { createEngagementHasher, type EngagementHasher } from "./typed-hash.ts";
 
 export interface ExportedEntry {
   seq: number;
@@ -29,6 +24,9 @@ export interface ExportedEntry {
 /** Kinds only the account's wallet may sign (a session key cannot extend or revoke its own authority). */
 const WALLET_ONLY = new Set<MessageKind>(["Delegation", "RevokeDelegation"]);
 
+/** Each domain's digest function, built once (domains live as long as their service). */
+const hashers = new WeakMap<TypedDataDomain, EngagementHasher>();
+
 /** The lower-case address that signed a message, or null when the signature does not recover. */
 export async function recoverSigner(
   domain: TypedDataDomain,
@@ -36,18 +34,18 @@ export async function recoverSigner(
   message: MessageByKind[MessageKind],
   signature: string,
 ): Promise<Address | null> {
+  let hash = hashers.get(domain);
+  if (!hash) {
+    hash = createEngagementHasher(domain);
+    hashers.set(domain, hash);
+  }
+  let digest: Uint8Array;
   try {
-    const signer = await recoverTypedDataAddress({
-      domain,
-      types: engagementTypes,
-      primaryType: kind,
-      message: message as never,
-      signature: signature as Hex,
-    });
-    return signer.toLowerCase() as Address;
+    digest = hash(kind, message);
   } catch {
     return null;
   }
+  return recoverDigest(digest, signature);
 }
 
 /**

@@ -5,12 +5,13 @@
  * refused entry does not undo the others); then the WAL file is synced with
  * fsync(2) on libuv's thread pool (the equivalent of `synchronous = FULL`
  * for these commits, without holding the event loop for the disk), and only
- * after that sync are the callers answered and the highest seq written to the
- * acknowledgement mark. Batches keep committing while earlier syncs run.
+ * after that sync is the highest seq written to the acknowledgement mark (one
+ * small write in place) and are the callers answered. Batches keep committing
+ * while earlier syncs run.
  */
 import { closeSync, existsSync, fsync, openSync } from "node:fs";
 import { AmpError } from "#protocol";
-import { writeAckMark } from "../store/ack-mark.ts";
+import { createAckMarkWriter } from "../store/ack-mark.ts";
 import type { Db } from "../store/db.ts";
 import type { EngagementStore, NewLogEntry } from "../store/engagement-store.ts";
 
@@ -34,7 +35,7 @@ export function createGroupCommit(db: Db, store: EngagementStore, options: Group
   let queue: Pending[] = [];
   let scheduled = false;
   let walFd: number | null = null;
-  let acked = 0;
+  const markAcked = options.ackMark ? createAckMarkWriter(options.ackMark) : null;
 
   const commit = db.transaction((batch: Pending[]) =>
     batch.map((p) => {
@@ -77,13 +78,17 @@ export function createGroupCommit(db: Db, store: EngagementStore, options: Group
     durable((error) => {
       let last = 0;
       for (const r of results) if (r.seq !== undefined) last = Math.max(last, r.seq);
-      if (!error && last > acked && options.ackMark) {
-        acked = last;
-        writeAckMark(options.ackMark, last);
+      let failure: unknown = error;
+      if (!failure && markAcked && last > 0) {
+        try {
+          markAcked.write(last);
+        } catch (markError) {
+          failure = markError;
+        }
       }
       results.forEach((r, i) => {
         const p = batch[i] as Pending;
-        if (error) p.reject(error);
+        if (failure) p.reject(failure);
         else if (r.seq !== undefined) p.resolve(r.seq);
         else p.reject(r.error);
       });
@@ -101,6 +106,7 @@ export function createGroupCommit(db: Db, store: EngagementStore, options: Group
     close(): void {
       if (walFd !== null) closeSync(walFd);
       walFd = null;
+      markAcked?.close();
     },
     append(entry: NewLogEntry): Promise<number> {
       return new Promise<number>((resolve, reject) => {

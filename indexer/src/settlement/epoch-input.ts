@@ -7,7 +7,7 @@
 import type { Address, Hex, PublicClient } from "viem";
 import type { LogEntry } from "../attention/log.ts";
 import type { AttentionParams } from "../attention/params.ts";
-import { readChainFacts } from "./chain-facts.ts";
+import { type ChainFacts, readChainFacts } from "./chain-facts.ts";
 import type { EpochInputs } from "./epoch.ts";
 
 export interface EpochInputOptions {
@@ -27,7 +27,14 @@ export interface EpochInputOptions {
 }
 
 export async function epochInput(client: PublicClient, options: EpochInputOptions): Promise<EpochInputs> {
-  const facts = await readChainFacts(client, options.chain);
+  return epochInputFrom(await readChainFacts(client, options.chain), options);
+}
+
+/** The same input from chain facts already read (the settlement worker gets them from the job). */
+export function epochInputFrom(
+  facts: Pick<ChainFacts, "posts" | "communities" | "campaigns" | "asOf">,
+  options: Omit<EpochInputOptions, "chain"> & { chain: { blockNumber: bigint } },
+): EpochInputs {
   return {
     epoch: options.epoch,
     entries: options.entries,

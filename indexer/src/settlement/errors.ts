@@ -16,6 +16,8 @@ export const SETTLEMENT_ERROR_CODES = [
   "SETTLEMENT_MANIFEST_MISMATCH",
   /** An epoch manifest is not the canonical JSON of the expected fields. */
   "SETTLEMENT_MANIFEST_INVALID",
+  /** The settlement worker thread failed or exited while computing an epoch. */
+  "SETTLEMENT_WORKER_FAILED",
 ] as const;
 export type SettlementErrorCode = (typeof SETTLEMENT_ERROR_CODES)[number];
 

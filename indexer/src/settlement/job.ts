@@ -3,9 +3,10 @@
  *
  * One run reads the escrow's `lastEpoch()`, takes the engagement log up to its
  * current end and the chain facts at the current block, computes the epoch
- * (`computeEpoch`), stores every payout and proof, sends `settle(...)` with the
- * root and the epoch's manifest, and once mined writes the log export and the
- * manifest as files. The run is
+ * (`computeEpoch`, in a worker thread that keeps the log it read between
+ * epochs, so the API keeps answering), stores every payout and proof, sends
+ * `settle(...)` with the root and the epoch's manifest, and once mined writes
+ * the log export and the manifest as files. The run is
  * recorded before the transaction is sent, and the chain's `lastEpoch()` is
  * checked again just before sending, so an epoch is never settled twice; after
  * a crash the next run finds the recorded range and resumes with it (waiting
@@ -18,19 +19,16 @@ import { ampEscrowAbi } from "#protocol";
 import { MAX_SPENDS_PER_EPOCH } from "#protocol/deploy.ts";
 import { type Logger, silentLogger } from "#protocol/logger.ts";
 
-import { loadLogExport } from "../attention/load.ts";
 import { type AttentionParams, DEFAULT_PARAMS } from "../attention/params.ts";
-import { exportLog } from "../engagement/export.ts";
+import { createChunkedExport } from "../engagement/export-chunked.ts";
 import type { Db } from "../store/db.ts";
 import { createPayoutReasonStore } from "../store/payout-reasons.ts";
-import { computeEpoch, type EpochResult } from "./epoch.ts";
+import { readChainFacts } from "./chain-facts.ts";
+import type { EpochOutcome } from "./epoch-computer.ts";
 import { writeEpochFiles } from "./epoch-files.ts";
-
-import { epochInput } from "./epoch-input.ts";
+import { createEpochThread } from "./epoch-thread.ts";
 import { SettlementError } from "./errors.ts";
 import { manifestHex } from "./manifest.ts";
-
-import { paidKey } from "./payouts.ts";
 
 export interface SettlementJobOptions {
   db: Db;
@@ -136,8 +134,6 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
     markSettled: db.prepare("UPDATE settlement_runs SET status = 'settled', updated_at = ? WHERE epoch = ?"),
     dropRunsFrom: db.prepare("DELETE FROM settlement_runs WHERE epoch > ?"),
     lastSeq: db.prepare("SELECT COALESCE(MAX(seq), 0) AS n FROM engagement_log"),
-    cumulative: db.prepare("SELECT account, cumulative FROM epoch_payouts WHERE epoch = ?"),
-    paid: db.prepare("SELECT campaign_id AS campaignId, account FROM epoch_campaign_payouts WHERE epoch < ?"),
     deletePayouts: db.prepare("DELETE FROM epoch_payouts WHERE epoch >= ?"),
     deleteCampaignPayouts: db.prepare("DELETE FROM epoch_campaign_payouts WHERE epoch >= ?"),
     insertPayout: db.prepare(
@@ -220,7 +216,7 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
     }
   };
 
-  const persist = db.transaction((epoch: number, result: EpochResult, fields: Record<string, unknown>) => {
+  const persist = db.transaction((epoch: number, result: EpochOutcome, fields: Record<string, unknown>) => {
     q.dropRunsFrom.run(epoch);
     q.deletePayouts.run(epoch);
     q.deleteCampaignPayouts.run(epoch);
@@ -253,10 +249,11 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
    * holds its root: a computation that lost a race or was abandoned never overwrites the files
    * that describe the root on chain.
    */
-  function publish(epoch: number): void {
+  async function publish(epoch: number): Promise<void> {
     const run = getRun(epoch);
     if (!options.exportDir || !run?.root || !run.manifest) return;
-    const { ndjson, hash } = exportLog(db, run.fromSeq + 1, run.toSeq);
+    // In slices that yield to the event loop: an epoch's export can be megabytes.
+    const { ndjson, hash } = await exportChunked(run.fromSeq + 1, run.toSeq);
     if (hash !== run.exportHash)
       throw new SettlementError(
         "SETTLEMENT_MANIFEST_MISMATCH",
@@ -265,46 +262,35 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
     writeEpochFiles(options.exportDir, epoch, run.manifest, ndjson);
   }
 
+  // The log is read, hashed and computed over in a worker thread, off the API's event loop.
+  const thread = createEpochThread(db);
+  const exportChunked = createChunkedExport(db);
+
   async function compute(epoch: number, fromSeq: number, toSeq: number, blockNumber: bigint) {
     const phase = phases(epoch);
-    const history = fromSeq > 0 ? exportLog(db, 1, fromSeq).ndjson : "";
-    const current = exportLog(db, fromSeq + 1, toSeq);
+    const current = await thread.load(fromSeq, toSeq);
     phase.done("export log");
-    const previousCumulative = new Map<string, bigint>();
-    for (const row of q.cumulative.all(epoch - 1) as { account: string; cumulative: string }[]) {
-      previousCumulative.set(row.account, BigInt(row.cumulative));
-    }
-    const previouslyPaid = new Set(
-      (q.paid.all(epoch) as { campaignId: number; account: string }[]).map((r) =>
-        paidKey(BigInt(r.campaignId), r.account),
-      ),
-    );
-    const input = await epochInput(publicClient, {
-      epoch,
-      entries: [...loadLogExport(history), ...loadLogExport(current.ndjson)],
-      fromSeq,
-      toSeq,
-      exportHash: current.hash,
-      previousCumulative,
-      previouslyPaid,
-      params,
-      chain: { social: options.social, escrow, startBlock: options.startBlock, blockNumber },
+    const facts = await readChainFacts(publicClient, {
+      social: options.social,
+      escrow,
+      startBlock: options.startBlock,
+      blockNumber,
     });
     phase.done("read chain facts");
-    const result = computeEpoch(input);
+    const { result } = await thread.compute({ epoch, fromSeq, toSeq, blockNumber, params, facts });
     phase.done("compute epoch");
     persist(epoch, result, {
       fromSeq,
       toSeq,
       blockNumber: Number(blockNumber),
-      exportHash: current.hash,
+      exportHash: current.exportHash,
       inputsHash: result.inputsHash,
       root: result.root,
       totalSpent: result.totalSpent.toString(),
       manifest: result.manifest,
     });
     phase.done("store payouts");
-    return { result, asOf: input.asOf };
+    return { result, asOf: facts.asOf };
   }
 
   async function runOnce(): Promise<SettleOutcome> {
@@ -335,7 +321,7 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
         .catch(() => null);
       if (receipt?.status === "success" && (await lastEpoch()) >= epoch) {
         q.markSettled.run(now(), epoch);
-        publish(epoch);
+        await publish(epoch);
         logger.info(
           { epoch, txHash: run.txHash },
           "settlement: epoch settled by the transaction sent earlier",
@@ -408,7 +394,7 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
     if (receipt.status !== "success")
       throw new SettlementError("SETTLEMENT_REVERTED", `settle(${epoch}) reverted in ${hash}`);
     q.markSettled.run(now(), epoch);
-    publish(epoch);
+    await publish(epoch);
     phase.done("write epoch files");
     logger.info(
       {
@@ -454,6 +440,7 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
       stopped = true;
       if (timer) clearTimeout(timer);
       await running;
+      await thread.close();
     },
   };
 }

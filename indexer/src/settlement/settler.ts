@@ -88,9 +88,14 @@ export async function settleNow(
 ): Promise<SettleOutcome> {
   const job = createSettler(config, db, options);
   const attempts = options.attempts ?? 120;
-  for (let i = 1; ; i++) {
-    const outcome = await job.runOnce();
-    if (outcome.status !== "busy" || i >= attempts) return outcome;
-    await new Promise((resolve) => setTimeout(resolve, options.retryMs ?? 1000));
+  try {
+    for (let i = 1; ; i++) {
+      const outcome = await job.runOnce();
+      if (outcome.status !== "busy" || i >= attempts) return outcome;
+      await new Promise((resolve) => setTimeout(resolve, options.retryMs ?? 1000));
+    }
+  } finally {
+    // Stops its settlement worker.
+    await job.stop();
   }
 }
