@@ -12,10 +12,11 @@ import type { Queries } from "../store/queries.ts";
 import { type AllocatorCampaign, allocate, slotPositions } from "./allocator.ts";
 import { ImpressionLedger } from "./impression-ledger.ts";
 import { ImpressionQueue } from "./impression-queue.ts";
-import type { AttentionService } from "./interface.ts";
+import { type AttentionService, AttentionUnavailableError } from "./interface.ts";
 import { toLogEntry } from "./load.ts";
 import type { CampaignInfo } from "./log.ts";
 import { AttentionModel, type StreamRanking } from "./model.ts";
+import { OrganicImpressions } from "./organic-impressions.ts";
 import { type AttentionParams, DEFAULT_PARAMS } from "./params.ts";
 import { quoteViews, viewPrice } from "./pricing.ts";
 import { type KeptRanking, RankingRing } from "./ranking-ring.ts";
@@ -162,10 +163,11 @@ export function createAttentionService(options: AttentionServiceOptions): LiveAt
     },
   };
   /** Organic impressions per campaign: pages whose organic cut (without amplification) held the post. */
-  const organicImpressions = new Map<bigint, number>();
+  const organicImpressions = new OrganicImpressions(db);
   const issuer = options.impressions ?? null;
   // Impressions are decided and reserved on the request, signed and logged right after it.
   const queue = issuer ? new ImpressionQueue({ issuer, onLogged: () => refresh() }) : null;
+  let closed = false;
   const slotCount = (first: number) => slotPositions(params.delivery, first).length;
 
   function refresh(): void {
@@ -289,6 +291,8 @@ export function createAttentionService(options: AttentionServiceOptions): LiveAt
 
   return {
     async stream({ viewer, communityId, first, after }) {
+      // Closing: impressions reserved now could no longer be logged.
+      if (closed) throw new AttentionUnavailableError("stream");
       refresh();
       const t = now();
       const v = viewer.toLowerCase();
@@ -323,8 +327,7 @@ export function createAttentionService(options: AttentionServiceOptions): LiveAt
       const byPost = new Map<bigint, bigint[]>();
       for (const c of campaigns) byPost.set(c.post.id, [...(byPost.get(c.post.id) ?? []), c.id]);
       for (const item of organic.slice(0, first)) {
-        for (const c of byPost.get(item.post.id) ?? [])
-          organicImpressions.set(c, (organicImpressions.get(c) ?? 0) + 1);
+        for (const c of byPost.get(item.post.id) ?? []) organicImpressions.add(c);
       }
       const allows = model.social.allowsFor(v);
       const allocation = allocate({
@@ -413,7 +416,7 @@ export function createAttentionService(options: AttentionServiceOptions): LiveAt
       const campaign = toCampaign(row);
       const price = model.campaignPrice(campaign, now());
       const delivered = ledger.delivery(campaignId);
-      const organic = organicImpressions.get(campaignId) ?? 0;
+      const organic = organicImpressions.count(campaignId);
       return {
         viewsBought,
         averagePrice: viewsBought > 0 ? spent / BigInt(viewsBought) : null,
@@ -434,6 +437,12 @@ export function createAttentionService(options: AttentionServiceOptions): LiveAt
     seeds: (communityId) => store.seeds(communityId),
     impressionsSettled: async () => {
       await queue?.settled();
+    },
+    async close() {
+      closed = true;
+      // Every impression a page was answered with is signed and logged before the store closes.
+      await queue?.settled();
+      organicImpressions.flush();
     },
   };
 }

@@ -345,3 +345,16 @@ CREATE TABLE post_share_marks (
 ) WITHOUT ROWID;
 `,
 });
+
+migrations.push({
+  version: 20,
+  name: "organic impressions per campaign",
+  sql: `
+-- Written by the attention service: per campaign, the stream pages whose organic cut (the same
+-- ranking without amplification) held the campaign's post, so lift survives a restart.
+CREATE TABLE campaign_organic_impressions (
+  campaign_id INTEGER PRIMARY KEY,
+  impressions INTEGER NOT NULL
+);
+`,
+});
