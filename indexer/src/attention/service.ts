@@ -231,25 +231,53 @@ export function createAttentionService(options: AttentionServiceOptions): LiveAt
   // Catch up with the store now rather than on the first request.
   refresh();
 
-  function allocatorCampaigns(t: number, communityId: bigint | null | undefined): AllocatorCampaign[] {
-    const out: AllocatorCampaign[] = [];
-    for (const r of activeRows(t)) {
+  type FixedCampaign = Omit<AllocatorCampaign, "committed">;
+  // What the allocator needs of the active campaigns but their commitments changes only with the
+  // campaign rows (the chain head and the clock): parsed once per key and scope, not per request.
+  let fixedCache: { key: string; scopes: Map<string, ScopeCampaigns> } | null = null;
+  interface ScopeCampaigns {
+    fixed: FixedCampaign[];
+    /** Campaign ids per post. */
+    byPost: Map<bigint, bigint[]>;
+  }
+  function scopeCampaigns(t: number, communityId: bigint | null | undefined): ScopeCampaigns {
+    const rows = activeRows(t);
+    const key = (campaignCache as { key: string }).key;
+    if (fixedCache?.key !== key) fixedCache = { key, scopes: new Map() };
+    const scope = communityId == null ? "" : communityId.toString();
+    let found = fixedCache.scopes.get(scope);
+    if (found) return found;
+    const fixed: FixedCampaign[] = [];
+    const byPost = new Map<bigint, bigint[]>();
+    for (const r of rows) {
       const post = model.posts.get(r.postId);
       if (!post || (communityId != null && post.communityId !== communityId)) continue;
       const id = BigInt(r.id);
-      out.push({
+      fixed.push({
         id,
         post,
         promoter: r.promoter.toLowerCase(),
         budget: BigInt(r.budget),
         remaining: r.refundedBlock === null ? BigInt(r.budget) - BigInt(r.spent) : 0n,
-        committed: ledger.committed(id, t) + (queue?.committed(id) ?? 0n),
         createdAt: r.createdAt,
         expiresAt: r.expiresAt,
         refunded: r.refundedBlock !== null,
       });
+      const list = byPost.get(post.id);
+      if (list) list.push(id);
+      else byPost.set(post.id, [id]);
     }
-    return out;
+    found = { fixed, byPost };
+    fixedCache.scopes.set(scope, found);
+    return found;
+  }
+
+  /** The active campaigns in scope with what they have committed now. */
+  function allocatorCampaigns(t: number, fixed: readonly FixedCampaign[]): AllocatorCampaign[] {
+    return fixed.map((c) => ({
+      ...c,
+      committed: ledger.committed(c.id, t) + (queue?.committed(c.id) ?? 0n),
+    }));
   }
 
   /**
@@ -323,23 +351,31 @@ export function createAttentionService(options: AttentionServiceOptions): LiveAt
       }
       const organic = model.page(ranking, offset, first + slotCount(first));
       const scoreOf = new Map(organic.map((item) => [item.post.id, item.score]));
-      const campaigns = allocatorCampaigns(t, communityId);
-      const byPost = new Map<bigint, bigint[]>();
-      for (const c of campaigns) byPost.set(c.post.id, [...(byPost.get(c.post.id) ?? []), c.id]);
+      const { fixed, byPost } = scopeCampaigns(t, communityId);
       for (const item of organic.slice(0, first)) {
         for (const c of byPost.get(item.post.id) ?? []) organicImpressions.add(c);
       }
       const allows = model.social.allowsFor(v);
+      // The viewer's reputation per community, looked up once per page (campaigns share communities).
+      const reputations = new Map<bigint, number>();
+      const reputationIn = (c: bigint) => {
+        let r = reputations.get(c);
+        if (r === undefined) {
+          r = model.relativeReputation(v, c, t);
+          reputations.set(c, r);
+        }
+        return r;
+      };
       const allocation = allocate({
         params,
         now: t,
         pageSize: first,
         organic: organic.map((item) => item.post),
-        campaigns: issuer ? campaigns : [],
+        campaigns: issuer ? allocatorCampaigns(t, fixed) : [],
         viewer: {
           viewer: v,
           allows,
-          reputationIn: (c) => model.relativeReputation(v, c, t),
+          reputationIn,
           impressionsOf: (c) => ledger.impressionsOf(v, c) + (queue?.impressionsOf(v, c) ?? 0),
           viewed: (c) => ledger.viewed(v, c),
           servedInHour: ledger.servedInHour(v, t) + (queue?.servedInHour(v, t) ?? 0),
