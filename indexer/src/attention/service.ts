@@ -9,7 +9,7 @@ import type { ImpressionIssuer } from "../engagement/impressions.ts";
 import { CursorError, decodeCursor, encodeCursor } from "../store/cursor.ts";
 import type { Db } from "../store/db.ts";
 import type { Queries } from "../store/queries.ts";
-import { type AllocatorCampaign, allocate, slotPositions } from "./allocator.ts";
+import { type AllocatorCampaign, allocate, forecastDelivery, slotPositions } from "./allocator.ts";
 import { ImpressionLedger } from "./impression-ledger.ts";
 import { ImpressionQueue } from "./impression-queue.ts";
 import { type AttentionService, AttentionUnavailableError } from "./interface.ts";
@@ -283,7 +283,7 @@ export function createAttentionService(options: AttentionServiceOptions): LiveAt
   /**
    * The allocator's forecast for a campaign started now: the eligible audience (above the
    * reputation floor, policy admitting the promoter in the community, not the promoter), the
-   * budget spent at the audience's bid-weighted mean bid, each viewer paid at most once.
+   * budget spent at the audience's mean bid (`forecastDelivery`), each viewer paid at most once.
    */
   function forecast(promoter: string, communityId: bigint, budget: bigint, life: number, t: number) {
     const rep = model.reputation(communityId, t);
@@ -298,16 +298,7 @@ export function createAttentionService(options: AttentionServiceOptions): LiveAt
       if (!model.social.allows(account, p, communityId, [])) continue;
       bids.push(viewPrice(params, size, r, promoterRep));
     }
-    // Slots go to a campaign in proportion to its bids (bid x need), so the budget is spent at the
-    // bid-weighted mean bid, one paid view per viewer.
-    let sum = 0n;
-    let squares = 0n;
-    for (const bid of bids) {
-      sum += bid;
-      squares += bid * bid;
-    }
-    const views = squares === 0n ? 0 : Math.min(bids.length, Number((budget * sum) / squares));
-    const spend = sum === 0n ? 0n : (squares * BigInt(views)) / sum;
+    const { views, spend } = forecastDelivery(bids, budget);
     const days = Math.max(1, life) / 86_400;
     return {
       audience: bids.length,
