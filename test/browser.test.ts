@@ -3,8 +3,10 @@
  * against the network from `npm start`: an author posts, a second account
  * sees it in its stream, a promoter amplifies it, the viewer who allows
  * amplified content views it and is paid after the settler's epoch and
- * claims; an opted-out viewer sees no boost and earns nothing. Screenshots of
- * the main pages land in test-results/screenshots/.
+ * claims; an opted-out viewer sees no boost and earns nothing; an account with
+ * no history amplifies its post and an eligible viewer finds it on the first
+ * page of the stream. Screenshots of the main pages land in
+ * test-results/screenshots/.
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -194,5 +196,40 @@ describe("the dApp in Chromium", () => {
     await phonePage.goto(`${net.webUrl}?devAccount=${viewer}#/`);
     await phonePage.getByTestId("post-list").waitFor({ timeout: 60_000 });
     await phonePage.screenshot({ path: join(shots, "stream-phone.png") });
+  });
+
+  it("shows an amplified post from a new account on the first page of an eligible viewer's stream", async () => {
+    const chain = chainClients(net.rpcUrl, net.deployment);
+    const [newcomer, reader] = [43, 44];
+    for (const index of [newcomer, reader]) await chain.fund(devAccount(index), "1000");
+    // The reader has standing in the community and admits amplified content.
+    const own = await chain.publish(devAccount(reader), 1n, "A reader's first notes");
+    await foundersLike(net, own);
+    const readerPage = await openAs(reader, "/settings");
+    await savePolicy(readerPage, "everyone");
+
+    // An account with no history publishes and amplifies its post with 40 AMP.
+    const postId = await chain.publish(devAccount(newcomer), 1n, `A newcomer's first post ${Date.now()}`);
+    const campaignId = await chain.amplify(devAccount(newcomer), postId, 40n * 10n ** 18n, 7n * 86_400n);
+    await until("the indexer to see the campaign", async () => {
+      const { campaign } = await graphql<{ campaign: { id: string } | null }>(
+        net.graphqlUrl,
+        `{ campaign(id: "${campaignId}") { id } }`,
+      );
+      return campaign;
+    });
+
+    // The reader's first page (nothing loaded beyond it) carries the post, labelled amplified.
+    const card = readerPage.locator(
+      `[data-testid=post-card][data-post-id="${postId}"][data-amplified="true"]`,
+    );
+    await until("the amplified post on the reader's first page", async () => {
+      await goto(readerPage, "/");
+      await readerPage.reload();
+      await readerPage.getByTestId("post-list").waitFor({ timeout: 30_000 });
+      return (await card.count()) > 0;
+    });
+    await card.getByTestId("amplified-badge").waitFor();
+    await readerPage.screenshot({ path: join(shots, "stream-newcomer-amplified.png") });
   });
 });

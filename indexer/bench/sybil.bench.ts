@@ -3,8 +3,9 @@
  * community of 5,000 honest accounts (founder and 4 moderators as seeds, 60
  * days of organic history, 20 honest campaigns in the epoch, each viewed by a
  * random 5% of the members), and rings of sybils that engage each other at the
- * daily cap, accept every promoter and sign a View for every campaign. Each
- * scenario runs for several generator seeds; the worst figure is reported.
+ * daily cap, accept every promoter, are served an impression of every campaign
+ * and sign a View for each. Each scenario runs for several generator seeds;
+ * the worst figure is reported.
  *
  * - ringShare*: the ring's share of the honest campaigns' spend, for a ring of
  *   1,000 or 25 sybils with 10 likes from random honest accounts, a 25-ring
@@ -26,7 +27,7 @@
 import type { Address } from "viem";
 import { reportBench } from "#test-kit/bench.ts";
 import { account, campaign, community, LogBuilder, post, rng } from "../src/attention/fixtures.ts";
-import type { CampaignInfo, CommunityInfo, PostInfo } from "../src/attention/log.ts";
+import type { CampaignInfo, CommunityInfo, LogEntry, PostInfo } from "../src/attention/log.ts";
 import { DEFAULT_PARAMS } from "../src/attention/params.ts";
 import { computeEpoch } from "../src/settlement/epoch.ts";
 
@@ -62,6 +63,29 @@ interface World {
   honestCampaigns: CampaignInfo[];
   ring: Set<string>;
   startSeq: number;
+}
+
+/**
+ * A paid View as the impression rule requires it: the indexer served the viewer an impression
+ * of the campaign a minute before (every viewer, sybil or honest, is served: the worst case).
+ */
+function paidView(
+  log: LogBuilder,
+  who: Address,
+  postId: bigint,
+  t: number,
+  campaignId: bigint,
+  policySeqs?: ReadonlyMap<string, number>,
+): void {
+  log.impression(who, campaignId, postId, t - 60, { policySeq: policySeqs?.get(who.toLowerCase()) });
+  log.engage("View", who, postId, t, { campaignId, dwellMs: 5000 });
+}
+
+/** The seq of each account's Policy entry (for impressions appended to a copied log). */
+function policySeqs(entries: readonly LogEntry[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const e of entries) if (e.kind === "Policy") out.set(e.message.account.toLowerCase(), e.seq);
+  return out;
 }
 
 const honestAccount = (i: number) => account(i);
@@ -143,10 +167,9 @@ function buildWorld(seed: number, ring: Ring | null): World & { baitSpendOf?: ()
   const communities = [{ ...community(1n, honestAccount(0), communityModerators), appointedAt }];
   const startSeq = log.seq;
   for (const [who, postId, campaignId] of honestViews)
-    log.engage("View", who, postId, EPOCH_START + 3600, { campaignId, dwellMs: 5000 });
+    paidView(log, who, postId, EPOCH_START + 3600, campaignId);
   for (const s of ringSet) {
-    for (const c of honestCampaigns)
-      log.engage("View", s as Address, c.postId, EPOCH_START + 7200, { campaignId: c.id, dwellMs: 5000 });
+    for (const c of honestCampaigns) paidView(log, s as Address, c.postId, EPOCH_START + 7200, c.id);
   }
   return { log, posts, communities, honestCampaigns, ring: ringSet, startSeq };
 }
@@ -205,10 +228,11 @@ function baitPayback(seed: number): number {
   for (const e of world.log.entries.slice(0, world.startSeq)) log.entries.push(e);
   log.seq = world.startSeq;
   const baitStart = log.seq;
+  const policies = policySeqs(log.entries);
   for (let i = 5; i < HONEST; i++) {
     if (r() >= VIEW_RATE * 4) continue;
     const who = honestAccount(i);
-    log.engage("View", who, baitPost, T0 + 56 * DAY, { campaignId: bait.id, dwellMs: 5000 });
+    paidView(log, who, baitPost, T0 + 56 * DAY, bait.id, policies);
     if (r() < 0.3) log.engage("Like", who, baitPost, T0 + 56 * DAY + 30);
   }
   const baitWorld: World = { ...world, log, startSeq: baitStart };
@@ -264,13 +288,13 @@ function decileRatios(seed: number): { viewer: number; promoter: number; paidSha
   const log = new LogBuilder();
   for (const e of world.log.entries.slice(0, world.startSeq)) log.entries.push(e);
   log.seq = world.startSeq;
+  const policies = policySeqs(log.entries);
   const viewers = world.log.entries
     .slice(world.startSeq)
     .filter((e) => e.kind === "View" && e.message.campaignId === target.id)
     .map((e) => e.message.account);
   for (const v of viewers) {
-    for (const c of [zero, topCampaign])
-      log.engage("View", v, c.postId, EPOCH_START + 3600, { campaignId: c.id, dwellMs: 5000 });
+    for (const c of [zero, topCampaign]) paidView(log, v, c.postId, EPOCH_START + 3600, c.id, policies);
   }
   const pair = epoch({ ...world, log }, [zero, topCampaign]);
   const spendOf = (id: bigint) => Number(pair.spends.find((s) => s.campaignId === id)?.amount ?? 0n);

@@ -207,8 +207,13 @@ export function createIndexer(config: IndexerConfig, options: IndexerOptions = {
         s.closeAllConnections();
         await new Promise<void>((res) => s.close(() => res()));
       }
-      groupCommit.close();
-      db.close();
+      // No more answers: let the attention service finish what the answers it gave left pending.
+      try {
+        await attention.close?.();
+      } finally {
+        groupCommit.close();
+        db.close();
+      }
     },
   };
 }

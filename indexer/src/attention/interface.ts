@@ -170,6 +170,11 @@ export interface AttentionService {
   /** Per settled epoch, why the account's view of the campaign was or was not paid. */
   viewPayouts(campaignId: bigint, account: Address): MaybePromise<ViewPayout[]>;
   seeds(communityId: bigint): MaybePromise<SeedPolicy>;
+  /**
+   * Finishes background work (impressions served but not yet logged, counters not yet written).
+   * Called once the API answers no more requests and before the store closes.
+   */
+  close?(): MaybePromise<void>;
 }
 
 /** Thrown by a service that cannot answer a field (yet); the API reports code ATTENTION_UNAVAILABLE. */

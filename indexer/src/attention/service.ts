@@ -9,13 +9,14 @@ import type { ImpressionIssuer } from "../engagement/impressions.ts";
 import { CursorError, decodeCursor, encodeCursor } from "../store/cursor.ts";
 import type { Db } from "../store/db.ts";
 import type { Queries } from "../store/queries.ts";
-import { type AllocatorCampaign, allocate, slotPositions } from "./allocator.ts";
+import { type AllocatorCampaign, allocate, forecastDelivery, slotPositions } from "./allocator.ts";
 import { ImpressionLedger } from "./impression-ledger.ts";
 import { ImpressionQueue } from "./impression-queue.ts";
-import type { AttentionService } from "./interface.ts";
+import { type AttentionService, AttentionUnavailableError } from "./interface.ts";
 import { toLogEntry } from "./load.ts";
 import type { CampaignInfo } from "./log.ts";
 import { AttentionModel, type StreamRanking } from "./model.ts";
+import { OrganicImpressions } from "./organic-impressions.ts";
 import { type AttentionParams, DEFAULT_PARAMS } from "./params.ts";
 import { quoteViews, viewPrice } from "./pricing.ts";
 import { type KeptRanking, RankingRing } from "./ranking-ring.ts";
@@ -162,10 +163,11 @@ export function createAttentionService(options: AttentionServiceOptions): LiveAt
     },
   };
   /** Organic impressions per campaign: pages whose organic cut (without amplification) held the post. */
-  const organicImpressions = new Map<bigint, number>();
+  const organicImpressions = new OrganicImpressions(db);
   const issuer = options.impressions ?? null;
   // Impressions are decided and reserved on the request, signed and logged right after it.
   const queue = issuer ? new ImpressionQueue({ issuer, onLogged: () => refresh() }) : null;
+  let closed = false;
   const slotCount = (first: number) => slotPositions(params.delivery, first).length;
 
   function refresh(): void {
@@ -229,31 +231,59 @@ export function createAttentionService(options: AttentionServiceOptions): LiveAt
   // Catch up with the store now rather than on the first request.
   refresh();
 
-  function allocatorCampaigns(t: number, communityId: bigint | null | undefined): AllocatorCampaign[] {
-    const out: AllocatorCampaign[] = [];
-    for (const r of activeRows(t)) {
+  type FixedCampaign = Omit<AllocatorCampaign, "committed">;
+  // What the allocator needs of the active campaigns but their commitments changes only with the
+  // campaign rows (the chain head and the clock): parsed once per key and scope, not per request.
+  let fixedCache: { key: string; scopes: Map<string, ScopeCampaigns> } | null = null;
+  interface ScopeCampaigns {
+    fixed: FixedCampaign[];
+    /** Campaign ids per post. */
+    byPost: Map<bigint, bigint[]>;
+  }
+  function scopeCampaigns(t: number, communityId: bigint | null | undefined): ScopeCampaigns {
+    const rows = activeRows(t);
+    const key = (campaignCache as { key: string }).key;
+    if (fixedCache?.key !== key) fixedCache = { key, scopes: new Map() };
+    const scope = communityId == null ? "" : communityId.toString();
+    let found = fixedCache.scopes.get(scope);
+    if (found) return found;
+    const fixed: FixedCampaign[] = [];
+    const byPost = new Map<bigint, bigint[]>();
+    for (const r of rows) {
       const post = model.posts.get(r.postId);
       if (!post || (communityId != null && post.communityId !== communityId)) continue;
       const id = BigInt(r.id);
-      out.push({
+      fixed.push({
         id,
         post,
         promoter: r.promoter.toLowerCase(),
         budget: BigInt(r.budget),
         remaining: r.refundedBlock === null ? BigInt(r.budget) - BigInt(r.spent) : 0n,
-        committed: ledger.committed(id, t) + (queue?.committed(id) ?? 0n),
         createdAt: r.createdAt,
         expiresAt: r.expiresAt,
         refunded: r.refundedBlock !== null,
       });
+      const list = byPost.get(post.id);
+      if (list) list.push(id);
+      else byPost.set(post.id, [id]);
     }
-    return out;
+    found = { fixed, byPost };
+    fixedCache.scopes.set(scope, found);
+    return found;
+  }
+
+  /** The active campaigns in scope with what they have committed now. */
+  function allocatorCampaigns(t: number, fixed: readonly FixedCampaign[]): AllocatorCampaign[] {
+    return fixed.map((c) => ({
+      ...c,
+      committed: ledger.committed(c.id, t) + (queue?.committed(c.id) ?? 0n),
+    }));
   }
 
   /**
    * The allocator's forecast for a campaign started now: the eligible audience (above the
    * reputation floor, policy admitting the promoter in the community, not the promoter), the
-   * budget spent at the audience's bid-weighted mean bid, each viewer paid at most once.
+   * budget spent at the audience's mean bid (`forecastDelivery`), each viewer paid at most once.
    */
   function forecast(promoter: string, communityId: bigint, budget: bigint, life: number, t: number) {
     const rep = model.reputation(communityId, t);
@@ -268,16 +298,7 @@ export function createAttentionService(options: AttentionServiceOptions): LiveAt
       if (!model.social.allows(account, p, communityId, [])) continue;
       bids.push(viewPrice(params, size, r, promoterRep));
     }
-    // Slots go to a campaign in proportion to its bids (bid x need), so the budget is spent at the
-    // bid-weighted mean bid, one paid view per viewer.
-    let sum = 0n;
-    let squares = 0n;
-    for (const bid of bids) {
-      sum += bid;
-      squares += bid * bid;
-    }
-    const views = squares === 0n ? 0 : Math.min(bids.length, Number((budget * sum) / squares));
-    const spend = sum === 0n ? 0n : (squares * BigInt(views)) / sum;
+    const { views, spend } = forecastDelivery(bids, budget);
     const days = Math.max(1, life) / 86_400;
     return {
       audience: bids.length,
@@ -289,6 +310,8 @@ export function createAttentionService(options: AttentionServiceOptions): LiveAt
 
   return {
     async stream({ viewer, communityId, first, after }) {
+      // Closing: impressions reserved now could no longer be logged.
+      if (closed) throw new AttentionUnavailableError("stream");
       refresh();
       const t = now();
       const v = viewer.toLowerCase();
@@ -319,24 +342,31 @@ export function createAttentionService(options: AttentionServiceOptions): LiveAt
       }
       const organic = model.page(ranking, offset, first + slotCount(first));
       const scoreOf = new Map(organic.map((item) => [item.post.id, item.score]));
-      const campaigns = allocatorCampaigns(t, communityId);
-      const byPost = new Map<bigint, bigint[]>();
-      for (const c of campaigns) byPost.set(c.post.id, [...(byPost.get(c.post.id) ?? []), c.id]);
+      const { fixed, byPost } = scopeCampaigns(t, communityId);
       for (const item of organic.slice(0, first)) {
-        for (const c of byPost.get(item.post.id) ?? [])
-          organicImpressions.set(c, (organicImpressions.get(c) ?? 0) + 1);
+        for (const c of byPost.get(item.post.id) ?? []) organicImpressions.add(c);
       }
       const allows = model.social.allowsFor(v);
+      // The viewer's reputation per community, looked up once per page (campaigns share communities).
+      const reputations = new Map<bigint, number>();
+      const reputationIn = (c: bigint) => {
+        let r = reputations.get(c);
+        if (r === undefined) {
+          r = model.relativeReputation(v, c, t);
+          reputations.set(c, r);
+        }
+        return r;
+      };
       const allocation = allocate({
         params,
         now: t,
         pageSize: first,
         organic: organic.map((item) => item.post),
-        campaigns: issuer ? campaigns : [],
+        campaigns: issuer ? allocatorCampaigns(t, fixed) : [],
         viewer: {
           viewer: v,
           allows,
-          reputationIn: (c) => model.relativeReputation(v, c, t),
+          reputationIn,
           impressionsOf: (c) => ledger.impressionsOf(v, c) + (queue?.impressionsOf(v, c) ?? 0),
           viewed: (c) => ledger.viewed(v, c),
           servedInHour: ledger.servedInHour(v, t) + (queue?.servedInHour(v, t) ?? 0),
@@ -413,7 +443,7 @@ export function createAttentionService(options: AttentionServiceOptions): LiveAt
       const campaign = toCampaign(row);
       const price = model.campaignPrice(campaign, now());
       const delivered = ledger.delivery(campaignId);
-      const organic = organicImpressions.get(campaignId) ?? 0;
+      const organic = organicImpressions.count(campaignId);
       return {
         viewsBought,
         averagePrice: viewsBought > 0 ? spent / BigInt(viewsBought) : null,
@@ -434,6 +464,12 @@ export function createAttentionService(options: AttentionServiceOptions): LiveAt
     seeds: (communityId) => store.seeds(communityId),
     impressionsSettled: async () => {
       await queue?.settled();
+    },
+    async close() {
+      closed = true;
+      // Every impression a page was answered with is signed and logged before the store closes.
+      await queue?.settled();
+      organicImpressions.flush();
     },
   };
 }

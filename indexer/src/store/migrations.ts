@@ -363,3 +363,16 @@ CREATE INDEX epoch_manifests_epoch ON epoch_manifests (epoch, block_number);
 ALTER TABLE settlement_runs ADD COLUMN manifest TEXT;
 `,
 });
+
+migrations.push({
+  version: 20,
+  name: "organic impressions per campaign",
+  sql: `
+-- Written by the attention service: per campaign, the stream pages whose organic cut (the same
+-- ranking without amplification) held the campaign's post, so lift survives a restart.
+CREATE TABLE campaign_organic_impressions (
+  campaign_id INTEGER PRIMARY KEY,
+  impressions INTEGER NOT NULL
+);
+`,
+});
