@@ -64,16 +64,6 @@ interface World {
   startSeq: number;
 }
 
-/**
- * A paid view as the network delivers it: an impression served to the viewer a minute before,
- * then the View receipt naming the campaign (a View without an impression pays nothing). Every
- * viewer, sybils included, is served: the worst case for the payout rules.
- */
-function paidView(log: LogBuilder, who: Address, postId: bigint, campaignId: bigint, t: number): void {
-  log.impression(who, campaignId, postId, t - 60);
-  log.engage("View", who, postId, t, { campaignId, dwellMs: 5000 });
-}
-
 const honestAccount = (i: number) => account(i);
 const sybilAccount = (i: number) => account(1_000_000 + i);
 const fillerAccount = (i: number) => account(2_000_000 + i);
@@ -153,9 +143,10 @@ function buildWorld(seed: number, ring: Ring | null): World & { baitSpendOf?: ()
   const communities = [{ ...community(1n, honestAccount(0), communityModerators), appointedAt }];
   const startSeq = log.seq;
   for (const [who, postId, campaignId] of honestViews)
-    paidView(log, who, postId, campaignId, EPOCH_START + 3600);
+    log.engage("View", who, postId, EPOCH_START + 3600, { campaignId, dwellMs: 5000 });
   for (const s of ringSet) {
-    for (const c of honestCampaigns) paidView(log, s as Address, c.postId, c.id, EPOCH_START + 7200);
+    for (const c of honestCampaigns)
+      log.engage("View", s as Address, c.postId, EPOCH_START + 7200, { campaignId: c.id, dwellMs: 5000 });
   }
   return { log, posts, communities, honestCampaigns, ring: ringSet, startSeq };
 }
@@ -209,13 +200,15 @@ function baitPayback(seed: number): number {
   const r = rng(seed * 31 + 1);
   const baitPost = BigInt(3 * HONEST + 1);
   const bait = campaign(999n, baitPost, sybilAccount(0), BUDGET, T0 + 58 * DAY, T0 + 55 * DAY);
+  const log = new LogBuilder();
   const honestEpochEntries = world.log.entries.slice(world.startSeq);
-  const log = new LogBuilder().adopt(world.log.entries.slice(0, world.startSeq));
+  for (const e of world.log.entries.slice(0, world.startSeq)) log.entries.push(e);
+  log.seq = world.startSeq;
   const baitStart = log.seq;
   for (let i = 5; i < HONEST; i++) {
     if (r() >= VIEW_RATE * 4) continue;
     const who = honestAccount(i);
-    paidView(log, who, baitPost, bait.id, T0 + 56 * DAY);
+    log.engage("View", who, baitPost, T0 + 56 * DAY, { campaignId: bait.id, dwellMs: 5000 });
     if (r() < 0.3) log.engage("Like", who, baitPost, T0 + 56 * DAY + 30);
   }
   const baitWorld: World = { ...world, log, startSeq: baitStart };
@@ -268,13 +261,16 @@ function decileRatios(seed: number): { viewer: number; promoter: number; paidSha
   const target = world.honestCampaigns[0] as CampaignInfo;
   const zero = campaign(101n, target.postId, account(3_000_000), BUDGET, AS_OF + DAY, EPOCH_START);
   const topCampaign = campaign(102n, target.postId, top, BUDGET, AS_OF + DAY, EPOCH_START);
-  const log = new LogBuilder().adopt(world.log.entries.slice(0, world.startSeq));
+  const log = new LogBuilder();
+  for (const e of world.log.entries.slice(0, world.startSeq)) log.entries.push(e);
+  log.seq = world.startSeq;
   const viewers = world.log.entries
     .slice(world.startSeq)
     .filter((e) => e.kind === "View" && e.message.campaignId === target.id)
     .map((e) => e.message.account);
   for (const v of viewers) {
-    for (const c of [zero, topCampaign]) paidView(log, v, c.postId, c.id, EPOCH_START + 3600);
+    for (const c of [zero, topCampaign])
+      log.engage("View", v, c.postId, EPOCH_START + 3600, { campaignId: c.id, dwellMs: 5000 });
   }
   const pair = epoch({ ...world, log }, [zero, topCampaign]);
   const spendOf = (id: bigint) => Number(pair.spends.find((s) => s.campaignId === id)?.amount ?? 0n);

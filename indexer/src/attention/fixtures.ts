@@ -20,16 +20,6 @@ export class LogBuilder {
   #nonce = 0n;
   readonly #policySeq = new Map<string, number>();
 
-  /** Continues an existing log: its entries (seqs kept) and the policy each viewer has in it. */
-  adopt(entries: readonly LogEntry[]): this {
-    for (const e of entries) {
-      this.entries.push(e);
-      this.seq = Math.max(this.seq, e.seq);
-      if (e.kind === "Policy") this.#policySeq.set(e.message.account.toLowerCase(), e.seq);
-    }
-    return this;
-  }
-
   engage(
     kind: EngagementKind,
     who: Address,
