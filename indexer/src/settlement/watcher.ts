@@ -36,6 +36,9 @@ export const escrowDisputeAbi = parseAbi([
   "event EpochDisputed(uint64 indexed epoch, address indexed disputer, uint256 bond, uint64 deadline)",
 ]);
 
+/** `disputes(epoch).status` of an open dispute. */
+const DISPUTE_OPEN = 1;
+
 export type EpochVerdict =
   | { epoch: number; verdict: "ok"; root: Hex }
   | { epoch: number; verdict: "mismatch"; root: Hex; expectedRoot?: Hex; reasons: string[] }
@@ -196,13 +199,14 @@ export function createWatcher(options: WatcherOptions): Watcher {
       log.error({ epoch }, `epoch ${epoch}: this escrow takes no disputes; alert its guardian (${reason})`);
       return done({ epoch, status: "unsupported" });
     }
-    const [disputer] = await client.readContract({
+    const [disputer, , , status] = await client.readContract({
       address: escrow,
       abi: escrowDisputeAbi,
       functionName: "disputes",
       args: [BigInt(epoch)],
     });
-    if (disputer !== zeroAddress) {
+    // Status 1: an open dispute (a closed one may belong to an earlier, revoked settlement of the epoch).
+    if (disputer !== zeroAddress && status === DISPUTE_OPEN) {
       log.info({ epoch, disputer }, `epoch ${epoch}: already disputed by ${disputer}`);
       return done({ epoch, status: "alreadyDisputed" });
     }
