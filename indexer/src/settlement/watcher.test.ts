@@ -10,7 +10,16 @@
  * honest epoch loses its bond.
  */
 import { join } from "node:path";
-import { type Address, createWalletClient, type Hex, http, type PublicClient, parseEther } from "viem";
+import {
+  type Address,
+  createWalletClient,
+  type Hex,
+  http,
+  type PublicClient,
+  parseEther,
+  stringToBytes,
+  toHex,
+} from "viem";
 import type { PrivateKeyAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AmpDeployment } from "#protocol";
@@ -42,6 +51,10 @@ import { createWatcher, escrowDisputeAbi, exportFilesVerifier, type Watcher } fr
 const ESCROW_DISPUTES = (ampEscrowAbi as readonly { type: string; name?: string }[]).some(
   (x) => x.type === "function" && x.name === "dispute",
 );
+/** Whether `settle` takes the epoch's manifest (bytes) rather than its inputs hash (bytes32). */
+const SETTLE_TAKES_MANIFEST = (
+  ampEscrowAbi as readonly { type: string; name?: string; inputs?: readonly { type: string }[] }[]
+).some((x) => x.type === "function" && x.name === "settle" && x.inputs?.[3]?.type === "bytes");
 const WINDOW = 60;
 
 describe("watcher on a Hardhat node", () => {
@@ -273,28 +286,27 @@ describe("watcher on a Hardhat node", () => {
     forgedRoot = tree.root;
     forgedProof = tree.proofs.get(madeUp) as Hex[];
     const hash = inputsHash(exportHash, blockNumber, DEFAULT_PARAMS);
-    writeEpochFiles(
-      exportDir(),
-      manifestFor(
-        {
-          epoch: 2,
-          fromSeq,
-          toSeq,
-          blockNumber: blockNumber.toString(),
-          exportHash,
-          inputsHash: hash,
-          root: forgedRoot,
-          totalSpent: "0",
-        },
-        DEFAULT_PARAMS,
-      ),
-      ndjson,
+    const manifest = manifestFor(
+      {
+        epoch: 2,
+        fromSeq,
+        toSeq,
+        blockNumber: blockNumber.toString(),
+        exportHash,
+        inputsHash: hash,
+        root: forgedRoot,
+        totalSpent: "0",
+      },
+      DEFAULT_PARAMS,
     );
+    writeEpochFiles(exportDir(), manifest, ndjson);
+    // The escrow takes either the inputs hash or the manifest itself (whose hash it records).
+    const commitment = SETTLE_TAKES_MANIFEST ? toHex(stringToBytes(JSON.stringify(manifest))) : hash;
     await write(w[ROLE_WALLET.settler] as Wallet, d.contracts.AMPEscrow, ampEscrowAbi, "settle", [
       2n,
       BigInt(asOf),
       forgedRoot,
-      hash,
+      commitment,
       [],
       [],
     ]);
