@@ -229,8 +229,12 @@ describe("watcher on a Hardhat node", () => {
   let logs: ReturnType<typeof captureLogs>;
 
   it("verifies an honest epoch OK and does not dispute it", async () => {
+    // Before its files are published the epoch is unavailable; the same verifier then checks it.
+    const files = verifier();
+    expect(await files(1)).toMatchObject({ epoch: 1, verdict: "unavailable" });
     const outcome = await job().runOnce();
     expect(outcome.status).toBe("settled");
+    expect(await files(1)).toEqual({ epoch: 1, verdict: "ok", root: (await epochOnChain(1))[0] });
     logs = captureLogs();
     watcher = watcherWith(watcherWallet, logs);
     const verdicts = await watcher.tick();

@@ -25,8 +25,7 @@ import {
 import { AmpError, type AmpErrorOptions, ampEscrowAbi, ampTokenAbi } from "#protocol";
 import { type Logger, silentLogger } from "#protocol/logger.ts";
 import { SettlementError } from "./errors.ts";
-import type { VerifyOptions } from "./verify.ts";
-import { verifyEpochs } from "./verify.ts";
+import { type EpochCheck, sequentialVerifier, type VerifyOptions } from "./verify.ts";
 
 /** The escrow's dispute interface (bonded disputes during a root's challenge window). */
 export const escrowDisputeAbi = parseAbi([
@@ -61,16 +60,18 @@ export class WatcherError extends AmpError {
 
 /**
  * The verifier over published epoch files (log export and manifest per epoch in `exportDir`) and
- * the chain: `verifyEpochs` for epochs 1..n, judged on epoch n.
+ * the chain: `sequentialVerifier`, which recomputes each epoch once, in order.
  */
 export function exportFilesVerifier(
   client: PublicClient,
   options: Omit<VerifyOptions, "epoch">,
 ): EpochVerifier {
+  let verifier: ReturnType<typeof sequentialVerifier> | undefined;
   return async (epoch) => {
-    let checks: Awaited<ReturnType<typeof verifyEpochs>>;
+    let c: EpochCheck;
     try {
-      checks = await verifyEpochs(client, { ...options, epoch });
+      verifier ??= sequentialVerifier(client, options);
+      c = await (await verifier).verify(epoch);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT")
         return {
@@ -80,10 +81,9 @@ export function exportFilesVerifier(
         };
       if (error instanceof SettlementError && error.code === "SETTLEMENT_MANIFEST_MISMATCH")
         return { epoch, verdict: "mismatch", root: `0x${"0".repeat(64)}`, reasons: [error.shortMessage] };
+      verifier = undefined;
       throw error;
     }
-    const c = checks[checks.length - 1];
-    if (!c) return { epoch, verdict: "unavailable", reason: "nothing to verify" };
     if (c.ok) return { epoch, verdict: "ok", root: c.chainRoot };
     const reasons: string[] = [];
     if (c.root !== c.chainRoot) reasons.push(`root ${c.chainRoot} on chain, ${c.root} recomputed`);
