@@ -158,7 +158,8 @@ const COMMUNITY: VectorCommunity = {
   id: "1",
   founder: a(founder),
   moderators: [a(modOld), a(modNew)].sort() as Address[],
-  appointedAt: { [a(modOld)]: T0 - 30 * DAY, [a(modNew)]: AS_OF - DAY },
+  // The old moderator became a seed a day before the facts block (7-day delay), the new one is not yet.
+  appointedAt: { [a(modOld)]: AS_OF - 8 * DAY, [a(modNew)]: AS_OF - DAY },
 };
 
 /**
@@ -264,7 +265,7 @@ export async function goldenVectors(defaults: AttentionParams): Promise<GoldenVe
   const post1 = postOf(alice);
   const t = T_EPOCH;
   for (const v of [carol, dave, erin, modOld, modNew, stranger]) await log.impression(v, c1, post1, t);
-  await log.view(carol, post1, t + 10, c1);
+  await log.view(carol, post1, t + 10, c1, 4000);
   await log.view(dave, post1, t + 10, c1);
   await log.view(erin, post1, t + 10, c1);
   await log.view(alice, post1, t + 10, c1);
@@ -279,7 +280,7 @@ export async function goldenVectors(defaults: AttentionParams): Promise<GoldenVe
   const first = vectorOf({
     name: "who-is-paid",
     description:
-      "One campaign on alice's post promoted by bob: carol is paid; dave opted out (policy None) and erin blocks bob (policy); alice and bob are author and promoter; the old moderator looked too briefly; the founder has no impression; the new moderator's impression had expired; the stranger has no reputation (below floor). Campaign 2 had expired before carol's receipt.",
+      "One campaign on alice's post promoted by bob: carol is paid (4 s on screen); dave opted out (policy None) and erin blocks bob (policy); alice and bob are author and promoter; the old moderator looked too briefly; the founder has no impression; the new moderator's impression had expired; the stranger has no reputation (below floor). Campaign 2 had expired before carol's receipt.",
     covers: [
       "opt-out policy",
       "blocked promoter",
@@ -290,7 +291,7 @@ export async function goldenVectors(defaults: AttentionParams): Promise<GoldenVe
       "below floor",
       "outside campaign",
       "seed delay",
-      "pair daily cap",
+      "paid attention",
     ],
     params: defaults,
     epoch: 1,
@@ -341,7 +342,7 @@ export async function goldenVectors(defaults: AttentionParams): Promise<GoldenVe
       name: "budget-shortfall",
       description:
         "Five eligible viewers whose prices add up to more than the campaign may spend (1.234567890123456789 AMP): each is paid remaining * price / total, rounded down, and the spend never exceeds the budget.",
-      covers: ["budget shortfall pro rata", "rounding"],
+      covers: ["budget shortfall pro rata", "rounding", "pair daily cap"],
       params: defaults,
       epoch: 1,
       fromSeq: 0,

@@ -150,6 +150,39 @@ describe("golden vectors", () => {
     }
   });
 
+  it("every parameter the payouts read moves some vector's payouts, decisions or reputations", () => {
+    const read = [
+      "weights.view",
+      "weights.like",
+      "weights.comment",
+      "weights.share",
+      "halfLifeSeconds",
+      "pairDailyCap",
+      "teleport",
+      "pagerankTolerance",
+      "minDwellMs",
+      "reputationFloor",
+      "maxPaidCampaignsPerViewer",
+      "paidAttentionWeight",
+      "seedDelaySeconds",
+      "seedShareCap",
+      "price.basePrice",
+      "price.sizeScale",
+      "price.viewerWeight",
+      "price.promoterWeight",
+      "authorShareBps",
+    ];
+    for (const name of read) {
+      const moved = epochVectors.filter((vector) => {
+        const params = withLeaf(paramsFromCanonicalJson(vector.params), name.split("."));
+        const { inputsHash: _h, ...got } = vectorOutput(computeEpoch({ ...vectorInputs(vector), params }));
+        const { inputsHash: _e, ...expected } = vector.output;
+        return JSON.stringify(got) !== JSON.stringify(expected);
+      });
+      expect(moved.length, name).toBeGreaterThan(0);
+    }
+  });
+
   it("the vectors use the default parameters unless they say otherwise", () => {
     const defaults = canonicalJson(DEFAULT_PARAMS);
     expect(epochVectors.filter((v) => v.params === defaults).length).toBeGreaterThanOrEqual(3);
