@@ -1,7 +1,8 @@
 /**
  * `npm start`: the whole AMP network on 127.0.0.1, in order, with a readable
  * log: a Hardhat node, the contracts, the indexer (GraphQL API and settler),
- * a demo world with a settled epoch, and the dApp. Ctrl-C stops everything.
+ * a watcher of the settled epochs, a demo world with a settled epoch, and the
+ * dApp. Ctrl-C stops everything.
  *
  * The chain is in memory and starts empty, so the indexer's database for it
  * lives in `.data/local/` and is recreated on every start; a second start
@@ -22,6 +23,7 @@ import {
   stopAll,
   waitFor,
 } from "./lib/processes.ts";
+import { fundWatcher } from "./lib/watcher-funds.ts";
 
 const root = join(import.meta.dirname, "..");
 const host = "127.0.0.1";
@@ -125,6 +127,23 @@ async function main() {
     120_000,
   );
 
+  log(
+    "amp",
+    "starting a watcher that recomputes every settled epoch and disputes a root it cannot reproduce",
+  );
+  await fundWatcher(rpcUrl, deployment);
+  startService("watch", tsx, ["scripts/watch.ts"], {
+    env: {
+      AMP_RPC_URL: rpcUrl,
+      AMP_CHAIN_ID: String(deployment.chainId),
+      AMP_DEPLOYMENT_FILE: deploymentFile,
+      AMP_EPOCH_EXPORT_DIR: join(dataDir, "epochs"),
+      AMP_WATCHER_KEY: "dev",
+      AMP_WATCH_INTERVAL_MS: "1000",
+      AMP_LOG_FORMAT: process.env.AMP_LOG_FORMAT ?? "pretty",
+    },
+  });
+
   log("amp", "seeding the demo world (communities, people, posts, engagement, campaigns)");
   const world = await seedDemoWorld({
     rpcUrl,
@@ -180,7 +199,7 @@ AMP is running (started in ${seconds} s). Ctrl-C stops everything.
   JSON-RPC         ${rpcUrl}   (chain id ${deployment.chainId})
 
 Development accounts (Hardhat's well-known test keys, never use them elsewhere):
-  #0   deployer, admin and minter      #40 settler   #41 guardian   #42 pauser
+  #0   deployer, admin and minter      #40 settler   #41 guardian   #42 pauser   #43 watcher
   #1   founder of "Open Source"      #2 founder of "Climate"      #3 founder of "Music"
   #4-#36 demo people with AMP; in the dApp choose "Development wallet" and an account.
 `);

@@ -2,6 +2,7 @@
  * Reputation of every account in one community, from its attention graph and
  * trusted seeds (founder and moderators).
  */
+import { detExp, detLog } from "./det-math.ts";
 import type { AttentionGraph } from "./graph.ts";
 import { addr, type CommunityInfo } from "./log.ts";
 import type { AttentionParams } from "./params.ts";
@@ -52,9 +53,9 @@ export function effectiveSize(scores: Float64Array): number {
   let h = 0;
   for (let i = 0; i < scores.length; i++) {
     const p = (scores[i] as number) / total;
-    if (p > 0) h -= p * Math.log(p);
+    if (p > 0) h -= p * detLog(p);
   }
-  return Math.exp(h);
+  return detExp(h);
 }
 
 /** Precision of the founder-rooted walk that weights moderators (L1 tolerance, iterations). */

@@ -2,9 +2,11 @@
  * Per-community attention graph: edge v -> u weighs v's organic engagement
  * with u's posts. Raw weights are kept as integer units per (pair, UTC day), so
  * accumulation is exact and independent of arrival order; decay, the daily
- * cap and log damping are applied when the graph is materialised into CSR.
+ * cap and log damping are applied when the graph is materialised into CSR,
+ * with the deterministic exp and log of det-math.ts.
  */
 import { type CsrGraph, csrFromEdges } from "./csr.ts";
+import { detExp, detLog1p } from "./det-math.ts";
 import { addr, type EngagementEntry, type PostInfo } from "./log.ts";
 import { NumberMap } from "./number-map.ts";
 import type { AttentionParams } from "./params.ts";
@@ -260,7 +262,7 @@ export class AttentionGraphBuilder {
       const s = remap[Math.floor(key / PAIR)] as number;
       const d = remap[key % PAIR] as number;
       keys[i] = s * PAIR + d;
-      values[i] = Math.log1p(decayedSum(acc, first, cap, lambda, asOf) / UNIT);
+      values[i] = detLog1p(decayedSum(acc, first, cap, lambda, asOf) / UNIT);
       i++;
     });
     // Sort edges by (src, dst) so the CSR and its float sums do not depend on insertion order.
@@ -313,7 +315,7 @@ function decayedSum(acc: CommunityAcc, first: number, cap: number, lambda: numbe
 
 function decay(day: number, lambda: number, asOf: number): number {
   const age = asOf - (day + 1) * DAY;
-  return age <= 0 ? 1 : Math.exp(-lambda * age);
+  return age <= 0 ? 1 : detExp(-(lambda * age));
 }
 
 /** Builds a community graph from scratch (the reference the incremental path must equal). */

@@ -5,7 +5,7 @@
  */
 import { keccak256, stringToBytes } from "viem";
 
-export const ALGORITHM_VERSION = "amp-attention/2";
+export const ALGORITHM_VERSION = "amp-attention/3";
 
 export interface AttentionParams {
   /** Organic edge weight per engagement kind. */

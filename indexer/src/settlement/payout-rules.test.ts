@@ -1,5 +1,5 @@
 /**
- * Attack tests of the amp-attention/2 payout rules: splitting, filler
+ * Attack tests of the attention payout rules: splitting, filler
  * accounts, the per-viewer cap, paid attention, seed delays, and the reasons a
  * view was or was not paid.
  */

@@ -45,6 +45,21 @@ export interface EpochCheck {
 }
 
 export async function verifyEpochs(client: PublicClient, options: VerifyOptions): Promise<EpochCheck[]> {
+  const verifier = await sequentialVerifier(client, options);
+  const checks: EpochCheck[] = [];
+  for (let epoch = 1; epoch <= options.epoch; epoch++) checks.push(await verifier.verify(epoch));
+  return checks;
+}
+
+/**
+ * Verifies epochs one after another, keeping what the next one needs (the replayed log and its
+ * signing authority, the cumulative amounts, the paid views), so each epoch is recomputed once.
+ * `verify(n)` verifies every epoch up to n not verified yet and returns n's check.
+ */
+export async function sequentialVerifier(
+  client: PublicClient,
+  options: Omit<VerifyOptions, "epoch">,
+): Promise<{ verify(epoch: number): Promise<EpochCheck>; readonly verified: number }> {
   const checks: EpochCheck[] = [];
   const entries: LogEntry[] = [];
   let previousCumulative = new Map<string, bigint>();
@@ -53,7 +68,7 @@ export async function verifyEpochs(client: PublicClient, options: VerifyOptions)
   const chainId = await client.getChainId();
   const issuers = options.impressionIssuers ?? (chainId === 31337 ? [DEV_IMPRESSION_ISSUER] : []);
   const authority = new LogAuthority(engagementDomain(chainId, options.social), issuers);
-  for (let epoch = 1; epoch <= options.epoch; epoch++) {
+  async function verifyNext(epoch: number): Promise<EpochCheck> {
     const { manifest, ndjson } = readEpochFiles(options.exportDir, epoch);
     const exportHashOk =
       keccak256(stringToBytes(ndjson)) === manifest.exportHash && manifest.fromSeq === lastToSeq;
@@ -63,40 +78,51 @@ export async function verifyEpochs(client: PublicClient, options: VerifyOptions)
         "SETTLEMENT_MANIFEST_MISMATCH",
         `epoch ${epoch}: manifest parameters do not match their hash`,
       );
+    // Nothing carried over changes until the chain has answered: a failed read can be retried.
+    const before = entries.length;
+    entries.push(...loadLogExport(ndjson));
+    let result: ReturnType<typeof computeEpoch>;
+    let chainRoot: Hex;
+    let chainInputsHash: Hex;
+    try {
+      result = computeEpoch(
+        await epochInput(client, {
+          epoch,
+          entries,
+          fromSeq: manifest.fromSeq,
+          toSeq: manifest.toSeq,
+          exportHash: manifest.exportHash,
+          previousCumulative,
+          previouslyPaid,
+          params,
+          chain: {
+            social: options.social,
+            escrow: options.escrow,
+            startBlock: options.startBlock,
+            blockNumber: BigInt(manifest.factsBlock),
+          },
+        }),
+      );
+      [chainRoot, chainInputsHash] = await client.readContract({
+        address: options.escrow,
+        abi: ampEscrowAbi,
+        functionName: "epochs",
+        args: [BigInt(epoch)],
+      });
+    } catch (error) {
+      entries.length = before;
+      throw error;
+    }
     let badEntry: EpochCheck["badEntry"] = null;
     for (const line of parseLogExport(ndjson)) {
       // Invalid entries are reported (the first one) and leave the replayed delegations alone.
       const reason = await authority.check(line);
       if (reason && !badEntry) badEntry = { seq: line.seq, reason };
     }
-    entries.push(...loadLogExport(ndjson));
     lastToSeq = manifest.toSeq;
-    const blockNumber = BigInt(manifest.factsBlock);
-    const result = computeEpoch(
-      await epochInput(client, {
-        epoch,
-        entries,
-        fromSeq: manifest.fromSeq,
-        toSeq: manifest.toSeq,
-        exportHash: manifest.exportHash,
-        previousCumulative,
-        previouslyPaid,
-        params,
-        chain: {
-          social: options.social,
-          escrow: options.escrow,
-          startBlock: options.startBlock,
-          blockNumber,
-        },
-      }),
-    );
-    const [chainRoot, chainInputsHash] = await client.readContract({
-      address: options.escrow,
-      abi: ampEscrowAbi,
-      functionName: "epochs",
-      args: [BigInt(epoch)],
-    });
-    checks.push({
+    previousCumulative = result.cumulative;
+    for (const key of result.newlyPaid) previouslyPaid.add(key);
+    return {
       epoch,
       exportHashOk,
       signaturesOk: badEntry === null,
@@ -110,9 +136,16 @@ export async function verifyEpochs(client: PublicClient, options: VerifyOptions)
         badEntry === null &&
         result.root === chainRoot &&
         result.inputsHash === chainInputsHash,
-    });
-    previousCumulative = result.cumulative;
-    for (const key of result.newlyPaid) previouslyPaid.add(key);
+    };
   }
-  return checks;
+  return {
+    get verified() {
+      return checks.length;
+    },
+    async verify(epoch) {
+      // A file read that fails (not published yet) leaves the state as it was: retry later.
+      while (checks.length < epoch) checks.push(await verifyNext(checks.length + 1));
+      return checks[epoch - 1] as EpochCheck;
+    },
+  };
 }

@@ -1,0 +1,92 @@
+/**
+ * `npm run watch [-- --rpc URL --dir EXPORTS --interval MS]`: the watcher
+ * (indexer/src/settlement/watcher.ts). Follows the escrow's EpochSettled
+ * events, recomputes each epoch from its published log export and manifest
+ * and the chain, logs one verdict per epoch, and with AMP_WATCHER_KEY disputes
+ * a root it cannot reproduce before the challenge window closes (the key's
+ * account needs AMP for the escrow's dispute bond and ETH for gas).
+ *
+ * Environment: AMP_RPC_URL (default http://127.0.0.1:8545), AMP_CHAIN_ID
+ * (31337), AMP_DEPLOYMENT_FILE (default deployments/<chainId>.json),
+ * AMP_EPOCH_EXPORT_DIR (default `epochs/` beside AMP_DB_PATH, else
+ * ./data/epochs), AMP_WATCHER_KEY (a 0x-prefixed 32-byte key, or "dev" on the
+ * local chain: development account 43), AMP_WATCH_INTERVAL_MS (2000),
+ * AMP_LOG_LEVEL, AMP_LOG_FORMAT. Errors are one line; the exit code is 1.
+ */
+import { dirname, join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { type Account, createPublicClient, createWalletClient, http, type PublicClient } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { createWatcher, exportFilesVerifier, WatcherError } from "#indexer/settlement/watcher.ts";
+import { AmpError, ampChain, deploymentPath } from "#protocol";
+import { devAccount } from "#protocol/client.ts";
+import { readDeployment } from "#protocol/deployment-file.ts";
+import { loggerFromEnv } from "#protocol/logger.ts";
+import { LOCAL_WATCHER_INDEX } from "./lib/watcher-funds.ts";
+
+function watcherAccount(value: string | undefined, chainId: number): Account | undefined {
+  if (!value) return undefined;
+  if (value === "dev") {
+    if (chainId !== 31337)
+      throw new WatcherError(
+        "WATCHER_CONFIG_INVALID",
+        'AMP_WATCHER_KEY "dev" is only allowed on the local chain',
+      );
+    return devAccount(LOCAL_WATCHER_INDEX);
+  }
+  if (!/^0x[0-9a-fA-F]{64}$/.test(value))
+    throw new WatcherError("WATCHER_CONFIG_INVALID", "AMP_WATCHER_KEY must be a 0x-prefixed 32-byte hex key");
+  return privateKeyToAccount(value as `0x${string}`);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { rpc: { type: "string" }, dir: { type: "string" }, interval: { type: "string" } },
+  });
+  const rpcUrl = values.rpc ?? process.env.AMP_RPC_URL ?? "http://127.0.0.1:8545";
+  const chainId = Number(process.env.AMP_CHAIN_ID ?? 31337);
+  const deployment = readDeployment(resolve(process.env.AMP_DEPLOYMENT_FILE ?? deploymentPath(chainId)));
+  const exportDir = resolve(
+    values.dir ??
+      process.env.AMP_EPOCH_EXPORT_DIR ??
+      (process.env.AMP_DB_PATH ? join(dirname(process.env.AMP_DB_PATH), "epochs") : join("data", "epochs")),
+  );
+  const interval = Number(values.interval ?? process.env.AMP_WATCH_INTERVAL_MS ?? 2000);
+  if (!Number.isInteger(interval) || interval < 100)
+    throw new WatcherError("WATCHER_CONFIG_INVALID", "the interval must be an integer of at least 100 ms");
+  const logger = loggerFromEnv().child({ service: "watcher" });
+  const account = watcherAccount(process.env.AMP_WATCHER_KEY, deployment.chainId);
+  const chain = ampChain(deployment.chainId, rpcUrl);
+  const publicClient = createPublicClient({ chain, transport: http(rpcUrl) }) as PublicClient;
+  const walletClient = account ? createWalletClient({ account, chain, transport: http(rpcUrl) }) : undefined;
+  const watcher = createWatcher({
+    publicClient,
+    ...(walletClient ? { walletClient } : {}),
+    escrow: deployment.contracts.AMPEscrow,
+    token: deployment.contracts.AMPToken,
+    startBlock: BigInt(deployment.startBlock),
+    logger,
+    verify: exportFilesVerifier(publicClient, {
+      social: deployment.contracts.AMPSocial,
+      escrow: deployment.contracts.AMPEscrow,
+      startBlock: BigInt(deployment.startBlock),
+      exportDir,
+      ...(deployment.roles?.impressions ? { impressionIssuers: [deployment.roles.impressions] } : {}),
+    }),
+  });
+  logger.info(
+    { escrow: deployment.contracts.AMPEscrow, exportDir, disputer: account?.address ?? null },
+    `watching ${deployment.contracts.AMPEscrow} on chain ${deployment.chainId}${account ? `, disputing as ${account.address}` : " (no key: report only)"}`,
+  );
+  const stop = () => void watcher.stop().then(() => process.exit(0));
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  watcher.start(interval);
+}
+
+main().catch((error: unknown) => {
+  const message =
+    error instanceof AmpError ? error.shortMessage : error instanceof Error ? error.message : String(error);
+  console.error(`watch: ${message}`);
+  process.exit(1);
+});
