@@ -50,16 +50,32 @@ contract AMPEscrow is IAMPEscrow, AccessControlDefaultAdminRules, EIP712, Nonces
         uint40 periodEnd;
         uint16 spendCount;
         uint128 cumulativeSpent;
+        uint32 generation;
     }
 
     /// @dev Revoked spends still to give back, from epoch `epoch` (its first `left` spends) down to
-    /// `low`; nothing is pending while epoch < low. Also holds when the running pause began.
+    /// `low`; nothing is pending while epoch < low. Also holds when the running pause began, the lowest
+    /// epoch with an open dispute (`disputeBlock`, 0 when none: no epoch from it on activates) and the
+    /// number of revocations so far (`generation`: a settlement of an epoch is (epoch, generation), so a
+    /// dispute of a revoked settlement never applies to its re-settlement).
     struct Restore {
         uint32 low;
         uint32 epoch;
         uint32 left;
         uint40 pausedAt;
+        uint32 disputeBlock;
+        uint32 generation;
     }
+
+    /// @dev One slot: who disputed, until when the guardian may resolve (wall clock), the status and
+    /// the generation of the disputed settlement (the bond is DISPUTE_BOND for every dispute).
+    struct Dispute {
+        address disputer;
+        uint40 deadline;
+        uint8 status;
+        uint32 generation;
+    }
+
 
     /// @dev A struct so that a claim computes the account's slot once for its read and its write.
     struct ClaimedTotal {
@@ -96,6 +112,12 @@ contract AMPEscrow is IAMPEscrow, AccessControlDefaultAdminRules, EIP712, Nonces
         "AmplifyFor(address promoter,uint256 postId,uint256 amount,uint64 duration,address payer,uint256 nonce,uint256 deadline)"
     );
     uint40 private constant NEVER = type(uint40).max;
+    uint8 private constant DISPUTE_OPEN = 1;
+    uint8 private constant DISPUTE_UPHELD = 2;
+    uint8 private constant DISPUTE_REJECTED = 3;
+    uint8 private constant DISPUTE_EXPIRED = 4;
+    /// @dev Restore steps a dispute's revocation takes at once: a whole epoch at the spend cap.
+    uint256 private constant DISPUTE_RESTORE_STEPS = MAX_SPENDS_PER_EPOCH + 1;
 
     IERC20 private immutable TOKEN;
     IAMPSocial private immutable SOCIAL;
@@ -103,6 +125,9 @@ contract AMPEscrow is IAMPEscrow, AccessControlDefaultAdminRules, EIP712, Nonces
     uint64 private immutable EPOCH_LENGTH;
     uint64 private immutable SETTLEMENT_GRACE;
     uint64 private immutable ROLE_DELAY;
+    uint96 private immutable DISPUTE_BOND;
+    uint96 private immutable DISPUTE_REWARD;
+    uint64 private immutable DISPUTE_PERIOD;
 
     Head private _head;
     Restore private _restore;
@@ -115,9 +140,13 @@ contract AMPEscrow is IAMPEscrow, AccessControlDefaultAdminRules, EIP712, Nonces
     mapping(uint64 epoch => mapping(uint256 index => uint256 pair)) private _spends;
     mapping(address account => ClaimedTotal) private _claimed;
     mapping(bytes32 change => uint64 readyAt) private _roleChanges;
+    mapping(uint64 epoch => Dispute) private _disputes;
+    /// @dev Epochs with an open dispute, 256 to a word, so finding the next one is cheap.
+    mapping(uint256 word => uint256 bits) private _openDisputes;
+    uint256 private _disputePool;
 
     modifier whenNotPaused() {
-        if (_head.paused()) revert AMPEscrowPaused();
+        _requireNotPaused();
         _;
     }
 
@@ -154,8 +183,18 @@ contract AMPEscrow is IAMPEscrow, AccessControlDefaultAdminRules, EIP712, Nonces
         EPOCH_LENGTH = config.epochLength;
         SETTLEMENT_GRACE = config.settlementGrace;
         ROLE_DELAY = config.roleDelay;
+        if (config.disputeBond == 0 || config.disputeBond > type(uint96).max) {
+            revert AMPEscrowInvalidConfig("disputeBond");
+        }
+        if (config.disputeReward > type(uint96).max) revert AMPEscrowInvalidConfig("disputeReward");
+        if (config.disputePeriod == 0 || config.disputePeriod > MAX_DELAY) {
+            revert AMPEscrowInvalidConfig("disputePeriod");
+        }
+        DISPUTE_BOND = uint96(config.disputeBond);
+        DISPUTE_REWARD = uint96(config.disputeReward);
+        DISPUTE_PERIOD = config.disputePeriod;
         _head = Head.wrap(0).setNextActiveAt(NEVER);
-        _restore = Restore({low: 1, epoch: 0, left: 0, pausedAt: 0});
+        _restore = Restore({low: 1, epoch: 0, left: 0, pausedAt: 0, disputeBlock: 0, generation: 0});
         _grantRole(SETTLER_ROLE, config.settler);
         _grantRole(GUARDIAN_ROLE, config.guardian);
         _grantRole(PAUSER_ROLE, config.pauser);
@@ -249,17 +288,24 @@ contract AMPEscrow is IAMPEscrow, AccessControlDefaultAdminRules, EIP712, Nonces
         uint256[] calldata campaignIds,
         uint256[] calldata amounts
     ) external onlyRole(SETTLER_ROLE) {
-        Head head = _checkSettle(epoch, periodEnd);
-        Epoch storage record = _epochs[epoch];
-        record.root = root;
-        record.inputsHash = keccak256(manifest);
+        (Head head, uint32 generation) = _checkSettle(epoch, periodEnd);
+        {
+            Epoch storage record = _epochs[epoch];
+            record.root = root;
+            record.inputsHash = keccak256(manifest);
+            emit EpochManifest(epoch, manifest);
+        }
         (uint256 totalSpent, uint256 count) = _spendAll(epoch, periodEnd, campaignIds, amounts);
-        emit EpochManifest(epoch, manifest);
-        _head = _recordEpoch(head, epoch, periodEnd, totalSpent, count);
+        _head = _recordEpoch(head, epoch, periodEnd, totalSpent, count, generation);
     }
 
     /// @inheritdoc IAMPEscrow
     function revoke(uint64 epoch, uint256 maxSteps) external onlyRole(GUARDIAN_ROLE) {
+        _revoke(epoch, maxSteps);
+    }
+
+    /// @dev Revokes pending epoch `epoch` and every later one, then restores up to `maxSteps` spends.
+    function _revoke(uint64 epoch, uint256 maxSteps) private {
         Head head = _head;
         head = _advance(head, _clock(head));
         uint32 last = head.lastEpoch();
@@ -272,6 +318,9 @@ contract AMPEscrow is IAMPEscrow, AccessControlDefaultAdminRules, EIP712, Nonces
         _head = head;
 
         Restore memory restore = _restore;
+        ++restore.generation;
+        // Every open dispute from `from` on is about a revoked settlement now (expired at once, bond back).
+        if (restore.disputeBlock >= from) restore.disputeBlock = 0;
         if (restore.epoch >= restore.low) {
             // A restore is still running over the epochs above `last`; the new range sits right below it.
             restore.low = from;
@@ -326,6 +375,102 @@ contract AMPEscrow is IAMPEscrow, AccessControlDefaultAdminRules, EIP712, Nonces
         for (uint256 i; i < count; ++i) {
             TOKEN.safeTransfer(accounts[i], paid[i]);
         }
+    }
+
+    // ------------------------------------------------------------------ disputes
+
+    /// @inheritdoc IAMPEscrow
+    function dispute(uint64 epoch) external nonReentrant {
+        Head head = _head;
+        Epoch storage record = _epochs[epoch];
+        // A root whose window is over may be active already, or waits only on an earlier dispute (the
+        // record of epoch 0 has activeAt 0; a revoked one lies above lastEpoch).
+        if (epoch > head.lastEpoch() || _clock(head) >= record.activeAt) revert AMPEscrowNotDisputable(epoch);
+        Dispute memory previous = _disputes[epoch];
+        uint32 generation = record.generation;
+        if (previous.status != 0 && previous.generation == generation) revert AMPEscrowAlreadyDisputed(epoch);
+        // An open dispute of a revoked settlement of this epoch ends first: its bond goes back.
+        if (previous.status == DISPUTE_OPEN) _closeDispute(epoch, previous, DISPUTE_EXPIRED, DISPUTE_BOND);
+
+        uint40 deadline = uint40(block.timestamp + DISPUTE_PERIOD);
+        _disputes[epoch] = Dispute({
+            disputer: msg.sender, deadline: deadline, status: DISPUTE_OPEN, generation: generation
+        });
+        _openDisputes[epoch >> 8] |= uint256(1) << (epoch & 0xff);
+        // The cast is safe: epoch <= lastEpoch, a uint32.
+        uint32 blocked = _restore.disputeBlock;
+        if (blocked == 0 || epoch < blocked) {
+            _restore.disputeBlock = uint32(epoch);
+            // The disputed epoch is not active (its window runs), so it is above activeEpoch.
+            if (head.activeEpoch() + 1 == epoch) _head = head.setNextActiveAt(NEVER);
+        }
+        emit EpochDisputed(epoch, msg.sender, DISPUTE_BOND, deadline);
+        if (previous.status == DISPUTE_OPEN) TOKEN.safeTransfer(previous.disputer, DISPUTE_BOND);
+        TOKEN.safeTransferFrom(msg.sender, address(this), DISPUTE_BOND);
+    }
+
+    /// @inheritdoc IAMPEscrow
+    function resolveDispute(uint64 epoch, bool upheld) external onlyRole(GUARDIAN_ROLE) nonReentrant {
+        Dispute memory open = _openDispute(epoch);
+        if (!_isLive(epoch, open)) revert AMPEscrowDisputeNotOpen(epoch);
+        uint256 paid;
+        if (upheld) {
+            uint256 pool = _disputePool;
+            uint256 reward = DISPUTE_REWARD < pool ? DISPUTE_REWARD : pool;
+            _disputePool = pool - reward;
+            paid = DISPUTE_BOND + reward;
+            _closeDispute(epoch, open, DISPUTE_UPHELD, paid);
+            _revoke(epoch, DISPUTE_RESTORE_STEPS);
+        } else {
+            _disputePool += DISPUTE_BOND;
+            _closeDispute(epoch, open, DISPUTE_REJECTED, 0);
+            _unblock(epoch);
+        }
+        if (paid != 0) TOKEN.safeTransfer(open.disputer, paid);
+    }
+
+    /// @inheritdoc IAMPEscrow
+    function expireDispute(uint64 epoch) external nonReentrant {
+        Dispute memory open = _openDispute(epoch);
+        bool live = _isLive(epoch, open);
+        if (live && block.timestamp <= open.deadline) revert AMPEscrowDisputeNotExpired(epoch, open.deadline);
+        _closeDispute(epoch, open, DISPUTE_EXPIRED, DISPUTE_BOND);
+        if (live) _revoke(epoch, DISPUTE_RESTORE_STEPS);
+        TOKEN.safeTransfer(open.disputer, DISPUTE_BOND);
+    }
+
+    /// @inheritdoc IAMPEscrow
+    function fundDisputePool(uint256 amount) external nonReentrant {
+        if (amount == 0) revert AMPEscrowZeroAmount();
+        _disputePool += amount;
+        emit DisputePoolFunded(msg.sender, amount);
+        TOKEN.safeTransferFrom(msg.sender, address(this), amount);
+    }
+
+    /// @inheritdoc IAMPEscrow
+    function disputes(uint64 epoch)
+        external
+        view
+        returns (address disputer, uint256 bond, uint64 deadline, uint8 status)
+    {
+        Dispute storage d = _disputes[epoch];
+        status = d.status;
+        return (d.disputer, status == 0 ? 0 : DISPUTE_BOND, d.deadline, status);
+    }
+
+    /// @inheritdoc IAMPEscrow
+    function disputeBond() external view returns (uint256) {
+        return DISPUTE_BOND;
+    }
+
+    /// @inheritdoc IAMPEscrow
+    function disputeReward() external view returns (uint256) {
+        return DISPUTE_REWARD;
+    }
+
+    /// @inheritdoc IAMPEscrow
+    function disputePool() external view returns (uint256) {
+        return _disputePool;
     }
 
     // ------------------------------------------------------------------ pause
@@ -483,7 +628,7 @@ contract AMPEscrow is IAMPEscrow, AccessControlDefaultAdminRules, EIP712, Nonces
         Head head = _head;
         uint40 clock = _clock(head);
         if (head.nextActiveAt() > clock) return head.activeEpoch();
-        return _search(head.activeEpoch() + 1, head.lastEpoch(), clock);
+        return _search(head.activeEpoch() + 1, _activationCap(head, _restore.disputeBlock), clock);
     }
 
     /// @inheritdoc IAMPEscrow
@@ -630,21 +775,26 @@ contract AMPEscrow is IAMPEscrow, AccessControlDefaultAdminRules, EIP712, Nonces
     }
 
     /// @dev The head, after checking that epoch `epoch` for views up to `periodEnd` may be settled now.
-    function _checkSettle(uint64 epoch, uint64 periodEnd) private view returns (Head head) {
+    function _checkSettle(uint64 epoch, uint64 periodEnd) private view returns (Head head, uint32 generation) {
         head = _head;
         if (head.paused()) revert AMPEscrowPaused();
         Restore memory restore = _restore;
         if (restore.epoch >= restore.low) revert AMPEscrowRestorePending();
+        generation = restore.generation;
         uint64 expected = uint64(head.lastEpoch()) + 1;
         if (epoch != expected) revert AMPEscrowEpochOutOfOrder(epoch, expected);
         if (periodEnd > block.timestamp) revert AMPEscrowInvalidPeriodEnd(periodEnd, uint64(block.timestamp));
     }
 
     /// @dev Completes a settled epoch's record (root and inputs hash are written) and returns `head` past it.
-    function _recordEpoch(Head head, uint64 epoch, uint64 periodEnd, uint256 totalSpent, uint256 count)
-        private
-        returns (Head)
-    {
+    function _recordEpoch(
+        Head head,
+        uint64 epoch,
+        uint64 periodEnd,
+        uint256 totalSpent,
+        uint256 count,
+        uint32 generation
+    ) private returns (Head) {
         uint32 last = head.lastEpoch();
         uint40 activeAt = _clock(head) + uint40(CHALLENGE_WINDOW);
         Epoch storage record = _epochs[epoch];
@@ -653,6 +803,7 @@ contract AMPEscrow is IAMPEscrow, AccessControlDefaultAdminRules, EIP712, Nonces
         record.periodEnd = uint40(periodEnd);
         record.spendCount = uint16(count);
         record.cumulativeSpent = SafeCast.toUint128(_epochs[last].cumulativeSpent + totalSpent);
+        record.generation = generation;
         if (head.activeEpoch() == last) head = head.setNextActiveAt(activeAt);
         emit EpochSettled(
             epoch, record.root, record.inputsHash, totalSpent, activeAt + head.pausedTotal(), periodEnd
@@ -794,11 +945,29 @@ contract AMPEscrow is IAMPEscrow, AccessControlDefaultAdminRules, EIP712, Nonces
     function _advance(Head head, uint40 clock) private view returns (Head) {
         if (head.nextActiveAt() > clock) return head;
         uint32 active = head.activeEpoch();
-        uint32 last = head.lastEpoch();
-        uint32 e = _search(active + 1, last, clock);
+        // nextActiveAt is NEVER unless epoch active + 1 may activate, so cap > active here.
+        uint32 cap = _activationCap(head, _restore.disputeBlock);
+        uint32 e = _search(active + 1, cap, clock);
         uint256 activated = _epochs[e].cumulativeSpent - _epochs[active].cumulativeSpent;
-        uint40 next = e < last ? _epochs[e + 1].activeAt : NEVER;
+        uint40 next = e < cap ? _epochs[e + 1].activeAt : NEVER;
         return head.setActiveEpoch(e).setNextActiveAt(next).addClaimable(activated);
+    }
+
+    /// @dev The last epoch that may activate: the last settled one, or the one below the lowest open dispute.
+    function _activationCap(Head head, uint32 disputeBlock) private pure returns (uint32) {
+        uint32 last = head.lastEpoch();
+        // Unchecked is safe: disputeBlock != 0 where decremented.
+        unchecked {
+            return disputeBlock != 0 && disputeBlock <= last ? disputeBlock - 1 : last;
+        }
+    }
+
+    /// @dev `head` with nextActiveAt set for the cap that `disputeBlock` gives.
+    function _withNextActiveAt(Head head, uint32 disputeBlock) private view returns (Head) {
+        uint32 active = head.activeEpoch();
+        return head.setNextActiveAt(
+            active < _activationCap(head, disputeBlock) ? _epochs[active + 1].activeAt : NEVER
+        );
     }
 
     /// @dev The latest epoch in [lo, hi] active at `clock`, given that epoch lo is (activation times
@@ -826,6 +995,56 @@ contract AMPEscrow is IAMPEscrow, AccessControlDefaultAdminRules, EIP712, Nonces
     function _pausedSoFar(Head head) private view returns (uint40) {
         uint40 total = head.pausedTotal();
         return head.paused() ? total + (uint40(block.timestamp) - _restore.pausedAt) : total;
+    }
+
+    /// @dev The open dispute of `epoch`, live or about a revoked settlement.
+    function _openDispute(uint64 epoch) private view returns (Dispute memory open) {
+        open = _disputes[epoch];
+        if (open.status != DISPUTE_OPEN) revert AMPEscrowDisputeNotOpen(epoch);
+    }
+
+    /// @dev Whether `d` is about the current settlement of `epoch` (not revoked since).
+    function _isLive(uint64 epoch, Dispute memory d) private view returns (bool) {
+        return epoch <= _head.lastEpoch() && _epochs[epoch].generation == d.generation;
+    }
+
+    /// @dev Ends an open dispute with `status`.
+    function _closeDispute(uint64 epoch, Dispute memory d, uint8 status, uint256 paid) private {
+        _disputes[epoch].status = status;
+        _openDisputes[epoch >> 8] &= ~(uint256(1) << (epoch & 0xff));
+        emit DisputeResolved(epoch, d.disputer, status, paid);
+    }
+
+    /// @dev After a rejected dispute of `epoch`: when it was the lowest open one, the block moves to the
+    /// next live open dispute above it (or lifts), and the activation cursor sees the new cap.
+    function _unblock(uint64 epoch) private {
+        if (_restore.disputeBlock != epoch) return;
+        Head head = _head;
+        uint256 last = head.lastEpoch();
+        uint32 next;
+        for (uint256 e = epoch + 1; e <= last;) {
+            uint256 bits = _openDisputes[e >> 8] >> (e & 0xff);
+            if (bits == 0) {
+                e = ((e >> 8) + 1) << 8;
+                continue;
+            }
+            while (bits & 1 == 0) {
+                bits >>= 1;
+                ++e;
+            }
+            // The casts are safe: e <= last, a uint32.
+            if (e <= last && _disputes[uint64(e)].generation == _epochs[uint64(e)].generation) {
+                next = uint32(e);
+                break;
+            }
+            ++e;
+        }
+        _restore.disputeBlock = next;
+        _head = _withNextActiveAt(head, next);
+    }
+
+    function _requireNotPaused() private view {
+        if (_head.paused()) revert AMPEscrowPaused();
     }
 
     function _isOperational(bytes32 role) private pure returns (bool) {

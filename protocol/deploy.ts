@@ -33,6 +33,14 @@ export interface DeployAmpOptions {
   roleDelay?: number;
   /** Seconds an admin transfer waits (default 1 day; 0 on chain 31337). */
   adminDelay?: number;
+  /** AMP wei a disputer bonds (default 100 AMP). */
+  disputeBond?: bigint;
+  /** AMP wei an upheld dispute earns from the dispute pool (default 50 AMP). */
+  disputeReward?: bigint;
+  /** Seconds the guardian has to resolve a dispute (default 600 on chain 31337, else 3 days). */
+  disputePeriod?: number;
+  /** AMP wei minted into the dispute pool at deployment (default 1,000 AMP; 0 for none). */
+  disputePoolFunding?: bigint;
   /** Admin of token and escrow (default: the deployer). */
   admin?: Address;
   /** Token minter (default: the deployer). */
@@ -51,6 +59,9 @@ export const MAX_CHALLENGE_WINDOW = 30 * 86_400;
 export const MIN_CHALLENGE_WINDOW = 3_600;
 /** AMPEscrow.MAX_SPENDS_PER_EPOCH: the most campaign spends one settlement may carry. */
 export const MAX_SPENDS_PER_EPOCH = 400;
+export const DEFAULT_DISPUTE_BOND = 100n * 10n ** 18n;
+export const DEFAULT_DISPUTE_REWARD = 50n * 10n ** 18n;
+export const DEFAULT_DISPUTE_POOL_FUNDING = 1_000n * 10n ** 18n;
 
 /**
  * Development keys of the local chain's settler, guardian and pauser: accounts 40, 41 and 42 of
@@ -82,6 +93,10 @@ export function readBytecode(name: string, root = repoRoot): Hex {
 
 export function defaultChallengeWindow(chainId: number): number {
   return chainId === LOCAL_CHAIN_ID ? 60 : 86_400;
+}
+
+export function defaultDisputePeriod(chainId: number): number {
+  return chainId === LOCAL_CHAIN_ID ? 600 : 3 * 86_400;
 }
 
 export function defaultEpochLength(chainId: number): number {
@@ -170,6 +185,24 @@ export async function deployAmp(
     90 * 86_400,
   );
   const adminDelay = seconds("admin delay", options.adminDelay ?? (local ? 0 : 86_400), 0, 2 ** 47);
+  const disputePeriod = seconds(
+    "dispute period",
+    options.disputePeriod ?? defaultDisputePeriod(chainId),
+    1,
+    90 * 86_400,
+  );
+  const disputeBond = options.disputeBond ?? DEFAULT_DISPUTE_BOND;
+  const disputeReward = options.disputeReward ?? DEFAULT_DISPUTE_REWARD;
+  const disputePoolFunding = options.disputePoolFunding ?? DEFAULT_DISPUTE_POOL_FUNDING;
+  if (disputeBond <= 0n || disputeBond >= 2n ** 96n)
+    throw new AmpError("DEPLOY_CONFIG_INVALID", `dispute bond must be 1..2^96-1 wei, got ${disputeBond}`);
+  if (disputeReward < 0n || disputeReward >= 2n ** 96n)
+    throw new AmpError("DEPLOY_CONFIG_INVALID", `dispute reward must be 0..2^96-1 wei, got ${disputeReward}`);
+  if (disputePoolFunding < 0n)
+    throw new AmpError(
+      "DEPLOY_CONFIG_INVALID",
+      `dispute pool funding must be >= 0, got ${disputePoolFunding}`,
+    );
   const roles = resolveRoles(chainId, account.address, options);
   const root = options.root ?? repoRoot;
 
@@ -222,6 +255,9 @@ export async function deployAmp(
           epochLength: BigInt(epochLength),
           settlementGrace: BigInt(settlementGrace),
           roleDelay: BigInt(roleDelay),
+          disputeBond,
+          disputeReward,
+          disputePeriod: BigInt(disputePeriod),
         },
       ],
       account,
@@ -232,6 +268,37 @@ export async function deployAmp(
 
   const token = (functionName: "grantRole" | "renounceRole", args: [Hex, Address]) =>
     walletClient.writeContract({ address: AMPToken, abi: ampTokenAbi, functionName, args, account, chain });
+  // The dispute pool is minted by the deployer (minter for this step only unless it is the minter).
+  if (disputePoolFunding > 0n) {
+    await send(await token("grantRole", [ROLES.MINTER_ROLE, account.address]));
+    const tokenWrite = { address: AMPToken, abi: ampTokenAbi, account, chain } as const;
+    await send(
+      await walletClient.writeContract({
+        ...tokenWrite,
+        functionName: "mint",
+        args: [account.address, disputePoolFunding],
+      }),
+    );
+    await send(
+      await walletClient.writeContract({
+        ...tokenWrite,
+        functionName: "approve",
+        args: [AMPEscrow, disputePoolFunding],
+      }),
+    );
+    await send(
+      await walletClient.writeContract({
+        address: AMPEscrow,
+        abi: ampEscrowAbi,
+        functionName: "fundDisputePool",
+        args: [disputePoolFunding],
+        account,
+        chain,
+      }),
+    );
+    if (roles.minter !== getAddress(account.address))
+      await send(await token("renounceRole", [ROLES.MINTER_ROLE, account.address]));
+  }
   await send(await token("grantRole", [ROLES.MINTER_ROLE, roles.minter]));
   if (roles.admin !== getAddress(account.address)) {
     await send(await token("grantRole", [ROLES.DEFAULT_ADMIN_ROLE, roles.admin]));
@@ -259,5 +326,9 @@ export async function deployAmp(
     settlementGrace,
     roleDelay,
     adminDelay,
+    disputeBond: disputeBond.toString(),
+    disputeReward: disputeReward.toString(),
+    disputePeriod,
+    disputePoolFunding: disputePoolFunding.toString(),
   };
 }

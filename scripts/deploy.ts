@@ -7,8 +7,10 @@
  * none the deployer; required off the local chain, where development accounts 40-42 are the
  * default); AMP_ADMIN and AMP_MINTER (default: the deployer); AMP_CHALLENGE_WINDOW (seconds; 60
  * locally, 86400 elsewhere, at least 3600 off the local chain); AMP_EPOCH_SECONDS (the settler's
- * epoch), AMP_SETTLEMENT_GRACE, AMP_ROLE_DELAY, AMP_ADMIN_DELAY (seconds); AMP_CAP (wei; default
- * 1e9 AMP). The deployment file names every role holder.
+ * epoch), AMP_SETTLEMENT_GRACE, AMP_ROLE_DELAY, AMP_ADMIN_DELAY, AMP_DISPUTE_PERIOD (seconds);
+ * AMP_CAP (wei; default 1e9 AMP); AMP_DISPUTE_BOND, AMP_DISPUTE_REWARD, AMP_DISPUTE_POOL (wei: the
+ * bond, the upheld dispute's reward and the pool minted at deployment). The deployment file names
+ * every role holder.
  * Run `npx hardhat compile` first.
  */
 
@@ -27,6 +29,14 @@ function optionalAddress(name: string): Address | undefined {
   if (!value) return undefined;
   if (!isAddress(value)) throw new AmpError("DEPLOY_CONFIG_INVALID", `${name} is not an address: ${value}`);
   return value;
+}
+
+function optionalWei(name: string): bigint | undefined {
+  const value = process.env[name];
+  if (!value) return undefined;
+  if (!/^[0-9]+$/.test(value))
+    throw new AmpError("DEPLOY_CONFIG_INVALID", `${name} is not a whole amount of wei: ${value}`);
+  return BigInt(value);
 }
 
 function optionalSeconds(name: string): number | undefined {
@@ -67,6 +77,10 @@ export async function main(): Promise<AmpDeployment> {
     settlementGrace: optionalSeconds("AMP_SETTLEMENT_GRACE"),
     roleDelay: optionalSeconds("AMP_ROLE_DELAY"),
     adminDelay: optionalSeconds("AMP_ADMIN_DELAY"),
+    disputePeriod: optionalSeconds("AMP_DISPUTE_PERIOD"),
+    disputeBond: optionalWei("AMP_DISPUTE_BOND"),
+    disputeReward: optionalWei("AMP_DISPUTE_REWARD"),
+    disputePoolFunding: optionalWei("AMP_DISPUTE_POOL"),
     admin: optionalAddress("AMP_ADMIN"),
     minter: optionalAddress("AMP_MINTER"),
     settler: optionalAddress("AMP_SETTLER"),

@@ -7,7 +7,8 @@ pragma solidity ^0.8.24;
 
 /// @title IAMPEscrow
 /// @notice Amplification escrow and reward claims in one contract, so that one token balance backs
-/// them all: escrowed AMP >= unspent budgets + allocated-but-unclaimed rewards + credited refunds.
+/// them all: escrowed AMP >= unspent budgets + allocated-but-unclaimed rewards + credited refunds
+/// + open dispute bonds + the dispute pool.
 /// @dev Campaign and epoch ids start at 1. A settler posts, per epoch, the spend of each campaign
 /// (at most MAX_SPENDS_PER_EPOCH of them) and the Merkle root of CUMULATIVE per-account rewards
 /// (OpenZeppelin StandardMerkleTree with leaf types ["address", "uint256"]). A root becomes claimable
@@ -28,6 +29,10 @@ interface IAMPEscrow {
     /// @param settlementGrace Seconds after a campaign's expiry during which it can still be spent and
     /// not yet refunded; at least epochLength + challengeWindow.
     /// @param roleDelay Seconds a settler, guardian or pauser change waits; above challengeWindow.
+    /// @param disputeBond AMP wei a disputer bonds (`dispute`), non-zero and below 2^96.
+    /// @param disputeReward AMP wei an upheld dispute earns from the dispute pool (as much as it holds).
+    /// @param disputePeriod Seconds the guardian has to resolve a dispute before anyone may expire it
+    /// (treated as upheld), 1..MAX_DELAY.
     struct Config {
         address admin;
         address settler;
@@ -38,6 +43,9 @@ interface IAMPEscrow {
         uint64 epochLength;
         uint64 settlementGrace;
         uint64 roleDelay;
+        uint256 disputeBond;
+        uint256 disputeReward;
+        uint64 disputePeriod;
     }
 
     /// @notice A campaign escrowing `budget` for `postId` was created; `payer` paid, `promoter` is of record.
@@ -85,6 +93,16 @@ interface IAMPEscrow {
     event RoleChangeExecuted(bytes32 indexed role, address indexed account, bool grant);
     /// @notice `by` cancelled a scheduled role change.
     event RoleChangeCancelled(bytes32 indexed role, address indexed account, bool grant, address by);
+
+    /// @notice `disputer` bonded `bond` against pending epoch `epoch`; until the guardian resolves it
+    /// (or `deadline` passes), neither this root nor any later one activates.
+    event EpochDisputed(uint64 indexed epoch, address indexed disputer, uint256 bond, uint64 deadline);
+    /// @notice The dispute of `epoch` ended with `status` (2 upheld, 3 rejected, 4 expired) and paid
+    /// `paidToDisputer` (bond plus reward when upheld, the bond when expired, nothing when rejected: the
+    /// bond went to the dispute pool).
+    event DisputeResolved(uint64 indexed epoch, address indexed disputer, uint8 status, uint256 paidToDisputer);
+    /// @notice `funder` added `amount` to the dispute pool.
+    event DisputePoolFunded(address indexed funder, uint256 amount);
 
     /// @notice The amount must be non-zero.
     error AMPEscrowZeroAmount();
@@ -159,6 +177,14 @@ interface IAMPEscrow {
     error AMPEscrowRoleChangeScheduled(bytes32 role, address account, bool grant);
     /// @notice `caller` may not cancel this role change.
     error AMPEscrowCannotCancel(address caller);
+    /// @notice `epoch` cannot be disputed: not settled, revoked, or its challenge window is over.
+    error AMPEscrowNotDisputable(uint64 epoch);
+    /// @notice This settlement of `epoch` was already disputed.
+    error AMPEscrowAlreadyDisputed(uint64 epoch);
+    /// @notice `epoch` has no open dispute of its current settlement.
+    error AMPEscrowDisputeNotOpen(uint64 epoch);
+    /// @notice The dispute of `epoch` awaits the guardian until `deadline`.
+    error AMPEscrowDisputeNotExpired(uint64 epoch, uint64 deadline);
 
     /// @notice Escrows `amount` from the caller as a campaign for `postId`, promoted by the caller.
     /// @param postId An existing AMPSocial post.
@@ -249,6 +275,42 @@ interface IAMPEscrow {
         uint256[] calldata cumulativeAmounts,
         bytes32[][] calldata proofs
     ) external returns (uint256 total);
+
+    /// @notice Bonds disputeBond() from the caller (transferFrom; approve first) against pending epoch
+    /// `epoch`: settled, not revoked, inside its challenge window and not yet disputed. Until resolved,
+    /// neither its root nor any later one activates. Allowed while paused (the window's clock stands still).
+    function dispute(uint64 epoch) external;
+
+    /// @notice GUARDIAN_ROLE: upheld, `epoch` and every later epoch are revoked (as `revoke`, restoring
+    /// up to MAX_SPENDS_PER_EPOCH + 1 spends at once) and the disputer gets the bond back plus
+    /// disputeReward() from the pool (as much as it holds); rejected, the bond goes to the pool and the
+    /// root activates at the later of its announced activation and now (the window ran during the
+    /// dispute; the guardian's review stands in for whatever was left of it).
+    function resolveDispute(uint64 epoch, bool upheld) external;
+
+    /// @notice Anyone: a dispute left unresolved past its deadline is treated as upheld without reward
+    /// (revoked as `resolveDispute`, bond back). A dispute whose epoch was revoked otherwise (a revoke or
+    /// an upheld dispute of an earlier epoch) can be expired at once, bond back.
+    function expireDispute(uint64 epoch) external;
+
+    /// @notice Adds `amount` (transferFrom the caller) to the pool that pays upheld disputes. Anyone.
+    function fundDisputePool(uint256 amount) external;
+
+    /// @notice The dispute of `epoch`'s latest disputed settlement. status: 0 none, 1 open, 2 upheld,
+    /// 3 rejected, 4 expired; `deadline` is on the wall clock.
+    function disputes(uint64 epoch)
+        external
+        view
+        returns (address disputer, uint256 bond, uint64 deadline, uint8 status);
+
+    /// @notice AMP wei bonded by each dispute.
+    function disputeBond() external view returns (uint256);
+
+    /// @notice AMP wei an upheld dispute earns from the pool.
+    function disputeReward() external view returns (uint256);
+
+    /// @notice AMP wei in the dispute pool.
+    function disputePool() external view returns (uint256);
 
     /// @notice Stops settlement, activation, claims, campaigns and refunds. PAUSER_ROLE.
     function pause() external;

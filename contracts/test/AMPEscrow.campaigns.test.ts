@@ -73,6 +73,9 @@ describe("AMPEscrow: deployment", () => {
       epochLength: 30n,
       settlementGrace: 90n,
       roleDelay: 61n,
+      disputeBond: 10n ** 20n,
+      disputeReward: 5n * 10n ** 19n,
+      disputePeriod: 600n,
     };
     const deploy = (token: Address, social: Address, config: typeof base) =>
       f.admin.deployContract({
@@ -127,6 +130,41 @@ describe("AMPEscrow: deployment", () => {
         { ...base, epochLength: 0n },
         "AMPEscrowInvalidConfig",
         ["epochLength"],
+      ],
+      [
+        f.token.address,
+        f.social.address,
+        { ...base, disputeBond: 0n },
+        "AMPEscrowInvalidConfig",
+        ["disputeBond"],
+      ],
+      [
+        f.token.address,
+        f.social.address,
+        { ...base, disputeBond: 2n ** 96n },
+        "AMPEscrowInvalidConfig",
+        ["disputeBond"],
+      ],
+      [
+        f.token.address,
+        f.social.address,
+        { ...base, disputeReward: 2n ** 96n },
+        "AMPEscrowInvalidConfig",
+        ["disputeReward"],
+      ],
+      [
+        f.token.address,
+        f.social.address,
+        { ...base, disputePeriod: 0n },
+        "AMPEscrowInvalidConfig",
+        ["disputePeriod"],
+      ],
+      [
+        f.token.address,
+        f.social.address,
+        { ...base, disputePeriod: 90n * DAY + 1n },
+        "AMPEscrowInvalidConfig",
+        ["disputePeriod"],
       ],
     ];
     for (const [token, social, config, error, args] of cases) {

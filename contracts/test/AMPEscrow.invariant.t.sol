@@ -2,7 +2,7 @@
 pragma solidity ^0.8.24;
 
 // Tests favour readable require messages and bounds written as stated.
-/* solhint-disable gas-custom-errors, gas-strict-inequalities, gas-small-strings */
+/* solhint-disable gas-custom-errors, gas-strict-inequalities, gas-small-strings, max-states-count */
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {AMPEscrow} from "../AMPEscrow.sol";
@@ -15,7 +15,8 @@ import {TestBase, TestTree} from "./Vm.sol";
 
 /// @notice Drives the escrow with bounded inputs so that no call reverts: amplify, top-up, settle,
 /// claim, batch claim, refund and withdrawal, revoke (restoring its spends in small chunks), pause
-/// and resume, settler changes through the role delay, and time passing, by several actors. Ghost
+/// and resume, settler changes through the role delay, bonded disputes (opened, upheld, rejected,
+/// expired, moot after a revoke), pool funding, and time passing, by several actors. Ghost
 /// state mirrors the settler's trees: per-epoch cumulative rewards summing to what each epoch spent,
 /// except that one settlement in five is greedy (its root promises the last actor more than the epoch
 /// spent), so the contract's own bound on claims is exercised too.
@@ -40,6 +41,14 @@ contract EscrowHandler is TestBase {
     uint256 public pauses;
     uint256 public roleChanges;
     uint256 public blockedClaims;
+    uint256 public disputesOpened;
+    uint256 public disputesEnded;
+    /// @dev Mirrors the escrow's settlement identity: revocations so far, and per epoch the count at
+    /// its settlement and at its dispute.
+    uint32 internal revocations;
+    mapping(uint64 epoch => uint32) internal settledAt;
+    mapping(uint64 epoch => uint32) internal disputedAt;
+    uint64 public maxEpoch;
 
     constructor(AMPToken token_, AMPEscrow escrow_) {
         token = token_;
@@ -115,6 +124,8 @@ contract EscrowHandler is TestBase {
         bool bySettler2 = escrow.hasRole(escrow.SETTLER_ROLE(), SETTLER2) && splitSeed % 2 == 1;
         if (bySettler2) vm.prank(SETTLER2);
         escrow.settle(epoch, uint64(block.timestamp), root, abi.encode(epoch, total), ids, amounts);
+        settledAt[epoch] = revocations;
+        if (epoch > maxEpoch) maxEpoch = epoch;
         ++calls;
     }
 
@@ -194,6 +205,7 @@ contract EscrowHandler is TestBase {
         uint64 epoch = active + 1 + uint64(epochSeed % (last - active));
         vm.prank(GUARDIAN);
         escrow.revoke(epoch, stepSeed % 4);
+        ++revocations;
         ++calls;
         ++revokes;
     }
@@ -230,6 +242,84 @@ contract EscrowHandler is TestBase {
             return;
         }
         ++calls;
+    }
+
+    /// @dev Bonds a dispute against a pending epoch still inside its window (paused or not).
+    function dispute(uint256 actorSeed, uint256 epochSeed) external {
+        uint64 active = escrow.activeEpoch();
+        uint64 last = escrow.lastEpoch();
+        if (last <= active) return;
+        uint64 epoch = active + 1 + uint64(epochSeed % (last - active));
+        (,, uint64 activeAt,,) = escrow.epochs(epoch);
+        if (block.timestamp >= activeAt) return;
+        (,,, uint8 status) = escrow.disputes(epoch);
+        if (status != 0 && disputedAt[epoch] == settledAt[epoch]) return;
+        address who = actors[actorSeed % ACTORS];
+        token.mint(who, escrow.disputeBond());
+        vm.prank(who);
+        escrow.dispute(epoch);
+        disputedAt[epoch] = settledAt[epoch];
+        ++disputesOpened;
+        ++calls;
+    }
+
+    /// @dev The guardian upholds or rejects the lowest open dispute of a current settlement.
+    function resolveDispute(uint256 seed) external {
+        uint64 epoch = _lowestOpenLive();
+        if (epoch == 0) return;
+        bool upheld = seed % 2 == 0;
+        vm.prank(GUARDIAN);
+        escrow.resolveDispute(epoch, upheld);
+        if (upheld) ++revocations;
+        ++disputesEnded;
+        ++calls;
+    }
+
+    /// @dev Anyone expires an open dispute: a moot one at once, a live one after its deadline.
+    function expireDispute(uint256 epochSeed) external {
+        if (maxEpoch == 0) return;
+        uint64 epoch = 1 + uint64(epochSeed % maxEpoch);
+        (,, uint64 deadline, uint8 status) = escrow.disputes(epoch);
+        if (status != 1) return;
+        bool live = _openLive(epoch);
+        if (live && block.timestamp <= deadline) return;
+        escrow.expireDispute(epoch);
+        if (live) ++revocations;
+        ++disputesEnded;
+        ++calls;
+    }
+
+    function fundDisputePool(uint256 amount) external {
+        amount = bound(amount, 1, MAX_AMOUNT);
+        token.mint(address(this), amount);
+        escrow.fundDisputePool(amount);
+        ++calls;
+    }
+
+    /// @notice AMP bonded by open disputes (one record per epoch number).
+    function openBonds() external view returns (uint256 total) {
+        for (uint64 e = 1; e <= maxEpoch; ++e) {
+            (,,, uint8 status) = escrow.disputes(e);
+            if (status == 1) total += escrow.disputeBond();
+        }
+    }
+
+    /// @notice The lowest epoch with an open dispute of its current settlement; 0 when none.
+    function lowestOpenLive() external view returns (uint64) {
+        return _lowestOpenLive();
+    }
+
+    function _lowestOpenLive() internal view returns (uint64) {
+        uint64 last = escrow.lastEpoch();
+        for (uint64 e = 1; e <= last; ++e) {
+            if (_openLive(e)) return e;
+        }
+        return 0;
+    }
+
+    function _openLive(uint64 epoch) internal view returns (bool) {
+        (,,, uint8 status) = escrow.disputes(epoch);
+        return status == 1 && epoch <= escrow.lastEpoch() && disputedAt[epoch] == settledAt[epoch];
     }
 
     function warp(uint256 seconds_) external {
@@ -298,6 +388,9 @@ contract AMPEscrowInvariantTest is TestBase {
         handler = new EscrowHandler(token, escrow);
         require(address(handler) == handlerAddress, "handler address");
         token.grantRole(token.MINTER_ROLE(), address(handler));
+        // The handler funds the pool and bonds for its actors.
+        vm.prank(address(handler));
+        token.approve(address(escrow), type(uint256).max);
     }
 
     /// @dev Only the handler is fuzzed.
@@ -319,9 +412,10 @@ contract AMPEscrowInvariantTest is TestBase {
             unspent += escrow.remaining(id);
             credited += escrow.refundCredit(id);
         }
-        uint256 owed = unspent + escrow.totalAllocated() - escrow.totalClaimed() + credited;
+        uint256 owed = unspent + escrow.totalAllocated() - escrow.totalClaimed() + credited + handler.openBonds()
+            + escrow.disputePool();
         uint256 balance = token.balanceOf(address(escrow));
-        assertLe(owed, balance, "escrow short of budgets + unclaimed rewards + credited refunds");
+        assertLe(owed, balance, "escrow short of budgets + unclaimed rewards + credited refunds + bonds + pool");
         // Nobody sends tokens to the escrow directly here, so the books balance exactly once every
         // revoked spend is back in its campaign (until then the campaigns show it as spent).
         if (!escrow.restorePending()) assertEq(balance, owed, "escrow balance != what it owes");
@@ -348,6 +442,16 @@ contract AMPEscrowInvariantTest is TestBase {
      * hardhat-config: invariant.depth = 48
      * hardhat-config: invariant.failOnRevert = true
      */
+    function invariant_noRootActivatesFromAnOpenDisputeOn() public view {
+        uint64 lowest = handler.lowestOpenLive();
+        if (lowest != 0) assertTrue(escrow.activeEpoch() < lowest, "a disputed root or a later one activated");
+    }
+
+    /**
+     * hardhat-config: invariant.runs = 256
+     * hardhat-config: invariant.depth = 48
+     * hardhat-config: invariant.failOnRevert = true
+     */
     function invariant_supplyNeverExceedsCap() public view {
         assertLe(token.totalSupply(), token.cap(), "supply above cap");
     }
@@ -355,6 +459,7 @@ contract AMPEscrowInvariantTest is TestBase {
     /// @dev Keeps the run honest: the handler does act.
     function afterInvariant() public view {
         assertTrue(handler.calls() > 0 || escrow.campaignCount() == 0, "handler never acted");
+        assertTrue(handler.disputesEnded() <= handler.disputesOpened(), "more disputes ended than opened");
         assertTrue(!escrow.hasRole(escrow.SETTLER_ROLE(), HANDLER_GUARDIAN), "guardian became settler");
     }
 }

@@ -109,12 +109,35 @@ async function scenario(f: Fixture) {
   await f.networkHelpers.time.increase(Number(DAY));
   await f.escrow.write.refund([1n]);
   await settleNext(f, rewardTree([[carol, amp(21)]]).root, [[2n, amp(1)]], "e3b");
+  // Disputes: a frivolous one rejected (bond to the pool), an upheld one (revoked, bond and reward),
+  // one expired unresolved (revoked, bond back), and one left open at the end (blocks activation).
+  const bond = await f.escrow.read.disputeBond();
+  await f.token.write.approve([f.escrow.address, 10n * bond], { account: f.dave.account });
+  await f.token.write.transfer([dave, 4n * bond], { account: f.alice.account });
+  await f.escrow.write.fundDisputePool([amp(20)], { account: f.bob.account });
+  await f.escrow.write.dispute([3n], { account: f.carol.account });
+  await mined(f, f.escrow.write.resolveDispute([3n, false], { account: f.guardian.account }));
+  const forged = rewardTree([[dave, amp(999)]]).root;
+  const e4 = await settleNext(f, forged, [], "forged");
+  await f.escrow.write.dispute([e4], { account: f.dave.account });
+  await mined(f, f.escrow.write.resolveDispute([e4, true], { account: f.guardian.account }));
+  await settleNext(f, forged, [], "forged again");
+  await f.escrow.write.dispute([e4], { account: f.dave.account });
+  await f.networkHelpers.time.increase(Number(f.deployment.disputePeriod) + 1);
+  await f.escrow.write.expireDispute([e4], { account: f.outsider.account });
+  await settleNext(f, forged, [], "forged thrice");
+  await f.escrow.write.dispute([e4], { account: f.alice.account });
   await f.escrow.write.pause({ account: f.pauser.account });
 }
 
 describe("events rebuild all contract state", () => {
   it("getLogs over every event reproduces every on-chain read", async () => {
-    const f = await worldFixture({ challengeWindow: WINDOW, settlementGrace: GRACE, roleDelay: 2 * WINDOW });
+    const f = await worldFixture({
+      challengeWindow: WINDOW,
+      settlementGrace: GRACE,
+      roleDelay: 2 * WINDOW,
+      disputePoolFunding: amp(300),
+    });
     await scenario(f);
     const fromBlock = BigInt(f.deployment.startBlock);
     const [tokenLogs, socialLogs, escrowLogs] = await Promise.all([
@@ -200,6 +223,10 @@ describe("events rebuild all contract state", () => {
     let lastEpoch = 0n;
     let totalClaimed = 0n;
     let paused = false;
+    type Dispute = { disputer: Address; bond: bigint; deadline: bigint; status: number };
+    const disputes = new Map<bigint, Dispute>();
+    let pool = 0n;
+    const outcomes: number[] = [];
     for (const log of escrowLogs) {
       const args = log.args as Record<string, unknown>;
       switch (log.eventName) {
@@ -277,6 +304,27 @@ describe("events rebuild all contract state", () => {
           // The pause stopped every challenge clock: activation times move by its length.
           for (const record of epochs.values()) record.activeAt += args.pausedFor as bigint;
           break;
+        case "DisputePoolFunded":
+          pool += args.amount as bigint;
+          break;
+        case "EpochDisputed":
+          disputes.set(args.epoch as bigint, {
+            disputer: key(args.disputer as string),
+            bond: args.bond as bigint,
+            deadline: args.deadline as bigint,
+            status: 1,
+          });
+          break;
+        case "DisputeResolved": {
+          const d = disputes.get(args.epoch as bigint);
+          if (!d) break;
+          d.status = Number(args.status);
+          outcomes.push(d.status);
+          const paid = args.paidToDisputer as bigint;
+          if (d.status === 3) pool += d.bond;
+          if (d.status === 2) pool -= paid - d.bond;
+          break;
+        }
         case "RoleGranted":
           roles.set(`escrow:${args.role}:${key(args.account as string)}`, true);
           break;
@@ -316,9 +364,22 @@ describe("events rebuild all contract state", () => {
     for (const [account, amount] of claimed) assert.equal(await f.escrow.read.claimed([account]), amount);
     assert.equal(await f.escrow.read.paused(), paused);
     const latest = (await f.publicClient.getBlock()).timestamp;
+    // An open dispute of a current settlement blocks its epoch and every later one.
+    let blocked = lastEpoch + 1n;
+    let openBonds = 0n;
+    for (const [epoch, d] of disputes) {
+      assert.deepEqual(
+        await f.escrow.read.disputes([epoch]),
+        [d.disputer, d.bond, d.deadline, d.status],
+        `dispute ${epoch}`,
+      );
+      if (d.status === 1) openBonds += d.bond;
+      if (d.status === 1 && epoch <= lastEpoch && epoch < blocked) blocked = epoch;
+    }
+    assert.equal(await f.escrow.read.disputePool(), pool);
     let active = 0n;
     for (const [epoch, e] of epochs)
-      if (!e.revoked && epoch <= lastEpoch && e.activeAt <= latest && epoch > active) active = epoch;
+      if (!e.revoked && epoch < blocked && e.activeAt <= latest && epoch > active) active = epoch;
     assert.equal(await f.escrow.read.activeEpoch(), active);
     for (const [k, has] of roles) {
       const [contract, role, account] = k.split(":") as [string, Hex, Address];
@@ -328,9 +389,12 @@ describe("events rebuild all contract state", () => {
     // The solvency invariant, exactly (nobody sent tokens to the escrow directly).
     assert.equal(
       await f.token.read.balanceOf([f.escrow.address]),
-      unspent + totalAllocated - totalClaimed + credited,
+      unspent + totalAllocated - totalClaimed + credited + openBonds + pool,
     );
     assert.ok(withdrawn.size > 0 && [...campaigns.values()].some((c) => c.refunded));
+    assert.deepEqual(outcomes, [3, 2, 4], "rejected, upheld and expired disputes");
+    assert.equal(disputes.get(4n)?.status, 1, "the last dispute is open");
+    assert.ok(pool > 0n && openBonds > 0n);
     assert.ok(totalClaimed > 0n && epochs.size >= 3 && campaigns.size === 3);
     await mined(f, f.escrow.write.unpause({ account: f.pauser.account }));
   });

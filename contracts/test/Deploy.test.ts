@@ -96,7 +96,15 @@ describe("deployment", () => {
       const run = spawnSync(bin("tsx"), ["scripts/deploy.ts"], {
         cwd: root,
         encoding: "utf8",
-        env: { ...process.env, AMP_RPC_URL: rpcUrl, AMP_DEPLOYMENT_FILE: out, AMP_SETTLER: settler },
+        env: {
+          ...process.env,
+          AMP_RPC_URL: rpcUrl,
+          AMP_DEPLOYMENT_FILE: out,
+          AMP_SETTLER: settler,
+          AMP_DISPUTE_BOND: "7000000000000000000",
+          AMP_DISPUTE_POOL: "777000000000000000000",
+          AMP_DISPUTE_PERIOD: "900",
+        },
       });
       assert.equal(run.status, 0, run.stderr);
       const deployment = JSON.parse(readFileSync(out, "utf8"));
@@ -135,6 +143,14 @@ describe("deployment", () => {
       assert.equal(await token.read.hasRole([ROLES.MINTER_ROLE, deployer]), true);
       assert.equal(await escrow.read.token(), deployment.contracts.AMPToken);
       assert.equal(await escrow.read.challengeWindow(), 60n);
+      // Dispute parameters are in the file, and the pool was funded at deployment.
+      assert.equal(deployment.disputeBond, "7000000000000000000");
+      assert.equal(deployment.disputeReward, "50000000000000000000");
+      assert.equal(deployment.disputePeriod, 900);
+      assert.equal(deployment.disputePoolFunding, "777000000000000000000");
+      assert.equal(await escrow.read.disputeBond(), 7n * 10n ** 18n);
+      assert.equal(await escrow.read.disputePool(), 777n * 10n ** 18n);
+      assert.equal(await token.read.balanceOf([deployment.contracts.AMPEscrow]), 777n * 10n ** 18n);
     });
 
     it("refuses shared or missing role accounts off the local chain", () => {

@@ -90,6 +90,8 @@ export async function deployFixture(options: DeployAmpOptions = {}) {
     challengeWindow: WINDOW,
     settlementGrace: GRACE,
     roleDelay: ROLE_DELAY,
+    // Balances in these tests start from zero; deployment funding of the pool is tested on its own.
+    disputePoolFunding: 0n,
     ...options,
   });
   const { token, social, escrow, settler, guardian, pauser } = ampClients(

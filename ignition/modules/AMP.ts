@@ -4,7 +4,8 @@
  * (parameters `settler`, `guardian`, `pauser`; accounts #1, #2 and #3 by default), named in the
  * escrow's constructor, so the deployer never holds an operational role.
  * Parameters: `cap` (wei), `challengeWindow`, `epochLength`, `settlementGrace`, `roleDelay`,
- * `adminDelay` (seconds).
+ * `adminDelay`, `disputePeriod` (seconds), `disputeBond`, `disputeReward` (wei; the pool starts
+ * empty, funded with `fundDisputePool`).
  * Run: `npx hardhat ignition deploy ignition/modules/AMP.ts --network localhost`.
  * scripts/deploy.ts does the same with viem and writes deployments/<chainId>.json.
  */
@@ -22,6 +23,9 @@ export default buildModule("AMP", (m) => {
   const settler = m.getParameter("settler", m.getAccount(1));
   const guardian = m.getParameter("guardian", m.getAccount(2));
   const pauser = m.getParameter("pauser", m.getAccount(3));
+  const disputeBond = m.getParameter("disputeBond", 100n * 10n ** 18n);
+  const disputeReward = m.getParameter("disputeReward", 50n * 10n ** 18n);
+  const disputePeriod = m.getParameter("disputePeriod", 600n);
 
   const token = m.contract("AMPToken", [deployer, cap]);
   const social = m.contract("AMPSocial", []);
@@ -38,6 +42,9 @@ export default buildModule("AMP", (m) => {
       epochLength,
       settlementGrace,
       roleDelay,
+      disputeBond,
+      disputeReward,
+      disputePeriod,
     },
   ]);
 

@@ -118,6 +118,13 @@ export function dumpState(db: import("#indexer/store/db.ts").Db): Record<string,
     epochs: "block_number, log_index",
     claims: "block_number, log_index",
     engagement_log: "seq",
+    refund_withdrawals: "block_number, log_index",
+    epoch_revocations: "block_number, log_index",
+    escrow_pauses: "block_number, log_index",
+    role_events: "block_number, log_index",
+    role_changes: "block_number, log_index",
+    disputes: "block_number, log_index",
+    dispute_pool_fundings: "block_number, log_index",
   };
   const out: Record<string, unknown[]> = {};
   for (const [table, order] of Object.entries(tables)) {

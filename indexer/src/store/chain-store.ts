@@ -106,6 +106,37 @@ export function createChainStore(db: Db): ChainStore {
     claim: db.prepare(
       "INSERT INTO claims (account, epoch, amount, cumulative, block_number, log_index) VALUES (?, ?, ?, ?, ?, ?)",
     ),
+    refundWithdrawn: db.prepare(
+      "INSERT INTO refund_withdrawals (campaign_id, promoter, amount, block_number, log_index) VALUES (?, ?, ?, ?, ?)",
+    ),
+    revocation: db.prepare(
+      "INSERT INTO epoch_revocations (from_epoch, to_epoch, block_number, log_index) VALUES (?, ?, ?, ?)",
+    ),
+    revokeFrom: db.prepare("UPDATE epochs SET revoked_block = ? WHERE epoch >= ? AND revoked_block IS NULL"),
+    pause: db.prepare(
+      "INSERT INTO escrow_pauses (paused, account, paused_for, timestamp, block_number, log_index) VALUES (?, ?, ?, ?, ?, ?)",
+    ),
+    roleEvent: db.prepare(
+      "INSERT INTO role_events (contract, role, account, granted, block_number, log_index) VALUES (?, ?, ?, ?, ?, ?)",
+    ),
+    roleChange: db.prepare(
+      "INSERT INTO role_changes (role, account, grant, ready_at, status, block_number, log_index) VALUES (?, ?, ?, ?, 'scheduled', ?, ?)",
+    ),
+    closeRoleChange: db.prepare(
+      "UPDATE role_changes SET status = ?, closed_by = ?, closed_block = ? WHERE role = ? AND account = ? AND grant = ? AND status = 'scheduled'",
+    ),
+    currentSettlement: db.prepare(
+      "SELECT block_number AS blockNumber, log_index AS logIndex FROM epochs WHERE epoch = ? ORDER BY block_number DESC, log_index DESC LIMIT 1",
+    ),
+    dispute: db.prepare(
+      "INSERT INTO disputes (epoch, disputer, bond, deadline, status, settled_block, settled_log, block_number, log_index) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?)",
+    ),
+    resolveDispute: db.prepare(
+      "UPDATE disputes SET status = ?, paid = ?, resolved_block = ? WHERE rowid = (SELECT rowid FROM disputes WHERE epoch = ? AND disputer = ? AND status = 1 ORDER BY block_number, log_index LIMIT 1)",
+    ),
+    poolFunding: db.prepare(
+      "INSERT INTO dispute_pool_fundings (funder, amount, block_number, log_index) VALUES (?, ?, ?, ?)",
+    ),
     prune: db.prepare(
       "DELETE FROM blocks WHERE number >= ? AND number < ? AND NOT EXISTS (SELECT 1 FROM chain_events e WHERE e.block_number = blocks.number)",
     ),
@@ -217,6 +248,88 @@ export function createChainStore(db: Db): ChainStore {
         s.claim.run(p.account, Number(p.epoch), p.amount, p.cumulativeAmount, e.blockNumber, e.logIndex);
         return;
       }
+      case "RefundWithdrawn": {
+        const p = e.payload;
+        s.refundWithdrawn.run(Number(p.campaignId), p.promoter, p.amount, e.blockNumber, e.logIndex);
+        return;
+      }
+      case "EpochsRevoked": {
+        const p = e.payload;
+        s.revocation.run(Number(p.fromEpoch), Number(p.toEpoch), e.blockNumber, e.logIndex);
+        // Revoked at once; EpochRevoked follows as each epoch's spends are back.
+        s.revokeFrom.run(e.blockNumber, Number(p.fromEpoch));
+        return;
+      }
+      case "RoleGranted":
+      case "RoleRevoked": {
+        const p = e.payload;
+        s.roleEvent.run(
+          e.address,
+          p.role,
+          p.account,
+          e.kind === "RoleGranted" ? 1 : 0,
+          e.blockNumber,
+          e.logIndex,
+        );
+        return;
+      }
+      case "RoleChangeScheduled": {
+        const p = e.payload;
+        s.roleChange.run(p.role, p.account, p.grant ? 1 : 0, Number(p.readyAt), e.blockNumber, e.logIndex);
+        return;
+      }
+      case "RoleChangeExecuted":
+      case "RoleChangeCancelled": {
+        const p = e.payload;
+        const cancelled = e.kind === "RoleChangeCancelled";
+        s.closeRoleChange.run(
+          cancelled ? "cancelled" : "executed",
+          cancelled ? (e.payload as { by: string }).by : null,
+          e.blockNumber,
+          p.role,
+          p.account,
+          p.grant ? 1 : 0,
+        );
+        return;
+      }
+      case "Paused":
+        s.pause.run(1, e.payload.account, null, e.timestamp, e.blockNumber, e.logIndex);
+        return;
+      case "Unpaused":
+        s.pause.run(
+          0,
+          e.payload.account,
+          Number(e.payload.pausedFor),
+          e.timestamp,
+          e.blockNumber,
+          e.logIndex,
+        );
+        return;
+      case "EpochDisputed": {
+        const p = e.payload;
+        const settlement = s.currentSettlement.get(Number(p.epoch)) as
+          | { blockNumber: number; logIndex: number }
+          | undefined;
+        s.dispute.run(
+          Number(p.epoch),
+          p.disputer,
+          p.bond,
+          Number(p.deadline),
+          settlement?.blockNumber ?? null,
+          settlement?.logIndex ?? null,
+          e.blockNumber,
+          e.logIndex,
+        );
+        return;
+      }
+      case "DisputeResolved": {
+        const p = e.payload;
+        s.resolveDispute.run(Number(p.status), p.paidToDisputer, e.blockNumber, Number(p.epoch), p.disputer);
+        return;
+      }
+      case "DisputePoolFunded":
+        s.poolFunding.run(e.payload.funder, e.payload.amount, e.blockNumber, e.logIndex);
+        return;
     }
   };
 
@@ -263,6 +376,16 @@ export function createChainStore(db: Db): ChainStore {
     "DELETE FROM epochs WHERE block_number > ?",
     "DELETE FROM epoch_manifests WHERE block_number > ?",
     "DELETE FROM claims WHERE block_number > ?",
+    "DELETE FROM refund_withdrawals WHERE block_number > ?",
+    "DELETE FROM epoch_revocations WHERE block_number > ?",
+    "UPDATE epochs SET revoked_block = NULL WHERE revoked_block > ?",
+    "DELETE FROM escrow_pauses WHERE block_number > ?",
+    "DELETE FROM role_events WHERE block_number > ?",
+    "DELETE FROM role_changes WHERE block_number > ?",
+    "UPDATE role_changes SET status = 'scheduled', closed_by = NULL, closed_block = NULL WHERE closed_block > ?",
+    "DELETE FROM disputes WHERE block_number > ?",
+    "UPDATE disputes SET status = 1, paid = NULL, resolved_block = NULL WHERE resolved_block > ?",
+    "DELETE FROM dispute_pool_fundings WHERE block_number > ?",
   ].map((sql) => db.prepare(sql));
 
   const applyBatch = db.transaction((batch: ChainBatch) => {

@@ -40,6 +40,19 @@ export interface ChainEventPayloads {
   /** `manifest` is the hex of the manifest's UTF-8 bytes. */
   EpochManifest: { epoch: string; manifest: string };
   Claimed: { account: string; epoch: string; amount: string; cumulativeAmount: string };
+  RefundWithdrawn: { campaignId: string; promoter: string; amount: string };
+  EpochsRevoked: { fromEpoch: string; toEpoch: string };
+  /** The escrow's and the token's AccessControl events (`address` says which contract). */
+  RoleGranted: { role: string; account: string; sender: string };
+  RoleRevoked: { role: string; account: string; sender: string };
+  RoleChangeScheduled: { role: string; account: string; grant: boolean; readyAt: string };
+  RoleChangeExecuted: { role: string; account: string; grant: boolean };
+  RoleChangeCancelled: { role: string; account: string; grant: boolean; by: string };
+  Paused: { account: string };
+  Unpaused: { account: string; pausedFor: string };
+  EpochDisputed: { epoch: string; disputer: string; bond: string; deadline: string };
+  DisputeResolved: { epoch: string; disputer: string; status: number; paidToDisputer: string };
+  DisputePoolFunded: { funder: string; amount: string };
 }
 
 export type ChainEventKind = keyof ChainEventPayloads;
@@ -57,6 +70,18 @@ export const CHAIN_EVENT_KINDS = [
   "EpochRevoked",
   "Claimed",
   "EpochManifest",
+  "RefundWithdrawn",
+  "EpochsRevoked",
+  "RoleGranted",
+  "RoleRevoked",
+  "RoleChangeScheduled",
+  "RoleChangeExecuted",
+  "RoleChangeCancelled",
+  "Paused",
+  "Unpaused",
+  "EpochDisputed",
+  "DisputeResolved",
+  "DisputePoolFunded",
 ] as const satisfies readonly ChainEventKind[];
 
 interface EventPosition {

@@ -376,3 +376,105 @@ CREATE TABLE campaign_organic_impressions (
 );
 `,
 });
+
+migrations.push({
+  version: 12,
+  name: "refund withdrawals and revocations",
+  sql: `
+-- RefundWithdrawn: what each promoter took of a campaign's refund credit.
+CREATE TABLE refund_withdrawals (
+  campaign_id INTEGER NOT NULL,
+  promoter TEXT NOT NULL,
+  amount TEXT NOT NULL,
+  block_number INTEGER NOT NULL,
+  log_index INTEGER NOT NULL,
+  PRIMARY KEY (block_number, log_index)
+);
+CREATE INDEX refund_withdrawals_campaign ON refund_withdrawals (campaign_id);
+-- EpochsRevoked: a revoke (or an upheld or expired dispute) of fromEpoch..toEpoch; the epochs are
+-- revoked from this event on, their spends go back as EpochRevoked says.
+CREATE TABLE epoch_revocations (
+  from_epoch INTEGER NOT NULL,
+  to_epoch INTEGER NOT NULL,
+  block_number INTEGER NOT NULL,
+  log_index INTEGER NOT NULL,
+  PRIMARY KEY (block_number, log_index)
+);
+`,
+});
+
+migrations.push({
+  version: 13,
+  name: "escrow pause and roles",
+  sql: `
+-- Paused / Unpaused of the escrow, in order; the latest row is the state.
+CREATE TABLE escrow_pauses (
+  paused INTEGER NOT NULL,
+  account TEXT NOT NULL,
+  paused_for INTEGER,
+  timestamp INTEGER NOT NULL,
+  block_number INTEGER NOT NULL,
+  log_index INTEGER NOT NULL,
+  PRIMARY KEY (block_number, log_index)
+);
+-- RoleGranted / RoleRevoked of any followed contract; the latest row per (contract, role, account) is
+-- whether it holds the role.
+CREATE TABLE role_events (
+  contract TEXT NOT NULL,
+  role TEXT NOT NULL,
+  account TEXT NOT NULL,
+  granted INTEGER NOT NULL,
+  block_number INTEGER NOT NULL,
+  log_index INTEGER NOT NULL,
+  PRIMARY KEY (block_number, log_index)
+);
+CREATE INDEX role_events_role ON role_events (contract, role, account, block_number);
+-- The escrow's delayed role changes: scheduled, then executed or cancelled (closed_block).
+CREATE TABLE role_changes (
+  role TEXT NOT NULL,
+  account TEXT NOT NULL,
+  grant INTEGER NOT NULL,
+  ready_at INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  closed_by TEXT,
+  closed_block INTEGER,
+  block_number INTEGER NOT NULL,
+  log_index INTEGER NOT NULL,
+  PRIMARY KEY (block_number, log_index)
+);
+CREATE INDEX role_changes_open ON role_changes (role, account, grant, status);
+`,
+});
+
+migrations.push({
+  version: 14,
+  name: "disputes",
+  sql: `
+-- EpochDisputed, tied to the settlement it disputes (settled_block, settled_log: the EpochSettled
+-- row); DisputeResolved sets status (2 upheld, 3 rejected, 4 expired), paid and resolved_block.
+CREATE TABLE disputes (
+  epoch INTEGER NOT NULL,
+  disputer TEXT NOT NULL,
+  bond TEXT NOT NULL,
+  deadline INTEGER NOT NULL,
+  status INTEGER NOT NULL,
+  paid TEXT,
+  settled_block INTEGER,
+  settled_log INTEGER,
+  resolved_block INTEGER,
+  block_number INTEGER NOT NULL,
+  log_index INTEGER NOT NULL,
+  PRIMARY KEY (block_number, log_index)
+);
+CREATE INDEX disputes_epoch ON disputes (epoch, block_number);
+CREATE INDEX disputes_settlement ON disputes (settled_block, settled_log);
+-- DisputePoolFunded; the pool is funding plus rejected bonds minus upheld rewards.
+CREATE TABLE dispute_pool_fundings (
+  funder TEXT NOT NULL,
+  amount TEXT NOT NULL,
+  block_number INTEGER NOT NULL,
+  log_index INTEGER NOT NULL,
+  PRIMARY KEY (block_number, log_index)
+);
+`,
+});

@@ -8,6 +8,7 @@ import { accountQueries } from "./queries/accounts.ts";
 import { campaignQueries } from "./queries/campaigns.ts";
 import { communityQueries } from "./queries/communities.ts";
 import { epochQueries } from "./queries/epochs.ts";
+import { escrowQueries } from "./queries/escrow.ts";
 import { messageQueries } from "./queries/messages.ts";
 import { postQueries } from "./queries/posts.ts";
 import { createReader } from "./queries/reader.ts";
@@ -17,6 +18,7 @@ export type { DelegationRow, PolicyRow } from "./queries/accounts.ts";
 export type { CampaignRow, SpendRow } from "./queries/campaigns.ts";
 export type { CommunityRow } from "./queries/communities.ts";
 export type { EpochRow } from "./queries/epochs.ts";
+export type { DisputeRow, RoleChangeRow } from "./queries/escrow.ts";
 export type { MessageRow } from "./queries/messages.ts";
 export type { CommentRow, PostFilter, PostOrder, PostRow, PostStats } from "./queries/posts.ts";
 export type { Keyset, Rows } from "./queries/reader.ts";
@@ -30,6 +32,7 @@ export function createQueries(db: Db) {
     ...postQueries(reader),
     ...campaignQueries(reader),
     ...epochQueries(reader),
+    ...escrowQueries(reader),
     ...messageQueries(reader),
   };
 }

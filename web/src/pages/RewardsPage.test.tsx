@@ -7,6 +7,7 @@ import { RewardsPage } from "./RewardsPage.tsx";
 afterEach(cleanup);
 
 const AMP = 10n ** 18n;
+const DISPUTER = "0x3a7c400000000000000000000000000000000001";
 
 async function renderRewards(claimable: bigint) {
   const account = devAccount(4).address.toLowerCase();
@@ -31,12 +32,44 @@ async function renderRewards(claimable: bigint) {
       epochs: {
         edges: [
           {
+            cursor: "3",
+            node: {
+              number: 3,
+              status: "DISPUTED",
+              activeAt: 1_791_000_000,
+              totalSpent: AMP.toString(),
+              dispute: {
+                disputer: DISPUTER,
+                bond: (100n * AMP).toString(),
+                deadline: 1_791_000_600,
+                status: "OPEN",
+              },
+            },
+          },
+          {
             cursor: "2",
-            node: { number: 2, status: "ACTIVE", activeAt: 1_790_000_000, totalSpent: claimable.toString() },
+            node: {
+              number: 2,
+              status: "ACTIVE",
+              activeAt: 1_790_000_000,
+              totalSpent: claimable.toString(),
+              dispute: {
+                disputer: DISPUTER,
+                bond: (100n * AMP).toString(),
+                deadline: 1_790_000_600,
+                status: "REJECTED",
+              },
+            },
           },
           {
             cursor: "1",
-            node: { number: 1, status: "ACTIVE", activeAt: 1_789_000_000, totalSpent: (2n * AMP).toString() },
+            node: {
+              number: 1,
+              status: "ACTIVE",
+              activeAt: 1_789_000_000,
+              totalSpent: (2n * AMP).toString(),
+              dispute: null,
+            },
           },
         ],
         pageInfo: { hasNextPage: false, endCursor: "1" },
@@ -56,7 +89,11 @@ describe("RewardsPage", () => {
     expect(claim.textContent).toBe("Claim 3.5 AMP");
     const earnings = await screen.findByTestId("earnings-table");
     expect(within(earnings).getAllByRole("row")).toHaveLength(3);
-    expect(within(await screen.findByTestId("epochs-table")).getAllByText("active")).toHaveLength(2);
+    const epochs = within(await screen.findByTestId("epochs-table"));
+    expect(epochs.getAllByText("active")).toHaveLength(2);
+    expect(epochs.getByText("disputed")).toBeTruthy();
+    expect(epochs.getByTestId("dispute-open").textContent).toContain("100 AMP bonded by");
+    expect(epochs.getByText(/^rejected \(bond forfeited\)/)).toBeTruthy();
     const asked = gql.requests.find((r) => r.query.includes("query Claim"))?.variables.account;
     expect(asked).toBe(devAccount(4).address.toLowerCase());
   });

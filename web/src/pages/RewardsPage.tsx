@@ -6,7 +6,31 @@ import { Table } from "../components/ui/Table.tsx";
 import { useClaim, useEarnings, useEpochs } from "../hooks/indexer.ts";
 import { useClaimRewards } from "../hooks/transactions.ts";
 import { useWalletReady } from "../hooks/wallet.ts";
-import { formatAmp, formatTime } from "../lib/format.ts";
+import { formatAmp, formatTime, shortAddress } from "../lib/format.ts";
+import type { EpochSummary } from "../lib/graphql/indexer.ts";
+
+/** What became of a settlement's bonded dispute, in a table cell. */
+function DisputeCell({ dispute }: { dispute: EpochSummary["dispute"] }) {
+  if (!dispute) return <span className="muted">none</span>;
+  const by = `${formatAmp(dispute.bond)} AMP bonded by ${shortAddress(dispute.disputer)}`;
+  if (dispute.status === "OPEN") {
+    return (
+      <span data-testid="dispute-open">
+        open: {by}, guardian decides by {formatTime(dispute.deadline)}
+      </span>
+    );
+  }
+  const outcome = {
+    UPHELD: "upheld (root revoked, bond and reward paid)",
+    REJECTED: "rejected (bond forfeited)",
+    EXPIRED: "expired (bond returned)",
+  }[dispute.status];
+  return (
+    <span>
+      {outcome}: {by}
+    </span>
+  );
+}
 
 function EarningsTable({ account }: { account: string }) {
   const earnings = useEarnings(account);
@@ -34,19 +58,22 @@ function EpochsTable() {
   if (epochs.isError) return <ErrorState error={epochs.error} onRetry={() => epochs.refetch()} />;
   if (epochs.data.length === 0) return <Empty title="No epoch settled yet" />;
   return (
-    <Table testId="epochs-table" columns={["Epoch", "Status", "Claimable from", "Paid out"]}>
+    <Table testId="epochs-table" columns={["Epoch", "Status", "Claimable from", "Paid out", "Dispute"]}>
       {epochs.data.map((e) => (
         <tr key={`${e.number}:${e.status}:${e.activeAt}`}>
           <td>{e.number}</td>
           <td>
             <span
-              className={`badge ${e.status === "ACTIVE" ? "badge-ok" : e.status === "PENDING" ? "badge-warn" : ""}`}
+              className={`badge ${e.status === "ACTIVE" ? "badge-ok" : e.status === "PENDING" || e.status === "DISPUTED" ? "badge-warn" : ""}`}
             >
               {e.status.toLowerCase()}
             </span>
           </td>
           <td>{formatTime(e.activeAt)}</td>
           <td>{formatAmp(e.totalSpent)} AMP</td>
+          <td>
+            <DisputeCell dispute={e.dispute} />
+          </td>
         </tr>
       ))}
     </Table>
@@ -135,7 +162,8 @@ export function RewardsPage() {
       <section className="card">
         <h2>Settlement epochs</h2>
         <p className="muted small">
-          Each epoch's payouts become claimable after a challenge window in which a wrong root can be revoked.
+          Each epoch's payouts become claimable after a challenge window in which a wrong root can be revoked,
+          or disputed by anyone who bonds AMP: a disputed root, and every later one, waits for the guardian.
         </p>
         <EpochsTable />
       </section>

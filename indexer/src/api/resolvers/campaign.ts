@@ -13,6 +13,9 @@ export const Campaign = {
   post: (c: CampaignRow, _: unknown, ctx: ApiContext) => ctx.queries.post(c.postId),
   remaining: (c: CampaignRow) => (c.refundedBlock === null ? BigInt(c.budget) - BigInt(c.spent) : 0n),
   refunded: (c: CampaignRow) => c.refundedBlock !== null,
+  refundWithdrawn: (c: CampaignRow, _: unknown, ctx: ApiContext) => ctx.queries.refundWithdrawn(c.id),
+  refundCredit: (c: CampaignRow, _: unknown, ctx: ApiContext) =>
+    c.refundedBlock === null ? 0n : BigInt(c.budget) - BigInt(c.spent) - ctx.queries.refundWithdrawn(c.id),
   active: (c: CampaignRow, _: unknown, ctx: ApiContext) =>
     c.refundedBlock === null && c.expiresAt > ctx.now() && BigInt(c.budget) > BigInt(c.spent),
   spends: (c: CampaignRow, _: unknown, ctx: ApiContext) =>

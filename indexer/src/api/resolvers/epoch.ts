@@ -8,8 +8,15 @@ export const Epoch = {
   number: (e: EpochRow) => e.epoch,
   finalized: (e: EpochRow, _: unknown, ctx: ApiContext) =>
     e.blockNumber <= (ctx.queries.checkpoint()?.finalizedBlock ?? -1),
-  status: (e: EpochRow, _: unknown, ctx: ApiContext) =>
-    e.revokedBlock !== null ? "REVOKED" : e.activeAt <= ctx.now() ? "ACTIVE" : "PENDING",
+  status: (e: EpochRow, _: unknown, ctx: ApiContext) => {
+    if (e.revokedBlock !== null) return "REVOKED";
+    if (ctx.queries.disputeOf(e.blockNumber, e.logIndex)?.status === 1) return "DISPUTED";
+    // An open dispute of an earlier epoch holds this root too (roots are cumulative).
+    const blocked = ctx.queries.lowestOpenDispute();
+    if (blocked !== null && blocked <= e.epoch) return "PENDING";
+    return e.activeAt <= ctx.now() ? "ACTIVE" : "PENDING";
+  },
+  dispute: (e: EpochRow, _: unknown, ctx: ApiContext) => ctx.queries.disputeOf(e.blockNumber, e.logIndex),
   payouts: async (e: EpochRow, a: { first?: number | null; after?: string | null }, ctx: ApiContext) => {
     const page = await fromAttention(() =>
       ctx.attention.epochPayouts(e.epoch, { first: args.pageSize(a.first), after: a.after ?? null }),

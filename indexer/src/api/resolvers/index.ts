@@ -2,6 +2,7 @@ import { Account } from "./account.ts";
 import { Campaign } from "./campaign.ts";
 import { Community } from "./community.ts";
 import { Epoch } from "./epoch.ts";
+import { EpochDispute } from "./escrow.ts";
 import { Message } from "./message.ts";
 import { Mutation } from "./mutation.ts";
 import { Post } from "./post.ts";
@@ -18,6 +19,7 @@ export const resolvers = {
   Post,
   Campaign,
   Epoch,
+  EpochDispute,
   StreamItem,
   Earning,
   Message,

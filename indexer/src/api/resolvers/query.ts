@@ -6,6 +6,7 @@ import type { ApiContext } from "../context.ts";
 import { apiError, badInput } from "../errors.ts";
 import { MAX_EXPORT } from "../limits.ts";
 import { fromAttention } from "./attention.ts";
+import { escrowState } from "./escrow.ts";
 
 type Args = Record<string, unknown>;
 
@@ -61,6 +62,7 @@ export const Query = {
     if (!Number.isInteger(n) || n < 1) throw badInput(`number must be a positive epoch number, got ${n}`);
     return ctx.queries.epoch(n);
   },
+  escrow: (_: unknown, __: Args, ctx: ApiContext) => escrowState(ctx),
   claim: (_: unknown, a: Args, ctx: ApiContext) =>
     fromAttention(() => ctx.attention.claim(args.address(str(a, "account"), "account") as Address)),
   messages: (_: unknown, a: Args, ctx: ApiContext) =>

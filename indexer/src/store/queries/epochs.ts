@@ -15,6 +15,10 @@ export interface EpochRow {
 const EPOCH_COLUMNS =
   "epoch, root, inputs_hash AS inputsHash, total_spent AS totalSpent, active_at AS activeAt, revoked_block AS revokedBlock, block_number AS blockNumber, log_index AS logIndex";
 
+/** The lowest epoch with an open dispute of a current settlement (no root from it on activates), or +inf. */
+const OPEN_DISPUTE_BLOCK =
+  "COALESCE((SELECT MIN(d.epoch) FROM disputes d JOIN epochs s ON s.block_number = d.settled_block AND s.log_index = d.settled_log WHERE d.status = 1 AND s.revoked_block IS NULL), 9223372036854775807)";
+
 export function epochQueries({ all, get, page }: Reader) {
   return {
     /** Current settlement of an epoch number (the latest one). */
@@ -36,10 +40,10 @@ export function epochQueries({ all, get, page }: Reader) {
             [],
             first,
           ),
-    /** The latest settled, unrevoked epoch whose challenge window has passed at `now`. */
+    /** The latest settled, unrevoked epoch whose challenge window has passed at `now`, below any open dispute. */
     activeEpoch: (now: number) =>
       get<EpochRow>(
-        `SELECT ${EPOCH_COLUMNS} FROM epochs WHERE revoked_block IS NULL AND active_at <= ? ORDER BY epoch DESC, block_number DESC LIMIT 1`,
+        `SELECT ${EPOCH_COLUMNS} FROM epochs WHERE revoked_block IS NULL AND active_at <= ? AND epoch < ${OPEN_DISPUTE_BLOCK} ORDER BY epoch DESC, block_number DESC LIMIT 1`,
         now,
       ) ?? null,
     payout: (epoch: number, account: string) =>

@@ -268,18 +268,28 @@ export async function getComments(client: GraphQLClient, post: string, first = 2
   return data.post?.comments.edges.map((e) => e.node) ?? [];
 }
 
+export interface EpochDisputeSummary {
+  disputer: string;
+  bond: string;
+  /** Unix seconds until which the guardian may resolve it. */
+  deadline: number;
+  status: "OPEN" | "UPHELD" | "REJECTED" | "EXPIRED";
+}
+
 export interface EpochSummary {
   number: number;
-  status: "PENDING" | "ACTIVE" | "REVOKED";
+  status: "PENDING" | "ACTIVE" | "REVOKED" | "DISPUTED";
   activeAt: number;
   totalSpent: string;
+  /** The settlement's latest bonded dispute, if any. */
+  dispute?: EpochDisputeSummary | null;
 }
 
 export async function getEpochs(client: GraphQLClient, first = 10): Promise<EpochSummary[]> {
   const data = await run(
     client,
     graphql(
-      `query Epochs($first: Int) { epochs(first: $first) { edges { cursor node { number status activeAt totalSpent } } pageInfo { hasNextPage endCursor } } }`,
+      `query Epochs($first: Int) { epochs(first: $first) { edges { cursor node { number status activeAt totalSpent dispute { disputer bond deadline status } } } pageInfo { hasNextPage endCursor } } }`,
     ),
     { first },
   );
