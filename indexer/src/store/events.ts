@@ -17,6 +17,8 @@ export interface ChainEventPayloads {
     contentHash: string;
     uri: string;
   };
+  PostReplied: { postId: string; parentId: string };
+  PostQuoted: { postId: string; quotedId: string };
   CampaignCreated: {
     campaignId: string;
     postId: string;
@@ -54,6 +56,8 @@ export const CHAIN_EVENT_KINDS = [
   "EpochSettled",
   "EpochRevoked",
   "Claimed",
+  "PostReplied",
+  "PostQuoted",
 ] as const satisfies readonly ChainEventKind[];
 
 interface EventPosition {

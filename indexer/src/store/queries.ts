@@ -9,15 +9,18 @@ import { campaignQueries } from "./queries/campaigns.ts";
 import { communityQueries } from "./queries/communities.ts";
 import { epochQueries } from "./queries/epochs.ts";
 import { messageQueries } from "./queries/messages.ts";
+import { notificationQueries } from "./queries/notifications.ts";
 import { postQueries } from "./queries/posts.ts";
 import { createReader } from "./queries/reader.ts";
 import { statusQueries } from "./queries/status.ts";
+import { threadQueries } from "./queries/threads.ts";
 
 export type { DelegationRow, PolicyRow } from "./queries/accounts.ts";
 export type { CampaignRow, SpendRow } from "./queries/campaigns.ts";
 export type { CommunityRow } from "./queries/communities.ts";
 export type { EpochRow } from "./queries/epochs.ts";
 export type { MessageRow } from "./queries/messages.ts";
+export type { NotificationRow } from "./queries/notifications.ts";
 export type { CommentRow, PostFilter, PostOrder, PostRow, PostStats } from "./queries/posts.ts";
 export type { Keyset, Rows } from "./queries/reader.ts";
 
@@ -31,6 +34,8 @@ export function createQueries(db: Db) {
     ...campaignQueries(reader),
     ...epochQueries(reader),
     ...messageQueries(reader),
+    ...threadQueries(reader),
+    ...notificationQueries(reader),
   };
 }
 

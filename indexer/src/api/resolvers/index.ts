@@ -4,21 +4,24 @@ import { Community } from "./community.ts";
 import { Epoch } from "./epoch.ts";
 import { Message } from "./message.ts";
 import { Mutation } from "./mutation.ts";
+import { Notification, NotificationQuery } from "./notification.ts";
 import { Post } from "./post.ts";
 import { Query } from "./query.ts";
 import { BigIntScalar } from "./scalars.ts";
 import { Earning, StreamItem } from "./stream.ts";
+import { PostThread } from "./thread.ts";
 
 export const resolvers = {
   BigInt: BigIntScalar,
-  Query,
+  Query: { ...Query, ...NotificationQuery },
   Mutation,
   Account,
   Community,
-  Post,
+  Post: { ...Post, ...PostThread },
   Campaign,
   Epoch,
   StreamItem,
   Earning,
   Message,
+  Notification,
 };
