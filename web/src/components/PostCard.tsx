@@ -73,10 +73,7 @@ export function PostCard({
   const [commentsSent, setCommentsSent] = useState<{ base: number; sent: number }>({ base: 0, sent: 0 });
   const serverLiked = viewer.data?.liked ?? false;
   const liked = likeToggle ? likeToggle.liked : serverLiked;
-  const likeCount =
-    likeToggle && likeToggle.liked !== serverLiked
-      ? Math.max(0, post.likes + (likeToggle.liked ? 1 : -1))
-      : post.likes;
+  const likeCount = likeToggle ? Math.max(0, likeToggle.base + (likeToggle.liked ? 1 : -1)) : post.likes;
   const shared = sharedAt !== null || (viewer.data?.shared ?? false);
   const after = (base: number | null, now: number, added = 1) =>
     base === null ? now : Math.max(now, base + added);

@@ -1,5 +1,6 @@
 import { useConnection } from "wagmi";
 import { Composer } from "../components/Composer.tsx";
+import { PostCard } from "../components/PostCard.tsx";
 import { PostList } from "../components/PostList.tsx";
 import { Button } from "../components/ui/Button.tsx";
 import { ErrorAlert } from "../components/ui/States.tsx";
@@ -76,9 +77,38 @@ function uniquePosts<T extends { post: { id: string } }>(items: T[]): T[] {
   return items.filter((item) => !seen.has(item.post.id) && Boolean(seen.add(item.post.id)));
 }
 
+/** Your own posts from the last half hour stay on top of your stream until its first page ranks them. */
+const FRESH_SECONDS = 30 * 60;
+
+function OwnFreshPosts({
+  viewer,
+  community,
+  shown,
+}: {
+  viewer: string;
+  community: string | null;
+  shown: Set<string>;
+}) {
+  const own = usePosts({ author: viewer, community });
+  const since = Math.floor(Date.now() / 1000) - FRESH_SECONDS;
+  const fresh = (own.data?.pages[0]?.edges.map((e) => e.node) ?? [])
+    .filter((p) => p.createdAt >= since && !shown.has(p.id))
+    .slice(0, 3);
+  if (fresh.length === 0) return null;
+  return (
+    <section className="stack" data-testid="own-fresh-posts" aria-label="Your new posts">
+      <span className="muted small">Just posted by you</span>
+      {fresh.map((p) => (
+        <PostCard key={p.id} post={p} />
+      ))}
+    </section>
+  );
+}
+
 function ViewerStream({ viewer, community }: { viewer: string; community: string | null }) {
   const stream = useStream(viewer, community);
   const items = uniquePosts(stream.data?.pages.flatMap((p) => p.edges.map((e) => e.node)) ?? []);
+  const firstPage = new Set(stream.data?.pages[0]?.edges.map((e) => e.node.post.id) ?? []);
   if (stream.error instanceof GraphQLRequestError && stream.error.code === "ATTENTION_UNAVAILABLE") {
     // Without the attention model there is no ranking: show the newest posts instead.
     return (
@@ -103,6 +133,7 @@ function ViewerStream({ viewer, community }: { viewer: string; community: string
           Refresh
         </Button>
       </div>
+      {stream.data && <OwnFreshPosts viewer={viewer} community={community} shown={firstPage} />}
       <PostList
         items={items}
         query={stream}
