@@ -38,8 +38,10 @@ export function PolicyEditor({
   // "Saved" holds only for the form that was sent, while no error stands beside it.
   const [sent, setSent] = useState<PolicyForm | null>(null);
   const same = (a: PolicyForm | null, b: PolicyForm) => JSON.stringify(a) === JSON.stringify(b);
-  const showSaved = Boolean(saved) && !saving && !error && !formError && same(sent, form);
   const changed = !same(initial, form);
+  // After a save the record reloads and the editor starts again from it (nothing sent yet here).
+  const showSaved =
+    Boolean(saved) && !saving && !error && !formError && (sent === null ? !changed : same(sent, form));
   const recordLabel = POLICY_MODES.find((m) => m.mode === initial.mode)?.label ?? "Friends";
   const ids = { topics: useId(), blocked: useId() };
   const set = (patch: Partial<PolicyForm>) => setForm((f) => ({ ...f, ...patch }));
