@@ -3,7 +3,8 @@
  * 1,000,000 notifications (a few popular accounts hold tens of thousands each, half the accounts
  * have read theirs up to some time), served by the real API in a child process and hit by
  * autocannon with 10 connections. Each request asks for an account's newest 20 notifications
- * (with their posts) and its unread count; accounts and pages vary per request.
+ * (with their posts) and its unread count; accounts and pages vary per request. The 20-post page
+ * of the GraphQL benchmark runs on the same server in the same run as the baseline.
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -199,6 +200,17 @@ async function main(dir: string): Promise<void> {
         throw new Error(`bad answer: ${JSON.stringify(sample).slice(0, 300)}`);
       console.log(`heaviest account: ${sample.data.unreadCount} unread`);
       await load(url, [bodies[1] as string], 2);
+      // Baseline in the same run, on the same server: the 20-post page of the GraphQL benchmark.
+      const baselineBodies = Array.from({ length: 50 }, (_, i) =>
+        JSON.stringify({
+          query: `query Page($after: String) { posts(first: 20, after: $after) { edges { cursor node { id author text createdAt likes views topics community { id name } } } pageInfo { hasNextPage endCursor } } }`,
+          variables: { after: encodeCursor([POSTS - i * 1999]) },
+        }),
+      );
+      const baseline = await load(url, baselineBodies, 10);
+      console.log(
+        `baseline posts(first: 20): ${Math.round(baseline.rps)} req/s, p50 ${baseline.p50} ms, p99 ${baseline.p99} ms`,
+      );
       const result = await load(url, bodies, 10);
       console.log(
         `notifications(first: 20) + unreadCount: ${Math.round(result.rps)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms`,
@@ -208,6 +220,13 @@ async function main(dir: string): Promise<void> {
         p50: { value: result.p50, unit: "ms" },
         throughput: { value: Math.round(result.rps), unit: "req/s" },
         requests: { value: result.total, unit: "requests" },
+        baselinePostsP99: { value: baseline.p99, unit: "ms" },
+        baselinePostsThroughput: { value: Math.round(baseline.rps), unit: "req/s" },
+        p99VsBaseline: {
+          value: Number((result.p99 / Math.max(1, baseline.p99)).toFixed(2)),
+          unit: "x",
+          baseline: baseline.p99,
+        },
         heaviestAccount: { value: heaviest.n, unit: "notifications" },
       });
     },

@@ -164,7 +164,7 @@ export function NotificationsLink() {
       🔔{" "}
       {n > 0 && (
         <span className="badge badge-amp" data-testid="unread-count">
-          {n > 99 ? "99+" : n}
+          {n > 999 ? "999+" : n}
         </span>
       )}
     </a>

@@ -1,6 +1,8 @@
 /** An account's notifications, newest first, and how many it has not read. */
 import type { Reader, Rows } from "./reader.ts";
 
+export const MAX_UNREAD = 1000;
+
 export interface NotificationRow {
   id: number;
   kind: string;
@@ -26,11 +28,13 @@ export function notificationQueries({ get, page }: Reader) {
         first,
       );
     },
+    /** Counted up to `MAX_UNREAD` (a client shows "999+"), so a popular account costs no more than any other. */
     unreadCount: (account: string) =>
       get<{ n: number }>(
-        "SELECT COUNT(*) AS n FROM notifications WHERE account = ? AND created_at > ?",
+        "SELECT COUNT(*) AS n FROM (SELECT 1 FROM notifications WHERE account = ? AND created_at > ? LIMIT ?)",
         account,
         readUntil(account),
+        MAX_UNREAD,
       )?.n ?? 0,
   };
 }
