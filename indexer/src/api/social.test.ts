@@ -226,6 +226,53 @@ describe("conversations and notifications", () => {
     expect(await code(gql(`{ post(id: "1") { likedBy(account: "nobody") } }`))).toBe("BAD_USER_INPUT");
   });
 
+  it("notifies each account a settled epoch pays, once its root is on chain", async () => {
+    const root = `0x${"ab".repeat(32)}`;
+    const payout = seeded
+      .db()
+      .prepare(
+        "INSERT INTO epoch_payouts (epoch, account, amount, cumulative, proof, root) VALUES (1, ?, ?, ?, '[]', ?)",
+      );
+    payout.run(bob.address.toLowerCase(), "5000", "5000", root);
+    payout.run(carol.address.toLowerCase(), "0", "0", root);
+    createChainStore(seeded.db()).applyBatch({
+      blocks: [
+        { number: 3, hash: `0x${"3".repeat(64)}`, parentHash: `0x${"2".repeat(64)}`, timestamp: NOW - 50 },
+      ],
+      events: [
+        {
+          kind: "EpochSettled",
+          payload: {
+            epoch: "1",
+            root,
+            inputsHash: root,
+            totalSpent: "5000",
+            activeAt: String(NOW),
+            periodEnd: String(NOW),
+          },
+          blockNumber: 3,
+          blockHash: `0x${"3".repeat(64)}`,
+          txIndex: 0,
+          logIndex: 0,
+          txHash: `0x${"ef".repeat(32)}`,
+          address: SOCIAL,
+          timestamp: NOW - 50,
+        },
+      ],
+      checkpoint: { blockNumber: 3, blockHash: `0x${"3".repeat(64)}`, finalizedBlock: 1, headBlock: 3 },
+    });
+    const q = (a: string) =>
+      `{ notifications(account: "${a}", first: 1) { edges { node { kind epoch amount actor } } } }`;
+    expect((await gql(q(bob.address))).data.notifications.edges[0].node).toEqual({
+      kind: "EARNING",
+      epoch: 1,
+      amount: "5000",
+      actor: null,
+    });
+    // Nothing for an account the epoch pays nothing.
+    expect((await gql(q(carol.address))).data.notifications.edges[0]?.node.kind).not.toBe("EARNING");
+  });
+
   it("deletes chain-derived notifications and links with a reorg", async () => {
     const chain = createChainStore(seeded.db());
     chain.rollbackTo(
