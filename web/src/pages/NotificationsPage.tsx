@@ -94,8 +94,8 @@ export function NotificationsPage() {
             >
               <span className="row">
                 {!n.read && (
-                  <span className="badge badge-amp" aria-label="unread">
-                    new
+                  <span className="badge badge-amp">
+                    new<span className="sr-only"> (unread)</span>
                   </span>
                 )}
                 <Line n={n} />
