@@ -131,9 +131,9 @@ export function PostCard({
             data-liked={liked}
             aria-label={`${liked ? "Unlike" : "Like"} (${plural(likeCount, "like")})`}
             onClick={() => {
-              const next = !liked;
-              toggleLike.toggle(liked);
-              setLikeToggle({ liked: next, base: post.likes });
+              // Shown toggled once the indexer accepted the message (a refusal leaves it as it was).
+              const base = post.likes;
+              toggleLike.toggle(liked, () => setLikeToggle({ liked: !liked, base }));
             }}
           >
             {liked ? "♥" : "♡"} {likeCount}

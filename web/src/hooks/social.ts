@@ -63,11 +63,12 @@ export function useToggleLike(postId: string) {
   const { address } = useConnection();
   return {
     ...engage,
-    toggle: (liked: boolean) =>
+    toggle: (liked: boolean, onDone?: () => void) =>
       engage.mutate(
         { kind: liked ? "Unlike" : "Like", fields: { postId: BigInt(postId) }, account: address },
         {
           onSuccess: () => {
+            onDone?.();
             queryClient.setQueryData(socialKeys.viewerState(postId, address ?? ""), (old: unknown) => ({
               ...(old as object),
               liked: !liked,
