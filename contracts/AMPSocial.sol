@@ -95,21 +95,36 @@ contract AMPSocial is IAMPSocial {
         string calldata uri
     ) external returns (uint256 postId) {
         if (communityId == 0 || communityId > communityCount) revert AMPSocialUnknownCommunity(communityId);
-        uint256 topicCount = topics.length;
-        if (topicCount > MAX_TOPICS) revert AMPSocialTooManyTopics(topicCount, MAX_TOPICS);
-        for (uint256 i; i < topicCount; ++i) {
-            uint256 length = bytes(topics[i]).length;
-            if (length == 0 || length > MAX_TOPIC_BYTES) revert AMPSocialInvalidTopic(i, length, MAX_TOPIC_BYTES);
-        }
-        uint256 textLength = bytes(text).length;
-        if (textLength > MAX_TEXT_BYTES) revert AMPSocialTextTooLong(textLength, MAX_TEXT_BYTES);
-        if (textLength == 0 && contentHash == bytes32(0)) revert AMPSocialEmptyPost();
-        if (bytes(uri).length > MAX_URI_BYTES) revert AMPSocialUriTooLong(bytes(uri).length, MAX_URI_BYTES);
+        postId = _publish(communityId, topics, text, contentHash, uri);
+    }
 
-        postId = ++postCount;
-        // The cast is safe: communityId <= communityCount, which cannot reach 2**96 one transaction at a time.
-        _posts[postId] = Post({author: msg.sender, communityId: uint96(communityId)});
-        emit PostPublished(postId, communityId, msg.sender, topics, text, contentHash, uri);
+    /// @inheritdoc IAMPSocial
+    function reply(
+        uint256 parentId,
+        string[] calldata topics,
+        string calldata text,
+        bytes32 contentHash,
+        string calldata uri
+    ) external returns (uint256 postId) {
+        Post storage parent = _posts[parentId];
+        if (parent.author == address(0)) revert AMPSocialUnknownPost(parentId);
+        postId = _publish(parent.communityId, topics, text, contentHash, uri);
+        emit PostReplied(postId, parentId);
+    }
+
+    /// @inheritdoc IAMPSocial
+    function quote(
+        uint256 quotedId,
+        uint256 communityId,
+        string[] calldata topics,
+        string calldata text,
+        bytes32 contentHash,
+        string calldata uri
+    ) external returns (uint256 postId) {
+        if (_posts[quotedId].author == address(0)) revert AMPSocialUnknownPost(quotedId);
+        if (communityId == 0 || communityId > communityCount) revert AMPSocialUnknownCommunity(communityId);
+        postId = _publish(communityId, topics, text, contentHash, uri);
+        emit PostQuoted(postId, quotedId);
     }
 
     /// @inheritdoc IAMPSocial
@@ -126,6 +141,31 @@ contract AMPSocial is IAMPSocial {
     function posts(uint256 postId) external view returns (address author, uint256 communityId) {
         Post storage post = _posts[postId];
         return (post.author, post.communityId);
+    }
+
+    /// @dev Checks the content, stores the post and emits `PostPublished`; `communityId` exists.
+    function _publish(
+        uint256 communityId,
+        string[] calldata topics,
+        string calldata text,
+        bytes32 contentHash,
+        string calldata uri
+    ) private returns (uint256 postId) {
+        uint256 topicCount = topics.length;
+        if (topicCount > MAX_TOPICS) revert AMPSocialTooManyTopics(topicCount, MAX_TOPICS);
+        for (uint256 i; i < topicCount; ++i) {
+            uint256 length = bytes(topics[i]).length;
+            if (length == 0 || length > MAX_TOPIC_BYTES) revert AMPSocialInvalidTopic(i, length, MAX_TOPIC_BYTES);
+        }
+        uint256 textLength = bytes(text).length;
+        if (textLength > MAX_TEXT_BYTES) revert AMPSocialTextTooLong(textLength, MAX_TEXT_BYTES);
+        if (textLength == 0 && contentHash == bytes32(0)) revert AMPSocialEmptyPost();
+        if (bytes(uri).length > MAX_URI_BYTES) revert AMPSocialUriTooLong(bytes(uri).length, MAX_URI_BYTES);
+
+        postId = ++postCount;
+        // The cast is safe: communityId <= communityCount, which cannot reach 2**96 one transaction at a time.
+        _posts[postId] = Post({author: msg.sender, communityId: uint96(communityId)});
+        emit PostPublished(postId, communityId, msg.sender, topics, text, contentHash, uri);
     }
 
     /// @dev The community, after checking it exists and the caller founded it.

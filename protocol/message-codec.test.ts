@@ -23,6 +23,8 @@ const samples: { [K in MessageKind]: MessageByKind[K] } = {
     expiresAt: 1_800_003_600n,
   },
   Policy: { ...base, mode: 3, communities: [1n, 2n], topics: ["Eth", "défi"], blockedPromoters: [b] },
+  Unlike: { ...base, postId: 1n },
+  NotificationsRead: { ...base, readUntil: 1_800_000_000n },
 };
 
 describe("message wire form", () => {

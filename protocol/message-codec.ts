@@ -78,6 +78,8 @@ export const messageSchemas = {
     topics: z.array(topic).max(MESSAGE_LIMITS.policyListItems),
     blockedPromoters: z.array(address).max(MESSAGE_LIMITS.policyListItems),
   }),
+  Unlike: z.strictObject({ ...base, postId: uint(256) }),
+  NotificationsRead: z.strictObject({ ...base, readUntil: uint(64) }),
 } satisfies { [K in MessageKind]: z.ZodType };
 
 export class MessageDecodeError extends AmpError {

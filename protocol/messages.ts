@@ -91,6 +91,20 @@ export const engagementTypes = {
     { name: "timestamp", type: "uint64" },
     { name: "nonce", type: "uint256" },
   ],
+  /** Withdraws the account's like of `postId` (refused when the account does not like it). */
+  Unlike: [
+    { name: "account", type: "address" },
+    { name: "postId", type: "uint256" },
+    { name: "timestamp", type: "uint64" },
+    { name: "nonce", type: "uint256" },
+  ],
+  /** The account has read every notification created at or before `readUntil` (unix seconds). */
+  NotificationsRead: [
+    { name: "account", type: "address" },
+    { name: "readUntil", type: "uint64" },
+    { name: "timestamp", type: "uint64" },
+    { name: "nonce", type: "uint256" },
+  ],
 } as const;
 
 export type MessageKind = keyof typeof engagementTypes;
@@ -155,6 +169,13 @@ export interface PolicyMessage extends Base {
   blockedPromoters: Address[];
 }
 
+export interface UnlikeMessage extends Base {
+  postId: bigint;
+}
+export interface NotificationsReadMessage extends Base {
+  readUntil: bigint;
+}
+
 export interface MessageByKind {
   Delegation: DelegationMessage;
   RevokeDelegation: RevokeDelegationMessage;
@@ -165,6 +186,8 @@ export interface MessageByKind {
   Share: ShareMessage;
   Impression: ImpressionMessage;
   Policy: PolicyMessage;
+  Unlike: UnlikeMessage;
+  NotificationsRead: NotificationsReadMessage;
 }
 
 /** A message as it travels: kind, fields and the signature over them. */

@@ -29,6 +29,14 @@ interface IAMPSocial {
         string uri
     );
 
+    /// @notice Post `postId` replies to `parentId` (emitted right after the reply's `PostPublished`).
+    event PostReplied(uint256 indexed postId, uint256 indexed parentId);
+
+    /// @notice Post `postId` quotes `quotedId` (emitted right after the quote's `PostPublished`).
+    event PostQuoted(uint256 indexed postId, uint256 indexed quotedId);
+
+    /// @notice No post has id `postId`.
+    error AMPSocialUnknownPost(uint256 postId);
     /// @notice No community has id `communityId`.
     error AMPSocialUnknownCommunity(uint256 communityId);
     /// @notice `caller` is not the founder of `communityId`.
@@ -75,6 +83,29 @@ interface IAMPSocial {
     /// @param uri Where off-chain content lives (may be empty), at most MAX_URI_BYTES bytes.
     /// @return postId The new post's id (from 1).
     function publish(
+        uint256 communityId,
+        string[] calldata topics,
+        string calldata text,
+        bytes32 contentHash,
+        string calldata uri
+    ) external returns (uint256 postId);
+
+    /// @notice Publishes a reply to `parentId` (a post or another reply), in the parent's community.
+    /// @dev Same content rules as `publish`; emits `PostPublished` then `PostReplied`.
+    /// @return postId The reply's post id.
+    function reply(
+        uint256 parentId,
+        string[] calldata topics,
+        string calldata text,
+        bytes32 contentHash,
+        string calldata uri
+    ) external returns (uint256 postId);
+
+    /// @notice Publishes a post in `communityId` that quotes `quotedId` (any community).
+    /// @dev Same content rules as `publish`; emits `PostPublished` then `PostQuoted`.
+    /// @return postId The quote's post id.
+    function quote(
+        uint256 quotedId,
         uint256 communityId,
         string[] calldata topics,
         string calldata text,

@@ -204,4 +204,84 @@ describe("AMPSocial", () => {
       assert.equal(await f.social.read.postCount(), 0n);
     });
   });
+
+  describe("replies and quotes", () => {
+    async function withPost() {
+      const f = await deployFixture();
+      await f.social.write.createCommunity(["rust", ""], { account: f.alice.account });
+      await f.social.write.createCommunity(["art", ""], { account: f.alice.account });
+      await mined(f, f.social.write.publish([1n, [], "root", ZERO_HASH, ""], { account: f.alice.account }));
+      return f;
+    }
+
+    it("test_reply: a post in the parent's community, then PostReplied; replies to replies", async () => {
+      const f = await withPost();
+      await f.viem.assertions.emitWithArgs(
+        f.social.write.reply([1n, ["q"], "a reply", ZERO_HASH, ""], { account: f.bob.account }),
+        f.social,
+        "PostPublished",
+        [2n, 1n, f.bob.account.address, ["q"], "a reply", ZERO_HASH, ""],
+      );
+      await f.viem.assertions.emitWithArgs(
+        f.social.write.reply([2n, [], "a reply to the reply", ZERO_HASH, ""], { account: f.carol.account }),
+        f.social,
+        "PostReplied",
+        [3n, 2n],
+      );
+      assert.deepEqual(await f.social.read.posts([3n]), [getAddress(f.carol.account.address), 1n]);
+      assert.equal(await f.social.read.postCount(), 3n);
+    });
+
+    it("test_quote: a post in any community, then PostQuoted", async () => {
+      const f = await withPost();
+      await f.viem.assertions.emitWithArgs(
+        f.social.write.quote([1n, 2n, [], "look at this", ZERO_HASH, ""], { account: f.bob.account }),
+        f.social,
+        "PostQuoted",
+        [2n, 1n],
+      );
+      assert.deepEqual(await f.social.read.posts([2n]), [getAddress(f.bob.account.address), 2n]);
+    });
+
+    it("test_reply_revertsForUnknownParent", async () => {
+      const f = await withPost();
+      await f.viem.assertions.revertWithCustomErrorWithArgs(
+        f.social.write.reply([2n, [], "x", ZERO_HASH, ""]),
+        f.social,
+        "AMPSocialUnknownPost",
+        [2n],
+      );
+    });
+
+    it("test_reply_revertsForEmptyContent", async () => {
+      const f = await withPost();
+      await f.viem.assertions.revertWithCustomErrorWithArgs(
+        f.social.write.reply([1n, [], "", ZERO_HASH, ""]),
+        f.social,
+        "AMPSocialEmptyPost",
+        [],
+      );
+    });
+
+    it("test_quote_revertsForUnknownQuotedPost", async () => {
+      const f = await withPost();
+      await f.viem.assertions.revertWithCustomErrorWithArgs(
+        f.social.write.quote([0n, 1n, [], "x", ZERO_HASH, ""]),
+        f.social,
+        "AMPSocialUnknownPost",
+        [0n],
+      );
+    });
+
+    it("test_quote_revertsForUnknownCommunity", async () => {
+      const f = await withPost();
+      await f.viem.assertions.revertWithCustomErrorWithArgs(
+        f.social.write.quote([1n, 3n, [], "x", ZERO_HASH, ""]),
+        f.social,
+        "AMPSocialUnknownCommunity",
+        [3n],
+      );
+      assert.equal(await f.social.read.postCount(), 1n);
+    });
+  });
 });

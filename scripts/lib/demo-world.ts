@@ -55,6 +55,13 @@ export function prng(seed: number) {
   };
 }
 
+const REPLIES = [
+  "Agreed, and there is more to it.",
+  "Which source is that from?",
+  "Good point.",
+  "Not sure I follow.",
+];
+
 const COMMUNITIES = [
   {
     name: "Open Source",
@@ -223,7 +230,36 @@ export async function seedDemoWorld(options: DemoOptions): Promise<DemoResult> {
       }
     }
   }
-  log(`published ${posts.length} posts`);
+  // Conversations: a reply to the first post of each community, a reply to that reply, and a quote.
+  let conversation = 0;
+  for (const [ci] of COMMUNITIES.entries()) {
+    const first = posts.find((p) => p.community === ci);
+    const others = (members[ci] ?? []).filter((m) => m !== first?.author);
+    const [replier, second] = others;
+    if (!first || !replier || !second) continue;
+    const publishAs = async (author: Account, functionName: "reply" | "quote", args: readonly unknown[]) => {
+      const receipt = await send(author, {
+        address: AMPSocial,
+        abi: ampSocialAbi,
+        functionName,
+        args: args as never,
+        chain,
+        account: author,
+      });
+      const [published] = parseEventLogs({
+        abi: ampSocialAbi,
+        logs: receipt.logs,
+        eventName: "PostPublished",
+      });
+      conversation++;
+      return published?.args.postId as bigint;
+    };
+    const none = `0x${"0".repeat(64)}` as Hex;
+    const reply = await publishAs(replier, "reply", [first.id, [], rand.pick(REPLIES), none, ""]);
+    await publishAs(second, "reply", [reply, [], rand.pick(REPLIES), none, ""]);
+    await publishAs(second, "quote", [first.id, communities[ci] as bigint, [], "Worth a read.", none, ""]);
+  }
+  log(`published ${posts.length} posts and ${conversation} replies and quotes`);
   await waitIndexed(graphqlUrl, `{ post(id: "${posts[posts.length - 1]?.id}") { id } }`, "post");
 
   // Signed engagement over four simulated weeks, backdated.
@@ -274,6 +310,9 @@ export async function seedDemoWorld(options: DemoOptions): Promise<DemoResult> {
         });
       }
       const communityPosts = posts.filter((p) => p.community === ci && p.author !== person);
+      // A like and a repost count once per account and post (the indexer refuses a second).
+      const liked = new Set<bigint>();
+      const shared = new Set<bigint>();
       for (let k = 0; k < 12; k++) {
         const post = rand.pick(communityPosts);
         const day = 26 * rand.next() + 0.5;
@@ -285,7 +324,7 @@ export async function seedDemoWorld(options: DemoOptions): Promise<DemoResult> {
           timestamp: at(day),
           nonce: nonce++,
         });
-        if (rand.chance(0.45))
+        if (rand.chance(0.45) && !liked.has(post.id) && liked.add(post.id))
           await sign(person, "Like", {
             account: person.address,
             postId: post.id,
@@ -305,7 +344,7 @@ export async function seedDemoWorld(options: DemoOptions): Promise<DemoResult> {
             timestamp: at(day),
             nonce: nonce++,
           });
-        if (rand.chance(0.08))
+        if (rand.chance(0.08) && !shared.has(post.id) && shared.add(post.id))
           await sign(person, "Share", {
             account: person.address,
             postId: post.id,

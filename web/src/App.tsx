@@ -11,6 +11,8 @@ import { href } from "./lib/router.ts";
 import { CampaignsPage } from "./pages/CampaignsPage.tsx";
 import { CommunitiesPage } from "./pages/CommunitiesPage.tsx";
 import { CommunityPage } from "./pages/CommunityPage.tsx";
+import { NotificationsPage } from "./pages/NotificationsPage.tsx";
+import { PostPage } from "./pages/PostPage.tsx";
 import { ProfilePage } from "./pages/ProfilePage.tsx";
 import { RewardsPage } from "./pages/RewardsPage.tsx";
 import { SettingsPage } from "./pages/SettingsPage.tsx";
@@ -34,6 +36,10 @@ function Page() {
       return <CampaignsPage />;
     case "settings":
       return <SettingsPage />;
+    case "post":
+      return <PostPage key={route.id} id={route.id} />;
+    case "notifications":
+      return <NotificationsPage />;
     case "notFound":
       return (
         <Empty title="Page not found">

@@ -29,8 +29,10 @@ describe("GraphQL API over a seeded store", () => {
     );
     expect(two.data.posts.pageInfo.hasNextPage).toBe(false);
     expect(two.data.posts.edges[0].node.community.name).toBe("general");
-    const big = await gql(q, { first: 1000 });
-    expect(big.data.posts.edges).toHaveLength(30);
+    const big = await gql(q, { first: 100000 });
+    expect(big.errors?.[0]?.extensions?.code).toBe("PAGE_TOO_LARGE");
+    expect(big.errors?.[0]?.message).toBe("first must be at most 100, got 100000");
+    expect((await gql(q, { first: 100 })).data.posts.edges).toHaveLength(30);
   });
 
   it("walks every ordering and filter to the end without gaps or repeats", async () => {

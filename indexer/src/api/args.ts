@@ -1,6 +1,6 @@
 /** Validation of resolver arguments; every failure is a BAD_USER_INPUT GraphQL error. */
 import { decodeCursor, decodeStringCursor } from "../store/cursor.ts";
-import { badInput } from "./errors.ts";
+import { apiError, badInput } from "./errors.ts";
 
 export const MAX_PAGE = 100;
 export const DEFAULT_PAGE = 20;
@@ -9,7 +9,9 @@ export function pageSize(first: number | null | undefined): number {
   if (first === null || first === undefined) return DEFAULT_PAGE;
   if (!Number.isInteger(first) || first < 0)
     throw badInput(`first must be a non-negative integer, got ${first}`);
-  return Math.min(first, MAX_PAGE);
+  // Refused rather than clamped: a client asking for more would otherwise take a short page for all there is.
+  if (first > MAX_PAGE) throw apiError("PAGE_TOO_LARGE", `first must be at most ${MAX_PAGE}, got ${first}`);
+  return first;
 }
 
 export function address(value: string, name = "address"): string {

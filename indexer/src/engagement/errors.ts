@@ -16,6 +16,9 @@ export const ENGAGEMENT_ERROR_CODES = [
   "RATE_LIMITED",
   "STALE_TIMESTAMP",
   "IMPRESSION_KEY_INVALID",
+  "ALREADY_LIKED",
+  "NOT_LIKED",
+  "ALREADY_SHARED",
 ] as const;
 export type EngagementErrorCode = (typeof ENGAGEMENT_ERROR_CODES)[number];
 

@@ -89,11 +89,12 @@ describe("message intake: quotas, counted once, timestamps bounded below", () =>
     server = served.server;
     return served.url;
   }
+  // Views: the log takes any number of them (a like or share repeats only after an unlike or not at all).
   const like = async (w: W, postId: bigint) => {
-    const m = await signed(w, "Like", { account: w.address, postId });
+    const m = await signed(w, "View", { account: w.address, postId, dwellMs: 3000, campaignId: 0n });
     return JSON.stringify({
       query: MUTATION,
-      variables: { kind: "Like", message: m.json, signature: m.signature },
+      variables: { kind: "View", message: m.json, signature: m.signature },
     });
   };
 
@@ -159,12 +160,13 @@ describe("message intake: quotas, counted once, timestamps bounded below", () =>
       );
       await s.submit(v.kind, v.json, v.signature);
       const sh = await signed(bob, "Share", { account: bob.address, postId: 1n }, NOW - i);
-      await s.submit(sh.kind, sh.json, sh.signature);
+      if (i === 0) await s.submit(sh.kind, sh.json, sh.signature);
+      else expect(await code(s.submit(sh.kind, sh.json, sh.signature))).toBe("ALREADY_SHARED");
     }
     expect(stat("views")).toBe(1);
     expect(stat("shares")).toBe(1);
-    // Every message is still in the log; the next day's view and another account's count.
-    expect(db.prepare("SELECT COUNT(*) FROM engagement_log").pluck().get()).toBe(200);
+    // Every view is still in the log (a repeated share is refused); the next day's view and another account's count.
+    expect(db.prepare("SELECT COUNT(*) FROM engagement_log").pluck().get()).toBe(101);
     const yesterday = await signed(
       bob,
       "View",

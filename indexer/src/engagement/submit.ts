@@ -242,6 +242,23 @@ export function createEngagementService(options: EngagementServiceOptions): Enga
     if (m.postId !== undefined && !store.postExists(m.postId)) {
       throw new EngagementError("UNKNOWN_POST", `post ${m.postId} does not exist`);
     }
+    // A like is a toggle and a share a repost: one per account and post in the log.
+    const account = m.account as string;
+    if (kind === "Like" && store.likes(account, m.postId as bigint)) {
+      throw new EngagementError("ALREADY_LIKED", `${account} already likes post ${m.postId}`);
+    }
+    if (kind === "Unlike" && !store.likes(account, m.postId as bigint)) {
+      throw new EngagementError("NOT_LIKED", `${account} does not like post ${m.postId}`);
+    }
+    if (kind === "Share" && store.shared(account, m.postId as bigint)) {
+      throw new EngagementError("ALREADY_SHARED", `${account} already reposted post ${m.postId}`);
+    }
+    if (kind === "NotificationsRead") {
+      const readUntil = (message as MessageByKind["NotificationsRead"]).readUntil;
+      if (readUntil > BigInt(now() + MESSAGE_LIMITS.maxClockSkewSeconds)) {
+        throw new EngagementError("FUTURE_TIMESTAMP", `readUntil ${readUntil} is ahead of the clock`);
+      }
+    }
     if (kind === "View" && m.campaignId !== undefined && m.campaignId !== 0n) {
       const post = store.campaignPost(m.campaignId);
       if (post === null)

@@ -7,6 +7,7 @@
  */
 import type { Db } from "./db.ts";
 import type { BlockRecord, ChainEvent, ChainEventKind } from "./events.ts";
+import { createNotificationWriter } from "./notifications.ts";
 
 export interface Checkpoint {
   /** Last fully indexed block (-1 before the first batch). */
@@ -38,6 +39,7 @@ const ZERO = "0x0000000000000000000000000000000000000000";
 const ZERO_HASH = `0x${"0".repeat(64)}`;
 
 export function createChainStore(db: Db): ChainStore {
+  const notify = createNotificationWriter(db);
   const s = {
     checkpoint: db.prepare(
       "SELECT block_number AS blockNumber, block_hash AS blockHash, finalized_block AS finalizedBlock, head_block AS headBlock FROM checkpoint WHERE id = 1",
@@ -78,6 +80,11 @@ export function createChainStore(db: Db): ChainStore {
     ),
     topic: db.prepare("INSERT INTO post_topics (post_id, position, topic, block_number) VALUES (?, ?, ?, ?)"),
     postStats: db.prepare("INSERT OR IGNORE INTO post_stats (post_id) VALUES (?)"),
+    reply: db.prepare(
+      "UPDATE posts SET parent_id = ?, root_id = COALESCE((SELECT COALESCE(root_id, id) FROM posts WHERE id = ?), ?) WHERE id = ?",
+    ),
+    quote: db.prepare("UPDATE posts SET quote_id = ? WHERE id = ?"),
+    postAuthor: db.prepare("SELECT author FROM posts WHERE id = ?").pluck(),
     campaign: db.prepare(
       "INSERT INTO campaigns (id, post_id, promoter, payer, budget, spent, expires_at, created_at, block_number) VALUES (?, ?, ?, ?, ?, '0', ?, ?, ?)",
     ),
@@ -190,6 +197,36 @@ export function createChainStore(db: Db): ChainStore {
         );
         for (const [i, t] of p.topics.entries()) s.topic.run(id, i, t, e.blockNumber);
         s.postStats.run(id);
+        notify.mentions(p.text, {
+          actor: p.author,
+          postId: id,
+          createdAt: e.timestamp,
+          blockNumber: e.blockNumber,
+        });
+        return;
+      }
+      case "PostReplied": {
+        const id = Number(e.payload.postId);
+        const parent = Number(e.payload.parentId);
+        s.reply.run(parent, parent, parent, id);
+        const actor = (s.postAuthor.get(id) as string | undefined) ?? null;
+        notify.toAuthor(
+          parent,
+          { kind: "REPLY", actor, createdAt: e.timestamp, blockNumber: e.blockNumber },
+          id,
+        );
+        return;
+      }
+      case "PostQuoted": {
+        const id = Number(e.payload.postId);
+        const quoted = Number(e.payload.quotedId);
+        s.quote.run(quoted, id);
+        const actor = (s.postAuthor.get(id) as string | undefined) ?? null;
+        notify.toAuthor(
+          quoted,
+          { kind: "QUOTE", actor, createdAt: e.timestamp, blockNumber: e.blockNumber },
+          id,
+        );
         return;
       }
       case "CampaignCreated": {
@@ -229,6 +266,7 @@ export function createChainStore(db: Db): ChainStore {
           e.blockNumber,
           e.logIndex,
         );
+        notify.earnings(Number(p.epoch), p.root, e.timestamp, e.blockNumber);
         return;
       }
       case "EpochManifest":
@@ -386,6 +424,7 @@ export function createChainStore(db: Db): ChainStore {
     "DELETE FROM disputes WHERE block_number > ?",
     "UPDATE disputes SET status = 1, paid = NULL, resolved_block = NULL WHERE resolved_block > ?",
     "DELETE FROM dispute_pool_fundings WHERE block_number > ?",
+    "DELETE FROM notifications WHERE block_number > ?",
   ].map((sql) => db.prepare(sql));
 
   const applyBatch = db.transaction((batch: ChainBatch) => {

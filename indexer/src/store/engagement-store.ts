@@ -6,6 +6,7 @@
  */
 import type { MessageKind } from "#protocol";
 import type { Db } from "./db.ts";
+import { createNotificationWriter } from "./notifications.ts";
 
 /** A verified entry. `message` is the canonical JSON parsed (bigints as strings). */
 export interface NewLogEntry {
@@ -49,6 +50,10 @@ export interface EngagementStore {
   /** The post's publication time (its block's), or null when there is no such post. */
   postCreatedAt(postId: bigint): number | null;
   campaignPost(campaignId: bigint): number | null;
+  /** Whether `account` likes `postId` now (a Like not followed by an Unlike). */
+  likes(account: string, postId: bigint): boolean;
+  /** Whether `account` has shared (reposted) `postId`. */
+  shared(account: string, postId: bigint): boolean;
   lastSeq(): number;
   entries(fromSeq: number, toSeq: number): IterableIterator<LogEntry>;
 }
@@ -57,6 +62,7 @@ const ENTRY_COLUMNS =
   "seq, kind, account, signer, nonce, json, signature, timestamp, received_at AS receivedAt";
 
 export function createEngagementStore(db: Db): EngagementStore {
+  const notify = createNotificationWriter(db);
   const s = {
     insert: db.prepare(
       "INSERT INTO engagement_log (kind, account, signer, nonce, post_id, campaign_id, json, signature, timestamp, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -79,6 +85,10 @@ export function createEngagementStore(db: Db): EngagementStore {
       "INSERT OR REPLACE INTO policies (account, mode, communities, topics, blocked_promoters, seq) VALUES (?, ?, ?, ?, ?, ?)",
     ),
     like: db.prepare("INSERT OR IGNORE INTO likes (post_id, account, seq) VALUES (?, ?, ?)"),
+    unlike: db.prepare("DELETE FROM likes WHERE post_id = ? AND account = ?"),
+    unlikeStat: db.prepare("UPDATE post_stats SET likes = max(0, likes - 1) WHERE post_id = ?"),
+    likes: db.prepare("SELECT 1 FROM likes WHERE post_id = ? AND account = ?").pluck(),
+    shared: db.prepare("SELECT 1 FROM post_share_marks WHERE post_id = ? AND account = ?").pluck(),
     stat: {
       likes: db.prepare(
         "INSERT INTO post_stats (post_id, likes) VALUES (?, 1) ON CONFLICT (post_id) DO UPDATE SET likes = likes + 1",
@@ -134,8 +144,16 @@ export function createEngagementStore(db: Db): EngagementStore {
         s.revokeDelegation.run(seq, m.account, m.sessionKey);
         break;
       case "Follow":
-        if (m.follow) s.follow.run(m.account, m.target, seq);
-        else s.unfollow.run(m.account, m.target);
+        if (m.follow) {
+          if (s.follow.run(m.account, m.target, seq).changes > 0)
+            notify.add({
+              account: m.target as string,
+              kind: "FOLLOW",
+              actor: m.account,
+              createdAt: e.receivedAt,
+              seq,
+            });
+        } else s.unfollow.run(m.account, m.target);
         break;
       case "View":
         if (
@@ -149,13 +167,39 @@ export function createEngagementStore(db: Db): EngagementStore {
           (campaignId === null ? s.stat.views : s.stat.boughtViews).run(postId);
         break;
       case "Like":
-        if (s.like.run(postId, m.account, seq).changes > 0) s.stat.likes.run(postId);
+        if (s.like.run(postId, m.account, seq).changes > 0) {
+          s.stat.likes.run(postId);
+          notify.toAuthor(postId as number, { kind: "LIKE", actor: m.account, createdAt: e.receivedAt, seq });
+        }
+        break;
+      case "Unlike":
+        if (s.unlike.run(postId, m.account).changes > 0) {
+          s.unlikeStat.run(postId);
+          notify.unlike(postId as number, m.account);
+        }
         break;
       case "Comment":
         s.stat.comments.run(postId);
+        notify.toAuthor(postId as number, {
+          kind: "COMMENT",
+          actor: m.account,
+          createdAt: e.receivedAt,
+          seq,
+        });
         break;
       case "Share":
-        if (s.markShare.run(postId, m.account).changes > 0) s.stat.shares.run(postId);
+        if (s.markShare.run(postId, m.account).changes > 0) {
+          s.stat.shares.run(postId);
+          notify.toAuthor(postId as number, {
+            kind: "REPOST",
+            actor: m.account,
+            createdAt: e.receivedAt,
+            seq,
+          });
+        }
+        break;
+      case "NotificationsRead":
+        notify.markRead(m.account, Number(m.readUntil), seq);
         break;
       case "Policy":
         s.policy.run(
@@ -197,6 +241,10 @@ export function createEngagementStore(db: Db): EngagementStore {
       id <= BigInt(Number.MAX_SAFE_INTEGER)
         ? ((s.campaignPost.get(Number(id)) as number | undefined) ?? null)
         : null,
+    likes: (account, id) =>
+      id <= BigInt(Number.MAX_SAFE_INTEGER) && s.likes.get(Number(id), account) !== undefined,
+    shared: (account, id) =>
+      id <= BigInt(Number.MAX_SAFE_INTEGER) && s.shared.get(Number(id), account) !== undefined,
     lastSeq: () => s.lastSeq.get() as number,
     entries: (from, to) => s.range.iterate(from, to) as IterableIterator<LogEntry>,
   };

@@ -17,6 +17,8 @@ export interface ChainEventPayloads {
     contentHash: string;
     uri: string;
   };
+  PostReplied: { postId: string; parentId: string };
+  PostQuoted: { postId: string; quotedId: string };
   CampaignCreated: {
     campaignId: string;
     postId: string;
@@ -82,6 +84,8 @@ export const CHAIN_EVENT_KINDS = [
   "EpochDisputed",
   "DisputeResolved",
   "DisputePoolFunded",
+  "PostReplied",
+  "PostQuoted",
 ] as const satisfies readonly ChainEventKind[];
 
 interface EventPosition {

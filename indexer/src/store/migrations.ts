@@ -478,3 +478,51 @@ CREATE TABLE dispute_pool_fundings (
 );
 `,
 });
+
+migrations.push({
+  version: 22,
+  name: "replies and quotes",
+  sql: `
+-- A reply names its parent (and the root of its thread); a quote the post it quotes. Set by the
+-- PostReplied / PostQuoted event that follows the post's PostPublished in the same transaction.
+ALTER TABLE posts ADD COLUMN parent_id INTEGER;
+ALTER TABLE posts ADD COLUMN root_id INTEGER;
+ALTER TABLE posts ADD COLUMN quote_id INTEGER;
+CREATE INDEX posts_parent ON posts (parent_id, id) WHERE parent_id IS NOT NULL;
+CREATE INDEX posts_root ON posts (root_id, id) WHERE root_id IS NOT NULL;
+CREATE INDEX posts_quote ON posts (quote_id, id) WHERE quote_id IS NOT NULL;
+`,
+});
+
+migrations.push({
+  version: 23,
+  name: "notifications",
+  sql: `
+-- What happened to an account: derived from chain events (replies, quotes, mentions, earnings;
+-- block_number set, so a reorg deletes them) and from the engagement log (likes, reposts,
+-- follows, comments; seq set). created_at is the block's time or the message's receipt time.
+CREATE TABLE notifications (
+  id INTEGER PRIMARY KEY,
+  account TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  actor TEXT,
+  post_id INTEGER,
+  epoch INTEGER,
+  amount TEXT,
+  created_at INTEGER NOT NULL,
+  block_number INTEGER,
+  seq INTEGER
+);
+CREATE INDEX notifications_account ON notifications (account, id);
+CREATE INDEX notifications_account_time ON notifications (account, created_at);
+CREATE INDEX notifications_block ON notifications (block_number) WHERE block_number IS NOT NULL;
+CREATE INDEX notifications_like ON notifications (post_id, actor) WHERE kind = 'LIKE';
+-- The read marker of each account: everything created at or before read_until is read. Only a
+-- NotificationsRead message signed for the account moves it, and only forward.
+CREATE TABLE notification_reads (
+  account TEXT PRIMARY KEY,
+  read_until INTEGER NOT NULL,
+  seq INTEGER NOT NULL
+) WITHOUT ROWID;
+`,
+});

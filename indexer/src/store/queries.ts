@@ -10,9 +10,11 @@ import { communityQueries } from "./queries/communities.ts";
 import { epochQueries } from "./queries/epochs.ts";
 import { escrowQueries } from "./queries/escrow.ts";
 import { messageQueries } from "./queries/messages.ts";
+import { notificationQueries } from "./queries/notifications.ts";
 import { postQueries } from "./queries/posts.ts";
 import { createReader } from "./queries/reader.ts";
 import { statusQueries } from "./queries/status.ts";
+import { threadQueries } from "./queries/threads.ts";
 
 export type { DelegationRow, PolicyRow } from "./queries/accounts.ts";
 export type { CampaignRow, SpendRow } from "./queries/campaigns.ts";
@@ -20,6 +22,7 @@ export type { CommunityRow } from "./queries/communities.ts";
 export type { EpochRow } from "./queries/epochs.ts";
 export type { DisputeRow, RoleChangeRow } from "./queries/escrow.ts";
 export type { MessageRow } from "./queries/messages.ts";
+export type { NotificationRow } from "./queries/notifications.ts";
 export type { CommentRow, PostFilter, PostOrder, PostRow, PostStats } from "./queries/posts.ts";
 export type { Keyset, Rows } from "./queries/reader.ts";
 
@@ -34,6 +37,8 @@ export function createQueries(db: Db) {
     ...epochQueries(reader),
     ...escrowQueries(reader),
     ...messageQueries(reader),
+    ...threadQueries(reader),
+    ...notificationQueries(reader),
   };
 }
 

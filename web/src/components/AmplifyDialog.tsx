@@ -89,7 +89,9 @@ export function AmplifyDialog({ post, onClose }: { post: Post; onClose: () => vo
   const amountId = useId();
   const durationId = useId();
   const tooMuch = amount !== null && balance.data !== undefined && amount > balance.data;
-  const invalid = amount === null || tooMuch;
+  // A budget that buys no view is refused here rather than escrowed for nothing.
+  const buysNothing = amount !== null && deferredAmount === amount && quote.data?.views === 0;
+  const invalid = amount === null || tooMuch || buysNothing;
   const running = amplify.isPending;
 
   return (
@@ -168,6 +170,12 @@ export function AmplifyDialog({ post, onClose }: { post: Post; onClose: () => vo
                   {formatAmp(quote.data.pricePerView, 6)} AMP per view · your reputation here{" "}
                   {formatScore(quote.data.promoterReputation)}
                 </span>
+                {quote.data.views === 0 && (
+                  <span className="hint-error" role="alert" data-testid="quote-too-small">
+                    This budget buys no views. Raise it to at least {formatAmp(quote.data.pricePerView, 6)}{" "}
+                    AMP.
+                  </span>
+                )}
               </div>
             ) : null}
           </div>

@@ -4,6 +4,7 @@ import { useAmpBalance } from "../hooks/wallet.ts";
 import { formatAmp, shortAddress } from "../lib/format.ts";
 import { href, type Route } from "../lib/router.ts";
 import { ConnectDialog } from "./ConnectDialog.tsx";
+import { NotificationsLink } from "./Conversation.tsx";
 import { Avatar } from "./ui/Address.tsx";
 import { Button } from "./ui/Button.tsx";
 
@@ -57,6 +58,7 @@ export function Header({ route }: { route: Route }) {
         <div className="header-account">
           {address ? (
             <>
+              <NotificationsLink />
               <span className="badge" data-testid="amp-balance" title="Your AMP balance">
                 {balance.data === undefined ? "…" : formatAmp(balance.data, 2)} AMP
               </span>

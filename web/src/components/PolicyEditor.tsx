@@ -35,6 +35,14 @@ export function PolicyEditor({
 }: PolicyEditorProps) {
   const [form, setForm] = useState<PolicyForm>(initial);
   const [formError, setFormError] = useState<string | null>(null);
+  // "Saved" holds only for the form that was sent, while no error stands beside it.
+  const [sent, setSent] = useState<PolicyForm | null>(null);
+  const same = (a: PolicyForm | null, b: PolicyForm) => JSON.stringify(a) === JSON.stringify(b);
+  const changed = !same(initial, form);
+  // After a save the record reloads and the editor starts again from it (nothing sent yet here).
+  const showSaved =
+    Boolean(saved) && !saving && !error && !formError && (sent === null ? !changed : same(sent, form));
+  const recordLabel = POLICY_MODES.find((m) => m.mode === initial.mode)?.label ?? "Friends";
   const ids = { topics: useId(), blocked: useId() };
   const set = (patch: Partial<PolicyForm>) => setForm((f) => ({ ...f, ...patch }));
 
@@ -47,7 +55,10 @@ export function PolicyEditor({
         e.preventDefault();
         const { fields, error: err } = policyFieldsFrom(form);
         setFormError(err);
-        if (fields && !disabled) onSave(fields);
+        if (fields && !disabled) {
+          setSent(form);
+          onSave(fields);
+        }
       }}
     >
       <fieldset className="stack" style={{ border: 0, padding: 0, margin: 0 }}>
@@ -124,6 +135,25 @@ export function PolicyEditor({
         </div>
       )}
       <ErrorAlert error={error} testId="policy-error" />
+      {changed && !showSaved && (
+        <div className="row small" data-testid="policy-unsaved">
+          <span className="muted">
+            Not saved yet: the policy on record is{" "}
+            <strong data-testid="policy-on-record">{recordLabel}</strong>.
+          </span>
+          <Button
+            size="sm"
+            variant="ghost"
+            onClick={() => {
+              setForm(initial);
+              setFormError(null);
+            }}
+            data-testid="policy-reset"
+          >
+            Reset
+          </Button>
+        </div>
+      )}
       <div className="row">
         <Button
           type="submit"
@@ -135,7 +165,7 @@ export function PolicyEditor({
         >
           Sign and save policy
         </Button>
-        {saved && !saving && (
+        {showSaved && (
           <span className="badge badge-ok" role="status" data-testid="policy-saved">
             Saved
           </span>

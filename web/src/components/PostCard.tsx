@@ -1,8 +1,9 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { useConnection } from "wagmi";
 import { useReputation } from "../hooks/indexer.ts";
 import { useEngage } from "../hooks/session.ts";
+import { useToggleLike, useViewerState } from "../hooks/social.ts";
 import { useWalletReady } from "../hooks/wallet.ts";
 import { byteLength, formatScore, MAX_TEXT_BYTES, plural, timeAgo } from "../lib/format.ts";
 import type { CampaignRef, Post } from "../lib/graphql/types.ts";
@@ -10,6 +11,7 @@ import { href } from "../lib/router.ts";
 import { AmplifyDialog } from "./AmplifyDialog.tsx";
 import { useOpenAmplify } from "./AmplifyHost.tsx";
 import { Comments } from "./Comments.tsx";
+import { PostContext, QuoteComposer } from "./Conversation.tsx";
 import { AddressLink, Avatar } from "./ui/Address.tsx";
 import { Button } from "./ui/Button.tsx";
 import { ErrorAlert } from "./ui/States.tsx";
@@ -58,12 +60,21 @@ export function PostCard({
   const { address } = useConnection();
   const engage = useEngage();
   const queryClient = useQueryClient();
-  // Counts seen when the viewer acted: shown +1 until the indexer's count catches up.
-  const [likedAt, setLikedAt] = useState<number | null>(null);
+  // The viewer's like and repost as the indexer has them, then as the viewer toggled them here;
+  // a count is shown moved by the toggle until the indexer's count catches up.
+  const viewer = useViewerState(post.id);
+  const toggleLike = useToggleLike(post.id);
+  const [likeToggle, setLikeToggle] = useState<{ liked: boolean; base: number } | null>(null);
   const [sharedAt, setSharedAt] = useState<number | null>(null);
+  const [quoting, setQuoting] = useState(false);
+  useEffect(() => {
+    if (likeToggle && post.likes !== likeToggle.base) setLikeToggle(null);
+  }, [post.likes, likeToggle]);
   const [commentsSent, setCommentsSent] = useState<{ base: number; sent: number }>({ base: 0, sent: 0 });
-  const liked = likedAt !== null;
-  const shared = sharedAt !== null;
+  const serverLiked = viewer.data?.liked ?? false;
+  const liked = likeToggle ? likeToggle.liked : serverLiked;
+  const likeCount = likeToggle ? Math.max(0, likeToggle.base + (likeToggle.liked ? 1 : -1)) : post.likes;
+  const shared = sharedAt !== null || (viewer.data?.shared ?? false);
   const after = (base: number | null, now: number, added = 1) =>
     base === null ? now : Math.max(now, base + added);
   const [commenting, setCommenting] = useState(false);
@@ -92,10 +103,13 @@ export function PostCard({
         <div className="post-meta">
           <AddressLink address={post.author} className="post-author mono" />
           <a href={href({ name: "community", id: post.community.id })}>{post.community.name}</a>
-          <span>{timeAgo(post.createdAt)}</span>
+          <a href={href({ name: "post", id: post.id })} data-testid="post-permalink" title="Open the post">
+            {timeAgo(post.createdAt)}
+          </a>
           <AuthorReputation author={post.author} community={post.community.id} />
         </div>
       </div>
+      <PostContext post={post} />
       {post.text && <p className="post-text">{post.text}</p>}
       {post.topics.length > 0 && (
         <div className="row">
@@ -111,18 +125,18 @@ export function PostCard({
           <Button
             size="sm"
             aria-pressed={liked}
-            disabled={cannot || liked}
+            disabled={cannot || toggleLike.isPending}
             title={disabledTitle}
             data-testid="like-button"
-            aria-label={`Like (${after(likedAt, post.likes)} likes)`}
-            onClick={() =>
-              engage.mutate(
-                { kind: "Like", fields: { postId }, account: address },
-                { onSuccess: () => setLikedAt(post.likes) },
-              )
-            }
+            data-liked={liked}
+            aria-label={`${liked ? "Unlike" : "Like"} (${plural(likeCount, "like")})`}
+            onClick={() => {
+              // Shown toggled once the indexer accepted the message (a refusal leaves it as it was).
+              const base = post.likes;
+              toggleLike.toggle(liked, () => setLikeToggle({ liked: !liked, base }));
+            }}
           >
-            ♥ {after(likedAt, post.likes)}
+            {liked ? "♥" : "♡"} {likeCount}
           </Button>
           <Button
             size="sm"
@@ -141,9 +155,9 @@ export function PostCard({
             size="sm"
             aria-pressed={shared}
             disabled={cannot || shared}
-            title={disabledTitle}
+            title={shared ? "You reposted this post" : disabledTitle}
             data-testid="share-button"
-            aria-label={`Share (${after(sharedAt, post.shares)} shares)`}
+            aria-label={`Repost (${plural(shared && sharedAt !== null ? Math.max(post.shares, sharedAt + 1) : post.shares, "repost")})`}
             onClick={() =>
               engage.mutate(
                 { kind: "Share", fields: { postId }, account: address },
@@ -151,7 +165,20 @@ export function PostCard({
               )
             }
           >
-            Share {after(sharedAt, post.shares)}
+            Repost {sharedAt !== null ? Math.max(post.shares, sharedAt + 1) : post.shares}
+          </Button>
+          <a className="btn btn-sm" href={href({ name: "post", id: post.id })} data-testid="reply-link">
+            Reply {post.replyCount ?? 0}
+          </a>
+          <Button
+            size="sm"
+            aria-expanded={quoting}
+            disabled={cannot}
+            title={disabledTitle}
+            data-testid="quote-button"
+            onClick={() => setQuoting((v) => !v)}
+          >
+            Quote
           </Button>
           <Button
             size="sm"
@@ -168,6 +195,7 @@ export function PostCard({
           {plural(post.views + post.boughtViews, "view")}
         </span>
       </div>
+      {quoting && <QuoteComposer post={post} onDone={() => setQuoting(false)} />}
       {commenting && <Comments postId={post.id} />}
       {commenting && (
         <form
@@ -215,7 +243,7 @@ export function PostCard({
           </div>
         </form>
       )}
-      <ErrorAlert error={engage.error} />
+      <ErrorAlert error={engage.error ?? toggleLike.error} />
       {amplifying && <AmplifyDialog post={post} onClose={() => setAmplifying(false)} />}
     </article>
   );

@@ -6,7 +6,9 @@ export type Route =
   | { name: "rewards" }
   | { name: "campaigns" }
   | { name: "settings" }
-  | { name: "notFound"; path: string };
+  | { name: "notFound"; path: string }
+  | { name: "post"; id: string }
+  | { name: "notifications" };
 
 /** Parses a location hash such as "#/u/0xabc" into a route. */
 export function parseRoute(hash: string): Route {
@@ -20,6 +22,8 @@ export function parseRoute(hash: string): Route {
   if (head === "rewards") return { name: "rewards" };
   if (head === "campaigns") return { name: "campaigns" };
   if (head === "settings") return { name: "settings" };
+  if (head === "p" && arg && /^[1-9][0-9]{0,15}$/.test(arg)) return { name: "post", id: arg };
+  if (head === "notifications") return { name: "notifications" };
   return { name: "notFound", path };
 }
 
@@ -41,5 +45,9 @@ export function href(route: Route): string {
       return "#/settings";
     case "notFound":
       return `#/${route.path}`;
+    case "post":
+      return `#/p/${route.id}`;
+    case "notifications":
+      return "#/notifications";
   }
 }

@@ -88,7 +88,8 @@ function PolicyPanel({ address }: { address: string }) {
             </p>
           )}
           <PolicyEditor
-            key={address}
+            // A new policy on record (saved here or elsewhere) resets the form to it.
+            key={`${address}:${JSON.stringify(account.data?.policy ?? null)}`}
             initial={policyFormFrom(account.data?.policy)}
             communities={communities.data ?? []}
             saving={save.isPending}

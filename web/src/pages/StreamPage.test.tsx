@@ -198,7 +198,7 @@ describe("StreamPage", () => {
     await renderConnected(gql);
     const cards = await screen.findAllByTestId("post-card");
     const like = within(cards[1] as HTMLElement).getByTestId("like-button");
-    expect(like.textContent).toBe("♥ 2");
+    expect(like.textContent).toBe("♡ 2");
     fireEvent.click(like);
     await waitFor(() => expect(like.getAttribute("aria-pressed")).toBe("true"));
     expect(like.textContent).toBe("♥ 3");

@@ -1,5 +1,6 @@
 import { useConnection } from "wagmi";
 import { Composer } from "../components/Composer.tsx";
+import { PostCard } from "../components/PostCard.tsx";
 import { PostList } from "../components/PostList.tsx";
 import { Button } from "../components/ui/Button.tsx";
 import { ErrorAlert } from "../components/ui/States.tsx";
@@ -7,6 +8,7 @@ import { useCommunities, usePosts, useStream } from "../hooks/indexer.ts";
 import { useEnableSession, useSession, useSignsSilently } from "../hooks/session.ts";
 import { useWalletReady } from "../hooks/wallet.ts";
 import { GraphQLRequestError } from "../lib/graphql/client.ts";
+import type { Post } from "../lib/graphql/types.ts";
 
 function SessionBanner() {
   const session = useSession();
@@ -76,9 +78,39 @@ function uniquePosts<T extends { post: { id: string } }>(items: T[]): T[] {
   return items.filter((item) => !seen.has(item.post.id) && Boolean(seen.add(item.post.id)));
 }
 
+/** Your own posts from the last half hour stay on top of your stream until its first page ranks them. */
+const FRESH_SECONDS = 30 * 60;
+
+/** Your posts of the last half hour that the first page of your stream does not rank. */
+function useOwnFreshPosts(viewer: string, community: string | null, firstPage: Set<string>) {
+  const own = usePosts({ author: viewer, community });
+  const since = Math.floor(Date.now() / 1000) - FRESH_SECONDS;
+  return (own.data?.pages[0]?.edges.map((e) => e.node) ?? [])
+    .filter((p) => p.createdAt >= since && !firstPage.has(p.id))
+    .slice(0, 3);
+}
+
+function OwnFreshPosts({ posts }: { posts: Post[] }) {
+  if (posts.length === 0) return null;
+  return (
+    <section className="stack" data-testid="own-fresh-posts" aria-label="Your new posts">
+      <span className="muted small">Just posted by you</span>
+      {posts.map((p) => (
+        <PostCard key={p.id} post={p} />
+      ))}
+    </section>
+  );
+}
+
 function ViewerStream({ viewer, community }: { viewer: string; community: string | null }) {
   const stream = useStream(viewer, community);
-  const items = uniquePosts(stream.data?.pages.flatMap((p) => p.edges.map((e) => e.node)) ?? []);
+  const firstPage = new Set(stream.data?.pages[0]?.edges.map((e) => e.node.post.id) ?? []);
+  const fresh = useOwnFreshPosts(viewer, community, firstPage);
+  const freshIds = new Set(fresh.map((p) => p.id));
+  // A fresh post shown on top is not shown again where a later page ranks it.
+  const items = uniquePosts(stream.data?.pages.flatMap((p) => p.edges.map((e) => e.node)) ?? []).filter(
+    (item) => !freshIds.has(item.post.id),
+  );
   if (stream.error instanceof GraphQLRequestError && stream.error.code === "ATTENTION_UNAVAILABLE") {
     // Without the attention model there is no ranking: show the newest posts instead.
     return (
@@ -103,6 +135,7 @@ function ViewerStream({ viewer, community }: { viewer: string; community: string
           Refresh
         </Button>
       </div>
+      {stream.data && <OwnFreshPosts posts={fresh} />}
       <PostList
         items={items}
         query={stream}

@@ -5,22 +5,25 @@ import { Epoch } from "./epoch.ts";
 import { EpochDispute } from "./escrow.ts";
 import { Message } from "./message.ts";
 import { Mutation } from "./mutation.ts";
+import { Notification, NotificationQuery } from "./notification.ts";
 import { Post } from "./post.ts";
 import { Query } from "./query.ts";
 import { BigIntScalar } from "./scalars.ts";
 import { Earning, StreamItem } from "./stream.ts";
+import { PostThread } from "./thread.ts";
 
 export const resolvers = {
   BigInt: BigIntScalar,
-  Query,
+  Query: { ...Query, ...NotificationQuery },
   Mutation,
   Account,
   Community,
-  Post,
+  Post: { ...Post, ...PostThread },
   Campaign,
   Epoch,
   EpochDispute,
   StreamItem,
   Earning,
   Message,
+  Notification,
 };

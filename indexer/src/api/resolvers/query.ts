@@ -122,10 +122,20 @@ export const Query = {
   earnings: (_: unknown, a: Args, ctx: ApiContext) =>
     fromAttention(() => ctx.attention.earnings(args.address(str(a, "account"), "account") as Address)),
   quote: async (_: unknown, a: Args, ctx: ApiContext) => {
+    const promoter = args.address(str(a, "promoter"), "promoter") as Address;
+    const communityId = args.id(str(a, "community"), "community");
+    // An unknown community has no audience: say so rather than quote 0 views.
+    if (!ctx.queries.community(communityId)) {
+      throw apiError("UNKNOWN_COMMUNITY", `community ${communityId} does not exist`);
+    }
+    if ((a.budget as bigint) === 0n) throw badInput("budget must be above 0");
+    if ((a.budget as bigint) > MAX_BUDGET) {
+      throw apiError("QUOTE_OUT_OF_RANGE", `budget exceeds ${MAX_BUDGET} wei; quote a smaller budget`);
+    }
     const quote = await fromAttention(() =>
       ctx.attention.quote({
-        promoter: args.address(str(a, "promoter"), "promoter") as Address,
-        communityId: BigInt(args.id(str(a, "community"), "community")),
+        promoter,
+        communityId: BigInt(communityId),
         budget: a.budget as bigint,
         ...(typeof a.durationSeconds === "number" ? { durationSeconds: Math.max(1, a.durationSeconds) } : {}),
       }),
@@ -142,6 +152,8 @@ export const Query = {
 };
 
 const MAX_INT = 2 ** 31 - 1;
+/** Above any supply the token can have (its cap is far below 2^128 wei). */
+const MAX_BUDGET = 2n ** 128n;
 
 export function postsConnection(ctx: ApiContext, a: Args) {
   const orderBy = (a.orderBy as "NEWEST" | "OLDEST" | "MOST_LIKED" | "MOST_VIEWED" | null) ?? "NEWEST";

@@ -37,7 +37,7 @@ async function run<D extends TadaDocumentNode<any, any>>(
   return client.request<ResultOf<D>>(query, variables as Record<string, unknown> | undefined);
 }
 
-const POST_FIELDS = `id author community { id name } topics text uri createdAt likes commentCount shares views boughtViews`;
+export const POST_FIELDS = `id author community { id name } topics text uri createdAt likes commentCount shares views boughtViews replyCount quoteCount parent { id author } quoted { id author text }`;
 const CAMPAIGN_FIELDS = `id post { id text community { id name } } promoter payer budget spent remaining expiresAt refunded viewsBought averagePrice estimatedRemainingReach`;
 
 export interface PageVars {

@@ -30,6 +30,12 @@ export interface Post {
   views: number;
   /** Views shown through amplification campaigns. */
   boughtViews: number;
+  replyCount?: number;
+  quoteCount?: number;
+  /** The post this one replies to. */
+  parent?: { id: string; author: string } | null;
+  /** The post this one quotes. */
+  quoted?: { id: string; author: string; text: string } | null;
 }
 
 export interface CampaignRef {
