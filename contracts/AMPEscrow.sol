@@ -288,12 +288,12 @@ contract AMPEscrow is IAMPEscrow, AccessControlDefaultAdminRules, EIP712, Nonces
         uint256[] calldata campaignIds,
         uint256[] calldata amounts
     ) external onlyRole(SETTLER_ROLE) {
-        (Head head, uint32 generation) = _checkSettle(epoch, periodEnd);
+        Head head = _checkSettle(epoch, periodEnd);
         Epoch storage record = _epochs[epoch];
         record.root = root;
         record.inputsHash = inputsHash;
         (uint256 totalSpent, uint256 count) = _spendAll(epoch, periodEnd, campaignIds, amounts);
-        _head = _recordEpoch(head, epoch, periodEnd, totalSpent, count, generation);
+        _head = _recordEpoch(head, epoch, periodEnd, totalSpent, count);
     }
 
     /// @inheritdoc IAMPEscrow
@@ -383,11 +383,13 @@ contract AMPEscrow is IAMPEscrow, AccessControlDefaultAdminRules, EIP712, Nonces
         // A root whose window is over may be active already, or waits only on an earlier dispute (the
         // record of epoch 0 has activeAt 0; a revoked one lies above lastEpoch).
         if (epoch > head.lastEpoch() || _clock(head) >= record.activeAt) revert AMPEscrowNotDisputable(epoch);
-        Dispute memory previous = _disputes[epoch];
+        Dispute storage d = _disputes[epoch];
         uint32 generation = record.generation;
-        if (previous.status != 0 && previous.generation == generation) revert AMPEscrowAlreadyDisputed(epoch);
+        uint8 status = d.status;
+        address previous = d.disputer;
+        if (status != 0 && d.generation == generation) revert AMPEscrowAlreadyDisputed(epoch);
         // An open dispute of a revoked settlement of this epoch ends first: its bond goes back.
-        if (previous.status == DISPUTE_OPEN) _closeDispute(epoch, previous, DISPUTE_EXPIRED, DISPUTE_BOND);
+        if (status == DISPUTE_OPEN) _closeDispute(epoch, previous, DISPUTE_EXPIRED, DISPUTE_BOND);
 
         uint40 deadline = uint40(block.timestamp + DISPUTE_PERIOD);
         _disputes[epoch] = Dispute({
@@ -402,38 +404,37 @@ contract AMPEscrow is IAMPEscrow, AccessControlDefaultAdminRules, EIP712, Nonces
             if (head.activeEpoch() + 1 == epoch) _head = head.setNextActiveAt(NEVER);
         }
         emit EpochDisputed(epoch, msg.sender, DISPUTE_BOND, deadline);
-        if (previous.status == DISPUTE_OPEN) TOKEN.safeTransfer(previous.disputer, DISPUTE_BOND);
+        if (status == DISPUTE_OPEN) TOKEN.safeTransfer(previous, DISPUTE_BOND);
         TOKEN.safeTransferFrom(msg.sender, address(this), DISPUTE_BOND);
     }
 
     /// @inheritdoc IAMPEscrow
     function resolveDispute(uint64 epoch, bool upheld) external onlyRole(GUARDIAN_ROLE) nonReentrant {
-        Dispute memory open = _openDispute(epoch);
-        if (!_isLive(epoch, open)) revert AMPEscrowDisputeNotOpen(epoch);
+        (address disputer,, bool live) = _openDispute(epoch);
+        if (!live) revert AMPEscrowDisputeNotOpen(epoch);
         uint256 paid;
         if (upheld) {
             uint256 pool = _disputePool;
             uint256 reward = DISPUTE_REWARD < pool ? DISPUTE_REWARD : pool;
             _disputePool = pool - reward;
             paid = DISPUTE_BOND + reward;
-            _closeDispute(epoch, open, DISPUTE_UPHELD, paid);
+            _closeDispute(epoch, disputer, DISPUTE_UPHELD, paid);
             _revoke(epoch, DISPUTE_RESTORE_STEPS);
         } else {
             _disputePool += DISPUTE_BOND;
-            _closeDispute(epoch, open, DISPUTE_REJECTED, 0);
+            _closeDispute(epoch, disputer, DISPUTE_REJECTED, 0);
             _unblock(epoch);
         }
-        if (paid != 0) TOKEN.safeTransfer(open.disputer, paid);
+        if (paid != 0) TOKEN.safeTransfer(disputer, paid);
     }
 
     /// @inheritdoc IAMPEscrow
     function expireDispute(uint64 epoch) external nonReentrant {
-        Dispute memory open = _openDispute(epoch);
-        bool live = _isLive(epoch, open);
-        if (live && block.timestamp <= open.deadline) revert AMPEscrowDisputeNotExpired(epoch, open.deadline);
-        _closeDispute(epoch, open, DISPUTE_EXPIRED, DISPUTE_BOND);
+        (address disputer, uint40 deadline, bool live) = _openDispute(epoch);
+        if (live && block.timestamp <= deadline) revert AMPEscrowDisputeNotExpired(epoch, deadline);
+        _closeDispute(epoch, disputer, DISPUTE_EXPIRED, DISPUTE_BOND);
         if (live) _revoke(epoch, DISPUTE_RESTORE_STEPS);
-        TOKEN.safeTransfer(open.disputer, DISPUTE_BOND);
+        TOKEN.safeTransfer(disputer, DISPUTE_BOND);
     }
 
     /// @inheritdoc IAMPEscrow
@@ -772,26 +773,21 @@ contract AMPEscrow is IAMPEscrow, AccessControlDefaultAdminRules, EIP712, Nonces
     }
 
     /// @dev The head, after checking that epoch `epoch` for views up to `periodEnd` may be settled now.
-    function _checkSettle(uint64 epoch, uint64 periodEnd) private view returns (Head head, uint32 generation) {
+    function _checkSettle(uint64 epoch, uint64 periodEnd) private view returns (Head head) {
         head = _head;
         if (head.paused()) revert AMPEscrowPaused();
         Restore memory restore = _restore;
         if (restore.epoch >= restore.low) revert AMPEscrowRestorePending();
-        generation = restore.generation;
         uint64 expected = uint64(head.lastEpoch()) + 1;
         if (epoch != expected) revert AMPEscrowEpochOutOfOrder(epoch, expected);
         if (periodEnd > block.timestamp) revert AMPEscrowInvalidPeriodEnd(periodEnd, uint64(block.timestamp));
     }
 
     /// @dev Completes a settled epoch's record (root and inputs hash are written) and returns `head` past it.
-    function _recordEpoch(
-        Head head,
-        uint64 epoch,
-        uint64 periodEnd,
-        uint256 totalSpent,
-        uint256 count,
-        uint32 generation
-    ) private returns (Head) {
+    function _recordEpoch(Head head, uint64 epoch, uint64 periodEnd, uint256 totalSpent, uint256 count)
+        private
+        returns (Head)
+    {
         uint32 last = head.lastEpoch();
         uint40 activeAt = _clock(head) + uint40(CHALLENGE_WINDOW);
         Epoch storage record = _epochs[epoch];
@@ -800,7 +796,8 @@ contract AMPEscrow is IAMPEscrow, AccessControlDefaultAdminRules, EIP712, Nonces
         record.periodEnd = uint40(periodEnd);
         record.spendCount = uint16(count);
         record.cumulativeSpent = SafeCast.toUint128(_epochs[last].cumulativeSpent + totalSpent);
-        record.generation = generation;
+        // The settlement's identity for disputes: the revocations before it (_restore is warm here).
+        record.generation = _restore.generation;
         if (head.activeEpoch() == last) head = head.setNextActiveAt(activeAt);
         emit EpochSettled(
             epoch, record.root, record.inputsHash, totalSpent, activeAt + head.pausedTotal(), periodEnd
@@ -994,22 +991,20 @@ contract AMPEscrow is IAMPEscrow, AccessControlDefaultAdminRules, EIP712, Nonces
         return head.paused() ? total + (uint40(block.timestamp) - _restore.pausedAt) : total;
     }
 
-    /// @dev The open dispute of `epoch`, live or about a revoked settlement.
-    function _openDispute(uint64 epoch) private view returns (Dispute memory open) {
-        open = _disputes[epoch];
-        if (open.status != DISPUTE_OPEN) revert AMPEscrowDisputeNotOpen(epoch);
-    }
-
-    /// @dev Whether `d` is about the current settlement of `epoch` (not revoked since).
-    function _isLive(uint64 epoch, Dispute memory d) private view returns (bool) {
-        return epoch <= _head.lastEpoch() && _epochs[epoch].generation == d.generation;
+    /// @dev The open dispute of `epoch`, and whether it is live: about the current settlement of
+    /// `epoch` (not revoked since) rather than a revoked one.
+    function _openDispute(uint64 epoch) private view returns (address disputer, uint40 deadline, bool live) {
+        Dispute storage d = _disputes[epoch];
+        if (d.status != DISPUTE_OPEN) revert AMPEscrowDisputeNotOpen(epoch);
+        live = epoch <= _head.lastEpoch() && _epochs[epoch].generation == d.generation;
+        return (d.disputer, d.deadline, live);
     }
 
     /// @dev Ends an open dispute with `status`.
-    function _closeDispute(uint64 epoch, Dispute memory d, uint8 status, uint256 paid) private {
+    function _closeDispute(uint64 epoch, address disputer, uint8 status, uint256 paid) private {
         _disputes[epoch].status = status;
         _openDisputes[epoch >> 8] &= ~(uint256(1) << (epoch & 0xff));
-        emit DisputeResolved(epoch, d.disputer, status, paid);
+        emit DisputeResolved(epoch, disputer, status, paid);
     }
 
     /// @dev After a rejected dispute of `epoch`: when it was the lowest open one, the block moves to the
