@@ -288,12 +288,12 @@ contract AMPEscrow is IAMPEscrow, AccessControlDefaultAdminRules, EIP712, Nonces
         uint256[] calldata campaignIds,
         uint256[] calldata amounts
     ) external onlyRole(SETTLER_ROLE) {
-        Head head = _checkSettle(epoch, periodEnd);
+        (Head head, uint32 generation) = _checkSettle(epoch, periodEnd);
         Epoch storage record = _epochs[epoch];
         record.root = root;
         record.inputsHash = inputsHash;
         (uint256 totalSpent, uint256 count) = _spendAll(epoch, periodEnd, campaignIds, amounts);
-        _head = _recordEpoch(head, epoch, periodEnd, totalSpent, count);
+        _head = _recordEpoch(head, epoch, periodEnd, totalSpent, count, generation);
     }
 
     /// @inheritdoc IAMPEscrow
@@ -773,21 +773,26 @@ contract AMPEscrow is IAMPEscrow, AccessControlDefaultAdminRules, EIP712, Nonces
     }
 
     /// @dev The head, after checking that epoch `epoch` for views up to `periodEnd` may be settled now.
-    function _checkSettle(uint64 epoch, uint64 periodEnd) private view returns (Head head) {
+    function _checkSettle(uint64 epoch, uint64 periodEnd) private view returns (Head head, uint32 generation) {
         head = _head;
         if (head.paused()) revert AMPEscrowPaused();
         Restore memory restore = _restore;
         if (restore.epoch >= restore.low) revert AMPEscrowRestorePending();
+        generation = restore.generation;
         uint64 expected = uint64(head.lastEpoch()) + 1;
         if (epoch != expected) revert AMPEscrowEpochOutOfOrder(epoch, expected);
         if (periodEnd > block.timestamp) revert AMPEscrowInvalidPeriodEnd(periodEnd, uint64(block.timestamp));
     }
 
     /// @dev Completes a settled epoch's record (root and inputs hash are written) and returns `head` past it.
-    function _recordEpoch(Head head, uint64 epoch, uint64 periodEnd, uint256 totalSpent, uint256 count)
-        private
-        returns (Head)
-    {
+    function _recordEpoch(
+        Head head,
+        uint64 epoch,
+        uint64 periodEnd,
+        uint256 totalSpent,
+        uint256 count,
+        uint32 generation
+    ) private returns (Head) {
         uint32 last = head.lastEpoch();
         uint40 activeAt = _clock(head) + uint40(CHALLENGE_WINDOW);
         Epoch storage record = _epochs[epoch];
@@ -796,8 +801,7 @@ contract AMPEscrow is IAMPEscrow, AccessControlDefaultAdminRules, EIP712, Nonces
         record.periodEnd = uint40(periodEnd);
         record.spendCount = uint16(count);
         record.cumulativeSpent = SafeCast.toUint128(_epochs[last].cumulativeSpent + totalSpent);
-        // The settlement's identity for disputes: the revocations before it (_restore is warm here).
-        record.generation = _restore.generation;
+        record.generation = generation;
         if (head.activeEpoch() == last) head = head.setNextActiveAt(activeAt);
         emit EpochSettled(
             epoch, record.root, record.inputsHash, totalSpent, activeAt + head.pausedTotal(), periodEnd
