@@ -386,11 +386,13 @@ contract AMPEscrow is IAMPEscrow, AccessControlDefaultAdminRules, EIP712, Nonces
         // A root whose window is over may be active already, or waits only on an earlier dispute (the
         // record of epoch 0 has activeAt 0; a revoked one lies above lastEpoch).
         if (epoch > head.lastEpoch() || _clock(head) >= record.activeAt) revert AMPEscrowNotDisputable(epoch);
-        Dispute memory previous = _disputes[epoch];
+        Dispute storage d = _disputes[epoch];
         uint32 generation = record.generation;
-        if (previous.status != 0 && previous.generation == generation) revert AMPEscrowAlreadyDisputed(epoch);
+        uint8 status = d.status;
+        address previous = d.disputer;
+        if (status != 0 && d.generation == generation) revert AMPEscrowAlreadyDisputed(epoch);
         // An open dispute of a revoked settlement of this epoch ends first: its bond goes back.
-        if (previous.status == DISPUTE_OPEN) _closeDispute(epoch, previous, DISPUTE_EXPIRED, DISPUTE_BOND);
+        if (status == DISPUTE_OPEN) _closeDispute(epoch, previous, DISPUTE_EXPIRED, DISPUTE_BOND);
 
         uint40 deadline = uint40(block.timestamp + DISPUTE_PERIOD);
         _disputes[epoch] = Dispute({
@@ -405,38 +407,37 @@ contract AMPEscrow is IAMPEscrow, AccessControlDefaultAdminRules, EIP712, Nonces
             if (head.activeEpoch() + 1 == epoch) _head = head.setNextActiveAt(NEVER);
         }
         emit EpochDisputed(epoch, msg.sender, DISPUTE_BOND, deadline);
-        if (previous.status == DISPUTE_OPEN) TOKEN.safeTransfer(previous.disputer, DISPUTE_BOND);
+        if (status == DISPUTE_OPEN) TOKEN.safeTransfer(previous, DISPUTE_BOND);
         TOKEN.safeTransferFrom(msg.sender, address(this), DISPUTE_BOND);
     }
 
     /// @inheritdoc IAMPEscrow
     function resolveDispute(uint64 epoch, bool upheld) external onlyRole(GUARDIAN_ROLE) nonReentrant {
-        Dispute memory open = _openDispute(epoch);
-        if (!_isLive(epoch, open)) revert AMPEscrowDisputeNotOpen(epoch);
+        (address disputer,, bool live) = _openDispute(epoch);
+        if (!live) revert AMPEscrowDisputeNotOpen(epoch);
         uint256 paid;
         if (upheld) {
             uint256 pool = _disputePool;
             uint256 reward = DISPUTE_REWARD < pool ? DISPUTE_REWARD : pool;
             _disputePool = pool - reward;
             paid = DISPUTE_BOND + reward;
-            _closeDispute(epoch, open, DISPUTE_UPHELD, paid);
+            _closeDispute(epoch, disputer, DISPUTE_UPHELD, paid);
             _revoke(epoch, DISPUTE_RESTORE_STEPS);
         } else {
             _disputePool += DISPUTE_BOND;
-            _closeDispute(epoch, open, DISPUTE_REJECTED, 0);
+            _closeDispute(epoch, disputer, DISPUTE_REJECTED, 0);
             _unblock(epoch);
         }
-        if (paid != 0) TOKEN.safeTransfer(open.disputer, paid);
+        if (paid != 0) TOKEN.safeTransfer(disputer, paid);
     }
 
     /// @inheritdoc IAMPEscrow
     function expireDispute(uint64 epoch) external nonReentrant {
-        Dispute memory open = _openDispute(epoch);
-        bool live = _isLive(epoch, open);
-        if (live && block.timestamp <= open.deadline) revert AMPEscrowDisputeNotExpired(epoch, open.deadline);
-        _closeDispute(epoch, open, DISPUTE_EXPIRED, DISPUTE_BOND);
+        (address disputer, uint40 deadline, bool live) = _openDispute(epoch);
+        if (live && block.timestamp <= deadline) revert AMPEscrowDisputeNotExpired(epoch, deadline);
+        _closeDispute(epoch, disputer, DISPUTE_EXPIRED, DISPUTE_BOND);
         if (live) _revoke(epoch, DISPUTE_RESTORE_STEPS);
-        TOKEN.safeTransfer(open.disputer, DISPUTE_BOND);
+        TOKEN.safeTransfer(disputer, DISPUTE_BOND);
     }
 
     /// @inheritdoc IAMPEscrow
@@ -997,22 +998,20 @@ contract AMPEscrow is IAMPEscrow, AccessControlDefaultAdminRules, EIP712, Nonces
         return head.paused() ? total + (uint40(block.timestamp) - _restore.pausedAt) : total;
     }
 
-    /// @dev The open dispute of `epoch`, live or about a revoked settlement.
-    function _openDispute(uint64 epoch) private view returns (Dispute memory open) {
-        open = _disputes[epoch];
-        if (open.status != DISPUTE_OPEN) revert AMPEscrowDisputeNotOpen(epoch);
-    }
-
-    /// @dev Whether `d` is about the current settlement of `epoch` (not revoked since).
-    function _isLive(uint64 epoch, Dispute memory d) private view returns (bool) {
-        return epoch <= _head.lastEpoch() && _epochs[epoch].generation == d.generation;
+    /// @dev The open dispute of `epoch`, and whether it is live: about the current settlement of
+    /// `epoch` (not revoked since) rather than a revoked one.
+    function _openDispute(uint64 epoch) private view returns (address disputer, uint40 deadline, bool live) {
+        Dispute storage d = _disputes[epoch];
+        if (d.status != DISPUTE_OPEN) revert AMPEscrowDisputeNotOpen(epoch);
+        live = epoch <= _head.lastEpoch() && _epochs[epoch].generation == d.generation;
+        return (d.disputer, d.deadline, live);
     }
 
     /// @dev Ends an open dispute with `status`.
-    function _closeDispute(uint64 epoch, Dispute memory d, uint8 status, uint256 paid) private {
+    function _closeDispute(uint64 epoch, address disputer, uint8 status, uint256 paid) private {
         _disputes[epoch].status = status;
         _openDisputes[epoch >> 8] &= ~(uint256(1) << (epoch & 0xff));
-        emit DisputeResolved(epoch, d.disputer, status, paid);
+        emit DisputeResolved(epoch, disputer, status, paid);
     }
 
     /// @dev After a rejected dispute of `epoch`: when it was the lowest open one, the block moves to the
