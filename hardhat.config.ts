@@ -8,7 +8,7 @@ const require = createRequire(import.meta.url);
 // package. Hardhat needs an absolute path, and the version must match it.
 const SOLC_VERSION = "0.8.30";
 const solcPath = require.resolve("solc/soljson.js");
-const ESCROW_RUNS = 50;
+const ESCROW_RUNS = 200;
 
 export default defineConfig({
   plugins: [hardhatToolboxViem],
