@@ -19,12 +19,11 @@ import { MAX_SPENDS_PER_EPOCH } from "#protocol/deploy.ts";
 import { type Logger, silentLogger } from "#protocol/logger.ts";
 
 import { type AttentionParams, DEFAULT_PARAMS } from "../attention/params.ts";
-import { createChunkedExport } from "../engagement/export-chunked.ts";
 import type { Db } from "../store/db.ts";
 import { createPayoutReasonStore } from "../store/payout-reasons.ts";
 import { readChainFacts } from "./chain-facts.ts";
 import type { EpochOutcome } from "./epoch-computer.ts";
-import { manifestFor, writeEpochFiles } from "./epoch-files.ts";
+import { manifestFor } from "./epoch-files.ts";
 import { createEpochThread } from "./epoch-thread.ts";
 import { SettlementError } from "./errors.ts";
 
@@ -212,6 +211,9 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
     }
   };
 
+  // The log is read, hashed and computed over in a worker thread, off the API's event loop.
+  const thread = createEpochThread(db);
+
   const persist = db.transaction((epoch: number, result: EpochOutcome, fields: Record<string, unknown>) => {
     q.dropRunsFrom.run(epoch);
     q.deletePayouts.run(epoch);
@@ -248,16 +250,10 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
   async function publish(epoch: number): Promise<void> {
     const run = getRun(epoch);
     if (!options.exportDir || !run?.root) return;
-    // In slices that yield to the event loop: an epoch's export can be megabytes.
-    const { ndjson, hash } = await exportChunked(run.fromSeq + 1, run.toSeq);
-    if (hash !== run.exportHash)
-      throw new SettlementError(
-        "SETTLEMENT_MANIFEST_MISMATCH",
-        `epoch ${epoch}: the log export of ${run.fromSeq + 1}..${run.toSeq} no longer matches its recorded hash`,
-      );
-    writeEpochFiles(
-      options.exportDir,
-      manifestFor(
+    // Written by the worker: an epoch's export can be megabytes.
+    await thread.publish({
+      dir: options.exportDir,
+      manifest: manifestFor(
         {
           epoch,
           fromSeq: run.fromSeq,
@@ -270,13 +266,8 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
         },
         params,
       ),
-      ndjson,
-    );
+    });
   }
-
-  // The log is read, hashed and computed over in a worker thread, off the API's event loop.
-  const thread = createEpochThread(db);
-  const exportChunked = createChunkedExport(db);
 
   async function compute(epoch: number, fromSeq: number, toSeq: number, blockNumber: bigint) {
     const phase = phases(epoch);
