@@ -3,8 +3,8 @@
  * indexer's database (WAL lets it read while the API and intake write), an
  * incremental `EpochComputer`, and requests from `epoch-thread.ts` answered
  * one at a time. Nothing here runs on the API's event loop, and the thread
- * runs at the lowest scheduling priority, so on a busy machine the API's
- * thread gets the CPU first.
+ * runs below normal scheduling priority (nice 10, not 19, which a busy
+ * machine would starve), so the API's thread gets the CPU first.
  */
 import { readlinkSync } from "node:fs";
 import { constants, setPriority } from "node:os";
@@ -15,7 +15,7 @@ import type { WorkerReply, WorkerRequest } from "./epoch-thread.ts";
 function yieldCpuToApi(): void {
   try {
     const tid = Number(readlinkSync("/proc/thread-self").split("/").pop());
-    if (Number.isSafeInteger(tid) && tid > 0) setPriority(tid, constants.priority.PRIORITY_LOW);
+    if (Number.isSafeInteger(tid) && tid > 0) setPriority(tid, constants.priority.PRIORITY_BELOW_NORMAL);
   } catch {
     // Elsewhere the thread keeps the process's priority.
   }
