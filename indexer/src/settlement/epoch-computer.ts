@@ -5,20 +5,23 @@
  * own range once to hash its export. The entries handed to `computeEpoch` are
  * the ones the log export yields (`toLogEntry` of each stored message, in seq
  * order), so the root is the one the verifier recomputes from the files.
- * Runs in the settlement worker (`epoch-worker.ts`) on its own read-only
- * connection, or in-process for an in-memory database.
+ * It also writes a settled epoch's files (the export is megabytes for a long
+ * epoch). Runs in the settlement worker (`epoch-worker.ts`) on its own
+ * read-only connection, or in-process for an in-memory database.
  */
 import { createKeccak } from "hash-wasm";
 import type { Hex } from "viem";
 import { toLogEntry } from "../attention/load.ts";
 import type { LogEntry } from "../attention/log.ts";
 import type { AttentionParams } from "../attention/params.ts";
-import { exportLine } from "../engagement/export.ts";
+import { exportLine, exportLog } from "../engagement/export.ts";
 import type { Db } from "../store/db.ts";
 import type { LogEntry as StoredEntry } from "../store/engagement-store.ts";
 import type { ChainFacts } from "./chain-facts.ts";
 import { computeEpoch, type EpochResult } from "./epoch.ts";
+import { writeEpochFiles } from "./epoch-files.ts";
 import { epochInputFrom } from "./epoch-input.ts";
+import { SettlementError } from "./errors.ts";
 import { paidKey } from "./payouts.ts";
 
 /** What one epoch needs besides the log: its range, block and the chain facts read at that block. */
@@ -49,10 +52,23 @@ export interface LoadedRange {
   parsed: number;
 }
 
+/** A settled epoch's files: its log export (checked against the recorded hash) and its manifest. */
+export interface PublishRequest {
+  dir: string;
+  epoch: number;
+  fromSeq: number;
+  toSeq: number;
+  exportHash: string;
+  /** The manifest's exact text (what `settle` published). */
+  manifest: string;
+}
+
 export interface EpochComputer {
   /** Reads the log up to `toSeq` into memory (what is not there yet) and hashes fromSeq + 1 .. toSeq. */
   load(fromSeq: number, toSeq: number): Promise<LoadedRange>;
   compute(request: EpochRequest): Promise<EpochComputation>;
+  /** Writes the epoch's export and manifest; refuses when the log no longer matches the manifest's hash. */
+  publish(request: PublishRequest): Promise<void>;
 }
 
 type Row = Pick<StoredEntry, "seq" | "kind" | "signer" | "json" | "signature">;
@@ -127,5 +143,22 @@ export function createEpochComputer(db: Db): EpochComputer {
     return { exportHash, result };
   }
 
-  return { load, compute };
+  async function publish({
+    dir,
+    epoch,
+    fromSeq,
+    toSeq,
+    exportHash,
+    manifest,
+  }: PublishRequest): Promise<void> {
+    const { ndjson, hash } = exportLog(db, fromSeq + 1, toSeq);
+    if (hash !== exportHash)
+      throw new SettlementError(
+        "SETTLEMENT_MANIFEST_MISMATCH",
+        `epoch ${epoch}: the log export of ${fromSeq + 1}..${toSeq} no longer matches its recorded hash`,
+      );
+    writeEpochFiles(dir, epoch, manifest, ndjson);
+  }
+
+  return { load, compute, publish };
 }

@@ -1,6 +1,7 @@
 /**
  * The settlement job's handle on epoch computation: reading and parsing the
- * log, hashing the epoch's export and `computeEpoch` run in a worker thread
+ * log, hashing the epoch's export, `computeEpoch` and writing a settled
+ * epoch's files run in a worker thread
  * (`epoch-worker.ts`) that keeps the parsed log between epochs, so the API's
  * event loop only sends a request and receives the result. The worker is
  * started on first use, referenced only while a request is in flight (an idle
@@ -18,38 +19,54 @@ import {
   type EpochComputation,
   type EpochRequest,
   type LoadedRange,
+  type PublishRequest,
 } from "./epoch-computer.ts";
 import { SettlementError } from "./errors.ts";
 
 export type WorkerRequest =
   | { id: number; op: "load"; fromSeq: number; toSeq: number }
-  | { id: number; op: "compute"; request: EpochRequest };
+  | { id: number; op: "compute"; request: EpochRequest }
+  | { id: number; op: "publish"; request: PublishRequest };
 
 export type WorkerReply =
-  | { id: number; value: LoadedRange | EpochComputation; error?: undefined }
+  | { id: number; value: unknown; error?: undefined }
   | { id: number; error: { code: string; message: string } };
 
 export interface EpochThread {
   load(fromSeq: number, toSeq: number): Promise<LoadedRange>;
   compute(request: EpochRequest): Promise<EpochComputation>;
+  publish(request: PublishRequest): Promise<void>;
   /** Stops the worker (a later request starts a new one, which reads the log afresh). */
   close(): Promise<void>;
 }
 
+/** Flags that load code before the entry point (loaders and preloads), the ones a worker needs too. */
+const LOADER_FLAGS = new Set(["--import", "--require", "-r", "--loader", "--experimental-loader"]);
+
 /**
- * The worker runs TypeScript: with the loader the process itself runs under (tsx passes it in
- * `execArgv`), or else with tsx's loader added.
+ * The worker runs TypeScript: with the loaders the process itself runs under (tsx passes its own
+ * in `execArgv`), or else with tsx's loader added. Other flags stay with the process: some are
+ * process-wide and a worker refuses them (`--expose-gc`).
  */
 function workerExecArgv(): string[] {
-  if (process.execArgv.some((a) => a.includes("tsx"))) return [...process.execArgv];
+  const args: string[] = [];
+  const argv = process.execArgv;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const flag = arg.split("=")[0] as string;
+    if (!LOADER_FLAGS.has(flag)) continue;
+    args.push(arg);
+    if (!arg.includes("=") && i + 1 < argv.length) args.push(argv[++i] as string);
+  }
+  if (args.some((a) => a.includes("tsx"))) return args;
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
-  return [...process.execArgv, "--import", tsx];
+  return [...args, "--import", tsx];
 }
 
 export function createEpochThread(db: Db): EpochThread {
   if (db.memory) {
     const computer = createEpochComputer(db);
-    return { load: computer.load, compute: computer.compute, close: async () => undefined };
+    return { ...computer, close: async () => undefined };
   }
   const dbPath = db.name;
   let worker: Worker | null = null;
@@ -98,6 +115,7 @@ export function createEpochThread(db: Db): EpochThread {
   return {
     load: (fromSeq, toSeq) => ask<LoadedRange>({ id: nextId++, op: "load", fromSeq, toSeq }),
     compute: (request) => ask<EpochComputation>({ id: nextId++, op: "compute", request }),
+    publish: (request) => ask<void>({ id: nextId++, op: "publish", request }),
     async close() {
       const w = worker;
       worker = null;

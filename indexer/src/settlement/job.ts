@@ -20,12 +20,10 @@ import { MAX_SPENDS_PER_EPOCH } from "#protocol/deploy.ts";
 import { type Logger, silentLogger } from "#protocol/logger.ts";
 
 import { type AttentionParams, DEFAULT_PARAMS } from "../attention/params.ts";
-import { createChunkedExport } from "../engagement/export-chunked.ts";
 import type { Db } from "../store/db.ts";
 import { createPayoutReasonStore } from "../store/payout-reasons.ts";
 import { readChainFacts } from "./chain-facts.ts";
 import type { EpochOutcome } from "./epoch-computer.ts";
-import { writeEpochFiles } from "./epoch-files.ts";
 import { createEpochThread } from "./epoch-thread.ts";
 import { SettlementError } from "./errors.ts";
 import { manifestHex } from "./manifest.ts";
@@ -216,6 +214,9 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
     }
   };
 
+  // The log is read, hashed and computed over in a worker thread, off the API's event loop.
+  const thread = createEpochThread(db);
+
   const persist = db.transaction((epoch: number, result: EpochOutcome, fields: Record<string, unknown>) => {
     q.dropRunsFrom.run(epoch);
     q.deletePayouts.run(epoch);
@@ -252,19 +253,16 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
   async function publish(epoch: number): Promise<void> {
     const run = getRun(epoch);
     if (!options.exportDir || !run?.root || !run.manifest) return;
-    // In slices that yield to the event loop: an epoch's export can be megabytes.
-    const { ndjson, hash } = await exportChunked(run.fromSeq + 1, run.toSeq);
-    if (hash !== run.exportHash)
-      throw new SettlementError(
-        "SETTLEMENT_MANIFEST_MISMATCH",
-        `epoch ${epoch}: the log export of ${run.fromSeq + 1}..${run.toSeq} no longer matches its recorded hash`,
-      );
-    writeEpochFiles(options.exportDir, epoch, run.manifest, ndjson);
+    // Written by the worker: an epoch's export can be megabytes.
+    await thread.publish({
+      dir: options.exportDir,
+      epoch,
+      fromSeq: run.fromSeq,
+      toSeq: run.toSeq,
+      exportHash: run.exportHash,
+      manifest: run.manifest,
+    });
   }
-
-  // The log is read, hashed and computed over in a worker thread, off the API's event loop.
-  const thread = createEpochThread(db);
-  const exportChunked = createChunkedExport(db);
 
   async function compute(epoch: number, fromSeq: number, toSeq: number, blockNumber: bigint) {
     const phase = phases(epoch);
