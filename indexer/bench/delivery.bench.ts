@@ -3,13 +3,17 @@
  * (10 communities with founders and moderators, 200,000 posts, policies,
  * follows), 200 concurrent campaigns of varied budgets (20 of them quoting
  * 100 views) started over two days with lives of one to four days, and a
- * week of simulated stream requests from a pool of active viewers. Every
- * request goes through the real pieces: the live model's organic page, the
- * impression allocator, an Impression per amplified item and the View
+ * week of simulated stream requests from a pool of active viewers (a tenth of
+ * the accounts, about six requests each per day). People belong to a home
+ * community, where they post and do most of their attending, and each chose a
+ * policy when joining (everyone, their home community, a topic, or friends).
+ * Every request goes through the real pieces: the live model's organic page,
+ * the impression allocator, an Impression per amplified item and the View
  * receipts of viewers who dwell, replayed by the impression ledger that
  * settlement uses. Quotes are the allocator's forecast over the active
- * audience at the campaign's start (the budget at the bid-weighted mean bid,
- * one view per eligible viewer), as the service's quote computes it.
+ * audience at the campaign's start (`forecastDelivery`: the budget at the
+ * audience's bid-weighted mean bid, one view per eligible viewer), as the
+ * service's quote computes it.
  *
  * Figures: `deliveryRatio` (paid views / quoted views, median over campaigns
  * whose audience suffices), `deliveryRatioP10`, `liftMedian` (impressions /
@@ -18,7 +22,12 @@
  * beyond budget).
  */
 import { percentile, reportBench } from "#test-kit/bench.ts";
-import { type AllocatorCampaign, allocate, eligibleBid } from "../src/attention/allocator.ts";
+import {
+  type AllocatorCampaign,
+  allocate,
+  eligibleBid,
+  forecastDelivery,
+} from "../src/attention/allocator.ts";
 import { account, community, post, rng } from "../src/attention/fixtures.ts";
 import { ImpressionLedger } from "../src/attention/impression-ledger.ts";
 import type { LogEntry, PostInfo } from "../src/attention/log.ts";
@@ -32,7 +41,8 @@ const POSTS = ACCOUNTS * 2;
 const COMMUNITIES = 10;
 const CAMPAIGNS = 200;
 const QUOTING_100 = 20;
-const POOL = Number(process.env.DELIVERY_BENCH_POOL ?? 5000);
+/** Active viewers over the simulated week (a tenth of the accounts). */
+const POOL = Number(process.env.DELIVERY_BENCH_POOL ?? ACCOUNTS / 10);
 const PAGE = 20;
 const DAY = 86_400;
 const T0 = 1_750_000_000;
@@ -40,10 +50,12 @@ const START = T0 + 60 * DAY;
 const SIM_DAYS = 7;
 const STEP = 60;
 /** Stream requests per simulated minute over the pool (about six per active viewer per day). */
-const REQUESTS_PER_STEP = Number(process.env.DELIVERY_BENCH_RATE ?? 20);
+const REQUESTS_PER_STEP = Number(process.env.DELIVERY_BENCH_RATE ?? Math.round((POOL * 6) / 1440));
 /** Share of amplified items the viewer dwells on (sends a View receipt for). */
 const DWELL_RATE = 0.7;
 const params = DEFAULT_PARAMS;
+/** Share of a person's posts and engagement in their home community. */
+const HOME_SHARE = 0.8;
 
 const r = rng(19);
 const pick = (n: number) => Math.floor(r() * n);
@@ -56,17 +68,22 @@ model.setCommunities(
     community(BigInt(i + 1), account(i), [account(COMMUNITIES + i)]),
   ),
 );
+// People belong to a home community: they post there, and most of what they attend is there.
+const homes = Uint8Array.from({ length: ACCOUNTS }, () => 1 + pick(COMMUNITIES));
+const home = (who: number) => BigInt(homes[who] as number);
 const posts: PostInfo[] = [];
+const postsIn = new Map<bigint, PostInfo[]>();
 for (let i = 0; i < POSTS; i++) {
-  const p = post(
-    BigInt(i + 1),
-    account(skewed(ACCOUNTS)),
-    BigInt(1 + (i % COMMUNITIES)),
-    T0 + Math.floor((i / POSTS) * 60 * DAY),
-    [`t${i % 40}`],
-  );
+  const author = skewed(ACCOUNTS);
+  const communityId = r() < HOME_SHARE ? home(author) : BigInt(1 + pick(COMMUNITIES));
+  const p = post(BigInt(i + 1), account(author), communityId, T0 + Math.floor((i / POSTS) * 60 * DAY), [
+    `t${i % 40}`,
+  ]);
   posts.push(p);
   model.addPost(p);
+  const list = postsIn.get(communityId);
+  if (list) list.push(p);
+  else postsIn.set(communityId, [p]);
 }
 let seq = 0;
 let nonce = 0n;
@@ -75,16 +92,18 @@ const add = (entry: Omit<LogEntry, "seq">) => {
   model.addEntry(e);
   return e;
 };
-const modes = [4, 4, 1, 2, 3] as const;
-for (let i = 0; i < ACCOUNTS / 2; i++) {
-  const mode = modes[i % modes.length] as 0 | 1 | 2 | 3 | 4;
+// Everyone chooses a policy when joining: everyone (two in five), their home community, a topic, or
+// friends only.
+const modes = [4, 4, 2, 3, 1] as const;
+for (let i = 0; i < ACCOUNTS; i++) {
+  const mode = modes[pick(modes.length)] as 0 | 1 | 2 | 3 | 4;
   add({
     kind: "Policy",
     message: {
-      account: account(i * 2),
+      account: account(i),
       mode,
-      communities: mode === 2 ? [BigInt(1 + (i % COMMUNITIES))] : [],
-      topics: mode === 3 ? [`t${i % 40}`] : [],
+      communities: mode === 2 ? [home(i)] : [],
+      topics: mode === 3 ? [`t${pick(40)}`] : [],
       blockedPromoters: [],
       timestamp: BigInt(T0),
       nonce: nonce++,
@@ -106,7 +125,8 @@ for (let i = 0; i < ACCOUNTS / 2; i++) {
 for (let c = 0; c < COMMUNITIES; c++) {
   for (const seed of [account(c), account(COMMUNITIES + c)]) {
     for (let k = 0; k < 200; k++) {
-      const p = posts[(pick(POSTS / COMMUNITIES) * COMMUNITIES + c) % POSTS] as PostInfo;
+      const list = postsIn.get(BigInt(c + 1)) as PostInfo[];
+      const p = list[pick(list.length)] as PostInfo;
       add({
         kind: "Like",
         message: { account: seed, postId: p.id, timestamp: BigInt(T0 + pick(60 * DAY)), nonce: nonce++ },
@@ -117,9 +137,12 @@ for (let c = 0; c < COMMUNITIES; c++) {
 const kinds = ["View", "View", "View", "Like", "Like", "Comment", "Share"] as const;
 while (seq < MESSAGES) {
   const kind = kinds[pick(kinds.length)] ?? "View";
+  // Half the engagement comes from the active accounts (who also post), half from anyone.
+  const who = r() < 0.5 ? skewed(ACCOUNTS) : pick(ACCOUNTS);
+  const inHome = postsIn.get(home(who)) as PostInfo[];
   const base = {
-    account: account(pick(ACCOUNTS)),
-    postId: BigInt(1 + skewed(POSTS)),
+    account: account(who),
+    postId: r() < HOME_SHARE ? (inHome[skewed(inHome.length)] as PostInfo).id : BigInt(1 + skewed(POSTS)),
     timestamp: BigInt(T0 + pick(60 * DAY)),
     nonce: nonce++,
   };
@@ -228,16 +251,21 @@ for (let k = 0; k < CAMPAIGNS; k++) {
   const wanted = quoting100 ? 100 : Math.round(20 * 2 ** (r() * 4.3)); // 20..~400 views
   c.budget = mean * BigInt(wanted);
   c.remaining = c.budget;
-  // The quote: the allocator's forecast (as the service's quote computes it): slots go to a campaign
-  // in proportion to the bids, so the budget is spent at the bid-weighted mean bid, one view per viewer.
-  let sum = 0n;
-  let squares = 0n;
-  for (const b of bids) {
-    sum += b;
-    squares += b * b;
-  }
-  const quoted = squares === 0n ? 0 : Math.min(bids.length, Number((c.budget * sum) / squares));
+  // The quote: the allocator's forecast, as the service's quote computes it.
+  const quoted = forecastDelivery(bids, c.budget).views;
   sims.push({ c, quoted, wanted, audience: bids.length, organic: 0, quoting100 });
+}
+
+// DELIVERY_BENCH_DEBUG=1: the audiences per community (`stop`: and no simulation).
+if (process.env.DELIVERY_BENCH_DEBUG) {
+  for (let c = 1n; c <= BigInt(COMMUNITIES); c++) {
+    const above = viewers.filter((v) => repOf(v, c) >= params.reputationFloor).length;
+    const audiences = sims.filter((s) => s.c.post.communityId === c).map((s) => s.audience);
+    console.log(
+      `community ${c}: ${above} active viewers above the floor; campaign audiences ${audiences.join(",")}`,
+    );
+  }
+  if (process.env.DELIVERY_BENCH_DEBUG === "stop") process.exit(0);
 }
 
 // A week of stream requests.

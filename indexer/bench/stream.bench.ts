@@ -4,11 +4,18 @@
  * founders and moderators, follows, policies and 200 funded amplification
  * campaigns) served by the real indexer with the attention model, in a child
  * process so the load generator does not share its thread. Autocannon runs 10
- * connections for 10 s, cycling over 1,000 viewers (`first: 20`), and the same
- * run against a trivial query (`indexerStatus`) gives the baseline. Also
+ * connections for 10 s, cycling over 1,000 returning viewers (`first: 20`;
+ * each asked for its stream once before), and the same run against a trivial
+ * query (`indexerStatus`) gives the baseline. Also
  * reported: the model's load time, the first (cache-building) stream call, a
  * stream call for viewers not seen yet, and RSS after load. A second run asks
  * for the next page of 500 viewers' streams (cut from their first page's ranking).
+ * Bought views follow the impression served to their viewer, as the impression
+ * rule requires. Before serving, the whole settlement epoch over the same store
+ * is timed (issue 15: <= 10 s), and the same store is first served without an
+ * impression key for the organic-only baseline (`STREAM_BENCH_IMPRESSIONS=0`
+ * runs only that); `STREAM_BENCH_CPU_PROF=<dir>` writes a CPU profile of the
+ * serving process.
  *
  * The chain clock is frozen (the last block is stamped in the future) so the
  * hourly graph rebuild cannot land inside the measured run.
@@ -18,16 +25,25 @@ import type { MessageKind } from "#protocol";
 import { PolicyMode } from "#protocol";
 import { silentLogger } from "#protocol/logger.ts";
 import { percentile, reportBench } from "#test-kit/bench.ts";
-import { account, rng } from "../src/attention/fixtures.ts";
+import { account, campaign, rng } from "../src/attention/fixtures.ts";
+import { loadLogExport } from "../src/attention/load.ts";
+import type { CommunityInfo, PostInfo } from "../src/attention/log.ts";
+import { DEFAULT_PARAMS } from "../src/attention/params.ts";
 import { createAttentionService, type LiveAttentionService } from "../src/attention/service.ts";
 import { loadConfig } from "../src/config.ts";
-import { createImpressionIssuer, impressionKey } from "../src/engagement/impressions.ts";
+import { exportLog } from "../src/engagement/export.ts";
+import {
+  createImpressionIssuer,
+  DEV_IMPRESSION_ISSUER,
+  impressionKey,
+} from "../src/engagement/impressions.ts";
 import { createIndexer } from "../src/main.ts";
+import { computeEpoch } from "../src/settlement/epoch.ts";
 import { createChainStore } from "../src/store/chain-store.ts";
 import { openDb } from "../src/store/db.ts";
 import { createEngagementStore, type NewLogEntry } from "../src/store/engagement-store.ts";
 import type { ChainEvent } from "../src/store/events.ts";
-import { inTempDir, load, withServer } from "./http-load.ts";
+import { inTempDir, type LoadResult, load, withServer } from "./http-load.ts";
 
 const ACCOUNTS = 100_000;
 const MESSAGES = 1_000_000;
@@ -37,6 +53,8 @@ const CAMPAIGNS = 200;
 const POLICIES = 50_000;
 const FOLLOWS = 50_000;
 const SEED_LIKES = 400;
+/** Log entries of the settlement epoch timed over the same store (the rest is its history). */
+const EPOCH_ENTRIES = 200_000;
 const VIEWERS = Number(process.env.STREAM_BENCH_VIEWERS ?? 1000);
 const COLD_VIEWERS = 50;
 const WARM_CALLS = 200;
@@ -216,15 +234,34 @@ function seed(dbPath: string): number {
   }
   const kinds = ["View", "View", "View", "Like", "Like", "Comment", "Share"] as const;
   while (count < MESSAGES) {
-    const viewer = account(pick(ACCOUNTS));
     if (r() < 0.05) {
-      // A bought view of an amplified post.
+      // A bought view of an amplified post, after the impression the indexer served its viewer (its
+      // policySeq: the viewer's Policy entry, among the log's first entries).
       const c = pick(CAMPAIGNS);
       const postId = campaignPost[c] as number;
+      // An active account (skewed, as authors are) whose policy admits everyone: modes[p % 5] is
+      // Everyone for p % 5 in {0, 1}.
+      const p = 5 * skewed(POLICIES / 5) + pick(2);
+      const who = account(p * 2);
+      const t = T_NOW - 1 - pick(HOUR);
+      line(
+        "Impression",
+        {
+          account: DEV_IMPRESSION_ISSUER,
+          viewer: who,
+          campaignId: String(c + 1),
+          postId: String(postId),
+          // A small bid: the campaigns stay behind their pacing line and keep competing for slots.
+          price: String(10n ** 16n),
+          policySeq: String(p + 1),
+          expiresAt: String(t - 30 + HOUR),
+        },
+        t - 30,
+      );
       line(
         "View",
-        { account: viewer, postId: String(postId), dwellMs: 2000 + pick(8000), campaignId: String(c + 1) },
-        T_NOW - 1 - pick(HOUR),
+        { account: who, postId: String(postId), dwellMs: 2000 + pick(8000), campaignId: String(c + 1) },
+        t,
       );
       continue;
     }
@@ -232,7 +269,7 @@ function seed(dbPath: string): number {
     const postId = POSTS - skewed(POSTS);
     const t = Math.min(T_NOW - 1, postTime(postId) + pick(3 * DAY));
     const kind = kinds[pick(kinds.length)] ?? "View";
-    const fields: Record<string, unknown> = { account: viewer, postId: String(postId) };
+    const fields: Record<string, unknown> = { account: account(pick(ACCOUNTS)), postId: String(postId) };
     if (kind === "View") Object.assign(fields, { dwellMs: 1000 + pick(9000), campaignId: "0" });
     if (kind === "Comment") fields.text = "great post";
     line(kind, fields, t);
@@ -240,6 +277,108 @@ function seed(dbPath: string): number {
   if (entries.length) log.appendMany(entries);
   db.close();
   return count;
+}
+
+/**
+ * The whole settlement epoch over the same store: the log exported as the settler exports it, then
+ * parsed, graph, reputation, payouts, cumulative tree and proofs (`computeEpoch`), for an epoch of the
+ * last 200,000 log entries with 100,000 accounts carried over from earlier epochs.
+ */
+function epochOf(dbPath: string): {
+  wholeMs: number;
+  cpuMs: number;
+  exportMs: number;
+  paid: number;
+  entries: number;
+} {
+  const db = openDb(dbPath);
+  try {
+    const maxSeq = db.prepare("SELECT MAX(seq) FROM engagement_log").pluck().get() as number;
+    let t = performance.now();
+    const { ndjson } = exportLog(db, 1, maxSeq);
+    const exportMs = performance.now() - t;
+    const posts: PostInfo[] = (
+      db.prepare("SELECT id, community_id AS c, author, created_at AS at, topics FROM posts").all() as {
+        id: number;
+        c: number;
+        author: string;
+        at: number;
+        topics: string;
+      }[]
+    ).map((p) => ({
+      id: BigInt(p.id),
+      communityId: BigInt(p.c),
+      author: p.author as `0x${string}`,
+      createdAt: p.at,
+      topics: JSON.parse(p.topics) as string[],
+    }));
+    const mods = db.prepare("SELECT community_id AS c, account FROM moderators").all() as {
+      c: number;
+      account: string;
+    }[];
+    const communities: CommunityInfo[] = (
+      db.prepare("SELECT id, founder FROM communities").all() as { id: number; founder: string }[]
+    ).map((c) => ({
+      id: BigInt(c.id),
+      founder: c.founder as `0x${string}`,
+      moderators: mods.filter((m) => m.c === c.id).map((m) => m.account as `0x${string}`),
+    }));
+    const campaigns = (
+      db
+        .prepare(
+          "SELECT id, post_id AS postId, promoter, budget, expires_at AS expiresAt, created_at AS createdAt FROM campaigns",
+        )
+        .all() as {
+        id: number;
+        postId: number;
+        promoter: string;
+        budget: string;
+        expiresAt: number;
+        createdAt: number;
+      }[]
+    ).map((c) =>
+      campaign(
+        BigInt(c.id),
+        BigInt(c.postId),
+        c.promoter as `0x${string}`,
+        BigInt(c.budget),
+        c.expiresAt,
+        c.createdAt,
+      ),
+    );
+    const r = rng(8);
+    const previousCumulative = new Map<string, bigint>();
+    for (let i = 0; i < ACCOUNTS; i++)
+      previousCumulative.set(account(i).toLowerCase(), BigInt(1 + Math.floor(r() * 1e9)) * 10n ** 9n);
+    t = performance.now();
+    const cpu = process.cpuUsage();
+    const entries = loadLogExport(ndjson);
+    const result = computeEpoch({
+      epoch: 2,
+      entries,
+      startSeq: maxSeq - EPOCH_ENTRIES,
+      endSeq: maxSeq,
+      posts,
+      communities,
+      campaigns,
+      previousCumulative,
+      previouslyPaid: new Set(),
+      params: DEFAULT_PARAMS,
+      blockNumber: 1000n,
+      asOf: T_NOW,
+      exportHash: `0x${"11".repeat(32)}`,
+    });
+    const used = process.cpuUsage(cpu);
+    return {
+      wholeMs: performance.now() - t,
+      cpuMs: (used.user + used.system) / 1000,
+      exportMs,
+      paid: result.payouts.size,
+      entries: entries.length,
+    };
+  } finally {
+    db.close();
+  }
 }
 
 /** Child process: the indexer with the attention model, serving HTTP. */
@@ -323,6 +462,8 @@ async function serve(dbPath: string): Promise<void> {
   globalThis.gc?.();
   const rssMb = process.memoryUsage().rss / 2 ** 20;
   const { url } = await indexer.start({ http: true, follow: false });
+  // Exit (rather than die of the signal) so that a CPU profile is written.
+  process.once("SIGTERM", () => process.exit(0));
   console.log(
     `ready ${JSON.stringify({ url, loadMs, firstMs, coldP50: percentile(cold, 50), coldP99: percentile(cold, 99), warmP50: percentile(warm, 50), warmP99: percentile(warm, 99), impressionsPerCall, rssMb })}`,
   );
@@ -340,6 +481,28 @@ interface Ready {
   rssMb: number;
 }
 
+/**
+ * Asks for every body's stream once, 10 at a time: the measured runs then see returning viewers
+ * (their standing computed) however fast the machine is; unseen viewers are timed in the child.
+ */
+async function warmViewers(url: string, bodies: string[]): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 10 }, async () => {
+      while (next < bodies.length) {
+        const body = bodies[next++];
+        const res = await fetch(url, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body,
+        });
+        if (!res.ok) throw new Error(`warm-up answered ${res.status}`);
+        await res.arrayBuffer();
+      }
+    }),
+  );
+}
+
 /** Seeds a store in `dir`, serves it from a child process and measures it. */
 async function main(dir: string): Promise<void> {
   const dbPath = join(dir, "bench.sqlite");
@@ -349,23 +512,53 @@ async function main(dir: string): Promise<void> {
   console.log(
     `seeded ${ACCOUNTS} accounts, ${POSTS} posts, ${messages} messages in ${seedSeconds.toFixed(1)} s`,
   );
+  const epoch = epochOf(dbPath);
+  console.log(
+    `whole epoch (parse ${epoch.entries} entries, graph, reputation, payouts, tree, proofs): ` +
+      `${(epoch.wholeMs / 1000).toFixed(1)} s (${(epoch.cpuMs / 1000).toFixed(1)} s of CPU), ${epoch.paid} accounts paid (export ${(epoch.exportMs / 1000).toFixed(1)} s)`,
+  );
+
+  // Viewers spread over the accounts (not the unseen ones the child timed).
+  const r = rng(7);
+  const viewers = Array.from({ length: VIEWERS }, () => account(Math.floor(r() * (ACCOUNTS - 1000))));
+  const streamBodies = viewers.map((v) => streamBody(v));
+  const statusBodies = [JSON.stringify({ query: STATUS })];
+
+  // The organic-only baseline in the same run: the same store served without an impression key.
+  let organic: LoadResult | null = null;
+  if (process.env.STREAM_BENCH_IMPRESSIONS !== "0") {
+    await withServer<Ready>(
+      import.meta.filename,
+      { AMP_STREAM_BENCH_SERVE: dbPath, STREAM_BENCH_IMPRESSIONS: "0" },
+      ["--expose-gc"],
+      async (ready) => {
+        await load(ready.url, statusBodies, 2);
+        await warmViewers(ready.url, streamBodies);
+        organic = await load(ready.url, streamBodies, DURATION);
+        console.log(
+          `organic only (no impression key): ${Math.round(organic.rps)} req/s, p50 ${organic.p50} ms, p99 ${organic.p99} ms`,
+        );
+      },
+    );
+  }
+  const baseline = organic as LoadResult | null;
 
   t = performance.now();
   await withServer<Ready>(
     import.meta.filename,
     { AMP_STREAM_BENCH_SERVE: dbPath },
-    ["--expose-gc"],
+    // STREAM_BENCH_CPU_PROF=<dir>: a V8 CPU profile of the serving process (written when it stops).
+    [
+      "--expose-gc",
+      ...(process.env.STREAM_BENCH_CPU_PROF
+        ? ["--cpu-prof", `--cpu-prof-dir=${process.env.STREAM_BENCH_CPU_PROF}`]
+        : []),
+    ],
     async (ready) => {
       console.log(
         `model loaded in ${(ready.loadMs / 1000).toFixed(1)} s, first stream ${ready.firstMs.toFixed(0)} ms, ` +
           `unseen viewer p50 ${ready.coldP50.toFixed(1)} ms / p99 ${ready.coldP99.toFixed(1)} ms, RSS ${ready.rssMb.toFixed(0)} MB`,
       );
-      // Viewers spread over the accounts (not the unseen ones the child timed).
-      const r = rng(7);
-      const viewers = Array.from({ length: VIEWERS }, () => account(Math.floor(r() * (ACCOUNTS - 1000))));
-      const streamBodies = viewers.map((v) => streamBody(v));
-      const statusBodies = [JSON.stringify({ query: STATUS })];
-
       const check = await fetch(ready.url, {
         method: "POST",
         headers: { "content-type": "application/json" },
@@ -379,6 +572,7 @@ async function main(dir: string): Promise<void> {
       // Warm the HTTP path and the JIT, then measure the baseline and the stream.
       await load(ready.url, statusBodies, 2);
       const base = await load(ready.url, statusBodies, DURATION);
+      await warmViewers(ready.url, streamBodies);
       const stream = await load(ready.url, streamBodies, DURATION);
       // Second pages: cut from the ranking each viewer's first page was ranked in (fetched just before).
       const secondBodies: string[] = [];
@@ -402,6 +596,16 @@ async function main(dir: string): Promise<void> {
         "stream p50": { value: stream.p50, unit: "ms" },
         "stream throughput": { value: Math.round(stream.rps), unit: "req/s" },
         "stream requests": { value: stream.total, unit: "requests" },
+        ...(baseline
+          ? {
+              "stream p99 organic only (no impression key)": { value: baseline.p99, unit: "ms" },
+              "stream p50 organic only (no impression key)": { value: baseline.p50, unit: "ms" },
+              "stream throughput organic only (no impression key)": {
+                value: Math.round(baseline.rps),
+                unit: "req/s",
+              },
+            }
+          : {}),
         "second page p99": { value: second.p99, unit: "ms", target: "<= 30" },
         "second page p50": { value: second.p50, unit: "ms" },
         "second page throughput": { value: Math.round(second.rps), unit: "req/s" },
@@ -418,6 +622,14 @@ async function main(dir: string): Promise<void> {
         "stream p99 in process (allocator + impression signing)": { value: ready.warmP99, unit: "ms" },
         "impressions signed per stream call": { value: ready.impressionsPerCall, unit: "impressions" },
         "RSS after load": { value: Math.round(ready.rssMb), unit: "MB" },
+        "whole epoch 100k accounts / 1M messages ms": {
+          value: Math.round(epoch.wholeMs),
+          unit: "ms",
+          target: "<= 10000",
+        },
+        "whole epoch CPU time ms": { value: Math.round(epoch.cpuMs), unit: "ms" },
+        "epoch log export ms": { value: Math.round(epoch.exportMs), unit: "ms" },
+        "accounts paid in the epoch": { value: epoch.paid, unit: "accounts" },
         "answer size": { value: bytes, unit: "B" },
         "seed store": { value: Number(seedSeconds.toFixed(1)), unit: "s" },
         "log entries": { value: messages, unit: "messages" },

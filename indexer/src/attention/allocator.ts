@@ -156,16 +156,19 @@ export function allocate(input: AllocationInput): Allocation {
 }
 
 /**
- * What a budget buys from an audience with these bids, one paid view per viewer. Every campaign's
- * bid for a viewer grows alike with the viewer's reputation, so competing campaigns share each
- * viewer's slots whatever the viewer's price: a campaign reaches its audience evenly and pays the
- * audience's mean bid.
+ * What a budget buys from an audience with these bids, one paid view per viewer: spent at the
+ * audience's bid-weighted mean bid, since a campaign's offer scores its bid (times its need) and
+ * better-paid viewers have larger hourly rations. A conservative forecast: the delivery bench's
+ * campaigns deliver more views than it says, never more than their budget.
  */
 export function forecastDelivery(bids: readonly bigint[], budget: bigint): { views: number; spend: bigint } {
   let sum = 0n;
-  for (const bid of bids) sum += bid;
-  if (sum <= 0n || budget <= 0n) return { views: 0, spend: 0n };
-  const n = BigInt(bids.length);
-  const views = Math.min(bids.length, Number((budget * n) / sum));
-  return { views, spend: (sum * BigInt(views)) / n };
+  let squares = 0n;
+  for (const bid of bids) {
+    sum += bid;
+    squares += bid * bid;
+  }
+  if (squares <= 0n || budget <= 0n) return { views: 0, spend: 0n };
+  const views = Math.min(bids.length, Number((budget * sum) / squares));
+  return { views, spend: (squares * BigInt(views)) / sum };
 }

@@ -283,7 +283,7 @@ export function createAttentionService(options: AttentionServiceOptions): LiveAt
   /**
    * The allocator's forecast for a campaign started now: the eligible audience (above the
    * reputation floor, policy admitting the promoter in the community, not the promoter), the
-   * budget spent at the audience's mean bid (`forecastDelivery`), each viewer paid at most once.
+   * budget spent at the audience's bid-weighted mean bid (`forecastDelivery`), each viewer paid at most once.
    */
   function forecast(promoter: string, communityId: bigint, budget: bigint, life: number, t: number) {
     const rep = model.reputation(communityId, t);
