@@ -10,7 +10,9 @@ import { communityQueries } from "./queries/communities.ts";
 import { epochQueries } from "./queries/epochs.ts";
 import { messageQueries } from "./queries/messages.ts";
 import { postQueries } from "./queries/posts.ts";
+import { profileQueries } from "./queries/profiles.ts";
 import { createReader } from "./queries/reader.ts";
+import { searchQueries } from "./queries/search.ts";
 import { statusQueries } from "./queries/status.ts";
 
 export type { DelegationRow, PolicyRow } from "./queries/accounts.ts";
@@ -19,7 +21,9 @@ export type { CommunityRow } from "./queries/communities.ts";
 export type { EpochRow } from "./queries/epochs.ts";
 export type { MessageRow } from "./queries/messages.ts";
 export type { CommentRow, PostFilter, PostOrder, PostRow, PostStats } from "./queries/posts.ts";
+export type { MediaRow, ProfileRow } from "./queries/profiles.ts";
 export type { Keyset, Rows } from "./queries/reader.ts";
+export type { Scored } from "./queries/search.ts";
 
 export function createQueries(db: Db) {
   const reader = createReader(db);
@@ -31,6 +35,8 @@ export function createQueries(db: Db) {
     ...campaignQueries(reader),
     ...epochQueries(reader),
     ...messageQueries(reader),
+    ...profileQueries(reader),
+    ...searchQueries(reader),
   };
 }
 

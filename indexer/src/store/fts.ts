@@ -1,0 +1,35 @@
+/**
+ * Turns what a person typed into a safe FTS5 query. Only runs of letters and digits survive,
+ * each quoted as a phrase, so no FTS5 syntax (quotes, NEAR, column filters, `*`, `^`,
+ * parentheses, AND/OR/NOT) can reach the parser; the terms must all match (AND), and the last
+ * one matches as a prefix unless the input ends in a space, so results follow the typing.
+ */
+export const SEARCH_LIMITS = {
+  /** Longest accepted query, in characters. */
+  maxQueryChars: 200,
+  /** Terms beyond this many are ignored. */
+  maxTerms: 8,
+  /** Deepest result reachable by paging. */
+  maxOffset: 1000,
+} as const;
+
+const TERM = /[\p{L}\p{N}]+/gu;
+
+/** The terms of a query, lowercase and normalised (NFKC), at most `maxTerms`. */
+export function searchTerms(input: string): string[] {
+  return (input.normalize("NFKC").toLowerCase().match(TERM) ?? []).slice(0, SEARCH_LIMITS.maxTerms);
+}
+
+/** The FTS5 MATCH expression for `input`, or null when it holds no searchable term. */
+export function ftsQuery(input: string): string | null {
+  const terms = searchTerms(input);
+  if (terms.length === 0) return null;
+  const prefixLast = !/\s$/.test(input) && terms.length === searchTerms(`${input} `).length;
+  return terms.map((t, i) => `"${t}"${prefixLast && i === terms.length - 1 ? " *" : ""}`).join(" ");
+}
+
+/** An address prefix (`0x` and 2..40 hex digits), lowercased, or null. */
+export function addressPrefix(input: string): string | null {
+  const t = input.trim().toLowerCase();
+  return /^0x[0-9a-f]{2,40}$/.test(t) ? t : null;
+}
