@@ -2,7 +2,7 @@
  * Turns what a person typed into a safe FTS5 query. Only runs of letters and digits survive,
  * each quoted as a phrase, so no FTS5 syntax (quotes, NEAR, column filters, `*`, `^`,
  * parentheses, AND/OR/NOT) can reach the parser; the terms must all match (AND), and the last
- * one matches as a prefix unless the input ends in a space, so results follow the typing.
+ * one matches as a prefix when the input ends in it, so results follow the typing.
  */
 export const SEARCH_LIMITS = {
   /** Longest accepted query, in characters. */
@@ -24,7 +24,9 @@ export function searchTerms(input: string): string[] {
 export function ftsQuery(input: string): string | null {
   const terms = searchTerms(input);
   if (terms.length === 0) return null;
-  const prefixLast = !/\s$/.test(input) && terms.length === searchTerms(`${input} `).length;
+  // The last word is still being typed when the input ends in it (and it was not cut off).
+  const all = input.normalize("NFKC").match(TERM) ?? [];
+  const prefixLast = /[\p{L}\p{N}]$/u.test(input.normalize("NFKC")) && all.length <= SEARCH_LIMITS.maxTerms;
   return terms.map((t, i) => `"${t}"${prefixLast && i === terms.length - 1 ? " *" : ""}`).join(" ");
 }
 
