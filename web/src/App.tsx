@@ -13,6 +13,7 @@ import { CommunitiesPage } from "./pages/CommunitiesPage.tsx";
 import { CommunityPage } from "./pages/CommunityPage.tsx";
 import { ProfilePage } from "./pages/ProfilePage.tsx";
 import { RewardsPage } from "./pages/RewardsPage.tsx";
+import { SearchPage } from "./pages/SearchPage.tsx";
 import { SettingsPage } from "./pages/SettingsPage.tsx";
 import { StreamPage } from "./pages/StreamPage.tsx";
 
@@ -34,6 +35,8 @@ function Page() {
       return <CampaignsPage />;
     case "settings":
       return <SettingsPage />;
+    case "search":
+      return <SearchPage query={route.query} kind={route.kind} />;
     case "notFound":
       return (
         <Empty title="Page not found">

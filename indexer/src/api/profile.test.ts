@@ -129,6 +129,20 @@ describe("profiles and post images in GraphQL", () => {
     expect(await shown("1")).toEqual([]);
   });
 
+  it("reads many profiles at once", async () => {
+    await submit(await profile({ name: "Alice" }));
+    await submit(await profile({ name: "Bob" }, bob));
+    const q = `query($a: [String!]!) { profiles(addresses: $a) { account name } }`;
+    const r = await gql(q, {
+      a: [bob.address, alice.address.toUpperCase().replace("0X", "0x"), `0x${"12".repeat(20)}`],
+    });
+    expect(r.data.profiles.map((p: { name: string }) => p.name).sort()).toEqual(["Alice", "Bob"]);
+    const tooMany = await gql(q, { a: Array.from({ length: 101 }, () => alice.address) });
+    expect(tooMany.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    const bad = await gql(q, { a: ["nope"] });
+    expect(bad.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+  });
+
   it("looks an image up by hash and refuses a malformed one", async () => {
     const { record } = media.put(GIF_1X1);
     const q = `query($h: String!) { media(hash: $h) { hash mimeType } }`;

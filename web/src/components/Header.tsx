@@ -4,6 +4,7 @@ import { useAmpBalance } from "../hooks/wallet.ts";
 import { formatAmp, shortAddress } from "../lib/format.ts";
 import { href, type Route } from "../lib/router.ts";
 import { ConnectDialog } from "./ConnectDialog.tsx";
+import { SearchBox } from "./SearchBox.tsx";
 import { Avatar } from "./ui/Address.tsx";
 import { Button } from "./ui/Button.tsx";
 
@@ -54,6 +55,7 @@ export function Header({ route }: { route: Route }) {
             </a>
           ))}
         </nav>
+        <SearchBox route={route} />
         <div className="header-account">
           {address ? (
             <>

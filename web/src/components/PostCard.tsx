@@ -10,6 +10,7 @@ import { href } from "../lib/router.ts";
 import { AmplifyDialog } from "./AmplifyDialog.tsx";
 import { useOpenAmplify } from "./AmplifyHost.tsx";
 import { Comments } from "./Comments.tsx";
+import { PostMedia } from "./PostMedia.tsx";
 import { AddressLink, Avatar } from "./ui/Address.tsx";
 import { Button } from "./ui/Button.tsx";
 import { ErrorAlert } from "./ui/States.tsx";
@@ -97,6 +98,7 @@ export function PostCard({
         </div>
       </div>
       {post.text && <p className="post-text">{post.text}</p>}
+      <PostMedia media={post.media} postId={post.id} />
       {post.topics.length > 0 && (
         <div className="row">
           {post.topics.map((t) => (

@@ -6,7 +6,11 @@ export type Route =
   | { name: "rewards" }
   | { name: "campaigns" }
   | { name: "settings" }
+  | { name: "search"; query: string; kind: SearchRouteKind }
   | { name: "notFound"; path: string };
+
+export type SearchRouteKind = "posts" | "people" | "communities";
+const SEARCH_KINDS: SearchRouteKind[] = ["posts", "people", "communities"];
 
 /** Parses a location hash such as "#/u/0xabc" into a route. */
 export function parseRoute(hash: string): Route {
@@ -20,6 +24,15 @@ export function parseRoute(hash: string): Route {
   if (head === "rewards") return { name: "rewards" };
   if (head === "campaigns") return { name: "campaigns" };
   if (head === "settings") return { name: "settings" };
+  if (head === "search") {
+    const params = new URLSearchParams(hash.replace(/^#/, "").split("?").slice(1).join("?"));
+    const kind = params.get("kind") as SearchRouteKind | null;
+    return {
+      name: "search",
+      query: params.get("q") ?? "",
+      kind: kind && SEARCH_KINDS.includes(kind) ? kind : "posts",
+    };
+  }
   return { name: "notFound", path };
 }
 
@@ -39,6 +52,8 @@ export function href(route: Route): string {
       return "#/campaigns";
     case "settings":
       return "#/settings";
+    case "search":
+      return `#/search?${new URLSearchParams({ q: route.query, kind: route.kind })}`;
     case "notFound":
       return `#/${route.path}`;
   }

@@ -28,6 +28,14 @@ export function profileQueries({ all, get }: Reader) {
         "SELECT account, name, bio, avatar, seq, updated_at AS updatedAt FROM profiles WHERE account = ?",
         account,
       ) ?? null,
+    /** The profiles of these accounts (lowercase addresses); accounts without one are left out. */
+    profilesOf: (accounts: readonly string[]): ProfileRow[] =>
+      accounts.length === 0
+        ? []
+        : all<ProfileRow>(
+            "SELECT account, name, bio, avatar, seq, updated_at AS updatedAt FROM profiles WHERE account IN (SELECT value FROM json_each(?))",
+            JSON.stringify(accounts),
+          ),
     media: (hash: string) => get<MediaRow>(`SELECT ${MEDIA_COLUMNS} FROM media WHERE hash = ?`, hash) ?? null,
     /** Media records by hash, in the order asked (missing ones left out). */
     mediaByHashes: (hashes: readonly string[]): MediaRow[] => {

@@ -30,6 +30,8 @@ export interface Post {
   views: number;
   /** Views shown through amplification campaigns. */
   boughtViews: number;
+  /** The images the post commits to (absent in answers that did not ask for them). */
+  media?: { hash: string; url: string; mimeType: string; width: number; height: number }[];
 }
 
 export interface CampaignRef {
