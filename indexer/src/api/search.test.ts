@@ -98,6 +98,14 @@ describe("search over posts, people and communities", () => {
     expect(ids(await search("wind"))).toEqual(["3"]);
   });
 
+  it("leaves very common words out of a query with other words, and lists the newest for only such words", async () => {
+    // "batch", "note", "about" and "gardening" are in 25 of 29 posts.
+    expect(ids(await search("gardening note 3 "))).toEqual(["9"]);
+    const common = await search("gardening ", "POSTS", 3);
+    expect(ids(common)).toEqual(["30", "29", "28"]);
+    expect(common.edges[0].node.score).toBe(0);
+  });
+
   it("pages through results without repeats or gaps", async () => {
     const seen: string[] = [];
     let after: string | undefined;

@@ -10,7 +10,12 @@ export const SEARCH_LIMITS = {
   /** Terms beyond this many are ignored. */
   maxTerms: 8,
   /** Deepest result reachable by paging. */
-  maxOffset: 1000,
+  maxOffset: 500,
+  /**
+   * Posts are ranked among the newest this many matches (all of them when fewer match), so a
+   * word in most posts costs no more than a rare one: the best matches among recent posts.
+   */
+  postWindow: 500,
 } as const;
 
 const TERM = /[\p{L}\p{N}]+/gu;
@@ -20,14 +25,29 @@ export function searchTerms(input: string): string[] {
   return (input.normalize("NFKC").toLowerCase().match(TERM) ?? []).slice(0, SEARCH_LIMITS.maxTerms);
 }
 
-/** The FTS5 MATCH expression for `input`, or null when it holds no searchable term. */
-export function ftsQuery(input: string): string | null {
+export interface QueryTerm {
+  term: string;
+  /** Matches any word starting with `term` (the word being typed). */
+  prefix: boolean;
+}
+
+/** The terms of `input`, the last one a prefix when the input ends in it (and it was not cut off). */
+export function queryTerms(input: string): QueryTerm[] {
   const terms = searchTerms(input);
-  if (terms.length === 0) return null;
-  // The last word is still being typed when the input ends in it (and it was not cut off).
   const all = input.normalize("NFKC").match(TERM) ?? [];
   const prefixLast = /[\p{L}\p{N}]$/u.test(input.normalize("NFKC")) && all.length <= SEARCH_LIMITS.maxTerms;
-  return terms.map((t, i) => `"${t}"${prefixLast && i === terms.length - 1 ? " *" : ""}`).join(" ");
+  return terms.map((term, i) => ({ term, prefix: prefixLast && i === terms.length - 1 }));
+}
+
+/** The FTS5 MATCH expression for these terms, or null when there are none. */
+export function matchExpression(terms: readonly QueryTerm[]): string | null {
+  if (terms.length === 0) return null;
+  return terms.map((t) => `"${t.term}"${t.prefix ? " *" : ""}`).join(" ");
+}
+
+/** The FTS5 MATCH expression for `input`, or null when it holds no searchable term. */
+export function ftsQuery(input: string): string | null {
+  return matchExpression(queryTerms(input));
 }
 
 /** An address prefix (`0x` and 2..40 hex digits), lowercased, or null. */

@@ -385,8 +385,11 @@ migrations.push({
   sql: `
 -- FTS5 indexes over posts (text, topics), communities (name, description) and profiles (name,
 -- bio, account), kept in step with their tables by triggers (a reorg's deletes included).
+-- Prefix indexes answer what is being typed (the last word matches as a prefix) without merging
+-- every word that starts with it.
 CREATE VIRTUAL TABLE post_search USING fts5(
-  text, topics, content = 'posts', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2'
+  text, topics, content = 'posts', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2',
+  prefix = '2 3 4'
 );
 CREATE TRIGGER post_search_insert AFTER INSERT ON posts BEGIN
   INSERT INTO post_search (rowid, text, topics) VALUES (new.id, new.text, new.topics);
@@ -399,9 +402,12 @@ CREATE TRIGGER post_search_update AFTER UPDATE OF text, topics ON posts BEGIN
   INSERT INTO post_search (rowid, text, topics) VALUES (new.id, new.text, new.topics);
 END;
 INSERT INTO post_search (post_search) VALUES ('rebuild');
+-- How many posts hold each word: a query ignores words in most posts, as bm25 gives them no weight.
+CREATE VIRTUAL TABLE post_search_vocab USING fts5vocab(post_search, 'row');
 
 CREATE VIRTUAL TABLE community_search USING fts5(
-  name, description, content = 'communities', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2'
+  name, description, content = 'communities', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2',
+  prefix = '2 3 4'
 );
 CREATE TRIGGER community_search_insert AFTER INSERT ON communities BEGIN
   INSERT INTO community_search (rowid, name, description) VALUES (new.id, new.name, new.description);
@@ -416,7 +422,8 @@ END;
 INSERT INTO community_search (community_search) VALUES ('rebuild');
 
 CREATE VIRTUAL TABLE profile_search USING fts5(
-  name, bio, account, content = 'profiles', content_rowid = 'rowid', tokenize = 'unicode61 remove_diacritics 2'
+  name, bio, account, content = 'profiles', content_rowid = 'rowid', tokenize = 'unicode61 remove_diacritics 2',
+  prefix = '2 3 4'
 );
 CREATE TRIGGER profile_search_insert AFTER INSERT ON profiles BEGIN
   INSERT INTO profile_search (rowid, name, bio, account) VALUES (new.rowid, new.name, new.bio, new.account);
