@@ -12,8 +12,6 @@ import {
   search,
 } from "../lib/graphql/profiles.ts";
 
-export const SEARCH_PAGE_SIZE = 20;
-
 type Pending = { resolve: (p: Profile | null) => void; reject: (e: unknown) => void };
 
 /** Collects the addresses asked for in one tick and fetches their profiles in batches. */
@@ -72,7 +70,7 @@ export function profileQueryOptions(gql: GraphQLClient, address: string) {
 export function searchQueryOptions(gql: GraphQLClient, query: string, kind: SearchKind) {
   return infiniteQueryOptions({
     queryKey: ["indexer", "search", kind, query] as const,
-    queryFn: ({ pageParam }) => search(gql, { query, kind, first: SEARCH_PAGE_SIZE, after: pageParam }),
+    queryFn: ({ pageParam }) => search(gql, { query, kind, after: pageParam }),
     initialPageParam: null as string | null,
     getNextPageParam: (page) =>
       page.pageInfo.hasNextPage && page.pageInfo.endCursor ? page.pageInfo.endCursor : undefined,

@@ -21,10 +21,16 @@ const COMMUNITY_COLUMNS =
 const COUNT_TTL_MS = 30_000;
 /** Words counted and remembered at most (the least recently used go first). */
 const MAX_COUNTED_WORDS = 10_000;
-/** A word in more than this share of posts is very common. */
+/** A word in more than this share of posts, and in more than `commonWordMinPosts` posts, is very common. */
 export const COMMON_WORD_SHARE = 0.2;
 
-export function searchQueries({ all, get }: Reader) {
+export interface SearchOptions {
+  /** Below this many posts holding it no word is very common (scoring them all costs little). */
+  commonWordMinPosts?: number;
+}
+
+export function searchQueries({ all, get }: Reader, options: SearchOptions = {}) {
+  const minPosts = options.commonWordMinPosts ?? 1000;
   let postCount = { n: 0, at: Number.NEGATIVE_INFINITY };
   const posts = () => {
     if (performance.now() - postCount.at > COUNT_TTL_MS) {
@@ -49,7 +55,10 @@ export function searchQueries({ all, get }: Reader) {
     return doc;
   };
   /** Whether more than COMMON_WORD_SHARE of all posts hold `term`. */
-  const common = (term: string) => postsWith(term) > posts() * COMMON_WORD_SHARE;
+  const common = (term: string) => {
+    const n = postsWith(term);
+    return n > minPosts && n > posts() * COMMON_WORD_SHARE;
+  };
   /** One page at `offset`: `first + 1` rows are read to know whether another page follows. */
   const window = <T>(sql: string, params: unknown[], first: number, offset: number): Rows<T> => {
     const rows = all<T>(`${sql} LIMIT ? OFFSET ?`, ...params, first + 1, offset);

@@ -30,6 +30,8 @@ export interface SearchHit {
 }
 
 export const MAX_PROFILES_PER_REQUEST = 100;
+/** Results per search page (a literal in the query, so its cost counts 20 rather than the largest page). */
+export const SEARCH_PAGE_SIZE = 20;
 
 export async function getProfiles(client: GraphQLClient, addresses: string[]): Promise<Profile[]> {
   const data = await run(
@@ -44,12 +46,12 @@ export async function getProfiles(client: GraphQLClient, addresses: string[]): P
 
 export async function search(
   client: GraphQLClient,
-  vars: { query: string; kind: SearchKind; first?: number; after?: string | null },
+  vars: { query: string; kind: SearchKind; after?: string | null },
 ): Promise<Connection<SearchHit>> {
   const data = await run(
     client,
-    graphql(`query Search($query: String!, $kind: SearchKind, $first: Int, $after: String) {
-      search(query: $query, kind: $kind, first: $first, after: $after) {
+    graphql(`query Search($query: String!, $kind: SearchKind, $after: String) {
+      search(query: $query, kind: $kind, first: 20, after: $after) {
         edges { cursor node {
           score
           post { id author community { id name } topics text uri createdAt likes commentCount shares views boughtViews media { hash url mimeType width height } }
