@@ -9,6 +9,7 @@
  * under the hash of its bytes, and a post whose uri does not match its contentHash shows none.
  */
 import { hexToBytes, sha256 } from "viem";
+import { AmpError } from "./errors.ts";
 
 export const MEDIA_URI_PREFIX = "amp-media:";
 
@@ -39,11 +40,14 @@ export function mediaHash(bytes: Uint8Array): string {
 /** The `uri` and `contentHash` a post with these images publishes. */
 export function mediaCommitment(hashes: readonly string[]): { uri: string; contentHash: `0x${string}` } {
   if (hashes.length === 0 || hashes.length > MEDIA_LIMITS.maxPerPost) {
-    throw new RangeError(`a post carries 1..${MEDIA_LIMITS.maxPerPost} images, got ${hashes.length}`);
+    throw new AmpError(
+      "BAD_MEDIA",
+      `a post carries 1..${MEDIA_LIMITS.maxPerPost} images, got ${hashes.length}`,
+    );
   }
   const joined = new Uint8Array(32 * hashes.length);
   hashes.forEach((h, i) => {
-    if (!isMediaHash(h)) throw new RangeError(`not a media hash: ${h.slice(0, 70)}`);
+    if (!isMediaHash(h)) throw new AmpError("BAD_MEDIA", `not a media hash: ${h.slice(0, 70)}`);
     joined.set(hexToBytes(`0x${h}`), 32 * i);
   });
   return { uri: `${MEDIA_URI_PREFIX}${hashes.join(",")}`, contentHash: sha256(joined) };
