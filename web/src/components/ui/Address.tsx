@@ -67,5 +67,16 @@ export function AccountName({ address, className }: { address: string; className
   );
 }
 
+/** The account's display name, or its short address, as plain text (inside another link). */
+export function AccountLabel({ address, className }: { address: string; className?: string }) {
+  const profile = useProfile(address);
+  const name = profile.data?.name;
+  return name ? (
+    <span className={`${className ?? ""} display-name`.trim()}>{name}</span>
+  ) : (
+    <span className={`${className ?? ""} mono`.trim()}>{shortAddress(address)}</span>
+  );
+}
+
 /** Kept for the places that name an account by address: they show its profile name too. */
 export const AddressLink = AccountName;
