@@ -7,6 +7,7 @@ export * from "./chain.ts";
 export * from "./consent.ts";
 export * from "./deployment.ts";
 export * from "./errors.ts";
+export * from "./media.ts";
 export * from "./message-codec.ts";
 export * from "./messages.ts";
 export * from "./permit.ts";

@@ -25,6 +25,7 @@ const samples: { [K in MessageKind]: MessageByKind[K] } = {
   Policy: { ...base, mode: 3, communities: [1n, 2n], topics: ["Eth", "défi"], blockedPromoters: [b] },
   Unlike: { ...base, postId: 1n },
   NotificationsRead: { ...base, readUntil: 1_800_000_000n },
+  Profile: { ...base, name: "Zoë ✓", avatar: `0x${"ab".repeat(32)}`, bio: "builds things\nin Lisbon" },
 };
 
 describe("message wire form", () => {
@@ -56,6 +57,11 @@ describe("message wire form", () => {
       ["Policy", { ...samples.Policy, mode: 5 }],
       ["Policy", { ...samples.Policy, topics: ["x".repeat(33)] }],
       ["Follow", { ...samples.Follow, follow: "yes" }],
+      ["Profile", { ...samples.Profile, name: "x".repeat(51) }],
+      ["Profile", { ...samples.Profile, name: "two\nlines" }],
+      ["Profile", { ...samples.Profile, bio: "é".repeat(151) }],
+      ["Profile", { ...samples.Profile, avatar: "0x1234" }],
+      ["Profile", { ...samples.Profile, avatar: `0x${"zz".repeat(32)}` }],
     ] as const;
     for (const [kind, message] of bad) {
       expect(() => decodeMessage(kind, encodeMessage(message)), encodeMessage(message).slice(0, 60)).toThrow(

@@ -7,7 +7,13 @@
  */
 import { z } from "zod";
 import { AmpError } from "./errors.ts";
-import { engagementTypes, MESSAGE_LIMITS, type MessageByKind, type MessageKind } from "./messages.ts";
+import {
+  engagementTypes,
+  MESSAGE_LIMITS,
+  type MessageByKind,
+  type MessageKind,
+  PROFILE_LIMITS,
+} from "./messages.ts";
 
 const utf8 = new TextEncoder();
 const utf8Bytes = (s: string) => utf8.encode(s).length;
@@ -37,6 +43,14 @@ const uint = (bits: number) => {
 const topic = z
   .string()
   .refine((t) => utf8Bytes(t) >= 1 && utf8Bytes(t) <= MESSAGE_LIMITS.topicBytes, "topic must be 1..32 bytes");
+
+const bytes32 = z
+  .string()
+  .regex(/^0x[0-9a-fA-F]{64}$/, "expected 0x and 64 hex digits")
+  .transform((h) => h.toLowerCase() as `0x${string}`);
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses.
+const CONTROL = /[\u0000-\u001f\u007f]/;
 
 const base = { account: address, timestamp: uint(64), nonce: uint(256) };
 
@@ -80,6 +94,15 @@ export const messageSchemas = {
   }),
   Unlike: z.strictObject({ ...base, postId: uint(256) }),
   NotificationsRead: z.strictObject({ ...base, readUntil: uint(64) }),
+  Profile: z.strictObject({
+    ...base,
+    name: z
+      .string()
+      .refine((t) => utf8Bytes(t) <= PROFILE_LIMITS.nameBytes, "name must be at most 50 bytes")
+      .refine((t) => !CONTROL.test(t), "name must not contain control characters"),
+    avatar: bytes32,
+    bio: z.string().refine((t) => utf8Bytes(t) <= PROFILE_LIMITS.bioBytes, "bio must be at most 300 bytes"),
+  }),
 } satisfies { [K in MessageKind]: z.ZodType };
 
 export class MessageDecodeError extends AmpError {

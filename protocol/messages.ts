@@ -105,6 +105,18 @@ export const engagementTypes = {
     { name: "timestamp", type: "uint64" },
     { name: "nonce", type: "uint256" },
   ],
+  /**
+   * The account's public profile; the latest one (by log order) is in force. `avatar` is the
+   * sha256 of an image in the indexer's media store (zero for none).
+   */
+  Profile: [
+    { name: "account", type: "address" },
+    { name: "name", type: "string" },
+    { name: "avatar", type: "bytes32" },
+    { name: "bio", type: "string" },
+    { name: "timestamp", type: "uint64" },
+    { name: "nonce", type: "uint256" },
+  ],
 } as const;
 
 export type MessageKind = keyof typeof engagementTypes;
@@ -168,6 +180,11 @@ export interface PolicyMessage extends Base {
   topics: string[];
   blockedPromoters: Address[];
 }
+export interface ProfileMessage extends Base {
+  name: string;
+  avatar: `0x${string}`;
+  bio: string;
+}
 
 export interface UnlikeMessage extends Base {
   postId: bigint;
@@ -188,6 +205,7 @@ export interface MessageByKind {
   Policy: PolicyMessage;
   Unlike: UnlikeMessage;
   NotificationsRead: NotificationsReadMessage;
+  Profile: ProfileMessage;
 }
 
 /** A message as it travels: kind, fields and the signature over them. */
@@ -216,3 +234,12 @@ export const MESSAGE_LIMITS = {
 export function encodeMessage(message: object): string {
   return JSON.stringify(message, (_k, v) => (typeof v === "bigint" ? v.toString() : v));
 }
+
+/** Limits of a Profile message's fields (UTF-8 bytes); a name has no control characters. */
+export const PROFILE_LIMITS = {
+  nameBytes: 50,
+  bioBytes: 300,
+} as const;
+
+/** `Profile.avatar` when the profile has no avatar. */
+export const NO_AVATAR = `0x${"0".repeat(64)}` as const;

@@ -4,7 +4,7 @@
  * contract addresses and the start block come from the deployment output
  * `deployments/<chainId>.json` unless given inline.
  */
-import { resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { z } from "zod";
 import { AmpError, type Deployment, deploymentPath, deploymentSchema } from "#protocol";
 import { DeploymentFileError, readDeployment as readDeploymentFile } from "#protocol/deployment-file.ts";
@@ -71,15 +71,24 @@ const configSchema = z.object({
       lengthSeconds: int(1).default(3600),
     })
     .default({ lengthSeconds: 3600 }),
+  /** Folder of the image content store (default: `media/` beside the database; in memory for `:memory:`). */
+  mediaDir: z.string().optional(),
+  /** Total bytes the image store accepts before refusing uploads. */
+  mediaMaxBytes: int(1).default(1024 ** 3),
+  /** Image uploads per client address: per second and burst. */
+  mediaUploadRate: z.coerce.number().positive().default(2),
+  mediaUploadBurst: int(1).default(30),
 });
 
 export type ConfigInput = z.input<typeof configSchema>;
 
 export interface IndexerConfig
-  extends Omit<z.output<typeof configSchema>, "deployment" | "deploymentFile" | "dbPath"> {
+  extends Omit<z.output<typeof configSchema>, "deployment" | "deploymentFile" | "dbPath" | "mediaDir"> {
   deploymentFile: string;
   deployment: Deployment;
   dbPath: string;
+  /** Where image bytes are kept; null: in memory. */
+  mediaDir: string | null;
 }
 
 const ENV: Record<string, keyof ConfigInput> = {
@@ -107,6 +116,10 @@ const ENV: Record<string, keyof ConfigInput> = {
   AMP_INTAKE_CLIENT_BURST: "intakeClientBurst",
   AMP_INTAKE_MAX_AGE_SECONDS: "intakeMaxAgeSeconds",
   AMP_INTAKE_ALLOW_BACKDATING: "intakeAllowBackdating",
+  AMP_MEDIA_DIR: "mediaDir",
+  AMP_MEDIA_MAX_BYTES: "mediaMaxBytes",
+  AMP_MEDIA_UPLOAD_RATE: "mediaUploadRate",
+  AMP_MEDIA_UPLOAD_BURST: "mediaUploadBurst",
 };
 
 export class ConfigError extends AmpError {
@@ -136,7 +149,7 @@ export function loadConfig(input: ConfigInput = {}, options: LoadConfigOptions =
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`));
   }
-  const { deployment: inline, deploymentFile: file, dbPath, ...rest } = parsed.data;
+  const { deployment: inline, deploymentFile: file, dbPath, mediaDir, ...rest } = parsed.data;
   const deploymentFile = resolve(cwd, file ?? deploymentPath(rest.chainId));
   const deployment = inline ?? readDeployment(deploymentFile);
   if (deployment.chainId !== rest.chainId) {
@@ -144,11 +157,18 @@ export function loadConfig(input: ConfigInput = {}, options: LoadConfigOptions =
       `deployment: chainId ${deployment.chainId} does not match chainId ${rest.chainId}`,
     ]);
   }
+  const resolvedDb =
+    dbPath === ":memory:" ? dbPath : resolve(cwd, dbPath ?? `.data/indexer-${rest.chainId}.sqlite`);
   return {
     ...rest,
     deploymentFile,
     deployment,
-    dbPath: dbPath === ":memory:" ? dbPath : resolve(cwd, dbPath ?? `.data/indexer-${rest.chainId}.sqlite`),
+    dbPath: resolvedDb,
+    mediaDir: mediaDir
+      ? resolve(cwd, mediaDir)
+      : resolvedDb === ":memory:"
+        ? null
+        : join(dirname(resolvedDb), "media"),
   };
 }
 

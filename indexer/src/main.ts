@@ -12,6 +12,7 @@ import { isAmpError } from "#protocol";
 import { type Logger, loggerFromEnv } from "#protocol/logger.ts";
 import { createChainClock } from "./api/clock.ts";
 import { createHttpHandler } from "./api/http.ts";
+import { createMediaHandler } from "./api/media-http.ts";
 import { type Api, createApi } from "./api/yoga.ts";
 import type { AttentionService } from "./attention/interface.ts";
 import { createAttentionService } from "./attention/service.ts";
@@ -30,6 +31,7 @@ import { ackMarkPath } from "./store/ack-mark.ts";
 import { createChainStore } from "./store/chain-store.ts";
 import { type Db, openDb } from "./store/db.ts";
 import { createEngagementStore } from "./store/engagement-store.ts";
+import { createMediaStore, type MediaStore } from "./store/media/content-store.ts";
 import { createQueries, type Queries } from "./store/queries.ts";
 
 export interface AttentionDeps {
@@ -60,6 +62,8 @@ export interface Indexer {
   yoga: Api;
   follower: Follower;
   queries: Queries;
+  /** The image content store behind /media. */
+  media: MediaStore;
   /** Resolves with the GraphQL URL when serving HTTP. */
   start(options?: StartOptions): Promise<{ url: string | null }>;
   /** Settles when the follower stops; rejects on a fatal chain error. */
@@ -136,6 +140,7 @@ export function createIndexer(config: IndexerConfig, options: IndexerOptions = {
     now,
   });
   const engagementStore = createEngagementStore(db);
+  const media = createMediaStore(db, { dir: config.mediaDir, maxTotalBytes: config.mediaMaxBytes });
   const groupCommit = createGroupCommit(db, engagementStore, {
     ackMark,
     walPath: config.dbPath === ":memory:" ? undefined : `${config.dbPath}-wal`,
@@ -181,11 +186,21 @@ export function createIndexer(config: IndexerConfig, options: IndexerOptions = {
     yoga,
     follower,
     queries,
+    media,
     done,
     async start(startOptions = {}) {
       let url: string | null = null;
       if (startOptions.http ?? true) {
-        server = createServer(createHttpHandler(yoga, { corsOrigins: config.corsOrigins }));
+        server = createServer(
+          createHttpHandler(yoga, {
+            corsOrigins: config.corsOrigins,
+            media: createMediaHandler({
+              store: media,
+              corsOrigins: config.corsOrigins,
+              uploads: { ratePerSec: config.mediaUploadRate, burst: config.mediaUploadBurst },
+            }),
+          }),
+        );
         await new Promise<void>((res, rej) => {
           server?.once("error", rej);
           server?.listen(config.port, config.host, () => res());

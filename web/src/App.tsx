@@ -15,6 +15,7 @@ import { NotificationsPage } from "./pages/NotificationsPage.tsx";
 import { PostPage } from "./pages/PostPage.tsx";
 import { ProfilePage } from "./pages/ProfilePage.tsx";
 import { RewardsPage } from "./pages/RewardsPage.tsx";
+import { SearchPage } from "./pages/SearchPage.tsx";
 import { SettingsPage } from "./pages/SettingsPage.tsx";
 import { StreamPage } from "./pages/StreamPage.tsx";
 
@@ -40,6 +41,8 @@ function Page() {
       return <PostPage key={route.id} id={route.id} />;
     case "notifications":
       return <NotificationsPage />;
+    case "search":
+      return <SearchPage query={route.query} kind={route.kind} />;
     case "notFound":
       return (
         <Empty title="Page not found">

@@ -10,6 +10,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import type { DocumentNode, ExecutionResult, GraphQLError } from "graphql";
 import { maskError } from "graphql-yoga";
+import type { MediaHandler } from "./media-http.ts";
 import { type Api, CLIENT_ADDRESS, CLIENT_ADDRESS_HEADER } from "./yoga.ts";
 
 const MAX_BODY = 64 * 1024;
@@ -19,6 +20,8 @@ export const MAX_ANSWER_BYTES = 8 * 1024 * 1024;
 export interface HttpHandlerOptions {
   corsOrigins: string[];
   maxAnswerBytes?: number;
+  /** Serves /media (uploads and images) before anything else reads the request. */
+  media?: MediaHandler;
 }
 
 const STATUS_CODES: Record<number, string> = {
@@ -130,6 +133,7 @@ export function createHttpHandler(yoga: Api, options: HttpHandlerOptions): Reque
   }
 
   return (req, res) => {
+    if (options.media?.(req, res)) return;
     const isJsonPost =
       req.method === "POST" &&
       (req.url ?? "").split("?")[0] === yoga.graphqlEndpoint &&

@@ -32,7 +32,11 @@ import type {
 } from "graphql";
 import { Kind } from "graphql";
 import { createGraphQLError } from "graphql-yoga";
+import { MEDIA_LIMITS } from "#protocol";
 import { DEFAULT_PAGE, MAX_PAGE } from "./args.ts";
+
+/** Lists whose length has a known bound smaller than a default page, by `Type.field`. */
+const BOUNDED_LISTS: Record<string, number> = { "Post.media": MEDIA_LIMITS.maxPerPost };
 
 export interface QueryLimits {
   maxDepth: number;
@@ -140,6 +144,8 @@ function multiplier(
   parent: GraphQLNamedType | undefined,
 ): number {
   if (!def || parent?.name.endsWith("Connection")) return 1;
+  const bound = BOUNDED_LISTS[`${parent?.name}.${def.name}`];
+  if (bound !== undefined) return bound;
   if (def.args.some((a) => a.name === "first")) {
     const first = intArg(node, "first");
     if (first === undefined) return DEFAULT_PAGE;

@@ -19,6 +19,7 @@ export const ENGAGEMENT_ERROR_CODES = [
   "ALREADY_LIKED",
   "NOT_LIKED",
   "ALREADY_SHARED",
+  "UNKNOWN_MEDIA",
 ] as const;
 export type EngagementErrorCode = (typeof ENGAGEMENT_ERROR_CODES)[number];
 

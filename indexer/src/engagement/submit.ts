@@ -20,6 +20,7 @@ import {
   type MessageByKind,
   MessageDecodeError,
   type MessageKind,
+  NO_AVATAR,
 } from "#protocol";
 import type { EngagementStore, NewLogEntry } from "../store/engagement-store.ts";
 import { authorityRefusal, recoverSigner } from "./authority.ts";
@@ -238,6 +239,15 @@ export function createEngagementService(options: EngagementServiceOptions): Enga
     }
     if (kind === "Follow" && m.target === m.account) {
       throw new EngagementError("BAD_USER_INPUT", "an account cannot follow itself");
+    }
+    if (kind === "Profile") {
+      const avatar = (message as MessageByKind["Profile"]).avatar;
+      if (avatar !== NO_AVATAR && !store.mediaExists(avatar.slice(2))) {
+        throw new EngagementError(
+          "UNKNOWN_MEDIA",
+          `avatar ${avatar} is not in the media store; upload it first`,
+        );
+      }
     }
     if (m.postId !== undefined && !store.postExists(m.postId)) {
       throw new EngagementError("UNKNOWN_POST", `post ${m.postId} does not exist`);

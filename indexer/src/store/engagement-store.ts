@@ -54,6 +54,8 @@ export interface EngagementStore {
   likes(account: string, postId: bigint): boolean;
   /** Whether `account` has shared (reposted) `postId`. */
   shared(account: string, postId: bigint): boolean;
+  /** Whether the content store holds an image with this sha256 (64 hex digits, no 0x). */
+  mediaExists(hash: string): boolean;
   lastSeq(): number;
   entries(fromSeq: number, toSeq: number): IterableIterator<LogEntry>;
 }
@@ -115,6 +117,10 @@ export function createEngagementStore(db: Db): EngagementStore {
     markShare: db.prepare("INSERT OR IGNORE INTO post_share_marks (post_id, account) VALUES (?, ?)"),
     campaignPost: db.prepare("SELECT post_id FROM campaigns WHERE id = ?").pluck(),
     lastSeq: db.prepare("SELECT COALESCE(MAX(seq), 0) FROM engagement_log").pluck(),
+    profile: db.prepare(
+      "INSERT INTO profiles (account, name, bio, avatar, seq, updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (account) DO UPDATE SET name = excluded.name, bio = excluded.bio, avatar = excluded.avatar, seq = excluded.seq, updated_at = excluded.updated_at",
+    ),
+    mediaExists: db.prepare("SELECT 1 FROM media WHERE hash = ?").pluck(),
     range: db.prepare(`SELECT ${ENTRY_COLUMNS} FROM engagement_log WHERE seq >= ? AND seq <= ? ORDER BY seq`),
   };
 
@@ -211,6 +217,9 @@ export function createEngagementStore(db: Db): EngagementStore {
           seq,
         );
         break;
+      case "Profile":
+        s.profile.run(m.account, m.name, m.bio, m.avatar, seq, Number(m.timestamp));
+        break;
     }
     return seq;
   };
@@ -245,6 +254,7 @@ export function createEngagementStore(db: Db): EngagementStore {
       id <= BigInt(Number.MAX_SAFE_INTEGER) && s.likes.get(Number(id), account) !== undefined,
     shared: (account, id) =>
       id <= BigInt(Number.MAX_SAFE_INTEGER) && s.shared.get(Number(id), account) !== undefined,
+    mediaExists: (hash) => s.mediaExists.get(hash) !== undefined,
     lastSeq: () => s.lastSeq.get() as number,
     entries: (from, to) => s.range.iterate(from, to) as IterableIterator<LogEntry>,
   };

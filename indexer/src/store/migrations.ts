@@ -526,3 +526,95 @@ CREATE TABLE notification_reads (
 ) WITHOUT ROWID;
 `,
 });
+
+migrations.push({
+  version: 26,
+  name: "profiles",
+  sql: `
+-- The Profile message in force per account (the latest in log order). A rowid table: the
+-- people search index reads it as its content.
+CREATE TABLE profiles (
+  account TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  bio TEXT NOT NULL,
+  avatar TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+`,
+});
+
+migrations.push({
+  version: 27,
+  name: "media",
+  sql: `
+-- Images in the content store (bytes on disk under their sha256), with what was read from them.
+CREATE TABLE media (
+  hash TEXT PRIMARY KEY,
+  mime_type TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  width INTEGER NOT NULL,
+  height INTEGER NOT NULL,
+  created_at INTEGER NOT NULL
+) WITHOUT ROWID;
+`,
+});
+
+migrations.push({
+  version: 28,
+  name: "full-text search",
+  sql: `
+-- FTS5 indexes over posts (text, topics), communities (name, description) and profiles (name,
+-- bio, account), kept in step with their tables by triggers (a reorg's deletes included).
+-- Prefix indexes answer what is being typed (the last word matches as a prefix) without merging
+-- every word that starts with it.
+CREATE VIRTUAL TABLE post_search USING fts5(
+  text, topics, content = 'posts', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2',
+  prefix = '2 3 4'
+);
+CREATE TRIGGER post_search_insert AFTER INSERT ON posts BEGIN
+  INSERT INTO post_search (rowid, text, topics) VALUES (new.id, new.text, new.topics);
+END;
+CREATE TRIGGER post_search_delete AFTER DELETE ON posts BEGIN
+  INSERT INTO post_search (post_search, rowid, text, topics) VALUES ('delete', old.id, old.text, old.topics);
+END;
+CREATE TRIGGER post_search_update AFTER UPDATE OF text, topics ON posts BEGIN
+  INSERT INTO post_search (post_search, rowid, text, topics) VALUES ('delete', old.id, old.text, old.topics);
+  INSERT INTO post_search (rowid, text, topics) VALUES (new.id, new.text, new.topics);
+END;
+INSERT INTO post_search (post_search) VALUES ('rebuild');
+-- How many posts hold each word: a query ignores words in most posts, as bm25 gives them no weight.
+CREATE VIRTUAL TABLE post_search_vocab USING fts5vocab(post_search, 'row');
+
+CREATE VIRTUAL TABLE community_search USING fts5(
+  name, description, content = 'communities', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2',
+  prefix = '2 3 4'
+);
+CREATE TRIGGER community_search_insert AFTER INSERT ON communities BEGIN
+  INSERT INTO community_search (rowid, name, description) VALUES (new.id, new.name, new.description);
+END;
+CREATE TRIGGER community_search_delete AFTER DELETE ON communities BEGIN
+  INSERT INTO community_search (community_search, rowid, name, description) VALUES ('delete', old.id, old.name, old.description);
+END;
+CREATE TRIGGER community_search_update AFTER UPDATE OF name, description ON communities BEGIN
+  INSERT INTO community_search (community_search, rowid, name, description) VALUES ('delete', old.id, old.name, old.description);
+  INSERT INTO community_search (rowid, name, description) VALUES (new.id, new.name, new.description);
+END;
+INSERT INTO community_search (community_search) VALUES ('rebuild');
+
+CREATE VIRTUAL TABLE profile_search USING fts5(
+  name, bio, account, content = 'profiles', content_rowid = 'rowid', tokenize = 'unicode61 remove_diacritics 2',
+  prefix = '2 3 4'
+);
+CREATE TRIGGER profile_search_insert AFTER INSERT ON profiles BEGIN
+  INSERT INTO profile_search (rowid, name, bio, account) VALUES (new.rowid, new.name, new.bio, new.account);
+END;
+CREATE TRIGGER profile_search_delete AFTER DELETE ON profiles BEGIN
+  INSERT INTO profile_search (profile_search, rowid, name, bio, account) VALUES ('delete', old.rowid, old.name, old.bio, old.account);
+END;
+CREATE TRIGGER profile_search_update AFTER UPDATE ON profiles BEGIN
+  INSERT INTO profile_search (profile_search, rowid, name, bio, account) VALUES ('delete', old.rowid, old.name, old.bio, old.account);
+  INSERT INTO profile_search (rowid, name, bio, account) VALUES (new.rowid, new.name, new.bio, new.account);
+END;
+`,
+});

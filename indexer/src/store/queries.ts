@@ -12,7 +12,9 @@ import { escrowQueries } from "./queries/escrow.ts";
 import { messageQueries } from "./queries/messages.ts";
 import { notificationQueries } from "./queries/notifications.ts";
 import { postQueries } from "./queries/posts.ts";
+import { profileQueries } from "./queries/profiles.ts";
 import { createReader } from "./queries/reader.ts";
+import { searchQueries } from "./queries/search.ts";
 import { statusQueries } from "./queries/status.ts";
 import { threadQueries } from "./queries/threads.ts";
 
@@ -24,7 +26,9 @@ export type { DisputeRow, RoleChangeRow } from "./queries/escrow.ts";
 export type { MessageRow } from "./queries/messages.ts";
 export type { NotificationRow } from "./queries/notifications.ts";
 export type { CommentRow, PostFilter, PostOrder, PostRow, PostStats } from "./queries/posts.ts";
+export type { MediaRow, ProfileRow } from "./queries/profiles.ts";
 export type { Keyset, Rows } from "./queries/reader.ts";
+export type { Scored } from "./queries/search.ts";
 
 export function createQueries(db: Db) {
   const reader = createReader(db);
@@ -39,6 +43,8 @@ export function createQueries(db: Db) {
     ...messageQueries(reader),
     ...threadQueries(reader),
     ...notificationQueries(reader),
+    ...profileQueries(reader),
+    ...searchQueries(reader),
   };
 }
 

@@ -1,8 +1,11 @@
 import { useId, useState } from "react";
+import { MEDIA_LIMITS, mediaCommitment } from "#protocol";
 import { useCommunities } from "../hooks/indexer.ts";
+import { useMediaUrl, useUploadImage } from "../hooks/profiles.ts";
 import { usePublish } from "../hooks/transactions.ts";
 import { useWalletReady } from "../hooks/wallet.ts";
 import { MAX_TEXT_BYTES, shortAddress } from "../lib/format.ts";
+import { checkImageFile, type UploadedMedia } from "../lib/media.ts";
 import { validatePost } from "../lib/postValidation.ts";
 import { Button } from "./ui/Button.tsx";
 import { ErrorAlert } from "./ui/States.tsx";
@@ -15,8 +18,35 @@ export function Composer({ defaultCommunity }: { defaultCommunity?: string | nul
   const [topicsText, setTopicsText] = useState("");
   const [text, setText] = useState("");
   const [touched, setTouched] = useState(false);
-  const ids = { community: useId(), topics: useId(), text: useId() };
-  const { errors, topics, bytes } = validatePost({ communityId, topicsText, text });
+  const [images, setImages] = useState<UploadedMedia[]>([]);
+  const [imageError, setImageError] = useState<string | null>(null);
+  const upload = useUploadImage();
+  const mediaUrl = useMediaUrl();
+  const ids = { community: useId(), topics: useId(), text: useId(), images: useId() };
+  const { errors, topics, bytes } = validatePost({
+    communityId,
+    topicsText,
+    text,
+    hasMedia: images.length > 0,
+  });
+  const attach = async (files: File[]) => {
+    setImageError(null);
+    const room = MEDIA_LIMITS.maxPerPost - images.length;
+    if (files.length > room) setImageError(`At most ${MEDIA_LIMITS.maxPerPost} images per post.`);
+    for (const file of files.slice(0, Math.max(0, room))) {
+      const refusal = checkImageFile(file);
+      if (refusal) {
+        setImageError(refusal);
+        continue;
+      }
+      try {
+        const uploaded = await upload.mutateAsync(file);
+        setImages((list) => (list.some((m) => m.hash === uploaded.hash) ? list : [...list, uploaded]));
+      } catch (error) {
+        setImageError(`${file.name}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  };
   const valid = Object.keys(errors).length === 0;
   const show = (e: string | undefined) => (touched ? e : undefined);
 
@@ -30,11 +60,17 @@ export function Composer({ defaultCommunity }: { defaultCommunity?: string | nul
         setTouched(true);
         if (!valid || !wallet.ready) return;
         publish.mutate(
-          { communityId: BigInt(communityId), topics, text },
+          {
+            communityId: BigInt(communityId),
+            topics,
+            text,
+            ...(images.length > 0 ? { media: mediaCommitment(images.map((m) => m.hash)) } : {}),
+          },
           {
             onSuccess: () => {
               setText("");
               setTopicsText("");
+              setImages([]);
               setTouched(false);
             },
           },
@@ -101,6 +137,50 @@ export function Composer({ defaultCommunity }: { defaultCommunity?: string | nul
             {bytes} / {MAX_TEXT_BYTES} bytes
           </span>
         </div>
+      </div>
+      <div className="field">
+        <label htmlFor={ids.images}>Images</label>
+        <input
+          id={ids.images}
+          type="file"
+          accept="image/jpeg,image/png,image/webp,image/gif"
+          multiple
+          disabled={upload.isPending || images.length >= MEDIA_LIMITS.maxPerPost}
+          onChange={(e) => {
+            const files = [...(e.target.files ?? [])];
+            e.target.value = "";
+            void attach(files);
+          }}
+          data-testid="composer-images"
+        />
+        {imageError ? (
+          <span className="hint-error" data-testid="composer-image-error">
+            {imageError}
+          </span>
+        ) : (
+          <span className="hint">
+            {upload.isPending
+              ? "Uploading…"
+              : `Up to ${MEDIA_LIMITS.maxPerPost} JPEG, PNG, WebP or GIF images, ${MEDIA_LIMITS.maxBytes / (1024 * 1024)} MB each.`}
+          </span>
+        )}
+        {images.length > 0 && (
+          <ul className="media-previews" aria-label="Attached images">
+            {images.map((m, i) => (
+              <li key={m.hash} className="media-preview" data-testid="composer-image">
+                <img src={mediaUrl(m.url)} alt={`Attachment ${i + 1}`} />
+                <Button
+                  size="sm"
+                  variant="ghost"
+                  aria-label={`Remove image ${i + 1}`}
+                  onClick={() => setImages((list) => list.filter((x) => x.hash !== m.hash))}
+                >
+                  Remove
+                </Button>
+              </li>
+            ))}
+          </ul>
+        )}
       </div>
       <div className="row-between">
         <div aria-live="polite" className="small">

@@ -1,11 +1,12 @@
 import { useEffect, useRef, useState } from "react";
 import { useConnection, useDisconnect } from "wagmi";
 import { useAmpBalance } from "../hooks/wallet.ts";
-import { formatAmp, shortAddress } from "../lib/format.ts";
+import { formatAmp } from "../lib/format.ts";
 import { href, type Route } from "../lib/router.ts";
 import { ConnectDialog } from "./ConnectDialog.tsx";
 import { NotificationsLink } from "./Conversation.tsx";
-import { Avatar } from "./ui/Address.tsx";
+import { SearchBox } from "./SearchBox.tsx";
+import { AccountLabel, Avatar } from "./ui/Address.tsx";
 import { Button } from "./ui/Button.tsx";
 
 const NAV: { label: string; route: Route }[] = [
@@ -55,6 +56,7 @@ export function Header({ route }: { route: Route }) {
             </a>
           ))}
         </nav>
+        <SearchBox route={route} />
         <div className="header-account">
           {address ? (
             <>
@@ -70,7 +72,7 @@ export function Header({ route }: { route: Route }) {
                 title={`${address} via ${connector?.name ?? "wallet"}`}
               >
                 <Avatar address={address} small />
-                <span className="mono small account-address">{shortAddress(address)}</span>
+                <AccountLabel address={address} className="small account-address" />
               </a>
               <Button
                 size="sm"

@@ -12,6 +12,7 @@ import { AmplifyDialog } from "./AmplifyDialog.tsx";
 import { useOpenAmplify } from "./AmplifyHost.tsx";
 import { Comments } from "./Comments.tsx";
 import { PostContext, QuoteComposer } from "./Conversation.tsx";
+import { PostMedia } from "./PostMedia.tsx";
 import { AddressLink, Avatar } from "./ui/Address.tsx";
 import { Button } from "./ui/Button.tsx";
 import { ErrorAlert } from "./ui/States.tsx";
@@ -111,6 +112,7 @@ export function PostCard({
       </div>
       <PostContext post={post} />
       {post.text && <p className="post-text">{post.text}</p>}
+      <PostMedia media={post.media} postId={post.id} />
       {post.topics.length > 0 && (
         <div className="row">
           {post.topics.map((t) => (

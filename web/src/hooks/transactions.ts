@@ -47,7 +47,12 @@ export function usePublish() {
   const [pendingHash, setPendingHash] = useState<Hex | null>(null);
   const [phase, setPhase] = useState<PublishPhase>("wallet");
   const mutation = useMutation({
-    mutationFn: (vars: { communityId: bigint; topics: string[]; text: string }) =>
+    mutationFn: (vars: {
+      communityId: bigint;
+      topics: string[];
+      text: string;
+      media?: { contentHash: Hex; uri: string };
+    }) =>
       publishPost(config, app, {
         ...vars,
         account: requireAccount(address),

@@ -4,6 +4,8 @@ export interface PostDraft {
   communityId: string;
   topicsText: string;
   text: string;
+  /** Images attached: the text may then be empty. */
+  hasMedia?: boolean;
 }
 
 export interface PostDraftErrors {
@@ -21,7 +23,7 @@ export function validatePost(draft: PostDraft): { errors: PostDraftErrors; topic
   if (topics.length > MAX_TOPICS) errors.topics = `At most ${MAX_TOPICS} topics.`;
   else if (topics.some((t) => byteLength(t) > MAX_TOPIC_BYTES))
     errors.topics = `Each topic is at most ${MAX_TOPIC_BYTES} bytes.`;
-  if (!draft.text.trim()) errors.text = "Write something.";
+  if (!draft.text.trim() && !draft.hasMedia) errors.text = "Write something.";
   else if (bytes > MAX_TEXT_BYTES) errors.text = `Too long: ${bytes} of ${MAX_TEXT_BYTES} bytes.`;
   return { errors, topics, bytes };
 }

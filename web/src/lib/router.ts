@@ -8,7 +8,11 @@ export type Route =
   | { name: "settings" }
   | { name: "notFound"; path: string }
   | { name: "post"; id: string }
-  | { name: "notifications" };
+  | { name: "notifications" }
+  | { name: "search"; query: string; kind: SearchRouteKind };
+
+export type SearchRouteKind = "posts" | "people" | "communities";
+const SEARCH_KINDS: SearchRouteKind[] = ["posts", "people", "communities"];
 
 /** Parses a location hash such as "#/u/0xabc" into a route. */
 export function parseRoute(hash: string): Route {
@@ -24,6 +28,15 @@ export function parseRoute(hash: string): Route {
   if (head === "settings") return { name: "settings" };
   if (head === "p" && arg && /^[1-9][0-9]{0,15}$/.test(arg)) return { name: "post", id: arg };
   if (head === "notifications") return { name: "notifications" };
+  if (head === "search") {
+    const params = new URLSearchParams(hash.replace(/^#/, "").split("?").slice(1).join("?"));
+    const kind = params.get("kind") as SearchRouteKind | null;
+    return {
+      name: "search",
+      query: params.get("q") ?? "",
+      kind: kind && SEARCH_KINDS.includes(kind) ? kind : "posts",
+    };
+  }
   return { name: "notFound", path };
 }
 
@@ -43,6 +56,8 @@ export function href(route: Route): string {
       return "#/campaigns";
     case "settings":
       return "#/settings";
+    case "search":
+      return `#/search?${new URLSearchParams({ q: route.query, kind: route.kind })}`;
     case "notFound":
       return `#/${route.path}`;
     case "post":

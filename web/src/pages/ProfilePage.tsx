@@ -2,6 +2,8 @@ import { useState } from "react";
 import { type Address, isAddress } from "viem";
 import { useConnection } from "wagmi";
 import { PostList } from "../components/PostList.tsx";
+import { ProfileEditor } from "../components/ProfileEditor.tsx";
+import { ProfileHeading } from "../components/ProfileHeading.tsx";
 import { AddressLink, Avatar } from "../components/ui/Address.tsx";
 import { Button } from "../components/ui/Button.tsx";
 import { Empty, ErrorAlert, ErrorState, Loading } from "../components/ui/States.tsx";
@@ -73,12 +75,7 @@ export function ProfilePage({ address }: { address: string }) {
     <div className="stack-lg">
       <section className="card stack" data-testid="profile">
         <div className="row-between">
-          <div className="row">
-            <Avatar address={address} />
-            <h1 className="mono" style={{ fontSize: "1rem", overflowWrap: "anywhere", margin: 0 }}>
-              {address}
-            </h1>
-          </div>
+          <ProfileHeading address={address} />
           {viewer && !isSelf && (
             <Button
               variant={isFollowing ? "ghost" : "primary"}
@@ -123,6 +120,7 @@ export function ProfilePage({ address }: { address: string }) {
         </div>
         <ErrorAlert error={engage.error} />
       </section>
+      {isSelf && <ProfileEditor address={address} />}
       <section>
         <div className="tabs" role="tablist" aria-label="Profile sections">
           {(["posts", "reputation", "followers", "following"] as Tab[]).map((t) => (

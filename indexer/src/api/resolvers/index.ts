@@ -7,18 +7,20 @@ import { Message } from "./message.ts";
 import { Mutation } from "./mutation.ts";
 import { Notification, NotificationQuery } from "./notification.ts";
 import { Post } from "./post.ts";
+import { accountProfile, Media, mediaQuery, Profile, postMedia } from "./profile.ts";
 import { Query } from "./query.ts";
 import { BigIntScalar } from "./scalars.ts";
+import { searchQuery } from "./search.ts";
 import { Earning, StreamItem } from "./stream.ts";
 import { PostThread } from "./thread.ts";
 
 export const resolvers = {
   BigInt: BigIntScalar,
-  Query: { ...Query, ...NotificationQuery },
+  Query: { ...Query, ...NotificationQuery, ...searchQuery, ...mediaQuery },
   Mutation,
-  Account,
+  Account: { ...Account, ...accountProfile },
   Community,
-  Post: { ...Post, ...PostThread },
+  Post: { ...Post, ...PostThread, ...postMedia },
   Campaign,
   Epoch,
   EpochDispute,
@@ -26,4 +28,6 @@ export const resolvers = {
   Earning,
   Message,
   Notification,
+  Profile,
+  Media,
 };

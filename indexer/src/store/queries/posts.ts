@@ -43,7 +43,7 @@ export interface PostFilter {
   orderBy?: PostOrder;
 }
 
-const POST_COLUMNS =
+export const POST_COLUMNS =
   "p.id, p.community_id AS communityId, p.author, p.text, p.content_hash AS contentHash, p.uri, p.created_at AS createdAt, p.block_number AS blockNumber, p.tx_hash AS txHash, p.topics AS topicsJson, COALESCE(s.likes, 0) AS likes, COALESCE(s.views, 0) AS views, c.founder AS communityFounder, c.name AS communityName, c.description AS communityDescription, c.created_at AS communityCreatedAt, c.block_number AS communityBlockNumber";
 // Every post query joins its stats and its community, so a page needs no per-row lookups.
 const POST_FROM =

@@ -38,6 +38,8 @@ export interface PublishArgs {
   communityId: bigint;
   topics: string[];
   text: string;
+  /** Images: the `contentHash` and `uri` from `mediaCommitment` (none: zero hash, empty uri). */
+  media?: { contentHash: Hex; uri: string };
   onSubmitted?: (hash: Hex) => void;
 }
 
@@ -47,7 +49,13 @@ export async function publishPost(config: Config, app: AppConfig, args: PublishA
     address: app.contracts.social,
     abi: ampSocialAbi,
     functionName: "publish",
-    args: [args.communityId, args.topics, args.text, zeroHash, ""],
+    args: [
+      args.communityId,
+      args.topics,
+      args.text,
+      args.media?.contentHash ?? zeroHash,
+      args.media?.uri ?? "",
+    ],
   });
   args.onSubmitted?.(hash);
   const receipt = await mined(config, hash);

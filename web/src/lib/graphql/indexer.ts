@@ -24,7 +24,7 @@ const printed = new WeakMap<object, string>();
 
 /** Sends a typed operation: its result and variables are those the schema gives it. */
 // biome-ignore lint/suspicious/noExplicitAny: any document, typed by its own parameters.
-async function run<D extends TadaDocumentNode<any, any>>(
+export async function run<D extends TadaDocumentNode<any, any>>(
   client: GraphQLClient,
   document: D,
   variables?: VariablesOf<D>,
@@ -37,7 +37,7 @@ async function run<D extends TadaDocumentNode<any, any>>(
   return client.request<ResultOf<D>>(query, variables as Record<string, unknown> | undefined);
 }
 
-export const POST_FIELDS = `id author community { id name } topics text uri createdAt likes commentCount shares views boughtViews replyCount quoteCount parent { id author } quoted { id author text }`;
+export const POST_FIELDS = `id author community { id name } topics text uri createdAt likes commentCount shares views boughtViews replyCount quoteCount parent { id author } quoted { id author text } media { hash url mimeType width height }`;
 const CAMPAIGN_FIELDS = `id post { id text community { id name } } promoter payer budget spent remaining expiresAt refunded viewsBought averagePrice estimatedRemainingReach`;
 
 export interface PageVars {

@@ -36,6 +36,8 @@ export interface Post {
   parent?: { id: string; author: string } | null;
   /** The post this one quotes. */
   quoted?: { id: string; author: string; text: string } | null;
+  /** The images the post commits to (absent in answers that did not ask for them). */
+  media?: { hash: string; url: string; mimeType: string; width: number; height: number }[];
 }
 
 export interface CampaignRef {
