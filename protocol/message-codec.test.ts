@@ -23,6 +23,7 @@ const samples: { [K in MessageKind]: MessageByKind[K] } = {
     expiresAt: 1_800_003_600n,
   },
   Policy: { ...base, mode: 3, communities: [1n, 2n], topics: ["Eth", "défi"], blockedPromoters: [b] },
+  Membership: { ...base, communityId: 2n ** 255n, member: true },
 };
 
 describe("message wire form", () => {

@@ -78,6 +78,7 @@ export const messageSchemas = {
     topics: z.array(topic).max(MESSAGE_LIMITS.policyListItems),
     blockedPromoters: z.array(address).max(MESSAGE_LIMITS.policyListItems),
   }),
+  Membership: z.strictObject({ ...base, communityId: uint(256), member: z.boolean() }),
 } satisfies { [K in MessageKind]: z.ZodType };
 
 export class MessageDecodeError extends AmpError {

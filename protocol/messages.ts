@@ -91,6 +91,14 @@ export const engagementTypes = {
     { name: "timestamp", type: "uint64" },
     { name: "nonce", type: "uint256" },
   ],
+  /** Joins (`member` true) or leaves (false) a community; the latest message per account and community wins. */
+  Membership: [
+    { name: "account", type: "address" },
+    { name: "communityId", type: "uint256" },
+    { name: "member", type: "bool" },
+    { name: "timestamp", type: "uint64" },
+    { name: "nonce", type: "uint256" },
+  ],
 } as const;
 
 export type MessageKind = keyof typeof engagementTypes;
@@ -155,6 +163,11 @@ export interface PolicyMessage extends Base {
   blockedPromoters: Address[];
 }
 
+export interface MembershipMessage extends Base {
+  communityId: bigint;
+  member: boolean;
+}
+
 export interface MessageByKind {
   Delegation: DelegationMessage;
   RevokeDelegation: RevokeDelegationMessage;
@@ -165,6 +178,7 @@ export interface MessageByKind {
   Share: ShareMessage;
   Impression: ImpressionMessage;
   Policy: PolicyMessage;
+  Membership: MembershipMessage;
 }
 
 /** A message as it travels: kind, fields and the signature over them. */

@@ -16,6 +16,7 @@ export const ENGAGEMENT_ERROR_CODES = [
   "RATE_LIMITED",
   "STALE_TIMESTAMP",
   "IMPRESSION_KEY_INVALID",
+  "UNKNOWN_COMMUNITY",
 ] as const;
 export type EngagementErrorCode = (typeof ENGAGEMENT_ERROR_CODES)[number];
 

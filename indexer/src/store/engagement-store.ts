@@ -49,6 +49,7 @@ export interface EngagementStore {
   /** The post's publication time (its block's), or null when there is no such post. */
   postCreatedAt(postId: bigint): number | null;
   campaignPost(campaignId: bigint): number | null;
+  communityExists(communityId: bigint): boolean;
   lastSeq(): number;
   entries(fromSeq: number, toSeq: number): IterableIterator<LogEntry>;
 }
@@ -104,6 +105,13 @@ export function createEngagementStore(db: Db): EngagementStore {
     ),
     markShare: db.prepare("INSERT OR IGNORE INTO post_share_marks (post_id, account) VALUES (?, ?)"),
     campaignPost: db.prepare("SELECT post_id FROM campaigns WHERE id = ?").pluck(),
+    communityExists: db.prepare("SELECT 1 FROM communities WHERE id = ?").pluck(),
+    // The latest Membership per account and community wins (by timestamp, then seq, as policies do).
+    membership: db.prepare(
+      `INSERT INTO memberships (community_id, account, member, timestamp, seq) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (community_id, account) DO UPDATE SET member = excluded.member, timestamp = excluded.timestamp, seq = excluded.seq
+       WHERE excluded.timestamp >= memberships.timestamp`,
+    ),
     lastSeq: db.prepare("SELECT COALESCE(MAX(seq), 0) FROM engagement_log").pluck(),
     range: db.prepare(`SELECT ${ENTRY_COLUMNS} FROM engagement_log WHERE seq >= ? AND seq <= ? ORDER BY seq`),
   };
@@ -167,6 +175,9 @@ export function createEngagementStore(db: Db): EngagementStore {
           seq,
         );
         break;
+      case "Membership":
+        s.membership.run(Number(m.communityId), m.account, m.member ? 1 : 0, Number(m.timestamp), seq);
+        break;
     }
     return seq;
   };
@@ -197,6 +208,8 @@ export function createEngagementStore(db: Db): EngagementStore {
       id <= BigInt(Number.MAX_SAFE_INTEGER)
         ? ((s.campaignPost.get(Number(id)) as number | undefined) ?? null)
         : null,
+    communityExists: (id) =>
+      id <= BigInt(Number.MAX_SAFE_INTEGER) && s.communityExists.get(Number(id)) !== undefined,
     lastSeq: () => s.lastSeq.get() as number,
     entries: (from, to) => s.range.iterate(from, to) as IterableIterator<LogEntry>,
   };

@@ -5,15 +5,18 @@
  */
 import type { Db } from "./db.ts";
 import { accountQueries } from "./queries/accounts.ts";
+import { campaignHistoryQueries } from "./queries/campaign-history.ts";
 import { campaignQueries } from "./queries/campaigns.ts";
 import { communityQueries } from "./queries/communities.ts";
 import { epochQueries } from "./queries/epochs.ts";
+import { membershipQueries } from "./queries/memberships.ts";
 import { messageQueries } from "./queries/messages.ts";
 import { postQueries } from "./queries/posts.ts";
 import { createReader } from "./queries/reader.ts";
 import { statusQueries } from "./queries/status.ts";
 
 export type { DelegationRow, PolicyRow } from "./queries/accounts.ts";
+export type { CampaignEpochRow } from "./queries/campaign-history.ts";
 export type { CampaignRow, SpendRow } from "./queries/campaigns.ts";
 export type { CommunityRow } from "./queries/communities.ts";
 export type { EpochRow } from "./queries/epochs.ts";
@@ -31,6 +34,8 @@ export function createQueries(db: Db) {
     ...campaignQueries(reader),
     ...epochQueries(reader),
     ...messageQueries(reader),
+    ...campaignHistoryQueries(reader),
+    ...membershipQueries(reader),
   };
 }
 

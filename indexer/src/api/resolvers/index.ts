@@ -4,6 +4,7 @@ import { Community } from "./community.ts";
 import { Epoch } from "./epoch.ts";
 import { Message } from "./message.ts";
 import { Mutation } from "./mutation.ts";
+import { PendingQuery } from "./pending.ts";
 import { Post } from "./post.ts";
 import { Query } from "./query.ts";
 import { BigIntScalar } from "./scalars.ts";
@@ -11,7 +12,7 @@ import { Earning, StreamItem } from "./stream.ts";
 
 export const resolvers = {
   BigInt: BigIntScalar,
-  Query,
+  Query: { ...Query, ...PendingQuery },
   Mutation,
   Account,
   Community,
