@@ -17,6 +17,7 @@ const NAV: { label: string; route: Route }[] = [
 
 function isCurrent(current: Route, target: Route): boolean {
   if (target.name === "communities") return current.name === "communities" || current.name === "community";
+  if (target.name === "campaigns") return current.name === "campaigns" || current.name === "campaign";
   return current.name === target.name;
 }
 

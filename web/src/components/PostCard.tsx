@@ -10,6 +10,7 @@ import { href } from "../lib/router.ts";
 import { AmplifyDialog } from "./AmplifyDialog.tsx";
 import { useOpenAmplify } from "./AmplifyHost.tsx";
 import { Comments } from "./Comments.tsx";
+import { PostEarning } from "./rewards/PendingEarnings.tsx";
 import { AddressLink, Avatar } from "./ui/Address.tsx";
 import { Button } from "./ui/Button.tsx";
 import { ErrorAlert } from "./ui/States.tsx";
@@ -87,6 +88,7 @@ export function PostCard({
       aria-label={`Post ${post.id} by ${post.author}`}
     >
       {amplified && <AmplifiedBadge campaign={campaign} />}
+      {amplified && campaign && address && <PostEarning account={address} campaignId={campaign.id} />}
       <div className="post-head">
         <Avatar address={post.author} />
         <div className="post-meta">

@@ -5,6 +5,7 @@ export type Route =
   | { name: "profile"; address: string }
   | { name: "rewards" }
   | { name: "campaigns" }
+  | { name: "campaign"; id: string }
   | { name: "settings" }
   | { name: "notFound"; path: string };
 
@@ -19,6 +20,7 @@ export function parseRoute(hash: string): Route {
   if (head === "u" && arg) return { name: "profile", address: arg };
   if (head === "rewards") return { name: "rewards" };
   if (head === "campaigns") return { name: "campaigns" };
+  if (head === "campaign" && arg && /^[0-9]{1,20}$/.test(arg)) return { name: "campaign", id: arg };
   if (head === "settings") return { name: "settings" };
   return { name: "notFound", path };
 }
@@ -37,6 +39,8 @@ export function href(route: Route): string {
       return "#/rewards";
     case "campaigns":
       return "#/campaigns";
+    case "campaign":
+      return `#/campaign/${route.id}`;
     case "settings":
       return "#/settings";
     case "notFound":

@@ -24,7 +24,7 @@ const printed = new WeakMap<object, string>();
 
 /** Sends a typed operation: its result and variables are those the schema gives it. */
 // biome-ignore lint/suspicious/noExplicitAny: any document, typed by its own parameters.
-async function run<D extends TadaDocumentNode<any, any>>(
+export async function run<D extends TadaDocumentNode<any, any>>(
   client: GraphQLClient,
   document: D,
   variables?: VariablesOf<D>,

@@ -23,7 +23,10 @@ import {
 /** Default session lifetime: 7 days (the indexer accepts at most 30). */
 export const DEFAULT_SESSION_SECONDS = 7 * 24 * 3600;
 
-export type EngagementKind = Extract<MessageKind, "View" | "Like" | "Comment" | "Share" | "Follow">;
+export type EngagementKind = Extract<
+  MessageKind,
+  "View" | "Like" | "Comment" | "Share" | "Follow" | "Membership"
+>;
 
 export interface EngagementDeps {
   client: GraphQLClient;
