@@ -62,7 +62,7 @@ export function createEpochPreview(options: EpochPreviewOptions): EpochPreviewer
     paid: db.prepare("SELECT campaign_id AS campaignId, account FROM epoch_campaign_payouts WHERE epoch < ?"),
   };
 
-  let cached: { key: string; at: number; value: Promise<EpochPreview> } | null = null;
+  let cached: { key: string; at: number; value: Promise<EpochPreview>; done: boolean } | null = null;
 
   async function compute(): Promise<EpochPreview> {
     const last = q.lastSettled.get() as
@@ -111,13 +111,20 @@ export function createEpochPreview(options: EpochPreviewOptions): EpochPreviewer
       const last = q.lastSettled.get() as { epoch: number } | undefined;
       const key = `${last?.epoch ?? 0}:${(q.lastSeq.get() as { n: number }).n}:${(q.head.get() as { n: number }).n}`;
       const t = Date.now();
-      if (cached && (cached.key === key || t - cached.at < minIntervalMs)) return cached.value;
+      // One computation at a time; a finished one serves until the inputs move and the interval passed.
+      if (cached && (!cached.done || cached.key === key || t - cached.at < minIntervalMs)) return cached.value;
       const value = compute();
-      cached = { key, at: t, value };
-      // A failed computation is not kept: the next request tries again.
-      value.catch(() => {
-        if (cached?.value === value) cached = null;
-      });
+      const entry = { key, at: t, value, done: false };
+      cached = entry;
+      value.then(
+        () => {
+          entry.done = true;
+        },
+        () => {
+          // A failed computation is not kept: the next request tries again.
+          if (cached === entry) cached = null;
+        },
+      );
       return value;
     },
   };

@@ -39,9 +39,7 @@ export function Header({ route }: { route: Route }) {
     <header className="header">
       <div className="container header-inner">
         <a className="logo" href="#/" aria-label="AMP home">
-          <span className="logo-mark" aria-hidden="true">
-            A
-          </span>
+          <span className="logo-mark" aria-hidden="true" />
           <span className="logo-text">AMP</span>
         </a>
         <nav className="nav" aria-label="Main" ref={nav}>

@@ -116,7 +116,7 @@ export function PostCard({
             disabled={cannot || liked}
             title={disabledTitle}
             data-testid="like-button"
-            aria-label={`Like (${after(likedAt, post.likes)} likes)`}
+            aria-label={`Like, ${plural(after(likedAt, post.likes), "like")}`}
             onClick={() =>
               engage.mutate(
                 { kind: "Like", fields: { postId }, account: address },
@@ -145,7 +145,7 @@ export function PostCard({
             disabled={cannot || shared}
             title={disabledTitle}
             data-testid="share-button"
-            aria-label={`Share (${after(sharedAt, post.shares)} shares)`}
+            aria-label={`Share, ${plural(after(sharedAt, post.shares), "share")}`}
             onClick={() =>
               engage.mutate(
                 { kind: "Share", fields: { postId }, account: address },
