@@ -39,6 +39,8 @@ export interface EpochPreviewOptions {
   params?: AttentionParams;
   /** A computation is reused for at least this long (ms, default 2000). */
   minIntervalMs?: number;
+  /** The block the chain facts are read at; default: the latest indexed block. */
+  blockNumber?: () => Promise<bigint>;
 }
 
 export interface EpochPreviewer {
@@ -72,7 +74,9 @@ export function createEpochPreview(options: EpochPreviewOptions): EpochPreviewer
     const fromSeq = last?.toSeq ?? 0;
     const toSeq = (q.lastSeq.get() as { n: number }).n;
     const head = (q.head.get() as { n: number }).n;
-    const blockNumber = BigInt(Math.max(head, Number(options.startBlock)));
+    const blockNumber = options.blockNumber
+      ? await options.blockNumber()
+      : BigInt(Math.max(head, Number(options.startBlock)));
     const history = fromSeq > 0 ? exportLog(db, 1, fromSeq).ndjson : "";
     const current = exportLog(db, fromSeq + 1, toSeq);
     const previousCumulative = new Map<string, bigint>();
@@ -112,7 +116,8 @@ export function createEpochPreview(options: EpochPreviewOptions): EpochPreviewer
       const key = `${last?.epoch ?? 0}:${(q.lastSeq.get() as { n: number }).n}:${(q.head.get() as { n: number }).n}`;
       const t = Date.now();
       // One computation at a time; a finished one serves until the inputs move and the interval passed.
-      if (cached && (!cached.done || cached.key === key || t - cached.at < minIntervalMs)) return cached.value;
+      if (cached && (!cached.done || cached.key === key || t - cached.at < minIntervalMs))
+        return cached.value;
       const value = compute();
       const entry = { key, at: t, value, done: false };
       cached = entry;

@@ -124,7 +124,10 @@ function ForecastVsDelivered({ campaign }: { campaign: CampaignDetail }) {
             <td data-testid="forecast-views">
               {f ? formatCount(f.views) : forecast.data ? formatCount(forecast.data.views) : "…"}
             </td>
-            <td data-testid="delivered-views">{formatCount(campaign.viewsBought)}</td>
+            <td data-testid="delivered-views">
+              {/* View receipts that matched an impression (settled or not), else the settled paid views. */}
+              {formatCount(Math.max(d?.paidViews ?? 0, campaign.viewsBought))}
+            </td>
           </tr>
           <tr>
             <th scope="row">Reach (distinct viewers)</th>
@@ -223,7 +226,15 @@ export function CampaignPage({ id }: { id: string }) {
           <Stat label="Budget (AMP)" value={formatAmpSig(c.budget)} testId="campaign-budget" />
           <Stat label="Spent (AMP)" value={formatAmpSig(c.spent)} testId="campaign-spent" />
           <Stat label="Left (AMP)" value={formatAmpSig(c.remaining)} />
-          <Stat label="Paid views" value={formatCount(c.viewsBought)} testId="campaign-paid-views" />
+          <Stat
+            label="Paid views (settled)"
+            value={formatCount(c.viewsBought)}
+            testId="campaign-paid-views"
+          />
+          <Stat
+            label="Paid views (pending)"
+            value={d ? formatCount(Math.max(0, d.paidViews - c.viewsBought)) : "–"}
+          />
           <Stat
             label="Impressions"
             value={d ? formatCount(d.impressions) : "–"}

@@ -24,9 +24,8 @@ export function SettlementCountdown({ pending, now }: { pending: Pending; now: n
   return (
     <p className="small" data-testid="pending-countdown">
       Epoch {pending.epoch} <strong data-testid="settles-in">{settleText}</strong>, then{" "}
-      <strong data-testid="claimable-in">{claimText}</strong> (after the{" "}
-      {plural(pending.challengeWindowSeconds, "second")} challenge window, around{" "}
-      {formatTime(pending.claimableAt)}).
+      <strong data-testid="claimable-in">{claimText}</strong> (after a challenge window of{" "}
+      {plural(pending.challengeWindowSeconds, "second")}, around {formatTime(pending.claimableAt)}).
     </p>
   );
 }
