@@ -37,7 +37,7 @@ export interface EpochPreviewOptions {
   escrow: Address;
   startBlock: bigint;
   params?: AttentionParams;
-  /** A computation is reused for at least this long (ms, default 2000). */
+  /** A computation is reused for at least this long (ms, default 5000). */
   minIntervalMs?: number;
   /** The block the chain facts are read at; default: the latest indexed block. */
   blockNumber?: () => Promise<bigint>;
@@ -50,7 +50,7 @@ export interface EpochPreviewer {
 export function createEpochPreview(options: EpochPreviewOptions): EpochPreviewer {
   const { db, publicClient } = options;
   const params = options.params ?? DEFAULT_PARAMS;
-  const minIntervalMs = options.minIntervalMs ?? 2000;
+  const minIntervalMs = options.minIntervalMs ?? 5000;
   const q = {
     lastSettled: db.prepare(
       `SELECT r.epoch, r.to_seq AS toSeq, b.timestamp AS settledAt FROM settlement_runs r

@@ -148,13 +148,13 @@ export function RewardsPage() {
   return (
     <div className="stack-lg">
       <h1>Rewards</h1>
+      <section className="card">
+        <ClaimCard account={address} />
+      </section>
       <DefaultPolicyNotice account={address} />
       <section className="card stack">
         <h2>This epoch</h2>
         <PendingEarnings account={address} />
-      </section>
-      <section className="card">
-        <ClaimCard account={address} />
       </section>
       <section className="card">
         <h2>Earnings by epoch</h2>

@@ -17,7 +17,7 @@ export function pendingEarningsQueryOptions(gql: GraphQLClient, account: string)
     queryKey: ["indexer", "pendingEarnings", lower(account)] as const,
     queryFn: () => getPendingEarnings(gql, lower(account)),
     // The unsettled epoch moves with every view: keep the running tally fresh.
-    refetchInterval: 5_000,
+    refetchInterval: 10_000,
   });
 }
 
