@@ -26,6 +26,7 @@ const samples: { [K in MessageKind]: MessageByKind[K] } = {
   Unlike: { ...base, postId: 1n },
   NotificationsRead: { ...base, readUntil: 1_800_000_000n },
   Profile: { ...base, name: "Zoë ✓", avatar: `0x${"ab".repeat(32)}`, bio: "builds things\nin Lisbon" },
+  Membership: { ...base, communityId: 2n ** 255n, member: true },
 };
 
 describe("message wire form", () => {

@@ -103,6 +103,7 @@ export const messageSchemas = {
     avatar: bytes32,
     bio: z.string().refine((t) => utf8Bytes(t) <= PROFILE_LIMITS.bioBytes, "bio must be at most 300 bytes"),
   }),
+  Membership: z.strictObject({ ...base, communityId: uint(256), member: z.boolean() }),
 } satisfies { [K in MessageKind]: z.ZodType };
 
 export class MessageDecodeError extends AmpError {

@@ -117,6 +117,14 @@ export const engagementTypes = {
     { name: "timestamp", type: "uint64" },
     { name: "nonce", type: "uint256" },
   ],
+  /** Joins (`member` true) or leaves (false) a community; the latest message per account and community wins. */
+  Membership: [
+    { name: "account", type: "address" },
+    { name: "communityId", type: "uint256" },
+    { name: "member", type: "bool" },
+    { name: "timestamp", type: "uint64" },
+    { name: "nonce", type: "uint256" },
+  ],
 } as const;
 
 export type MessageKind = keyof typeof engagementTypes;
@@ -193,6 +201,11 @@ export interface NotificationsReadMessage extends Base {
   readUntil: bigint;
 }
 
+export interface MembershipMessage extends Base {
+  communityId: bigint;
+  member: boolean;
+}
+
 export interface MessageByKind {
   Delegation: DelegationMessage;
   RevokeDelegation: RevokeDelegationMessage;
@@ -206,6 +219,7 @@ export interface MessageByKind {
   Unlike: UnlikeMessage;
   NotificationsRead: NotificationsReadMessage;
   Profile: ProfileMessage;
+  Membership: MembershipMessage;
 }
 
 /** A message as it travels: kind, fields and the signature over them. */

@@ -14,6 +14,7 @@ import { AmpError } from "#protocol";
 import { graphql } from "#protocol/client.ts";
 import { readDeployment } from "#protocol/deployment-file.ts";
 import { seedDemoWorld } from "./lib/demo-world.ts";
+import { fundDevAccounts } from "./lib/faucet.ts";
 import {
   assertPortFree,
   log,
@@ -152,6 +153,9 @@ async function main() {
     log: (line) => log("seed", line),
   });
 
+  const faucet = await fundDevAccounts({ rpcUrl, deployment });
+  log("amp", `faucet: every picker account (#1-#49) has ETH and AMP (${faucet.funded.length} topped up)`);
+
   log("amp", "settling the first epoch");
   const settle = startService("settle", tsx, ["scripts/settle-epoch.ts"], { env: indexerEnv });
   if ((await settle.exited) !== 0) throw new AmpError("START_STEP_FAILED", "settling the first epoch failed");
@@ -201,7 +205,7 @@ AMP is running (started in ${seconds} s). Ctrl-C stops everything.
 Development accounts (Hardhat's well-known test keys, never use them elsewhere):
   #0   deployer, admin and minter      #40 settler   #41 guardian   #42 pauser   #43 watcher
   #1   founder of "Open Source"      #2 founder of "Climate"      #3 founder of "Music"
-  #4-#36 demo people with AMP; in the dApp choose "Development wallet" and an account.
+  #4-#36 demo people; every account #1-#49 has ETH and AMP. In the dApp choose "Development wallet".
 `);
   void chain.exited.then((code) => {
     if (!stopping) {

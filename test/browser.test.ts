@@ -13,7 +13,7 @@ import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { devAccount, graphql } from "#protocol/client.ts";
-import { foundersLike, launchChromium } from "#test-kit/browser.ts";
+import { expectAccessible, foundersLike, launchChromium } from "#test-kit/browser.ts";
 import { chainClients } from "#test-kit/chain.ts";
 import { type RunningNetwork, startNetwork, stopNetworkGroup, until } from "#test-kit/network.ts";
 
@@ -92,6 +92,7 @@ describe("the dApp in Chromium", () => {
     const viewerPage = await openAs(viewer, "/settings");
     await savePolicy(viewerPage, "everyone");
     await viewerPage.screenshot({ path: join(shots, "settings.png"), fullPage: true });
+    await expectAccessible(viewerPage, "settings");
     const optedOutPage = await openAs(optedOut, "/settings");
     await savePolicy(optedOutPage, "none");
 
@@ -111,6 +112,7 @@ describe("the dApp in Chromium", () => {
       return posts.edges.find((e) => e.node.text === text)?.node.id;
     });
     await authorPage.screenshot({ path: join(shots, "stream-author.png"), fullPage: false });
+    await expectAccessible(authorPage, "stream-author");
 
     // Another account sees it in its stream; the promoter amplifies it with a quote first.
     await findPost(viewerPage, postId);
@@ -120,6 +122,7 @@ describe("the dApp in Chromium", () => {
     await promoterPage.getByTestId("amplify-amount").fill("50");
     await promoterPage.getByTestId("quote-views").waitFor({ timeout: 30_000 });
     await promoterPage.screenshot({ path: join(shots, "amplify.png") });
+    await expectAccessible(promoterPage, "amplify");
     await promoterPage.getByTestId("amplify-submit").click();
     await promoterPage.getByTestId("amplify-success").waitFor({ timeout: 90_000 });
     const campaignId = await until("the indexer to see the campaign", async () => {
@@ -138,6 +141,7 @@ describe("the dApp in Chromium", () => {
     });
     await boosted.getByTestId("amplified-badge").waitFor();
     await viewerPage.screenshot({ path: join(shots, "stream-amplified.png") });
+    await expectAccessible(viewerPage, "stream-amplified");
     const boughtView = () =>
       graphql<{ messages: { edges: { node: { message: string } }[] } }>(
         net.graphqlUrl,
@@ -168,6 +172,7 @@ describe("the dApp in Chromium", () => {
       return text !== null && Number.parseFloat(text.replace(/,/g, "")) > 0;
     });
     await viewerPage.screenshot({ path: join(shots, "rewards.png"), fullPage: true });
+    await expectAccessible(viewerPage, "rewards");
     const before = await chain.balanceOf(devAccount(viewer).address);
     await viewerPage.getByTestId("claim-button").click();
     await viewerPage.getByTestId("claim-result").waitFor({ timeout: 60_000 });
@@ -184,18 +189,22 @@ describe("the dApp in Chromium", () => {
     await goto(promoterPage, "/campaigns");
     await promoterPage.getByTestId("campaign-card").first().waitFor({ timeout: 30_000 });
     await promoterPage.screenshot({ path: join(shots, "campaigns.png"), fullPage: true });
+    await expectAccessible(promoterPage, "campaigns");
     await goto(authorPage, "/c/1");
     await authorPage.getByTestId("leaderboard").waitFor({ timeout: 30_000 });
     await authorPage.screenshot({ path: join(shots, "community.png"), fullPage: true });
+    await expectAccessible(authorPage, "community");
     await goto(authorPage, `/u/${devAccount(author).address}`);
     await authorPage.getByTestId("profile").waitFor({ timeout: 30_000 });
     await authorPage.screenshot({ path: join(shots, "profile.png"), fullPage: true });
+    await expectAccessible(authorPage, "profile");
     const phone = await browser.newContext({ viewport: { width: 375, height: 812 } });
     contexts.push(phone);
     const phonePage = await phone.newPage();
     await phonePage.goto(`${net.webUrl}?devAccount=${viewer}#/`);
     await phonePage.getByTestId("post-list").waitFor({ timeout: 60_000 });
     await phonePage.screenshot({ path: join(shots, "stream-phone.png") });
+    await expectAccessible(phonePage, "stream-phone");
   });
 
   it("shows an amplified post from a new account on the first page of an eligible viewer's stream", async () => {

@@ -14,7 +14,7 @@ import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ampEscrowAbi } from "#protocol";
 import { devAccount, graphql } from "#protocol/client.ts";
-import { foundersLike, launchChromium } from "#test-kit/browser.ts";
+import { expectAccessible, foundersLike, launchChromium } from "#test-kit/browser.ts";
 import { chainClients } from "#test-kit/chain.ts";
 import { InjectedWallet, TEST_WALLET_INFO, type WalletCall } from "#test-kit/injected-wallet.ts";
 import { type RunningNetwork, startNetwork, stopNetworkGroup, until } from "#test-kit/network.ts";
@@ -160,6 +160,7 @@ describe("the dApp with an injected EIP-6963 wallet", () => {
     await page.getByTestId("connect-button").click();
     const dialog = page.getByRole("dialog", { name: "Connect a wallet" });
     await dialog.waitFor();
+    await expectAccessible(page, "connect dialog");
     expect(await page.evaluate(() => document.querySelector("[role=dialog]")?.closest("header"))).toBeNull();
     for (let i = 0; i < 8; i++) {
       await page.keyboard.press("Tab");
@@ -197,6 +198,7 @@ describe("the dApp with an injected EIP-6963 wallet", () => {
     expect(await page.getByTestId("publish-button").isDisabled()).toBe(true);
     await page.getByTestId("publish-button").click({ force: true });
     await page.getByTestId("post-card").first().waitFor({ timeout: 30_000 });
+    await expectAccessible(page, "stream on the wrong chain");
     expect(await page.getByTestId("like-button").first().isDisabled()).toBe(true);
     expect(await page.getByTestId("enable-session").isDisabled()).toBe(true);
     await goto(page, "/settings");

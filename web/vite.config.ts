@@ -53,7 +53,7 @@ export default defineConfig({
     outDir: resolve(webRoot, "dist"),
     emptyOutDir: true,
     target: "es2022",
-    // viem + wagmi make one ~600 kB (~180 kB gzip) chunk; web/bench/bundle.bench.ts holds the gzip budget.
+    // viem + wagmi make one ~600 kB (~180 kB gzip) chunk; web/bench/web-bundle.bench.ts holds the gzip budget.
     chunkSizeWarningLimit: 800,
   },
   server: { host: "127.0.0.1", port: 5173 },

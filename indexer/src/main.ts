@@ -7,8 +7,8 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Address } from "viem";
-import { isAmpError } from "#protocol";
+import { type Address, createPublicClient, http, type PublicClient } from "viem";
+import { ampChain, isAmpError } from "#protocol";
 import { type Logger, loggerFromEnv } from "#protocol/logger.ts";
 import { createChainClock } from "./api/clock.ts";
 import { createHttpHandler } from "./api/http.ts";
@@ -26,6 +26,7 @@ import { createGroupCommit } from "./engagement/group-commit.ts";
 import { createImpressionIssuer, impressionKey } from "./engagement/impressions.ts";
 import { createEngagementService } from "./engagement/submit.ts";
 import { checkAcknowledgedLog } from "./settlement/log-check.ts";
+import { createEpochPreview } from "./settlement/preview.ts";
 import { createSettler, epochExportDir, settlerKey } from "./settlement/settler.ts";
 import { ackMarkPath } from "./store/ack-mark.ts";
 import { createChainStore } from "./store/chain-store.ts";
@@ -168,6 +169,17 @@ export function createIndexer(config: IndexerConfig, options: IndexerOptions = {
     graphiql: config.graphiql,
     limits: { maxDepth: config.maxQueryDepth, maxCost: config.maxQueryCost },
     logger: apiLog,
+    pending: createEpochPreview({
+      db,
+      publicClient: createPublicClient({
+        chain: ampChain(config.chainId, config.rpcUrl),
+        transport: http(config.rpcUrl, { timeout: config.rpcTimeoutMs }),
+      }) as PublicClient,
+      social: contracts.AMPSocial as Address,
+      escrow: contracts.AMPEscrow as Address,
+      startBlock: BigInt(config.deployment.startBlock),
+    }),
+    epochSeconds: config.epoch.lengthSeconds,
   });
 
   let server: Server | null = null;

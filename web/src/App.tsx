@@ -1,23 +1,38 @@
-import { useState } from "react";
+import { lazy, Suspense, useState } from "react";
 import { AmplifyHost } from "./components/AmplifyHost.tsx";
 import { ChainGuard } from "./components/ChainGuard.tsx";
 import { DevAutoConnect } from "./components/DevAutoConnect.tsx";
 import { ErrorBoundary } from "./components/ErrorBoundary.tsx";
 import { Header } from "./components/Header.tsx";
-import { Empty } from "./components/ui/States.tsx";
+import { Empty, Loading } from "./components/ui/States.tsx";
 import { useApp } from "./config/AppContext.tsx";
 import { useRoute } from "./hooks/useRoute.ts";
 import { href } from "./lib/router.ts";
-import { CampaignsPage } from "./pages/CampaignsPage.tsx";
-import { CommunitiesPage } from "./pages/CommunitiesPage.tsx";
-import { CommunityPage } from "./pages/CommunityPage.tsx";
-import { NotificationsPage } from "./pages/NotificationsPage.tsx";
-import { PostPage } from "./pages/PostPage.tsx";
-import { ProfilePage } from "./pages/ProfilePage.tsx";
-import { RewardsPage } from "./pages/RewardsPage.tsx";
-import { SearchPage } from "./pages/SearchPage.tsx";
-import { SettingsPage } from "./pages/SettingsPage.tsx";
 import { StreamPage } from "./pages/StreamPage.tsx";
+
+// Every page but the stream (the landing page) is its own chunk, loaded on first visit.
+const CampaignsPage = lazy(() =>
+  import("./pages/CampaignsPage.tsx").then((m) => ({ default: m.CampaignsPage })),
+);
+const CampaignPage = lazy(() =>
+  import("./pages/CampaignPage.tsx").then((m) => ({ default: m.CampaignPage })),
+);
+const CommunitiesPage = lazy(() =>
+  import("./pages/CommunitiesPage.tsx").then((m) => ({ default: m.CommunitiesPage })),
+);
+const CommunityPage = lazy(() =>
+  import("./pages/CommunityPage.tsx").then((m) => ({ default: m.CommunityPage })),
+);
+const ProfilePage = lazy(() => import("./pages/ProfilePage.tsx").then((m) => ({ default: m.ProfilePage })));
+const RewardsPage = lazy(() => import("./pages/RewardsPage.tsx").then((m) => ({ default: m.RewardsPage })));
+const PostPage = lazy(() => import("./pages/PostPage.tsx").then((m) => ({ default: m.PostPage })));
+const NotificationsPage = lazy(() =>
+  import("./pages/NotificationsPage.tsx").then((m) => ({ default: m.NotificationsPage })),
+);
+const SearchPage = lazy(() => import("./pages/SearchPage.tsx").then((m) => ({ default: m.SearchPage })));
+const SettingsPage = lazy(() =>
+  import("./pages/SettingsPage.tsx").then((m) => ({ default: m.SettingsPage })),
+);
 
 function Page() {
   const route = useRoute();
@@ -35,6 +50,8 @@ function Page() {
       return <RewardsPage />;
     case "campaigns":
       return <CampaignsPage />;
+    case "campaign":
+      return <CampaignPage key={route.id} id={route.id} />;
     case "settings":
       return <SettingsPage />;
     case "post":
@@ -67,7 +84,9 @@ export function App() {
         <div className="container">
           <ErrorBoundary resetKey={window.location.hash}>
             <AmplifyHost>
-              <Page />
+              <Suspense fallback={<Loading label="Loading page…" />}>
+                <Page />
+              </Suspense>
             </AmplifyHost>
           </ErrorBoundary>
         </div>

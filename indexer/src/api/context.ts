@@ -4,6 +4,7 @@ import type { AttentionService } from "../attention/interface.ts";
 import type { Deployment } from "../config.ts";
 import type { LogExport } from "../engagement/export.ts";
 import type { EngagementService } from "../engagement/submit.ts";
+import type { EpochPreviewer } from "../settlement/preview.ts";
 import type { Queries } from "../store/queries.ts";
 
 export interface ApiContext {
@@ -17,4 +18,8 @@ export interface ApiContext {
   exportLog: (fromSeq: number, toSeq: number) => LogExport | Promise<LogExport>;
   /** The HTTP client's address (set by the HTTP entry), for intake quotas; absent in-process. */
   clientAddress?: string;
+  /** The unsettled epoch computed as the settler would now; absent without a chain client. */
+  pending?: EpochPreviewer;
+  /** Seconds between settlements (the settler's interval); default: the deployment's epoch length. */
+  epochSeconds?: number;
 }

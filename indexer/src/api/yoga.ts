@@ -11,6 +11,7 @@ import type { AttentionService } from "../attention/interface.ts";
 import type { Deployment } from "../config.ts";
 import type { LogExport } from "../engagement/export.ts";
 import type { EngagementService } from "../engagement/submit.ts";
+import type { EpochPreviewer } from "../settlement/preview.ts";
 import type { Queries } from "../store/queries.ts";
 import type { ApiContext } from "./context.ts";
 import { maskedErrors } from "./errors.ts";
@@ -33,6 +34,10 @@ export interface ApiOptions {
   limits: QueryLimits;
   /** Where unexpected (masked) errors are logged; default: nowhere. */
   logger?: Logger;
+  /** The unsettled epoch as the settler would compute it now (for `pendingEarnings`). */
+  pending?: EpochPreviewer;
+  /** Seconds between settlements; default: the deployment's epoch length. */
+  epochSeconds?: number;
 }
 
 export function createApi(options: ApiOptions) {
@@ -44,6 +49,8 @@ export function createApi(options: ApiOptions) {
     deployment: options.deployment,
     now: options.now,
     exportLog: options.exportLog,
+    ...(options.pending ? { pending: options.pending } : {}),
+    ...(options.epochSeconds ? { epochSeconds: options.epochSeconds } : {}),
   };
   const limits = requestLimits(options.limits);
   const allowed = new Set(options.corsOrigins);

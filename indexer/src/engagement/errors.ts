@@ -20,6 +20,7 @@ export const ENGAGEMENT_ERROR_CODES = [
   "NOT_LIKED",
   "ALREADY_SHARED",
   "UNKNOWN_MEDIA",
+  "UNKNOWN_COMMUNITY",
 ] as const;
 export type EngagementErrorCode = (typeof ENGAGEMENT_ERROR_CODES)[number];
 

@@ -249,6 +249,10 @@ export function createEngagementService(options: EngagementServiceOptions): Enga
         );
       }
     }
+    const communityId = (message as Partial<MessageByKind["Membership"]>).communityId;
+    if (kind === "Membership" && !store.communityExists(communityId as bigint)) {
+      throw new EngagementError("UNKNOWN_COMMUNITY", `community ${communityId} does not exist`);
+    }
     if (m.postId !== undefined && !store.postExists(m.postId)) {
       throw new EngagementError("UNKNOWN_POST", `post ${m.postId} does not exist`);
     }

@@ -56,6 +56,7 @@ export interface EngagementStore {
   shared(account: string, postId: bigint): boolean;
   /** Whether the content store holds an image with this sha256 (64 hex digits, no 0x). */
   mediaExists(hash: string): boolean;
+  communityExists(communityId: bigint): boolean;
   lastSeq(): number;
   entries(fromSeq: number, toSeq: number): IterableIterator<LogEntry>;
 }
@@ -116,6 +117,13 @@ export function createEngagementStore(db: Db): EngagementStore {
     ),
     markShare: db.prepare("INSERT OR IGNORE INTO post_share_marks (post_id, account) VALUES (?, ?)"),
     campaignPost: db.prepare("SELECT post_id FROM campaigns WHERE id = ?").pluck(),
+    communityExists: db.prepare("SELECT 1 FROM communities WHERE id = ?").pluck(),
+    // The latest Membership per account and community wins (by timestamp, then seq, as policies do).
+    membership: db.prepare(
+      `INSERT INTO memberships (community_id, account, member, timestamp, seq) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (community_id, account) DO UPDATE SET member = excluded.member, timestamp = excluded.timestamp, seq = excluded.seq
+       WHERE excluded.timestamp >= memberships.timestamp`,
+    ),
     lastSeq: db.prepare("SELECT COALESCE(MAX(seq), 0) FROM engagement_log").pluck(),
     profile: db.prepare(
       "INSERT INTO profiles (account, name, bio, avatar, seq, updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (account) DO UPDATE SET name = excluded.name, bio = excluded.bio, avatar = excluded.avatar, seq = excluded.seq, updated_at = excluded.updated_at",
@@ -220,6 +228,9 @@ export function createEngagementStore(db: Db): EngagementStore {
       case "Profile":
         s.profile.run(m.account, m.name, m.bio, m.avatar, seq, Number(m.timestamp));
         break;
+      case "Membership":
+        s.membership.run(Number(m.communityId), m.account, m.member ? 1 : 0, Number(m.timestamp), seq);
+        break;
     }
     return seq;
   };
@@ -255,6 +266,8 @@ export function createEngagementStore(db: Db): EngagementStore {
     shared: (account, id) =>
       id <= BigInt(Number.MAX_SAFE_INTEGER) && s.shared.get(Number(id), account) !== undefined,
     mediaExists: (hash) => s.mediaExists.get(hash) !== undefined,
+    communityExists: (id) =>
+      id <= BigInt(Number.MAX_SAFE_INTEGER) && s.communityExists.get(Number(id)) !== undefined,
     lastSeq: () => s.lastSeq.get() as number,
     entries: (from, to) => s.range.iterate(from, to) as IterableIterator<LogEntry>,
   };

@@ -618,3 +618,20 @@ CREATE TRIGGER profile_search_update AFTER UPDATE ON profiles BEGIN
 END;
 `,
 });
+
+migrations.push({
+  version: 30,
+  name: "community memberships",
+  sql: `
+-- From Membership messages: the latest join or leave per account and community.
+CREATE TABLE memberships (
+  community_id INTEGER NOT NULL,
+  account TEXT NOT NULL,
+  member INTEGER NOT NULL,
+  timestamp INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  PRIMARY KEY (community_id, account)
+) WITHOUT ROWID;
+CREATE INDEX memberships_account ON memberships (account, community_id);
+`,
+});

@@ -5,10 +5,12 @@
  */
 import type { Db } from "./db.ts";
 import { accountQueries } from "./queries/accounts.ts";
+import { campaignHistoryQueries } from "./queries/campaign-history.ts";
 import { campaignQueries } from "./queries/campaigns.ts";
 import { communityQueries } from "./queries/communities.ts";
 import { epochQueries } from "./queries/epochs.ts";
 import { escrowQueries } from "./queries/escrow.ts";
+import { membershipQueries } from "./queries/memberships.ts";
 import { messageQueries } from "./queries/messages.ts";
 import { notificationQueries } from "./queries/notifications.ts";
 import { postQueries } from "./queries/posts.ts";
@@ -19,6 +21,7 @@ import { statusQueries } from "./queries/status.ts";
 import { threadQueries } from "./queries/threads.ts";
 
 export type { DelegationRow, PolicyRow } from "./queries/accounts.ts";
+export type { CampaignEpochRow } from "./queries/campaign-history.ts";
 export type { CampaignRow, SpendRow } from "./queries/campaigns.ts";
 export type { CommunityRow } from "./queries/communities.ts";
 export type { EpochRow } from "./queries/epochs.ts";
@@ -45,6 +48,8 @@ export function createQueries(db: Db) {
     ...notificationQueries(reader),
     ...profileQueries(reader),
     ...searchQueries(reader),
+    ...campaignHistoryQueries(reader),
+    ...membershipQueries(reader),
   };
 }
 

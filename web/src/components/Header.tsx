@@ -19,6 +19,7 @@ const NAV: { label: string; route: Route }[] = [
 
 function isCurrent(current: Route, target: Route): boolean {
   if (target.name === "communities") return current.name === "communities" || current.name === "community";
+  if (target.name === "campaigns") return current.name === "campaigns" || current.name === "campaign";
   return current.name === target.name;
 }
 
@@ -40,9 +41,7 @@ export function Header({ route }: { route: Route }) {
     <header className="header">
       <div className="container header-inner">
         <a className="logo" href="#/" aria-label="AMP home">
-          <span className="logo-mark" aria-hidden="true">
-            A
-          </span>
+          <span className="logo-mark" aria-hidden="true" />
           <span className="logo-text">AMP</span>
         </a>
         <nav className="nav" aria-label="Main" ref={nav}>

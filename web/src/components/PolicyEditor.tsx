@@ -13,6 +13,8 @@ import { ErrorAlert } from "./ui/States.tsx";
 export interface PolicyEditorProps {
   initial: PolicyForm;
   communities: Community[];
+  /** Ids of the communities the account joined: offered first for "chosen communities". */
+  joined?: string[];
   saving?: boolean;
   saved?: boolean;
   error?: unknown;
@@ -26,6 +28,7 @@ export interface PolicyEditorProps {
 export function PolicyEditor({
   initial,
   communities,
+  joined = [],
   saving,
   saved,
   error,
@@ -85,22 +88,44 @@ export function PolicyEditor({
         <fieldset className="stack" style={{ border: 0, padding: 0, margin: 0 }}>
           <legend className="label">Communities</legend>
           {communities.length === 0 && <span className="muted small">No communities yet.</span>}
-          {communities.map((c) => (
-            <label key={c.id} className="row">
-              <input
-                type="checkbox"
-                checked={form.communities.includes(c.id)}
-                onChange={(e) =>
-                  set({
-                    communities: e.target.checked
-                      ? [...form.communities, c.id]
-                      : form.communities.filter((x) => x !== c.id),
-                  })
-                }
-              />
-              {c.name}
-            </label>
-          ))}
+          {joined.length > 0 && (
+            <div className="row small" data-testid="policy-joined">
+              <span>
+                You joined{" "}
+                {communities
+                  .filter((c) => joined.includes(c.id))
+                  .map((c) => c.name)
+                  .join(", ")}
+                .
+              </span>
+              <Button
+                size="sm"
+                onClick={() => set({ communities: [...new Set([...form.communities, ...joined])] })}
+                data-testid="policy-use-joined"
+              >
+                Choose the communities I joined
+              </Button>
+            </div>
+          )}
+          {[...communities]
+            .sort((a, b) => Number(joined.includes(b.id)) - Number(joined.includes(a.id)))
+            .map((c) => (
+              <label key={c.id} className="row">
+                <input
+                  type="checkbox"
+                  checked={form.communities.includes(c.id)}
+                  onChange={(e) =>
+                    set({
+                      communities: e.target.checked
+                        ? [...form.communities, c.id]
+                        : form.communities.filter((x) => x !== c.id),
+                    })
+                  }
+                />
+                {c.name}
+                {joined.includes(c.id) && <span className="badge badge-ok">joined</span>}
+              </label>
+            ))}
         </fieldset>
       )}
       {form.mode === PolicyMode.Topics && (

@@ -13,6 +13,7 @@ import { useOpenAmplify } from "./AmplifyHost.tsx";
 import { Comments } from "./Comments.tsx";
 import { PostContext, QuoteComposer } from "./Conversation.tsx";
 import { PostMedia } from "./PostMedia.tsx";
+import { PostEarning } from "./rewards/PendingEarnings.tsx";
 import { AddressLink, Avatar } from "./ui/Address.tsx";
 import { Button } from "./ui/Button.tsx";
 import { ErrorAlert } from "./ui/States.tsx";
@@ -99,6 +100,7 @@ export function PostCard({
       aria-label={`Post ${post.id} by ${post.author}`}
     >
       {amplified && <AmplifiedBadge campaign={campaign} />}
+      {amplified && campaign && address && <PostEarning account={address} campaignId={campaign.id} />}
       <div className="post-head">
         <Avatar address={post.author} />
         <div className="post-meta">

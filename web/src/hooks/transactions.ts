@@ -21,7 +21,7 @@ import { useResetOnWalletChange } from "./wallet.ts";
  * After a transaction, the chain and the indexer both have news: wait until
  * the indexer has processed the transaction's block, then refetch.
  */
-function useRefresh() {
+export function useRefresh() {
   const queryClient = useQueryClient();
   const { gql } = useApp();
   return async (result: { blockNumber: bigint }) => {

@@ -67,6 +67,12 @@ const CONTRACT_ERRORS: Record<string, string> = {
   AMPSocialTextTooLong: "The text is longer than 1000 bytes.",
   AMPSocialUriTooLong: "The link is too long.",
   AMPSocialEmptyPost: "Write something first.",
+  AMPSocialNotFounder: "Only the community's founder can change its moderators.",
+  AMPSocialInvalidName: "A community name must be 1 to 64 bytes long.",
+  AMPSocialDescriptionTooLong: "The description is longer than 1000 bytes.",
+  AMPSocialInvalidModerator: "That address cannot be a moderator.",
+  AMPSocialAlreadyModerator: "That account is already a moderator.",
+  AMPSocialNotModerator: "That account is not a moderator.",
 };
 
 const INDEXER_CODES: Record<string, string> = {
@@ -79,6 +85,8 @@ const INDEXER_CODES: Record<string, string> = {
   DUPLICATE: "This action was already recorded.",
   UNKNOWN_CAMPAIGN: "The indexer does not know that campaign yet.",
   UNKNOWN_POST: "The indexer does not know that post yet.",
+  UNKNOWN_COMMUNITY: "The indexer does not know that community yet.",
+  PENDING_UNAVAILABLE: "What is pending this epoch cannot be computed right now; try again shortly.",
   PAYLOAD_TOO_LARGE: "That is too long to send.",
   BAD_USER_INPUT: "The indexer rejected the input.",
   NETWORK: "The indexer cannot be reached. Is it running?",

@@ -64,7 +64,50 @@ export function parseTopics(input: string): string[] {
   return [...seen];
 }
 
-/** "1 view", "3 views". */
-export function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
+/** "1 view", "3 views", "1,204 views"; `many` for irregular plurals ("1 reply", "2 replies"). */
+export function plural(n: number, word: string, many = `${word}s`): string {
+  return `${formatCount(n)} ${n === 1 ? word : many}`;
+}
+
+/** A count with thousands separators: 1234567 -> "1,234,567". */
+export function formatCount(n: number): string {
+  if (!Number.isFinite(n)) return "–";
+  return Math.round(n).toLocaleString("en-US");
+}
+
+/**
+ * A token amount with `sig` significant digits (truncated, never rounded up) and thousands
+ * separators: 1.59591 AMP -> "1.595", 0.000012345 -> "0.00001234", 12345.6 -> "12,345".
+ */
+export function formatAmpSig(amount: bigint | string | null | undefined, sig = 4): string {
+  if (amount === null || amount === undefined || amount === "") return "0";
+  const value = typeof amount === "bigint" ? amount : BigInt(amount);
+  if (value < 0n) return `-${formatAmpSig(-value, sig)}`;
+  const [whole = "0", frac = ""] = formatUnits(value, AMP_DECIMALS).split(".");
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  if (whole !== "0") {
+    const decimals = Math.max(0, sig - whole.length);
+    const kept = frac.slice(0, decimals).replace(/0+$/, "");
+    return kept ? `${grouped}.${kept}` : grouped;
+  }
+  const lead = frac.match(/^0*/)?.[0].length ?? 0;
+  const kept = frac.slice(0, lead + sig).replace(/0+$/, "");
+  return kept ? `0.${kept}` : "0";
+}
+
+/** A ratio as a percentage with up to one decimal: 0.1234 -> "12.3 %". */
+export function formatPercent(ratio: number): string {
+  if (!Number.isFinite(ratio)) return "–";
+  const p = ratio * 100;
+  return `${p >= 10 || Number.isInteger(p) ? Math.round(p) : p.toFixed(1)} %`;
+}
+
+/**
+ * Reputation as a percentile in its community: rank 1 of 50 is "top 2 %"; the last of the
+ * ranked is "top 100 %". Null when unranked.
+ */
+export function reputationPercentile(rank: number | null | undefined, ranked: number): string | null {
+  if (!rank || rank < 1 || ranked < 1 || rank > ranked) return null;
+  const top = Math.max(1, Math.ceil((rank / ranked) * 100));
+  return `top ${top} %`;
 }

@@ -5,6 +5,7 @@ export type Route =
   | { name: "profile"; address: string }
   | { name: "rewards" }
   | { name: "campaigns" }
+  | { name: "campaign"; id: string }
   | { name: "settings" }
   | { name: "notFound"; path: string }
   | { name: "post"; id: string }
@@ -25,6 +26,7 @@ export function parseRoute(hash: string): Route {
   if (head === "u" && arg) return { name: "profile", address: arg };
   if (head === "rewards") return { name: "rewards" };
   if (head === "campaigns") return { name: "campaigns" };
+  if (head === "campaign" && arg && /^[0-9]{1,20}$/.test(arg)) return { name: "campaign", id: arg };
   if (head === "settings") return { name: "settings" };
   if (head === "p" && arg && /^[1-9][0-9]{0,15}$/.test(arg)) return { name: "post", id: arg };
   if (head === "notifications") return { name: "notifications" };
@@ -54,6 +56,8 @@ export function href(route: Route): string {
       return "#/rewards";
     case "campaigns":
       return "#/campaigns";
+    case "campaign":
+      return `#/campaign/${route.id}`;
     case "settings":
       return "#/settings";
     case "search":

@@ -4,7 +4,7 @@ import { Empty, ErrorAlert, ErrorState, Loading } from "../components/ui/States.
 import { useCampaigns } from "../hooks/indexer.ts";
 import { useRefund, useRefundState } from "../hooks/transactions.ts";
 import { useWalletReady } from "../hooks/wallet.ts";
-import { formatAmp, formatTime } from "../lib/format.ts";
+import { formatAmp, formatCount, formatTime } from "../lib/format.ts";
 import type { Campaign } from "../lib/graphql/types.ts";
 import { href } from "../lib/router.ts";
 
@@ -24,7 +24,10 @@ function CampaignRow({ campaign, nowSeconds }: { campaign: Campaign; nowSeconds:
     <article className="card stack" data-testid="campaign-card" data-campaign-id={campaign.id}>
       <div className="row-between">
         <h3>
-          Campaign #{campaign.id} ·{" "}
+          <a href={href({ name: "campaign", id: campaign.id })} data-testid="campaign-link">
+            Campaign #{campaign.id}
+          </a>{" "}
+          ·{" "}
           <a href={href({ name: "community", id: campaign.post.community.id })}>
             {campaign.post.community.name}
           </a>
@@ -43,7 +46,7 @@ function CampaignRow({ campaign, nowSeconds }: { campaign: Campaign; nowSeconds:
           Spent <strong>{formatAmp(campaign.spent)}</strong> of {formatAmp(campaign.budget)} AMP
         </span>
         <span>
-          Views bought <strong data-testid="campaign-views">{campaign.viewsBought}</strong>
+          Views bought <strong data-testid="campaign-views">{formatCount(campaign.viewsBought)}</strong>
         </span>
         <span>
           Average price {campaign.averagePrice ? `${formatAmp(campaign.averagePrice, 6)} AMP` : "–"}

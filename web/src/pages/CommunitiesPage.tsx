@@ -1,13 +1,20 @@
+import { useConnection } from "wagmi";
+import { CreateCommunity } from "../components/community/CreateCommunity.tsx";
 import { AddressLink } from "../components/ui/Address.tsx";
 import { Empty, ErrorState, Loading } from "../components/ui/States.tsx";
 import { useCommunities } from "../hooks/indexer.ts";
+import { useMemberCounts } from "../hooks/rewards.ts";
+import { plural } from "../lib/format.ts";
 import { href } from "../lib/router.ts";
 
 export function CommunitiesPage() {
   const communities = useCommunities();
+  const members = useMemberCounts();
+  const { address } = useConnection();
   return (
     <div className="stack">
       <h1>Communities</h1>
+      {address && <CreateCommunity />}
       {communities.isPending ? (
         <Loading />
       ) : communities.isError ? (
@@ -24,7 +31,13 @@ export function CommunitiesPage() {
               <p className="muted small">{c.description || "No description."}</p>
               <span className="small muted">
                 Founded by <AddressLink address={c.founder} />
-                {c.postCount !== undefined && <> · {c.postCount} posts</>}
+                {c.postCount !== undefined && <> · {plural(c.postCount, "post")}</>}
+                {members.data?.has(c.id) && (
+                  <span data-testid="community-members">
+                    {" "}
+                    · {plural(members.data.get(c.id) ?? 0, "member")}
+                  </span>
+                )}
               </span>
             </article>
           ))}

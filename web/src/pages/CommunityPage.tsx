@@ -1,24 +1,30 @@
+import { MembershipControl } from "../components/community/Membership.tsx";
+import { Moderators } from "../components/community/Moderators.tsx";
 import { PostList } from "../components/PostList.tsx";
 import { AddressLink } from "../components/ui/Address.tsx";
 import { Empty, ErrorState, Loading } from "../components/ui/States.tsx";
 import { Table } from "../components/ui/Table.tsx";
 import { useCommunity, useLeaderboard, usePosts } from "../hooks/indexer.ts";
-import { formatScore } from "../lib/format.ts";
+import { formatScore, plural, reputationPercentile } from "../lib/format.ts";
 
 function Leaderboard({ community }: { community: string }) {
-  const board = useLeaderboard(community, 10);
+  // The percentile counts everyone ranked on the first 100 rows; the table shows the top 10.
+  const board = useLeaderboard(community, 100);
   if (board.isPending) return <Loading label="Loading leaderboard…" />;
   if (board.isError) return <ErrorState error={board.error} onRetry={() => board.refetch()} />;
   if (board.data.length === 0) return <Empty title="No reputation yet" />;
   return (
-    <Table testId="leaderboard" columns={["#", "Account", "Reputation"]}>
-      {board.data.map((e) => (
+    <Table testId="leaderboard" columns={["#", "Account", "Reputation", "Standing"]}>
+      {board.data.slice(0, 10).map((e) => (
         <tr key={e.account}>
           <td>{e.rank}</td>
           <td>
             <AddressLink address={e.account} />
           </td>
           <td>{formatScore(e.score)}</td>
+          <td data-testid="reputation-percentile">
+            {reputationPercentile(e.rank, board.data.length) ?? "–"}
+          </td>
         </tr>
       ))}
     </Table>
@@ -40,8 +46,13 @@ export function CommunityPage({ id }: { id: string }) {
         <p className="muted">{c.description || "No description."}</p>
         <span className="small muted">
           Founded by <AddressLink address={c.founder} />
-          {c.moderators.length > 0 && <> · {c.moderators.length} moderators</>}
+          {c.moderators.length > 0 && <> · {plural(c.moderators.length, "moderator")}</>}
         </span>
+        <MembershipControl communityId={id} />
+      </section>
+      <section className="card stack">
+        <h2>Moderators</h2>
+        <Moderators communityId={id} founder={c.founder} moderators={c.moderators} />
       </section>
       <section className="card">
         <h2>Leaderboard</h2>

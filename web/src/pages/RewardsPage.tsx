@@ -1,13 +1,17 @@
 import type { Address, Hex } from "viem";
 import { useConnection } from "wagmi";
+import { LazyEarningsChart } from "../components/rewards/charts.tsx";
+import { DefaultPolicyNotice, PendingEarnings } from "../components/rewards/PendingEarnings.tsx";
 import { Button } from "../components/ui/Button.tsx";
 import { Empty, ErrorAlert, ErrorState, Loading } from "../components/ui/States.tsx";
 import { Table } from "../components/ui/Table.tsx";
 import { useClaim, useEarnings, useEpochs } from "../hooks/indexer.ts";
 import { useClaimRewards } from "../hooks/transactions.ts";
 import { useWalletReady } from "../hooks/wallet.ts";
+import { epochList, epochsOfClaim } from "../lib/earnings.ts";
 import { formatAmp, formatTime, shortAddress } from "../lib/format.ts";
 import type { EpochSummary } from "../lib/graphql/indexer.ts";
+import { href } from "../lib/router.ts";
 
 /** What became of a settlement's bonded dispute, in a table cell. */
 function DisputeCell({ dispute }: { dispute: EpochSummary["dispute"] }) {
@@ -40,15 +44,20 @@ function EarningsTable({ account }: { account: string }) {
     return <Empty title="No earnings yet">Views of amplified posts you allow earn AMP each epoch.</Empty>;
   }
   return (
-    <Table testId="earnings-table" columns={["Epoch", "Campaign", "Amount"]}>
-      {earnings.data.map((e) => (
-        <tr key={`${e.epoch}:${e.campaignId}`}>
-          <td>{e.epoch}</td>
-          <td>#{e.campaignId}</td>
-          <td>{formatAmp(e.amount)} AMP</td>
-        </tr>
-      ))}
-    </Table>
+    <div className="stack">
+      <LazyEarningsChart earnings={earnings.data} />
+      <Table testId="earnings-table" columns={["Epoch", "Campaign", "Amount"]}>
+        {earnings.data.map((e) => (
+          <tr key={`${e.epoch}:${e.campaignId}`}>
+            <td>{e.epoch}</td>
+            <td>
+              <a href={href({ name: "campaign", id: e.campaignId })}>#{e.campaignId}</a>
+            </td>
+            <td>{formatAmp(e.amount)} AMP</td>
+          </tr>
+        ))}
+      </Table>
+    </div>
   );
 }
 
@@ -84,6 +93,7 @@ function ClaimCard({ account }: { account: Address }) {
   const claim = useClaim(account);
   const claimTx = useClaimRewards();
   const wallet = useWalletReady();
+  const earnings = useEarnings(account);
   if (claim.isPending) return <Loading label="Loading claimable rewards…" />;
   if (claim.isError) return <ErrorState error={claim.error} onRetry={() => claim.refetch()} />;
   const data = claim.data;
@@ -138,7 +148,20 @@ function ClaimCard({ account }: { account: Address }) {
       {claimTx.isSuccess && (
         <div className="alert alert-ok" role="status" data-testid="claim-result">
           Claimed {formatAmp(claimTx.data.amount)} AMP
-          {claimTx.data.epoch !== null ? ` (epoch ${claimTx.data.epoch})` : ""}.
+          {(() => {
+            // Name the epochs that earned what this claim paid, not only the proof's epoch.
+            const before = BigInt(claimTx.variables.cumulativeAmount) - claimTx.data.amount;
+            const paid = epochsOfClaim(
+              earnings.data ?? [],
+              before,
+              BigInt(claimTx.variables.cumulativeAmount),
+            );
+            return paid.length > 0
+              ? `, earned in ${epochList(paid)}`
+              : claimTx.data.epoch !== null
+                ? ` (up to epoch ${claimTx.data.epoch})`
+                : "";
+          })()}.
         </div>
       )}
       <ErrorAlert error={claimTx.error} testId="claim-error" />
@@ -154,6 +177,11 @@ export function RewardsPage() {
       <h1>Rewards</h1>
       <section className="card">
         <ClaimCard account={address} />
+      </section>
+      <DefaultPolicyNotice account={address} />
+      <section className="card stack">
+        <h2>This epoch</h2>
+        <PendingEarnings account={address} />
       </section>
       <section className="card">
         <h2>Earnings by epoch</h2>

@@ -3,6 +3,7 @@ import { PolicyEditor } from "../components/PolicyEditor.tsx";
 import { Button } from "../components/ui/Button.tsx";
 import { Empty, ErrorAlert, ErrorState, Loading } from "../components/ui/States.tsx";
 import { useCommunities, useIndexedAccount } from "../hooks/indexer.ts";
+import { useMemberships } from "../hooks/rewards.ts";
 import { useEnableSession, useRevokeSession, useSavePolicy, useSession } from "../hooks/session.ts";
 import { useWalletReady } from "../hooks/wallet.ts";
 import { formatTime, shortAddress } from "../lib/format.ts";
@@ -67,6 +68,7 @@ function SessionPanel() {
 
 function PolicyPanel({ address }: { address: string }) {
   const account = useIndexedAccount(address);
+  const memberships = useMemberships(address);
   const communities = useCommunities();
   const save = useSavePolicy();
   const wallet = useWalletReady();
@@ -92,6 +94,7 @@ function PolicyPanel({ address }: { address: string }) {
             key={`${address}:${JSON.stringify(account.data?.policy ?? null)}`}
             initial={policyFormFrom(account.data?.policy)}
             communities={communities.data ?? []}
+            joined={memberships.data?.map((c) => c.id) ?? []}
             saving={save.isPending}
             disabled={!wallet.ready}
             disabledHint={wallet.hint}

@@ -26,6 +26,7 @@ export const Account = {
       r.address,
     ]),
   followerCount: (p: Parent, _: unknown, ctx: ApiContext) => ctx.queries.followerCount(p.address),
+  memberships: (p: Parent, _: unknown, ctx: ApiContext) => ctx.queries.memberships(p.address),
   followingCount: (p: Parent, _: unknown, ctx: ApiContext) => ctx.queries.followingCount(p.address),
   policy: (p: Parent, _: unknown, ctx: ApiContext) => {
     const row = ctx.queries.policy(p.address);

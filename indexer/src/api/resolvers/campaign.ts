@@ -40,4 +40,5 @@ export const Campaign = {
       ),
     ),
   delivery: async (c: CampaignRow, _: unknown, ctx: ApiContext) => (await stats(c, ctx)).delivery ?? null,
+  history: (c: CampaignRow, _: unknown, ctx: ApiContext) => ctx.queries.campaignHistory(c.id),
 };

@@ -1,6 +1,7 @@
 /** `Community`: on-chain community with its moderators and posts. */
 import type { CommunityRow } from "../../store/queries.ts";
 import * as args from "../args.ts";
+import { connection } from "../connection.ts";
 import type { ApiContext } from "../context.ts";
 import { fromAttention } from "./attention.ts";
 import { postsConnection } from "./query.ts";
@@ -17,4 +18,11 @@ export const Community = {
     postsConnection(ctx, { ...a, community: String(c.id) }),
   leaderboard: (c: CommunityRow, a: { first?: number | null }, ctx: ApiContext) =>
     fromAttention(() => ctx.attention.leaderboard(BigInt(c.id), args.pageSize(a.first))),
+  memberCount: (c: CommunityRow, _: unknown, ctx: ApiContext) => ctx.queries.memberCount(c.id),
+  members: (c: CommunityRow, a: { first?: number | null; after?: string | null }, ctx: ApiContext) =>
+    connection(ctx.queries.members(c.id, args.pageSize(a.first), args.afterString(a.after)), (r) => [
+      r.address,
+    ]),
+  isMember: (c: CommunityRow, a: { account: string }, ctx: ApiContext) =>
+    ctx.queries.isMember(c.id, args.address(a.account, "account")),
 };

@@ -6,6 +6,7 @@ import { EpochDispute } from "./escrow.ts";
 import { Message } from "./message.ts";
 import { Mutation } from "./mutation.ts";
 import { Notification, NotificationQuery } from "./notification.ts";
+import { PendingQuery } from "./pending.ts";
 import { Post } from "./post.ts";
 import { accountProfile, Media, mediaQuery, Profile, postMedia } from "./profile.ts";
 import { Query } from "./query.ts";
@@ -16,7 +17,7 @@ import { PostThread } from "./thread.ts";
 
 export const resolvers = {
   BigInt: BigIntScalar,
-  Query: { ...Query, ...NotificationQuery, ...searchQuery, ...mediaQuery },
+  Query: { ...Query, ...NotificationQuery, ...searchQuery, ...mediaQuery, ...PendingQuery },
   Mutation,
   Account: { ...Account, ...accountProfile },
   Community,

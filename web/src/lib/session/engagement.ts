@@ -25,7 +25,7 @@ export const DEFAULT_SESSION_SECONDS = 7 * 24 * 3600;
 
 export type EngagementKind = Extract<
   MessageKind,
-  "View" | "Like" | "Comment" | "Share" | "Follow" | "Unlike" | "NotificationsRead"
+  "View" | "Like" | "Comment" | "Share" | "Follow" | "Unlike" | "NotificationsRead" | "Membership"
 >;
 
 export interface EngagementDeps {

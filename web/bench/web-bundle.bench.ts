@@ -1,9 +1,10 @@
 /**
  * Production bundle size of the initial route: builds the app with Vite into a
  * temporary folder, then gzips every script the entry HTML loads up front
- * (module entry and module preloads). Lazy chunks are not counted.
+ * (module entry and module preloads). Lazy chunks (the routes other than the stream, the
+ * charts) are reported apart: their count, their total and the largest.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -45,6 +46,12 @@ try {
   };
   const js = size(scripts);
   const css = size(styles);
+  const initial = new Set([...scripts].map((s) => s.replace(/^\//, "")));
+  const lazy = readdirSync(join(outDir, "assets"))
+    .filter((f) => f.endsWith(".js") && !initial.has(`assets/${f}`))
+    .map((f) => ({ file: f, ...size([`assets/${f}`]) }))
+    .sort((a, b) => b.gzip - a.gzip);
+  const lazyTotal = lazy.reduce((sum, c) => sum + c.gzip, 0);
   const round = (n: number) => Math.round(n * 10) / 10;
 
   const result = reportBench("web-bundle", import.meta.filename, {
@@ -52,9 +59,13 @@ try {
     initialJsRaw: { value: round(js.raw), unit: "kB" },
     initialCssGzip: { value: round(css.gzip), unit: "kB" },
     initialScripts: { value: scripts.size, unit: "files" },
+    lazyChunks: { value: lazy.length, unit: "files" },
+    lazyJsGzip: { value: round(lazyTotal), unit: "kB" },
+    largestLazyChunkGzip: { value: round(lazy[0]?.gzip ?? 0), unit: "kB" },
     buildTime: { value: Math.round(buildMs), unit: "ms" },
   });
   console.log(JSON.stringify(result.figures, null, 2));
+  for (const c of lazy) console.log(`lazy ${c.file}: ${round(c.gzip)} kB gzip`);
 } finally {
   rmSync(outDir, { recursive: true, force: true });
 }
