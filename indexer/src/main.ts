@@ -11,6 +11,7 @@ import type { Address } from "viem";
 import { isAmpError } from "#protocol";
 import { type Logger, loggerFromEnv } from "#protocol/logger.ts";
 import { createChainClock } from "./api/clock.ts";
+import { createEpochDocuments } from "./api/epoch-documents.ts";
 import { createHttpHandler } from "./api/http.ts";
 import { type Api, createApi } from "./api/yoga.ts";
 import type { AttentionService } from "./attention/interface.ts";
@@ -25,7 +26,11 @@ import { createGroupCommit } from "./engagement/group-commit.ts";
 import { createImpressionIssuer, impressionKey } from "./engagement/impressions.ts";
 import { createEngagementService } from "./engagement/submit.ts";
 import { checkAcknowledgedLog } from "./settlement/log-check.ts";
-import { createSettler, epochExportDir, settlerKey } from "./settlement/settler.ts";
+import { createRebuilderFor, createSettler, epochExportDir, settlerKey } from "./settlement/settler.ts";
+
+/** How often an indexer without a settler looks for chain epochs to rebuild. */
+const REBUILD_INTERVAL_MS = 5000;
+
 import { ackMarkPath } from "./store/ack-mark.ts";
 import { createChainStore } from "./store/chain-store.ts";
 import { type Db, openDb } from "./store/db.ts";
@@ -185,7 +190,8 @@ export function createIndexer(config: IndexerConfig, options: IndexerOptions = {
     async start(startOptions = {}) {
       let url: string | null = null;
       if (startOptions.http ?? true) {
-        server = createServer(createHttpHandler(yoga, { corsOrigins: config.corsOrigins }));
+        const documents = createEpochDocuments({ db, queries, corsOrigins: config.corsOrigins });
+        server = createServer(createHttpHandler(yoga, { corsOrigins: config.corsOrigins, documents }));
         await new Promise<void>((res, rej) => {
           server?.once("error", rej);
           server?.listen(config.port, config.host, () => res());
@@ -242,8 +248,26 @@ async function main(logger: Logger): Promise<void> {
   const key = settlerKey(process.env.AMP_SETTLER_KEY, config.chainId);
   const settlerLog = logger.child({ service: "settler" });
   const settler = key ? createSettler(config, indexer.db, { key, logger: settlerLog }) : null;
+  // Without a settler, settlement results are rebuilt from the chain's epochs (the settler does it
+  // itself before each run): a fresh data folder serves the same claims and earnings.
+  const rebuilder = settler ? null : createRebuilderFor(config, indexer.db, settlerLog);
+  let rebuildTimer: NodeJS.Timeout | null = null;
+  const rebuildLoop = () => {
+    rebuilder
+      ?.runOnce()
+      .catch((err: unknown) =>
+        settlerLog.error(
+          { err, code: isAmpError(err) ? err.code : undefined },
+          "settlement: rebuild from the chain failed; retrying",
+        ),
+      )
+      .finally(() => {
+        rebuildTimer = setTimeout(rebuildLoop, REBUILD_INTERVAL_MS);
+      });
+  };
   const shutdown = async (signal: string) => {
     log.info({ signal }, "indexer: stopping");
+    if (rebuildTimer) clearTimeout(rebuildTimer);
     await settler?.stop();
     await indexer.stop();
     process.exit(0);
@@ -254,7 +278,7 @@ async function main(logger: Logger): Promise<void> {
   if (settler) {
     settlerLog.info({ everySeconds: config.epoch.lengthSeconds }, "settler: started");
     settler.start(config.epoch.lengthSeconds * 1000);
-  }
+  } else rebuildLoop();
   try {
     await indexer.done;
   } catch (err) {

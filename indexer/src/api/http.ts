@@ -19,6 +19,8 @@ export const MAX_ANSWER_BYTES = 8 * 1024 * 1024;
 export interface HttpHandlerOptions {
   corsOrigins: string[];
   maxAnswerBytes?: number;
+  /** Paths answered beside the GraphQL endpoint (the epoch documents); true when it answered. */
+  documents?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 }
 
 const STATUS_CODES: Record<number, string> = {
@@ -144,6 +146,7 @@ export function createHttpHandler(yoga: Api, options: HttpHandlerOptions): Reque
           res.writeHead(413, { "content-type": "application/json; charset=utf-8" }).end(payload);
           return;
         }
+        if (!isJsonPost && options.documents && (await options.documents(req, res))) return;
         if (isJsonPost && (await fast(req, res, body))) return;
         await viaYoga(req, res, body);
       };

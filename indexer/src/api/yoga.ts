@@ -43,6 +43,7 @@ export function createApi(options: ApiOptions) {
     chainId: options.chainId,
     deployment: options.deployment,
     now: options.now,
+    chainTime: () => options.queries.latestBlockTime() ?? 0,
     exportLog: options.exportLog,
   };
   const limits = requestLimits(options.limits);

@@ -14,7 +14,7 @@ export const Campaign = {
   remaining: (c: CampaignRow) => (c.refundedBlock === null ? BigInt(c.budget) - BigInt(c.spent) : 0n),
   refunded: (c: CampaignRow) => c.refundedBlock !== null,
   active: (c: CampaignRow, _: unknown, ctx: ApiContext) =>
-    c.refundedBlock === null && c.expiresAt > ctx.now() && BigInt(c.budget) > BigInt(c.spent),
+    c.refundedBlock === null && c.expiresAt > ctx.chainTime() && BigInt(c.budget) > BigInt(c.spent),
   spends: (c: CampaignRow, _: unknown, ctx: ApiContext) =>
     ctx.queries
       .spends(c.id)
