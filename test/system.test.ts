@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PolicyMode } from "#protocol";
 import { devAccount, graphql, submitSigned } from "#protocol/client.ts";
 import { chainClients } from "#test-kit/chain.ts";
+import { tempDir } from "#test-kit/helpers.ts";
 import { isAlive, type RunningNetwork, startNetwork, stopNetworkGroup, until } from "#test-kit/network.ts";
 
 const root = join(import.meta.dirname, "..");
@@ -212,23 +213,22 @@ describe("npm start", () => {
     );
     expect(unservedEarnings.earnings).toEqual([]);
 
-    // Anyone can recompute the epoch from the exported log and the chain.
-    const verify = spawnSync(
-      join(root, "node_modules", ".bin", "tsx"),
-      ["scripts/verify-epoch.ts", "--epoch", String(settled.epoch)],
-      {
-        cwd: root,
-        encoding: "utf8",
-        env: {
-          ...process.env,
-          AMP_RPC_URL: net.rpcUrl,
-          AMP_GRAPHQL_URL: net.graphqlUrl,
-          AMP_DEPLOYMENT_FILE: join(net.dataDir, "deployment.json"),
-          AMP_DB_PATH: join(net.dataDir, "indexer.sqlite"),
-        },
-      },
-    );
-    expect(verify.status, verify.stdout + verify.stderr).toBe(0);
+    // A stranger verifies every epoch with the two URLs alone: a fresh folder, no deployment file,
+    // no access to the network's data folder.
+    const stranger = tempDir("amp-stranger-");
+    try {
+      const verify = spawnSync(
+        join(root, "node_modules", ".bin", "tsx"),
+        [join(root, "scripts", "verify-epoch.ts"), "--graphql", net.graphqlUrl, "--rpc", net.rpcUrl],
+        { cwd: stranger.dir, encoding: "utf8", env: { PATH: process.env.PATH ?? "" } },
+      );
+      expect(verify.status, verify.stdout + verify.stderr).toBe(0);
+      const lines = verify.stdout.trim().split("\n");
+      expect(lines.length).toBeGreaterThanOrEqual(settled.epoch);
+      for (const [i, line] of lines.entries()) expect(line).toMatch(new RegExp(`^epoch ${i + 1}: OK `));
+    } finally {
+      stranger.cleanup();
+    }
   });
 
   it("stops every process it started on Ctrl-C", async () => {
