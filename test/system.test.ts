@@ -4,7 +4,7 @@
  * amplify, wait for the settler, claim with proofs from GraphQL, check
  * balances on-chain, run the verifier, and stop everything with Ctrl-C.
  */
-import { spawnSync } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { parseEther } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -47,17 +47,27 @@ describe("npm start", () => {
   });
 
   it("refuses a second start on the same ports with a clear error, leaving the first intact", async () => {
-    const second = spawnSync("npm", ["start"], {
-      cwd: root,
-      encoding: "utf8",
-      timeout: 120_000,
-      env: {
-        ...process.env,
-        AMP_DATA_DIR: `${net.dataDir}-second`,
-        AMP_RPC_PORT: String(net.ports.rpc),
-        AMP_GRAPHQL_PORT: String(net.ports.graphql),
-        AMP_WEB_PORT: String(net.ports.web),
-      },
+    // Asynchronous, so this process keeps its event loop (and its pooled connections to the
+    // indexer, which the server closes after its keep-alive timeout) alive meanwhile.
+    const second = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+      execFile(
+        "npm",
+        ["start"],
+        {
+          cwd: root,
+          encoding: "utf8",
+          timeout: 120_000,
+          env: {
+            ...process.env,
+            AMP_DATA_DIR: `${net.dataDir}-second`,
+            AMP_RPC_PORT: String(net.ports.rpc),
+            AMP_GRAPHQL_PORT: String(net.ports.graphql),
+            AMP_WEB_PORT: String(net.ports.web),
+          },
+        },
+        (error, stdout, stderr) =>
+          resolve({ status: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      );
     });
     expect(second.status).not.toBe(0);
     expect(second.stdout + second.stderr).toMatch(new RegExp(`port ${net.ports.rpc} .*already in use`));
