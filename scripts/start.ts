@@ -10,7 +10,7 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { AmpError } from "#protocol";
+import { AmpError, deploymentPath } from "#protocol";
 import { graphql } from "#protocol/client.ts";
 import { readDeployment } from "#protocol/deployment-file.ts";
 import { seedDemoWorld } from "./lib/demo-world.ts";
@@ -90,7 +90,11 @@ async function main() {
   await waitFor("the Hardhat node", () => rpcReady(rpcUrl), 120_000);
 
   log("amp", "deploying the contracts");
-  const deploymentFile = join(dataDir, "deployment.json");
+  // The one deployment-file location every command reads by default (deployments/<chainId>.json);
+  // a run with its own data folder (AMP_DATA_DIR, as the system tests do) keeps its file there.
+  const deploymentFile =
+    process.env.AMP_DEPLOYMENT_FILE ??
+    (process.env.AMP_DATA_DIR ? join(dataDir, "deployment.json") : join(root, deploymentPath(31337)));
   const deploy = startService("deploy", tsx, ["scripts/deploy.ts"], {
     env: {
       AMP_RPC_URL: rpcUrl,
@@ -178,7 +182,7 @@ async function main() {
     "web",
     bin("vite"),
     ["--config", "web/vite.config.ts", "--host", host, "--port", String(ports.web), "--strictPort"],
-    { env: { AMP_DEPLOYMENT: deploymentFile, AMP_RPC_URL: rpcUrl, AMP_GRAPHQL_URL: graphqlUrl } },
+    { env: { AMP_DEPLOYMENT_FILE: deploymentFile, AMP_RPC_URL: rpcUrl, AMP_GRAPHQL_URL: graphqlUrl } },
   );
   await waitFor("the dApp", async () => (await fetch(webUrl)).ok, 120_000);
 

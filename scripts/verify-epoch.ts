@@ -1,67 +1,59 @@
 /**
- * `tsx scripts/verify-epoch.ts --epoch N [--dir exports]`: recomputes epochs
- * 1..N from the published log exports and manifests and the chain, without the
- * indexer's database, and checks each root and inputs hash against AMPEscrow
- * and every exported message's signature.
- * Exit code 0 when every epoch matches.
+ * `npm run verify-epoch -- [--graphql URL] [--rpc URL] [--epoch N]`: recomputes
+ * settled epochs from public data alone, the indexer's served log exports and
+ * manifests (beside its GraphQL endpoint) and the chain, and checks each
+ * manifest against the on-chain inputs hash, each log against its manifest,
+ * every entry's signature, and each recomputed root against the escrow's.
+ * Every epoch is reported when --epoch is omitted. Nothing of the indexer's
+ * files is read, so it runs from any folder.
  *
- * Environment: AMP_RPC_URL (default http://127.0.0.1:8545), AMP_DEPLOYMENT_FILE
- * (default deployments/<AMP_CHAIN_ID or 31337>.json), AMP_EPOCH_EXPORT_DIR (default
- * `epochs/` beside AMP_DB_PATH, else ./data/epochs).
+ * Defaults are the local network of `npm start`: --graphql
+ * http://127.0.0.1:4000/graphql (AMP_GRAPHQL_URL), --rpc http://127.0.0.1:8545
+ * (AMP_RPC_URL). Exit code 0 when every reported epoch verifies, 1 when one
+ * does not, 2 when verification could not run (one line on stderr).
  */
-import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { createPublicClient, http, type PublicClient } from "viem";
-import { verifyEpochs } from "#indexer/settlement/verify.ts";
-import { deploymentPath } from "#protocol";
-import { readDeployment } from "#protocol/deployment-file.ts";
+import { verifyFromPublicData } from "#indexer/settlement/public-verify.ts";
+import { isAmpError } from "#protocol";
 
-const { values } = parseArgs({
-  options: { epoch: { type: "string" }, dir: { type: "string" } },
-});
-const rpcUrl = process.env.AMP_RPC_URL ?? "http://127.0.0.1:8545";
-const chainId = Number(process.env.AMP_CHAIN_ID ?? 31337);
-const deploymentFile = resolve(process.env.AMP_DEPLOYMENT_FILE ?? deploymentPath(chainId));
-const deployment = readDeployment(deploymentFile);
-const exportDir = resolve(
-  values.dir ??
-    process.env.AMP_EPOCH_EXPORT_DIR ??
-    (process.env.AMP_DB_PATH ? join(dirname(process.env.AMP_DB_PATH), "epochs") : join("data", "epochs")),
-);
-const client = createPublicClient({ transport: http(rpcUrl) }) as PublicClient;
+function fail(message: string): never {
+  process.stderr.write(`verify-epoch: ${message}\n`);
+  process.exit(2);
+}
 
-let epoch = values.epoch ? Number(values.epoch) : Number.NaN;
-if (!Number.isInteger(epoch) || epoch < 1) {
-  const { ampEscrowAbi } = await import("#protocol");
-  epoch = Number(
-    await client.readContract({
-      address: deployment.contracts.AMPEscrow,
-      abi: ampEscrowAbi,
-      functionName: "lastEpoch",
-    }),
-  );
-  if (epoch < 1) {
-    console.error("verify-epoch: no epoch has been settled yet");
-    process.exit(1);
+async function main() {
+  let values: { graphql?: string; rpc?: string; epoch?: string };
+  try {
+    ({ values } = parseArgs({
+      options: { graphql: { type: "string" }, rpc: { type: "string" }, epoch: { type: "string" } },
+    }));
+  } catch (error) {
+    fail(
+      `${(error as Error).message}; usage: npm run verify-epoch -- [--graphql URL] [--rpc URL] [--epoch N]`,
+    );
   }
+  const graphql = values.graphql ?? process.env.AMP_GRAPHQL_URL ?? "http://127.0.0.1:4000/graphql";
+  const rpc = values.rpc ?? process.env.AMP_RPC_URL ?? "http://127.0.0.1:8545";
+  let epochs: number[] | undefined;
+  if (values.epoch !== undefined) {
+    if (!/^[1-9][0-9]*$/.test(values.epoch))
+      fail(`--epoch must be a positive integer, got "${values.epoch}"`);
+    epochs = [Number(values.epoch)];
+  }
+  const checks = await verifyFromPublicData({ graphql, rpc, ...(epochs ? { epochs } : {}) });
+  let ok = true;
+  for (const c of checks) {
+    ok &&= c.ok;
+    console.log(
+      c.ok
+        ? `epoch ${c.epoch}: OK root ${c.root} inputs ${c.inputsHash} (${c.ms} ms)`
+        : `epoch ${c.epoch}: MISMATCH ${c.problem} (on-chain root ${c.chainRoot})`,
+    );
+  }
+  process.exit(ok ? 0 : 1);
 }
 
-const checks = await verifyEpochs(client, {
-  social: deployment.contracts.AMPSocial,
-  escrow: deployment.contracts.AMPEscrow,
-  startBlock: BigInt(deployment.startBlock),
-  exportDir,
-  epoch,
-  ...(deployment.roles?.impressions ? { impressionIssuers: [deployment.roles.impressions] } : {}),
+main().catch((error: unknown) => {
+  if (isAmpError(error)) fail(error.shortMessage);
+  fail(error instanceof Error ? (error.message.split("\n")[0] ?? "failed") : String(error));
 });
-let ok = true;
-for (const c of checks) {
-  ok &&= c.ok;
-  console.log(
-    `epoch ${c.epoch}: ${c.ok ? "OK" : "MISMATCH"} root ${c.root}${c.root === c.chainRoot ? "" : ` (chain ${c.chainRoot})`}` +
-      ` inputs ${c.inputsHash}${c.inputsHash === c.chainInputsHash ? "" : ` (chain ${c.chainInputsHash})`}` +
-      `${c.exportHashOk ? "" : " (export hash or range does not match its manifest)"}` +
-      `${c.badEntry ? ` (log entry #${c.badEntry.seq}: ${c.badEntry.reason})` : ""}`,
-  );
-}
-process.exit(ok ? 0 : 1);

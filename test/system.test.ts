@@ -4,13 +4,14 @@
  * amplify, wait for the settler, claim with proofs from GraphQL, check
  * balances on-chain, run the verifier, and stop everything with Ctrl-C.
  */
-import { spawnSync } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { parseEther } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PolicyMode } from "#protocol";
 import { devAccount, graphql, submitSigned } from "#protocol/client.ts";
 import { chainClients } from "#test-kit/chain.ts";
+import { tempDir } from "#test-kit/helpers.ts";
 import { isAlive, type RunningNetwork, startNetwork, stopNetworkGroup, until } from "#test-kit/network.ts";
 
 const root = join(import.meta.dirname, "..");
@@ -46,17 +47,27 @@ describe("npm start", () => {
   });
 
   it("refuses a second start on the same ports with a clear error, leaving the first intact", async () => {
-    const second = spawnSync("npm", ["start"], {
-      cwd: root,
-      encoding: "utf8",
-      timeout: 120_000,
-      env: {
-        ...process.env,
-        AMP_DATA_DIR: `${net.dataDir}-second`,
-        AMP_RPC_PORT: String(net.ports.rpc),
-        AMP_GRAPHQL_PORT: String(net.ports.graphql),
-        AMP_WEB_PORT: String(net.ports.web),
-      },
+    // Asynchronous, so this process keeps its event loop (and its pooled connections to the
+    // indexer, which the server closes after its keep-alive timeout) alive meanwhile.
+    const second = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+      execFile(
+        "npm",
+        ["start"],
+        {
+          cwd: root,
+          encoding: "utf8",
+          timeout: 120_000,
+          env: {
+            ...process.env,
+            AMP_DATA_DIR: `${net.dataDir}-second`,
+            AMP_RPC_PORT: String(net.ports.rpc),
+            AMP_GRAPHQL_PORT: String(net.ports.graphql),
+            AMP_WEB_PORT: String(net.ports.web),
+          },
+        },
+        (error, stdout, stderr) =>
+          resolve({ status: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      );
     });
     expect(second.status).not.toBe(0);
     expect(second.stdout + second.stderr).toMatch(new RegExp(`port ${net.ports.rpc} .*already in use`));
@@ -212,23 +223,22 @@ describe("npm start", () => {
     );
     expect(unservedEarnings.earnings).toEqual([]);
 
-    // Anyone can recompute the epoch from the exported log and the chain.
-    const verify = spawnSync(
-      join(root, "node_modules", ".bin", "tsx"),
-      ["scripts/verify-epoch.ts", "--epoch", String(settled.epoch)],
-      {
-        cwd: root,
-        encoding: "utf8",
-        env: {
-          ...process.env,
-          AMP_RPC_URL: net.rpcUrl,
-          AMP_GRAPHQL_URL: net.graphqlUrl,
-          AMP_DEPLOYMENT_FILE: join(net.dataDir, "deployment.json"),
-          AMP_DB_PATH: join(net.dataDir, "indexer.sqlite"),
-        },
-      },
-    );
-    expect(verify.status, verify.stdout + verify.stderr).toBe(0);
+    // A stranger verifies every epoch with the two URLs alone: a fresh folder, no deployment file,
+    // no access to the network's data folder.
+    const stranger = tempDir("amp-stranger-");
+    try {
+      const verify = spawnSync(
+        join(root, "node_modules", ".bin", "tsx"),
+        [join(root, "scripts", "verify-epoch.ts"), "--graphql", net.graphqlUrl, "--rpc", net.rpcUrl],
+        { cwd: stranger.dir, encoding: "utf8", env: { PATH: process.env.PATH ?? "" } },
+      );
+      expect(verify.status, verify.stdout + verify.stderr).toBe(0);
+      const lines = verify.stdout.trim().split("\n");
+      expect(lines.length).toBeGreaterThanOrEqual(settled.epoch);
+      for (const [i, line] of lines.entries()) expect(line).toMatch(new RegExp(`^epoch ${i + 1}: OK `));
+    } finally {
+      stranger.cleanup();
+    }
   });
 
   it("stops every process it started on Ctrl-C", async () => {

@@ -10,7 +10,7 @@ const webRoot = dirname(fileURLToPath(import.meta.url));
 /**
  * Serves `/deployment.json` in dev and preview from the deployment output
  * (`deployments/<AMP_CHAIN_ID or 31337>.json`, or the file named by
- * AMP_DEPLOYMENT), merged with the endpoints from AMP_RPC_URL and
+ * AMP_DEPLOYMENT_FILE, as for every other command, or AMP_DEPLOYMENT), merged with the endpoints from AMP_RPC_URL and
  * AMP_GRAPHQL_URL and the view dwell time from AMP_DWELL_MS. A static
  * deployment.json (web/public/ in dev, web/dist/ in preview) wins when present.
  */
@@ -19,7 +19,10 @@ function deploymentJson(): Plugin {
     if (req.url?.split("?")[0] !== "/deployment.json") return next();
     if (existsSync(resolve(webRoot, staticFile))) return next();
     const chainId = process.env.AMP_CHAIN_ID ?? "31337";
-    const file = process.env.AMP_DEPLOYMENT ?? resolve(webRoot, `../deployments/${chainId}.json`);
+    const file =
+      process.env.AMP_DEPLOYMENT_FILE ??
+      process.env.AMP_DEPLOYMENT ??
+      resolve(webRoot, `../deployments/${chainId}.json`);
     if (!existsSync(file)) {
       res.statusCode = 404;
       res.end(JSON.stringify({ error: `no deployment file at ${file}` }));

@@ -11,6 +11,7 @@ import { type Address, createPublicClient, http, type PublicClient } from "viem"
 import { ampChain, isAmpError } from "#protocol";
 import { type Logger, loggerFromEnv } from "#protocol/logger.ts";
 import { createChainClock } from "./api/clock.ts";
+import { createEpochDocuments } from "./api/epoch-documents.ts";
 import { createHttpHandler } from "./api/http.ts";
 import { createMediaHandler } from "./api/media-http.ts";
 import { type Api, createApi } from "./api/yoga.ts";
@@ -27,7 +28,11 @@ import { createImpressionIssuer, impressionKey } from "./engagement/impressions.
 import { createEngagementService } from "./engagement/submit.ts";
 import { checkAcknowledgedLog } from "./settlement/log-check.ts";
 import { createEpochPreview } from "./settlement/preview.ts";
-import { createSettler, epochExportDir, settlerKey } from "./settlement/settler.ts";
+import { createRebuilderFor, createSettler, epochExportDir, settlerKey } from "./settlement/settler.ts";
+
+/** How often an indexer without a settler looks for chain epochs to rebuild. */
+const REBUILD_INTERVAL_MS = 5000;
+
 import { ackMarkPath } from "./store/ack-mark.ts";
 import { createChainStore } from "./store/chain-store.ts";
 import { type Db, openDb } from "./store/db.ts";
@@ -203,9 +208,11 @@ export function createIndexer(config: IndexerConfig, options: IndexerOptions = {
     async start(startOptions = {}) {
       let url: string | null = null;
       if (startOptions.http ?? true) {
+        const documents = createEpochDocuments({ db, queries, corsOrigins: config.corsOrigins });
         server = createServer(
           createHttpHandler(yoga, {
             corsOrigins: config.corsOrigins,
+            documents,
             media: createMediaHandler({
               store: media,
               corsOrigins: config.corsOrigins,
@@ -274,8 +281,26 @@ async function main(logger: Logger): Promise<void> {
   const key = settlerKey(process.env.AMP_SETTLER_KEY, config.chainId);
   const settlerLog = logger.child({ service: "settler" });
   const settler = key ? createSettler(config, indexer.db, { key, logger: settlerLog }) : null;
+  // Without a settler, settlement results are rebuilt from the chain's epochs (the settler does it
+  // itself before each run): a fresh data folder serves the same claims and earnings.
+  const rebuilder = settler ? null : createRebuilderFor(config, indexer.db, settlerLog);
+  let rebuildTimer: NodeJS.Timeout | null = null;
+  const rebuildLoop = () => {
+    rebuilder
+      ?.runOnce()
+      .catch((err: unknown) =>
+        settlerLog.error(
+          { err, code: isAmpError(err) ? err.code : undefined },
+          "settlement: rebuild from the chain failed; retrying",
+        ),
+      )
+      .finally(() => {
+        rebuildTimer = setTimeout(rebuildLoop, REBUILD_INTERVAL_MS);
+      });
+  };
   const shutdown = async (signal: string) => {
     log.info({ signal }, "indexer: stopping");
+    if (rebuildTimer) clearTimeout(rebuildTimer);
     await settler?.stop();
     await indexer.stop();
     process.exit(0);
@@ -286,7 +311,7 @@ async function main(logger: Logger): Promise<void> {
   if (settler) {
     settlerLog.info({ everySeconds: config.epoch.lengthSeconds }, "settler: started");
     settler.start(config.epoch.lengthSeconds * 1000);
-  }
+  } else rebuildLoop();
   try {
     await indexer.done;
   } catch (err) {

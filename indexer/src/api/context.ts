@@ -15,6 +15,8 @@ export interface ApiContext {
   deployment: Deployment;
   /** Chain-consistent unix seconds: the later of wall clock and the latest indexed block. */
   now: () => number;
+  /** Chain time: the timestamp of the latest indexed block (0 before any), as the contracts see it. */
+  chainTime: () => number;
   exportLog: (fromSeq: number, toSeq: number) => LogExport | Promise<LogExport>;
   /** The HTTP client's address (set by the HTTP entry), for intake quotas; absent in-process. */
   clientAddress?: string;

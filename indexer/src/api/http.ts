@@ -22,6 +22,8 @@ export interface HttpHandlerOptions {
   maxAnswerBytes?: number;
   /** Serves /media (uploads and images) before anything else reads the request. */
   media?: MediaHandler;
+  /** Paths answered beside the GraphQL endpoint (the epoch documents); true when it answered. */
+  documents?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 }
 
 const STATUS_CODES: Record<number, string> = {
@@ -152,6 +154,7 @@ export function createHttpHandler(yoga: Api, options: HttpHandlerOptions): Reque
           res.writeHead(413, { "content-type": "application/json; charset=utf-8" }).end(payload);
           return;
         }
+        if (!isJsonPost && options.documents && (await options.documents(req, res))) return;
         if (isJsonPost && (await fast(req, res, body))) return;
         await viaYoga(req, res, body);
       };

@@ -48,6 +48,7 @@ export function createApi(options: ApiOptions) {
     chainId: options.chainId,
     deployment: options.deployment,
     now: options.now,
+    chainTime: () => options.queries.latestBlockTime() ?? 0,
     exportLog: options.exportLog,
     ...(options.pending ? { pending: options.pending } : {}),
     ...(options.epochSeconds ? { epochSeconds: options.epochSeconds } : {}),

@@ -21,12 +21,12 @@ import { type Logger, silentLogger } from "#protocol/logger.ts";
 
 import { type AttentionParams, DEFAULT_PARAMS } from "../attention/params.ts";
 import type { Db } from "../store/db.ts";
-import { createPayoutReasonStore } from "../store/payout-reasons.ts";
 import { readChainFacts } from "./chain-facts.ts";
-import type { EpochOutcome } from "./epoch-computer.ts";
 import { createEpochThread } from "./epoch-thread.ts";
 import { SettlementError } from "./errors.ts";
 import { manifestHex } from "./manifest.ts";
+import { createRebuilder } from "./rebuild.ts";
+import { createSettlementRecords } from "./records.ts";
 
 export interface SettlementJobOptions {
   db: Db;
@@ -39,7 +39,10 @@ export interface SettlementJobOptions {
   params?: AttentionParams;
   /** Where each epoch's log export and manifest are written (for the verifier); none when absent. */
   exportDir?: string;
-  /** Settle even when no log entry arrived since the last epoch (default false). */
+  /**
+   * Settle even when nothing changed since the last epoch (default false): no log entry arrived, or
+   * the new entries spend nothing and leave every cumulative amount as it was.
+   */
   settleEmpty?: boolean;
   /** Each phase of a run with its duration, each settled epoch, each failed run. */
   logger?: Logger;
@@ -118,30 +121,23 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
     run: db.prepare(
       "SELECT epoch, from_seq AS fromSeq, to_seq AS toSeq, block_number AS blockNumber, export_hash AS exportHash, inputs_hash AS inputsHash, root, total_spent AS totalSpent, manifest, status, tx_hash AS txHash FROM settlement_runs WHERE epoch = ?",
     ),
-    upsertRun: db.prepare(
-      `INSERT INTO settlement_runs (epoch, from_seq, to_seq, block_number, export_hash, inputs_hash, root, total_spent, manifest, status, tx_hash, updated_at)
-       VALUES (@epoch, @fromSeq, @toSeq, @blockNumber, @exportHash, @inputsHash, @root, @totalSpent, @manifest, 'computed', NULL, @now)
-       ON CONFLICT (epoch) DO UPDATE SET from_seq = excluded.from_seq, to_seq = excluded.to_seq,
-         block_number = excluded.block_number, export_hash = excluded.export_hash, inputs_hash = excluded.inputs_hash,
-         root = excluded.root, total_spent = excluded.total_spent, manifest = excluded.manifest, status = 'computed', tx_hash = NULL, updated_at = excluded.updated_at`,
-    ),
     countPayouts: db.prepare("SELECT COUNT(*) AS n FROM epoch_payouts WHERE epoch = ?"),
     markSent: db.prepare(
       "UPDATE settlement_runs SET status = 'sent', tx_hash = ?, updated_at = ? WHERE epoch = ?",
     ),
     markSettled: db.prepare("UPDATE settlement_runs SET status = 'settled', updated_at = ? WHERE epoch = ?"),
-    dropRunsFrom: db.prepare("DELETE FROM settlement_runs WHERE epoch > ?"),
     lastSeq: db.prepare("SELECT COALESCE(MAX(seq), 0) AS n FROM engagement_log"),
-    deletePayouts: db.prepare("DELETE FROM epoch_payouts WHERE epoch >= ?"),
-    deleteCampaignPayouts: db.prepare("DELETE FROM epoch_campaign_payouts WHERE epoch >= ?"),
-    insertPayout: db.prepare(
-      "INSERT INTO epoch_payouts (epoch, account, amount, cumulative, proof, root) VALUES (?, ?, ?, ?, ?, ?)",
-    ),
-    insertCampaignPayout: db.prepare(
-      "INSERT INTO epoch_campaign_payouts (epoch, campaign_id, account, amount) VALUES (?, ?, ?, ?)",
-    ),
   };
-  const reasons = createPayoutReasonStore(db);
+  const records = createSettlementRecords(db);
+  // Epochs the chain holds that this database has no matching record of are recomputed first.
+  const rebuilder = createRebuilder({
+    db,
+    publicClient,
+    escrow,
+    social: options.social,
+    startBlock: options.startBlock,
+    logger,
+  });
   const getRun = (epoch: number) => q.run.get(epoch) as RunRow | undefined;
   // One settler at a time per database (e.g. the indexer's periodic settler and a one-off script).
   const owner = `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2)}`;
@@ -217,34 +213,6 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
   // The log is read, hashed and computed over in a worker thread, off the API's event loop.
   const thread = createEpochThread(db);
 
-  const persist = db.transaction((epoch: number, result: EpochOutcome, fields: Record<string, unknown>) => {
-    q.dropRunsFrom.run(epoch);
-    q.deletePayouts.run(epoch);
-    q.deleteCampaignPayouts.run(epoch);
-    reasons.deleteFrom(epoch);
-    for (const d of result.decisions) reasons.insert(epoch, d.campaignId, d.account, d.reason, d.amount);
-    for (const [account, cumulative] of result.cumulative) {
-      q.insertPayout.run(
-        epoch,
-        account,
-        (result.payouts.get(account) ?? 0n).toString(),
-        cumulative.toString(),
-        JSON.stringify(result.proofs.get(account) ?? []),
-        result.root,
-      );
-    }
-    const perCampaign = new Map<string, bigint>();
-    for (const p of result.payments) {
-      const key = `${p.campaignId}:${p.account}`;
-      perCampaign.set(key, (perCampaign.get(key) ?? 0n) + p.amount);
-    }
-    for (const [key, amount] of perCampaign) {
-      const [campaignId, account] = key.split(":") as [string, string];
-      q.insertCampaignPayout.run(epoch, Number(campaignId), account, amount.toString());
-    }
-    q.upsertRun.run({ epoch, ...fields, now: now() });
-  });
-
   /**
    * Writes a settled epoch's log export and manifest, from its recorded run. Only once the chain
    * holds its root: a computation that lost a race or was abandoned never overwrites the files
@@ -277,7 +245,7 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
     phase.done("read chain facts");
     const { result } = await thread.compute({ epoch, fromSeq, toSeq, blockNumber, params, facts });
     phase.done("compute epoch");
-    persist(epoch, result, {
+    records.persist(epoch, result, {
       fromSeq,
       toSeq,
       blockNumber: Number(blockNumber),
@@ -310,6 +278,7 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
   }
 
   async function settleNext(last: number, epoch: number): Promise<SettleOutcome> {
+    await rebuilder.runOnce();
     let run = getRun(epoch);
 
     // A transaction sent before a crash: wait for it rather than sending another.
@@ -358,9 +327,24 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
     // Resume a computed-but-unsent run with its recorded range and block, so the result is the same.
     const toSeq = run ? run.toSeq : (q.lastSeq.get() as { n: number }).n;
     const blockNumber = run ? BigInt(run.blockNumber) : await publicClient.getBlockNumber({ cacheTime: 0 });
-    if (!run && toSeq <= fromSeq && !options.settleEmpty) return { status: "idle", epoch };
+    if (!run && toSeq <= fromSeq && !options.settleEmpty) {
+      logger.info({ epoch, afterSeq: fromSeq }, "settlement: no new log entries; nothing to settle");
+      return { status: "idle", epoch };
+    }
 
     const { result, asOf } = await compute(epoch, fromSeq, toSeq, blockNumber);
+    // Nothing changed (no spend, the same leaves): no root to post. The entries stay unsettled and
+    // join the next epoch's range.
+    const unchanged =
+      result.totalSpent === 0n && (previous ? result.root === previous.root : result.cumulative.size === 0);
+    if (unchanged && !options.settleEmpty) {
+      records.discard(epoch);
+      logger.info(
+        { epoch, fromSeq: fromSeq + 1, toSeq },
+        "settlement: nothing changed (no spend, no new leaves); epoch not settled",
+      );
+      return { status: "idle", epoch };
+    }
 
     if ((await lastEpoch()) !== last) return { status: "raced", epoch };
     // A revoke gives its spends back in bounded chunks; the escrow settles again once all are back.

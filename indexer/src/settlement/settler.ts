@@ -15,6 +15,7 @@ import type { IndexerConfig } from "../config.ts";
 import type { Db } from "../store/db.ts";
 import { SettlementError } from "./errors.ts";
 import { createSettlementJob, type SettlementJob, type SettleOutcome } from "./job.ts";
+import { createRebuilder, type Rebuilder } from "./rebuild.ts";
 
 /**
  * The local chain's development settler (account 40 of Hardhat's public test mnemonic, the one the
@@ -73,6 +74,22 @@ export function createSettler(config: IndexerConfig, db: Db, options: SettlerOpt
     exportDir: options.exportDir ?? epochExportDir(config),
     settleEmpty: options.settleEmpty,
     logger: options.logger,
+  });
+}
+
+/** The rebuilder of settlement results from the chain, for an instance that runs no settler. */
+export function createRebuilderFor(config: IndexerConfig, db: Db, logger?: Logger): Rebuilder {
+  const chain = ampChain(config.chainId, config.rpcUrl);
+  const transport = http(config.rpcUrl, { timeout: config.rpcTimeoutMs });
+  const publicClient = createPublicClient({ chain, transport }) as PublicClient;
+  const { contracts, startBlock } = config.deployment;
+  return createRebuilder({
+    db,
+    publicClient,
+    escrow: contracts.AMPEscrow,
+    social: contracts.AMPSocial,
+    startBlock: BigInt(startBlock),
+    ...(logger ? { logger } : {}),
   });
 }
 

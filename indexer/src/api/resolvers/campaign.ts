@@ -17,7 +17,7 @@ export const Campaign = {
   refundCredit: (c: CampaignRow, _: unknown, ctx: ApiContext) =>
     c.refundedBlock === null ? 0n : BigInt(c.budget) - BigInt(c.spent) - ctx.queries.refundWithdrawn(c.id),
   active: (c: CampaignRow, _: unknown, ctx: ApiContext) =>
-    c.refundedBlock === null && c.expiresAt > ctx.now() && BigInt(c.budget) > BigInt(c.spent),
+    c.refundedBlock === null && c.expiresAt > ctx.chainTime() && BigInt(c.budget) > BigInt(c.spent),
   spends: (c: CampaignRow, _: unknown, ctx: ApiContext) =>
     ctx.queries
       .spends(c.id)

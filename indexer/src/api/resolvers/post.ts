@@ -35,7 +35,7 @@ export const Post = {
     ),
   campaigns: (p: PostRow, _: unknown, ctx: ApiContext) => ctx.queries.campaignsOfPost(p.id),
   amplified: (p: PostRow, _: unknown, ctx: ApiContext) => {
-    const now = ctx.now();
+    const now = ctx.chainTime();
     return ctx.queries
       .campaignsOfPost(p.id)
       .some((c) => c.refundedBlock === null && c.expiresAt > now && BigInt(c.budget) > BigInt(c.spent));

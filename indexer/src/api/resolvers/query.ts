@@ -27,6 +27,8 @@ export const Query = {
         social: ctx.deployment.contracts.AMPSocial,
         escrow: ctx.deployment.contracts.AMPEscrow,
       },
+      startBlock: ctx.deployment.startBlock,
+      impressionIssuers: ctx.deployment.roles?.impressions ? [ctx.deployment.roles.impressions] : [],
     };
   },
   account: (_: unknown, a: Args) => ({ address: args.address(str(a, "address")) }),

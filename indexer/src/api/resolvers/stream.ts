@@ -3,6 +3,7 @@
 import type { Earning as EarningValue, StreamItem as StreamItemValue } from "../../attention/interface.ts";
 import type { PostRow } from "../../store/queries.ts";
 import type { ApiContext } from "../context.ts";
+import { epochStatus } from "./epoch.ts";
 
 /** A stream item with its post, read with the rest of its page. */
 export type StreamNode = StreamItemValue & { post: PostRow | null };
@@ -16,4 +17,8 @@ export const StreamItem = {
 export const Earning = {
   campaignId: (e: EarningValue) => e.campaignId.toString(),
   campaign: (e: EarningValue, _: unknown, ctx: ApiContext) => ctx.queries.campaign(Number(e.campaignId)),
+  status: (e: EarningValue, _: unknown, ctx: ApiContext) => {
+    const epoch = ctx.queries.epoch(e.epoch);
+    return epoch ? epochStatus(epoch, ctx) : "REVOKED";
+  },
 };

@@ -10,10 +10,13 @@ export interface EpochRow {
   revokedBlock: number | null;
   blockNumber: number;
   logIndex: number;
+  /** Hex of the manifest published in the same transaction (EpochManifest); null before it existed. */
+  manifest: string | null;
 }
 
 const EPOCH_COLUMNS =
-  "epoch, root, inputs_hash AS inputsHash, total_spent AS totalSpent, active_at AS activeAt, revoked_block AS revokedBlock, block_number AS blockNumber, log_index AS logIndex";
+  "epoch, root, inputs_hash AS inputsHash, total_spent AS totalSpent, active_at AS activeAt, revoked_block AS revokedBlock, block_number AS blockNumber, log_index AS logIndex, " +
+  "(SELECT m.manifest FROM epoch_manifests m WHERE m.epoch = epochs.epoch AND m.block_number = epochs.block_number AND m.log_index < epochs.log_index ORDER BY m.log_index DESC LIMIT 1) AS manifest";
 
 /** The lowest epoch with an open dispute of a current settlement (no root from it on activates), or +inf. */
 const OPEN_DISPUTE_BLOCK =
@@ -63,9 +66,18 @@ export function epochQueries({ all, get, page }: Reader) {
         "SELECT cumulative FROM claims WHERE account = ? ORDER BY block_number DESC, log_index DESC LIMIT 1",
         account,
       )?.cumulative ?? "0",
+    /**
+     * An account's earnings from epochs the chain has settled and not revoked, and only where the
+     * local payouts are the ones of the on-chain root (never a computed epoch whose settle
+     * transaction is not mined, or lost a race).
+     */
     earnings: (account: string) =>
       all<{ epoch: number; campaignId: number; amount: string }>(
-        "SELECT epoch, campaign_id AS campaignId, amount FROM epoch_campaign_payouts WHERE account = ? ORDER BY epoch, campaign_id",
+        `SELECT p.epoch, p.campaign_id AS campaignId, p.amount FROM epoch_campaign_payouts p
+         WHERE p.account = ? AND EXISTS (
+           SELECT 1 FROM epochs e WHERE e.epoch = p.epoch AND e.revoked_block IS NULL
+             AND EXISTS (SELECT 1 FROM epoch_payouts x WHERE x.epoch = e.epoch AND x.root = e.root))
+         ORDER BY p.epoch, p.campaign_id`,
         account,
       ),
   };
