@@ -142,7 +142,7 @@ async function main() {
       AMP_RPC_URL: rpcUrl,
       AMP_CHAIN_ID: String(deployment.chainId),
       AMP_DEPLOYMENT_FILE: deploymentFile,
-      AMP_EPOCH_EXPORT_DIR: join(dataDir, "epochs"),
+      AMP_GRAPHQL_URL: graphqlUrl,
       AMP_WATCHER_KEY: "dev",
       AMP_WATCH_INTERVAL_MS: "1000",
       AMP_LOG_FORMAT: process.env.AMP_LOG_FORMAT ?? "pretty",

@@ -113,7 +113,9 @@ const fieldValue = (type: string): fc.Arbitrary<unknown> => {
         ? fc.boolean()
         : type === "string"
           ? fc.string({ unit: "binary", maxLength: 40 })
-          : uint(Number(type.slice(4)));
+          : type === "bytes32"
+            ? fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => bytesToHex(b))
+            : uint(Number(type.slice(4)));
   return fc.oneof({ weight: 12, arbitrary: plain }, { weight: 1, arbitrary: anyValue });
 };
 const message = (kind: MessageKind) =>

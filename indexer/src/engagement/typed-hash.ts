@@ -2,7 +2,7 @@
  * EIP-712 digests of engagement messages without viem's general machinery:
  * the domain separator and every kind's type hash are computed once, and a
  * message's fields are encoded straight into one buffer. The structs are flat
- * (addresses, unsigned integers, bools, strings and arrays of those), so the
+ * (addresses, unsigned integers, bools, bytes32, strings and arrays of those), so the
  * encoding is short. Any value this encoder does not recognise as already
  * valid (a mixed-case address, a number out of its type's range, a field of
  * the wrong type) goes to viem's `hashTypedData`, which then decides exactly
@@ -45,6 +45,8 @@ function writeUint(out: Uint8Array, at: number, value: unknown, bits: number): v
   }
 }
 
+const BYTES32 = /^0x[0-9a-f]{64}$/;
+
 function writeAddress(out: Uint8Array, at: number, value: unknown): void {
   if (typeof value !== "string" || !ADDRESS.test(value)) throw notPlain;
   out.set(hexToBytes(value as Hex), at + 12);
@@ -67,6 +69,9 @@ function writeField(out: Uint8Array, at: number, type: string, value: unknown): 
   } else if (type === "string") {
     if (typeof value !== "string") throw notPlain;
     out.set(keccak_256(utf8.encode(value)), at);
+  } else if (type === "bytes32") {
+    if (typeof value !== "string" || !BYTES32.test(value)) throw notPlain;
+    out.set(hexToBytes(value as Hex), at);
   } else if (type.startsWith("uint")) writeUint(out, at, value, Number(type.slice(4)));
   else throw notPlain;
 }

@@ -25,6 +25,7 @@ import {
 import { AmpError, type AmpErrorOptions, ampEscrowAbi, ampTokenAbi } from "#protocol";
 import { type Logger, silentLogger } from "#protocol/logger.ts";
 import { SettlementError } from "./errors.ts";
+import { type PublicEpochCheck, PublicVerifyError, verifyFromPublicData } from "./public-verify.ts";
 import { type EpochCheck, sequentialVerifier, type VerifyOptions } from "./verify.ts";
 
 /** The escrow's dispute interface (bonded disputes during a root's challenge window). */
@@ -92,6 +93,43 @@ export function exportFilesVerifier(
     if (!c.exportHashOk) reasons.push("the log export does not match its manifest's hash or range");
     if (c.badEntry) reasons.push(`log entry #${c.badEntry.seq}: ${c.badEntry.reason}`);
     return { epoch, verdict: "mismatch", root: c.chainRoot, expectedRoot: c.root, reasons };
+  };
+}
+
+/** Problems that mean the indexer has not served the epoch's data yet (not that the root is wrong). */
+const NOT_SERVED = new Set(["the indexer serves no manifest", "the indexer serves no log export"]);
+
+/**
+ * The verifier over public data alone: the indexer's served manifests and log exports (beside its
+ * GraphQL URL) and the chain (`verifyFromPublicData`). An epoch whose data is not served yet is
+ * unavailable, never a mismatch.
+ */
+export function publicDataVerifier(
+  client: PublicClient,
+  graphql: string,
+  options: { impressionIssuers?: readonly string[] } = {},
+): EpochVerifier {
+  return async (epoch) => {
+    let checks: PublicEpochCheck[];
+    try {
+      checks = await verifyFromPublicData({ graphql, rpc: client, epochs: [epoch], ...options });
+    } catch (error) {
+      if (error instanceof PublicVerifyError && error.code !== "VERIFY_WRONG_CHAIN")
+        return { epoch, verdict: "unavailable", reason: error.shortMessage };
+      throw error;
+    }
+    const c = checks.find((x) => x.epoch === epoch);
+    if (!c) return { epoch, verdict: "unavailable", reason: `the escrow holds no epoch ${epoch} yet` };
+    if (c.ok) return { epoch, verdict: "ok", root: c.chainRoot };
+    if (c.problem !== null && NOT_SERVED.has(c.problem))
+      return { epoch, verdict: "unavailable", reason: c.problem };
+    return {
+      epoch,
+      verdict: "mismatch",
+      root: c.chainRoot,
+      ...(c.root ? { expectedRoot: c.root } : {}),
+      reasons: [c.problem ?? "the epoch does not verify"],
+    };
   };
 }
 
