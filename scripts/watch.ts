@@ -10,7 +10,7 @@
  * (31337), AMP_DEPLOYMENT_FILE (default deployments/<chainId>.json),
  * AMP_EPOCH_EXPORT_DIR (default `epochs/` beside AMP_DB_PATH, else
  * ./data/epochs), AMP_WATCHER_KEY (a 0x-prefixed 32-byte key, or "dev" on the
- * local chain: development account 43), AMP_WATCH_INTERVAL_MS (2000),
+ * local chain: development account 59), AMP_WATCH_INTERVAL_MS (2000),
  * AMP_LOG_LEVEL, AMP_LOG_FORMAT. Errors are one line; the exit code is 1.
  */
 import { dirname, join, resolve } from "node:path";
