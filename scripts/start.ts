@@ -207,7 +207,7 @@ AMP is running (started in ${seconds} s). Ctrl-C stops everything.
   JSON-RPC         ${rpcUrl}   (chain id ${deployment.chainId})
 
 Development accounts (Hardhat's well-known test keys, never use them elsewhere):
-  #0   deployer, admin and minter      #40 settler   #41 guardian   #42 pauser   #43 watcher
+  #0   deployer, admin and minter      #40 settler   #41 guardian   #42 pauser   #59 watcher
   #1   founder of "Open Source"      #2 founder of "Climate"      #3 founder of "Music"
   #4-#36 demo people; every account #1-#49 has ETH and AMP. In the dApp choose "Development wallet".
 `);

@@ -11,8 +11,9 @@
  * Environment: AMP_RPC_URL (default http://127.0.0.1:8545), AMP_CHAIN_ID
  * (31337), AMP_DEPLOYMENT_FILE (default deployments/<chainId>.json),
  * AMP_GRAPHQL_URL (default http://127.0.0.1:4000/graphql), AMP_EPOCH_EXPORT_DIR
- * (read export files instead of the served data), AMP_WATCHER_KEY (a 0x-prefixed 32-byte key, or "dev" on the
- * local chain: development account 43), AMP_WATCH_INTERVAL_MS (2000),
+ * (read export files instead of the served data), AMP_WATCHER_KEY (a
+ * 0x-prefixed 32-byte key, or "dev" on the local chain: development account
+ * 59), AMP_WATCH_INTERVAL_MS (2000),
  * AMP_LOG_LEVEL, AMP_LOG_FORMAT. Errors are one line; the exit code is 1.
  */
 import { resolve } from "node:path";

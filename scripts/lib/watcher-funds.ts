@@ -1,5 +1,5 @@
 /**
- * Gas and AMP for the local network's watcher (development account 43, the
+ * Gas and AMP for the local network's watcher (development account 59, the
  * key `AMP_WATCHER_KEY=dev` selects), so it can bond a dispute: 10 ETH from
  * the deployer and 1,000 AMP minted by it (the local deployment's minter).
  */
@@ -7,7 +7,7 @@ import { createPublicClient, createWalletClient, http, parseEther } from "viem";
 import { AmpError, ampChain, ampTokenAbi, type Deployment } from "#protocol";
 import { devAccount } from "#protocol/client.ts";
 
-export const LOCAL_WATCHER_INDEX = 43;
+export const LOCAL_WATCHER_INDEX = 59;
 
 export async function fundWatcher(rpcUrl: string, deployment: Deployment): Promise<void> {
   const chain = ampChain(deployment.chainId, rpcUrl);

@@ -138,8 +138,8 @@ describe("watcher on a Hardhat node", () => {
     d = await deploy(node, WINDOW);
     w = node.wallets;
     db = openDb(join(tmp.dir, "indexer.sqlite"));
-    // The watcher's own account: development account 43, with gas and AMP for bonds.
-    const account = devAccount(43);
+    // The watcher's own account: development account 59, with gas and AMP for bonds.
+    const account = devAccount(59);
     await node.rpc("hardhat_setBalance", [account.address, "0x56BC75E2D63100000"]);
     watcherWallet = createWalletClient({ account, chain: node.chain, transport: http(node.url) }) as Wallet;
     const admin = w[founder] as Wallet;
