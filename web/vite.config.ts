@@ -59,6 +59,9 @@ export default defineConfig({
     // viem + wagmi make one ~600 kB (~180 kB gzip) chunk; web/bench/web-bundle.bench.ts holds the gzip budget.
     chunkSizeWarningLimit: 800,
   },
+  // Charts load lazily; pre-bundling recharts at start keeps the dev server from discovering it on
+  // first use, which re-optimises dependencies and reloads the page (dropping a connected wallet).
+  optimizeDeps: { include: ["recharts"] },
   server: { host: "127.0.0.1", port: 5173 },
   preview: { host: "127.0.0.1", port: 4173 },
 });
