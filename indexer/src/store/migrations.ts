@@ -347,37 +347,6 @@ CREATE TABLE post_share_marks (
 });
 
 migrations.push({
-  version: 15,
-  name: "epoch manifests",
-  sql: `
--- The manifest each settlement published on chain (EpochManifest, hex of its UTF-8 bytes), beside the
--- EpochSettled of the same transaction; and the manifest text the settler sent with each run.
-CREATE TABLE epoch_manifests (
-  epoch INTEGER NOT NULL,
-  manifest TEXT NOT NULL,
-  block_number INTEGER NOT NULL,
-  log_index INTEGER NOT NULL,
-  PRIMARY KEY (block_number, log_index)
-);
-CREATE INDEX epoch_manifests_epoch ON epoch_manifests (epoch, block_number);
-ALTER TABLE settlement_runs ADD COLUMN manifest TEXT;
-`,
-});
-
-migrations.push({
-  version: 20,
-  name: "organic impressions per campaign",
-  sql: `
--- Written by the attention service: per campaign, the stream pages whose organic cut (the same
--- ranking without amplification) held the campaign's post, so lift survives a restart.
-CREATE TABLE campaign_organic_impressions (
-  campaign_id INTEGER PRIMARY KEY,
-  impressions INTEGER NOT NULL
-);
-`,
-});
-
-migrations.push({
   version: 12,
   name: "refund withdrawals and revocations",
   sql: `
@@ -480,7 +449,38 @@ CREATE TABLE dispute_pool_fundings (
 });
 
 migrations.push({
-  version: 22,
+  version: 15,
+  name: "epoch manifests",
+  sql: `
+-- The manifest each settlement published on chain (EpochManifest, hex of its UTF-8 bytes), beside the
+-- EpochSettled of the same transaction; and the manifest text the settler sent with each run.
+CREATE TABLE epoch_manifests (
+  epoch INTEGER NOT NULL,
+  manifest TEXT NOT NULL,
+  block_number INTEGER NOT NULL,
+  log_index INTEGER NOT NULL,
+  PRIMARY KEY (block_number, log_index)
+);
+CREATE INDEX epoch_manifests_epoch ON epoch_manifests (epoch, block_number);
+ALTER TABLE settlement_runs ADD COLUMN manifest TEXT;
+`,
+});
+
+migrations.push({
+  version: 16,
+  name: "organic impressions per campaign",
+  sql: `
+-- Written by the attention service: per campaign, the stream pages whose organic cut (the same
+-- ranking without amplification) held the campaign's post, so lift survives a restart.
+CREATE TABLE campaign_organic_impressions (
+  campaign_id INTEGER PRIMARY KEY,
+  impressions INTEGER NOT NULL
+);
+`,
+});
+
+migrations.push({
+  version: 17,
   name: "replies and quotes",
   sql: `
 -- A reply names its parent (and the root of its thread); a quote the post it quotes. Set by the
@@ -495,7 +495,7 @@ CREATE INDEX posts_quote ON posts (quote_id, id) WHERE quote_id IS NOT NULL;
 });
 
 migrations.push({
-  version: 23,
+  version: 18,
   name: "notifications",
   sql: `
 -- What happened to an account: derived from chain events (replies, quotes, mentions, earnings;
@@ -528,7 +528,7 @@ CREATE TABLE notification_reads (
 });
 
 migrations.push({
-  version: 26,
+  version: 19,
   name: "profiles",
   sql: `
 -- The Profile message in force per account (the latest in log order). A rowid table: the
@@ -545,7 +545,7 @@ CREATE TABLE profiles (
 });
 
 migrations.push({
-  version: 27,
+  version: 20,
   name: "media",
   sql: `
 -- Images in the content store (bytes on disk under their sha256), with what was read from them.
@@ -561,7 +561,7 @@ CREATE TABLE media (
 });
 
 migrations.push({
-  version: 28,
+  version: 21,
   name: "full-text search",
   sql: `
 -- FTS5 indexes over posts (text, topics), communities (name, description) and profiles (name,
@@ -620,7 +620,7 @@ END;
 });
 
 migrations.push({
-  version: 30,
+  version: 22,
   name: "community memberships",
   sql: `
 -- From Membership messages: the latest join or leave per account and community.
