@@ -15,9 +15,10 @@ import {
   getQuote,
   getReputation,
   getStream,
+  POSTS_PAGE_SIZE,
 } from "../lib/graphql/indexer.ts";
 
-export const STREAM_PAGE_SIZE = 10;
+export const STREAM_PAGE_SIZE = POSTS_PAGE_SIZE;
 const lower = (a: string) => a.toLowerCase();
 
 function nextCursor(page: { pageInfo: { hasNextPage: boolean; endCursor: string | null } }) {
@@ -27,8 +28,7 @@ function nextCursor(page: { pageInfo: { hasNextPage: boolean; endCursor: string 
 export function streamQueryOptions(gql: GraphQLClient, viewer: string, community: string | null) {
   return infiniteQueryOptions({
     queryKey: ["indexer", "stream", lower(viewer), community] as const,
-    queryFn: ({ pageParam }) =>
-      getStream(gql, { viewer: lower(viewer), community, first: STREAM_PAGE_SIZE, after: pageParam }),
+    queryFn: ({ pageParam }) => getStream(gql, { viewer: lower(viewer), community, after: pageParam }),
     initialPageParam: null as string | null,
     getNextPageParam: nextCursor,
   });
@@ -42,8 +42,7 @@ export function postsQueryOptions(
   const community = filter.community ?? null;
   return infiniteQueryOptions({
     queryKey: ["indexer", "posts", community, author] as const,
-    queryFn: ({ pageParam }) =>
-      getPosts(gql, { community, author, first: STREAM_PAGE_SIZE, after: pageParam }),
+    queryFn: ({ pageParam }) => getPosts(gql, { community, author, after: pageParam }),
     initialPageParam: null as string | null,
     getNextPageParam: nextCursor,
   });

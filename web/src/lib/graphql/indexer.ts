@@ -40,6 +40,13 @@ export async function run<D extends TadaDocumentNode<any, any>>(
 export const POST_FIELDS = `id author community { id name } topics text uri createdAt likes commentCount shares views boughtViews replyCount quoteCount parent { id author } quoted { id author text } media { hash url mimeType width height }`;
 const CAMPAIGN_FIELDS = `id post { id text community { id name } } promoter payer budget spent remaining expiresAt refunded viewsBought averagePrice estimatedRemainingReach`;
 
+/**
+ * Posts per stream or posts page. Written into the documents rather than sent as a variable: the
+ * indexer costs a variable page size as its largest page, which would price a page of posts with
+ * their threads, quotes and images above its cost limit.
+ */
+export const POSTS_PAGE_SIZE = 10;
+
 export interface PageVars {
   first?: number;
   after?: string | null;
@@ -47,12 +54,12 @@ export interface PageVars {
 
 export async function getStream(
   client: GraphQLClient,
-  vars: { viewer: string; community?: string | null } & PageVars,
+  vars: { viewer: string; community?: string | null; after?: string | null },
 ): Promise<Connection<StreamItem>> {
   const data = await run(
     client,
-    graphql(`query Stream($viewer: String!, $community: ID, $first: Int, $after: String) {
-      stream(viewer: $viewer, community: $community, first: $first, after: $after) {
+    graphql(`query Stream($viewer: String!, $community: ID, $after: String) {
+      stream(viewer: $viewer, community: $community, first: ${POSTS_PAGE_SIZE}, after: $after) {
         edges { cursor node { score amplified campaign { id promoter } post { ${POST_FIELDS} } } }
         pageInfo { hasNextPage endCursor }
       }
@@ -64,12 +71,12 @@ export async function getStream(
 
 export async function getPosts(
   client: GraphQLClient,
-  vars: { community?: string | null; author?: string | null } & PageVars,
+  vars: { community?: string | null; author?: string | null; after?: string | null },
 ): Promise<Connection<Post>> {
   const data = await run(
     client,
-    graphql(`query Posts($first: Int, $after: String, $community: ID, $author: String) {
-      posts(first: $first, after: $after, community: $community, author: $author) {
+    graphql(`query Posts($after: String, $community: ID, $author: String) {
+      posts(first: ${POSTS_PAGE_SIZE}, after: $after, community: $community, author: $author) {
         edges { cursor node { ${POST_FIELDS} } }
         pageInfo { hasNextPage endCursor }
       }

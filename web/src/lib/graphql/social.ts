@@ -24,7 +24,7 @@ export async function getPostThread(
   id: string,
 ): Promise<{ post: Post | null; thread: ThreadPost[] }> {
   const data = (await client.request(
-    `query PostThread($id: ID!) { post(id: $id) { ${POST_FIELDS} thread(first: 100) { edges { node { ${POST_FIELDS} } } } } }`,
+    `query PostThread($id: ID!) { post(id: $id) { ${POST_FIELDS} thread(first: 50) { edges { node { ${POST_FIELDS} } } } } }`,
     { id },
   )) as { post: (Post & { thread: Connection<ThreadPost> }) | null };
   if (!data.post) return { post: null, thread: [] };
