@@ -77,6 +77,7 @@ export function PostCard({
   const liked = likeToggle ? likeToggle.liked : serverLiked;
   const likeCount = likeToggle ? Math.max(0, likeToggle.base + (likeToggle.liked ? 1 : -1)) : post.likes;
   const shared = sharedAt !== null || (viewer.data?.shared ?? false);
+  const repostCount = sharedAt !== null ? Math.max(post.shares, sharedAt + 1) : post.shares;
   const after = (base: number | null, now: number, added = 1) =>
     base === null ? now : Math.max(now, base + added);
   const [commenting, setCommenting] = useState(false);
@@ -133,7 +134,7 @@ export function PostCard({
             title={disabledTitle}
             data-testid="like-button"
             data-liked={liked}
-            aria-label={`${liked ? "Unlike" : "Like"} (${plural(likeCount, "like")})`}
+            aria-label={`${liked ? "♥" : "♡"} ${likeCount}: ${liked ? "unlike" : "like"} (${plural(likeCount, "like")})`}
             onClick={() => {
               // Shown toggled once the indexer accepted the message (a refusal leaves it as it was).
               const base = post.likes;
@@ -161,7 +162,7 @@ export function PostCard({
             disabled={cannot || shared}
             title={shared ? "You reposted this post" : disabledTitle}
             data-testid="share-button"
-            aria-label={`Repost (${plural(shared && sharedAt !== null ? Math.max(post.shares, sharedAt + 1) : post.shares, "repost")})`}
+            aria-label={`Repost ${repostCount} (${plural(repostCount, "repost")})`}
             onClick={() =>
               engage.mutate(
                 { kind: "Share", fields: { postId }, account: address },
@@ -169,7 +170,7 @@ export function PostCard({
               )
             }
           >
-            Repost {sharedAt !== null ? Math.max(post.shares, sharedAt + 1) : post.shares}
+            Repost {repostCount}
           </Button>
           <a className="btn btn-sm" href={href({ name: "post", id: post.id })} data-testid="reply-link">
             Reply {post.replyCount ?? 0}
