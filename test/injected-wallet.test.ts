@@ -330,7 +330,7 @@ describe("the dApp with an injected EIP-6963 wallet", () => {
 
     // The wallet cannot sign permits (4200): the permit shows as failed, then approve and amplify.
     wallet.unsupported.add("eth_signTypedData_v4");
-    await openAmplify("5");
+    await openAmplify("50");
     wallet.act();
     await page.getByTestId("amplify-submit").click();
     await page.getByTestId("amplify-success").waitFor({ timeout: 90_000 });
@@ -352,7 +352,7 @@ describe("the dApp with an injected EIP-6963 wallet", () => {
     wallet.unsupported.delete("eth_signTypedData_v4");
     wallet.rejectNext("eth_signTypedData_v4");
     const mark = wallet.calls.length;
-    await openAmplify("3");
+    await openAmplify("30");
     await page.getByTestId("amplify-submit").click();
     await page.getByTestId("amplify-error").waitFor({ timeout: 30_000 });
     expect((await steps())[0]).toBe("permit:declined");
@@ -424,6 +424,12 @@ describe("the dApp with an injected EIP-6963 wallet", () => {
     await until(
       `epoch ${paying} to become active`,
       async () => {
+        // Status follows chain time: an idle local chain mines no block by itself, a live one would.
+        await fetch(net.rpcUrl, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "evm_mine", params: [] }),
+        });
         const { epoch } = await graphql<{ epoch: { status: string } | null }>(
           net.graphqlUrl,
           `{ epoch(number: ${paying}) { status } }`,

@@ -11,7 +11,9 @@ export function Table({
   children: ReactNode;
 }) {
   return (
-    <div className="table-wrap">
+    // A scrollable region takes keyboard focus so it can be scrolled without a mouse (WCAG 2.1.1).
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be focusable
+    <section className="table-wrap" tabIndex={0} aria-label={testId}>
       <table className="table" data-testid={testId}>
         <thead>
           <tr>
@@ -24,6 +26,6 @@ export function Table({
         </thead>
         <tbody>{children}</tbody>
       </table>
-    </div>
+    </section>
   );
 }
