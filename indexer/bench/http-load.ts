@@ -5,11 +5,22 @@
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 // @ts-expect-error autocannon ships no type declarations
 import autocannon from "autocannon";
+import { createHttpHandler } from "../src/api/http.ts";
+import { createApi } from "../src/api/yoga.ts";
+import { createStoreAttentionService } from "../src/attention/store-service.ts";
+import { exportLog } from "../src/engagement/export.ts";
+import { createEngagementService } from "../src/engagement/submit.ts";
+import type { Db } from "../src/store/db.ts";
+import { createEngagementStore } from "../src/store/engagement-store.ts";
+import type { Queries } from "../src/store/queries.ts";
+
+const addr = (i: number) => `0x${(0x100000 + i).toString(16).padStart(40, "0")}`;
 
 /**
  * Starts `file` in a child process with `env`, runs `fn` with the JSON the child prints after
@@ -77,4 +88,33 @@ export async function load(url: string, bodies: string[], seconds: number): Prom
     p99: result.latency.p99 as number,
     total: result.requests.total as number,
   };
+}
+
+/** The store-backed GraphQL API (no chain) on a free 127.0.0.1 port, for load benchmarks. */
+export async function listenStoreApi(db: Db, queries: Queries, now: () => number): Promise<Server> {
+  const yoga = createApi({
+    queries,
+    exportLog: (from, to) => exportLog(db, from, to),
+    engagement: createEngagementService({
+      store: createEngagementStore(db),
+      chainId: 31337,
+      verifyingContract: addr(2) as never,
+      now,
+    }),
+    attention: createStoreAttentionService({ queries }),
+    chainId: 31337,
+    deployment: {
+      chainId: 31337,
+      startBlock: 0,
+      contracts: { AMPToken: addr(1), AMPSocial: addr(2), AMPEscrow: addr(3) },
+    } as never,
+    now,
+    corsOrigins: [],
+    graphiql: false,
+    limits: { maxDepth: 10, maxCost: 5000 },
+  });
+  const server = createServer(createHttpHandler(yoga, { corsOrigins: [] }));
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+  return server;
 }

@@ -1,29 +1,14 @@
-/**
- * Notifications for an account over real HTTP: a world of 100,000 posts by 10,000 accounts and
- * 1,000,000 notifications (a few popular accounts hold tens of thousands each, half the accounts
- * have read theirs up to some time), served by the real API in a child process and hit by
- * autocannon with 10 connections. Each request asks for an account's newest 20 notifications
- * (with their posts) and its unread count; accounts and pages vary per request. The 20-post page
- * of the GraphQL benchmark runs on the same server in the same run as the baseline.
- */
-import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { reportBench } from "#test-kit/bench.ts";
 import { createChainClock } from "../src/api/clock.ts";
-import { createHttpHandler } from "../src/api/http.ts";
-import { createApi } from "../src/api/yoga.ts";
-import { createStoreAttentionService } from "../src/attention/store-service.ts";
-import { exportLog } from "../src/engagement/export.ts";
-import { createEngagementService } from "../src/engagement/submit.ts";
 import { createChainStore } from "../src/store/chain-store.ts";
 import { encodeCursor } from "../src/store/cursor.ts";
 import { openDb } from "../src/store/db.ts";
-import { createEngagementStore } from "../src/store/engagement-store.ts";
 import type { ChainEvent } from "../src/store/events.ts";
 import { NOTIFICATION_KINDS } from "../src/store/notifications.ts";
 import { createQueries } from "../src/store/queries.ts";
-import { inTempDir, load, withServer } from "./http-load.ts";
+import { inTempDir, listenStoreApi, load, withServer } from "./http-load.ts";
 
 const POSTS = 100_000;
 const ACCOUNTS = 10_000;
@@ -132,30 +117,7 @@ async function serve(dbPath: string): Promise<void> {
   const db = openDb(dbPath);
   const queries = createQueries(db);
   const now = createChainClock(queries);
-  const yoga = createApi({
-    queries,
-    exportLog: (from, to) => exportLog(db, from, to),
-    engagement: createEngagementService({
-      store: createEngagementStore(db),
-      chainId: 31337,
-      verifyingContract: addr(2) as never,
-      now,
-    }),
-    attention: createStoreAttentionService({ queries }),
-    chainId: 31337,
-    deployment: {
-      chainId: 31337,
-      startBlock: 0,
-      contracts: { AMPToken: addr(1), AMPSocial: addr(2), AMPEscrow: addr(3) },
-    } as never,
-    now,
-    corsOrigins: [],
-    graphiql: false,
-    limits: { maxDepth: 10, maxCost: 5000 },
-  });
-  const server = createServer(createHttpHandler(yoga, { corsOrigins: [] }));
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+  const server = await listenStoreApi(db, queries, now);
   const heaviest = db
     .prepare("SELECT account, COUNT(*) AS n FROM notifications GROUP BY account ORDER BY n DESC LIMIT 1")
     .get() as { account: string; n: number };

@@ -1,25 +1,11 @@
-/**
- * Search throughput: 100,000 posts of generated prose (words drawn from a 2,000-word vocabulary
- * with Zipf frequencies, so some words are common and most are rare) searched over HTTP by the
- * real API in a child process, autocannon with 10 connections for 10 s cycling over queries of
- * one word, two words and a typed prefix. Reports requests/s and latency percentiles, and, as a
- * baseline measured in the same run, the same word found by a LIKE scan of the posts table.
- */
-import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { percentile, reportBench, timeIt } from "#test-kit/bench.ts";
-import { createHttpHandler } from "../src/api/http.ts";
-import { createApi } from "../src/api/yoga.ts";
-import { createStoreAttentionService } from "../src/attention/store-service.ts";
-import { exportLog } from "../src/engagement/export.ts";
-import { createEngagementService } from "../src/engagement/submit.ts";
 import { createChainStore } from "../src/store/chain-store.ts";
 import { openDb } from "../src/store/db.ts";
-import { createEngagementStore } from "../src/store/engagement-store.ts";
 import type { ChainEvent } from "../src/store/events.ts";
 import { createQueries } from "../src/store/queries.ts";
-import { inTempDir, load, withServer } from "./http-load.ts";
+import { inTempDir, listenStoreApi, load, withServer } from "./http-load.ts";
 
 const POSTS = 100_000;
 const VOCABULARY = 2000;
@@ -173,30 +159,7 @@ async function serve(dbPath: string): Promise<void> {
   const db = openDb(dbPath);
   const queries = createQueries(db);
   const now = () => Math.floor(Date.now() / 1000);
-  const yoga = createApi({
-    queries,
-    exportLog: (from, to) => exportLog(db, from, to),
-    engagement: createEngagementService({
-      store: createEngagementStore(db),
-      chainId: 31337,
-      verifyingContract: addr(2) as never,
-      now,
-    }),
-    attention: createStoreAttentionService({ queries }),
-    chainId: 31337,
-    deployment: {
-      chainId: 31337,
-      startBlock: 0,
-      contracts: { AMPToken: addr(1), AMPSocial: addr(2), AMPEscrow: addr(3) },
-    } as never,
-    now,
-    corsOrigins: [],
-    graphiql: false,
-    limits: { maxDepth: 10, maxCost: 5000 },
-  });
-  const server = createServer(createHttpHandler(yoga, { corsOrigins: [] }));
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+  const server = await listenStoreApi(db, queries, now);
   console.log(
     `ready ${JSON.stringify({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql` })}`,
   );
