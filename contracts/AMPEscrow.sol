@@ -15,19 +15,24 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {AMPVault} from "./AMPVault.sol";
 import {IAMPEscrow} from "./interfaces/IAMPEscrow.sol";
 import {IAMPSocial} from "./interfaces/IAMPSocial.sol";
 import {Head} from "./libraries/HeadLibrary.sol";
 import {RewardProof} from "./libraries/RewardProof.sol";
 
 /// @title AMPEscrow
-/// @notice Amplification campaigns and epoch reward claims backed by one AMP balance.
+/// @notice Amplification campaigns and epoch reward claims, backed by the AMP it and its vault hold.
 /// @dev Storage is packed so that the hot paths touch few slots: a campaign is two slots, an epoch's
-/// activation data one, and the `Head` word holds everything a claim needs besides the root and the
-/// account's claimed total (pause state, epoch cursor, the claimable balance of active epochs).
-/// Epochs carry the prefix sum of their spend, so activating any number of epochs is one binary
-/// search (O(log n) reads) and totals need no loop. Roots activate with the escrow's clock
-/// (block.timestamp minus the time spent paused), so a pause stops every challenge window.
+/// activation data one, and the `Head` word holds everything a claim reads besides the account's
+/// claimed total (pause state, epoch cursor, next activation, the active root's high bits), so a claim
+/// reads one shared slot and writes none. The escrow holds only the rewards of active epochs not yet
+/// claimed; every other escrowed AMP (budgets, spends of pending epochs, refund credits, dispute bonds,
+/// the dispute pool) sits in its `AMPVault`, and moves here as epochs activate. So the token's balance
+/// check bounds what claims can take without a counter to write. Epochs carry the prefix sum of their
+/// spend, so activating any number of epochs is one binary search (O(log n) reads) and one transfer,
+/// and totals need no loop. Roots activate with the escrow's clock (block.timestamp minus the time
+/// spent paused), so a pause stops every challenge window.
 contract AMPEscrow is IAMPEscrow, AccessControlDefaultAdminRules, EIP712, Nonces, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
@@ -54,17 +59,24 @@ contract AMPEscrow is IAMPEscrow, AccessControlDefaultAdminRules, EIP712, Nonces
     }
 
     /// @dev Revoked spends still to give back, from epoch `epoch` (its first `left` spends) down to
-    /// `low`; nothing is pending while epoch < low. Also holds when the running pause began, the lowest
-    /// epoch with an open dispute (`disputeBlock`, 0 when none: no epoch from it on activates) and the
-    /// number of revocations so far (`generation`: a settlement of an epoch is (epoch, generation), so a
-    /// dispute of a revoked settlement never applies to its re-settlement).
+    /// `low`; nothing is pending while epoch < low. Also holds the last settled epoch (`lastEpoch`), the
+    /// lowest epoch with an open dispute (`disputeBlock`, 0 when none: no epoch from it on activates) and
+    /// the number of revocations so far (`generation`: a settlement of an epoch is (epoch, generation),
+    /// so a dispute of a revoked settlement never applies to its re-settlement).
     struct Restore {
         uint32 low;
         uint32 epoch;
         uint32 left;
-        uint40 pausedAt;
+        uint32 lastEpoch;
         uint32 disputeBlock;
         uint32 generation;
+    }
+
+    /// @dev When the running pause began, and the seconds spent in ended pauses: the escrow's clock is
+    /// block.timestamp - pausedTotal, frozen at pausedAt - pausedTotal while paused.
+    struct PauseClock {
+        uint40 pausedAt;
+        uint40 pausedTotal;
     }
 
     /// @dev One slot: who disputed, until when the guardian may resolve (wall clock), the status and
@@ -120,6 +132,7 @@ contract AMPEscrow is IAMPEscrow, AccessControlDefaultAdminRules, EIP712, Nonces
     uint256 private constant DISPUTE_RESTORE_STEPS = MAX_SPENDS_PER_EPOCH + 1;
 
     IERC20 private immutable TOKEN;
+    address private immutable VAULT;
     IAMPSocial private immutable SOCIAL;
     uint64 private immutable CHALLENGE_WINDOW;
     uint64 private immutable EPOCH_LENGTH;
@@ -131,6 +144,7 @@ contract AMPEscrow is IAMPEscrow, AccessControlDefaultAdminRules, EIP712, Nonces
 
     Head private _head;
     Restore private _restore;
+    PauseClock private _pauseClock;
     /// @inheritdoc IAMPEscrow
     uint256 public campaignCount;
     mapping(uint256 campaignId => Campaign) private _campaigns;
@@ -193,8 +207,9 @@ contract AMPEscrow is IAMPEscrow, AccessControlDefaultAdminRules, EIP712, Nonces
         DISPUTE_BOND = uint96(config.disputeBond);
         DISPUTE_REWARD = uint96(config.disputeReward);
         DISPUTE_PERIOD = config.disputePeriod;
+        VAULT = address(new AMPVault(token_));
         _head = Head.wrap(0).setNextActiveAt(NEVER);
-        _restore = Restore({low: 1, epoch: 0, left: 0, pausedAt: 0, disputeBlock: 0, generation: 0});
+        _restore = Restore({low: 1, epoch: 0, left: 0, lastEpoch: 0, disputeBlock: 0, generation: 0});
         _grantRole(SETTLER_ROLE, config.settler);
         _grantRole(GUARDIAN_ROLE, config.guardian);
         _grantRole(PAUSER_ROLE, config.pauser);
@@ -256,7 +271,7 @@ contract AMPEscrow is IAMPEscrow, AccessControlDefaultAdminRules, EIP712, Nonces
         if (block.timestamp >= campaign.expiresAt) revert AMPEscrowCampaignExpired(campaignId, campaign.expiresAt);
         campaign.budget = SafeCast.toUint96(campaign.budget + amount);
         emit CampaignToppedUp(campaignId, msg.sender, amount);
-        TOKEN.safeTransferFrom(msg.sender, address(this), amount);
+        TOKEN.safeTransferFrom(msg.sender, VAULT, amount);
     }
 
     /// @inheritdoc IAMPEscrow
@@ -274,7 +289,7 @@ contract AMPEscrow is IAMPEscrow, AccessControlDefaultAdminRules, EIP712, Nonces
         if (amount == 0) revert AMPEscrowNothingToWithdraw(campaignId);
         _withdrawn[campaignId] += amount;
         emit RefundWithdrawn(campaignId, promoter, amount);
-        TOKEN.safeTransfer(promoter, amount);
+        _pay(promoter, amount);
     }
 
     // ------------------------------------------------------------------ epochs
@@ -288,7 +303,7 @@ contract AMPEscrow is IAMPEscrow, AccessControlDefaultAdminRules, EIP712, Nonces
         uint256[] calldata campaignIds,
         uint256[] calldata amounts
     ) external onlyRole(SETTLER_ROLE) {
-        (Head head, uint32 generation) = _checkSettle(epoch, periodEnd);
+        _checkSettle(epoch, periodEnd);
         {
             Epoch storage record = _epochs[epoch];
             record.root = root;
@@ -296,7 +311,7 @@ contract AMPEscrow is IAMPEscrow, AccessControlDefaultAdminRules, EIP712, Nonces
             emit EpochManifest(epoch, manifest);
         }
         (uint256 totalSpent, uint256 count) = _spendAll(epoch, periodEnd, campaignIds, amounts);
-        _head = _recordEpoch(head, epoch, periodEnd, totalSpent, count, generation);
+        _recordEpoch(epoch, periodEnd, totalSpent, count);
     }
 
     /// @inheritdoc IAMPEscrow
@@ -306,18 +321,17 @@ contract AMPEscrow is IAMPEscrow, AccessControlDefaultAdminRules, EIP712, Nonces
 
     /// @dev Revokes pending epoch `epoch` and every later one, then restores up to `maxSteps` spends.
     function _revoke(uint64 epoch, uint256 maxSteps) private {
-        Head head = _head;
-        head = _advance(head, _clock(head));
-        uint32 last = head.lastEpoch();
+        (Head head, uint256 activated) = _advance(_head);
+        Restore memory restore = _restore;
+        uint32 last = restore.lastEpoch;
         uint32 active = head.activeEpoch();
         if (epoch <= active || epoch > last) revert AMPEscrowEpochNotPending(epoch);
         // The cast is safe: epoch <= last, a uint32.
         uint32 from = uint32(epoch);
-        head = head.setLastEpoch(from - 1);
+        restore.lastEpoch = from - 1;
         if (active == from - 1) head = head.setNextActiveAt(NEVER);
         _head = head;
 
-        Restore memory restore = _restore;
         ++restore.generation;
         // Every open dispute from `from` on is about a revoked settlement now (expired at once, bond back).
         if (restore.disputeBlock >= from) restore.disputeBlock = 0;
@@ -331,6 +345,7 @@ contract AMPEscrow is IAMPEscrow, AccessControlDefaultAdminRules, EIP712, Nonces
         }
         emit EpochsRevoked(epoch, last);
         _restore = _restoreSteps(restore, maxSteps);
+        _pull(activated);
     }
 
     /// @inheritdoc IAMPEscrow
@@ -343,15 +358,24 @@ contract AMPEscrow is IAMPEscrow, AccessControlDefaultAdminRules, EIP712, Nonces
     // ------------------------------------------------------------------ claims
 
     /// @inheritdoc IAMPEscrow
-    /// @dev No reentrancy guard on the hot path: its only external call is the final transfer of the
-    /// immutable AMP token (OpenZeppelin ERC-20, no receiver hooks), made after every state change.
+    /// @dev No reentrancy guard on the hot path: its only external calls go to the immutable AMP token
+    /// (OpenZeppelin ERC-20, no receiver hooks), made after every state change. The token reverts a
+    /// transfer above the escrow's balance, which holds only activated, unclaimed rewards: that is
+    /// the bound on what claims take.
     function claim(address account, uint256 cumulativeAmount, bytes32[] calldata proof)
         external
         returns (uint256 amount)
     {
-        (Head head, bytes32 root) = _activeRoot(_head);
-        amount = _claim(head, root, account, cumulativeAmount, proof);
-        _head = head.subClaimable(amount);
+        Head head = _head;
+        if (head.paused()) revert AMPEscrowPaused();
+        // Not paused, so nextActiveAt is on the wall clock.
+        uint256 activated;
+        if (head.nextActiveAt() <= block.timestamp) {
+            (head, activated) = _advance(head);
+            _head = head;
+        }
+        amount = _claim(head, account, cumulativeAmount, proof);
+        _pull(activated);
         TOKEN.safeTransfer(account, amount);
     }
 
@@ -364,14 +388,19 @@ contract AMPEscrow is IAMPEscrow, AccessControlDefaultAdminRules, EIP712, Nonces
         uint256 count = accounts.length;
         if (count != cumulativeAmounts.length) revert AMPEscrowLengthMismatch(count, cumulativeAmounts.length);
         if (count != proofs.length) revert AMPEscrowLengthMismatch(count, proofs.length);
-        (Head head, bytes32 root) = _activeRoot(_head);
+        Head head = _head;
+        if (head.paused()) revert AMPEscrowPaused();
+        uint256 activated;
+        if (head.nextActiveAt() <= block.timestamp) {
+            (head, activated) = _advance(head);
+            _head = head;
+        }
         uint256[] memory paid = new uint256[](count);
         for (uint256 i; i < count; ++i) {
-            paid[i] = _claim(head, root, accounts[i], cumulativeAmounts[i], proofs[i]);
-            head = head.subClaimable(paid[i]);
+            paid[i] = _claim(head, accounts[i], cumulativeAmounts[i], proofs[i]);
             total += paid[i];
         }
-        _head = head;
+        _pull(activated);
         for (uint256 i; i < count; ++i) {
             TOKEN.safeTransfer(accounts[i], paid[i]);
         }
@@ -385,7 +414,7 @@ contract AMPEscrow is IAMPEscrow, AccessControlDefaultAdminRules, EIP712, Nonces
         Epoch storage record = _epochs[epoch];
         // A root whose window is over may be active already, or waits only on an earlier dispute (the
         // record of epoch 0 has activeAt 0; a revoked one lies above lastEpoch).
-        if (epoch > head.lastEpoch() || _clock(head) >= record.activeAt) revert AMPEscrowNotDisputable(epoch);
+        if (epoch > _restore.lastEpoch || _clock(head) >= record.activeAt) revert AMPEscrowNotDisputable(epoch);
         Dispute storage d = _disputes[epoch];
         uint32 generation = record.generation;
         uint8 status = d.status;
@@ -407,8 +436,8 @@ contract AMPEscrow is IAMPEscrow, AccessControlDefaultAdminRules, EIP712, Nonces
             if (head.activeEpoch() + 1 == epoch) _head = head.setNextActiveAt(NEVER);
         }
         emit EpochDisputed(epoch, msg.sender, DISPUTE_BOND, deadline);
-        if (status == DISPUTE_OPEN) TOKEN.safeTransfer(previous, DISPUTE_BOND);
-        TOKEN.safeTransferFrom(msg.sender, address(this), DISPUTE_BOND);
+        if (status == DISPUTE_OPEN) _pay(previous, DISPUTE_BOND);
+        TOKEN.safeTransferFrom(msg.sender, VAULT, DISPUTE_BOND);
     }
 
     /// @inheritdoc IAMPEscrow
@@ -428,7 +457,7 @@ contract AMPEscrow is IAMPEscrow, AccessControlDefaultAdminRules, EIP712, Nonces
             _closeDispute(epoch, disputer, DISPUTE_REJECTED, 0);
             _unblock(epoch);
         }
-        if (paid != 0) TOKEN.safeTransfer(disputer, paid);
+        if (paid != 0) _pay(disputer, paid);
     }
 
     /// @inheritdoc IAMPEscrow
@@ -437,7 +466,7 @@ contract AMPEscrow is IAMPEscrow, AccessControlDefaultAdminRules, EIP712, Nonces
         if (live && block.timestamp <= deadline) revert AMPEscrowDisputeNotExpired(epoch, deadline);
         _closeDispute(epoch, disputer, DISPUTE_EXPIRED, DISPUTE_BOND);
         if (live) _revoke(epoch, DISPUTE_RESTORE_STEPS);
-        TOKEN.safeTransfer(disputer, DISPUTE_BOND);
+        _pay(disputer, DISPUTE_BOND);
     }
 
     /// @inheritdoc IAMPEscrow
@@ -445,7 +474,7 @@ contract AMPEscrow is IAMPEscrow, AccessControlDefaultAdminRules, EIP712, Nonces
         if (amount == 0) revert AMPEscrowZeroAmount();
         _disputePool += amount;
         emit DisputePoolFunded(msg.sender, amount);
-        TOKEN.safeTransferFrom(msg.sender, address(this), amount);
+        TOKEN.safeTransferFrom(msg.sender, VAULT, amount);
     }
 
     /// @inheritdoc IAMPEscrow
@@ -481,18 +510,26 @@ contract AMPEscrow is IAMPEscrow, AccessControlDefaultAdminRules, EIP712, Nonces
         Head head = _head;
         if (head.paused()) revert AMPEscrowPaused();
         // Activation is brought up to date first: roots whose window ended before the pause stay active.
-        _head = _advance(head, _clock(head)).setPaused(true);
-        _restore.pausedAt = uint40(block.timestamp);
+        uint256 activated;
+        (head, activated) = _advance(head);
+        _head = head.setPaused(true);
+        _pauseClock.pausedAt = uint40(block.timestamp);
         emit Paused(msg.sender);
+        _pull(activated);
     }
 
     /// @inheritdoc IAMPEscrow
     function unpause() external onlyRole(PAUSER_ROLE) {
         Head head = _head;
         if (!head.paused()) revert AMPEscrowNotPaused();
+        PauseClock memory clock = _pauseClock;
         // The casts are safe: timestamps fit in 40 bits for millennia.
-        uint40 pausedFor = uint40(block.timestamp) - _restore.pausedAt;
-        _head = head.setPausedTotal(head.pausedTotal() + pausedFor).setPaused(false);
+        uint40 pausedFor = uint40(block.timestamp) - clock.pausedAt;
+        _pauseClock.pausedTotal = clock.pausedTotal + pausedFor;
+        // The pending activation moves with the escrow's clock.
+        uint40 next = head.nextActiveAt();
+        if (next != NEVER) head = head.setNextActiveAt(next + pausedFor);
+        _head = head.setPaused(false);
         emit Unpaused(msg.sender, pausedFor);
     }
 
@@ -605,7 +642,7 @@ contract AMPEscrow is IAMPEscrow, AccessControlDefaultAdminRules, EIP712, Nonces
 
     /// @inheritdoc IAMPEscrow
     function lastEpoch() external view returns (uint64) {
-        return _head.lastEpoch();
+        return _restore.lastEpoch;
     }
 
     /// @inheritdoc IAMPEscrow
@@ -619,17 +656,15 @@ contract AMPEscrow is IAMPEscrow, AccessControlDefaultAdminRules, EIP712, Nonces
         uint256 previous = epoch == 0 ? 0 : _epochs[epoch - 1].cumulativeSpent;
         Head head = _head;
         // A revoked record's prefix sum may predate a re-settlement below it: report what it spent then.
-        revoked = epoch > head.lastEpoch();
+        revoked = epoch > _restore.lastEpoch;
         totalSpent = revoked ? _spentOfRevoked(epoch) : e.cumulativeSpent - previous;
         return (e.root, e.inputsHash, e.activeAt + _pausedSoFar(head), revoked, totalSpent);
     }
 
     /// @inheritdoc IAMPEscrow
     function activeEpoch() external view returns (uint64) {
-        Head head = _head;
-        uint40 clock = _clock(head);
-        if (head.nextActiveAt() > clock) return head.activeEpoch();
-        return _search(head.activeEpoch() + 1, _activationCap(head, _restore.disputeBlock), clock);
+        (Head head,) = _advance(_head);
+        return head.activeEpoch();
     }
 
     /// @inheritdoc IAMPEscrow
@@ -645,14 +680,20 @@ contract AMPEscrow is IAMPEscrow, AccessControlDefaultAdminRules, EIP712, Nonces
 
     /// @inheritdoc IAMPEscrow
     function totalAllocated() external view returns (uint256) {
-        return _epochs[_head.lastEpoch()].cumulativeSpent;
+        return _epochs[_restore.lastEpoch].cumulativeSpent;
     }
 
     /// @inheritdoc IAMPEscrow
     function totalClaimed() external view returns (uint256) {
-        // claimable only grows when epochs activate, by what they spent.
-        Head head = _head;
-        return _epochs[head.activeEpoch()].cumulativeSpent - head.claimable();
+        // The escrow received what the epochs up to the cursor spent, and paid out only claims.
+        uint256 activated = _epochs[_head.activeEpoch()].cumulativeSpent;
+        uint256 held = TOKEN.balanceOf(address(this));
+        return held < activated ? activated - held : 0;
+    }
+
+    /// @inheritdoc IAMPEscrow
+    function vault() external view returns (address) {
+        return VAULT;
     }
 
     /// @inheritdoc IAMPEscrow
@@ -716,7 +757,7 @@ contract AMPEscrow is IAMPEscrow, AccessControlDefaultAdminRules, EIP712, Nonces
             postId: SafeCast.toUint64(postId)
         });
         emit CampaignCreated(campaignId, postId, promoter, msg.sender, amount, expiresAt);
-        TOKEN.safeTransferFrom(msg.sender, address(this), amount);
+        TOKEN.safeTransferFrom(msg.sender, VAULT, amount);
     }
 
     /// @dev Checks (and uses up) the promoter's EIP-712 consent to a campaign paid by the caller.
@@ -775,41 +816,35 @@ contract AMPEscrow is IAMPEscrow, AccessControlDefaultAdminRules, EIP712, Nonces
         }
     }
 
-    /// @dev The head, after checking that epoch `epoch` for views up to `periodEnd` may be settled now.
-    function _checkSettle(uint64 epoch, uint64 periodEnd) private view returns (Head head, uint32 generation) {
-        head = _head;
-        if (head.paused()) revert AMPEscrowPaused();
+    /// @dev Checks that epoch `epoch` for views up to `periodEnd` may be settled now.
+    function _checkSettle(uint64 epoch, uint64 periodEnd) private view {
+        if (_head.paused()) revert AMPEscrowPaused();
         Restore memory restore = _restore;
         if (restore.epoch >= restore.low) revert AMPEscrowRestorePending();
-        generation = restore.generation;
-        uint64 expected = uint64(head.lastEpoch()) + 1;
+        uint64 expected = uint64(restore.lastEpoch) + 1;
         if (epoch != expected) revert AMPEscrowEpochOutOfOrder(epoch, expected);
         if (periodEnd > block.timestamp) revert AMPEscrowInvalidPeriodEnd(periodEnd, uint64(block.timestamp));
     }
 
-    /// @dev Completes a settled epoch's record (root and inputs hash are written) and returns `head` past it.
-    function _recordEpoch(
-        Head head,
-        uint64 epoch,
-        uint64 periodEnd,
-        uint256 totalSpent,
-        uint256 count,
-        uint32 generation
-    ) private returns (Head) {
-        uint32 last = head.lastEpoch();
-        uint40 activeAt = _clock(head) + uint40(CHALLENGE_WINDOW);
+    /// @dev Completes a settled epoch's record (root and inputs hash are written) and moves the last
+    /// epoch past it (the escrow is not paused: settle checked).
+    function _recordEpoch(uint64 epoch, uint64 periodEnd, uint256 totalSpent, uint256 count) private {
+        Head head = _head;
+        Restore memory restore = _restore;
+        uint32 last = restore.lastEpoch;
+        uint40 pausedTotal = _pauseClock.pausedTotal;
+        // The cast is safe: block.timestamp fits in 40 bits for millennia.
+        uint40 activeAt = uint40(block.timestamp) - pausedTotal + uint40(CHALLENGE_WINDOW);
         Epoch storage record = _epochs[epoch];
         record.activeAt = activeAt;
         // The casts are safe: periodEnd <= block.timestamp, count <= MAX_SPENDS_PER_EPOCH.
         record.periodEnd = uint40(periodEnd);
         record.spendCount = uint16(count);
         record.cumulativeSpent = SafeCast.toUint128(_epochs[last].cumulativeSpent + totalSpent);
-        record.generation = generation;
-        if (head.activeEpoch() == last) head = head.setNextActiveAt(activeAt);
-        emit EpochSettled(
-            epoch, record.root, record.inputsHash, totalSpent, activeAt + head.pausedTotal(), periodEnd
-        );
-        return head.setLastEpoch(SafeCast.toUint32(epoch));
+        record.generation = restore.generation;
+        if (head.activeEpoch() == last) _head = head.setNextActiveAt(activeAt + pausedTotal);
+        _restore.lastEpoch = SafeCast.toUint32(epoch);
+        emit EpochSettled(epoch, record.root, record.inputsHash, totalSpent, activeAt + pausedTotal, periodEnd);
     }
 
     /// @dev Books every spend of a settlement, two to a storage slot; returns their sum and count.
@@ -892,23 +927,21 @@ contract AMPEscrow is IAMPEscrow, AccessControlDefaultAdminRules, EIP712, Nonces
         }
     }
 
-    /// @dev Verifies one claim against `root` and books it in `claimed`; the caller takes `amount` off `head`.
-    function _claim(
-        Head head,
-        bytes32 root,
-        address account,
-        uint256 cumulativeAmount,
-        bytes32[] calldata proof
-    ) private returns (uint256 amount) {
-        bytes32 node = RewardProof.leaf(account, cumulativeAmount);
+    /// @dev Verifies one claim against the active root (its high bits in `head`) and books it.
+    function _claim(Head head, address account, uint256 cumulativeAmount, bytes32[] calldata proof)
+        private
+        returns (uint256 amount)
+    {
+        bytes32 node = RewardProof.process(proof, RewardProof.leaf(account, cumulativeAmount));
         uint32 epoch = head.activeEpoch();
-        if (!RewardProof.verify(proof, root, node)) {
+        if (!head.matchesRoot(node)) {
+            if (epoch == 0) revert AMPEscrowNoActiveEpoch();
             // A proof for the previous active root still pays for FALLBACK_GRACE after the newer root
             // activated: a claim sent just before would otherwise revert. Past that, only the newest
             // root pays, so a superseded amount cannot be taken after a correction.
             if (
                 epoch < 2 || _clock(head) >= _epochs[epoch].activeAt + FALLBACK_GRACE
-                    || !RewardProof.verify(proof, _epochs[epoch - 1].root, node)
+                    || node != _epochs[epoch - 1].root
             ) {
                 revert AMPEscrowInvalidProof(account, cumulativeAmount);
             }
@@ -924,39 +957,30 @@ contract AMPEscrow is IAMPEscrow, AccessControlDefaultAdminRules, EIP712, Nonces
         unchecked {
             amount = cumulativeAmount - already;
         }
-        if (amount > head.claimable()) revert AMPEscrowClaimExceedsAllocation(amount, head.claimable());
         total.amount = cumulativeAmount;
         emit Claimed(account, epoch, amount, cumulativeAmount);
     }
 
-    /// @dev Checks claims are not paused, advances `head` to the active epoch and returns it with its root.
-    /// (Claims read the pause flag from `head` rather than through `whenNotPaused`: one slot read less.)
-    function _activeRoot(Head head) private view returns (Head, bytes32) {
-        if (head.paused()) revert AMPEscrowPaused();
-        // Not paused, so the clock needs no other slot. The cast is safe: pausedTotal <= block.timestamp.
-        uint40 clock = uint40(block.timestamp) - head.pausedTotal();
-        if (head.nextActiveAt() <= clock) head = _advance(head, clock);
-        uint32 epoch = head.activeEpoch();
-        if (epoch == 0) revert AMPEscrowNoActiveEpoch();
-        return (head, _epochs[epoch].root);
-    }
-
-    /// @dev Moves the cursor to the latest epoch active at `clock`, adding what the epochs passed over
-    /// spent to the claimable balance (their prefix sums, so the cost is one binary search).
-    function _advance(Head head, uint40 clock) private view returns (Head) {
-        if (head.nextActiveAt() > clock) return head;
+    /// @dev Moves the cursor in `head` to the latest epoch active now on the escrow's clock; returns
+    /// it and what the epochs passed over spent (their prefix sums, so the cost is one binary search),
+    /// which the caller pulls from the vault with `_pull`.
+    function _advance(Head head) private view returns (Head, uint256 activated) {
+        PauseClock memory pc = _pauseClock;
+        // nextActiveAt is on the wall clock; while paused the clock stands at pausedAt.
+        uint40 wall = head.paused() ? pc.pausedAt : uint40(block.timestamp);
+        if (head.nextActiveAt() > wall) return (head, 0);
+        Restore memory restore = _restore;
         uint32 active = head.activeEpoch();
         // nextActiveAt is NEVER unless epoch active + 1 may activate, so cap > active here.
-        uint32 cap = _activationCap(head, _restore.disputeBlock);
-        uint32 e = _search(active + 1, cap, clock);
-        uint256 activated = _epochs[e].cumulativeSpent - _epochs[active].cumulativeSpent;
-        uint40 next = e < cap ? _epochs[e + 1].activeAt : NEVER;
-        return head.setActiveEpoch(e).setNextActiveAt(next).addClaimable(activated);
+        uint32 cap = _activationCap(restore.lastEpoch, restore.disputeBlock);
+        uint32 e = _search(active + 1, cap, wall - pc.pausedTotal);
+        activated = _epochs[e].cumulativeSpent - _epochs[active].cumulativeSpent;
+        uint40 next = e < cap ? _epochs[e + 1].activeAt + pc.pausedTotal : NEVER;
+        return (head.setActiveEpoch(e).setNextActiveAt(next).setRoot(_epochs[e].root), activated);
     }
 
     /// @dev The last epoch that may activate: the last settled one, or the one below the lowest open dispute.
-    function _activationCap(Head head, uint32 disputeBlock) private pure returns (uint32) {
-        uint32 last = head.lastEpoch();
+    function _activationCap(uint32 last, uint32 disputeBlock) private pure returns (uint32) {
         // Unchecked is safe: disputeBlock != 0 where decremented.
         unchecked {
             return disputeBlock != 0 && disputeBlock <= last ? disputeBlock - 1 : last;
@@ -964,10 +988,12 @@ contract AMPEscrow is IAMPEscrow, AccessControlDefaultAdminRules, EIP712, Nonces
     }
 
     /// @dev `head` with nextActiveAt set for the cap that `disputeBlock` gives.
-    function _withNextActiveAt(Head head, uint32 disputeBlock) private view returns (Head) {
+    function _withNextActiveAt(Head head, uint32 last, uint32 disputeBlock) private view returns (Head) {
         uint32 active = head.activeEpoch();
         return head.setNextActiveAt(
-            active < _activationCap(head, disputeBlock) ? _epochs[active + 1].activeAt : NEVER
+            active < _activationCap(last, disputeBlock)
+                ? _epochs[active + 1].activeAt + _pauseClock.pausedTotal
+                : NEVER
         );
     }
 
@@ -987,15 +1013,16 @@ contract AMPEscrow is IAMPEscrow, AccessControlDefaultAdminRules, EIP712, Nonces
 
     /// @dev The escrow's clock: block.timestamp minus the time spent paused; frozen while paused.
     function _clock(Head head) private view returns (uint40) {
+        PauseClock memory pc = _pauseClock;
         // The casts are safe: timestamps fit in 40 bits for millennia, and pauses lie in the past.
-        uint40 at = head.paused() ? _restore.pausedAt : uint40(block.timestamp);
-        return at - head.pausedTotal();
+        uint40 at = head.paused() ? pc.pausedAt : uint40(block.timestamp);
+        return at - pc.pausedTotal;
     }
 
     /// @dev Seconds paused so far, the running pause included.
     function _pausedSoFar(Head head) private view returns (uint40) {
-        uint40 total = head.pausedTotal();
-        return head.paused() ? total + (uint40(block.timestamp) - _restore.pausedAt) : total;
+        PauseClock memory pc = _pauseClock;
+        return head.paused() ? pc.pausedTotal + (uint40(block.timestamp) - pc.pausedAt) : pc.pausedTotal;
     }
 
     /// @dev The open dispute of `epoch`, and whether it is live: about the current settlement of
@@ -1003,7 +1030,7 @@ contract AMPEscrow is IAMPEscrow, AccessControlDefaultAdminRules, EIP712, Nonces
     function _openDispute(uint64 epoch) private view returns (address disputer, uint40 deadline, bool live) {
         Dispute storage d = _disputes[epoch];
         if (d.status != DISPUTE_OPEN) revert AMPEscrowDisputeNotOpen(epoch);
-        live = epoch <= _head.lastEpoch() && _epochs[epoch].generation == d.generation;
+        live = epoch <= _restore.lastEpoch && _epochs[epoch].generation == d.generation;
         return (d.disputer, d.deadline, live);
     }
 
@@ -1018,8 +1045,7 @@ contract AMPEscrow is IAMPEscrow, AccessControlDefaultAdminRules, EIP712, Nonces
     /// next live open dispute above it (or lifts), and the activation cursor sees the new cap.
     function _unblock(uint64 epoch) private {
         if (_restore.disputeBlock != epoch) return;
-        Head head = _head;
-        uint256 last = head.lastEpoch();
+        uint32 last = _restore.lastEpoch;
         uint32 next;
         for (uint256 e = epoch + 1; e <= last;) {
             uint256 bits = _openDisputes[e >> 8] >> (e & 0xff);
@@ -1039,7 +1065,17 @@ contract AMPEscrow is IAMPEscrow, AccessControlDefaultAdminRules, EIP712, Nonces
             ++e;
         }
         _restore.disputeBlock = next;
-        _head = _withNextActiveAt(head, next);
+        _head = _withNextActiveAt(_head, last, next);
+    }
+
+    /// @dev Moves `amount` of activated rewards from the vault to the escrow, which pays claims from them.
+    function _pull(uint256 amount) private {
+        if (amount != 0) TOKEN.safeTransferFrom(VAULT, address(this), amount);
+    }
+
+    /// @dev Pays `amount` from the vault (refund credits, bonds, dispute rewards) to `to`.
+    function _pay(address to, uint256 amount) private {
+        TOKEN.safeTransferFrom(VAULT, to, amount);
     }
 
     function _requireNotPaused() private view {

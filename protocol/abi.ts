@@ -1712,22 +1712,6 @@ export const ampEscrowAbi = [
     "inputs": [
       {
         "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
-      },
-      {
-        "internalType": "uint256",
-        "name": "available",
-        "type": "uint256"
-      }
-    ],
-    "name": "AMPEscrowClaimExceedsAllocation",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint256",
         "name": "deadline",
         "type": "uint256"
       }
@@ -2202,17 +2186,6 @@ export const ampEscrowAbi = [
       }
     ],
     "name": "AccessControlUnauthorizedAccount",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "claimable",
-        "type": "uint256"
-      }
-    ],
-    "name": "HeadLibraryOverflow",
     "type": "error"
   },
   {
@@ -4236,6 +4209,19 @@ export const ampEscrowAbi = [
     "name": "unpause",
     "outputs": [],
     "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "vault",
+    "outputs": [
+      {
+        "internalType": "address",
+        "name": "",
+        "type": "address"
+      }
+    ],
+    "stateMutability": "view",
     "type": "function"
   },
   {

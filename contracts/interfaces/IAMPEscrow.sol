@@ -161,8 +161,6 @@ interface IAMPEscrow {
     error AMPEscrowInvalidProof(address account, uint256 cumulativeAmount);
     /// @notice `account` already claimed `claimed` >= `cumulativeAmount`.
     error AMPEscrowNothingToClaim(address account, uint256 cumulativeAmount, uint256 claimed);
-    /// @notice A claim of `amount` exceeds the `available` rewards of active epochs not yet claimed.
-    error AMPEscrowClaimExceedsAllocation(uint256 amount, uint256 available);
     /// @notice The contract is paused.
     error AMPEscrowPaused();
     /// @notice The contract is not paused.
@@ -262,7 +260,8 @@ interface IAMPEscrow {
     /// @notice Pays `account` its `cumulativeAmount` minus what it already claimed, proven against the
     /// latest active epoch's root, or, within FALLBACK_GRACE of that root's activation, the active root
     /// before it (so a claim racing the activation still goes through). Anyone may call; the tokens
-    /// always go to `account`.
+    /// always go to `account`. Claims are paid from the escrow's own balance, which holds only the
+    /// activated, unclaimed rewards: a claim above it reverts with the token's ERC20InsufficientBalance.
     /// @return amount The amount paid.
     function claim(address account, uint256 cumulativeAmount, bytes32[] calldata proof)
         external
@@ -374,8 +373,14 @@ interface IAMPEscrow {
     /// @notice Sum of the totalSpent of all settled, not revoked epochs.
     function totalAllocated() external view returns (uint256);
 
-    /// @notice Sum of all claims paid.
+    /// @notice Sum of all claims paid: what activated epochs spent less the escrow's own balance (AMP
+    /// sent straight to the escrow counts as unclaimed rewards).
     function totalClaimed() external view returns (uint256);
+
+    /// @notice The AMPVault holding every escrowed AMP except the unclaimed rewards of active epochs
+    /// (budgets, spends of pending epochs, refund credits, dispute bonds, the dispute pool). The escrow
+    /// created it and alone can move its AMP; escrowed AMP is the balance of both.
+    function vault() external view returns (address);
 
     /// @notice Whether the escrow is paused.
     function paused() external view returns (bool);

@@ -18,6 +18,11 @@ library RewardProof {
 
     /// @notice Whether `proof` leads from `node` to `root`, hashing sorted pairs at every level.
     function verify(bytes32[] calldata proof, bytes32 root, bytes32 node) internal pure returns (bool) {
+        return process(proof, node) == root;
+    }
+
+    /// @notice The root that `proof` leads to from `node`, hashing sorted pairs at every level.
+    function process(bytes32[] calldata proof, bytes32 node) internal pure returns (bytes32 result) {
         assembly ("memory-safe") {
             let end := add(proof.offset, shl(5, proof.length))
             for { let p := proof.offset } lt(p, end) { p := add(p, 0x20) } {
@@ -28,7 +33,7 @@ library RewardProof {
                 mstore(shl(5, iszero(swap)), sibling)
                 node := keccak256(0x00, 0x40)
             }
+            result := node
         }
-        return node == root;
     }
 }

@@ -9,6 +9,7 @@ import {
   consentedAmplifyFor,
   DAY,
   deployFixture,
+  escrowed,
   escrowWithTokenErrors,
   GRACE,
   mined,
@@ -201,7 +202,7 @@ describe("AMPEscrow: campaigns", () => {
     ]);
     assert.equal(await f.escrow.read.remaining([1n]), amp(100));
     assert.equal(await f.escrow.read.campaignCount(), 1n);
-    assert.equal(await f.token.read.balanceOf([f.escrow.address]), amp(100));
+    assert.equal(await escrowed(f), amp(100));
     assert.equal(await f.token.read.balanceOf([f.alice.account.address]), before - amp(100));
     await mined(f, f.escrow.write.amplify([2n, amp(1), 1n], { account: f.bob.account }));
     assert.equal(await f.escrow.read.campaignCount(), 2n);
@@ -444,7 +445,7 @@ describe("AMPEscrow: campaigns", () => {
     );
     assert.equal((await f.escrow.read.campaigns([1n]))[2], amp(125));
     assert.equal(await f.escrow.read.remaining([1n]), amp(125));
-    assert.equal(await f.token.read.balanceOf([f.escrow.address]), amp(125));
+    assert.equal(await escrowed(f), amp(125));
   });
 
   it("test_topUp_revertPaths: zero, unknown, expired, paused", async () => {
@@ -542,7 +543,7 @@ describe("AMPEscrow: campaigns", () => {
       [1n],
     );
     // The escrow still holds exactly the allocated rewards.
-    assert.equal(await f.token.read.balanceOf([f.escrow.address]), amp(40));
+    assert.equal(await escrowed(f), amp(40));
   });
 
   it("test_refund_fullySpentCampaignRefundsZero", async () => {

@@ -5,6 +5,8 @@ import {
   amp,
   changeRole,
   DAY,
+  escrowed,
+  escrowWithTokenErrors,
   type Fixture,
   GRACE,
   inputs,
@@ -276,7 +278,7 @@ describe("AMPEscrow: revoke", () => {
     assert.equal(await f.token.read.balanceOf([f.alice.account.address]), before + amp(100));
     assert.equal(await f.escrow.read.refundCredit([1n]), 0n);
     // Only campaign 2's budget is left in escrow.
-    assert.equal(await f.token.read.balanceOf([f.escrow.address]), amp(50));
+    assert.equal(await escrowed(f), amp(50));
   });
 });
 
@@ -467,14 +469,81 @@ describe("AMPEscrow: claims", () => {
     const tree = rewardTree([[carol, amp(120)]]);
     await settleNext(f, tree.root, [[1n, amp(10)]]);
     await activate(f);
-    await escrowRefuses(
-      f,
+    // The escrow holds only the 10 activated; the token refuses the transfer of 120 from it.
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
       f.escrow.write.claim([carol, amp(120), tree.proof(carol)]),
-      "AMPEscrowClaimExceedsAllocation",
-      [amp(120), amp(10)],
+      escrowWithTokenErrors(f),
+      "ERC20InsufficientBalance",
+      [getAddress(f.escrow.address), amp(10), amp(120)],
     );
-    // Budgets stay intact.
-    assert.equal(await f.token.read.balanceOf([f.escrow.address]), amp(150));
+    // Budgets stay intact, in the vault (the revert undid the activation's pull as well).
+    assert.equal(await escrowed(f), amp(150));
+    assert.equal(await f.token.read.balanceOf([await f.escrow.read.vault()]), amp(150));
+  });
+
+  it("test_vault: the escrow holds only activated, unclaimed rewards; the rest waits in the vault", async () => {
+    const f = await withCampaigns();
+    const carol = f.carol.account.address;
+    const vault = await f.escrow.read.vault();
+    const held = () => f.token.read.balanceOf([f.escrow.address]);
+    const inVault = () => f.token.read.balanceOf([vault]);
+    assert.equal(await held(), 0n);
+    assert.equal(await inVault(), amp(150));
+    const tree = rewardTree([[carol, amp(30)]]);
+    await settleNext(f, tree.root, [[1n, amp(30)]]);
+    // Pending: the spend stays in the vault.
+    assert.equal(await held(), 0n);
+    assert.equal(await inVault(), amp(150));
+    await activate(f);
+    // The claim that moves the cursor pulls the epoch's spend first, then pays from it.
+    await mined(f, f.escrow.write.claim([carol, amp(30), tree.proof(carol)]));
+    assert.equal(await held(), 0n);
+    assert.equal(await inVault(), amp(120));
+    assert.equal(await f.escrow.read.totalClaimed(), amp(30));
+    assert.equal(await f.escrow.read.totalAllocated(), amp(30));
+  });
+
+  it("hostile: a greedy root never reaches the vault, even after AMP was sent to the vault", async () => {
+    const f = await withCampaigns();
+    const carol = f.carol.account.address;
+    const vault = await f.escrow.read.vault();
+    await f.token.write.transfer([vault, amp(500)], { account: f.alice.account });
+    const tree = rewardTree([[carol, amp(11)]]);
+    await settleNext(f, tree.root, [[1n, amp(10)]]);
+    await activate(f);
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      f.escrow.write.claim([carol, amp(11), tree.proof(carol)]),
+      escrowWithTokenErrors(f),
+      "ERC20InsufficientBalance",
+      [getAddress(f.escrow.address), amp(10), amp(11)],
+    );
+    // The revert undid the activation's pull too: everything is still in the vault.
+    assert.equal(await f.token.read.balanceOf([vault]), amp(650));
+    assert.equal(await f.token.read.balanceOf([f.escrow.address]), 0n);
+  });
+
+  it("hostile: AMP sent straight to the escrow is all a greedy root can take beyond its epoch's spend", async () => {
+    const f = await withCampaigns();
+    const carol = f.carol.account.address;
+    await f.token.write.transfer([f.escrow.address, amp(5)], { account: f.alice.account });
+    const greedy = rewardTree([[carol, amp(15) + 1n]]);
+    await settleNext(f, greedy.root, [[1n, amp(10)]]);
+    await activate(f);
+    // 10 activated + 5 sent directly: one wei more is refused.
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      f.escrow.write.claim([carol, amp(15) + 1n, greedy.proof(carol)]),
+      escrowWithTokenErrors(f),
+      "ERC20InsufficientBalance",
+      [getAddress(f.escrow.address), amp(15), amp(15) + 1n],
+    );
+    const exact = rewardTree([[carol, amp(15)]]);
+    await f.networkHelpers.time.increase(1);
+    await settleNext(f, exact.root, []);
+    await activate(f);
+    await mined(f, f.escrow.write.claim([carol, amp(15), exact.proof(carol)]));
+    assert.equal(await f.token.read.balanceOf([f.escrow.address]), 0n);
+    // Budgets untouched: 150 minus the 10 spent, all in the vault.
+    assert.equal(await f.token.read.balanceOf([await f.escrow.read.vault()]), amp(140));
   });
 
   it("test_claim_revertsWhenPaused", async () => {

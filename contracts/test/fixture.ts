@@ -123,6 +123,15 @@ export async function deployFixture(options: DeployAmpOptions = {}) {
 export type Fixture = Awaited<ReturnType<typeof deployFixture>>;
 export type Wallet = Fixture["alice"];
 
+/**
+ * AMP the escrow keeps: its own balance (activated, unclaimed rewards) plus its vault's (budgets,
+ * pending spends, refund credits, bonds, the dispute pool).
+ */
+export async function escrowed(f: Pick<Fixture, "token" | "escrow">): Promise<bigint> {
+  const vault = await f.escrow.read.vault();
+  return (await f.token.read.balanceOf([f.escrow.address])) + (await f.token.read.balanceOf([vault]));
+}
+
 /** alice, bob and carol hold 10,000 AMP each and approved the escrow; community 1 has posts 1 (alice) and 2 (bob). */
 export async function worldFixture(options: DeployAmpOptions = {}) {
   const f = await deployFixture(options);

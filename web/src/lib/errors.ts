@@ -60,7 +60,6 @@ const CONTRACT_ERRORS: Record<string, string> = {
   AMPEscrowNoActiveEpoch: "No reward epoch is active yet; wait for the challenge window to pass.",
   AMPEscrowInvalidProof: "The claim proof does not match the latest active epoch.",
   AMPEscrowNothingToClaim: "There is nothing left to claim.",
-  AMPEscrowClaimExceedsAllocation: "The claim is larger than what was allocated.",
   AMPSocialUnknownCommunity: "That community does not exist.",
   AMPSocialTooManyTopics: "A post can have at most 5 topics.",
   AMPSocialInvalidTopic: "Each topic must be 1 to 32 bytes long.",
