@@ -1,9 +1,9 @@
 /**
  * Opcode trace of a reward claim: AMPEscrow.claim and Uniswap's MerkleDistributor.claim on the same
  * in-process chain with 100,000-leaf trees (the gas benchmark's set-up, cut down), each traced with
- * debug_traceTransaction. Prints every SLOAD, SSTORE, LOG and call with its gas, then the gas of the
- * remaining opcodes by kind (d1 is the distributor's frame, d2 the token's), for a first claim
- * (recipient holds no AMP) and a holder's claim. The gas benchmark (gas.bench.ts) gives the figures;
+ * debug_traceTransaction. Prints every SLOAD, SSTORE, LOG, call and account access with its gas,
+ * then the gas of the remaining opcodes by kind (d1 is the distributor's frame, d2 the token's), for
+ * a first claim (recipient holds no AMP) and a holder's claim. The gas benchmark (gas.bench.ts) gives the figures;
  * this shows where they go.
  * Run: `npx tsx contracts/bench/claim-trace.ts`.
  */
@@ -38,6 +38,9 @@ const { token, social, escrow, settler } = ampClients(connection, deployment, pu
 
 type StructLog = { op: string; gas: number; gasCost: number; depth: number; stack?: string[] };
 type Row = { depth: number; op: string; gas: number; note: string };
+/** Opcodes listed one by one: storage, logs, calls and account accesses. */
+const LISTED =
+  /^(SLOAD|SSTORE|TLOAD|TSTORE|LOG\d|CALL|STATICCALL|DELEGATECALL|EXTCODESIZE|EXTCODEHASH|BALANCE)$/;
 
 /** Per-op gas of a trace: a call's own cost is what it took minus what its frame used. */
 async function trace(hash: Hex, label: string): Promise<void> {
@@ -65,7 +68,7 @@ async function trace(hash: Hex, label: string): Promise<void> {
     }
     const key = `${log.depth}:${log.op}`;
     byOp.set(key, (byOp.get(key) ?? 0) + cost);
-    if (/^(SLOAD|SSTORE|TLOAD|TSTORE|LOG\d|CALL|STATICCALL|DELEGATECALL)$/.test(log.op)) {
+    if (LISTED.test(log.op)) {
       const stack = log.stack ?? [];
       const top = stack.at(-1) ?? "";
       const note = log.op === "SLOAD" || log.op === "SSTORE" ? `slot ${top.slice(0, 18)}…` : "";
