@@ -128,6 +128,11 @@ export function createEngagementStore(db: Db): EngagementStore {
     profile: db.prepare(
       "INSERT INTO profiles (account, name, bio, avatar, seq, updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (account) DO UPDATE SET name = excluded.name, bio = excluded.bio, avatar = excluded.avatar, seq = excluded.seq, updated_at = excluded.updated_at",
     ),
+    // A name the account did not hold just before (by log order) starts a new holding.
+    profileName: db.prepare(
+      `INSERT INTO profile_names (account, name, since, seq) SELECT @account, @name, @since, @seq
+       WHERE coalesce((SELECT name FROM profile_names WHERE account = @account ORDER BY seq DESC LIMIT 1) <> @name COLLATE NOCASE, 1)`,
+    ),
     mediaExists: db.prepare("SELECT 1 FROM media WHERE hash = ?").pluck(),
     range: db.prepare(`SELECT ${ENTRY_COLUMNS} FROM engagement_log WHERE seq >= ? AND seq <= ? ORDER BY seq`),
   };
@@ -227,6 +232,7 @@ export function createEngagementStore(db: Db): EngagementStore {
         break;
       case "Profile":
         s.profile.run(m.account, m.name, m.bio, m.avatar, seq, Number(m.timestamp));
+        s.profileName.run({ account: m.account, name: m.name, since: Number(m.timestamp), seq });
         break;
       case "Membership":
         s.membership.run(Number(m.communityId), m.account, m.member ? 1 : 0, Number(m.timestamp), seq);

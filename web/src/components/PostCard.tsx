@@ -13,6 +13,7 @@ import { useOpenAmplify } from "./AmplifyHost.tsx";
 import { Comments } from "./Comments.tsx";
 import { PostContext, QuoteComposer } from "./Conversation.tsx";
 import { PostMedia } from "./PostMedia.tsx";
+import { PostText } from "./PostText.tsx";
 import { PostEarning } from "./rewards/PendingEarnings.tsx";
 import { AddressLink, Avatar } from "./ui/Address.tsx";
 import { Button } from "./ui/Button.tsx";
@@ -114,7 +115,7 @@ export function PostCard({
         </div>
       </div>
       <PostContext post={post} />
-      {post.text && <p className="post-text">{post.text}</p>}
+      {post.text && <PostText post={post} />}
       <PostMedia media={post.media} postId={post.id} />
       {post.topics.length > 0 && (
         <div className="row">

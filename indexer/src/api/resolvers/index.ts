@@ -3,6 +3,7 @@ import { Campaign } from "./campaign.ts";
 import { Community } from "./community.ts";
 import { Epoch } from "./epoch.ts";
 import { EpochDispute } from "./escrow.ts";
+import { Mention, postMentions } from "./mention.ts";
 import { Message } from "./message.ts";
 import { Mutation } from "./mutation.ts";
 import { Notification, NotificationQuery } from "./notification.ts";
@@ -21,7 +22,7 @@ export const resolvers = {
   Mutation,
   Account: { ...Account, ...accountProfile },
   Community,
-  Post: { ...Post, ...PostThread, ...postMedia },
+  Post: { ...Post, ...PostThread, ...postMedia, ...postMentions },
   Campaign,
   Epoch,
   EpochDispute,
@@ -31,4 +32,5 @@ export const resolvers = {
   Notification,
   Profile,
   Media,
+  Mention,
 };

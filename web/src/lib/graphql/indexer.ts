@@ -37,7 +37,7 @@ export async function run<D extends TadaDocumentNode<any, any>>(
   return client.request<ResultOf<D>>(query, variables as Record<string, unknown> | undefined);
 }
 
-export const POST_FIELDS = `id author community { id name } topics text uri createdAt likes commentCount shares views boughtViews replyCount quoteCount parent { id author } quoted { id author text } media { hash url mimeType width height }`;
+export const POST_FIELDS = `id author community { id name } topics text uri createdAt likes commentCount shares views boughtViews replyCount quoteCount parent { id author } quoted { id author text } media { hash url mimeType width height } mentions { start length account }`;
 const CAMPAIGN_FIELDS = `id post { id text community { id name } } promoter payer budget spent remaining expiresAt refunded viewsBought averagePrice estimatedRemainingReach`;
 
 /**

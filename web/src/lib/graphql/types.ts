@@ -38,6 +38,8 @@ export interface Post {
   quoted?: { id: string; author: string; text: string } | null;
   /** The images the post commits to (absent in answers that did not ask for them). */
   media?: { hash: string; url: string; mimeType: string; width: number; height: number }[];
+  /** Who the text mentions (`@Name` or `@0x…`), where, in UTF-16 code units. */
+  mentions?: { start: number; length: number; account: string }[];
 }
 
 export interface CampaignRef {
