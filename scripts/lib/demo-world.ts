@@ -269,7 +269,7 @@ export async function seedDemoWorld(options: DemoOptions): Promise<DemoResult> {
     };
     const none = `0x${"0".repeat(64)}` as Hex;
     // The first reply mentions the post's author by display name (a link and a notification).
-    const addressed = `@${names[people.indexOf(first.author)]} ${rand.pick(REPLIES)}`;
+    const addressed = `@${names[people.findIndex((p) => p.address === first.author.address)]} ${rand.pick(REPLIES)}`;
     const reply = await publishAs(replier, "reply", [first.id, [], addressed, none, ""]);
     await publishAs(second, "reply", [reply, [], rand.pick(REPLIES), none, ""]);
     await publishAs(second, "quote", [first.id, communities[ci] as bigint, [], "Worth a read.", none, ""]);
