@@ -5,7 +5,7 @@ import { useReputation } from "../hooks/indexer.ts";
 import { useEngage } from "../hooks/session.ts";
 import { useToggleLike, useViewerState } from "../hooks/social.ts";
 import { useWalletReady } from "../hooks/wallet.ts";
-import { byteLength, formatScore, MAX_TEXT_BYTES, plural, timeAgo } from "../lib/format.ts";
+import { byteLength, MAX_TEXT_BYTES, plural, reputationStanding, timeAgo } from "../lib/format.ts";
 import type { CampaignRef, Post } from "../lib/graphql/types.ts";
 import { href } from "../lib/router.ts";
 import { AmplifyDialog } from "./AmplifyDialog.tsx";
@@ -31,9 +31,15 @@ export interface PostCardProps {
 export function AuthorReputation({ author, community }: { author: string; community: string }) {
   const rep = useReputation(author, community);
   if (rep.isError) return null;
+  const standing = rep.data ? reputationStanding(rep.data) : null;
   return (
-    <span className="badge" data-testid="author-reputation" title="Author's reputation in this community">
-      Rep {rep.data === undefined ? "…" : formatScore(rep.data)}
+    <span
+      className="badge"
+      data-testid="author-reputation"
+      data-rank={rep.data?.rank ?? ""}
+      title={standing ? `Author's reputation: ${standing.detail}` : "Author's reputation in this community"}
+    >
+      {standing ? standing.label : "Rep …"}
     </span>
   );
 }

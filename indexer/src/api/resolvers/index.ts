@@ -11,6 +11,7 @@ import { PendingQuery } from "./pending.ts";
 import { Post } from "./post.ts";
 import { accountProfile, Media, mediaQuery, Profile, postMedia } from "./profile.ts";
 import { Query } from "./query.ts";
+import { reputationRankQuery } from "./reputation-rank.ts";
 import { BigIntScalar } from "./scalars.ts";
 import { searchQuery } from "./search.ts";
 import { Earning, StreamItem } from "./stream.ts";
@@ -18,7 +19,14 @@ import { PostThread } from "./thread.ts";
 
 export const resolvers = {
   BigInt: BigIntScalar,
-  Query: { ...Query, ...NotificationQuery, ...searchQuery, ...mediaQuery, ...PendingQuery },
+  Query: {
+    ...Query,
+    ...NotificationQuery,
+    ...searchQuery,
+    ...mediaQuery,
+    ...PendingQuery,
+    ...reputationRankQuery,
+  },
   Mutation,
   Account: { ...Account, ...accountProfile },
   Community,

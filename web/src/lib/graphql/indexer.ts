@@ -16,6 +16,7 @@ import type {
   Post,
   Quote,
   ReputationEntry,
+  ReputationRank,
   StreamItem,
   SubmitResult,
 } from "./types.ts";
@@ -154,19 +155,20 @@ export async function getLeaderboard(
   return data.leaderboard;
 }
 
+/** An account's reputation in a community with its rank there ("top 5 %"). */
 export async function getReputation(
   client: GraphQLClient,
   account: string,
   community: string,
-): Promise<number> {
+): Promise<ReputationRank> {
   const data = await run(
     client,
     graphql(
-      `query Reputation($account: String!, $community: ID!) { reputation(account: $account, community: $community) }`,
+      `query Reputation($account: String!, $community: ID!) { reputationRank(account: $account, community: $community) { score rank ranked topPercent } }`,
     ),
     { account, community },
   );
-  return data.reputation;
+  return data.reputationRank;
 }
 
 export async function getCampaigns(

@@ -78,6 +78,16 @@ export interface Community {
   postCount?: number;
 }
 
+/** An account's reputation in a community and its rank among the accounts with any there. */
+export interface ReputationRank {
+  score: number;
+  /** 1 for the most; null without reputation. */
+  rank: number | null;
+  ranked: number;
+  /** In the top this many percent (1..100); null without a rank. */
+  topPercent: number | null;
+}
+
 export interface ReputationEntry {
   account: string;
   score: number;
