@@ -665,3 +665,18 @@ CREATE TABLE post_mentions (
 CREATE INDEX post_mentions_block ON post_mentions (block_number);
 `,
 });
+
+migrations.push({
+  version: 35,
+  name: "deleted posts",
+  sql: `
+-- Posts their authors deleted with a DeletePost message: hidden from the API (the chain's record
+-- and the post's row stay). Derived from the log, so a reorg that re-mines the post keeps it hidden.
+CREATE TABLE post_deletions (
+  post_id INTEGER PRIMARY KEY,
+  account TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  timestamp INTEGER NOT NULL
+);
+`,
+});

@@ -12,6 +12,7 @@ import { AmplifyDialog } from "./AmplifyDialog.tsx";
 import { useOpenAmplify } from "./AmplifyHost.tsx";
 import { Comments } from "./Comments.tsx";
 import { PostContext, QuoteComposer } from "./Conversation.tsx";
+import { DeletePost } from "./DeletePost.tsx";
 import { PostMedia } from "./PostMedia.tsx";
 import { PostText } from "./PostText.tsx";
 import { PostEarning } from "./rewards/PendingEarnings.tsx";
@@ -76,6 +77,7 @@ export function PostCard({
   const [likeToggle, setLikeToggle] = useState<{ liked: boolean; base: number } | null>(null);
   const [sharedAt, setSharedAt] = useState<number | null>(null);
   const [quoting, setQuoting] = useState(false);
+  const [deleted, setDeleted] = useState(false);
   useEffect(() => {
     if (likeToggle && post.likes !== likeToggle.base) setLikeToggle(null);
   }, [post.likes, likeToggle]);
@@ -96,6 +98,20 @@ export function PostCard({
   const cannot = !address || !wallet.ready;
   const postId = BigInt(post.id);
   const commentTooLong = byteLength(comment) > MAX_TEXT_BYTES;
+  const own = Boolean(address) && address?.toLowerCase() === post.author.toLowerCase();
+
+  if (deleted) {
+    return (
+      <article
+        className="card post"
+        data-testid="post-deleted"
+        data-post-id={post.id}
+        aria-label={`Post ${post.id}, deleted`}
+      >
+        <p className="muted">You deleted this post. It no longer shows on AMP.</p>
+      </article>
+    );
+  }
 
   return (
     <article
@@ -202,6 +218,7 @@ export function PostCard({
           >
             Amplify
           </Button>
+          {own && wallet.ready && <DeletePost postId={post.id} onDeleted={() => setDeleted(true)} />}
         </div>
         <span className="muted small" title={`${post.views} organic, ${post.boughtViews} amplified`}>
           {plural(post.views + post.boughtViews, "view")}

@@ -101,11 +101,12 @@ export const Query = {
     const posts = new Map(
       ctx.queries.postsByIds(page.items.map((i) => Number(i.postId))).map((p) => [p.id, p]),
     );
-    const edges = page.items.map(({ cursor, ...item }) => ({
-      cursor,
-      node: { ...item, post: posts.get(Number(item.postId)) ?? null },
-    }));
-    return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
+    // A post its author deleted is left out of the page.
+    const edges = page.items
+      .filter((item) => posts.has(Number(item.postId)))
+      .map(({ cursor, ...item }) => ({ cursor, node: { ...item, post: posts.get(Number(item.postId)) } }));
+    const endCursor = page.items.at(-1)?.cursor ?? null;
+    return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor } };
   },
   reputation: (_: unknown, a: Args, ctx: ApiContext) =>
     fromAttention(() =>
