@@ -10,7 +10,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { NO_AVATAR } from "#protocol";
+import { ampSocialAbi, NO_AVATAR } from "#protocol";
 import { devAccount, graphql, submitSigned } from "#protocol/client.ts";
 import { expectAccessible, launchChromium } from "#test-kit/browser.ts";
 import { chainClients } from "#test-kit/chain.ts";
@@ -313,6 +313,61 @@ describe("the social dApp in Chromium", () => {
     expect(await mentioned.first().getAttribute("data-kind")).toBe("MENTION");
     expect(await mentioned.first().getByTestId("notification-post").textContent()).toContain(`@${name}`);
     await shot(fanPage, "notifications-mention");
+  });
+
+  it("deletes the author's post: gone from the stream, its page and the API, the chain's record unchanged", async () => {
+    const page = await openAs(AUTHOR, "/");
+    const text = `A post its author will delete ${Date.now()}`;
+    const doomed = await publishFromComposer(page, AUTHOR, text);
+    await page.reload();
+    const mine = card(page, doomed).first();
+    await mine.waitFor({ timeout: 30_000 });
+    // Only the author is offered Delete.
+    const other = await openAs(FAN, `/p/${doomed}`);
+    await card(other, doomed).first().waitFor({ timeout: 30_000 });
+    expect(await card(other, doomed).first().getByTestId("delete-post").count()).toBe(0);
+
+    await mine.getByTestId("delete-post").click();
+    await page.getByTestId("delete-post-confirm").waitFor();
+    await shot(page, "delete-confirm", false);
+    await page.getByTestId("delete-post-submit").click();
+    // The card leaves the stream (a refusal would show as an alert on the card instead).
+    await expect
+      .poll(
+        async () =>
+          (await card(page, doomed).count()) === 0
+            ? "gone"
+            : ((await card(page, doomed)
+                .first()
+                .getByRole("alert")
+                .textContent()
+                .catch(() => null)) ?? "shown"),
+        { timeout: 30_000 },
+      )
+      .toBe("gone");
+    await page.reload();
+    await page.getByTestId("post-list").waitFor({ timeout: 30_000 });
+    await page.getByTestId("post-card").first().waitFor({ timeout: 30_000 });
+    expect(await card(page, doomed).count()).toBe(0);
+    await goto(page, `/p/${doomed}`);
+    await page.getByText(`No post #${doomed}`).waitFor({ timeout: 30_000 });
+    await page.getByText("It does not exist, or its author deleted it.").waitFor();
+    await shot(page, "deleted-post-page");
+    const { post } = await graphql<{ post: { id: string } | null }>(
+      net.graphqlUrl,
+      `{ post(id: "${doomed}") { id } }`,
+    );
+    expect(post).toBeNull();
+    // The chain still holds the post as it was published.
+    const chain = chainClients(net.rpcUrl, net.deployment);
+    const logs = await chain.publicClient.getContractEvents({
+      address: net.deployment.contracts.AMPSocial,
+      abi: ampSocialAbi,
+      eventName: "PostPublished",
+      args: { postId: BigInt(doomed) },
+      fromBlock: 0n,
+    });
+    expect(logs.map((l) => l.args.text)).toEqual([text]);
   });
 
   it("answers hostile queries with a code", async () => {
