@@ -27,6 +27,7 @@ const samples: { [K in MessageKind]: MessageByKind[K] } = {
   NotificationsRead: { ...base, readUntil: 1_800_000_000n },
   Profile: { ...base, name: "Zoë ✓", avatar: `0x${"ab".repeat(32)}`, bio: "builds things\nin Lisbon" },
   Membership: { ...base, communityId: 2n ** 255n, member: true },
+  DeletePost: { ...base, postId: 7n },
 };
 
 describe("message wire form", () => {

@@ -104,6 +104,7 @@ export const messageSchemas = {
     bio: z.string().refine((t) => utf8Bytes(t) <= PROFILE_LIMITS.bioBytes, "bio must be at most 300 bytes"),
   }),
   Membership: z.strictObject({ ...base, communityId: uint(256), member: z.boolean() }),
+  DeletePost: z.strictObject({ ...base, postId: uint(256) }),
 } satisfies { [K in MessageKind]: z.ZodType };
 
 export class MessageDecodeError extends AmpError {

@@ -125,6 +125,16 @@ export const engagementTypes = {
     { name: "timestamp", type: "uint64" },
     { name: "nonce", type: "uint256" },
   ],
+  /**
+   * The author deletes a post: the indexer hides it (and refuses new likes, comments and reposts
+   * of it); the chain's record of the post is unchanged.
+   */
+  DeletePost: [
+    { name: "account", type: "address" },
+    { name: "postId", type: "uint256" },
+    { name: "timestamp", type: "uint64" },
+    { name: "nonce", type: "uint256" },
+  ],
 } as const;
 
 export type MessageKind = keyof typeof engagementTypes;
@@ -206,6 +216,10 @@ export interface MembershipMessage extends Base {
   member: boolean;
 }
 
+export interface DeletePostMessage extends Base {
+  postId: bigint;
+}
+
 export interface MessageByKind {
   Delegation: DelegationMessage;
   RevokeDelegation: RevokeDelegationMessage;
@@ -220,6 +234,7 @@ export interface MessageByKind {
   NotificationsRead: NotificationsReadMessage;
   Profile: ProfileMessage;
   Membership: MembershipMessage;
+  DeletePost: DeletePostMessage;
 }
 
 /** A message as it travels: kind, fields and the signature over them. */

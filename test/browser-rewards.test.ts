@@ -1,6 +1,6 @@
 /**
  * Communities, earnings and campaigns in a real browser against `npm start`: a founder creates a
- * community and adds a moderator, a member joins and leaves, a viewer sees what is pending for
+ * community and adds, removes and re-adds a moderator, a member joins and leaves, a viewer sees what is pending for
  * it this epoch with the countdown to settlement, another sees why its view will not pay, the
  * promoter sees forecast against delivered and tops its campaign up, and every account in the
  * picker is funded. Every page visit runs axe-core; screenshots land in test-results/screenshots/.
@@ -83,7 +83,7 @@ describe("communities, earnings and campaigns in Chromium", () => {
     await record(page, "stream");
   });
 
-  it("creates a community, adds a moderator, and a member joins and leaves", async () => {
+  it("creates a community, adds and removes a moderator, and a member joins and leaves", async () => {
     const [founder, moderator, member] = [43, 44, 39];
     const founderPage = await openAs(founder, "/communities");
     const name = `Makers ${Date.now() % 100000}`;
@@ -105,6 +105,22 @@ describe("communities, earnings and campaigns in Chromium", () => {
       .locator(`[data-testid=moderator][data-address="${devAccount(moderator).address.toLowerCase()}"]`)
       .waitFor({ timeout: 60_000 });
     await record(founderPage, "community-founder");
+    // The founder removes the moderator again: the chain drops it and the page follows.
+    const modRow = founderPage.locator(
+      `[data-testid=moderator][data-address="${devAccount(moderator).address.toLowerCase()}"]`,
+    );
+    await modRow.getByTestId("remove-moderator").click();
+    await expect.poll(() => modRow.count(), { timeout: 60_000 }).toBe(0);
+    const { community } = await graphql<{ community: { moderators: string[] } }>(
+      net.graphqlUrl,
+      `{ community(id: "${id}") { moderators } }`,
+    );
+    expect(community.moderators.map((m) => m.toLowerCase())).not.toContain(
+      devAccount(moderator).address.toLowerCase(),
+    );
+    await founderPage.getByTestId("moderator-address").fill(devAccount(moderator).address);
+    await founderPage.getByTestId("add-moderator").click();
+    await modRow.waitFor({ timeout: 60_000 });
 
     const memberPage = await openAs(member, `/c/${id}`);
     await expect.poll(() => text(memberPage, "member-count"), { timeout: 30_000 }).toBe("0 members");

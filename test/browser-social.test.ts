@@ -3,22 +3,26 @@
  * the network from `npm start`: the Connect dialog on screen, a fresh post on top of its
  * author's stream, a reply in a thread and a reply to it, a repost counted once, a quote linking
  * its original, a like remembered after reload and an unlike, notifications received and read,
- * Settings that say which policy is on record, a budget that buys no views refused, and the API's
- * coded refusals. A screenshot per page lands in test-results/screenshots/social-*.png.
+ * Settings that say which policy is on record, a budget that buys no views refused, a mention by
+ * display name as a link and a notification, and the API's coded refusals. A screenshot per page lands in test-results/screenshots/social-*.png.
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { devAccount, graphql } from "#protocol/client.ts";
-import { launchChromium } from "#test-kit/browser.ts";
+import { ampSocialAbi, NO_AVATAR } from "#protocol";
+import { devAccount, graphql, submitSigned } from "#protocol/client.ts";
+import { expectAccessible, launchChromium } from "#test-kit/browser.ts";
 import { chainClients } from "#test-kit/chain.ts";
 import { type RunningNetwork, startNetwork, stopNetworkGroup, until } from "#test-kit/network.ts";
 
 const root = join(import.meta.dirname, "..");
 const shots = join(root, "test-results", "screenshots");
-const shot = (page: Page, name: string, fullPage = true) =>
-  page.screenshot({ path: join(shots, `social-${name}.png`), fullPage });
+/** Saves a screenshot and runs axe-core on the page as the user sees it. */
+async function shot(page: Page, name: string, fullPage = true) {
+  await page.screenshot({ path: join(shots, `social-${name}.png`), fullPage });
+  await expectAccessible(page, name);
+}
 
 // Accounts of this suite only (the main browser suite uses #45-#48).
 const [AUTHOR, REPLIER, FAN, SETTINGS] = [40, 41, 42, 43];
@@ -274,6 +278,96 @@ describe("the social dApp in Chromium", () => {
     expect(await page.getByTestId("quote-views").textContent()).toBe("0");
     expect(await page.getByTestId("amplify-submit").isDisabled()).toBe(true);
     await shot(page, "amplify-too-small", false);
+  });
+
+  it("links a mention by display name to the profile and notifies the mentioned account", async () => {
+    const name = `Fan Club ${Date.now() % 100_000}`;
+    const fan = devAccount(FAN);
+    await submitSigned(net.graphqlUrl, net.deployment, fan, "Profile", {
+      account: fan.address,
+      name,
+      avatar: NO_AVATAR,
+      bio: "",
+      timestamp: BigInt(Math.floor(Date.now() / 1000) - 5),
+      nonce: BigInt(Date.now()) * 1000n,
+    });
+    const replier = await openAs(REPLIER, "/");
+    const text = `Welcome @${name}, and hello to @nobody-known-here ${Date.now()}`;
+    const mentionId = await publishFromComposer(replier, REPLIER, text);
+    await openPost(replier, mentionId);
+    const mention = card(replier, mentionId).first().getByTestId("mention");
+    await mention.waitFor({ timeout: 30_000 });
+    expect(await mention.count()).toBe(1);
+    expect(await mention.textContent()).toBe(`@${name}`);
+    expect(await mention.getAttribute("href")).toBe(`#/u/${fan.address.toLowerCase()}`);
+    expect(await card(replier, mentionId).first().locator(".post-text").textContent()).toBe(text);
+    await shot(replier, "mention");
+    await mention.click();
+    await expect
+      .poll(() => replier.getByTestId("profile-name").textContent(), { timeout: 30_000 })
+      .toBe(name);
+
+    const fanPage = await openAs(FAN, "/notifications");
+    const mentioned = fanPage.getByTestId("notification").filter({ hasText: "mentioned you" });
+    await mentioned.first().waitFor({ timeout: 30_000 });
+    expect(await mentioned.first().getAttribute("data-kind")).toBe("MENTION");
+    expect(await mentioned.first().getByTestId("notification-post").textContent()).toContain(`@${name}`);
+    await shot(fanPage, "notifications-mention");
+  });
+
+  it("deletes the author's post: gone from the stream, its page and the API, the chain's record unchanged", async () => {
+    const page = await openAs(AUTHOR, "/");
+    const text = `A post its author will delete ${Date.now()}`;
+    const doomed = await publishFromComposer(page, AUTHOR, text);
+    await page.reload();
+    const mine = card(page, doomed).first();
+    await mine.waitFor({ timeout: 30_000 });
+    // Only the author is offered Delete.
+    const other = await openAs(FAN, `/p/${doomed}`);
+    await card(other, doomed).first().waitFor({ timeout: 30_000 });
+    expect(await card(other, doomed).first().getByTestId("delete-post").count()).toBe(0);
+
+    await mine.getByTestId("delete-post").click();
+    await page.getByTestId("delete-post-confirm").waitFor();
+    await shot(page, "delete-confirm", false);
+    await page.getByTestId("delete-post-submit").click();
+    // The card leaves the stream (a refusal would show as an alert on the card instead).
+    await expect
+      .poll(
+        async () =>
+          (await card(page, doomed).count()) === 0
+            ? "gone"
+            : ((await card(page, doomed)
+                .first()
+                .getByRole("alert")
+                .textContent()
+                .catch(() => null)) ?? "shown"),
+        { timeout: 30_000 },
+      )
+      .toBe("gone");
+    await page.reload();
+    await page.getByTestId("post-list").waitFor({ timeout: 30_000 });
+    await page.getByTestId("post-card").first().waitFor({ timeout: 30_000 });
+    expect(await card(page, doomed).count()).toBe(0);
+    await goto(page, `/p/${doomed}`);
+    await page.getByText(`No post #${doomed}`).waitFor({ timeout: 30_000 });
+    await page.getByText("It does not exist, or its author deleted it.").waitFor();
+    await shot(page, "deleted-post-page");
+    const { post } = await graphql<{ post: { id: string } | null }>(
+      net.graphqlUrl,
+      `{ post(id: "${doomed}") { id } }`,
+    );
+    expect(post).toBeNull();
+    // The chain still holds the post as it was published.
+    const chain = chainClients(net.rpcUrl, net.deployment);
+    const logs = await chain.publicClient.getContractEvents({
+      address: net.deployment.contracts.AMPSocial,
+      abi: ampSocialAbi,
+      eventName: "PostPublished",
+      args: { postId: BigInt(doomed) },
+      fromBlock: 0n,
+    });
+    expect(logs.map((l) => l.args.text)).toEqual([text]);
   });
 
   it("answers hostile queries with a code", async () => {

@@ -171,13 +171,30 @@ describe("the dApp in Chromium", () => {
       const text = await viewerPage.getByTestId("claimable-amount").textContent({ timeout: 10_000 });
       return text !== null && Number.parseFloat(text.replace(/,/g, "")) > 0;
     });
+    // The chart of earnings per epoch draws the settled epoch.
+    const chart = viewerPage.getByTestId("earnings-chart");
+    await chart.waitFor({ timeout: 30_000 });
+    await expect
+      .poll(() => chart.locator(".recharts-bar-rectangle").count(), { timeout: 30_000 })
+      .toBeGreaterThan(0);
     await viewerPage.screenshot({ path: join(shots, "rewards.png"), fullPage: true });
     await expectAccessible(viewerPage, "rewards");
     const before = await chain.balanceOf(devAccount(viewer).address);
     await viewerPage.getByTestId("claim-button").click();
     await viewerPage.getByTestId("claim-result").waitFor({ timeout: 60_000 });
+    // The result names the epochs that earned what it paid.
+    expect(await viewerPage.getByTestId("claim-result").textContent()).toMatch(
+      /^Claimed [\d,.]+ AMP, earned in epochs? [\d, and]+\.$/,
+    );
     const after = await chain.balanceOf(devAccount(viewer).address);
     expect(after).toBeGreaterThan(before);
+    // The settled epoch's earning is among the viewer's notifications.
+    await goto(viewerPage, "/notifications");
+    const earned = viewerPage.locator("[data-testid=notification][data-kind=EARNING]").first();
+    await earned.waitFor({ timeout: 30_000 });
+    expect(await earned.textContent()).toMatch(/You earned [\d,.]+ AMP in epoch \d+\./);
+    await viewerPage.screenshot({ path: join(shots, "notifications-earning.png"), fullPage: true });
+    await expectAccessible(viewerPage, "notifications-earning");
 
     await goto(optedOutPage, "/rewards");
     await chain.rpc("evm_mine");
@@ -190,6 +207,18 @@ describe("the dApp in Chromium", () => {
     await promoterPage.getByTestId("campaign-card").first().waitFor({ timeout: 30_000 });
     await promoterPage.screenshot({ path: join(shots, "campaigns.png"), fullPage: true });
     await expectAccessible(promoterPage, "campaigns");
+    // The campaign's page: its settled epoch in the views-and-spend chart, the realised price
+    // against the quote, and why they differ.
+    await goto(promoterPage, `/campaign/${campaignId}`);
+    const campaignChart = promoterPage.getByTestId("campaign-chart");
+    await campaignChart.waitFor({ timeout: 30_000 });
+    await expect
+      .poll(() => campaignChart.locator(".recharts-bar-rectangle").count(), { timeout: 30_000 })
+      .toBeGreaterThan(0);
+    expect(await promoterPage.getByTestId("realised-price").textContent()).toMatch(/AMP$/);
+    expect(((await promoterPage.getByTestId("price-reason").textContent()) ?? "").length).toBeGreaterThan(10);
+    await promoterPage.screenshot({ path: join(shots, "campaign.png"), fullPage: true });
+    await expectAccessible(promoterPage, "campaign");
     await goto(authorPage, "/c/1");
     await authorPage.getByTestId("leaderboard").waitFor({ timeout: 30_000 });
     await authorPage.screenshot({ path: join(shots, "community.png"), fullPage: true });

@@ -27,6 +27,7 @@ import {
   PolicyMode,
 } from "#protocol";
 import { devAccount, graphql, submitSigned } from "#protocol/client.ts";
+import { DEMO_AVATARS, seedDemoProfiles } from "./demo-profiles.ts";
 
 export interface DemoOptions {
   rpcUrl: string;
@@ -168,6 +169,18 @@ export async function seedDemoWorld(options: DemoOptions): Promise<DemoResult> {
     });
   }
 
+  // Profiles before any post, so a post's @Name finds the name in force at its time.
+  const names = await seedDemoProfiles({
+    graphqlUrl,
+    deployment,
+    people,
+    timestamp: BigInt(Math.floor(Date.now() / 1000) - 29 * DAY),
+    nonceBase: 1_000_000n,
+  });
+  log(
+    `signed ${names.length} profiles with names and bios, ${Math.min(DEMO_AVATARS, names.length)} with an avatar`,
+  );
+
   // Communities: founders are people 0, 1, 2; the next three are moderators.
   const communities: bigint[] = [];
   const members: Account[][] = [];
@@ -255,7 +268,9 @@ export async function seedDemoWorld(options: DemoOptions): Promise<DemoResult> {
       return published?.args.postId as bigint;
     };
     const none = `0x${"0".repeat(64)}` as Hex;
-    const reply = await publishAs(replier, "reply", [first.id, [], rand.pick(REPLIES), none, ""]);
+    // The first reply mentions the post's author by display name (a link and a notification).
+    const addressed = `@${names[people.findIndex((p) => p.address === first.author.address)]} ${rand.pick(REPLIES)}`;
+    const reply = await publishAs(replier, "reply", [first.id, [], addressed, none, ""]);
     await publishAs(second, "reply", [reply, [], rand.pick(REPLIES), none, ""]);
     await publishAs(second, "quote", [first.id, communities[ci] as bigint, [], "Worth a read.", none, ""]);
   }

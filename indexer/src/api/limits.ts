@@ -33,10 +33,14 @@ import type {
 import { Kind } from "graphql";
 import { createGraphQLError } from "graphql-yoga";
 import { MEDIA_LIMITS } from "#protocol";
+import { MAX_MENTIONS } from "../store/mentions.ts";
 import { DEFAULT_PAGE, MAX_PAGE } from "./args.ts";
 
 /** Lists whose length has a known bound smaller than a default page, by `Type.field`. */
-const BOUNDED_LISTS: Record<string, number> = { "Post.media": MEDIA_LIMITS.maxPerPost };
+const BOUNDED_LISTS: Record<string, number> = {
+  "Post.media": MEDIA_LIMITS.maxPerPost,
+  "Post.mentions": MAX_MENTIONS,
+};
 
 export interface QueryLimits {
   maxDepth: number;

@@ -305,4 +305,18 @@ describe("quote refusals", () => {
     expect(huge?.extensions?.code).toBe("QUOTE_OUT_OF_RANGE");
     expect(huge?.message).not.toBe("Unexpected error.");
   });
+
+  it("refuses a campaign life outside 1 s to 365 days instead of clamping it", async () => {
+    const withDuration = async (duration: string) =>
+      (
+        await gql(
+          `{ quote(promoter: "${alice.address}", community: "1", budget: "1000", durationSeconds: ${duration}) { views } }`,
+        )
+      ).errors?.[0]?.extensions?.code;
+    for (const d of ["0", "-5", String(365 * 86_400 + 1), "2147483647"]) {
+      expect(await withDuration(d), `durationSeconds ${d}`).toBe("BAD_USER_INPUT");
+    }
+    // In range it reaches the forecast (this API has no attention model to compute it).
+    expect(await withDuration(String(365 * 86_400))).toBe("ATTENTION_UNAVAILABLE");
+  });
 });

@@ -153,6 +153,15 @@ export interface SeedInfo {
   active: boolean;
 }
 
+export interface ReputationRank {
+  /** As `reputation` answers it. */
+  score: number;
+  /** 1 for the most reputation (ties share a rank); null without any. */
+  rank: number | null;
+  /** Accounts with reputation in the community. */
+  ranked: number;
+}
+
 export interface SeedPolicy {
   delaySeconds: number;
   seeds: SeedInfo[];
@@ -162,6 +171,8 @@ export interface AttentionService {
   stream(args: StreamArgs): MaybePromise<Page<StreamItem>>;
   reputation(account: Address, communityId: bigint): MaybePromise<number>;
   leaderboard(communityId: bigint, first: number): MaybePromise<ReputationEntry[]>;
+  /** The account's reputation with its rank among the community's accounts that have any. */
+  reputationRank?(account: Address, communityId: bigint): MaybePromise<ReputationRank>;
   earnings(account: Address): MaybePromise<Earning[]>;
   quote(args: QuoteArgs): MaybePromise<Quote>;
   campaignStats(campaignId: bigint): MaybePromise<CampaignStats>;

@@ -20,6 +20,8 @@ export class ModelCaches {
   #graphs = new Map<bigint, { graph: AttentionGraph; hour: number; builtAt: number }>();
   #reputations = new Map<bigint, CommunityReputation & { version: number; hour: number }>();
   readonly standing: StandingCache;
+  /** Positive scores of each reputation snapshot, ascending (dropped with the snapshot). */
+  readonly #ranked = new WeakMap<CommunityReputation, Float64Array>();
   /** View prices per reputation snapshot and promoter (dropped with the snapshot). */
   readonly #prices = new WeakMap<CommunityReputation, Map<string, bigint>>();
   /** A changed graph is rebuilt at most this often (ms); answers may lag new engagement by as much. */
@@ -85,6 +87,31 @@ export class ModelCaches {
       score: (rep.scores[i] as number) * rep.effectiveSize,
       rank: k + 1,
     }));
+  }
+
+  /**
+   * The account's place among the community's accounts with reputation: rank 1 holds the most
+   * (ties share a rank), null for an account without any; `ranked` counts them all.
+   */
+  reputationRank(account: string, communityId: bigint, now: number): { rank: number | null; ranked: number } {
+    const rep = this.reputation(communityId, now);
+    let sorted = this.#ranked.get(rep);
+    if (!sorted) {
+      sorted = rep.scores.filter((x) => x > 0).sort();
+      this.#ranked.set(rep, sorted);
+    }
+    const i = rep.index.get(account);
+    const score = i === undefined ? 0 : (rep.scores[i] as number);
+    if (!(score > 0)) return { rank: null, ranked: sorted.length };
+    // The first position holding more than `score`: everything from there ranks above.
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((sorted[mid] as number) > score) hi = mid;
+      else lo = mid + 1;
+    }
+    return { rank: sorted.length - lo + 1, ranked: sorted.length };
   }
 
   /** Effective number of members (attention/community.ts `effectiveSize`): the size prices use. */

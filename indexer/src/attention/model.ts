@@ -77,6 +77,9 @@ export class AttentionModel {
   leaderboard(communityId: bigint, first: number, now: number) {
     return this.#caches.leaderboard(communityId, first, now);
   }
+  reputationRank(account: string, communityId: bigint, now: number) {
+    return this.#caches.reputationRank(account, communityId, now);
+  }
   communitySize(communityId: bigint, now: number): number {
     return this.#caches.communitySize(communityId, now);
   }

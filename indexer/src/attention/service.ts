@@ -412,6 +412,14 @@ export function createAttentionService(options: AttentionServiceOptions): LiveAt
       refresh();
       return model.relativeReputation(account, communityId, now());
     },
+    reputationRank(account, communityId) {
+      refresh();
+      const t = now();
+      return {
+        score: model.relativeReputation(account, communityId, t),
+        ...model.reputationRank(account, communityId, t),
+      };
+    },
     leaderboard(communityId, first) {
       refresh();
       return model

@@ -21,6 +21,9 @@ export const ENGAGEMENT_ERROR_CODES = [
   "ALREADY_SHARED",
   "UNKNOWN_MEDIA",
   "UNKNOWN_COMMUNITY",
+  "NOT_AUTHOR",
+  "ALREADY_DELETED",
+  "POST_DELETED",
 ] as const;
 export type EngagementErrorCode = (typeof ENGAGEMENT_ERROR_CODES)[number];
 

@@ -258,6 +258,20 @@ export function createEngagementService(options: EngagementServiceOptions): Enga
     }
     // A like is a toggle and a share a repost: one per account and post in the log.
     const account = m.account as string;
+    if (kind === "DeletePost") {
+      if (store.postAuthor(m.postId as bigint) !== account.toLowerCase()) {
+        throw new EngagementError("NOT_AUTHOR", `only the author of post ${m.postId} can delete it`);
+      }
+      if (store.postDeleted(m.postId as bigint)) {
+        throw new EngagementError("ALREADY_DELETED", `post ${m.postId} is already deleted`);
+      }
+    }
+    if (
+      (kind === "Like" || kind === "Comment" || kind === "Share") &&
+      store.postDeleted(m.postId as bigint)
+    ) {
+      throw new EngagementError("POST_DELETED", `post ${m.postId} was deleted by its author`);
+    }
     if (kind === "Like" && store.likes(account, m.postId as bigint)) {
       throw new EngagementError("ALREADY_LIKED", `${account} already likes post ${m.postId}`);
     }

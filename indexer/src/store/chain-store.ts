@@ -7,6 +7,7 @@
  */
 import type { Db } from "./db.ts";
 import type { BlockRecord, ChainEvent, ChainEventKind } from "./events.ts";
+import { createMentionWriter } from "./mentions.ts";
 import { createNotificationWriter } from "./notifications.ts";
 
 export interface Checkpoint {
@@ -40,6 +41,7 @@ const ZERO_HASH = `0x${"0".repeat(64)}`;
 
 export function createChainStore(db: Db): ChainStore {
   const notify = createNotificationWriter(db);
+  const mentionWriter = createMentionWriter(db);
   const s = {
     checkpoint: db.prepare(
       "SELECT block_number AS blockNumber, block_hash AS blockHash, finalized_block AS finalizedBlock, head_block AS headBlock FROM checkpoint WHERE id = 1",
@@ -197,12 +199,16 @@ export function createChainStore(db: Db): ChainStore {
         );
         for (const [i, t] of p.topics.entries()) s.topic.run(id, i, t, e.blockNumber);
         s.postStats.run(id);
-        notify.mentions(p.text, {
-          actor: p.author,
-          postId: id,
-          createdAt: e.timestamp,
-          blockNumber: e.blockNumber,
-        });
+        const mentioned = mentionWriter.record(id, p.text, e.timestamp, e.blockNumber);
+        notify.mentions(
+          mentioned.map((m) => m.account),
+          {
+            actor: p.author,
+            postId: id,
+            createdAt: e.timestamp,
+            blockNumber: e.blockNumber,
+          },
+        );
         return;
       }
       case "PostReplied": {
@@ -425,6 +431,7 @@ export function createChainStore(db: Db): ChainStore {
     "UPDATE disputes SET status = 1, paid = NULL, resolved_block = NULL WHERE resolved_block > ?",
     "DELETE FROM dispute_pool_fundings WHERE block_number > ?",
     "DELETE FROM notifications WHERE block_number > ?",
+    "DELETE FROM post_mentions WHERE block_number > ?",
   ].map((sql) => db.prepare(sql));
 
   const applyBatch = db.transaction((batch: ChainBatch) => {

@@ -50,6 +50,10 @@ export interface EngagementStore {
   /** The post's publication time (its block's), or null when there is no such post. */
   postCreatedAt(postId: bigint): number | null;
   campaignPost(campaignId: bigint): number | null;
+  /** The post's author (lowercase), or null when there is no such post. */
+  postAuthor(postId: bigint): string | null;
+  /** Whether the post's author deleted it (DeletePost). */
+  postDeleted(postId: bigint): boolean;
   /** Whether `account` likes `postId` now (a Like not followed by an Unlike). */
   likes(account: string, postId: bigint): boolean;
   /** Whether `account` has shared (reposted) `postId`. */
@@ -111,6 +115,11 @@ export function createEngagementStore(db: Db): EngagementStore {
     },
     postExists: db.prepare("SELECT 1 FROM posts WHERE id = ?").pluck(),
     postCreatedAt: db.prepare("SELECT created_at FROM posts WHERE id = ?").pluck(),
+    postAuthor: db.prepare("SELECT author FROM posts WHERE id = ?").pluck(),
+    postDeleted: db.prepare("SELECT 1 FROM post_deletions WHERE post_id = ?").pluck(),
+    deletePost: db.prepare(
+      "INSERT OR IGNORE INTO post_deletions (post_id, account, seq, timestamp) VALUES (?, ?, ?, ?)",
+    ),
     // A view counts once per account, post and day (of its timestamp), a share once per account and post.
     markView: db.prepare(
       "INSERT OR IGNORE INTO post_view_marks (post_id, account, day, bought) VALUES (?, ?, ?, ?)",
@@ -127,6 +136,11 @@ export function createEngagementStore(db: Db): EngagementStore {
     lastSeq: db.prepare("SELECT COALESCE(MAX(seq), 0) FROM engagement_log").pluck(),
     profile: db.prepare(
       "INSERT INTO profiles (account, name, bio, avatar, seq, updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (account) DO UPDATE SET name = excluded.name, bio = excluded.bio, avatar = excluded.avatar, seq = excluded.seq, updated_at = excluded.updated_at",
+    ),
+    // A name the account did not hold just before (by log order) starts a new holding.
+    profileName: db.prepare(
+      `INSERT INTO profile_names (account, name, since, seq) SELECT @account, @name, @since, @seq
+       WHERE coalesce((SELECT name FROM profile_names WHERE account = @account ORDER BY seq DESC LIMIT 1) <> @name COLLATE NOCASE, 1)`,
     ),
     mediaExists: db.prepare("SELECT 1 FROM media WHERE hash = ?").pluck(),
     range: db.prepare(`SELECT ${ENTRY_COLUMNS} FROM engagement_log WHERE seq >= ? AND seq <= ? ORDER BY seq`),
@@ -227,6 +241,10 @@ export function createEngagementStore(db: Db): EngagementStore {
         break;
       case "Profile":
         s.profile.run(m.account, m.name, m.bio, m.avatar, seq, Number(m.timestamp));
+        s.profileName.run({ account: m.account, name: m.name, since: Number(m.timestamp), seq });
+        break;
+      case "DeletePost":
+        s.deletePost.run(postId, m.account, seq, Number(m.timestamp));
         break;
       case "Membership":
         s.membership.run(Number(m.communityId), m.account, m.member ? 1 : 0, Number(m.timestamp), seq);
@@ -257,6 +275,11 @@ export function createEngagementStore(db: Db): EngagementStore {
       id <= BigInt(Number.MAX_SAFE_INTEGER)
         ? ((s.postCreatedAt.get(Number(id)) as number | undefined) ?? null)
         : null,
+    postAuthor: (id) =>
+      id <= BigInt(Number.MAX_SAFE_INTEGER)
+        ? ((s.postAuthor.get(Number(id)) as string | undefined) ?? null)
+        : null,
+    postDeleted: (id) => id <= BigInt(Number.MAX_SAFE_INTEGER) && s.postDeleted.get(Number(id)) !== undefined,
     campaignPost: (id) =>
       id <= BigInt(Number.MAX_SAFE_INTEGER)
         ? ((s.campaignPost.get(Number(id)) as number | undefined) ?? null)

@@ -635,3 +635,48 @@ CREATE TABLE memberships (
 CREATE INDEX memberships_account ON memberships (account, community_id);
 `,
 });
+
+migrations.push({
+  version: 34,
+  name: "mentions by display name",
+  sql: `
+-- Every display name an account has signed, from the Profile message that set it (a message that
+-- keeps the name adds no row; an empty name ends the previous one). A post's @Name resolves
+-- against the names in force at the post's block time; since is the message's timestamp.
+CREATE TABLE profile_names (
+  account TEXT NOT NULL,
+  name TEXT NOT NULL,
+  since INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  PRIMARY KEY (account, seq)
+) WITHOUT ROWID;
+CREATE INDEX profile_names_name ON profile_names (name COLLATE NOCASE, since, seq);
+INSERT INTO profile_names (account, name, since, seq) SELECT account, name, updated_at, seq FROM profiles;
+-- The accounts a post's text mentions (@Name or @0x address), resolved when the post was
+-- indexed: start and length of the "@..." in the text, in UTF-16 code units.
+CREATE TABLE post_mentions (
+  post_id INTEGER NOT NULL,
+  start INTEGER NOT NULL,
+  length INTEGER NOT NULL,
+  account TEXT NOT NULL,
+  block_number INTEGER NOT NULL,
+  PRIMARY KEY (post_id, start)
+) WITHOUT ROWID;
+CREATE INDEX post_mentions_block ON post_mentions (block_number);
+`,
+});
+
+migrations.push({
+  version: 35,
+  name: "deleted posts",
+  sql: `
+-- Posts their authors deleted with a DeletePost message: hidden from the API (the chain's record
+-- and the post's row stay). Derived from the log, so a reorg that re-mines the post keeps it hidden.
+CREATE TABLE post_deletions (
+  post_id INTEGER PRIMARY KEY,
+  account TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  timestamp INTEGER NOT NULL
+);
+`,
+});

@@ -1,7 +1,7 @@
 /**
  * Writing notifications as chain events and log entries are applied, inside the caller's
- * transaction. Nobody is notified of their own actions. Mentions are `@0x…` addresses in a
- * post's text (each account once per post).
+ * transaction. Nobody is notified of their own actions. A post notifies each account it mentions
+ * once (`mentions.ts` resolves `@0x…` and `@Display Name`).
  */
 import type { Db } from "./db.ts";
 
@@ -16,19 +16,6 @@ export const NOTIFICATION_KINDS = [
   "EARNING",
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
-
-/** At most this many accounts are notified of a mention in one post. */
-export const MAX_MENTIONS = 10;
-
-/** Distinct lowercase addresses written as `@0x` and 40 hex digits (not followed by more hex). */
-export function mentionedAddresses(text: string): string[] {
-  const found = new Set<string>();
-  for (const m of text.matchAll(/@(0x[0-9a-fA-F]{40})(?![0-9a-fA-F])/g)) {
-    found.add((m[1] as string).toLowerCase());
-    if (found.size >= MAX_MENTIONS) break;
-  }
-  return [...found];
-}
 
 export interface NotificationInput {
   account: string;
@@ -77,8 +64,8 @@ export function createNotificationWriter(db: Db) {
       const author = s.author.get(authorOf) as string | undefined;
       if (author) add({ ...n, account: author, postId });
     },
-    mentions: (text: string, n: Omit<NotificationInput, "account" | "kind">) => {
-      for (const account of mentionedAddresses(text)) add({ ...n, account, kind: "MENTION" });
+    mentions: (accounts: readonly string[], n: Omit<NotificationInput, "account" | "kind">) => {
+      for (const account of new Set(accounts)) add({ ...n, account, kind: "MENTION" });
     },
     unlike: (postId: number, actor: string) => {
       s.unlike.run(postId, actor);

@@ -11,6 +11,7 @@ import { communityQueries } from "./queries/communities.ts";
 import { epochQueries } from "./queries/epochs.ts";
 import { escrowQueries } from "./queries/escrow.ts";
 import { membershipQueries } from "./queries/memberships.ts";
+import { mentionQueries } from "./queries/mentions.ts";
 import { messageQueries } from "./queries/messages.ts";
 import { notificationQueries } from "./queries/notifications.ts";
 import { postQueries } from "./queries/posts.ts";
@@ -26,6 +27,7 @@ export type { CampaignRow, SpendRow } from "./queries/campaigns.ts";
 export type { CommunityRow } from "./queries/communities.ts";
 export type { EpochRow } from "./queries/epochs.ts";
 export type { DisputeRow, RoleChangeRow } from "./queries/escrow.ts";
+export type { MentionRow } from "./queries/mentions.ts";
 export type { MessageRow } from "./queries/messages.ts";
 export type { NotificationRow } from "./queries/notifications.ts";
 export type { CommentRow, PostFilter, PostOrder, PostRow, PostStats } from "./queries/posts.ts";
@@ -50,6 +52,7 @@ export function createQueries(db: Db) {
     ...searchQueries(reader),
     ...campaignHistoryQueries(reader),
     ...membershipQueries(reader),
+    ...mentionQueries(reader),
   };
 }
 

@@ -161,7 +161,12 @@ export function NotificationsLink() {
       data-testid="notifications-link"
       aria-label={n > 0 ? `Notifications, ${n} unread` : "Notifications"}
     >
-      🔔{" "}
+      <svg width="14" height="14" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+        <path
+          fill="currentColor"
+          d="M12 22a2.5 2.5 0 0 0 2.5-2.5h-5A2.5 2.5 0 0 0 12 22Zm7-6v-5a7 7 0 0 0-5.5-6.84V3a1.5 1.5 0 0 0-3 0v1.16A7 7 0 0 0 5 11v5l-2 2v1h18v-1Z"
+        />
+      </svg>{" "}
       {n > 0 && (
         <span className="badge badge-amp" data-testid="unread-count">
           {n > 999 ? "999+" : n}

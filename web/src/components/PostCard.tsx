@@ -5,14 +5,16 @@ import { useReputation } from "../hooks/indexer.ts";
 import { useEngage } from "../hooks/session.ts";
 import { useToggleLike, useViewerState } from "../hooks/social.ts";
 import { useWalletReady } from "../hooks/wallet.ts";
-import { byteLength, formatScore, MAX_TEXT_BYTES, plural, timeAgo } from "../lib/format.ts";
+import { byteLength, MAX_TEXT_BYTES, plural, reputationStanding, timeAgo } from "../lib/format.ts";
 import type { CampaignRef, Post } from "../lib/graphql/types.ts";
 import { href } from "../lib/router.ts";
 import { AmplifyDialog } from "./AmplifyDialog.tsx";
 import { useOpenAmplify } from "./AmplifyHost.tsx";
 import { Comments } from "./Comments.tsx";
 import { PostContext, QuoteComposer } from "./Conversation.tsx";
+import { DeletePost } from "./DeletePost.tsx";
 import { PostMedia } from "./PostMedia.tsx";
+import { PostText } from "./PostText.tsx";
 import { PostEarning } from "./rewards/PendingEarnings.tsx";
 import { AddressLink, Avatar } from "./ui/Address.tsx";
 import { Button } from "./ui/Button.tsx";
@@ -30,9 +32,15 @@ export interface PostCardProps {
 export function AuthorReputation({ author, community }: { author: string; community: string }) {
   const rep = useReputation(author, community);
   if (rep.isError) return null;
+  const standing = rep.data ? reputationStanding(rep.data) : null;
   return (
-    <span className="badge" data-testid="author-reputation" title="Author's reputation in this community">
-      Rep {rep.data === undefined ? "…" : formatScore(rep.data)}
+    <span
+      className="badge"
+      data-testid="author-reputation"
+      data-rank={rep.data?.rank ?? ""}
+      title={standing ? `Author's reputation: ${standing.detail}` : "Author's reputation in this community"}
+    >
+      {standing ? standing.label : "Rep …"}
     </span>
   );
 }
@@ -69,6 +77,7 @@ export function PostCard({
   const [likeToggle, setLikeToggle] = useState<{ liked: boolean; base: number } | null>(null);
   const [sharedAt, setSharedAt] = useState<number | null>(null);
   const [quoting, setQuoting] = useState(false);
+  const [deleted, setDeleted] = useState(false);
   useEffect(() => {
     if (likeToggle && post.likes !== likeToggle.base) setLikeToggle(null);
   }, [post.likes, likeToggle]);
@@ -89,6 +98,20 @@ export function PostCard({
   const cannot = !address || !wallet.ready;
   const postId = BigInt(post.id);
   const commentTooLong = byteLength(comment) > MAX_TEXT_BYTES;
+  const own = Boolean(address) && address?.toLowerCase() === post.author.toLowerCase();
+
+  if (deleted) {
+    return (
+      <article
+        className="card post"
+        data-testid="post-deleted"
+        data-post-id={post.id}
+        aria-label={`Post ${post.id}, deleted`}
+      >
+        <p className="muted">You deleted this post. It no longer shows on AMP.</p>
+      </article>
+    );
+  }
 
   return (
     <article
@@ -114,7 +137,7 @@ export function PostCard({
         </div>
       </div>
       <PostContext post={post} />
-      {post.text && <p className="post-text">{post.text}</p>}
+      {post.text && <PostText post={post} />}
       <PostMedia media={post.media} postId={post.id} />
       {post.topics.length > 0 && (
         <div className="row">
@@ -195,6 +218,7 @@ export function PostCard({
           >
             Amplify
           </Button>
+          {own && wallet.ready && <DeletePost postId={post.id} onDeleted={() => setDeleted(true)} />}
         </div>
         <span className="muted small" title={`${post.views} organic, ${post.boughtViews} amplified`}>
           {plural(post.views + post.boughtViews, "view")}

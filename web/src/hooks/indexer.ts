@@ -49,9 +49,9 @@ export function useLeaderboard(community: string, first?: number) {
   return useQuery(leaderboardQueryOptions(gql, community, first));
 }
 
-export function useReputation(account: string, community: string) {
+export function useReputation(account: string, community: string, enabled = true) {
   const { gql } = useApp();
-  return useQuery(reputationQueryOptions(gql, account, community));
+  return useQuery({ ...reputationQueryOptions(gql, account, community), enabled });
 }
 
 export function useCampaigns(filter: { promoter?: string; post?: string }) {

@@ -80,6 +80,26 @@ export function useToggleLike(postId: string) {
   };
 }
 
+/** Deletes the connected account's post (a DeletePost signed by the session key); lists are read again. */
+export function useDeletePost(postId: string) {
+  const engage = useEngage();
+  const queryClient = useQueryClient();
+  const { address } = useConnection();
+  return {
+    ...engage,
+    remove: (onDone?: () => void) =>
+      engage.mutate(
+        { kind: "DeletePost", fields: { postId: BigInt(postId) }, account: address },
+        {
+          onSuccess: () => {
+            onDone?.();
+            queryClient.invalidateQueries({ queryKey: ["indexer"] });
+          },
+        },
+      ),
+  };
+}
+
 /** Marks every notification up to the newest shown as read (a NotificationsRead signed by the session key). */
 export function useMarkNotificationsRead() {
   const engage = useEngage();

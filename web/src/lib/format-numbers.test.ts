@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { formatAmpSig, formatCount, formatPercent, plural, reputationPercentile } from "./format.ts";
+import {
+  formatAmpSig,
+  formatCount,
+  formatPercent,
+  plural,
+  reputationPercentile,
+  reputationStanding,
+} from "./format.ts";
 
 const amp = (s: string) => BigInt(Math.round(Number(s) * 1e6)) * 10n ** 12n;
 
@@ -33,5 +40,10 @@ describe("pretty numbers", () => {
     expect(reputationPercentile(1, 1000)).toBe("top 1 %");
     expect(reputationPercentile(null, 10)).toBeNull();
     expect(reputationPercentile(11, 10)).toBeNull();
+    expect(reputationStanding({ score: 0.25, rank: 3, ranked: 1200 })).toEqual({
+      label: "Top 1 %",
+      detail: "Rank 3 of 1,200 in this community (score 0.250)",
+    });
+    expect(reputationStanding({ score: 0, rank: null, ranked: 1200 }).label).toBe("No reputation yet");
   });
 });

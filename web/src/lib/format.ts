@@ -102,6 +102,20 @@ export function formatPercent(ratio: number): string {
   return `${p >= 10 || Number.isInteger(p) ? Math.round(p) : p.toFixed(1)} %`;
 }
 
+/** A reputation rank as people read it: "Top 5 %" (or "No reputation yet"), and its detail. */
+export function reputationStanding(r: { score: number; rank: number | null; ranked: number }): {
+  label: string;
+  detail: string;
+} {
+  const top = reputationPercentile(r.rank, r.ranked);
+  if (!top || r.rank === null)
+    return { label: "No reputation yet", detail: "No reputation in this community yet" };
+  return {
+    label: top.replace(/^top/, "Top"),
+    detail: `Rank ${formatCount(r.rank)} of ${formatCount(r.ranked)} in this community (score ${formatScore(r.score)})`,
+  };
+}
+
 /**
  * Reputation as a percentile in its community: rank 1 of 50 is "top 2 %"; the last of the
  * ranked is "top 100 %". Null when unranked.

@@ -4,27 +4,28 @@ import { PostList } from "../components/PostList.tsx";
 import { AddressLink } from "../components/ui/Address.tsx";
 import { Empty, ErrorState, Loading } from "../components/ui/States.tsx";
 import { Table } from "../components/ui/Table.tsx";
-import { useCommunity, useLeaderboard, usePosts } from "../hooks/indexer.ts";
+import { useCommunity, useLeaderboard, usePosts, useReputation } from "../hooks/indexer.ts";
 import { formatScore, plural, reputationPercentile } from "../lib/format.ts";
 
 function Leaderboard({ community }: { community: string }) {
-  // The percentile counts everyone ranked on the first 100 rows; the table shows the top 10.
-  const board = useLeaderboard(community, 100);
+  const board = useLeaderboard(community, 10);
+  // How many accounts hold reputation here (the leader's reputationRank says): percentiles count them all.
+  const leader = board.data?.[0]?.account;
+  const rank = useReputation(leader ?? "", community, leader !== undefined);
+  const ranked = leader && rank.data ? rank.data.ranked : (board.data?.length ?? 0);
   if (board.isPending) return <Loading label="Loading leaderboard…" />;
   if (board.isError) return <ErrorState error={board.error} onRetry={() => board.refetch()} />;
   if (board.data.length === 0) return <Empty title="No reputation yet" />;
   return (
     <Table testId="leaderboard" columns={["#", "Account", "Reputation", "Standing"]}>
-      {board.data.slice(0, 10).map((e) => (
+      {board.data.map((e) => (
         <tr key={e.account}>
           <td>{e.rank}</td>
           <td>
             <AddressLink address={e.account} />
           </td>
           <td>{formatScore(e.score)}</td>
-          <td data-testid="reputation-percentile">
-            {reputationPercentile(e.rank, board.data.length) ?? "–"}
-          </td>
+          <td data-testid="reputation-percentile">{reputationPercentile(e.rank, ranked) ?? "–"}</td>
         </tr>
       ))}
     </Table>

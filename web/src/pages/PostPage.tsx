@@ -86,6 +86,7 @@ export function PostPage({ id }: { id: string }) {
   if (!post) {
     return (
       <Empty title={`No post #${id}`}>
+        <p className="muted">It does not exist, or its author deleted it.</p>
         <a href={href({ name: "stream", community: null })}>Back to the stream</a>
       </Empty>
     );

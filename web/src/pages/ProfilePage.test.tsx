@@ -40,7 +40,7 @@ describe("ProfilePage", () => {
           pageInfo: { hasNextPage: false, endCursor: null },
         },
       }),
-      reputation: () => ({ reputation: 0.0421 }),
+      reputation: () => ({ reputationRank: { score: 0.0421, rank: 2, ranked: 1500, topPercent: 1 } }),
       submit: (vars) => ({ submitMessage: { seq: 1, kind: vars.kind, account: viewer, signer: viewer } }),
     });
     await renderConnected(gql.client, 3, <ProfilePage address={person} />);
@@ -51,7 +51,7 @@ describe("ProfilePage", () => {
 
     fireEvent.click(screen.getByTestId("profile-tab-reputation"));
     await waitFor(() =>
-      expect(screen.getByTestId("reputation-table").textContent).toContain("Builders0.042"),
+      expect(screen.getByTestId("reputation-table").textContent).toContain("BuildersTop 1 %2 of 1,5000.042"),
     );
 
     const follow = screen.getByTestId("follow-button");

@@ -11,7 +11,7 @@ import { Table } from "../components/ui/Table.tsx";
 import { useCommunities, useIndexedAccount, usePosts, useReputation } from "../hooks/indexer.ts";
 import { useEngage } from "../hooks/session.ts";
 import { useWalletReady } from "../hooks/wallet.ts";
-import { formatAmp, formatScore } from "../lib/format.ts";
+import { formatAmp, formatCount, formatScore, reputationStanding } from "../lib/format.ts";
 import type { Community } from "../lib/graphql/types.ts";
 
 function ReputationRow({ account, community }: { account: string; community: Community }) {
@@ -19,7 +19,15 @@ function ReputationRow({ account, community }: { account: string; community: Com
   return (
     <tr>
       <td>{community.name}</td>
-      <td>{rep.isPending ? "…" : rep.isError ? "–" : formatScore(rep.data)}</td>
+      <td data-testid="reputation-standing">
+        {rep.isPending ? "…" : rep.isError ? "–" : reputationStanding(rep.data).label}
+      </td>
+      <td className="muted">
+        {rep.isPending || rep.isError || rep.data.rank === null
+          ? "–"
+          : `${formatCount(rep.data.rank)} of ${formatCount(rep.data.ranked)}`}
+      </td>
+      <td className="mono">{rep.isPending || rep.isError ? "–" : formatScore(rep.data.score)}</td>
     </tr>
   );
 }
@@ -31,7 +39,7 @@ function ReputationTable({ account }: { account: string }) {
     return <ErrorState error={communities.error} onRetry={() => communities.refetch()} />;
   if (communities.data.length === 0) return <Empty title="No communities yet" />;
   return (
-    <Table testId="reputation-table" columns={["Community", "Reputation"]}>
+    <Table testId="reputation-table" columns={["Community", "Standing", "Rank", "Score"]}>
       {communities.data.map((c) => (
         <ReputationRow key={c.id} account={account} community={c} />
       ))}

@@ -39,7 +39,7 @@ function indexer() {
         pageInfo: { hasNextPage: false, endCursor: "1" },
       },
     }),
-    reputation: () => ({ reputation: 0.4213 }),
+    reputation: () => ({ reputationRank: { score: 0.4213, rank: 3, ranked: 40, topPercent: 8 } }),
     communities: () => ({
       communities: {
         edges: [{ cursor: "1", node: { ...community, founder: author, description: "", moderators: [] } }],
@@ -53,7 +53,7 @@ function indexer() {
 /** An indexer with no communities that rates everyone 0.1, answering the given operations too. */
 function quietIndexer(handlers: Parameters<typeof fakeGraphQL>[0]) {
   return fakeGraphQL({
-    reputation: () => ({ reputation: 0.1 }),
+    reputation: () => ({ reputationRank: { score: 0.1, rank: null, ranked: 40, topPercent: null } }),
     communities: () => ({ communities: { edges: [], pageInfo: { hasNextPage: false, endCursor: null } } }),
     ...handlers,
   });
@@ -106,7 +106,7 @@ describe("StreamPage", () => {
     expect(within(amplified).getByTitle(devAccount(2).address.toLowerCase())).toBeTruthy();
     expect(within(organic).queryByTestId("amplified-badge")).toBeNull();
     await waitFor(() =>
-      expect(within(amplified).getByTestId("author-reputation").textContent).toBe("Rep 0.421"),
+      expect(within(amplified).getByTestId("author-reputation").textContent).toBe("Top 8 %"),
     );
     const streamCall = gql.requests.find((r) => r.query.includes("query Stream"));
     expect(streamCall?.variables.viewer).toBe(devAccount(3).address.toLowerCase());

@@ -10,7 +10,7 @@ const stats = (c: CampaignRow, ctx: ApiContext) =>
 
 export const Campaign = {
   id: (c: CampaignRow) => String(c.id),
-  post: (c: CampaignRow, _: unknown, ctx: ApiContext) => ctx.queries.post(c.postId),
+  post: (c: CampaignRow, _: unknown, ctx: ApiContext) => ctx.queries.postAnyState(c.postId),
   remaining: (c: CampaignRow) => (c.refundedBlock === null ? BigInt(c.budget) - BigInt(c.spent) : 0n),
   refunded: (c: CampaignRow) => c.refundedBlock !== null,
   refundWithdrawn: (c: CampaignRow, _: unknown, ctx: ApiContext) => ctx.queries.refundWithdrawn(c.id),

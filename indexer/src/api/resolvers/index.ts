@@ -3,6 +3,7 @@ import { Campaign } from "./campaign.ts";
 import { Community } from "./community.ts";
 import { Epoch } from "./epoch.ts";
 import { EpochDispute } from "./escrow.ts";
+import { Mention, postMentions } from "./mention.ts";
 import { Message } from "./message.ts";
 import { Mutation } from "./mutation.ts";
 import { Notification, NotificationQuery } from "./notification.ts";
@@ -10,6 +11,7 @@ import { PendingQuery } from "./pending.ts";
 import { Post } from "./post.ts";
 import { accountProfile, Media, mediaQuery, Profile, postMedia } from "./profile.ts";
 import { Query } from "./query.ts";
+import { reputationRankQuery } from "./reputation-rank.ts";
 import { BigIntScalar } from "./scalars.ts";
 import { searchQuery } from "./search.ts";
 import { Earning, StreamItem } from "./stream.ts";
@@ -17,11 +19,18 @@ import { PostThread } from "./thread.ts";
 
 export const resolvers = {
   BigInt: BigIntScalar,
-  Query: { ...Query, ...NotificationQuery, ...searchQuery, ...mediaQuery, ...PendingQuery },
+  Query: {
+    ...Query,
+    ...NotificationQuery,
+    ...searchQuery,
+    ...mediaQuery,
+    ...PendingQuery,
+    ...reputationRankQuery,
+  },
   Mutation,
   Account: { ...Account, ...accountProfile },
   Community,
-  Post: { ...Post, ...PostThread, ...postMedia },
+  Post: { ...Post, ...PostThread, ...postMedia, ...postMentions },
   Campaign,
   Epoch,
   EpochDispute,
@@ -31,4 +40,5 @@ export const resolvers = {
   Notification,
   Profile,
   Media,
+  Mention,
 };

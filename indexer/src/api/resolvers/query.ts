@@ -101,11 +101,12 @@ export const Query = {
     const posts = new Map(
       ctx.queries.postsByIds(page.items.map((i) => Number(i.postId))).map((p) => [p.id, p]),
     );
-    const edges = page.items.map(({ cursor, ...item }) => ({
-      cursor,
-      node: { ...item, post: posts.get(Number(item.postId)) ?? null },
-    }));
-    return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
+    // A post its author deleted is left out of the page.
+    const edges = page.items
+      .filter((item) => posts.has(Number(item.postId)))
+      .map(({ cursor, ...item }) => ({ cursor, node: { ...item, post: posts.get(Number(item.postId)) } }));
+    const endCursor = page.items.at(-1)?.cursor ?? null;
+    return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor } };
   },
   reputation: (_: unknown, a: Args, ctx: ApiContext) =>
     fromAttention(() =>
@@ -131,6 +132,11 @@ export const Query = {
       throw apiError("UNKNOWN_COMMUNITY", `community ${communityId} does not exist`);
     }
     if ((a.budget as bigint) === 0n) throw badInput("budget must be above 0");
+    // A campaign lives 1 s to 365 days (the escrow's MAX_DURATION): say so rather than clamp.
+    const duration = a.durationSeconds;
+    if (typeof duration === "number" && (duration < 1 || duration > MAX_CAMPAIGN_SECONDS)) {
+      throw badInput(`durationSeconds must be 1 to ${MAX_CAMPAIGN_SECONDS} (365 days)`);
+    }
     if ((a.budget as bigint) > MAX_BUDGET) {
       throw apiError("QUOTE_OUT_OF_RANGE", `budget exceeds ${MAX_BUDGET} wei; quote a smaller budget`);
     }
@@ -139,7 +145,7 @@ export const Query = {
         promoter,
         communityId: BigInt(communityId),
         budget: a.budget as bigint,
-        ...(typeof a.durationSeconds === "number" ? { durationSeconds: Math.max(1, a.durationSeconds) } : {}),
+        ...(typeof duration === "number" ? { durationSeconds: duration } : {}),
       }),
     );
     // `views` is a GraphQL Int: a budget buying more views than that is refused with a code.
@@ -156,6 +162,8 @@ export const Query = {
 const MAX_INT = 2 ** 31 - 1;
 /** Above any supply the token can have (its cap is far below 2^128 wei). */
 const MAX_BUDGET = 2n ** 128n;
+/** The longest campaign life the escrow takes (AMPEscrow.MAX_DURATION). */
+const MAX_CAMPAIGN_SECONDS = 365 * 86_400;
 
 export function postsConnection(ctx: ApiContext, a: Args) {
   const orderBy = (a.orderBy as "NEWEST" | "OLDEST" | "MOST_LIKED" | "MOST_VIEWED" | null) ?? "NEWEST";

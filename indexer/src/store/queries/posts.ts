@@ -53,15 +53,22 @@ const POST_FROM_TOPIC =
 const POST_FROM_STATS =
   "post_stats s JOIN posts p ON p.id = s.post_id JOIN communities c ON c.id = p.community_id";
 
+/** A post (as `p`) its author has not deleted: every query that shows posts asks it. */
+export const NOT_DELETED = "NOT EXISTS (SELECT 1 FROM post_deletions d WHERE d.post_id = p.id)";
+
 export function postQueries({ all, get, page }: Reader) {
   return {
-    post: (id: number) => get<PostRow>(`SELECT ${POST_COLUMNS} FROM ${POST_FROM} WHERE p.id = ?`, id) ?? null,
+    post: (id: number) =>
+      get<PostRow>(`SELECT ${POST_COLUMNS} FROM ${POST_FROM} WHERE p.id = ? AND ${NOT_DELETED}`, id) ?? null,
+    /** A post whether or not its author deleted it (a campaign keeps naming its post). */
+    postAnyState: (id: number) =>
+      get<PostRow>(`SELECT ${POST_COLUMNS} FROM ${POST_FROM} WHERE p.id = ?`, id) ?? null,
     /** Posts by id in one read (missing ids are left out; order not guaranteed). */
     postsByIds: (ids: readonly number[]): PostRow[] =>
       ids.length === 0
         ? []
         : all<PostRow>(
-            `SELECT ${POST_COLUMNS} FROM ${POST_FROM} WHERE p.id IN (SELECT value FROM json_each(?))`,
+            `SELECT ${POST_COLUMNS} FROM ${POST_FROM} WHERE p.id IN (SELECT value FROM json_each(?)) AND ${NOT_DELETED}`,
             JSON.stringify(ids),
           ),
     posts: (filter: PostFilter, first: number, after: Keyset | null): Rows<PostRow> => {
@@ -69,6 +76,7 @@ export function postQueries({ all, get, page }: Reader) {
         ["p.community_id = ?", filter.communityId],
         ["p.author = ?", filter.author],
       ]);
+      where.push(NOT_DELETED);
       const order = filter.orderBy ?? "NEWEST";
       const byId = order === "NEWEST" || order === "OLDEST";
       // By id, a topic filter walks the topic index; a post naming a topic twice counts once.

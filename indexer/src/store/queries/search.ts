@@ -6,7 +6,7 @@
  */
 import { addressPrefix, ftsQuery, matchExpression, queryTerms, SEARCH_LIMITS } from "../fts.ts";
 import type { CommunityRow } from "./communities.ts";
-import { POST_COLUMNS, type PostRow } from "./posts.ts";
+import { NOT_DELETED, POST_COLUMNS, type PostRow } from "./posts.ts";
 import type { Reader, Rows } from "./reader.ts";
 
 /** `score` is bm25 negated: higher is a better match. */
@@ -93,7 +93,7 @@ export function searchQueries({ all, get }: Reader, options: SearchOptions = {})
       if (rows.rows.length === 0) return empty();
       const scores = new Map(rows.rows.map((r) => [r.id, r.score]));
       const posts = all<PostRow>(
-        `SELECT ${POST_COLUMNS} FROM posts p LEFT JOIN post_stats s ON s.post_id = p.id JOIN communities c ON c.id = p.community_id WHERE p.id IN (SELECT value FROM json_each(?))`,
+        `SELECT ${POST_COLUMNS} FROM posts p LEFT JOIN post_stats s ON s.post_id = p.id JOIN communities c ON c.id = p.community_id WHERE p.id IN (SELECT value FROM json_each(?)) AND ${NOT_DELETED}`,
         JSON.stringify([...scores.keys()]),
       );
       const byId = new Map(posts.map((p) => [p.id, p]));

@@ -1,5 +1,5 @@
 /** Replies, threads and quotes of a post, and a viewer's like and repost of it. */
-import type { PostRow } from "./posts.ts";
+import { NOT_DELETED, type PostRow } from "./posts.ts";
 import type { Reader, Rows } from "./reader.ts";
 
 const COLUMNS =
@@ -22,19 +22,20 @@ export function threadQueries({ get, page }: Reader) {
       ) ?? { parentId: null, rootId: null, quoteId: null },
     replies: (id: number, first: number, a: number | null): Rows<PostRow> =>
       page<PostRow>(
-        `SELECT ${COLUMNS} FROM ${FROM} WHERE p.parent_id = ? AND p.id > ? ORDER BY p.id`,
+        `SELECT ${COLUMNS} FROM ${FROM} WHERE p.parent_id = ? AND p.id > ? AND ${NOT_DELETED} ORDER BY p.id`,
         [id, after(a)],
         first,
       ),
     replyCount: (id: number) =>
-      get<{ n: number }>("SELECT COUNT(*) AS n FROM posts WHERE parent_id = ?", id)?.n ?? 0,
+      get<{ n: number }>(`SELECT COUNT(*) AS n FROM posts p WHERE p.parent_id = ? AND ${NOT_DELETED}`, id)
+        ?.n ?? 0,
     /** Replies at any depth below `id`, by id (a reply's id is above its parent's). */
     thread: (id: number, first: number, a: number | null): Rows<PostRow> => {
       const root = get<{ rootId: number | null }>("SELECT root_id AS rootId FROM posts WHERE id = ?", id);
       if (!root) return { rows: [], hasNextPage: false };
       if (root.rootId === null) {
         return page<PostRow>(
-          `SELECT ${COLUMNS} FROM ${FROM} WHERE p.root_id = ? AND p.id > ? ORDER BY p.id`,
+          `SELECT ${COLUMNS} FROM ${FROM} WHERE p.root_id = ? AND p.id > ? AND ${NOT_DELETED} ORDER BY p.id`,
           [id, after(a)],
           first,
         );
@@ -42,19 +43,20 @@ export function threadQueries({ get, page }: Reader) {
       // Below a reply: walk down from it (the subtree is a subset of its root's thread).
       return page<PostRow>(
         `WITH RECURSIVE sub(id) AS (SELECT id FROM posts WHERE parent_id = ? UNION ALL SELECT p.id FROM posts p JOIN sub ON p.parent_id = sub.id)
-         SELECT ${COLUMNS} FROM ${FROM} WHERE p.id IN (SELECT id FROM sub) AND p.id > ? ORDER BY p.id`,
+         SELECT ${COLUMNS} FROM ${FROM} WHERE p.id IN (SELECT id FROM sub) AND p.id > ? AND ${NOT_DELETED} ORDER BY p.id`,
         [id, after(a)],
         first,
       );
     },
     quotes: (id: number, first: number, a: number | null): Rows<PostRow> =>
       page<PostRow>(
-        `SELECT ${COLUMNS} FROM ${FROM} WHERE p.quote_id = ? AND p.id < ? ORDER BY p.id DESC`,
+        `SELECT ${COLUMNS} FROM ${FROM} WHERE p.quote_id = ? AND p.id < ? AND ${NOT_DELETED} ORDER BY p.id DESC`,
         [id, after(a, true)],
         first,
       ),
     quoteCount: (id: number) =>
-      get<{ n: number }>("SELECT COUNT(*) AS n FROM posts WHERE quote_id = ?", id)?.n ?? 0,
+      get<{ n: number }>(`SELECT COUNT(*) AS n FROM posts p WHERE p.quote_id = ? AND ${NOT_DELETED}`, id)
+        ?.n ?? 0,
     likedBy: (id: number, account: string) =>
       get("SELECT 1 FROM likes WHERE post_id = ? AND account = ?", id, account) !== undefined,
     sharedBy: (id: number, account: string) =>

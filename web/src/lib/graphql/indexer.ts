@@ -16,6 +16,7 @@ import type {
   Post,
   Quote,
   ReputationEntry,
+  ReputationRank,
   StreamItem,
   SubmitResult,
 } from "./types.ts";
@@ -37,7 +38,7 @@ export async function run<D extends TadaDocumentNode<any, any>>(
   return client.request<ResultOf<D>>(query, variables as Record<string, unknown> | undefined);
 }
 
-export const POST_FIELDS = `id author community { id name } topics text uri createdAt likes commentCount shares views boughtViews replyCount quoteCount parent { id author } quoted { id author text } media { hash url mimeType width height }`;
+export const POST_FIELDS = `id author community { id name } topics text uri createdAt likes commentCount shares views boughtViews replyCount quoteCount parent { id author } quoted { id author text } media { hash url mimeType width height } mentions { start length account }`;
 const CAMPAIGN_FIELDS = `id post { id text community { id name } } promoter payer budget spent remaining expiresAt refunded viewsBought averagePrice estimatedRemainingReach`;
 
 /**
@@ -154,19 +155,20 @@ export async function getLeaderboard(
   return data.leaderboard;
 }
 
+/** An account's reputation in a community with its rank there ("top 5 %"). */
 export async function getReputation(
   client: GraphQLClient,
   account: string,
   community: string,
-): Promise<number> {
+): Promise<ReputationRank> {
   const data = await run(
     client,
     graphql(
-      `query Reputation($account: String!, $community: ID!) { reputation(account: $account, community: $community) }`,
+      `query Reputation($account: String!, $community: ID!) { reputationRank(account: $account, community: $community) { score rank ranked topPercent } }`,
     ),
     { account, community },
   );
-  return data.reputation;
+  return data.reputationRank;
 }
 
 export async function getCampaigns(

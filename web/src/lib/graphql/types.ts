@@ -38,6 +38,8 @@ export interface Post {
   quoted?: { id: string; author: string; text: string } | null;
   /** The images the post commits to (absent in answers that did not ask for them). */
   media?: { hash: string; url: string; mimeType: string; width: number; height: number }[];
+  /** Who the text mentions (`@Name` or `@0x…`), where, in UTF-16 code units. */
+  mentions?: { start: number; length: number; account: string }[];
 }
 
 export interface CampaignRef {
@@ -74,6 +76,16 @@ export interface Community {
   description: string;
   moderators: string[];
   postCount?: number;
+}
+
+/** An account's reputation in a community and its rank among the accounts with any there. */
+export interface ReputationRank {
+  score: number;
+  /** 1 for the most; null without reputation. */
+  rank: number | null;
+  ranked: number;
+  /** In the top this many percent (1..100); null without a rank. */
+  topPercent: number | null;
 }
 
 export interface ReputationEntry {

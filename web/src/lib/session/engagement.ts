@@ -25,7 +25,15 @@ export const DEFAULT_SESSION_SECONDS = 7 * 24 * 3600;
 
 export type EngagementKind = Extract<
   MessageKind,
-  "View" | "Like" | "Comment" | "Share" | "Follow" | "Unlike" | "NotificationsRead" | "Membership"
+  | "View"
+  | "Like"
+  | "Comment"
+  | "Share"
+  | "Follow"
+  | "Unlike"
+  | "NotificationsRead"
+  | "Membership"
+  | "DeletePost"
 >;
 
 export interface EngagementDeps {
