@@ -7,9 +7,11 @@
 import { randomBytes } from "node:crypto";
 import type { Address, Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { canonicalMessage, engagementDomain, engagementTypes, type ImpressionMessage } from "#protocol";
+import { canonicalMessage, engagementDomain, type ImpressionMessage } from "#protocol";
 import type { EngagementStore } from "../store/engagement-store.ts";
 import { EngagementError } from "./errors.ts";
+import { digestSigner } from "./sign.ts";
+import { createEngagementHasher } from "./typed-hash.ts";
 
 /** Hardhat's account #9: the impression key of the local chain only. */
 const DEV_IMPRESSION_KEY: Hex = "0x2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6";
@@ -62,9 +64,10 @@ export function createImpressionIssuer(options: {
   chainId: number;
   verifyingContract: Address;
 }): ImpressionIssuer {
-  const account = privateKeyToAccount(options.key);
-  const address = account.address.toLowerCase() as Address;
-  const domain = engagementDomain(options.chainId, options.verifyingContract);
+  const address = privateKeyToAccount(options.key).address.toLowerCase() as Address;
+  // The EIP-712 digest and a native signature: the same bytes as viem's signTypedData (sign.test.ts).
+  const digestOf = createEngagementHasher(engagementDomain(options.chainId, options.verifyingContract));
+  const signDigest = digestSigner(options.key);
   const issuer: ImpressionIssuer = {
     address,
     async sign(fields) {
@@ -74,13 +77,7 @@ export function createImpressionIssuer(options: {
         account: address,
         nonce: BigInt(`0x${randomBytes(16).toString("hex")}`),
       };
-      const signature = await account.signTypedData({
-        domain,
-        types: engagementTypes,
-        primaryType: "Impression",
-        message,
-      });
-      return { message, signature: signature.toLowerCase() as Hex };
+      return { message, signature: await signDigest(digestOf("Impression", message)) };
     },
     append({ message, signature }, receivedAt) {
       const json = canonicalMessage("Impression", message);
