@@ -1,154 +1,63 @@
 /**
- * A whole settlement epoch at scale: 100,000 accounts, 1,000,000 engagement
- * messages (history plus one epoch with bought views for 200 campaigns),
- * loaded from an NDJSON export, then graph, reputation, payouts, cumulative
- * Merkle tree and every proof. Baseline: the same epoch computed from the
- * already-parsed entries (load excluded) and the log parse alone.
+ * A whole settlement epoch at scale, where money moves (issue 15): 100,000
+ * accounts, 1,000,000 engagement messages (60 days of history, then a day in
+ * which 200 campaigns are served through the impression allocator: signed
+ * Impressions and the View receipts that match them; `epoch-world.ts`),
+ * loaded from its NDJSON export, then graph, reputation, impression matching,
+ * payouts, cumulative Merkle tree and every proof. Baseline: the same epoch
+ * computed from the already-parsed entries (load excluded) and the log parse
+ * alone. `EPOCH_BENCH_RUNS` sets the runs (median reported).
  */
 import { percentile, reportBench, timeIt } from "#test-kit/bench.ts";
-import { account, campaign, community, post, rng } from "../src/attention/fixtures.ts";
 import { loadLogExport } from "../src/attention/load.ts";
-import type { CampaignInfo, PostInfo } from "../src/attention/log.ts";
 import { DEFAULT_PARAMS } from "../src/attention/params.ts";
-import { computeEpoch, type EpochInputs } from "../src/settlement/epoch.ts";
+import { computeEpoch, type EpochResult } from "../src/settlement/epoch.ts";
+import { buildEpochWorld } from "./epoch-world.ts";
 
-const ACCOUNTS = 100_000;
-const MESSAGES = 1_000_000;
-const EPOCH_MESSAGES = 200_000;
-const COMMUNITIES = 10;
-const CAMPAIGNS = 200;
-const DAY = 86_400;
-const T0 = 1_750_000_000;
-const r = rng(5);
-const pick = (n: number) => Math.floor(r() * n);
-const skewed = (n: number) => Math.floor(r() * r() * n);
-
-const posts: PostInfo[] = [];
-for (let i = 0; i < 2 * ACCOUNTS; i++) {
-  posts.push(post(BigInt(i + 1), account(skewed(ACCOUNTS)), BigInt(1 + (i % COMMUNITIES)), T0));
-}
-const campaigns: CampaignInfo[] = [];
-for (let c = 0; c < CAMPAIGNS; c++) {
-  campaigns.push(
-    campaign(
-      BigInt(c + 1),
-      BigInt(1 + pick(posts.length)),
-      account(pick(ACCOUNTS)),
-      10n ** 21n * BigInt(1 + pick(50)),
-    ),
-  );
-}
-const communities = Array.from({ length: COMMUNITIES }, (_, i) =>
-  community(BigInt(i + 1), account(i), [account(COMMUNITIES + i)]),
-);
-// Founders and moderators are active members of their communities.
-const seedPosts = (c: number) => posts.filter((p) => p.communityId === BigInt(c + 1)).slice(0, 2000);
-
-const lines: string[] = [];
-let seq = 0;
-const line = (kind: string, message: Record<string, unknown>) => {
-  lines.push(`${JSON.stringify({ seq: ++seq, kind, signer: message.account, message, signature: "0x" })}\n`);
-};
-const kinds = ["View", "View", "View", "Like", "Like", "Comment", "Share"] as const;
-const organic = (t: number) => {
-  const kind = kinds[pick(kinds.length)] ?? "View";
-  const m: Record<string, unknown> = {
-    account: account(pick(ACCOUNTS)),
-    postId: String(1 + skewed(posts.length)),
-  };
-  if (kind === "View") Object.assign(m, { dwellMs: 1000 + pick(9000), campaignId: "0" });
-  if (kind === "Comment") m.text = "great post";
-  line(kind, { ...m, timestamp: String(t), nonce: String(seq) });
-};
-for (let i = 0; i < ACCOUNTS / 2; i++) {
-  line("Policy", {
-    account: account(i * 2),
-    mode: 4,
-    communities: [],
-    topics: [],
-    blockedPromoters: [],
-    timestamp: String(T0),
-    nonce: String(seq),
-  });
-}
-for (let i = 0; i < 50_000; i++) {
-  line("Follow", {
-    account: account(pick(ACCOUNTS)),
-    target: account(pick(ACCOUNTS)),
-    follow: true,
-    timestamp: String(T0),
-    nonce: String(seq),
-  });
-}
-const SEED_MESSAGES = 400;
-for (let c = 0; c < COMMUNITIES; c++) {
-  const targets = seedPosts(c);
-  for (const seed of [account(c), account(COMMUNITIES + c)]) {
-    for (let k = 0; k < SEED_MESSAGES / 2; k++) {
-      const p = targets[pick(targets.length)] as PostInfo;
-      line("Like", {
-        account: seed,
-        postId: String(p.id),
-        timestamp: String(T0 + pick(60 * DAY)),
-        nonce: String(seq),
-      });
-    }
-  }
-}
-const historyMessages = MESSAGES - EPOCH_MESSAGES - SEED_MESSAGES * COMMUNITIES;
-for (let i = 0; i < historyMessages; i++) organic(T0 + pick(60 * DAY));
-const startSeq = seq;
-for (let i = 0; i < EPOCH_MESSAGES / 2; i++) organic(T0 + 60 * DAY + pick(DAY));
-for (let i = 0; i < EPOCH_MESSAGES / 2; i++) {
-  const c = campaigns[pick(CAMPAIGNS)] as CampaignInfo;
-  line("View", {
-    account: account(pick(ACCOUNTS)),
-    postId: String(c.postId),
-    dwellMs: 2000 + pick(8000),
-    campaignId: String(c.id),
-    timestamp: String(T0 + 60 * DAY + pick(DAY)),
-    nonce: String(seq),
-  });
-}
-const ndjson = lines.join("");
-const lineCount = lines.length;
-lines.length = 0; // only the export text is kept, as an indexer would hold it
-const previousCumulative = new Map<string, bigint>();
-for (let i = 0; i < ACCOUNTS; i++)
-  previousCumulative.set(account(i).toLowerCase(), BigInt(1 + pick(1e9)) * 10n ** 9n);
-
-const base: Omit<EpochInputs, "entries"> = {
-  epoch: 2,
-  startSeq,
-  endSeq: seq,
-  posts,
-  communities,
-  campaigns,
-  previousCumulative,
-  previouslyPaid: new Set(),
-  params: DEFAULT_PARAMS,
-  blockNumber: 1000n,
-  asOf: T0 + 61 * DAY,
-  exportHash: `0x${"11".repeat(32)}`,
-};
-
-let last: ReturnType<typeof computeEpoch> | undefined;
-const RUNS = Number(process.env.EPOCH_BENCH_RUNS ?? 3);
-const whole = await timeIt(RUNS, () => {
-  const entries = loadLogExport(ndjson);
-  last = computeEpoch({ ...base, entries });
+const ACCOUNTS = Number(process.env.EPOCH_BENCH_ACCOUNTS ?? 100_000);
+const t = performance.now();
+const world = await buildEpochWorld(DEFAULT_PARAMS, {
+  accounts: ACCOUNTS,
+  messages: ACCOUNTS * 10,
+  epochOrganic: ACCOUNTS,
+  communities: 10,
+  campaigns: 200,
+  pool: ACCOUNTS / 10,
 });
+const { ndjson, base } = world;
+console.log(
+  `world: ${world.lines} log lines (${base.endSeq - base.startSeq} in the epoch: ${world.impressions} impressions ` +
+    `from ${world.requests} stream requests, ${world.paidViewClaims} paid-view claims) built in ` +
+    `${((performance.now() - t) / 1000).toFixed(1)} s`,
+);
+
+let last: EpochResult | undefined;
+const RUNS = Number(process.env.EPOCH_BENCH_RUNS ?? 3);
+/** CPU time (user + system, every thread) per run of `fn`: on a loaded machine wall time is not ours. */
+const cpuOf = async (fn: () => Promise<number[]>): Promise<[number[], number]> => {
+  const cpu = process.cpuUsage();
+  const times = await fn();
+  const used = process.cpuUsage(cpu);
+  return [times, (used.user + used.system) / 1000 / RUNS];
+};
+const [whole, wholeCpu] = await cpuOf(() =>
+  timeIt(RUNS, () => {
+    const entries = loadLogExport(ndjson);
+    last = computeEpoch({ ...base, entries });
+  }),
+);
 const entries = loadLogExport(ndjson);
-const computeOnly = await timeIt(RUNS, () => computeEpoch({ ...base, entries }));
-const loadOnly = await timeIt(RUNS, () => loadLogExport(ndjson));
+const [computeOnly, cpuPerRun] = await cpuOf(() => timeIt(RUNS, () => computeEpoch({ ...base, entries })));
+const [loadOnly, loadCpu] = await cpuOf(() => timeIt(RUNS, () => loadLogExport(ndjson)));
 if (!last) throw new Error("no result");
 
 const median = percentile(whole, 50);
+const matched = last.decisions.filter((d) => d.reason === "paid").length;
 console.log(
-  `epoch: ${entries.length} log entries (${lineCount} lines), whole ${median.toFixed(0)} ms ` +
-    `(load ${percentile(loadOnly, 50).toFixed(0)} ms, compute ${percentile(computeOnly, 50).toFixed(0)} ms); ` +
-    `${last.spends.length} campaigns spent ${last.totalSpent} wei to ${last.payouts.size} accounts; ` +
-    `${last.cumulative.size} leaves, root ${last.root}`,
+  `epoch: ${entries.length} log entries, whole ${median.toFixed(0)} ms ` +
+    `(${wholeCpu.toFixed(0)} ms of CPU; load ${percentile(loadOnly, 50).toFixed(0)} ms, ${loadCpu.toFixed(0)} ms of CPU; ` +
+    `compute ${percentile(computeOnly, 50).toFixed(0)} ms, ${cpuPerRun.toFixed(0)} ms of CPU); ${last.spends.length} campaigns spent ${last.totalSpent} wei ` +
+    `on ${matched} paid views to ${last.payouts.size} accounts; ${last.cumulative.size} leaves, root ${last.root}`,
 );
 reportBench("epoch", import.meta.filename, {
   "whole epoch 100k accounts / 1M messages ms": { value: median, unit: "ms", target: "<= 10000" },
@@ -158,20 +67,14 @@ reportBench("epoch", import.meta.filename, {
     unit: "ms",
     baseline: median,
   },
+  "whole epoch CPU time ms": { value: Math.round(wholeCpu), unit: "ms" },
+  "load CPU time ms": { value: Math.round(loadCpu), unit: "ms" },
+  "compute CPU time ms": { value: Math.round(cpuPerRun), unit: "ms" },
+  "campaigns that spent this epoch": { value: last.spends.length, unit: "campaigns" },
+  "paid views this epoch": { value: matched, unit: "views" },
   "accounts paid this epoch": { value: last.payouts.size, unit: "accounts" },
+  "impressions in the epoch": { value: world.impressions, unit: "impressions" },
+  "paid-view claims in the epoch": { value: world.paidViewClaims, unit: "views" },
+  "log entries": { value: world.lines, unit: "messages" },
   "Merkle leaves": { value: last.cumulative.size, unit: "leaves" },
 });
-if (process.env.EPOCH_BENCH_DEBUG) {
-  for (const [id, rep] of last.reputations) {
-    const n = rep.nodes.length;
-    let above = 0;
-    let zero = 0;
-    for (const s of rep.scores) {
-      if (s * n >= DEFAULT_PARAMS.reputationFloor) above++;
-      if (s === 0) zero++;
-    }
-    console.log(
-      `community ${id}: ${n} nodes, ${above} above floor, ${zero} zero, ${rep.iterations} iterations`,
-    );
-  }
-}

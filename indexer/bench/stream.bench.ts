@@ -4,14 +4,18 @@
  * founders and moderators, follows, policies and 200 funded amplification
  * campaigns) served by the real indexer with the attention model, in a child
  * process so the load generator does not share its thread. Autocannon runs 10
- * connections for 10 s, cycling over 1,000 returning viewers (`first: 20`;
- * each asked for its stream once before), and the same run against a trivial
+ * connections for 10 s, cycling over 1,000 returning viewers (half of them
+ * members with standing in a community, half sampled as authors are; `first:
+ * 20`; each asked for its stream once before), and the same run against a trivial
  * query (`indexerStatus`) gives the baseline. Also
  * reported: the model's load time, the first (cache-building) stream call, a
  * stream call for viewers not seen yet, and RSS after load. A second run asks
  * for the next page of 500 viewers' streams (cut from their first page's ranking).
  * Bought views follow the impression served to their viewer, as the impression
- * rule requires. Before serving, the whole settlement epoch over the same store
+ * rule requires; the campaigns started two days ago and that history lies
+ * before the last hour, so the allocator fills slots for the viewers it
+ * admits, signs their impressions while the load runs and the run reports how
+ * many it issued. Before serving, the whole settlement epoch over the same store
  * is timed (issue 15: <= 10 s), and the same store is first served without an
  * impression key for the organic-only baseline (`STREAM_BENCH_IMPRESSIONS=0`
  * runs only that); `STREAM_BENCH_CPU_PROF=<dir>` writes a CPU profile of the
@@ -20,6 +24,7 @@
  * The chain clock is frozen (the last block is stamped in the future) so the
  * hourly graph rebuild cannot land inside the measured run.
  */
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { MessageKind } from "#protocol";
 import { PolicyMode } from "#protocol";
@@ -45,22 +50,25 @@ import { createEngagementStore, type NewLogEntry } from "../src/store/engagement
 import type { ChainEvent } from "../src/store/events.ts";
 import { inTempDir, type LoadResult, load, withServer } from "./http-load.ts";
 
-const ACCOUNTS = 100_000;
-const MESSAGES = 1_000_000;
-const POSTS = 200_000;
+/** STREAM_BENCH_ACCOUNTS scales the world (a quick look at a smaller one). */
+const ACCOUNTS = Number(process.env.STREAM_BENCH_ACCOUNTS ?? 100_000);
+const MESSAGES = ACCOUNTS * 10;
+const POSTS = ACCOUNTS * 2;
 const COMMUNITIES = 10;
 const CAMPAIGNS = 200;
-const POLICIES = 50_000;
-const FOLLOWS = 50_000;
+/** Every account chose a policy: everyone (two in five), one community, a topic, friends. */
+const POLICIES = ACCOUNTS;
+const FOLLOWS = ACCOUNTS / 2;
 const SEED_LIKES = 400;
 /** Log entries of the settlement epoch timed over the same store (the rest is its history). */
-const EPOCH_ENTRIES = 200_000;
+const EPOCH_ENTRIES = MESSAGES / 5;
 const VIEWERS = Number(process.env.STREAM_BENCH_VIEWERS ?? 1000);
 const COLD_VIEWERS = 50;
 const WARM_CALLS = 200;
 const DURATION = Number(process.env.STREAM_BENCH_SECONDS ?? 10);
 const DAY = 86_400;
 const HOUR = 3600;
+const CAMPAIGN_AGE = 2 * DAY;
 /** Frozen "now": the middle of an hour two days ahead of the wall clock. */
 const T_NOW = (Math.floor(Date.now() / 1000 / HOUR) + 48) * HOUR + HOUR / 2;
 const T0 = T_NOW - 60 * DAY;
@@ -75,8 +83,8 @@ const STREAM = `query Stream($viewer: String!, $first: Int, $after: String) {
   }
 }`;
 const STATUS = "{ indexerStatus { logSize } }";
-const streamBody = (viewer: string, after?: string) =>
-  JSON.stringify({ query: STREAM, variables: { viewer, first: 20, after } });
+const streamBody = (viewer: string, after?: string, first = 20) =>
+  JSON.stringify({ query: STREAM, variables: { viewer, first, after } });
 
 /** Writes the chain facts and the engagement log into a fresh store; returns the log size. */
 function seed(dbPath: string): number {
@@ -149,9 +157,9 @@ function seed(dbPath: string): number {
       return events;
     });
   }
-  // Funded campaigns, mostly on recent posts (where the stream looks).
+  // Funded campaigns, mostly on recent posts (where the stream looks), started two days ago.
   const campaignPost: number[] = [];
-  batch(T_NOW - HOUR, (pos) =>
+  batch(T_NOW - CAMPAIGN_AGE, (pos) =>
     Array.from({ length: CAMPAIGNS }, (_, c) => {
       const postId = c % 2 === 0 ? POSTS - pick(2000) : 1 + pick(POSTS);
       campaignPost.push(postId);
@@ -206,7 +214,7 @@ function seed(dbPath: string): number {
     line(
       "Policy",
       {
-        account: account(i * 2),
+        account: account(i),
         mode,
         communities: mode === PolicyMode.Communities ? [String(1 + (i % COMMUNITIES))] : [],
         topics: mode === PolicyMode.Topics ? [`t${i % 40}`] : [],
@@ -239,11 +247,12 @@ function seed(dbPath: string): number {
       // policySeq: the viewer's Policy entry, among the log's first entries).
       const c = pick(CAMPAIGNS);
       const postId = campaignPost[c] as number;
-      // An active account (skewed, as authors are) whose policy admits everyone: modes[p % 5] is
-      // Everyone for p % 5 in {0, 1}.
-      const p = 5 * skewed(POLICIES / 5) + pick(2);
-      const who = account(p * 2);
-      const t = T_NOW - 1 - pick(HOUR);
+      // An account whose policy admits everyone (modes[p % 5] is Everyone for p % 5 in {0, 1}): half
+      // the active ones (skewed, as authors are), half anyone.
+      const p = 5 * (r() < 0.5 ? skewed(POLICIES / 5) : pick(POLICIES / 5)) + pick(2);
+      const who = account(p);
+      // Served over the campaigns' life before the last hour: the viewers' hourly ration is theirs again.
+      const t = T_NOW - HOUR - pick(CAMPAIGN_AGE - 2 * HOUR);
       line(
         "Impression",
         {
@@ -290,6 +299,8 @@ function epochOf(dbPath: string): {
   exportMs: number;
   paid: number;
   entries: number;
+  /** Accounts above the reputation floor in some community (sorted). */
+  standing: string[];
 } {
   const db = openDb(dbPath);
   try {
@@ -374,6 +385,15 @@ function epochOf(dbPath: string): {
       cpuMs: (used.user + used.system) / 1000,
       exportMs,
       paid: result.payouts.size,
+      standing: [
+        ...new Set(
+          [...result.reputations.values()].flatMap((rep) =>
+            rep.nodes.filter(
+              (_, i) => (rep.scores[i] as number) * rep.effectiveSize >= DEFAULT_PARAMS.reputationFloor,
+            ),
+          ),
+        ),
+      ].sort(),
       entries: entries.length,
     };
   } finally {
@@ -449,8 +469,13 @@ async function serve(dbPath: string): Promise<void> {
     .pluck();
   const before = countImpressions.get() as number;
   const warm: number[] = [];
+  // Viewers like the load's but not among them (written by the parent): the hourly ration the
+  // calls here use up is not the load's.
+  const { others } = JSON.parse(readFileSync(process.env.AMP_STREAM_BENCH_VIEWERS ?? "", "utf8")) as {
+    others: string[];
+  };
   for (let i = 0; i < WARM_CALLS; i++) {
-    const viewer = account(Math.floor(((i * 7919) % (ACCOUNTS - 1000)) / 2) * 2);
+    const viewer = others[i % others.length] as string;
     await call(streamBody(viewer));
     t = performance.now();
     await call(streamBody(viewer));
@@ -484,6 +509,8 @@ interface Ready {
 /**
  * Asks for every body's stream once, 10 at a time: the measured runs then see returning viewers
  * (their standing computed) however fast the machine is; unseen viewers are timed in the child.
+ * The bodies ask for one item (a page without an amplified slot), so that the viewers' hourly
+ * impression ration is still theirs when the load runs.
  */
 async function warmViewers(url: string, bodies: string[]): Promise<void> {
   let next = 0;
@@ -503,6 +530,26 @@ async function warmViewers(url: string, bodies: string[]): Promise<void> {
   );
 }
 
+/** The served log's size once the impressions of answered pages are all signed and logged. */
+async function settledLogSize(url: string): Promise<number> {
+  const read = async () => {
+    const res = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: STATUS }),
+    });
+    return ((await res.json()) as { data: { indexerStatus: { logSize: number } } }).data.indexerStatus
+      .logSize;
+  };
+  let size = await read();
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const next = await read();
+    if (next === size) return size;
+    size = next;
+  }
+}
+
 /** Seeds a store in `dir`, serves it from a child process and measures it. */
 async function main(dir: string): Promise<void> {
   const dbPath = join(dir, "bench.sqlite");
@@ -520,7 +567,25 @@ async function main(dir: string): Promise<void> {
 
   // Viewers spread over the accounts (not the unseen ones the child timed).
   const r = rng(7);
-  const viewers = Array.from({ length: VIEWERS }, () => account(Math.floor(r() * (ACCOUNTS - 1000))));
+  // Half the members with standing in a community (the people who come back every day are the
+  // ones their community attends to; their policies decide whether campaigns may reach them), half
+  // sampled as authors are. None of the unseen viewers the child timed (account(i) is i + 1).
+  const standing = epoch.standing.filter((a) => Number(BigInt(a)) <= ACCOUNTS - 1000);
+  const viewers = Array.from({ length: VIEWERS }, (_, i) =>
+    i % 2 === 0 && standing.length > 0
+      ? (standing[Math.floor(r() * standing.length)] as string)
+      : account(Math.floor(r() * r() * (ACCOUNTS - 1000))),
+  );
+  const chosen = new Set(viewers);
+  const others = [
+    ...standing.filter((a) => !chosen.has(a)).slice(0, WARM_CALLS / 2),
+    ...Array.from({ length: WARM_CALLS }, () => account(Math.floor(r() * r() * (ACCOUNTS - 1000)))),
+  ]
+    .filter((a) => !chosen.has(a))
+    .slice(0, WARM_CALLS);
+  const viewersFile = join(dir, "viewers.json");
+  writeFileSync(viewersFile, JSON.stringify({ others }));
+  const warmBodies = viewers.map((v) => streamBody(v, undefined, 1));
   const streamBodies = viewers.map((v) => streamBody(v));
   const statusBodies = [JSON.stringify({ query: STATUS })];
 
@@ -529,11 +594,15 @@ async function main(dir: string): Promise<void> {
   if (process.env.STREAM_BENCH_IMPRESSIONS !== "0") {
     await withServer<Ready>(
       import.meta.filename,
-      { AMP_STREAM_BENCH_SERVE: dbPath, STREAM_BENCH_IMPRESSIONS: "0" },
+      {
+        AMP_STREAM_BENCH_SERVE: dbPath,
+        AMP_STREAM_BENCH_VIEWERS: viewersFile,
+        STREAM_BENCH_IMPRESSIONS: "0",
+      },
       ["--expose-gc"],
       async (ready) => {
         await load(ready.url, statusBodies, 2);
-        await warmViewers(ready.url, streamBodies);
+        await warmViewers(ready.url, warmBodies);
         organic = await load(ready.url, streamBodies, DURATION);
         console.log(
           `organic only (no impression key): ${Math.round(organic.rps)} req/s, p50 ${organic.p50} ms, p99 ${organic.p99} ms`,
@@ -546,7 +615,7 @@ async function main(dir: string): Promise<void> {
   t = performance.now();
   await withServer<Ready>(
     import.meta.filename,
-    { AMP_STREAM_BENCH_SERVE: dbPath },
+    { AMP_STREAM_BENCH_SERVE: dbPath, AMP_STREAM_BENCH_VIEWERS: viewersFile },
     // STREAM_BENCH_CPU_PROF=<dir>: a V8 CPU profile of the serving process (written when it stops).
     [
       "--expose-gc",
@@ -572,8 +641,10 @@ async function main(dir: string): Promise<void> {
       // Warm the HTTP path and the JIT, then measure the baseline and the stream.
       await load(ready.url, statusBodies, 2);
       const base = await load(ready.url, statusBodies, DURATION);
-      await warmViewers(ready.url, streamBodies);
+      await warmViewers(ready.url, warmBodies);
+      const logBefore = await settledLogSize(ready.url);
       const stream = await load(ready.url, streamBodies, DURATION);
+      const issued = (await settledLogSize(ready.url)) - logBefore;
       // Second pages: cut from the ranking each viewer's first page was ranked in (fetched just before).
       const secondBodies: string[] = [];
       for (const viewer of viewers.slice(0, 500)) {
@@ -588,7 +659,7 @@ async function main(dir: string): Promise<void> {
       const second = await load(ready.url, secondBodies, DURATION);
       console.log(
         `baseline indexerStatus: ${Math.round(base.rps)} req/s, p50 ${base.p50} ms, p99 ${base.p99} ms\n` +
-          `stream(first: 20) over ${VIEWERS} viewers: ${Math.round(stream.rps)} req/s, p50 ${stream.p50} ms, p99 ${stream.p99} ms, ${bytes} B per answer\n` +
+          `stream(first: 20) over ${VIEWERS} viewers: ${Math.round(stream.rps)} req/s, p50 ${stream.p50} ms, p99 ${stream.p99} ms, ${bytes} B per answer, ${issued} impressions issued during the load\n` +
           `second pages (after: the first page's cursor) over 500 viewers: ${Math.round(second.rps)} req/s, p50 ${second.p50} ms, p99 ${second.p99} ms`,
       );
       reportBench("indexer-stream", import.meta.filename, {
@@ -596,6 +667,8 @@ async function main(dir: string): Promise<void> {
         "stream p50": { value: stream.p50, unit: "ms" },
         "stream throughput": { value: Math.round(stream.rps), unit: "req/s" },
         "stream requests": { value: stream.total, unit: "requests" },
+        "impressions issued during the stream load": { value: issued, unit: "impressions" },
+        "impressions per stream request": { value: issued / Math.max(1, stream.total), unit: "impressions" },
         ...(baseline
           ? {
               "stream p99 organic only (no impression key)": { value: baseline.p99, unit: "ms" },

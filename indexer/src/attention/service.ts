@@ -236,7 +236,8 @@ export function createAttentionService(options: AttentionServiceOptions): LiveAt
   // campaign rows (the chain head and the clock): parsed once per key and scope, not per request.
   let fixedCache: { key: string; scopes: Map<string, ScopeCampaigns> } | null = null;
   interface ScopeCampaigns {
-    fixed: FixedCampaign[];
+    /** The active campaigns in scope as the allocator reads them; `committed` is set afresh for each request. */
+    offered: AllocatorCampaign[];
     /** Campaign ids per post. */
     byPost: Map<bigint, bigint[]>;
   }
@@ -267,17 +268,19 @@ export function createAttentionService(options: AttentionServiceOptions): LiveAt
       if (list) list.push(id);
       else byPost.set(post.id, [id]);
     }
-    found = { fixed, byPost };
+    found = { offered: fixed.map((c) => ({ ...c, committed: 0n })), byPost };
     fixedCache.scopes.set(scope, found);
     return found;
   }
 
-  /** The active campaigns in scope with what they have committed now. */
-  function allocatorCampaigns(t: number, fixed: readonly FixedCampaign[]): AllocatorCampaign[] {
-    return fixed.map((c) => ({
-      ...c,
-      committed: ledger.committed(c.id, t) + (queue?.committed(c.id) ?? 0n),
-    }));
+  /**
+   * The active campaigns in scope with what they have committed now. The objects are the scope's
+   * own, updated in place (the allocator runs synchronously and keeps no reference to them): a
+   * page does not copy every active campaign.
+   */
+  function allocatorCampaigns(t: number, offered: AllocatorCampaign[]): AllocatorCampaign[] {
+    for (const c of offered) c.committed = ledger.committed(c.id, t) + (queue?.committed(c.id) ?? 0n);
+    return offered;
   }
 
   /**
@@ -342,7 +345,7 @@ export function createAttentionService(options: AttentionServiceOptions): LiveAt
       }
       const organic = model.page(ranking, offset, first + slotCount(first));
       const scoreOf = new Map(organic.map((item) => [item.post.id, item.score]));
-      const { fixed, byPost } = scopeCampaigns(t, communityId);
+      const { offered, byPost } = scopeCampaigns(t, communityId);
       for (const item of organic.slice(0, first)) {
         for (const c of byPost.get(item.post.id) ?? []) organicImpressions.add(c);
       }
@@ -362,7 +365,7 @@ export function createAttentionService(options: AttentionServiceOptions): LiveAt
         now: t,
         pageSize: first,
         organic: organic.map((item) => item.post),
-        campaigns: issuer ? allocatorCampaigns(t, fixed) : [],
+        campaigns: issuer ? allocatorCampaigns(t, offered) : [],
         viewer: {
           viewer: v,
           allows,

@@ -7,12 +7,14 @@
 import { randomBytes } from "node:crypto";
 import type { Address, Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { canonicalMessage, engagementDomain, engagementTypes, type ImpressionMessage } from "#protocol";
+import { canonicalMessage, engagementDomain, type ImpressionMessage } from "#protocol";
 import type { EngagementStore } from "../store/engagement-store.ts";
 import { EngagementError } from "./errors.ts";
+import { digestSigner } from "./sign.ts";
+import { createEngagementHasher } from "./typed-hash.ts";
 
 /** Hardhat's account #9: the impression key of the local chain only. */
-const DEV_IMPRESSION_KEY: Hex = "0x2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6";
+export const DEV_IMPRESSION_KEY: Hex = "0x2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6";
 
 /** Resolves AMP_IMPRESSION_KEY: unset means the dev key on the local chain 31337 and none elsewhere. */
 export function impressionKey(value: string | undefined, chainId: number): Hex | null {
@@ -56,16 +58,22 @@ export interface ImpressionIssuer {
   issue(fields: ImpressionFields, receivedAt: number): Promise<number>;
 }
 
-export function createImpressionIssuer(options: {
-  store: EngagementStore;
+export interface ImpressionSigner {
+  readonly address: Address;
+  /** Signs one impression (no side effect). */
+  sign(fields: ImpressionFields): Promise<SignedImpression>;
+}
+
+export function createImpressionSigner(options: {
   key: Hex;
   chainId: number;
   verifyingContract: Address;
-}): ImpressionIssuer {
-  const account = privateKeyToAccount(options.key);
-  const address = account.address.toLowerCase() as Address;
-  const domain = engagementDomain(options.chainId, options.verifyingContract);
-  const issuer: ImpressionIssuer = {
+}): ImpressionSigner {
+  const address = privateKeyToAccount(options.key).address.toLowerCase() as Address;
+  // The EIP-712 digest and a native signature: the same bytes as viem's signTypedData (sign.test.ts).
+  const digestOf = createEngagementHasher(engagementDomain(options.chainId, options.verifyingContract));
+  const signDigest = digestSigner(options.key);
+  return {
     address,
     async sign(fields) {
       const message: ImpressionMessage = {
@@ -74,14 +82,21 @@ export function createImpressionIssuer(options: {
         account: address,
         nonce: BigInt(`0x${randomBytes(16).toString("hex")}`),
       };
-      const signature = await account.signTypedData({
-        domain,
-        types: engagementTypes,
-        primaryType: "Impression",
-        message,
-      });
-      return { message, signature: signature.toLowerCase() as Hex };
+      return { message, signature: await signDigest(digestOf("Impression", message)) };
     },
+  };
+}
+
+export function createImpressionIssuer(options: {
+  store: EngagementStore;
+  key: Hex;
+  chainId: number;
+  verifyingContract: Address;
+}): ImpressionIssuer {
+  const { address, sign } = createImpressionSigner(options);
+  const issuer: ImpressionIssuer = {
+    address,
+    sign,
     append({ message, signature }, receivedAt) {
       const json = canonicalMessage("Impression", message);
       return options.store.append({

@@ -81,6 +81,46 @@ export interface EpochResult {
   reputations: Map<bigint, CommunityReputation>;
 }
 
+/**
+ * Posts by id with their interned author and community: arrays indexed by id when the ids are
+ * dense enough (they count up from 1 on-chain), a map otherwise. A later post of the same id wins.
+ */
+class PostTable {
+  readonly #author: Int32Array | null = null;
+  readonly #community: Float64Array | null = null;
+  readonly #map: Map<number, { author: number; community: number }> | null = null;
+
+  constructor(posts: readonly PostInfo[], intern: (author: string) => number) {
+    let max = 0;
+    for (const p of posts) max = Math.max(max, Number(p.id));
+    if (max <= 4 * posts.length + 1024) {
+      this.#author = new Int32Array(max + 1).fill(-1);
+      this.#community = new Float64Array(max + 1);
+      for (const p of posts) {
+        const id = Number(p.id);
+        this.#author[id] = intern(p.author);
+        this.#community[id] = Number(p.communityId);
+      }
+    } else {
+      this.#map = new Map();
+      for (const p of posts)
+        this.#map.set(Number(p.id), { author: intern(p.author), community: Number(p.communityId) });
+    }
+  }
+
+  /** The author's interned id, or -1 for an unknown post. */
+  authorOf(postId: number): number {
+    if (this.#author)
+      return postId >= 0 && postId < this.#author.length ? (this.#author[postId] as number) : -1;
+    return this.#map?.get(postId)?.author ?? -1;
+  }
+
+  communityOf(postId: number): number {
+    if (this.#community) return this.#community[postId] as number;
+    return this.#map?.get(postId)?.community ?? 0;
+  }
+}
+
 /** The manifest text of an epoch's inputs: range, export hash, facts block, period end, parameters. */
 export function epochManifest(inputs: EpochInputs): string {
   return encodeManifest(
@@ -106,10 +146,7 @@ export function computeEpoch(inputs: EpochInputs): EpochResult {
   const builder = new AttentionGraphBuilder(params);
   const accounts = builder.accounts;
   // Posts resolved once to interned author ids; entries are then added by id (the hot loop).
-  const postTable = new Map<number, { author: number; community: number }>();
-  for (const p of inputs.posts) {
-    postTable.set(Number(p.id), { author: accounts.idOf(p.author), community: Number(p.communityId) });
-  }
+  const postTable = new PostTable(inputs.posts, (author) => accounts.idOf(author));
   const units = {
     View: 0,
     Like: 0,
@@ -125,10 +162,10 @@ export function computeEpoch(inputs: EpochInputs): EpochResult {
   const paidFraction = params.paidAttentionWeight;
   const social = new SocialState();
   const epochEntries: EngagementEntry[] = [];
-  const impressions = new ImpressionRule(params, posts, inputs.campaigns);
+  const impressions = new ImpressionRule(params, posts, inputs.campaigns, social);
   for (const entry of inputs.entries) {
     if (entry.seq > inputs.endSeq) continue;
-    impressions.observe(entry, social);
+    impressions.observe(entry);
     if (!isEngagement(entry)) {
       social.apply(entry);
       continue;
@@ -136,8 +173,8 @@ export function computeEpoch(inputs: EpochInputs): EpochResult {
     if (entry.seq > inputs.startSeq) epochEntries.push(entry);
     if (entry.kind === "View" && entry.message.campaignId !== 0n) continue;
     const postId = Number(entry.message.postId);
-    const info = postTable.get(postId);
-    if (!info) continue;
+    const author = postTable.authorOf(postId);
+    if (author < 0) continue;
     let u = units[entry.kind];
     if (u === 0) {
       u = builder.unitsOf(entry);
@@ -145,7 +182,7 @@ export function computeEpoch(inputs: EpochInputs): EpochResult {
     }
     const from = accounts.idOf(entry.message.account);
     if (claimed.size > 0 && claimed.has(claimKey(postId, from))) u = paidUnits(u, paidFraction);
-    builder.addEdge(from, info.author, info.community, Number(entry.message.timestamp), u);
+    builder.addEdge(from, author, postTable.communityOf(postId), Number(entry.message.timestamp), u);
   }
 
   // Reputation only where a campaign can pay.

@@ -5,33 +5,32 @@
  * one recorded when the impression was served. Likes, comments and shares of
  * an amplified post never pay on their own.
  */
-import { ImpressionLedger } from "../attention/impression-ledger.ts";
+import { ImpressionLedger, type LedgerContext } from "../attention/impression-ledger.ts";
 import type { CampaignInfo, EngagementEntry, LogEntry, PostInfo } from "../attention/log.ts";
 import type { AttentionParams } from "../attention/params.ts";
 import type { SocialState } from "../attention/policy.ts";
 
 export class ImpressionRule {
   readonly ledger: ImpressionLedger;
-  readonly #posts: ReadonlyMap<bigint, PostInfo>;
-  readonly #campaigns = new Map<bigint, CampaignInfo>();
+  readonly #context: LedgerContext;
 
+  /** `social` is the state the caller keeps current as it feeds entries in log order. */
   constructor(
     params: AttentionParams,
     posts: ReadonlyMap<bigint, PostInfo>,
     campaigns: readonly CampaignInfo[],
+    social: SocialState,
   ) {
     this.ledger = new ImpressionLedger(params);
-    this.#posts = posts;
-    for (const c of campaigns) this.#campaigns.set(c.id, c);
+    const byId = new Map<bigint, CampaignInfo>();
+    for (const c of campaigns) byId.set(c.id, c);
+    // One context for every entry: a million entries must not build a million closures.
+    this.#context = { social, post: (id) => posts.get(id), campaign: (id) => byId.get(id) };
   }
 
   /** Feeds one log entry, in log order, with the social state as of that entry. */
-  observe(entry: LogEntry, social: SocialState): void {
-    this.ledger.observe(entry, {
-      social,
-      post: (id) => this.#posts.get(id),
-      campaign: (id) => this.#campaigns.get(id),
-    });
+  observe(entry: LogEntry): void {
+    this.ledger.observe(entry, this.#context);
   }
 
   /** The epoch entries that claim a paid view: View receipts carrying a campaign id. */
