@@ -347,6 +347,43 @@ describe.each<EngineKind>(["sqlite", "postgres"])("Kysely chain store on %s", (k
     ]);
   });
 
+  it("writes batches larger than one statement's parameter limit", async () => {
+    const [engine, store] = await fresh();
+    log = 0;
+    const n = 6_000;
+    const events: ChainEvent[] = [];
+    for (let i = 1; i <= n; i++) {
+      const account = `0x${i.toString(16).padStart(40, "0")}`;
+      events.push(post(1, i, account, `post ${i}`));
+      events.push(
+        ev(1, "CampaignCreated", {
+          campaignId: String(i),
+          postId: String(i),
+          promoter: account,
+          payer: account,
+          budget: "10",
+          expiresAt: "9999",
+        }),
+      );
+      events.push(ev(1, "CampaignToppedUp", { campaignId: String(i), payer: account, amount: String(i) }));
+      events.push(ev(1, "Transfer", { from: ZERO, to: account, value: String(i) }));
+    }
+    await store.applyBatch(batchOf(events));
+    const sum = async (table: "campaigns" | "balances", column: "budget" | "balance") =>
+      (
+        await engine.db
+          .selectFrom(table)
+          .select(column as never)
+          .execute()
+      )
+        .map((r) => BigInt((r as Record<string, string>)[column] as string))
+        .reduce((a, b) => a + b, 0n);
+    const total = BigInt((n * (n + 1)) / 2);
+    expect(await sum("campaigns", "budget")).toBe(10n * BigInt(n) + total);
+    expect(await sum("balances", "balance")).toBe(total);
+    expect((await engine.db.selectFrom("post_topics").select("post_id").execute()).length).toBe(2 * n);
+  });
+
   it("applies a batch all or nothing", async () => {
     const [engine, store] = await fresh();
     const [first, second] = history();

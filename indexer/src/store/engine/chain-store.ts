@@ -165,7 +165,8 @@ function writer(trx: Trx) {
         .execute();
     }
     balances.clear();
-    for (const part of chunks([...campaigns.keys()], IN_CHUNK)) {
+    // Whole rows go back (an upsert of budget and spent): 11 parameters each.
+    for (const part of chunks([...campaigns.keys()], Math.floor(MAX_PARAMS / 11))) {
       const found = await trx.selectFrom("campaigns").selectAll().where("id", "in", part).execute();
       if (found.length === 0) continue;
       const updated = found.map((row) => {
