@@ -59,10 +59,17 @@ export interface OpenPostgresOptions {
   migrations?: Migration[];
   /** Connections in the pool (default 10). */
   max?: number;
+  /**
+   * An idle connection failed (the server restarted or cut the session). The pool drops it and the
+   * next query opens a new one, so this is a report, not a failure (default: ignored).
+   */
+  onIdleError?: (error: Error) => void;
 }
 
 export async function openPostgres(url: string, options: OpenPostgresOptions = {}): Promise<StoreEngine> {
   const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, types });
+  // Without a listener an idle connection's error would end the process.
+  pool.on("error", options.onIdleError ?? (() => undefined));
   try {
     await migratePostgres(pool, options.migrations ?? pgMigrations);
   } catch (error) {
