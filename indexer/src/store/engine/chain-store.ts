@@ -13,6 +13,7 @@ import type { Insertable, Kysely, Transaction } from "kysely";
 import type { ChainBatch, Checkpoint } from "../chain-store.ts";
 import type { BlockRecord, ChainEvent, ChainEventKind } from "../events.ts";
 import { mentionedAddresses, type NotificationInput } from "../notifications.ts";
+import { chunks, createBulkInserter, MAX_PARAMS } from "./bulk-insert.ts";
 import type { StoreTables } from "./tables.ts";
 
 export interface AsyncChainStore {
@@ -28,8 +29,6 @@ export interface AsyncChainStore {
 }
 
 const ZERO = "0x0000000000000000000000000000000000000000";
-/** Bound parameters per statement: under SQLite's 32,766 and PostgreSQL's 65,535. */
-const MAX_PARAMS = 30_000;
 /** Keys per `IN (...)` list. */
 const IN_CHUNK = 5_000;
 
@@ -57,11 +56,7 @@ type Buffered =
   | "dispute_pool_fundings"
   | "notifications";
 
-const chunks = <T>(list: T[], size: number): T[][] => {
-  const out: T[][] = [];
-  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
-  return out;
-};
+type BulkInsert = ReturnType<typeof createBulkInserter>;
 
 const checkpointColumns = [
   "block_number as blockNumber",
@@ -118,7 +113,7 @@ async function putBlocks(trx: Trx, blocks: BlockRecord[]): Promise<void> {
 }
 
 /** Buffered rows and counter deltas of one transaction. */
-function writer(trx: Trx) {
+function writer(trx: Trx, insert: BulkInsert) {
   const rows = new Map<Buffered, Record<string, unknown>[]>();
   const balances = new Map<string, bigint>();
   const campaigns = new Map<number, { budget: bigint; spent: bigint }>();
@@ -130,13 +125,11 @@ function writer(trx: Trx) {
   };
 
   const flushRows = async () => {
-    for (const [table, list] of rows) {
-      const columns = Object.keys(list[0] as object).length;
-      for (const part of chunks(list, Math.floor(MAX_PARAMS / columns))) {
-        const insert = trx.insertInto(table).values(part as never);
-        await (table === "post_stats" ? insert.onConflict((oc) => oc.doNothing()) : insert).execute();
-      }
-    }
+    for (const [table, list] of rows)
+      await insert(trx, table, list, {
+        ignoreConflicts: table === "post_stats",
+        ordered: table === "notifications",
+      });
     rows.clear();
   };
 
@@ -673,6 +666,7 @@ async function deleteAfter(trx: Trx, n: number): Promise<void> {
 }
 
 export function createKyselyChainStore(db: Db): AsyncChainStore {
+  const insert: BulkInsert = createBulkInserter(db);
   const checkpoint = async (q: Db | Trx) =>
     ((await q.selectFrom("checkpoint").select(checkpointColumns).where("id", "=", 1).executeTakeFirst()) as
       | Checkpoint
@@ -693,7 +687,7 @@ export function createKyselyChainStore(db: Db): AsyncChainStore {
     applyBatch: (batch) =>
       db.transaction().execute(async (trx) => {
         await putBlocks(trx, batch.blocks);
-        const w = writer(trx);
+        const w = writer(trx, insert);
         const events: Insertable<StoreTables["chain_events"]>[] = [];
         for (const e of batch.events) {
           events.push({
@@ -707,8 +701,7 @@ export function createKyselyChainStore(db: Db): AsyncChainStore {
             payload: JSON.stringify(e.payload),
           });
         }
-        for (const part of chunks(events, Math.floor(MAX_PARAMS / 8)))
-          await trx.insertInto("chain_events").values(part).execute();
+        await insert(trx, "chain_events", events);
         for (const e of batch.events) await applyEvent(trx, w, e);
         await w.flushRows();
         await w.flushCounters();
@@ -723,7 +716,7 @@ export function createKyselyChainStore(db: Db): AsyncChainStore {
           .orderBy("block_number", "desc")
           .orderBy("log_index", "desc")
           .execute();
-        const w = writer(trx);
+        const w = writer(trx, insert);
         for (const row of rows)
           await undoEvent(trx, w, row.kind as ChainEventKind, JSON.parse(row.payload), row.block_number);
         await w.flushCounters();
