@@ -164,7 +164,7 @@ const payouts = [
   { epoch: 1, account: A, amount: "40", cumulative: "40", proof: "[]", root: h(1) },
 ];
 
-const TABLES: Record<keyof StoreTables, string[]> = {
+const TABLES: Partial<Record<keyof StoreTables, string[]>> = {
   blocks: ["number"],
   checkpoint: ["id"],
   chain_events: ["block_number", "log_index"],

@@ -224,7 +224,94 @@ export interface NotificationsTable {
   seq: number | null;
 }
 
-/** The tables the chain store writes (and the payouts its EARNING notifications read). */
+export interface EngagementLogTable {
+  seq: Generated<number>;
+  kind: string;
+  account: string;
+  signer: string;
+  nonce: string;
+  post_id: number | null;
+  campaign_id: number | null;
+  json: string;
+  signature: string;
+  timestamp: number;
+  received_at: number;
+}
+
+export interface DelegationsTable {
+  account: string;
+  session_key: string;
+  expires_at: number;
+  revoked: Generated<number>;
+  seq: number;
+}
+
+export interface FollowsTable {
+  follower: string;
+  target: string;
+  seq: number;
+}
+
+export interface PoliciesTable {
+  account: string;
+  mode: number;
+  communities: string;
+  topics: string;
+  blocked_promoters: string;
+  seq: number;
+}
+
+export interface LikesTable {
+  post_id: number;
+  account: string;
+  seq: number;
+}
+
+export interface PostViewMarksTable {
+  post_id: number;
+  account: string;
+  day: number;
+  bought: number;
+}
+
+export interface PostShareMarksTable {
+  post_id: number;
+  account: string;
+}
+
+export interface NotificationReadsTable {
+  account: string;
+  read_until: number;
+  seq: number;
+}
+
+export interface ProfilesTable {
+  account: string;
+  name: string;
+  bio: string;
+  avatar: string;
+  seq: number;
+  updated_at: number;
+}
+
+export interface MembershipsTable {
+  community_id: number;
+  account: string;
+  member: number;
+  timestamp: number;
+  seq: number;
+}
+
+export interface MediaTable {
+  hash: string;
+  mime_type: string;
+  size: number;
+  width: number;
+  height: number;
+  created_at: number;
+}
+
+/** The tables the chain store and the engagement log write (and the payouts EARNING notifications read). */
 export interface StoreTables {
   blocks: BlocksTable;
   checkpoint: CheckpointTable;
@@ -249,4 +336,15 @@ export interface StoreTables {
   dispute_pool_fundings: DisputePoolFundingsTable;
   epoch_payouts: EpochPayoutsTable;
   notifications: NotificationsTable;
+  engagement_log: EngagementLogTable;
+  delegations: DelegationsTable;
+  follows: FollowsTable;
+  policies: PoliciesTable;
+  likes: LikesTable;
+  post_view_marks: PostViewMarksTable;
+  post_share_marks: PostShareMarksTable;
+  notification_reads: NotificationReadsTable;
+  profiles: ProfilesTable;
+  memberships: MembershipsTable;
+  media: MediaTable;
 }
