@@ -13,7 +13,7 @@ import type { Insertable, Kysely, Transaction } from "kysely";
 import type { ChainBatch, Checkpoint } from "../chain-store.ts";
 import type { BlockRecord, ChainEvent, ChainEventKind } from "../events.ts";
 import { mentionedAddresses, type NotificationInput } from "../notifications.ts";
-import { chunks, createBulkInserter, MAX_PARAMS } from "./bulk-insert.ts";
+import { chunks, insertRows, MAX_PARAMS } from "./bulk-insert.ts";
 import type { StoreTables } from "./tables.ts";
 
 export interface AsyncChainStore {
@@ -56,7 +56,7 @@ type Buffered =
   | "dispute_pool_fundings"
   | "notifications";
 
-type BulkInsert = ReturnType<typeof createBulkInserter>;
+type BulkInsert = typeof insertRows;
 
 const checkpointColumns = [
   "block_number as blockNumber",
@@ -126,10 +126,7 @@ function writer(trx: Trx, insert: BulkInsert) {
 
   const flushRows = async () => {
     for (const [table, list] of rows)
-      await insert(trx, table, list, {
-        ignoreConflicts: table === "post_stats",
-        ordered: table === "notifications",
-      });
+      await insert(trx, table, list, { ignoreConflicts: table === "post_stats" });
     rows.clear();
   };
 
@@ -144,18 +141,15 @@ function writer(trx: Trx, insert: BulkInsert) {
             .execute()
         ).map((r) => [r.account, BigInt(r.balance)]),
       );
-      await trx
-        .insertInto("balances")
-        .values(
-          part.map((account) => ({
-            account,
-            balance: ((current.get(account) ?? 0n) + (balances.get(account) as bigint)).toString(),
-          })),
-        )
-        .onConflict((oc) =>
-          oc.column("account").doUpdateSet((eb) => ({ balance: eb.ref("excluded.balance") })),
-        )
-        .execute();
+      await insert(
+        trx,
+        "balances",
+        part.map((account) => ({
+          account,
+          balance: ((current.get(account) ?? 0n) + (balances.get(account) as bigint)).toString(),
+        })),
+        { upsert: { key: ["account"], update: ["balance"] } },
+      );
     }
     balances.clear();
     // Whole rows go back (an upsert of budget and spent): 11 parameters each.
@@ -170,15 +164,7 @@ function writer(trx: Trx, insert: BulkInsert) {
           spent: (BigInt(row.spent) + d.spent).toString(),
         };
       });
-      await trx
-        .insertInto("campaigns")
-        .values(updated)
-        .onConflict((oc) =>
-          oc
-            .column("id")
-            .doUpdateSet((eb) => ({ budget: eb.ref("excluded.budget"), spent: eb.ref("excluded.spent") })),
-        )
-        .execute();
+      await insert(trx, "campaigns", updated, { upsert: { key: ["id"], update: ["budget", "spent"] } });
     }
     campaigns.clear();
   };
@@ -666,7 +652,7 @@ async function deleteAfter(trx: Trx, n: number): Promise<void> {
 }
 
 export function createKyselyChainStore(db: Db): AsyncChainStore {
-  const insert: BulkInsert = createBulkInserter(db);
+  const insert: BulkInsert = insertRows;
   const checkpoint = async (q: Db | Trx) =>
     ((await q.selectFrom("checkpoint").select(checkpointColumns).where("id", "=", 1).executeTakeFirst()) as
       | Checkpoint
