@@ -687,8 +687,17 @@ export function createKyselyChainStore(db: Db): AsyncChainStore {
             payload: JSON.stringify(e.payload),
           });
         }
-        await insert(trx, "chain_events", events);
-        for (const e of batch.events) await applyEvent(trx, w, e);
+        // Sent at once and awaited after the fold: the connection runs the statements in order
+        // while this process folds the events (the database and the fold overlap on two cores).
+        const stored = insert(trx, "chain_events", events);
+        stored.catch(() => undefined);
+        try {
+          for (const e of batch.events) await applyEvent(trx, w, e);
+        } catch (error) {
+          await stored; // a failed insert of the events is the cause: report it
+          throw error;
+        }
+        await stored;
         await w.flushRows();
         await w.flushCounters();
         await putCheckpoint(trx, batch.checkpoint);
