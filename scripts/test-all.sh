@@ -33,6 +33,9 @@ step "browser for the end-to-end tests"
 bash scripts/ensure-chromium.sh
 echo "chromium: ${AMP_CHROMIUM:-/usr/bin/chromium}"
 
+step "PostgreSQL server binaries for the store tests on the second engine"
+bash scripts/ensure-postgres.sh
+
 step "format and lint (biome, solhint, dependency-cruiser)"
 npx biome check .
 npx solhint --max-warnings 0 'contracts/**/*.sol'

@@ -10,6 +10,7 @@
  */
 import type { Address } from "viem";
 import type { ChainStore, Checkpoint } from "../store/chain-store.ts";
+import type { AsyncChainStore } from "../store/engine/chain-store.ts";
 import type { BlockRecord, ChainEvent } from "../store/events.ts";
 import { compareEvents } from "../store/events.ts";
 import { type ContractAddresses, createLogDecoder } from "./decode.ts";
@@ -35,7 +36,8 @@ export type FollowerEvent =
 
 export interface FollowerOptions {
   reader: ChainReader;
-  store: ChainStore;
+  /** The synchronous SQLite store, or the Kysely one on either engine. */
+  store: ChainStore | AsyncChainStore;
   chainId: number;
   contracts: ContractAddresses;
   startBlock: number;
@@ -90,7 +92,7 @@ export function createFollower(options: FollowerOptions): Follower {
   async function findAncestor(from: number): Promise<BlockRecord> {
     let cursor = from;
     for (;;) {
-      const stored = store.blocksDescending(cursor, 32);
+      const stored = await store.blocksDescending(cursor, 32);
       if (stored.length === 0) break;
       for (const block of stored) {
         const remote = await reader.header(block.number);
@@ -119,7 +121,7 @@ export function createFollower(options: FollowerOptions): Follower {
     if (remote && remote.hash === cp.blockHash) return false;
     const ancestor = await findAncestor(Math.min(cp.blockNumber, head));
     if (ancestor.number < cp.finalizedBlock) throw new ReorgTooDeepError(cp.blockNumber, finalityDepth);
-    const removed = store.rollbackTo(ancestor, head);
+    const removed = await store.rollbackTo(ancestor, head);
     emit({ type: "reorg", ancestor: ancestor.number, removedEvents: removed, previousBlock: cp.blockNumber });
     return true;
   }
@@ -183,7 +185,7 @@ export function createFollower(options: FollowerOptions): Follower {
       chainChecked = true;
     }
     const head = await reader.headNumber();
-    const cp = store.getCheckpoint() ?? initial();
+    const cp = (await store.getCheckpoint()) ?? initial();
     if (await handleReorg(cp, head)) return true;
 
     const target = head - confirmations;
@@ -213,7 +215,7 @@ export function createFollower(options: FollowerOptions): Follower {
       spanSuccesses = 0;
     }
     const finalizedBlock = Math.max(cp.finalizedBlock, Math.min(to, finalBoundary));
-    store.applyBatch({
+    await store.applyBatch({
       blocks: part.blocks,
       events: part.events,
       checkpoint: { blockNumber: to, blockHash: part.last.hash, finalizedBlock, headBlock: head },
@@ -223,7 +225,7 @@ export function createFollower(options: FollowerOptions): Follower {
       emit({ type: "finalized", blockNumber: finalizedBlock });
       const below = finalizedBlock - finalityDepth;
       if (below > prunedBelow) {
-        store.pruneBlocks(prunedBelow, below);
+        await store.pruneBlocks(prunedBelow, below);
         prunedBelow = below;
       }
     }

@@ -1,0 +1,432 @@
+/**
+ * The engagement log written once in Kysely, for either engine: the contract
+ * of `../engagement-store.ts`, asynchronous. The database assigns `seq` (an
+ * identity column on PostgreSQL, the rowid on SQLite) and `append` resolves
+ * only after the transaction holding the entry and its derived rows has
+ * committed: on PostgreSQL (fsync and synchronous_commit on) a resolved
+ * append is durable, and is the acknowledgement intake may send. Sequence
+ * numbers follow commit order because one writer appends, one transaction
+ * at a time (the writer lease).
+ */
+
+import type { Kysely, Transaction } from "kysely";
+import type { MessageKind } from "#protocol";
+import type { Delegation, LogEntry, NewLogEntry } from "../engagement-store.ts";
+import type { NotificationInput } from "../notifications.ts";
+import type { StoreTables } from "./tables.ts";
+
+export interface AsyncEngagementStore {
+  append(entry: NewLogEntry): Promise<number>;
+  /** Appends many entries in one transaction (replay); returns the last seq. */
+  appendMany(entries: NewLogEntry[]): Promise<number>;
+  entryByNonce(account: string, nonce: string): Promise<LogEntry | null>;
+  delegation(account: string, sessionKey: string): Promise<Delegation | null>;
+  postExists(postId: bigint): Promise<boolean>;
+  postCreatedAt(postId: bigint): Promise<number | null>;
+  campaignPost(campaignId: bigint): Promise<number | null>;
+  likes(account: string, postId: bigint): Promise<boolean>;
+  shared(account: string, postId: bigint): Promise<boolean>;
+  mediaExists(hash: string): Promise<boolean>;
+  communityExists(communityId: bigint): Promise<boolean>;
+  lastSeq(): Promise<number>;
+  entries(fromSeq: number, toSeq: number): Promise<LogEntry[]>;
+}
+
+type Db = Kysely<StoreTables>;
+type Trx = Transaction<StoreTables>;
+type Counter = "likes" | "comments" | "shares" | "views" | "bought_views";
+
+const entryColumns = [
+  "seq",
+  "kind",
+  "account",
+  "signer",
+  "nonce",
+  "json",
+  "signature",
+  "timestamp",
+  "received_at as receivedAt",
+] as const;
+
+const safe = (id: bigint) => id <= BigInt(Number.MAX_SAFE_INTEGER);
+
+async function notify(trx: Trx, n: NotificationInput): Promise<void> {
+  if (n.actor && n.actor === n.account) return;
+  await trx
+    .insertInto("notifications")
+    .values({
+      account: n.account,
+      kind: n.kind,
+      actor: n.actor ?? null,
+      post_id: n.postId ?? null,
+      epoch: n.epoch ?? null,
+      amount: n.amount ?? null,
+      created_at: n.createdAt,
+      block_number: n.blockNumber ?? null,
+      seq: n.seq ?? null,
+    })
+    .execute();
+}
+
+async function toAuthor(trx: Trx, postId: number, n: Omit<NotificationInput, "account" | "postId">) {
+  const author = (await trx.selectFrom("posts").select("author").where("id", "=", postId).executeTakeFirst())
+    ?.author;
+  if (author) await notify(trx, { ...n, account: author, postId });
+}
+
+async function bump(trx: Trx, postId: number, counter: Counter): Promise<void> {
+  await trx
+    .insertInto("post_stats")
+    .values({ post_id: postId, [counter]: 1 })
+    .onConflict((oc) =>
+      oc.column("post_id").doUpdateSet((eb) => ({ [counter]: eb(`post_stats.${counter}`, "+", 1) })),
+    )
+    .execute();
+}
+
+const inserted = (r: { numInsertedOrUpdatedRows?: bigint }) => (r.numInsertedOrUpdatedRows ?? 0n) > 0n;
+
+async function appendOne(trx: Trx, e: NewLogEntry): Promise<number> {
+  const m = e.message;
+  const postId = typeof m.postId === "string" ? Number(m.postId) : null;
+  const campaignId = typeof m.campaignId === "string" && m.campaignId !== "0" ? Number(m.campaignId) : null;
+  const { seq } = await trx
+    .insertInto("engagement_log")
+    .values({
+      kind: e.kind,
+      account: m.account,
+      signer: e.signer,
+      nonce: m.nonce,
+      post_id: postId,
+      campaign_id: campaignId,
+      json: e.json,
+      signature: e.signature,
+      timestamp: Number(m.timestamp),
+      received_at: e.receivedAt,
+    })
+    .returning("seq")
+    .executeTakeFirstOrThrow();
+  const s = (k: string) => m[k] as string;
+  switch (e.kind as MessageKind) {
+    case "Delegation":
+      await trx
+        .insertInto("delegations")
+        .values({
+          account: m.account,
+          session_key: s("sessionKey"),
+          expires_at: Number(m.expiresAt),
+          revoked: 0,
+          seq,
+        })
+        .onConflict((oc) =>
+          oc.columns(["account", "session_key"]).doUpdateSet((eb) => ({
+            expires_at: eb.ref("excluded.expires_at"),
+            revoked: 0,
+            seq: eb.ref("excluded.seq"),
+          })),
+        )
+        .execute();
+      break;
+    case "RevokeDelegation":
+      await trx
+        .updateTable("delegations")
+        .set({ revoked: 1, seq })
+        .where("account", "=", m.account)
+        .where("session_key", "=", s("sessionKey"))
+        .execute();
+      break;
+    case "Follow":
+      if (m.follow) {
+        const r = await trx
+          .insertInto("follows")
+          .values({ follower: m.account, target: s("target"), seq })
+          .onConflict((oc) => oc.doNothing())
+          .executeTakeFirst();
+        if (inserted(r))
+          await notify(trx, {
+            account: s("target"),
+            kind: "FOLLOW",
+            actor: m.account,
+            createdAt: e.receivedAt,
+            seq,
+          });
+      } else
+        await trx
+          .deleteFrom("follows")
+          .where("follower", "=", m.account)
+          .where("target", "=", s("target"))
+          .execute();
+      break;
+    case "View": {
+      const r = await trx
+        .insertInto("post_view_marks")
+        .values({
+          post_id: postId as number,
+          account: m.account,
+          day: Math.floor(Number(m.timestamp) / 86_400),
+          bought: campaignId === null ? 0 : 1,
+        })
+        .onConflict((oc) => oc.doNothing())
+        .executeTakeFirst();
+      if (inserted(r)) await bump(trx, postId as number, campaignId === null ? "views" : "bought_views");
+      break;
+    }
+    case "Like": {
+      const r = await trx
+        .insertInto("likes")
+        .values({ post_id: postId as number, account: m.account, seq })
+        .onConflict((oc) => oc.doNothing())
+        .executeTakeFirst();
+      if (inserted(r)) {
+        await bump(trx, postId as number, "likes");
+        await toAuthor(trx, postId as number, {
+          kind: "LIKE",
+          actor: m.account,
+          createdAt: e.receivedAt,
+          seq,
+        });
+      }
+      break;
+    }
+    case "Unlike": {
+      const r = await trx
+        .deleteFrom("likes")
+        .where("post_id", "=", postId as number)
+        .where("account", "=", m.account)
+        .executeTakeFirst();
+      if (r.numDeletedRows > 0n) {
+        await trx
+          .updateTable("post_stats")
+          .set((eb) => ({
+            likes: eb
+              .case()
+              .when("likes", ">", 0)
+              .then(eb("likes", "-", 1))
+              .else(0)
+              .end(),
+          }))
+          .where("post_id", "=", postId as number)
+          .execute();
+        await trx
+          .deleteFrom("notifications")
+          .where("post_id", "=", postId as number)
+          .where("actor", "=", m.account)
+          .where("kind", "=", "LIKE")
+          .execute();
+      }
+      break;
+    }
+    case "Comment":
+      await bump(trx, postId as number, "comments");
+      await toAuthor(trx, postId as number, {
+        kind: "COMMENT",
+        actor: m.account,
+        createdAt: e.receivedAt,
+        seq,
+      });
+      break;
+    case "Share": {
+      const r = await trx
+        .insertInto("post_share_marks")
+        .values({ post_id: postId as number, account: m.account })
+        .onConflict((oc) => oc.doNothing())
+        .executeTakeFirst();
+      if (inserted(r)) {
+        await bump(trx, postId as number, "shares");
+        await toAuthor(trx, postId as number, {
+          kind: "REPOST",
+          actor: m.account,
+          createdAt: e.receivedAt,
+          seq,
+        });
+      }
+      break;
+    }
+    case "NotificationsRead":
+      await trx
+        .insertInto("notification_reads")
+        .values({ account: m.account, read_until: Number(m.readUntil), seq })
+        .onConflict((oc) =>
+          oc.column("account").doUpdateSet((eb) => ({
+            // The later of the two (SQLite's max() and PostgreSQL's GREATEST() differ in name).
+            read_until: eb
+              .case()
+              .when("excluded.read_until", ">", eb.ref("notification_reads.read_until"))
+              .then(eb.ref("excluded.read_until"))
+              .else(eb.ref("notification_reads.read_until"))
+              .end(),
+            seq: eb.ref("excluded.seq"),
+          })),
+        )
+        .execute();
+      break;
+    case "Policy":
+      await trx
+        .insertInto("policies")
+        .values({
+          account: m.account,
+          mode: Number(m.mode),
+          communities: JSON.stringify(m.communities),
+          topics: JSON.stringify(m.topics),
+          blocked_promoters: JSON.stringify(m.blockedPromoters),
+          seq,
+        })
+        .onConflict((oc) =>
+          oc.column("account").doUpdateSet((eb) => ({
+            mode: eb.ref("excluded.mode"),
+            communities: eb.ref("excluded.communities"),
+            topics: eb.ref("excluded.topics"),
+            blocked_promoters: eb.ref("excluded.blocked_promoters"),
+            seq: eb.ref("excluded.seq"),
+          })),
+        )
+        .execute();
+      break;
+    case "Profile":
+      await trx
+        .insertInto("profiles")
+        .values({
+          account: m.account,
+          name: s("name"),
+          bio: s("bio"),
+          avatar: s("avatar"),
+          seq,
+          updated_at: Number(m.timestamp),
+        })
+        .onConflict((oc) =>
+          oc.column("account").doUpdateSet((eb) => ({
+            name: eb.ref("excluded.name"),
+            bio: eb.ref("excluded.bio"),
+            avatar: eb.ref("excluded.avatar"),
+            seq: eb.ref("excluded.seq"),
+            updated_at: eb.ref("excluded.updated_at"),
+          })),
+        )
+        .execute();
+      break;
+    case "Membership":
+      // The latest Membership per account and community wins (by timestamp, then seq).
+      await trx
+        .insertInto("memberships")
+        .values({
+          community_id: Number(m.communityId),
+          account: m.account,
+          member: m.member ? 1 : 0,
+          timestamp: Number(m.timestamp),
+          seq,
+        })
+        .onConflict((oc) =>
+          oc
+            .columns(["community_id", "account"])
+            .doUpdateSet((eb) => ({
+              member: eb.ref("excluded.member"),
+              timestamp: eb.ref("excluded.timestamp"),
+              seq: eb.ref("excluded.seq"),
+            }))
+            .where("excluded.timestamp", ">=", (eb) => eb.ref("memberships.timestamp")),
+        )
+        .execute();
+      break;
+  }
+  return seq;
+}
+
+export function createKyselyEngagementStore(db: Db): AsyncEngagementStore {
+  const exists = async (q: Promise<unknown>) => (await q) !== undefined;
+  return {
+    append: (e) => db.transaction().execute((trx) => appendOne(trx, e)),
+    appendMany: (entries) =>
+      db.transaction().execute(async (trx) => {
+        let last = 0;
+        for (const e of entries) last = await appendOne(trx, e);
+        return last;
+      }),
+    entryByNonce: async (account, nonce) =>
+      ((await db
+        .selectFrom("engagement_log")
+        .select(entryColumns)
+        .where("account", "=", account)
+        .where("nonce", "=", nonce)
+        .executeTakeFirst()) as LogEntry | undefined) ?? null,
+    delegation: async (account, key) => {
+      const row = await db
+        .selectFrom("delegations as d")
+        .select((eb) => [
+          "d.account",
+          "d.session_key as sessionKey",
+          "d.expires_at as expiresAt",
+          "d.revoked",
+          eb.fn
+            .coalesce(
+              eb.selectFrom("engagement_log as l").select("l.timestamp").whereRef("l.seq", "=", "d.seq"),
+              eb.lit(0),
+            )
+            .as("since"),
+        ])
+        .where("d.account", "=", account)
+        .where("d.session_key", "=", key)
+        .executeTakeFirst();
+      return row ? { ...row, since: Number(row.since), revoked: row.revoked === 1 } : null;
+    },
+    postExists: (id) =>
+      safe(id)
+        ? exists(db.selectFrom("posts").select("id").where("id", "=", Number(id)).executeTakeFirst())
+        : Promise.resolve(false),
+    postCreatedAt: async (id) =>
+      safe(id)
+        ? ((await db.selectFrom("posts").select("created_at").where("id", "=", Number(id)).executeTakeFirst())
+            ?.created_at ?? null)
+        : null,
+    campaignPost: async (id) =>
+      safe(id)
+        ? ((
+            await db.selectFrom("campaigns").select("post_id").where("id", "=", Number(id)).executeTakeFirst()
+          )?.post_id ?? null)
+        : null,
+    likes: (account, id) =>
+      safe(id)
+        ? exists(
+            db
+              .selectFrom("likes")
+              .select("seq")
+              .where("post_id", "=", Number(id))
+              .where("account", "=", account)
+              .executeTakeFirst(),
+          )
+        : Promise.resolve(false),
+    shared: (account, id) =>
+      safe(id)
+        ? exists(
+            db
+              .selectFrom("post_share_marks")
+              .select("post_id")
+              .where("post_id", "=", Number(id))
+              .where("account", "=", account)
+              .executeTakeFirst(),
+          )
+        : Promise.resolve(false),
+    mediaExists: (hash) =>
+      exists(db.selectFrom("media").select("hash").where("hash", "=", hash).executeTakeFirst()),
+    communityExists: (id) =>
+      safe(id)
+        ? exists(db.selectFrom("communities").select("id").where("id", "=", Number(id)).executeTakeFirst())
+        : Promise.resolve(false),
+    lastSeq: async () =>
+      Number(
+        (
+          await db
+            .selectFrom("engagement_log")
+            .select((eb) => eb.fn.coalesce(eb.fn.max("seq"), eb.lit(0)).as("last"))
+            .executeTakeFirstOrThrow()
+        ).last,
+      ),
+    entries: async (from, to) =>
+      (await db
+        .selectFrom("engagement_log")
+        .select(entryColumns)
+        .where("seq", ">=", from)
+        .where("seq", "<=", to)
+        .orderBy("seq")
+        .execute()) as LogEntry[],
+  };
+}

@@ -1,0 +1,349 @@
+/**
+ * The PostgreSQL schema, as SQL migrations of its own (applied in order,
+ * recorded in `migrations`, never edited once shipped). Same tables, columns
+ * and indexes as the SQLite migrations in `../migrations.ts`, so one set of
+ * Kysely queries runs on both; the differences are the engine's types:
+ * amounts are NUMERIC(78, 0) (every uint256 fits, sums stay exact), block
+ * numbers, ids and times BIGINT, and generated ids are identity columns.
+ * Full-text search (FTS5 on SQLite) has no PostgreSQL counterpart yet.
+ */
+import type { Migration } from "../migrations.ts";
+
+export const pgMigrations: Migration[] = [
+  {
+    version: 1,
+    name: "chain",
+    sql: `
+CREATE TABLE blocks (
+  number BIGINT PRIMARY KEY,
+  hash TEXT NOT NULL,
+  parent_hash TEXT NOT NULL,
+  timestamp BIGINT NOT NULL
+);
+CREATE TABLE checkpoint (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  block_number BIGINT NOT NULL,
+  block_hash TEXT,
+  finalized_block BIGINT NOT NULL,
+  head_block BIGINT NOT NULL
+);
+CREATE TABLE chain_events (
+  block_number BIGINT NOT NULL,
+  tx_index INTEGER NOT NULL,
+  log_index INTEGER NOT NULL,
+  block_hash TEXT NOT NULL,
+  tx_hash TEXT NOT NULL,
+  address TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  PRIMARY KEY (block_number, log_index)
+);
+CREATE INDEX chain_events_kind ON chain_events (kind, block_number);
+CREATE TABLE balances (
+  account TEXT PRIMARY KEY,
+  balance NUMERIC(78, 0) NOT NULL
+);
+CREATE TABLE communities (
+  id BIGINT PRIMARY KEY,
+  founder TEXT NOT NULL,
+  name TEXT NOT NULL,
+  description TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  block_number BIGINT NOT NULL
+);
+CREATE TABLE moderators (
+  community_id BIGINT NOT NULL,
+  account TEXT NOT NULL,
+  block_number BIGINT NOT NULL,
+  log_index INTEGER NOT NULL,
+  removed_block BIGINT,
+  PRIMARY KEY (block_number, log_index)
+);
+CREATE INDEX moderators_community ON moderators (community_id, account);
+CREATE TABLE posts (
+  id BIGINT PRIMARY KEY,
+  community_id BIGINT NOT NULL,
+  author TEXT NOT NULL,
+  text TEXT NOT NULL,
+  content_hash TEXT NOT NULL,
+  uri TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  block_number BIGINT NOT NULL,
+  tx_hash TEXT NOT NULL,
+  topics TEXT NOT NULL DEFAULT '[]',
+  parent_id BIGINT,
+  root_id BIGINT,
+  quote_id BIGINT
+);
+CREATE INDEX posts_community ON posts (community_id, id);
+CREATE INDEX posts_author ON posts (author, id);
+CREATE INDEX posts_parent ON posts (parent_id, id) WHERE parent_id IS NOT NULL;
+CREATE INDEX posts_root ON posts (root_id, id) WHERE root_id IS NOT NULL;
+CREATE INDEX posts_quote ON posts (quote_id, id) WHERE quote_id IS NOT NULL;
+CREATE TABLE post_topics (
+  post_id BIGINT NOT NULL,
+  position INTEGER NOT NULL,
+  topic TEXT NOT NULL,
+  block_number BIGINT NOT NULL,
+  PRIMARY KEY (post_id, position)
+);
+CREATE INDEX post_topics_topic ON post_topics (topic, post_id);
+CREATE TABLE post_stats (
+  post_id BIGINT PRIMARY KEY,
+  likes INTEGER NOT NULL DEFAULT 0,
+  comments INTEGER NOT NULL DEFAULT 0,
+  shares INTEGER NOT NULL DEFAULT 0,
+  views INTEGER NOT NULL DEFAULT 0,
+  bought_views INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX post_stats_likes ON post_stats (likes, post_id);
+CREATE INDEX post_stats_views ON post_stats (views, post_id);
+CREATE TABLE campaigns (
+  id BIGINT PRIMARY KEY,
+  post_id BIGINT NOT NULL,
+  promoter TEXT NOT NULL,
+  payer TEXT NOT NULL,
+  budget NUMERIC(78, 0) NOT NULL,
+  spent NUMERIC(78, 0) NOT NULL,
+  refunded_amount NUMERIC(78, 0) NOT NULL DEFAULT 0,
+  refunded_block BIGINT,
+  expires_at BIGINT NOT NULL,
+  created_at BIGINT NOT NULL,
+  block_number BIGINT NOT NULL
+);
+CREATE INDEX campaigns_post ON campaigns (post_id, id);
+CREATE INDEX campaigns_promoter ON campaigns (promoter, id);
+CREATE TABLE campaign_spends (
+  campaign_id BIGINT NOT NULL,
+  epoch BIGINT NOT NULL,
+  amount NUMERIC(78, 0) NOT NULL,
+  block_number BIGINT NOT NULL,
+  log_index INTEGER NOT NULL,
+  revoked_block BIGINT,
+  PRIMARY KEY (block_number, log_index)
+);
+CREATE INDEX campaign_spends_epoch ON campaign_spends (epoch, campaign_id);
+CREATE INDEX campaign_spends_campaign ON campaign_spends (campaign_id, epoch);
+CREATE TABLE epochs (
+  epoch BIGINT NOT NULL,
+  root TEXT NOT NULL,
+  inputs_hash TEXT NOT NULL,
+  total_spent NUMERIC(78, 0) NOT NULL,
+  active_at BIGINT NOT NULL,
+  revoked_block BIGINT,
+  block_number BIGINT NOT NULL,
+  log_index INTEGER NOT NULL,
+  PRIMARY KEY (block_number, log_index)
+);
+CREATE INDEX epochs_epoch ON epochs (epoch, block_number);
+CREATE TABLE epoch_manifests (
+  epoch BIGINT NOT NULL,
+  manifest TEXT NOT NULL,
+  block_number BIGINT NOT NULL,
+  log_index INTEGER NOT NULL,
+  PRIMARY KEY (block_number, log_index)
+);
+CREATE INDEX epoch_manifests_epoch ON epoch_manifests (epoch, block_number);
+CREATE TABLE claims (
+  account TEXT NOT NULL,
+  epoch BIGINT NOT NULL,
+  amount NUMERIC(78, 0) NOT NULL,
+  cumulative NUMERIC(78, 0) NOT NULL,
+  block_number BIGINT NOT NULL,
+  log_index INTEGER NOT NULL,
+  PRIMARY KEY (block_number, log_index)
+);
+CREATE INDEX claims_account ON claims (account, block_number);
+CREATE TABLE refund_withdrawals (
+  campaign_id BIGINT NOT NULL,
+  promoter TEXT NOT NULL,
+  amount NUMERIC(78, 0) NOT NULL,
+  block_number BIGINT NOT NULL,
+  log_index INTEGER NOT NULL,
+  PRIMARY KEY (block_number, log_index)
+);
+CREATE INDEX refund_withdrawals_campaign ON refund_withdrawals (campaign_id);
+CREATE TABLE epoch_revocations (
+  from_epoch BIGINT NOT NULL,
+  to_epoch BIGINT NOT NULL,
+  block_number BIGINT NOT NULL,
+  log_index INTEGER NOT NULL,
+  PRIMARY KEY (block_number, log_index)
+);
+CREATE TABLE escrow_pauses (
+  paused INTEGER NOT NULL,
+  account TEXT NOT NULL,
+  paused_for BIGINT,
+  timestamp BIGINT NOT NULL,
+  block_number BIGINT NOT NULL,
+  log_index INTEGER NOT NULL,
+  PRIMARY KEY (block_number, log_index)
+);
+CREATE TABLE role_events (
+  contract TEXT NOT NULL,
+  role TEXT NOT NULL,
+  account TEXT NOT NULL,
+  granted INTEGER NOT NULL,
+  block_number BIGINT NOT NULL,
+  log_index INTEGER NOT NULL,
+  PRIMARY KEY (block_number, log_index)
+);
+CREATE INDEX role_events_role ON role_events (contract, role, account, block_number);
+CREATE TABLE role_changes (
+  role TEXT NOT NULL,
+  account TEXT NOT NULL,
+  "grant" INTEGER NOT NULL,
+  ready_at BIGINT NOT NULL,
+  status TEXT NOT NULL,
+  closed_by TEXT,
+  closed_block BIGINT,
+  block_number BIGINT NOT NULL,
+  log_index INTEGER NOT NULL,
+  PRIMARY KEY (block_number, log_index)
+);
+CREATE INDEX role_changes_open ON role_changes (role, account, "grant", status);
+CREATE TABLE disputes (
+  epoch BIGINT NOT NULL,
+  disputer TEXT NOT NULL,
+  bond NUMERIC(78, 0) NOT NULL,
+  deadline BIGINT NOT NULL,
+  status INTEGER NOT NULL,
+  paid NUMERIC(78, 0),
+  settled_block BIGINT,
+  settled_log INTEGER,
+  resolved_block BIGINT,
+  block_number BIGINT NOT NULL,
+  log_index INTEGER NOT NULL,
+  PRIMARY KEY (block_number, log_index)
+);
+CREATE INDEX disputes_epoch ON disputes (epoch, block_number);
+CREATE INDEX disputes_settlement ON disputes (settled_block, settled_log);
+CREATE TABLE dispute_pool_fundings (
+  funder TEXT NOT NULL,
+  amount NUMERIC(78, 0) NOT NULL,
+  block_number BIGINT NOT NULL,
+  log_index INTEGER NOT NULL,
+  PRIMARY KEY (block_number, log_index)
+);
+CREATE TABLE epoch_payouts (
+  epoch BIGINT NOT NULL,
+  account TEXT NOT NULL,
+  amount NUMERIC(78, 0) NOT NULL,
+  cumulative NUMERIC(78, 0) NOT NULL,
+  proof TEXT NOT NULL,
+  root TEXT,
+  PRIMARY KEY (epoch, account)
+);
+CREATE INDEX epoch_payouts_account ON epoch_payouts (account, epoch);
+CREATE TABLE notifications (
+  id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  account TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  actor TEXT,
+  post_id BIGINT,
+  epoch BIGINT,
+  amount NUMERIC(78, 0),
+  created_at BIGINT NOT NULL,
+  block_number BIGINT,
+  seq BIGINT
+);
+CREATE INDEX notifications_account ON notifications (account, id);
+CREATE INDEX notifications_account_time ON notifications (account, created_at);
+CREATE INDEX notifications_block ON notifications (block_number) WHERE block_number IS NOT NULL;
+CREATE INDEX notifications_like ON notifications (post_id, actor) WHERE kind = 'LIKE';
+`,
+  },
+  {
+    version: 2,
+    name: "engagement",
+    sql: `
+CREATE TABLE engagement_log (
+  seq BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  kind TEXT NOT NULL,
+  account TEXT NOT NULL,
+  signer TEXT NOT NULL,
+  nonce TEXT NOT NULL,
+  post_id BIGINT,
+  campaign_id BIGINT,
+  json TEXT NOT NULL,
+  signature TEXT NOT NULL,
+  timestamp BIGINT NOT NULL,
+  received_at BIGINT NOT NULL,
+  UNIQUE (account, nonce)
+);
+CREATE INDEX engagement_post ON engagement_log (post_id, kind, seq) WHERE post_id IS NOT NULL;
+CREATE INDEX engagement_campaign ON engagement_log (campaign_id) WHERE campaign_id IS NOT NULL;
+CREATE TABLE delegations (
+  account TEXT NOT NULL,
+  session_key TEXT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  revoked INTEGER NOT NULL DEFAULT 0,
+  seq BIGINT NOT NULL,
+  PRIMARY KEY (account, session_key)
+);
+CREATE TABLE follows (
+  follower TEXT NOT NULL,
+  target TEXT NOT NULL,
+  seq BIGINT NOT NULL,
+  PRIMARY KEY (follower, target)
+);
+CREATE INDEX follows_target ON follows (target, follower);
+CREATE TABLE policies (
+  account TEXT PRIMARY KEY,
+  mode INTEGER NOT NULL,
+  communities TEXT NOT NULL,
+  topics TEXT NOT NULL,
+  blocked_promoters TEXT NOT NULL,
+  seq BIGINT NOT NULL
+);
+CREATE TABLE likes (
+  post_id BIGINT NOT NULL,
+  account TEXT NOT NULL,
+  seq BIGINT NOT NULL,
+  PRIMARY KEY (post_id, account)
+);
+CREATE TABLE post_view_marks (
+  post_id BIGINT NOT NULL,
+  account TEXT NOT NULL,
+  day BIGINT NOT NULL,
+  bought INTEGER NOT NULL,
+  PRIMARY KEY (post_id, account, day, bought)
+);
+CREATE TABLE post_share_marks (
+  post_id BIGINT NOT NULL,
+  account TEXT NOT NULL,
+  PRIMARY KEY (post_id, account)
+);
+CREATE TABLE notification_reads (
+  account TEXT PRIMARY KEY,
+  read_until BIGINT NOT NULL,
+  seq BIGINT NOT NULL
+);
+CREATE TABLE profiles (
+  account TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  bio TEXT NOT NULL,
+  avatar TEXT NOT NULL,
+  seq BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE TABLE memberships (
+  community_id BIGINT NOT NULL,
+  account TEXT NOT NULL,
+  member INTEGER NOT NULL,
+  timestamp BIGINT NOT NULL,
+  seq BIGINT NOT NULL,
+  PRIMARY KEY (community_id, account)
+);
+CREATE INDEX memberships_account ON memberships (account, community_id);
+CREATE TABLE media (
+  hash TEXT PRIMARY KEY,
+  mime_type TEXT NOT NULL,
+  size BIGINT NOT NULL,
+  width INTEGER NOT NULL,
+  height INTEGER NOT NULL,
+  created_at BIGINT NOT NULL
+);
+`,
+  },
+];
