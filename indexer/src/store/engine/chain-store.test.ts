@@ -188,6 +188,7 @@ const TABLES: Partial<Record<keyof StoreTables, string[]>> = {
   dispute_pool_fundings: ["block_number", "log_index"],
   epoch_payouts: ["epoch", "account"],
   notifications: ["id"],
+  post_mentions: ["post_id", "start"],
 };
 
 async function dump(engine: StoreEngine): Promise<Record<string, unknown[]>> {

@@ -10,9 +10,11 @@
  * notifications keep the order of the events.
  */
 import type { Insertable, Kysely, Transaction } from "kysely";
+import { sql } from "kysely";
 import type { ChainBatch, Checkpoint } from "../chain-store.ts";
 import type { BlockRecord, ChainEvent, ChainEventKind } from "../events.ts";
-import { mentionedAddresses, type NotificationInput } from "../notifications.ts";
+import { mentionSites, nameKey, resolveMentions } from "../mentions.ts";
+import type { NotificationInput } from "../notifications.ts";
 import { chunks, insertRows, MAX_PARAMS } from "./bulk-insert.ts";
 import type { StoreTables } from "./tables.ts";
 
@@ -54,6 +56,7 @@ type Buffered =
   | "role_changes"
   | "disputes"
   | "dispute_pool_fundings"
+  | "post_mentions"
   | "notifications";
 
 type BulkInsert = typeof insertRows;
@@ -65,6 +68,49 @@ const checkpointColumns = [
   "head_block as headBlock",
 ] as const;
 const blockColumns = ["number", "hash", "parent_hash as parentHash", "timestamp"] as const;
+
+/** The name keys a text's `@Name` sites may refer to (as `resolveMentions` asks for them). */
+function mentionNameKeys(text: string): string[] {
+  const keys = new Set<string>();
+  for (const site of mentionSites(text))
+    if ("names" in site) for (const n of site.names) keys.add(nameKey(n));
+  return [...keys];
+}
+
+/**
+ * For each name key, the account that has held that name longest among the names in force at
+ * `time` (each account's latest Profile name by then), as `../mentions.ts` resolves it on SQLite.
+ * `lower()` on both sides may fold more than ASCII (PostgreSQL), so the exact key is compared here.
+ */
+async function nameHolders(trx: Trx, keys: string[], time: number): Promise<Map<string, string>> {
+  const byKey = new Map<string, string>();
+  if (keys.length === 0) return byKey;
+  const rows = await trx
+    .selectFrom("profile_names as n")
+    .select(["n.account", "n.name"])
+    .where(
+      sql<string>`lower(n.name)`,
+      "in",
+      keys.map((k) => sql<string>`lower(${k})`),
+    )
+    .where("n.since", "<=", time)
+    .where("n.seq", "=", (eb) =>
+      eb
+        .selectFrom("profile_names as m")
+        .select((m) => m.fn.max("m.seq").as("latest"))
+        .whereRef("m.account", "=", "n.account")
+        .where("m.since", "<=", time),
+    )
+    .orderBy("n.since")
+    .orderBy("n.seq")
+    .execute();
+  const wanted = new Set(keys);
+  for (const r of rows) {
+    const key = nameKey(r.name);
+    if (wanted.has(key) && !byKey.has(key)) byKey.set(key, r.account);
+  }
+  return byKey;
+}
 
 async function putCheckpoint(trx: Trx, c: Checkpoint): Promise<void> {
   await trx
@@ -261,7 +307,11 @@ async function applyEvent(trx: Trx, w: Writer, e: ChainEvent): Promise<void> {
       for (const [position, topic] of p.topics.entries())
         w.push("post_topics", { post_id: id, position, topic, block_number: e.blockNumber });
       w.push("post_stats", { post_id: id });
-      for (const account of mentionedAddresses(p.text))
+      if (!p.text.includes("@")) return;
+      const byNameKey = await nameHolders(trx, mentionNameKeys(p.text), e.timestamp);
+      const mentions = resolveMentions(p.text, () => byNameKey);
+      for (const m of mentions) w.push("post_mentions", { post_id: id, ...m, block_number: e.blockNumber });
+      for (const account of new Set(mentions.map((m) => m.account)))
         w.notify({
           account,
           kind: "MENTION",
@@ -627,6 +677,7 @@ const CREATED_AFTER = [
   "disputes",
   "dispute_pool_fundings",
   "notifications",
+  "post_mentions",
 ] as const;
 
 async function deleteAfter(trx: Trx, n: number): Promise<void> {

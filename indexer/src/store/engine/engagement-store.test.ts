@@ -112,6 +112,8 @@ function messages(): NewLogEntry[] {
     entry("Policy", B, { mode: "2", communities: [], topics: [], blockedPromoters: [] }),
     entry("Profile", A, { name: "alice", avatar: h(7), bio: "hi" }),
     entry("Profile", A, { name: "alice2", avatar: h(8), bio: "hello" }),
+    entry("Profile", A, { name: "Alice2", avatar: h(8), bio: "same name, other case" }),
+    entry("DeletePost", A, { postId: "2" }),
     entry("Membership", C, { communityId: "1", member: true }, 2100),
     entry("Membership", C, { communityId: "1", member: false }, 2050),
     entry("RevokeDelegation", A, { sessionKey: K }),
@@ -131,6 +133,8 @@ const TABLES: Partial<Record<keyof StoreTables, string[]>> = {
   profiles: ["account"],
   memberships: ["community_id", "account"],
   notifications: ["id"],
+  profile_names: ["account", "seq"],
+  post_deletions: ["post_id"],
 };
 
 /**

@@ -12,6 +12,7 @@
 import type { Kysely, Transaction } from "kysely";
 import type { MessageKind } from "#protocol";
 import type { Delegation, LogEntry, NewLogEntry } from "../engagement-store.ts";
+import { nameKey } from "../mentions.ts";
 import type { NotificationInput } from "../notifications.ts";
 import type { StoreTables } from "./tables.ts";
 
@@ -24,6 +25,10 @@ export interface AsyncEngagementStore {
   postExists(postId: bigint): Promise<boolean>;
   postCreatedAt(postId: bigint): Promise<number | null>;
   campaignPost(campaignId: bigint): Promise<number | null>;
+  /** The post's author (lowercase), or null when there is no such post. */
+  postAuthor(postId: bigint): Promise<string | null>;
+  /** Whether the post's author deleted it (DeletePost). */
+  postDeleted(postId: bigint): Promise<boolean>;
   likes(account: string, postId: bigint): Promise<boolean>;
   shared(account: string, postId: bigint): Promise<boolean>;
   mediaExists(hash: string): Promise<boolean>;
@@ -303,6 +308,29 @@ async function appendOne(trx: Trx, e: NewLogEntry): Promise<number> {
           })),
         )
         .execute();
+      // A name the account did not hold just before (by log order) starts a new holding.
+      {
+        const previous = await trx
+          .selectFrom("profile_names")
+          .select("name")
+          .where("account", "=", m.account)
+          .orderBy("seq", "desc")
+          .limit(1)
+          .executeTakeFirst();
+        if (previous === undefined || nameKey(previous.name) !== nameKey(s("name")))
+          await trx
+            .insertInto("profile_names")
+            .values({ account: m.account, name: s("name"), since: Number(m.timestamp), seq })
+            .execute();
+      }
+      break;
+    case "DeletePost":
+      if (postId !== null)
+        await trx
+          .insertInto("post_deletions")
+          .values({ post_id: postId, account: m.account, seq, timestamp: Number(m.timestamp) })
+          .onConflict((oc) => oc.column("post_id").doNothing())
+          .execute();
       break;
     case "Membership":
       // The latest Membership per account and community wins (by timestamp, then seq).
@@ -377,6 +405,21 @@ export function createKyselyEngagementStore(db: Db): AsyncEngagementStore {
         ? ((await db.selectFrom("posts").select("created_at").where("id", "=", Number(id)).executeTakeFirst())
             ?.created_at ?? null)
         : null,
+    postAuthor: async (id) =>
+      safe(id)
+        ? ((await db.selectFrom("posts").select("author").where("id", "=", Number(id)).executeTakeFirst())
+            ?.author ?? null)
+        : null,
+    postDeleted: (id) =>
+      safe(id)
+        ? exists(
+            db
+              .selectFrom("post_deletions")
+              .select("post_id")
+              .where("post_id", "=", Number(id))
+              .executeTakeFirst(),
+          )
+        : Promise.resolve(false),
     campaignPost: async (id) =>
       safe(id)
         ? ((

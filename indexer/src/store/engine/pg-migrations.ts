@@ -346,4 +346,33 @@ CREATE TABLE media (
 );
 `,
   },
+  {
+    version: 3,
+    name: "mentions by display name, deleted posts",
+    sql: `
+CREATE TABLE profile_names (
+  account TEXT NOT NULL,
+  name TEXT NOT NULL,
+  since BIGINT NOT NULL,
+  seq BIGINT NOT NULL,
+  PRIMARY KEY (account, seq)
+);
+CREATE INDEX profile_names_name ON profile_names (lower(name), since, seq);
+CREATE TABLE post_mentions (
+  post_id BIGINT NOT NULL,
+  start INTEGER NOT NULL,
+  length INTEGER NOT NULL,
+  account TEXT NOT NULL,
+  block_number BIGINT NOT NULL,
+  PRIMARY KEY (post_id, start)
+);
+CREATE INDEX post_mentions_block ON post_mentions (block_number);
+CREATE TABLE post_deletions (
+  post_id BIGINT PRIMARY KEY,
+  account TEXT NOT NULL,
+  seq BIGINT NOT NULL,
+  timestamp BIGINT NOT NULL
+);
+`,
+  },
 ];

@@ -311,6 +311,28 @@ export interface MediaTable {
   created_at: number;
 }
 
+export interface ProfileNamesTable {
+  account: string;
+  name: string;
+  since: number;
+  seq: number;
+}
+
+export interface PostMentionsTable {
+  post_id: number;
+  start: number;
+  length: number;
+  account: string;
+  block_number: number;
+}
+
+export interface PostDeletionsTable {
+  post_id: number;
+  account: string;
+  seq: number;
+  timestamp: number;
+}
+
 /** The tables the chain store and the engagement log write (and the payouts EARNING notifications read). */
 export interface StoreTables {
   blocks: BlocksTable;
@@ -347,4 +369,7 @@ export interface StoreTables {
   profiles: ProfilesTable;
   memberships: MembershipsTable;
   media: MediaTable;
+  profile_names: ProfileNamesTable;
+  post_mentions: PostMentionsTable;
+  post_deletions: PostDeletionsTable;
 }
