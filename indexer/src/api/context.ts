@@ -15,7 +15,10 @@ export interface ApiContext {
   deployment: Deployment;
   /** Chain-consistent unix seconds: the later of wall clock and the latest indexed block. */
   now: () => number;
-  /** Chain time: the timestamp of the latest indexed block (0 before any), as the contracts see it. */
+  /**
+   * Chain time as the next transaction will see it: the latest indexed block's timestamp plus the
+   * wall time since it was seen (`createProjectedChainTime`; 0 before any block).
+   */
   chainTime: () => number;
   exportLog: (fromSeq: number, toSeq: number) => LogExport | Promise<LogExport>;
   /** The HTTP client's address (set by the HTTP entry), for intake quotas; absent in-process. */

@@ -12,6 +12,7 @@ import type { Deployment } from "../config.ts";
 import type { LogExport } from "../engagement/export.ts";
 import type { EngagementService } from "../engagement/submit.ts";
 import type { EpochPreviewer } from "../settlement/preview.ts";
+import { projectedChainTime } from "../store/chain-time.ts";
 import type { Queries } from "../store/queries.ts";
 import type { ApiContext } from "./context.ts";
 import { maskedErrors } from "./errors.ts";
@@ -38,6 +39,8 @@ export interface ApiOptions {
   pending?: EpochPreviewer;
   /** Seconds between settlements; default: the deployment's epoch length. */
   epochSeconds?: number;
+  /** Chain time as the next transaction will see it; default: the store's projected chain time. */
+  chainTime?: () => number;
 }
 
 export function createApi(options: ApiOptions) {
@@ -48,7 +51,7 @@ export function createApi(options: ApiOptions) {
     chainId: options.chainId,
     deployment: options.deployment,
     now: options.now,
-    chainTime: () => options.queries.latestBlockTime() ?? 0,
+    chainTime: options.chainTime ?? projectedChainTime(options.queries),
     exportLog: options.exportLog,
     ...(options.pending ? { pending: options.pending } : {}),
     ...(options.epochSeconds ? { epochSeconds: options.epochSeconds } : {}),

@@ -5,6 +5,7 @@
  * pricing need the attention model and report ATTENTION_UNAVAILABLE.
  */
 import type { Address, Hex } from "viem";
+import { projectedChainTime } from "../store/chain-time.ts";
 import { decodeCursor, encodeCursor } from "../store/cursor.ts";
 import type { Db } from "../store/db.ts";
 import { createPayoutReasonStore } from "../store/payout-reasons.ts";
@@ -17,11 +18,14 @@ export interface StoreAttentionServiceOptions {
   /** The store itself, for payout reasons and seeds (unavailable without it). */
   db?: Db;
   params?: AttentionParams;
+  /** Chain time as the next transaction will see it; default: the store's projected chain time. */
+  chainTime?: () => number;
 }
 
 export function createStoreAttentionService(options: StoreAttentionServiceOptions): AttentionService {
   const { queries } = options;
   const params = options.params ?? DEFAULT_PARAMS;
+  const chainTime = options.chainTime ?? projectedChainTime(queries);
   const reasons = options.db ? createPayoutReasonStore(options.db) : null;
   return {
     stream({ communityId, first, after }) {
@@ -90,9 +94,10 @@ export function createStoreAttentionService(options: StoreAttentionServiceOption
     claim(account): ClaimInfo {
       const a = account.toLowerCase() as Address;
       const claimed = BigInt(queries.claimed(a));
-      // The proof is for the root the contract sees as active, so chain time decides, never the wall
-      // clock: when the indexer lags, the contract still accepts a proof for the root it replaced.
-      const active = queries.activeEpoch(queries.latestBlockTime() ?? 0);
+      // The proof is for the root the contract will see as active in the next block, so chain time
+      // decides, never the wall clock: when the indexer lags, the contract still accepts a proof for
+      // the root it replaced.
+      const active = queries.activeEpoch(chainTime());
       const payout = active ? queries.payout(active.epoch, a) : null;
       const usable = payout && (payout.root === null || payout.root === active?.root);
       const cumulativeAmount = usable ? BigInt(payout.cumulative) : 0n;
@@ -117,7 +122,7 @@ export function createStoreAttentionService(options: StoreAttentionServiceOption
     },
     seeds(communityId) {
       if (!reasons) throw new AttentionUnavailableError("seeds");
-      const t = queries.latestBlockTime() ?? 0;
+      const t = chainTime();
       const delaySeconds = params.seedDelaySeconds;
       return {
         delaySeconds,

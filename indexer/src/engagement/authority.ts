@@ -86,6 +86,56 @@ export function authorityRefusal(
   return null;
 }
 
+/**
+ * What the authority rules need of an entry whose signature recovered: its kind, the signer the
+ * signature recovers to and the few message fields the rules read. Built by `recoverEntry`, in
+ * this thread or in a recovery worker (`signature-pool.ts`), so that the expensive, stateless part
+ * of a check can run apart from the ordered, stateful part (`LogAuthority.admit`).
+ */
+export interface RecoveredEntry {
+  kind: MessageKind;
+  /** The address the signature recovers to (lower case). */
+  signer: string;
+  account: string;
+  nonce: bigint;
+  timestamp: bigint;
+  /** Delegation and RevokeDelegation only. */
+  sessionKey?: string;
+  /** Delegation only. */
+  expiresAt?: bigint;
+}
+
+/** The stateless part of a check: the entry decoded and its signer recovered, or why it cannot be. */
+export async function recoverEntry(
+  domain: TypedDataDomain,
+  entry: Omit<ExportedEntry, "seq" | "signer">,
+): Promise<RecoveredEntry | string> {
+  if (!(MESSAGE_KINDS as string[]).includes(entry.kind)) return `unknown kind ${entry.kind}`;
+  const kind = entry.kind as MessageKind;
+  let message: MessageByKind[MessageKind];
+  try {
+    message = decodeMessage(kind, entry.message as object);
+  } catch (error) {
+    return `malformed message: ${(error as Error).message}`;
+  }
+  if (!/^0x[0-9a-fA-F]{130}$/.test(entry.signature)) return "no valid signature";
+  const signer = await recoverSigner(domain, kind, message, entry.signature);
+  if (!signer) return "signature cannot be recovered";
+  const recovered: RecoveredEntry = {
+    kind,
+    signer,
+    account: message.account.toLowerCase(),
+    nonce: message.nonce,
+    timestamp: message.timestamp,
+  };
+  if (kind === "Delegation" || kind === "RevokeDelegation") {
+    const m = message as MessageByKind["Delegation"] | MessageByKind["RevokeDelegation"];
+    recovered.sessionKey = m.sessionKey.toLowerCase();
+    if ("expiresAt" in m) recovered.expiresAt = m.expiresAt;
+  }
+  return recovered;
+}
+
 export class LogAuthority {
   readonly #domain: TypedDataDomain;
   readonly #delegations = new Map<string, { expiresAt: bigint; revoked: boolean }>();
@@ -100,36 +150,36 @@ export class LogAuthority {
 
   /** Checks one entry and, when it is valid, applies it; returns why it is invalid, or null. */
   async check(entry: ExportedEntry): Promise<string | null> {
-    if (!(MESSAGE_KINDS as string[]).includes(entry.kind)) return `unknown kind ${entry.kind}`;
-    const kind = entry.kind as MessageKind;
-    let message: MessageByKind[MessageKind];
-    try {
-      message = decodeMessage(kind, entry.message as object);
-    } catch (error) {
-      return `malformed message: ${(error as Error).message}`;
-    }
-    if (!/^0x[0-9a-fA-F]{130}$/.test(entry.signature)) return "no valid signature";
-    const signer = await recoverSigner(this.#domain, kind, message, entry.signature);
-    if (!signer) return "signature cannot be recovered";
-    if (signer !== entry.signer.toLowerCase())
-      return `signed by ${signer}, not the recorded signer ${entry.signer}`;
-    const account = message.account.toLowerCase();
+    const recovered = await recoverEntry(this.#domain, entry);
+    return typeof recovered === "string" ? recovered : this.admit(entry.signer, recovered);
+  }
+
+  /**
+   * The ordered part of a check, for an entry `recoverEntry` decoded and recovered (entries in log
+   * order): the recorded signer must be the one recovered, and may sign for the account (the
+   * account itself, a published impression key for issued kinds, or a live delegation); the
+   * account's nonce must be new. A valid entry is applied; returns why it is invalid, or null.
+   */
+  admit(recordedSigner: string, entry: RecoveredEntry): string | null {
+    const { kind, signer, account } = entry;
+    if (signer !== recordedSigner.toLowerCase())
+      return `signed by ${signer}, not the recorded signer ${recordedSigner}`;
     if (ISSUED_KINDS.has(kind) && (signer !== account || !this.#issuers.has(signer)))
       return `${kind} signed by ${signer}, not a published impression key`;
     const refusal = authorityRefusal(
       kind,
-      message,
+      { account, timestamp: entry.timestamp } as MessageByKind[MessageKind],
       signer,
       this.#delegations.get(`${account}>${signer}`) ?? null,
     );
     if (refusal) return refusal.message;
-    const nonce = `${account}:${message.nonce}`;
-    if (this.#nonces.has(nonce)) return `nonce ${message.nonce} of ${account} used twice`;
+    const nonce = `${account}:${entry.nonce}`;
+    if (this.#nonces.has(nonce)) return `nonce ${entry.nonce} of ${account} used twice`;
     this.#nonces.add(nonce);
-    if (kind === "Delegation" || kind === "RevokeDelegation") {
-      const m = message as MessageByKind["Delegation"] | MessageByKind["RevokeDelegation"];
-      const key = `${account}>${m.sessionKey.toLowerCase()}`;
-      if ("expiresAt" in m) this.#delegations.set(key, { expiresAt: m.expiresAt, revoked: false });
+    if (entry.sessionKey !== undefined) {
+      const key = `${account}>${entry.sessionKey}`;
+      if (entry.expiresAt !== undefined)
+        this.#delegations.set(key, { expiresAt: entry.expiresAt, revoked: false });
       else {
         const d = this.#delegations.get(key);
         if (d) d.revoked = true;

@@ -33,15 +33,58 @@ export interface ChainFactsOptions {
   blockNumber: bigint;
 }
 
+type SocialEvent = "PostPublished" | "CommunityCreated" | "ModeratorAdded" | "ModeratorRemoved";
+
+/** Events per request the window aims at: answers stay far below RPC response limits. */
+const EVENTS_PER_REQUEST = 2000;
+const FIRST_WINDOW = 64n;
+
+/**
+ * One event of the social contract over a block range, read in windows that adapt to the chain:
+ * a window doubles after an answer of less than half the aim, halves after one above it, and a
+ * request that fails (a provider's range or result limit, an answer too large for the client) is
+ * retried over half the window, down to one block. Logs come back in chain order.
+ */
+async function socialEvents<E extends SocialEvent>(
+  client: PublicClient,
+  social: Address,
+  eventName: E,
+  fromBlock: bigint,
+  toBlock: bigint,
+) {
+  type Logs = Awaited<ReturnType<typeof read>>;
+  const read = (from: bigint, to: bigint) =>
+    client.getContractEvents({ address: social, abi: ampSocialAbi, eventName, fromBlock: from, toBlock: to });
+  const out: Logs = [];
+  let window = FIRST_WINDOW;
+  for (let start = fromBlock; start <= toBlock; ) {
+    const end = start + window - 1n < toBlock ? start + window - 1n : toBlock;
+    let logs: Logs;
+    try {
+      logs = await read(start, end);
+    } catch (error) {
+      if (window === 1n) throw error;
+      window /= 2n;
+      continue;
+    }
+    for (const log of logs) out.push(log);
+    start = end + 1n;
+    if (logs.length < EVENTS_PER_REQUEST / 2) window *= 2n;
+    else if (logs.length > EVENTS_PER_REQUEST && window > 1n) window /= 2n;
+  }
+  return out;
+}
+
 export async function readChainFacts(client: PublicClient, options: ChainFactsOptions): Promise<ChainFacts> {
   const { social, escrow, startBlock, blockNumber } = options;
-  const range = { fromBlock: startBlock, toBlock: blockNumber };
+  const events = <E extends SocialEvent>(eventName: E) =>
+    socialEvents(client, social, eventName, startBlock, blockNumber);
   const [block, published, created, added, removed, campaignCount] = await Promise.all([
     client.getBlock({ blockNumber }),
-    client.getContractEvents({ address: social, abi: ampSocialAbi, eventName: "PostPublished", ...range }),
-    client.getContractEvents({ address: social, abi: ampSocialAbi, eventName: "CommunityCreated", ...range }),
-    client.getContractEvents({ address: social, abi: ampSocialAbi, eventName: "ModeratorAdded", ...range }),
-    client.getContractEvents({ address: social, abi: ampSocialAbi, eventName: "ModeratorRemoved", ...range }),
+    events("PostPublished"),
+    events("CommunityCreated"),
+    events("ModeratorAdded"),
+    events("ModeratorRemoved"),
     client.readContract({ address: escrow, abi: ampEscrowAbi, functionName: "campaignCount", blockNumber }),
   ]);
 

@@ -48,7 +48,7 @@ const LOADER_FLAGS = new Set(["--import", "--require", "-r", "--loader", "--expe
  * in `execArgv`), or else with tsx's loader added. Other flags stay with the process: some are
  * process-wide and a worker refuses them (`--expose-gc`).
  */
-function workerExecArgv(): string[] {
+export function workerExecArgv(): string[] {
   const args: string[] = [];
   const argv = process.execArgv;
   for (let i = 0; i < argv.length; i++) {

@@ -7,7 +7,7 @@ import * as args from "../args.ts";
 import type { ApiContext } from "../context.ts";
 import { fromAttention } from "./attention.ts";
 
-/** Status on chain time (the latest indexed block), as the escrow decides it. */
+/** Status on chain time as the next transaction will see it (`ctx.chainTime`), as the escrow decides it. */
 export const epochStatus = (e: EpochRow, ctx: ApiContext) => {
   if (e.revokedBlock !== null) return "REVOKED";
   if (ctx.queries.disputeOf(e.blockNumber, e.logIndex)?.status === 1) return "DISPUTED";
