@@ -4,8 +4,9 @@
  * node, then indexed from block 0 to the same head over the node's HTTP
  * JSON-RPC by this indexer (`npm run indexer`, SQLite) and by Ponder 1.0
  * (`ponder start`, its embedded PGlite database, the equivalent schema in
- * indexer/bench/ponder). Each is timed from spawn until its API reports the
- * head block indexed; the benchmark fails unless both end with the same row
+ * indexer/bench/ponder). The chain then idles for 64 blocks, so every event is
+ * history for both. Each is timed from spawn until its API reports the head
+ * block indexed; the benchmark fails unless both end with the same row
  * counts, table by table, and the counts the world was built with.
  * Run: `npm run bench -- ponder-sync`.
  */
@@ -30,6 +31,9 @@ const SIZE: WorldSize = {
   topUps: scaled(2_000),
   epochs: scaled(40),
   claims: scaled(10_000),
+  // Past both indexers' finality windows (this one's 64 blocks, Ponder's 30 on an unknown chain):
+  // every event is history, read by each indexer's backfill.
+  idleBlocks: 64,
 };
 const TIMEOUT_MS = 30 * 60_000;
 const log = (line: string) => console.log(`ponder-sync: ${line}`);

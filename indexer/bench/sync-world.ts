@@ -4,8 +4,10 @@
  * settled epochs whose spends hit every campaign, and batched claims against
  * the last epoch's Merkle root. Automine is off: transactions go out as
  * JSON-RPC batches of eth_sendTransaction from the node's unlocked accounts
- * (the settler impersonated) and are mined many to a block.
+ * (the settler impersonated) and are mined many to a block. The chain then
+ * idles for `idleBlocks` empty blocks.
  */
+import { request } from "node:http";
 import { type Address, encodeFunctionData, type Hex, keccak256, parseEther, toHex, zeroHash } from "viem";
 import { DEFAULT_PARAMS } from "#indexer/attention/params.ts";
 import { encodeManifest, manifestHex, manifestOf } from "#indexer/settlement/manifest.ts";
@@ -25,6 +27,8 @@ export interface WorldSize {
   /** Settled epochs, each spending from MAX_SPENDS_PER_EPOCH campaigns. */
   epochs: number;
   claims: number;
+  /** Empty blocks mined after the last event (the chain idles at its head). */
+  idleBlocks: number;
 }
 
 /** What the world holds once mined: the row counts an indexer must end with. */
@@ -57,6 +61,30 @@ const CLAIM = parseEther("0.001");
 const CLAIMS_PER_TX = 25;
 const DAY = 86_400n;
 
+/**
+ * One JSON-RPC POST on a connection of its own: a kept-alive socket the node closes while idle
+ * (building the next batch can take seconds) would fail a send the node may or may not have seen.
+ */
+function post<T>(url: string, body: unknown): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const options = { method: "POST", agent: false, headers: { "content-type": "application/json" } };
+    const req = request(url, options, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => {
+        try {
+          resolve(JSON.parse(Buffer.concat(chunks).toString("utf8")) as T);
+        } catch (error) {
+          reject(error);
+        }
+      });
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    req.end(JSON.stringify(body));
+  });
+}
+
 const fresh = (i: number) => `0x${keccak256(toHex(`sync-world ${i}`)).slice(26)}` as Address;
 
 export async function generateWorld(
@@ -65,17 +93,28 @@ export async function generateWorld(
   size: WorldSize,
   log: (line: string) => void = () => undefined,
 ): Promise<WorldCounts> {
-  const accounts = (await node.rpc<Address[]>("eth_accounts")).slice(0, 20);
+  let rpcId = 0;
+  const rpc = async <T>(method: string, params: unknown[] = []): Promise<T> => {
+    const out = await post<{ result?: T; error?: { message: string } }>(node.url, {
+      jsonrpc: "2.0",
+      id: ++rpcId,
+      method,
+      params,
+    });
+    if (out.error) throw new Error(`sync world: ${method}: ${out.error.message}`);
+    return out.result as T;
+  };
+  const accounts = (await rpc<Address[]>("eth_accounts")).slice(0, 20);
   const [admin, ...users] = accounts as [Address, ...Address[]];
   const { AMPToken: token, AMPSocial: social, AMPEscrow: escrow } = d.contracts;
   const settler = d.roles.settler;
   // Transfers before the world (the deployment's mints and pool funding) count too.
   const transferTopic = keccak256(toHex("Transfer(address,address,uint256)"));
-  const earlier = await node.rpc<unknown[]>("eth_getLogs", [
+  const earlier = await rpc<unknown[]>("eth_getLogs", [
     { address: token, topics: [transferTopic], fromBlock: "0x0", toBlock: "latest" },
   ]);
-  await node.rpc("hardhat_impersonateAccount", [settler]);
-  await node.rpc("hardhat_setBalance", [settler, "0x56bc75e2d63100000"]);
+  await rpc("hardhat_impersonateAccount", [settler]);
+  await rpc("hardhat_setBalance", [settler, "0x56bc75e2d63100000"]);
 
   const tx = (from: Address, to: Address, data: Hex, gas = 300_000): Tx => ({
     from,
@@ -91,7 +130,6 @@ export async function generateWorld(
     tx(from, escrow, encodeFunctionData({ abi: ampEscrowAbi, functionName, args } as never), gas);
 
   let transactions = 0;
-  let rpcId = 0;
   /** Sends `txs` in batches, mining after each until the pool is empty, and checks every receipt. */
   async function mine(txs: Tx[], perBatch = PER_BATCH): Promise<void> {
     for (let i = 0; i < txs.length; i += perBatch) {
@@ -101,41 +139,32 @@ export async function generateWorld(
         method: "eth_sendTransaction",
         params: [params],
       }));
-      const res = await fetch(node.url, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(batch),
-      });
-      const out = (await res.json()) as Array<{ result?: Hex; error?: { message: string } }>;
+      const out = await post<Array<{ result?: Hex; error?: { message: string } }>>(node.url, batch);
       const failed = out.find((r) => r.error);
       if (failed) throw new Error(`sync world: send failed: ${failed.error?.message}`);
       const hashes = out.map((r) => r.result as Hex);
       for (;;) {
-        await node.rpc("evm_mine");
-        const pending = await node.rpc<{ transactions: Hex[] }>("eth_getBlockByNumber", ["pending", false]);
+        await rpc("evm_mine");
+        const pending = await rpc<{ transactions: Hex[] }>("eth_getBlockByNumber", ["pending", false]);
         if (pending.transactions.length === 0) break;
       }
       // Every transaction must have succeeded, or the world would hold fewer events than counted.
-      const receipts = await fetch(node.url, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(
-          hashes.map((h) => ({
-            jsonrpc: "2.0",
-            id: ++rpcId,
-            method: "eth_getTransactionReceipt",
-            params: [h],
-          })),
-        ),
-      });
-      const list = (await receipts.json()) as Array<{ result?: { status: Hex } }>;
+      const list = await post<Array<{ result?: { status: Hex } }>>(
+        node.url,
+        hashes.map((h) => ({
+          jsonrpc: "2.0",
+          id: ++rpcId,
+          method: "eth_getTransactionReceipt",
+          params: [h],
+        })),
+      );
       const bad = list.findIndex((r) => r.result?.status !== "0x1");
       if (bad >= 0) throw new Error(`sync world: transaction ${hashes[bad]} failed or is missing`);
       transactions += hashes.length;
     }
   }
 
-  await node.rpc("evm_setAutomine", [false]);
+  await rpc("evm_setAutomine", [false]);
   try {
     // Communities, and AMP for every promoter (each approves the escrow once).
     const setup: Tx[] = [];
@@ -197,7 +226,7 @@ export async function generateWorld(
     // Claimants and their cumulative amounts: one tree, the root of every epoch.
     const claimants = Array.from({ length: size.claims }, (_, i) => fresh(2_000_000 + i).toLowerCase());
     const tree = buildMerkle(claimants.map((a) => [a, CLAIM] as const));
-    const block = await node.rpc<{ timestamp: Hex }>("eth_getBlockByNumber", ["latest", false]);
+    const block = await rpc<{ timestamp: Hex }>("eth_getBlockByNumber", ["latest", false]);
     const periodEnd = BigInt(block.timestamp);
     const settles: Tx[] = [];
     for (let e = 1; e <= size.epochs; e++) {
@@ -230,8 +259,8 @@ export async function generateWorld(
     log(`epochs settled (${transactions} transactions)`);
 
     // Past the challenge window: the last root is active and the claimants claim in batches.
-    await node.rpc("evm_increaseTime", [Number(d.challengeWindow) + 1]);
-    await node.rpc("evm_mine");
+    await rpc("evm_increaseTime", [Number(d.challengeWindow) + 1]);
+    await rpc("evm_mine");
     const claims: Tx[] = [];
     for (let i = 0; i < claimants.length; i += CLAIMS_PER_TX) {
       const group = claimants.slice(i, i + CLAIMS_PER_TX) as Address[];
@@ -246,11 +275,18 @@ export async function generateWorld(
     }
     await mine(claims);
     log(`claims mined (${transactions} transactions)`);
+    // One evm_mine each (hardhat_mine's reserved blocks carry a zero parent hash and do not link).
+    if (size.idleBlocks > 0) {
+      await post(
+        node.url,
+        Array.from({ length: size.idleBlocks }, () => ({ jsonrpc: "2.0", id: ++rpcId, method: "evm_mine" })),
+      );
+    }
   } finally {
-    await node.rpc("evm_setAutomine", [true]);
+    await rpc("evm_setAutomine", [true]);
   }
 
-  const head = Number(await node.rpc<Hex>("eth_blockNumber"));
+  const head = Number(await rpc<Hex>("eth_blockNumber"));
   const spends = size.epochs * Math.min(MAX_SPENDS_PER_EPOCH, size.campaigns);
   return {
     communities: size.communities,
