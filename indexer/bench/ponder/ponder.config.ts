@@ -22,7 +22,9 @@ export default createConfig({
   networks: {
     local: {
       chainId: deployment.chainId,
-      transport: http(env("AMP_RPC_URL")),
+      // Ponder 1.0 keeps its eth_getLogs ranges when viem refuses a response over its 10 MB default
+      // (dense blocks of this world pass that) and stops after 10 attempts: lift the limit.
+      transport: http(env("AMP_RPC_URL"), { maxResponseBodySize: 512 * 1024 * 1024 }),
       pollingInterval: 250,
       // A local node, so no provider rate limit applies (the default is 50 requests/s).
       maxRequestsPerSecond: 10_000,
