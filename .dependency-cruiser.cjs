@@ -69,7 +69,8 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: "node_modules" },
-    exclude: { path: "(^|/)(node_modules|artifacts|cache|dist|bench-results)/" },
+    // indexer/bench/ponder is a Ponder project of its own (its imports resolve in Ponder's build).
+    exclude: { path: ["(^|/)(node_modules|artifacts|cache|dist|bench-results)/", "^indexer/bench/ponder/"] },
     tsPreCompilationDeps: true,
     combinedDependencies: false,
     enhancedResolveOptions: {

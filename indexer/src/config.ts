@@ -46,6 +46,8 @@ const configSchema = z.object({
   rpcRetries: int(0).default(8),
   rpcRetryBaseMs: int(1).default(200),
   rpcTimeoutMs: int(100).default(10_000),
+  /** Block headers per JSON-RPC batch request (0: one HTTP request per header). */
+  rpcBatchSize: int(0).max(1000).default(50),
   corsOrigins: list.default(["http://127.0.0.1:5173", "http://localhost:5173"]),
   /** GraphiQL at the endpoint only when asked for (AMP_GRAPHIQL=1). */
   graphiql: bool.default(false),
@@ -105,6 +107,7 @@ const ENV: Record<string, keyof ConfigInput> = {
   AMP_RPC_RETRIES: "rpcRetries",
   AMP_RPC_RETRY_BASE_MS: "rpcRetryBaseMs",
   AMP_RPC_TIMEOUT_MS: "rpcTimeoutMs",
+  AMP_RPC_BATCH_SIZE: "rpcBatchSize",
   AMP_CORS_ORIGINS: "corsOrigins",
   AMP_GRAPHIQL: "graphiql",
   AMP_MAX_QUERY_DEPTH: "maxQueryDepth",

@@ -94,15 +94,24 @@ export function createIndexer(config: IndexerConfig, options: IndexerOptions = {
   const queries = createQueries(db);
   const now = createChainClock(queries);
   const { contracts } = config.deployment;
-  const reader = createChainReader(createRpcClient(config.rpcUrl, config.rpcTimeoutMs), {
-    retries: config.rpcRetries,
-    baseMs: config.rpcRetryBaseMs,
-    onRetry: (e, attempt, delay) =>
-      rpcLog.warn(
-        { code: e.code, details: e.details, attempt, retryInMs: Math.round(delay) },
-        `rpc: ${e.shortMessage}; retrying`,
-      ),
-  });
+  const reader = createChainReader(
+    createRpcClient(config.rpcUrl, config.rpcTimeoutMs),
+    {
+      retries: config.rpcRetries,
+      baseMs: config.rpcRetryBaseMs,
+      onRetry: (e, attempt, delay) =>
+        rpcLog.warn(
+          { code: e.code, details: e.details, attempt, retryInMs: Math.round(delay) },
+          `rpc: ${e.shortMessage}; retrying`,
+        ),
+    },
+    config.rpcBatchSize > 0
+      ? {
+          client: createRpcClient(config.rpcUrl, config.rpcTimeoutMs, config.rpcBatchSize),
+          batchSize: config.rpcBatchSize,
+        }
+      : undefined,
+  );
   const follower = createFollower({
     reader,
     store: createChainStore(db),

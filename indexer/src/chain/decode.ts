@@ -2,7 +2,7 @@
  * Decoding of logs into stored chain events (pure): the event is matched by
  * topic and emitting contract, its arguments turned into JSON-safe values.
  */
-import { type Abi, type AbiEvent, type Address, decodeEventLog, type Log } from "viem";
+import { type Abi, type AbiEvent, type Address, decodeEventLog, type Log, toEventSelector } from "viem";
 import type { ChainEvent, ChainEventKind } from "../store/events.ts";
 import { escrowEvents, socialEvents, tokenEvents } from "./abi.ts";
 import { ChainError } from "./errors.ts";
@@ -23,20 +23,29 @@ function jsonSafe(value: unknown, type: string): unknown {
 }
 
 export function createLogDecoder(contracts: ContractAddresses) {
-  const abiOf = new Map<string, AbiEvent[]>([
-    [contracts.token.toLowerCase(), tokenEvents],
-    [contracts.social.toLowerCase(), socialEvents],
-    [contracts.escrow.toLowerCase(), escrowEvents],
-  ]);
+  // One entry per (contract, event selector): a log is matched by one map lookup and decoded
+  // against its own event, not searched for among every event of the contract's ABI.
+  const byKey = new Map<string, { abi: Abi; types: Map<string, string> }>();
+  const add = (address: string, events: AbiEvent[]) => {
+    for (const event of events) {
+      byKey.set(`${address.toLowerCase()}:${toEventSelector(event)}`, {
+        abi: [event],
+        types: new Map(event.inputs.map((i) => [i.name ?? "", i.type])),
+      });
+    }
+  };
+  add(contracts.token, tokenEvents);
+  add(contracts.social, socialEvents);
+  add(contracts.escrow, escrowEvents);
 
   /** Returns null for logs of events the indexer does not follow. */
   return function decodeLog(log: Log, timestamp: number): ChainEvent | null {
-    const abi = abiOf.get(log.address.toLowerCase());
-    if (!abi) return null;
+    const entry = byKey.get(`${log.address.toLowerCase()}:${log.topics[0]}`);
+    if (!entry) return null;
     let decoded: { eventName: string; args: unknown };
     try {
       decoded = decodeEventLog({
-        abi: abi as Abi,
+        abi: entry.abi,
         data: log.data,
         topics: log.topics,
         strict: true,
@@ -47,10 +56,9 @@ export function createLogDecoder(contracts: ContractAddresses) {
     if (log.blockNumber === null || log.logIndex === null || log.transactionIndex === null) {
       throw new ChainError("pending log in a block range", { details: JSON.stringify(log, jsonReplacer) });
     }
-    const inputs = (abi.find((e) => e.name === decoded.eventName) as AbiEvent).inputs;
     const payload: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(decoded.args as Record<string, unknown>)) {
-      payload[k] = jsonSafe(v, inputs.find((i) => i.name === k)?.type ?? "");
+      payload[k] = jsonSafe(v, entry.types.get(k) ?? "");
     }
     return {
       kind: decoded.eventName as ChainEventKind,

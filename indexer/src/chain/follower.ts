@@ -1,14 +1,15 @@
 /**
  * The chain follower: backfills the contracts' logs in block ranges from the
- * deployment's start block, then follows the head by polling. Each range is
- * applied with its checkpoint in one transaction. Near the head every header
- * is fetched and linked by parent hash; a mismatch with a stored hash is a
- * reorg, rolled back to the common ancestor in one transaction.
+ * deployment's start block, then follows the head by polling. Ranges are sized
+ * by the log density seen so far, a few are read at once, and each is applied
+ * in block order with its checkpoint in one transaction. Near the head every
+ * header is fetched and linked by parent hash; a mismatch with a stored hash
+ * is a reorg, rolled back to the common ancestor in one transaction.
  *
  * The follower reports what happened as a small union of events (batch,
  * reorg, finalized) to an optional listener.
  */
-import type { Address } from "viem";
+import type { Address, Log } from "viem";
 import type { ChainStore, Checkpoint } from "../store/chain-store.ts";
 import type { AsyncChainStore } from "../store/engine/chain-store.ts";
 import type { BlockRecord, ChainEvent } from "../store/events.ts";
@@ -62,7 +63,20 @@ const TOO_MANY_LOGS = /range|limit|too many|exceed|more than|10000|response size
 
 /** Near the head, ranges stay small because every header is fetched. */
 const HEAD_RANGE = 50;
-const HEADER_CONCURRENCY = 10;
+/**
+ * Ranges read at once (logs, then headers), applied in block order as they arrive: the node
+ * answers the next ranges while the store commits one.
+ */
+const PARALLEL_RANGES = 4;
+/** Most ranges one `syncOnce` reads, so `stop()` is heard between them. */
+const RANGES_PER_SYNC = 32;
+/**
+ * Logs a range aims at, from the density the last range showed: far below the usual provider
+ * caps (10,000 logs) and viem's 10 MB response limit, so dense stretches are not refused first.
+ */
+const TARGET_LOGS = 3000;
+/** Blocks of the first range, before any density is known. */
+const FIRST_RANGE = 100;
 
 export function createFollower(options: FollowerOptions): Follower {
   const maxBackoffMs = options.maxBackoffMs ?? 60_000;
@@ -81,6 +95,15 @@ export function createFollower(options: FollowerOptions): Follower {
   let span = options.batchBlocks;
   let spanSuccesses = 0;
   let prunedBelow = 0;
+  /** Logs per block of the last range read (null until one was). */
+  let density: number | null = null;
+
+  /** Blocks the next range may cover: the span providers allow, narrowed to TARGET_LOGS logs. */
+  const rangeBlocks = (nearHead: boolean): number => {
+    const limit = nearHead ? Math.min(HEAD_RANGE, span) : span;
+    const wanted = density === null ? FIRST_RANGE : Math.floor(TARGET_LOGS / Math.max(density, 1e-6));
+    return Math.max(1, Math.min(limit, wanted));
+  };
 
   const initial = (): Checkpoint => ({
     blockNumber: options.startBlock - 1,
@@ -126,38 +149,30 @@ export function createFollower(options: FollowerOptions): Follower {
     return true;
   }
 
-  /** Headers of `numbers` in order, at most HEADER_CONCURRENCY requests in flight. */
+  /** Headers of `numbers` in order; a missing one means the chain moved. */
   async function headers(numbers: number[]): Promise<BlockHeader[]> {
-    const out: BlockHeader[] = [];
-    for (let i = 0; i < numbers.length; i += HEADER_CONCURRENCY) {
-      const chunk = await Promise.all(numbers.slice(i, i + HEADER_CONCURRENCY).map((n) => reader.header(n)));
-      for (const [j, h] of chunk.entries()) {
-        if (!h) throw new ChainMovedError(`block ${numbers[i + j]} is missing`);
-        out.push(h);
-      }
-    }
-    return out;
+    const list = await reader.headers(numbers);
+    return list.map((h, i) => {
+      if (!h) throw new ChainMovedError(`block ${numbers[i]} is missing`);
+      return h;
+    });
   }
 
-  async function readRange(
-    cp: Checkpoint,
-    from: number,
-    to: number,
-    nearHead: boolean,
-  ): Promise<ChainBatchParts> {
-    const logs = await reader.logs(addresses, from, to);
+  /**
+   * Logs and headers of [from, to]. Near the head every header is read (at the same time as the
+   * logs); further back only the headers of blocks with logs, and of `to`. Headers are linked by
+   * parent hash when the range is applied, in order.
+   */
+  async function readRange(from: number, to: number, nearHead: boolean): Promise<ChainBatchParts> {
     const byNumber = new Map<number, BlockHeader>();
+    let logs: Log[];
+    let linked: BlockHeader[] | null = null;
     if (nearHead) {
-      const list = await headers(Array.from({ length: to - from + 1 }, (_, i) => from + i));
-      let parent = cp.blockHash;
-      for (const h of list) {
-        if (parent !== null && h.parentHash !== parent) {
-          throw new ChainMovedError(`block ${h.number} does not extend ${parent}`);
-        }
-        parent = h.hash;
-        byNumber.set(h.number, h);
-      }
+      const all = Array.from({ length: to - from + 1 }, (_, i) => from + i);
+      [logs, linked] = await Promise.all([reader.logs(addresses, from, to), headers(all)]);
+      for (const h of linked) byNumber.set(h.number, h);
     } else {
+      logs = await reader.logs(addresses, from, to);
       const needed = new Set<number>(logs.map((l) => Number(l.blockNumber)));
       needed.add(to);
       for (const h of await headers([...needed])) byNumber.set(h.number, h);
@@ -175,8 +190,13 @@ export function createFollower(options: FollowerOptions): Follower {
     }
     events.sort(compareEvents);
     const blocks = [...byNumber.values()].map((h) => ({ ...h }));
-    return { events, blocks, last: byNumber.get(to) as BlockHeader };
+    return { events, blocks, last: byNumber.get(to) as BlockHeader, linked, logs: logs.length };
   }
+
+  /** Whether `error` is a provider refusing a range as too wide (then the span halves). */
+  const refusedAsTooWide = (error: unknown): boolean =>
+    (error instanceof RpcFatalError || (error instanceof RpcRefusedError && error.status === 413)) &&
+    TOO_MANY_LOGS.test((error as ChainError).details ?? "");
 
   async function syncOnce(): Promise<boolean> {
     if (!chainChecked) {
@@ -190,44 +210,80 @@ export function createFollower(options: FollowerOptions): Follower {
 
     const target = head - confirmations;
     if (cp.blockNumber >= target) return false;
-    const from = cp.blockNumber + 1;
     const finalBoundary = head - finalityDepth;
-    const nearHead = from > finalBoundary;
-    const to = nearHead
-      ? Math.min(target, from + Math.min(HEAD_RANGE, span) - 1)
-      : Math.min(target, finalBoundary, from + span - 1);
 
-    let part: ChainBatchParts;
-    try {
-      part = await readRange(cp, from, to, nearHead);
-    } catch (error) {
-      const tooMany =
-        error instanceof RpcFatalError || (error instanceof RpcRefusedError && error.status === 413);
-      if (to > from && tooMany && TOO_MANY_LOGS.test((error as ChainError).details ?? "")) {
-        span = Math.max(1, Math.floor((to - from + 1) / 2));
+    let next = cp.blockNumber + 1;
+    let launched = 0;
+    const inFlight: { from: number; to: number; nearHead: boolean; part: Promise<ChainBatchParts> }[] = [];
+    const launch = () => {
+      while (inFlight.length < PARALLEL_RANGES && next <= target && launched < RANGES_PER_SYNC) {
+        const from = next;
+        const nearHead = from > finalBoundary;
+        // A range ends at the final boundary, so each is either all final or all near the head.
+        const to = Math.min(target, nearHead ? target : finalBoundary, from + rangeBlocks(nearHead) - 1);
+        const part = readRange(from, to, nearHead);
+        // Failures are handled when the range's turn comes (or dropped with the ranges after one).
+        part.catch(() => undefined);
+        inFlight.push({ from, to, nearHead, part });
+        next = to + 1;
+        launched++;
+      }
+    };
+
+    let parentHash = cp.blockHash;
+    let finalized = cp.finalizedBlock;
+    launch();
+    for (let range = inFlight.shift(); range; range = inFlight.shift()) {
+      const { from, to } = range;
+      let part: ChainBatchParts;
+      try {
+        part = await range.part;
+      } catch (error) {
+        if (to > from && refusedAsTooWide(error)) {
+          span = Math.max(1, Math.floor((to - from + 1) / 2));
+          density = null;
+          spanSuccesses = 0;
+          return true;
+        }
+        throw error;
+      }
+      if (part.linked) {
+        for (const h of part.linked) {
+          if (parentHash !== null && h.parentHash !== parentHash) {
+            throw new ChainMovedError(`block ${h.number} does not extend ${parentHash}`);
+          }
+          parentHash = h.hash;
+        }
+      }
+      parentHash = part.last.hash;
+      density = part.logs / (to - from + 1);
+      if (span < options.batchBlocks && ++spanSuccesses >= 8) {
+        span = Math.min(options.batchBlocks, span * 2);
         spanSuccesses = 0;
-        return true;
       }
-      throw error;
-    }
-    if (span < options.batchBlocks && ++spanSuccesses >= 8) {
-      span = Math.min(options.batchBlocks, span * 2);
-      spanSuccesses = 0;
-    }
-    const finalizedBlock = Math.max(cp.finalizedBlock, Math.min(to, finalBoundary));
-    await store.applyBatch({
-      blocks: part.blocks,
-      events: part.events,
-      checkpoint: { blockNumber: to, blockHash: part.last.hash, finalizedBlock, headBlock: head },
-    });
-    emit({ type: "batch", fromBlock: from, toBlock: to, events: part.events.length, headBlock: head });
-    if (finalizedBlock > cp.finalizedBlock) {
-      emit({ type: "finalized", blockNumber: finalizedBlock });
-      const below = finalizedBlock - finalityDepth;
-      if (below > prunedBelow) {
-        await store.pruneBlocks(prunedBelow, below);
-        prunedBelow = below;
+      const before = finalized;
+      finalized = Math.max(finalized, Math.min(to, finalBoundary));
+      await store.applyBatch({
+        blocks: part.blocks,
+        events: part.events,
+        checkpoint: {
+          blockNumber: to,
+          blockHash: part.last.hash,
+          finalizedBlock: finalized,
+          headBlock: head,
+        },
+      });
+      emit({ type: "batch", fromBlock: from, toBlock: to, events: part.events.length, headBlock: head });
+      if (finalized > before) {
+        emit({ type: "finalized", blockNumber: finalized });
+        const below = finalized - finalityDepth;
+        if (below > prunedBelow) {
+          await store.pruneBlocks(prunedBelow, below);
+          prunedBelow = below;
+        }
       }
+      if (abort.signal.aborted) break;
+      launch();
     }
     return true;
   }
@@ -277,4 +333,8 @@ interface ChainBatchParts {
   events: ChainEvent[];
   blocks: BlockRecord[];
   last: BlockHeader;
+  /** Every header of the range in order, to link by parent hash (near the head only). */
+  linked: BlockHeader[] | null;
+  /** Logs the node returned (decoded or not): the density of the range. */
+  logs: number;
 }
