@@ -269,6 +269,10 @@ if (process.env.DELIVERY_BENCH_DEBUG) {
 }
 
 // A week of stream requests.
+let violations = 0;
+function violation(what: string): void {
+  if (violations++ < 5) console.error(`delivery rule broken: ${what}`);
+}
 const ledger = new ImpressionLedger(params);
 const byId = new Map(sims.map((s) => [s.c.id, s]));
 const ctx = {
@@ -314,8 +318,20 @@ for (let now = START; now < START + SIM_DAYS * DAY; now += STEP) {
     });
     allocMs += performance.now() - a0;
     requests++;
+    // The simulation checks the allocator's rules on every page it serves (and fails on a breach).
+    const allows = model.social.allowsFor(v);
+    const amplified = allocation.items.filter((item) => item.campaignId !== null).length;
+    if (amplified > Math.ceil(allocation.items.length / params.delivery.slotEvery))
+      violation(`a page of ${allocation.items.length} items carried ${amplified} amplified items`);
+    if (allocation.items[0] && allocation.items[0].campaignId !== null)
+      violation("an amplified item was the first item of a page");
     for (const item of allocation.items) {
       if (item.campaignId === null) continue;
+      const served = byId.get(item.campaignId) as Sim;
+      if (!allows(served.c.promoter, served.c.post.communityId, served.c.post.topics))
+        violation(`campaign ${item.campaignId} was shown to ${v}, whose policy excludes it`);
+      if (ledger.impressionsOf(v, item.campaignId) >= params.delivery.impressionsPerCampaign)
+        violation(`campaign ${item.campaignId} passed its frequency cap for ${v}`);
       ledger.observe(
         {
           seq: ++seq,
@@ -379,6 +395,7 @@ for (const s of sims) {
   const meanBid = d.viewedWei / BigInt(d.views);
   overDeliveryMax = Math.max(overDeliveryMax, Number((d.viewedWei - s.c.budget + meanBid - 1n) / meanBid));
 }
+if (violations > 0) throw new Error(`${violations} pages broke the allocator's rules`);
 const median = (xs: number[]) => percentile(xs, 50);
 console.log(
   `simulated ${requests} stream requests over ${SIM_DAYS} days in ${(simMs / 1000).toFixed(1)} s ` +
