@@ -1,29 +1,10 @@
-/**
- * Opcode trace of a reward claim: AMPEscrow.claim and Uniswap's MerkleDistributor.claim on the same
- * in-process chain with 100,000-leaf trees (the gas benchmark's set-up, cut down), each traced with
- * debug_traceTransaction. Prints every SLOAD, SSTORE, LOG, call and account access with its gas,
- * then the gas of the remaining opcodes by kind (d1 is the distributor's frame, d2 the token's), for
- * a first claim (recipient holds no AMP) and a holder's claim. The gas benchmark (gas.bench.ts) gives the figures;
- * this shows where they go.
- * Run: `npx tsx contracts/bench/claim-trace.ts`.
- */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import hre, { network } from "hardhat";
-import {
-  type Abi,
-  type Address,
-  encodePacked,
-  getAddress,
-  type Hex,
-  keccak256,
-  parseEther,
-  toHex,
-} from "viem";
+import { type Address, getAddress, type Hex, keccak256, parseEther, toHex } from "viem";
 import { AmpError } from "#protocol";
 import { deployAmp } from "#protocol/deploy.ts";
 import { ampClients } from "../test/fixture.ts";
+import { uniswapDistributorArtifact, uniswapTree } from "./uniswap.ts";
 
 const LEAVES = 100_000;
 await hre.tasks.getTask("build").run({ quiet: true });
@@ -129,21 +110,7 @@ await trace(
 );
 
 // ------------------------------------------------------------------ Uniswap's MerkleDistributor
-const artifact = JSON.parse(
-  readFileSync(
-    join(
-      import.meta.dirname,
-      "..",
-      "..",
-      "node_modules",
-      "@uniswap",
-      "merkle-distributor",
-      "build",
-      "MerkleDistributor.json",
-    ),
-    "utf8",
-  ),
-) as { abi: Abi; bytecode: string };
+const artifact = uniswapDistributorArtifact();
 const uniLeaves: { account: Address; amount: bigint }[] = [];
 for (let i = 0; i < LEAVES; i++) {
   uniLeaves.push({
@@ -152,33 +119,12 @@ for (let i = 0; i < LEAVES; i++) {
   });
 }
 uniLeaves[300] = { account: carol.account.address, amount: parseEther("1") };
-const levels: Hex[][] = [
-  uniLeaves.map((l, i) =>
-    keccak256(encodePacked(["uint256", "address", "uint256"], [BigInt(i), l.account, l.amount])),
-  ),
-];
-const pair = (a: Hex, b: Hex) => keccak256((a < b ? a + b.slice(2) : b + a.slice(2)) as Hex);
-while ((levels.at(-1) as Hex[]).length > 1) {
-  const level = levels.at(-1) as Hex[];
-  const next: Hex[] = [];
-  for (let i = 0; i < level.length; i += 2)
-    next.push(i + 1 < level.length ? pair(level[i] as Hex, level[i + 1] as Hex) : (level[i] as Hex));
-  levels.push(next);
-}
-const uniProof = (index: number): Hex[] => {
-  const proof: Hex[] = [];
-  let i = index;
-  for (const level of levels.slice(0, -1)) {
-    if ((i ^ 1) < level.length) proof.push(level[i ^ 1] as Hex);
-    i >>= 1;
-  }
-  return proof;
-};
+const uniTree = uniswapTree(uniLeaves);
 const deployed = await publicClient.waitForTransactionReceipt({
   hash: await deployer.deployContract({
     abi: artifact.abi,
-    bytecode: `0x${artifact.bytecode.replace(/^0x/, "")}`,
-    args: [token.address, (levels.at(-1) as Hex[])[0]],
+    bytecode: artifact.bytecode,
+    args: [token.address, uniTree.root],
     account: deployer.account,
     chain: deployer.chain,
   }),
@@ -191,7 +137,7 @@ const uniClaim = (index: number) => {
     address: distributor,
     abi: artifact.abi,
     functionName: "claim",
-    args: [BigInt(index), leaf.account, leaf.amount, uniProof(index)],
+    args: [BigInt(index), leaf.account, leaf.amount, uniTree.proof(index)],
     account: relayer.account,
     chain: relayer.chain,
   });

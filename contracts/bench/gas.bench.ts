@@ -1,21 +1,7 @@
-/**
- * Gas benchmark: receipt gasUsed (full transaction gas) of the main AMP transactions on an
- * in-process Hardhat chain, with a plain OpenZeppelin ERC-20 transfer and Uniswap's
- * MerkleDistributor (its published build artifact, a 100,000-leaf tree) as baselines on the same
- * chain. Claims run against a 100,000-leaf StandardMerkleTree. The worst cases: settling and
- * revoking an epoch at the escrow's spend cap (every campaign refunded, promoters holding no AMP)
- * and a claim after 10,000 epochs activated at once. Writes bench-results/gas.json; the committed
- * snapshot (contracts/bench/gas-snapshot.json) is checked by scripts/check-gas-snapshot.ts.
- * Run: `npm run bench -- gas`.
- */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import hre, { network } from "hardhat";
 import {
-  type Abi,
   type Address,
-  encodePacked,
   erc20Abi,
   getAddress,
   getContract,
@@ -32,6 +18,7 @@ import { ampEscrowAbi, amplifyForTypedData, ampSocialAbi, ampTokenAbi, permitTyp
 import { deployAmp, MAX_SPENDS_PER_EPOCH, readBytecode } from "#protocol/deploy.ts";
 import { reportBench } from "#test-kit/bench.ts";
 import { ampClients } from "../test/fixture.ts";
+import { uniswapDistributorArtifact, uniswapTree } from "./uniswap.ts";
 
 const LEAVES = 100_000;
 // Compile first (a no-op when up to date): deployAmp reads the artifacts.
@@ -318,21 +305,7 @@ if (await wEscrow.read.restorePending())
 // hashing as its MerkleProof expects. Each measured claim is the first in its 256-index bitmap
 // word, as every first claim of ours writes a fresh claimed-total slot; a claim in a word already
 // written is reported too.
-const distributorArtifact = JSON.parse(
-  readFileSync(
-    join(
-      import.meta.dirname,
-      "..",
-      "..",
-      "node_modules",
-      "@uniswap",
-      "merkle-distributor",
-      "build",
-      "MerkleDistributor.json",
-    ),
-    "utf8",
-  ),
-) as { abi: Abi; bytecode: string };
+const distributorArtifact = uniswapDistributorArtifact();
 const uniLeaves: { account: Address; amount: bigint }[] = [];
 for (let i = 0; i < LEAVES; i++) {
   uniLeaves.push({
@@ -347,34 +320,12 @@ const UNI_WARM = 301;
 uniLeaves[UNI_FRESH] = { account: uniFresh, amount: parseEther("1") };
 uniLeaves[UNI_HOLDER] = { account: carol.account.address, amount: parseEther("1") };
 uniLeaves[UNI_WARM] = { account: alice.account.address, amount: parseEther("1") };
-const uniLevels: Hex[][] = [
-  uniLeaves.map((l, i) =>
-    keccak256(encodePacked(["uint256", "address", "uint256"], [BigInt(i), l.account, l.amount])),
-  ),
-];
-const sortedPair = (a: Hex, b: Hex) => keccak256((a < b ? a + b.slice(2) : b + a.slice(2)) as Hex);
-while ((uniLevels.at(-1) as Hex[]).length > 1) {
-  const level = uniLevels.at(-1) as Hex[];
-  const next: Hex[] = [];
-  for (let i = 0; i < level.length; i += 2)
-    next.push(i + 1 < level.length ? sortedPair(level[i] as Hex, level[i + 1] as Hex) : (level[i] as Hex));
-  uniLevels.push(next);
-}
-const uniProof = (index: number): Hex[] => {
-  const proof: Hex[] = [];
-  let i = index;
-  for (const level of uniLevels.slice(0, -1)) {
-    const sibling = i ^ 1;
-    if (sibling < level.length) proof.push(level[sibling] as Hex);
-    i >>= 1;
-  }
-  return proof;
-};
+const uniTree = uniswapTree(uniLeaves);
 const uniReceipt = await publicClient.waitForTransactionReceipt({
   hash: await deployer.deployContract({
     abi: distributorArtifact.abi,
-    bytecode: `0x${distributorArtifact.bytecode.replace(/^0x/, "")}`,
-    args: [token.address, (uniLevels.at(-1) as Hex[])[0]],
+    bytecode: distributorArtifact.bytecode,
+    args: [token.address, uniTree.root],
     account: deployer.account,
     chain: deployer.chain,
   }),
@@ -392,7 +343,7 @@ const uniClaim = (index: number) => {
       address: distributor.address,
       abi: distributorArtifact.abi,
       functionName: "claim",
-      args: [BigInt(index), leaf.account, leaf.amount, uniProof(index)],
+      args: [BigInt(index), leaf.account, leaf.amount, uniTree.proof(index)],
       account: relayer.account,
       chain: relayer.chain,
     }),
@@ -440,6 +391,6 @@ const result = reportBench("gas", import.meta.filename, {
   },
   firstClaimProofLength: { value: proofLength, unit: "hashes" },
   repeatClaimProofLength: { value: c2.proof.length, unit: "hashes" },
-  uniswapProofLength: { value: uniProof(UNI_FRESH).length, unit: "hashes" },
+  uniswapProofLength: { value: uniTree.proof(UNI_FRESH).length, unit: "hashes" },
 });
 console.table(Object.fromEntries(Object.entries(result.figures).map(([k, f]) => [k, f.value])));
