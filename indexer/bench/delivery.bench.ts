@@ -34,6 +34,7 @@ import type { LogEntry, PostInfo } from "../src/attention/log.ts";
 import { AttentionModel } from "../src/attention/model.ts";
 import { DEFAULT_PARAMS } from "../src/attention/params.ts";
 import { viewPrice } from "../src/attention/pricing.ts";
+import { addJoiningHistory } from "./world-history.ts";
 
 const ACCOUNTS = Number(process.env.DELIVERY_BENCH_ACCOUNTS ?? 100_000);
 const MESSAGES = ACCOUNTS * 10;
@@ -92,48 +93,18 @@ const add = (entry: Omit<LogEntry, "seq">) => {
   model.addEntry(e);
   return e;
 };
-// Everyone chooses a policy when joining: everyone (two in five), their home community, a topic, or
-// friends only.
-const modes = [4, 4, 2, 3, 1] as const;
-for (let i = 0; i < ACCOUNTS; i++) {
-  const mode = modes[pick(modes.length)] as 0 | 1 | 2 | 3 | 4;
-  add({
-    kind: "Policy",
-    message: {
-      account: account(i),
-      mode,
-      communities: mode === 2 ? [home(i)] : [],
-      topics: mode === 3 ? [`t${pick(40)}`] : [],
-      blockedPromoters: [],
-      timestamp: BigInt(T0),
-      nonce: nonce++,
-    },
-  });
-}
-for (let i = 0; i < ACCOUNTS / 2; i++) {
-  add({
-    kind: "Follow",
-    message: {
-      account: account(pick(ACCOUNTS)),
-      target: account(skewed(ACCOUNTS)),
-      follow: true,
-      timestamp: BigInt(T0),
-      nonce: nonce++,
-    },
-  });
-}
-for (let c = 0; c < COMMUNITIES; c++) {
-  for (const seed of [account(c), account(COMMUNITIES + c)]) {
-    for (let k = 0; k < 200; k++) {
-      const list = postsIn.get(BigInt(c + 1)) as PostInfo[];
-      const p = list[pick(list.length)] as PostInfo;
-      add({
-        kind: "Like",
-        message: { account: seed, postId: p.id, timestamp: BigInt(T0 + pick(60 * DAY)), nonce: nonce++ },
-      });
-    }
-  }
-}
+addJoiningHistory({
+  accounts: ACCOUNTS,
+  communities: COMMUNITIES,
+  t0: T0,
+  day: DAY,
+  pick,
+  skewed,
+  home,
+  postsIn,
+  add,
+  nextNonce: () => nonce++,
+});
 const kinds = ["View", "View", "View", "Like", "Like", "Comment", "Share"] as const;
 while (seq < MESSAGES) {
   const kind = kinds[pick(kinds.length)] ?? "View";

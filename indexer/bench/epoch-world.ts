@@ -23,6 +23,7 @@ import { SocialState } from "../src/attention/policy.ts";
 import { viewPrice } from "../src/attention/pricing.ts";
 import { createImpressionSigner, DEV_IMPRESSION_KEY } from "../src/engagement/impressions.ts";
 import { computeEpoch, type EpochInputs } from "../src/settlement/epoch.ts";
+import { addJoiningHistory } from "./world-history.ts";
 
 export interface EpochWorld {
   ndjson: string;
@@ -102,47 +103,18 @@ export async function buildEpochWorld(
     return e;
   };
 
-  // Everyone chose a policy when joining: everyone (two in five), their home community, a topic, friends.
-  const modes = [4, 4, 2, 3, 1] as const;
-  for (let i = 0; i < ACCOUNTS; i++) {
-    const mode = modes[pick(modes.length)] as 0 | 1 | 2 | 3 | 4;
-    add({
-      kind: "Policy",
-      message: {
-        account: account(i),
-        mode,
-        communities: mode === 2 ? [home(i)] : [],
-        topics: mode === 3 ? [`t${pick(40)}`] : [],
-        blockedPromoters: [],
-        timestamp: BigInt(T0),
-        nonce: nonce++,
-      },
-    });
-  }
-  for (let i = 0; i < ACCOUNTS / 2; i++) {
-    add({
-      kind: "Follow",
-      message: {
-        account: account(pick(ACCOUNTS)),
-        target: account(skewed(ACCOUNTS)),
-        follow: true,
-        timestamp: BigInt(T0),
-        nonce: nonce++,
-      },
-    });
-  }
-  for (let c = 0; c < COMMUNITIES; c++) {
-    for (const seed of [account(c), account(COMMUNITIES + c)]) {
-      for (let k = 0; k < 200; k++) {
-        const list = postsIn.get(BigInt(c + 1)) as PostInfo[];
-        const p = list[pick(list.length)] as PostInfo;
-        add({
-          kind: "Like",
-          message: { account: seed, postId: p.id, timestamp: BigInt(T0 + pick(60 * DAY)), nonce: nonce++ },
-        });
-      }
-    }
-  }
+  addJoiningHistory({
+    accounts: ACCOUNTS,
+    communities: COMMUNITIES,
+    t0: T0,
+    day: DAY,
+    pick,
+    skewed,
+    home,
+    postsIn,
+    add,
+    nextNonce: () => nonce++,
+  });
   const kinds = ["View", "View", "View", "Like", "Like", "Comment", "Share"] as const;
   const organic = (timestamp: number) => {
     const kind = kinds[pick(kinds.length)] ?? "View";
