@@ -28,9 +28,9 @@ export function createStoreAttentionService(options: StoreAttentionServiceOption
   const chainTime = options.chainTime ?? projectedChainTime(queries);
   const reasons = options.db ? createPayoutReasonStore(options.db) : null;
   return {
-    stream({ communityId, first, after }) {
+    async stream({ communityId, first, after }) {
       const key = after ? decodeCursor(after, 1) : null;
-      const page = queries.posts(
+      const page = await queries.posts(
         { communityId: communityId === null || communityId === undefined ? undefined : Number(communityId) },
         first,
         key,

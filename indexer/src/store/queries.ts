@@ -18,6 +18,7 @@ import { postQueries } from "./queries/posts.ts";
 import { profileQueries } from "./queries/profiles.ts";
 import { createReader } from "./queries/reader.ts";
 import { searchQueries } from "./queries/search.ts";
+import { createReader as createSqlReader } from "./queries/sql-reader.ts";
 import { statusQueries } from "./queries/status.ts";
 import { threadQueries } from "./queries/threads.ts";
 
@@ -37,11 +38,12 @@ export type { Scored } from "./queries/search.ts";
 
 export function createQueries(db: Db) {
   const reader = createReader(db);
+  const sqlReader = createSqlReader(db);
   return {
     ...statusQueries(reader),
     ...accountQueries(reader),
     ...communityQueries(reader),
-    ...postQueries(reader),
+    ...postQueries(sqlReader),
     ...campaignQueries(reader),
     ...epochQueries(reader),
     ...escrowQueries(reader),

@@ -99,7 +99,7 @@ export const Query = {
     );
     // A page is shown with its posts: read them in one query rather than one per item.
     const posts = new Map(
-      ctx.queries.postsByIds(page.items.map((i) => Number(i.postId))).map((p) => [p.id, p]),
+      (await ctx.queries.postsByIds(page.items.map((i) => Number(i.postId)))).map((p) => [p.id, p]),
     );
     // A post its author deleted is left out of the page.
     const edges = page.items

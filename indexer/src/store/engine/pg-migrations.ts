@@ -5,7 +5,6 @@
  * Kysely queries runs on both; the differences are the engine's types:
  * amounts are NUMERIC(78, 0) (every uint256 fits, sums stay exact), block
  * numbers, ids and times BIGINT, and generated ids are identity columns.
- * Full-text search (FTS5 on SQLite) has no PostgreSQL counterpart yet.
  */
 import type { Migration } from "../migrations.ts";
 
@@ -372,6 +371,52 @@ CREATE TABLE post_deletions (
   account TEXT NOT NULL,
   seq BIGINT NOT NULL,
   timestamp BIGINT NOT NULL
+);
+`,
+  },
+  {
+    version: 4,
+    name: "settlement results and runs, organic impressions",
+    sql: `
+CREATE TABLE epoch_campaign_payouts (
+  epoch BIGINT NOT NULL,
+  campaign_id BIGINT NOT NULL,
+  account TEXT NOT NULL,
+  amount NUMERIC(78, 0) NOT NULL,
+  PRIMARY KEY (epoch, campaign_id, account)
+);
+CREATE INDEX epoch_campaign_payouts_account ON epoch_campaign_payouts (account, epoch);
+CREATE TABLE epoch_view_reasons (
+  epoch BIGINT NOT NULL,
+  campaign_id BIGINT NOT NULL,
+  account TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  amount NUMERIC(78, 0) NOT NULL,
+  PRIMARY KEY (campaign_id, account, epoch)
+);
+CREATE INDEX epoch_view_reasons_epoch ON epoch_view_reasons (epoch);
+CREATE TABLE settlement_runs (
+  epoch BIGINT PRIMARY KEY,
+  from_seq BIGINT NOT NULL,
+  to_seq BIGINT NOT NULL,
+  block_number BIGINT NOT NULL,
+  export_hash TEXT NOT NULL,
+  inputs_hash TEXT NOT NULL,
+  root TEXT NOT NULL,
+  total_spent NUMERIC(78, 0) NOT NULL,
+  status TEXT NOT NULL,
+  tx_hash TEXT,
+  updated_at BIGINT NOT NULL,
+  manifest TEXT
+);
+CREATE TABLE settlement_lease (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  owner TEXT NOT NULL,
+  until BIGINT NOT NULL
+);
+CREATE TABLE campaign_organic_impressions (
+  campaign_id BIGINT PRIMARY KEY,
+  impressions BIGINT NOT NULL
 );
 `,
   },

@@ -6,7 +6,7 @@
  */
 import { addressPrefix, ftsQuery, matchExpression, queryTerms, SEARCH_LIMITS } from "../fts.ts";
 import type { CommunityRow } from "./communities.ts";
-import { NOT_DELETED, POST_COLUMNS, type PostRow } from "./posts.ts";
+import { NOT_DELETED_TEXT as NOT_DELETED, POST_COLUMNS_TEXT as POST_COLUMNS, type PostRow } from "./posts.ts";
 import type { Reader, Rows } from "./reader.ts";
 
 /** `score` is bm25 negated: higher is a better match. */

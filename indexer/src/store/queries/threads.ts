@@ -1,5 +1,5 @@
 /** Replies, threads and quotes of a post, and a viewer's like and repost of it. */
-import { NOT_DELETED, type PostRow } from "./posts.ts";
+import { NOT_DELETED_TEXT as NOT_DELETED, type PostRow } from "./posts.ts";
 import type { Reader, Rows } from "./reader.ts";
 
 const COLUMNS =
