@@ -19,9 +19,11 @@ export const Post = {
     p.blockNumber <= (ctx.queries.checkpoint()?.finalizedBlock ?? -1),
   likes: (p: PostRow) => p.likes,
   views: (p: PostRow) => p.views,
-  commentCount: async (p: PostRow, _: unknown, ctx: ApiContext) => (await ctx.queries.postStats(p.id)).comments,
+  commentCount: async (p: PostRow, _: unknown, ctx: ApiContext) =>
+    (await ctx.queries.postStats(p.id)).comments,
   shares: async (p: PostRow, _: unknown, ctx: ApiContext) => (await ctx.queries.postStats(p.id)).shares,
-  boughtViews: async (p: PostRow, _: unknown, ctx: ApiContext) => (await ctx.queries.postStats(p.id)).boughtViews,
+  boughtViews: async (p: PostRow, _: unknown, ctx: ApiContext) =>
+    (await ctx.queries.postStats(p.id)).boughtViews,
   comments: (p: PostRow, a: { first?: number | null; after?: string | null }, ctx: ApiContext) =>
     connection(
       ctx.queries.comments(p.id, args.pageSize(a.first), args.afterNumber(a.after)),

@@ -16,7 +16,7 @@ import { createHash } from "node:crypto";
 import type { Statement } from "better-sqlite3";
 import { type RawBuilder, type Sql, sql } from "kysely";
 import type { Db } from "../db.ts";
-import { type EngineKind, type StoreEngine, sqliteEngine } from "../engine/engine.ts";
+import { type EngineKind, type StoreEngine, StoreEngineError, sqliteEngine } from "../engine/engine.ts";
 
 export interface Rows<T> {
   rows: T[];
@@ -73,7 +73,7 @@ export function createReader(source: Db | StoreEngine): Reader {
     };
   } else {
     const pool = engine.pool;
-    if (!pool) throw new Error("a PostgreSQL engine without a pool");
+    if (!pool) throw new StoreEngineError("STORE_ENGINE_INVALID", "a PostgreSQL engine without a pool");
     const names = new Map<string, string>();
     const name = (text: string) => {
       let n = names.get(text);
