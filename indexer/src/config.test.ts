@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { tempDir } from "#test-kit/helpers.ts";
-import { ConfigError, loadConfig } from "./config.ts";
+import { ConfigError, configFromArgs, loadConfig } from "./config.ts";
 
 const deployment = {
   chainId: 31337,
@@ -61,5 +61,76 @@ describe("config", () => {
       /does not exist/,
     );
     expect(() => loadConfig({ chainId: 1, deployment }, { env: {} })).toThrow(/does not match chainId 1/);
+  });
+
+  describe("roles and engines", () => {
+    const pgUrl = "postgres://amp@127.0.0.1:5432/amp";
+
+    it("defaults to one process doing everything on the SQLite file", () => {
+      const config = loadConfig({ deployment }, { env: {} });
+      expect(config.role).toBe("all");
+      expect(config.databaseUrl).toBeNull();
+      expect(config.writerUrl).toBeNull();
+      expect(config.leasePollMs).toBe(500);
+    });
+
+    it("reads the role, database, writer and forwarders from AMP_* variables", () => {
+      const config = loadConfig(
+        { deployment },
+        {
+          env: {
+            AMP_ROLE: "api",
+            AMP_DATABASE_URL: pgUrl,
+            AMP_WRITER_URL: "http://127.0.0.1:4001/",
+            AMP_TRUSTED_FORWARDERS: "127.0.0.1, ::1",
+            AMP_LEASE_POLL_MS: "100",
+          },
+        },
+      );
+      expect(config.role).toBe("api");
+      expect(config.databaseUrl).toBe(pgUrl);
+      expect(config.writerUrl).toBe("http://127.0.0.1:4001");
+      expect(config.trustedForwarders).toEqual(["127.0.0.1", "::1"]);
+      expect(config.leasePollMs).toBe(100);
+    });
+
+    it.each(["writer", "api"] as const)("refuses --role %s on SQLite with what to set", (role) => {
+      expect(() => loadConfig({ deployment, role }, { env: {} })).toThrow(ConfigError);
+      expect(() => loadConfig({ deployment, role }, { env: {} })).toThrow(
+        /needs PostgreSQL \(set AMP_DATABASE_URL.*only --role all/,
+      );
+    });
+
+    it.each([
+      [
+        "a sqlite path as the database URL",
+        { databaseUrl: "/tmp/x.sqlite" },
+        /databaseUrl: must be a postgres/,
+      ],
+      ["an unknown role", { role: "reader" }, /role/],
+      ["a writer URL that is not http", { writerUrl: "ftp://w" }, /writerUrl/],
+    ])("refuses %s", (_, input, message) => {
+      expect(() => loadConfig({ deployment, ...(input as object) }, { env: {} })).toThrow(message);
+    });
+
+    it("takes --role from the command line, over AMP_ROLE", () => {
+      expect(configFromArgs([])).toEqual({});
+      expect(configFromArgs(["--role", "writer"])).toEqual({ role: "writer" });
+      expect(configFromArgs(["--role=api"])).toEqual({ role: "api" });
+      const config = loadConfig(
+        { deployment, ...configFromArgs(["--role", "writer"]) },
+        { env: { AMP_ROLE: "api", AMP_DATABASE_URL: pgUrl } },
+      );
+      expect(config.role).toBe("writer");
+    });
+
+    it.each([
+      [["--role"], /--role: expected one of writer, api, all/],
+      [["--role", "reader"], /got "reader"/],
+      [["--port", "4000"], /unknown argument "--port"/],
+    ])("refuses the arguments %j", (argv, message) => {
+      expect(() => configFromArgs(argv)).toThrow(ConfigError);
+      expect(() => configFromArgs(argv)).toThrow(message);
+    });
   });
 });

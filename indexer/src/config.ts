@@ -26,6 +26,10 @@ const list = z.union([
   ),
 ]);
 
+/** The roles a process can take (`--role`, AMP_ROLE). */
+export const ROLES = ["writer", "api", "all"] as const;
+export type Role = (typeof ROLES)[number];
+
 const configSchema = z.object({
   rpcUrl: z.url({ protocol: /^(https?|wss?)$/ }).default("http://127.0.0.1:8545"),
   chainId: int(1).default(31337),
@@ -80,17 +84,53 @@ const configSchema = z.object({
   /** Image uploads per client address: per second and burst. */
   mediaUploadRate: z.coerce.number().positive().default(2),
   mediaUploadBurst: int(1).default(30),
+  /**
+   * What this process does: `writer` (holds the writer lease, follows the chain, appends signed
+   * messages, settles, watches), `api` (serves GraphQL from the database, forwards signed messages
+   * and uploads to the writer) or `all` (both, one process: the only role on SQLite).
+   */
+  role: z.enum(ROLES).default("all"),
+  /** PostgreSQL database (`postgres://…`); unset: the SQLite file at dbPath. */
+  databaseUrl: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL (unset: the SQLite file at AMP_DB_PATH)")
+    .optional(),
+  /**
+   * Base URL of the writer (`http://host:port`) an API replica forwards to. Unset: the URL the
+   * current lease holder advertised in the database (`writer_endpoint`), looked up per forward.
+   */
+  writerUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /** The base URL a writer advertises to replicas (default: http://host:port it listens on). */
+  advertiseUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /** How often a standby writer tries the lease (ms). */
+  leasePollMs: int(10).default(500),
+  /** Time a forward to the writer may take before it is refused as retryable (ms). */
+  forwardTimeoutMs: int(100).default(10_000),
+  /**
+   * Addresses whose `x-amp-forwarded-client` header the writer believes (its API replicas), so
+   * each client keeps its own intake quota behind a replica. Others' header is ignored.
+   */
+  trustedForwarders: list.default([]),
 });
 
 export type ConfigInput = z.input<typeof configSchema>;
 
 export interface IndexerConfig
-  extends Omit<z.output<typeof configSchema>, "deployment" | "deploymentFile" | "dbPath" | "mediaDir"> {
+  extends Omit<
+    z.output<typeof configSchema>,
+    "deployment" | "deploymentFile" | "dbPath" | "mediaDir" | "databaseUrl" | "writerUrl" | "advertiseUrl"
+  > {
   deploymentFile: string;
   deployment: Deployment;
   dbPath: string;
   /** Where image bytes are kept; null: in memory. */
   mediaDir: string | null;
+  /** The PostgreSQL database; null: the SQLite file at dbPath. */
+  databaseUrl: string | null;
+  /** The writer an API replica forwards to; null: discovered from the database. */
+  writerUrl: string | null;
+  /** The base URL a writer advertises; null: the address it listens on. */
+  advertiseUrl: string | null;
 }
 
 const ENV: Record<string, keyof ConfigInput> = {
@@ -123,6 +163,13 @@ const ENV: Record<string, keyof ConfigInput> = {
   AMP_MEDIA_MAX_BYTES: "mediaMaxBytes",
   AMP_MEDIA_UPLOAD_RATE: "mediaUploadRate",
   AMP_MEDIA_UPLOAD_BURST: "mediaUploadBurst",
+  AMP_ROLE: "role",
+  AMP_DATABASE_URL: "databaseUrl",
+  AMP_WRITER_URL: "writerUrl",
+  AMP_ADVERTISE_URL: "advertiseUrl",
+  AMP_LEASE_POLL_MS: "leasePollMs",
+  AMP_FORWARD_TIMEOUT_MS: "forwardTimeoutMs",
+  AMP_TRUSTED_FORWARDERS: "trustedForwarders",
 };
 
 export class ConfigError extends AmpError {
@@ -152,7 +199,21 @@ export function loadConfig(input: ConfigInput = {}, options: LoadConfigOptions =
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`));
   }
-  const { deployment: inline, deploymentFile: file, dbPath, mediaDir, ...rest } = parsed.data;
+  const {
+    deployment: inline,
+    deploymentFile: file,
+    dbPath,
+    mediaDir,
+    databaseUrl,
+    writerUrl,
+    advertiseUrl,
+    ...rest
+  } = parsed.data;
+  if (rest.role !== "all" && !databaseUrl) {
+    throw new ConfigError([
+      `role: "${rest.role}" needs PostgreSQL (set AMP_DATABASE_URL=postgres://…); on SQLite only --role all runs, one process over one file`,
+    ]);
+  }
   const deploymentFile = resolve(cwd, file ?? deploymentPath(rest.chainId));
   const deployment = inline ?? readDeployment(deploymentFile);
   if (deployment.chainId !== rest.chainId) {
@@ -167,6 +228,9 @@ export function loadConfig(input: ConfigInput = {}, options: LoadConfigOptions =
     deploymentFile,
     deployment,
     dbPath: resolvedDb,
+    databaseUrl: databaseUrl ?? null,
+    writerUrl: writerUrl?.replace(/\/+$/, "") ?? null,
+    advertiseUrl: advertiseUrl?.replace(/\/+$/, "") ?? null,
     mediaDir: mediaDir
       ? resolve(cwd, mediaDir)
       : resolvedDb === ":memory:"
@@ -183,4 +247,29 @@ export function readDeployment(path: string): Deployment {
     if (error instanceof DeploymentFileError) throw new ConfigError(error.issues);
     throw error;
   }
+}
+
+/**
+ * Command-line arguments of `npm run indexer -- …`: `--role writer|api|all` (or `--role=…`).
+ * They win over AMP_ROLE; anything else is refused, so a typo does not start the wrong process.
+ */
+export function configFromArgs(argv: readonly string[]): ConfigInput {
+  const input: ConfigInput = {};
+  const issues: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const [flag, inline] = arg.startsWith("--role=") ? ["--role", arg.slice(7)] : [arg, undefined];
+    if (flag !== "--role") {
+      issues.push(`unknown argument ${JSON.stringify(arg)} (the indexer takes --role writer|api|all)`);
+      continue;
+    }
+    const value = inline ?? argv[++i];
+    if (value === undefined || !(ROLES as readonly string[]).includes(value)) {
+      issues.push(`--role: expected one of ${ROLES.join(", ")}, got ${JSON.stringify(value ?? "")}`);
+      continue;
+    }
+    input.role = value as Role;
+  }
+  if (issues.length > 0) throw new ConfigError(issues);
+  return input;
 }
