@@ -10,6 +10,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import type { DocumentNode, ExecutionResult, GraphQLError } from "graphql";
 import { maskError } from "graphql-yoga";
+import type { ClientAddressOf } from "./client-address.ts";
 import type { MediaHandler } from "./media-http.ts";
 import { type Api, CLIENT_ADDRESS, CLIENT_ADDRESS_HEADER } from "./yoga.ts";
 
@@ -24,6 +25,8 @@ export interface HttpHandlerOptions {
   media?: MediaHandler;
   /** Paths answered beside the GraphQL endpoint (the epoch documents); true when it answered. */
   documents?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+  /** The address intake quotas charge (default: the socket's peer); see `client-address.ts`. */
+  clientAddress?: ClientAddressOf;
 }
 
 const STATUS_CODES: Record<number, string> = {
@@ -43,6 +46,7 @@ function errorBody(code: string, message: string): Buffer<ArrayBufferLike> {
 export function createHttpHandler(yoga: Api, options: HttpHandlerOptions): RequestListener {
   const origins = new Set(options.corsOrigins);
   const maxAnswerBytes = options.maxAnswerBytes ?? MAX_ANSWER_BYTES;
+  const clientAddress = options.clientAddress ?? ((req: IncomingMessage) => req.socket.remoteAddress);
 
   async function viaYoga(req: IncomingMessage, res: ServerResponse, body: Buffer | null): Promise<void> {
     const url = `http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`;
@@ -50,7 +54,8 @@ export function createHttpHandler(yoga: Api, options: HttpHandlerOptions): Reque
     for (const [k, v] of Object.entries(req.headers)) {
       if (v !== undefined && k !== CLIENT_ADDRESS_HEADER) headers.set(k, Array.isArray(v) ? v.join(", ") : v);
     }
-    if (req.socket.remoteAddress) headers.set(CLIENT_ADDRESS_HEADER, req.socket.remoteAddress);
+    const client = clientAddress(req);
+    if (client) headers.set(CLIENT_ADDRESS_HEADER, client);
     const response = await yoga.fetch(url, {
       method: req.method ?? "GET",
       headers,
@@ -92,7 +97,7 @@ export function createHttpHandler(yoga: Api, options: HttpHandlerOptions): Reque
     // The socket's address, for intake quotas (the yoga path carries it in a header it sets itself).
     const { parse, validate, contextFactory, execute, schema } = yoga.getEnveloped({
       req,
-      [CLIENT_ADDRESS]: req.socket.remoteAddress,
+      [CLIENT_ADDRESS]: clientAddress(req),
     });
     let document: DocumentNode;
     try {

@@ -24,6 +24,8 @@ export interface MediaHttpOptions {
   corsOrigins: string[];
   /** Uploads per client address (default 2/s, burst 30). */
   uploads?: BucketOptions;
+  /** The address upload quotas charge (default: the socket's peer); see `client-address.ts`. */
+  clientAddress?: (req: IncomingMessage) => string | undefined;
 }
 
 /** Handles the request when its path is under /media; returns false for any other path. */
@@ -80,7 +82,7 @@ export function createMediaHandler(options: MediaHttpOptions): MediaHandler {
   function upload(req: IncomingMessage, res: ServerResponse, url: URL): void {
     const headers = cors(req);
     const fail = (e: MediaError) => refuse(res, e, headers);
-    const client = req.socket.remoteAddress ?? "unknown";
+    const client = (options.clientAddress ?? ((r) => r.socket.remoteAddress))(req) ?? "unknown";
     const take = quota.take(client);
     if (!take.ok) {
       req.resume();

@@ -4,6 +4,7 @@ import { createGraphQLError } from "graphql-yoga";
 import { EngagementError } from "../../engagement/errors.ts";
 import type { ApiContext } from "../context.ts";
 import { apiError } from "../errors.ts";
+import { WRITER_RETRY_AFTER_SECONDS, WriterUnavailableError } from "../forward.ts";
 
 export const Mutation = {
   submitMessage: async (
@@ -21,6 +22,12 @@ export const Mutation = {
           });
         }
         throw apiError(error.code, error.message);
+      }
+      // An API replica could not reach the writer: nothing was acknowledged; the client sends again.
+      if (error instanceof WriterUnavailableError) {
+        throw createGraphQLError(error.shortMessage, {
+          extensions: { code: error.code, retryable: true, retryAfter: WRITER_RETRY_AFTER_SECONDS },
+        });
       }
       throw error;
     }

@@ -420,4 +420,17 @@ CREATE TABLE campaign_organic_impressions (
 );
 `,
   },
+  {
+    version: 9,
+    name: "writer endpoint",
+    // Where the writer holding the lease takes signed messages; API replicas forward there.
+    sql: `
+CREATE TABLE writer_endpoint (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  url TEXT NOT NULL,
+  backend_pid INTEGER NOT NULL,
+  since BIGINT NOT NULL
+);
+`,
+  },
 ];
