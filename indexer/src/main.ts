@@ -18,14 +18,14 @@ import { type Api, createApi } from "./api/yoga.ts";
 import type { AttentionService } from "./attention/interface.ts";
 import { createAttentionService } from "./attention/service.ts";
 import { createStoreAttentionService } from "./attention/store-service.ts";
-import { createFollower, type Follower, type FollowerEvent } from "./chain/follower.ts";
-import { createBackfillProgress } from "./chain/progress.ts";
-import { createChainReader, createRpcClient } from "./chain/rpc.ts";
-import { type IndexerConfig, loadConfig } from "./config.ts";
+import type { Follower, FollowerEvent } from "./chain/follower.ts";
+import { createIndexerFollower } from "./chain/indexer-follower.ts";
+import { configFromArgs, type IndexerConfig, loadConfig } from "./config.ts";
 import { createChunkedExport } from "./engagement/export-chunked.ts";
 import { createGroupCommit } from "./engagement/group-commit.ts";
 import { createImpressionIssuer, impressionKey } from "./engagement/impressions.ts";
 import { createEngagementService } from "./engagement/submit.ts";
+import { runOnPostgres } from "./roles/run-postgres.ts";
 import { checkAcknowledgedLog } from "./settlement/log-check.ts";
 import { createEpochPreview } from "./settlement/preview.ts";
 import { createRebuilderFor, createSettler, epochExportDir, settlerKey } from "./settlement/settler.ts";
@@ -79,10 +79,7 @@ export interface Indexer {
 
 export function createIndexer(config: IndexerConfig, options: IndexerOptions = {}): Indexer {
   const logger = options.logger ?? loggerFromEnv();
-  const rpcLog = logger.child({ service: "rpc" });
-  const followerLog = logger.child({ service: "follower" });
   const apiLog = logger.child({ service: "api" });
-  const progress = createBackfillProgress({ logger: followerLog, confirmations: config.confirmations });
   const db = openDb(config.dbPath);
   const ackMark = config.dbPath === ":memory:" ? undefined : ackMarkPath(config.dbPath);
   try {
@@ -94,59 +91,11 @@ export function createIndexer(config: IndexerConfig, options: IndexerOptions = {
   const queries = createQueries(db);
   const now = createChainClock(queries);
   const { contracts } = config.deployment;
-  const reader = createChainReader(
-    createRpcClient(config.rpcUrl, config.rpcTimeoutMs),
-    {
-      retries: config.rpcRetries,
-      baseMs: config.rpcRetryBaseMs,
-      onRetry: (e, attempt, delay) =>
-        rpcLog.warn(
-          { code: e.code, details: e.details, attempt, retryInMs: Math.round(delay) },
-          `rpc: ${e.shortMessage}; retrying`,
-        ),
-    },
-    config.rpcBatchSize > 0
-      ? {
-          client: createRpcClient(config.rpcUrl, config.rpcTimeoutMs, config.rpcBatchSize),
-          batchSize: config.rpcBatchSize,
-        }
-      : undefined,
-  );
-  const follower = createFollower({
-    reader,
+  const follower = createIndexerFollower({
+    config,
     store: createChainStore(db),
-    chainId: config.chainId,
-    contracts: { token: contracts.AMPToken, social: contracts.AMPSocial, escrow: contracts.AMPEscrow },
-    startBlock: config.deployment.startBlock,
-    confirmations: config.confirmations,
-    finalityDepth: config.finalityDepth,
-    batchBlocks: config.batchBlocks,
-    pollIntervalMs: config.pollIntervalMs,
-    onEvent: (e) => {
-      progress(e);
-      if (e.type === "reorg") {
-        followerLog.warn(
-          { ancestor: e.ancestor, removedEvents: e.removedEvents, previousBlock: e.previousBlock },
-          "chain: reorg, rolled back",
-        );
-      }
-      if (e.type === "error") {
-        const fatal = e.retryInMs === undefined;
-        followerLog[fatal ? "error" : "warn"](
-          {
-            code: e.error.code,
-            details: e.error.details,
-            retryable: e.error.retryable,
-            failures: e.failures,
-            retryInMs: e.retryInMs,
-          },
-          fatal
-            ? `chain: fatal: ${e.error.shortMessage}`
-            : `chain: ${e.error.shortMessage}; retrying, the API keeps serving`,
-        );
-      }
-      options.onFollowerEvent?.(e);
-    },
+    logger,
+    onEvent: options.onFollowerEvent,
   });
   const attention = (options.attention ?? ((d) => createStoreAttentionService(d)))({
     db,
@@ -263,7 +212,11 @@ export function createIndexer(config: IndexerConfig, options: IndexerOptions = {
 
 async function main(logger: Logger): Promise<void> {
   const log = logger.child({ service: "indexer" });
-  const config = loadConfig();
+  const config = loadConfig(configFromArgs(process.argv.slice(2)));
+  if (config.databaseUrl) {
+    await runOnPostgres({ ...config, databaseUrl: config.databaseUrl }, logger);
+    return;
+  }
   const indexer = createIndexer(config, {
     logger,
     ...(config.attention === "model"
