@@ -84,7 +84,7 @@ export function createEpochDocuments(options: EpochDocumentOptions) {
       return true;
     }
     const number = Number(raw);
-    const epoch = options.queries.epoch(number);
+    const epoch = await options.queries.epoch(number);
     if (!epoch) {
       refuse(res, 404, "EPOCH_NOT_FOUND", `epoch ${number} has not been settled`, cors);
       return true;

@@ -40,20 +40,22 @@ export function createQueries(db: Db) {
   const reader = createReader(db);
   const sqlReader = createSqlReader(db);
   return {
-    ...statusQueries(reader),
-    ...accountQueries(reader),
-    ...communityQueries(reader),
+    /** The engine the reads run on. */
+    engineKind: sqlReader.kind,
+    ...statusQueries(sqlReader),
+    ...accountQueries(sqlReader),
+    ...communityQueries(sqlReader),
     ...postQueries(sqlReader),
-    ...campaignQueries(reader),
-    ...epochQueries(reader),
-    ...escrowQueries(reader),
+    ...campaignQueries(sqlReader),
+    ...epochQueries(sqlReader),
+    ...escrowQueries(sqlReader),
     ...messageQueries(reader),
     ...threadQueries(reader),
     ...notificationQueries(reader),
     ...profileQueries(reader),
     ...searchQueries(reader),
-    ...campaignHistoryQueries(reader),
-    ...membershipQueries(reader),
+    ...campaignHistoryQueries(sqlReader),
+    ...membershipQueries(sqlReader),
     ...mentionQueries(reader),
   };
 }
