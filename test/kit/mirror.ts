@@ -51,10 +51,7 @@ export async function mirrorToPostgres(sqlite: Db, target: StoreEngine): Promise
       // Quoted: some column names are reserved words on PostgreSQL (role_changes."grant").
       const list = shared.map((c) => `"${c}"`).join(", ");
       await client.query(`TRUNCATE ${table}`);
-      const rows = sqlite
-        .prepare(`SELECT ${list} FROM ${table}`)
-        .raw()
-        .all() as unknown[][];
+      const rows = sqlite.prepare(`SELECT ${list} FROM ${table}`).raw().all() as unknown[][];
       for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
         const chunk = rows.slice(i, i + ROWS_PER_INSERT);
         const values: unknown[] = [];
