@@ -12,9 +12,8 @@ import { wallets } from "#test-kit/helpers.ts";
 import { publishPosts } from "#test-kit/media.ts";
 import { createEngagementStore, type NewLogEntry } from "../engagement-store.ts";
 import { SEARCH_LIMITS } from "../fts.ts";
-import type { Rows } from "./reader.ts";
 import { type Scored, searchQueries } from "./search.ts";
-import type { Reader } from "./sql-reader.ts";
+import type { Reader, Rows } from "./sql-reader.ts";
 
 const [alice, bob, carol] = wallets().map((w) => w.address.toLowerCase()) as [string, string, string];
 const GARDENING = 25;
