@@ -72,6 +72,7 @@ describe("config", () => {
       expect(config.databaseUrl).toBeNull();
       expect(config.writerUrl).toBeNull();
       expect(config.leasePollMs).toBe(500);
+      expect(config.settleEmpty).toBe(false);
     });
 
     it("reads the role, database, writer and forwarders from AMP_* variables", () => {

@@ -77,6 +77,8 @@ const configSchema = z.object({
       lengthSeconds: int(1).default(3600),
     })
     .default({ lengthSeconds: 3600 }),
+  /** Settle every epoch, even one that pays nobody new (a root per epoch as a heartbeat). */
+  settleEmpty: bool.default(false),
   /** Folder of the image content store (default: `media/` beside the database; in memory for `:memory:`). */
   mediaDir: z.string().optional(),
   /** Total bytes the image store accepts before refusing uploads. */
@@ -163,6 +165,7 @@ const ENV: Record<string, keyof ConfigInput> = {
   AMP_MEDIA_MAX_BYTES: "mediaMaxBytes",
   AMP_MEDIA_UPLOAD_RATE: "mediaUploadRate",
   AMP_MEDIA_UPLOAD_BURST: "mediaUploadBurst",
+  AMP_SETTLE_EMPTY: "settleEmpty",
   AMP_ROLE: "role",
   AMP_DATABASE_URL: "databaseUrl",
   AMP_WRITER_URL: "writerUrl",

@@ -242,7 +242,9 @@ async function main(logger: Logger): Promise<void> {
   // length it settles the log entries that arrived since the last epoch.
   const key = settlerKey(process.env.AMP_SETTLER_KEY, config.chainId);
   const settlerLog = logger.child({ service: "settler" });
-  const settler = key ? createSettler(config, indexer.db, { key, logger: settlerLog }) : null;
+  const settler = key
+    ? createSettler(config, indexer.db, { key, logger: settlerLog, settleEmpty: config.settleEmpty })
+    : null;
   // Without a settler, settlement results are rebuilt from the chain's epochs (the settler does it
   // itself before each run): a fresh data folder serves the same claims and earnings.
   const rebuilder = settler ? null : createRebuilderFor(config, indexer.db, settlerLog);
