@@ -10,14 +10,34 @@
  */
 
 import type { Kysely, Transaction } from "kysely";
-import type { MessageKind } from "#protocol";
+import { AmpError, type MessageKind } from "#protocol";
 import type { Delegation, LogEntry, NewLogEntry } from "../engagement-store.ts";
 import { nameKey } from "../mentions.ts";
 import type { NotificationInput } from "../notifications.ts";
 import type { StoreTables } from "./tables.ts";
 
+/** The log already holds an entry with this (account, nonce); nothing was written. */
+export class LogNonceTakenError extends AmpError {
+  override name = "LogNonceTakenError";
+  constructor(account: string, nonce: string) {
+    super("LOG_NONCE_TAKEN", `nonce ${nonce} of ${account} is already in the log`);
+  }
+}
+
+/** One entry of a group commit: its seq, `taken` when its (account, nonce) was already in the log, or the error. */
+export type BatchResult = { seq: number } | { taken: true } | { error: unknown };
+
 export interface AsyncEngagementStore {
+  /** Rejects with `LogNonceTakenError` when the (account, nonce) is already in the log. */
   append(entry: NewLogEntry): Promise<number>;
+  /**
+   * Group commit: appends the entries in one transaction and resolves once it has committed. An
+   * entry whose (account, nonce) is taken (by an earlier entry, of this batch or of another
+   * writer) is skipped and reported `taken`. Should the transaction fail as a whole (a lost
+   * connection, a deadlock with another writer), each entry is retried in its own transaction,
+   * so one bad entry costs only itself.
+   */
+  appendBatch(entries: NewLogEntry[]): Promise<BatchResult[]>;
   /** Appends many entries in one transaction (replay); returns the last seq. */
   appendMany(entries: NewLogEntry[]): Promise<number>;
   entryByNonce(account: string, nonce: string): Promise<LogEntry | null>;
@@ -91,11 +111,12 @@ async function bump(trx: Trx, postId: number, counter: Counter): Promise<void> {
 
 const inserted = (r: { numInsertedOrUpdatedRows?: bigint }) => (r.numInsertedOrUpdatedRows ?? 0n) > 0n;
 
-async function appendOne(trx: Trx, e: NewLogEntry): Promise<number> {
+/** Appends one entry and its derived rows; null (and nothing written) when its nonce is taken. */
+async function appendOne(trx: Trx, e: NewLogEntry): Promise<number | null> {
   const m = e.message;
   const postId = typeof m.postId === "string" ? Number(m.postId) : null;
   const campaignId = typeof m.campaignId === "string" && m.campaignId !== "0" ? Number(m.campaignId) : null;
-  const { seq } = await trx
+  const row = await trx
     .insertInto("engagement_log")
     .values({
       kind: e.kind,
@@ -109,8 +130,12 @@ async function appendOne(trx: Trx, e: NewLogEntry): Promise<number> {
       timestamp: Number(m.timestamp),
       received_at: e.receivedAt,
     })
+    // A concurrent writer's uncommitted entry with the same key makes this wait for its outcome.
+    .onConflict((oc) => oc.columns(["account", "nonce"]).doNothing())
     .returning("seq")
-    .executeTakeFirstOrThrow();
+    .executeTakeFirst();
+  if (row === undefined) return null;
+  const { seq } = row;
   const s = (k: string) => m[k] as string;
   switch (e.kind as MessageKind) {
     case "Delegation":
@@ -359,14 +384,50 @@ async function appendOne(trx: Trx, e: NewLogEntry): Promise<number> {
   return seq;
 }
 
+const taken = (e: NewLogEntry) => new LogNonceTakenError(e.message.account, e.message.nonce);
+
 export function createKyselyEngagementStore(db: Db): AsyncEngagementStore {
   const exists = async (q: Promise<unknown>) => (await q) !== undefined;
+  const append = (e: NewLogEntry) =>
+    db.transaction().execute(async (trx) => {
+      const seq = await appendOne(trx, e);
+      if (seq === null) throw taken(e);
+      return seq;
+    });
   return {
-    append: (e) => db.transaction().execute((trx) => appendOne(trx, e)),
+    append,
+    async appendBatch(entries) {
+      if (entries.length === 0) return [];
+      try {
+        return await db.transaction().execute(async (trx) => {
+          const out: BatchResult[] = [];
+          for (const e of entries) {
+            const seq = await appendOne(trx, e);
+            out.push(seq === null ? { taken: true } : { seq });
+          }
+          return out;
+        });
+      } catch {
+        // Rolled back as a whole: nothing of it was written. One transaction per entry instead.
+        const out: BatchResult[] = [];
+        for (const e of entries) {
+          try {
+            out.push({ seq: await append(e) });
+          } catch (error) {
+            out.push(error instanceof LogNonceTakenError ? { taken: true } : { error });
+          }
+        }
+        return out;
+      }
+    },
     appendMany: (entries) =>
       db.transaction().execute(async (trx) => {
         let last = 0;
-        for (const e of entries) last = await appendOne(trx, e);
+        for (const e of entries) {
+          const seq = await appendOne(trx, e);
+          if (seq === null) throw taken(e);
+          last = seq;
+        }
         return last;
       }),
     entryByNonce: async (account, nonce) =>
