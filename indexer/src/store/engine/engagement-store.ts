@@ -6,7 +6,9 @@
  * committed: on PostgreSQL (fsync and synchronous_commit on) a resolved
  * append is durable, and is the acknowledgement intake may send. Sequence
  * numbers follow commit order because one writer appends, one transaction
- * at a time (the writer lease).
+ * at a time (the writer lease). On PostgreSQL they increase but may skip a
+ * value: an insert refused for a taken (account, nonce), or a transaction
+ * rolled back, has drawn one from the identity.
  */
 
 import type { Kysely, Transaction } from "kysely";
@@ -401,7 +403,15 @@ export function createKyselyEngagementStore(db: Db): AsyncEngagementStore {
       try {
         return await db.transaction().execute(async (trx) => {
           const out: BatchResult[] = [];
+          // A key twice in one batch is taken without asking the database (whose identity would skip a value).
+          const keys = new Set<string>();
           for (const e of entries) {
+            const key = `${e.message.account}\n${e.message.nonce}`;
+            if (keys.has(key)) {
+              out.push({ taken: true });
+              continue;
+            }
+            keys.add(key);
             const seq = await appendOne(trx, e);
             out.push(seq === null ? { taken: true } : { seq });
           }
