@@ -113,31 +113,81 @@ async function bump(trx: Trx, postId: number, counter: Counter): Promise<void> {
 
 const inserted = (r: { numInsertedOrUpdatedRows?: bigint }) => (r.numInsertedOrUpdatedRows ?? 0n) > 0n;
 
+const ids = (m: NewLogEntry["message"]) => ({
+  postId: typeof m.postId === "string" ? Number(m.postId) : null,
+  campaignId: typeof m.campaignId === "string" && m.campaignId !== "0" ? Number(m.campaignId) : null,
+});
+
+const logRow = (e: NewLogEntry) => {
+  const m = e.message;
+  const { postId, campaignId } = ids(m);
+  return {
+    kind: e.kind,
+    account: m.account,
+    signer: e.signer,
+    nonce: m.nonce,
+    post_id: postId,
+    campaign_id: campaignId,
+    json: e.json,
+    signature: e.signature,
+    timestamp: Number(m.timestamp),
+    received_at: e.receivedAt,
+  };
+};
+
 /** Appends one entry and its derived rows; null (and nothing written) when its nonce is taken. */
 async function appendOne(trx: Trx, e: NewLogEntry): Promise<number | null> {
-  const m = e.message;
-  const postId = typeof m.postId === "string" ? Number(m.postId) : null;
-  const campaignId = typeof m.campaignId === "string" && m.campaignId !== "0" ? Number(m.campaignId) : null;
   const row = await trx
     .insertInto("engagement_log")
-    .values({
-      kind: e.kind,
-      account: m.account,
-      signer: e.signer,
-      nonce: m.nonce,
-      post_id: postId,
-      campaign_id: campaignId,
-      json: e.json,
-      signature: e.signature,
-      timestamp: Number(m.timestamp),
-      received_at: e.receivedAt,
-    })
+    .values(logRow(e))
     // A concurrent writer's uncommitted entry with the same key makes this wait for its outcome.
     .onConflict((oc) => oc.columns(["account", "nonce"]).doNothing())
     .returning("seq")
     .executeTakeFirst();
   if (row === undefined) return null;
-  const { seq } = row;
+  await derive(trx, e, row.seq);
+  return row.seq;
+}
+
+/** Log rows per INSERT in a group commit (10 parameters each, far below PostgreSQL's 65,535). */
+const LOG_ROWS_PER_INSERT = 500;
+
+/**
+ * A group commit's entries inside `trx`: their log rows in multi-row INSERTs (one round trip per
+ * 500 instead of one each), then each entry's derived rows in log order.
+ */
+async function appendAll(trx: Trx, entries: NewLogEntry[]): Promise<BatchResult[]> {
+  const keyOf = (e: NewLogEntry) => `${e.message.account}\n${e.message.nonce}`;
+  // A key twice in one batch is taken without asking the database (whose identity would skip a value).
+  const first = new Map<string, NewLogEntry>();
+  for (const e of entries) if (!first.has(keyOf(e))) first.set(keyOf(e), e);
+  const fresh = [...first.values()];
+  const seqs = new Map<string, number>();
+  for (let i = 0; i < fresh.length; i += LOG_ROWS_PER_INSERT) {
+    const rows = await trx
+      .insertInto("engagement_log")
+      .values(fresh.slice(i, i + LOG_ROWS_PER_INSERT).map(logRow))
+      .onConflict((oc) => oc.columns(["account", "nonce"]).doNothing())
+      .returning(["seq", "account", "nonce"])
+      .execute();
+    for (const r of rows) seqs.set(`${r.account}\n${r.nonce}`, r.seq);
+  }
+  const out: BatchResult[] = [];
+  for (const e of entries) {
+    const seq = first.get(keyOf(e)) === e ? seqs.get(keyOf(e)) : undefined;
+    if (seq === undefined) out.push({ taken: true });
+    else {
+      await derive(trx, e, seq);
+      out.push({ seq });
+    }
+  }
+  return out;
+}
+
+/** The rows an entry derives (delegations, follows, counts, notifications, …), written with its seq. */
+async function derive(trx: Trx, e: NewLogEntry, seq: number): Promise<void> {
+  const m = e.message;
+  const { postId, campaignId } = ids(m);
   const s = (k: string) => m[k] as string;
   switch (e.kind as MessageKind) {
     case "Delegation":
@@ -383,7 +433,6 @@ async function appendOne(trx: Trx, e: NewLogEntry): Promise<number | null> {
         .execute();
       break;
   }
-  return seq;
 }
 
 const taken = (e: NewLogEntry) => new LogNonceTakenError(e.message.account, e.message.nonce);
@@ -401,22 +450,7 @@ export function createKyselyEngagementStore(db: Db): AsyncEngagementStore {
     async appendBatch(entries) {
       if (entries.length === 0) return [];
       try {
-        return await db.transaction().execute(async (trx) => {
-          const out: BatchResult[] = [];
-          // A key twice in one batch is taken without asking the database (whose identity would skip a value).
-          const keys = new Set<string>();
-          for (const e of entries) {
-            const key = `${e.message.account}\n${e.message.nonce}`;
-            if (keys.has(key)) {
-              out.push({ taken: true });
-              continue;
-            }
-            keys.add(key);
-            const seq = await appendOne(trx, e);
-            out.push(seq === null ? { taken: true } : { seq });
-          }
-          return out;
-        });
+        return await db.transaction().execute((trx) => appendAll(trx, entries));
       } catch {
         // Rolled back as a whole: nothing of it was written. One transaction per entry instead.
         const out: BatchResult[] = [];
