@@ -48,10 +48,11 @@ export type IntakeStore = {
 
 /** The database refused the entry because its (account, nonce) is already in the log. */
 function nonceTaken(error: unknown): boolean {
-  if (error instanceof LogNonceTakenError) return true;
-  const code = (error as { code?: unknown } | null)?.code;
-  // better-sqlite3's unique violation, PostgreSQL's (unique_violation).
-  return code === "SQLITE_CONSTRAINT_UNIQUE" || code === "23505";
+  // The Kysely store says so (its insert does nothing on that key); better-sqlite3 raises a unique violation.
+  return (
+    error instanceof LogNonceTakenError ||
+    (error as { code?: unknown } | null)?.code === "SQLITE_CONSTRAINT_UNIQUE"
+  );
 }
 
 export interface EngagementServiceOptions {
