@@ -30,9 +30,12 @@ describe.each(ENGINES)("impression issuer (%s)", (kind) => {
     tmp.cleanup();
   });
 
-  it("signs and appends impressions to the engine's log, each verifiable", async () => {
+  it.each([
+    ["the store", (x: IntakeEngine) => x.store],
+    ["the group commit", (x: IntakeEngine) => ({ append: x.writer.append })],
+  ] as const)("signs and appends impressions through %s, each verifiable", async (_, log) => {
     const issuer = createImpressionIssuer<number | Promise<number>>({
-      store: e.store,
+      store: log(e),
       key: DEV_IMPRESSION_KEY,
       chainId: 31337,
       verifyingContract: SOCIAL,
