@@ -35,7 +35,7 @@ import { createKyselyEngagementStore } from "../store/engine/engagement-store.ts
 import { openPostgres, type StoreEngine } from "../store/engine/engine.ts";
 import { createReader, sql } from "../store/queries/sql-reader.ts";
 import { createSettlementJob } from "./job.ts";
-import { checkLogDurability } from "./log-check.ts";
+import { checkLogDurability, LogMissingError } from "./log-check.ts";
 import { createEpochPreview } from "./preview.ts";
 import { createRebuilder } from "./rebuild.ts";
 import { createSettlementStore, type StoreSource } from "./store.ts";
@@ -371,6 +371,14 @@ describe("settlement on SQLite and PostgreSQL", () => {
       });
       expect(await again.runOnce()).toEqual([2, 3, 4]);
       expect(await records(db)).toEqual(await records(pg));
+      // A PostgreSQL database restored to a point before what epoch 1 settled refuses to start.
+      await fresh.pool?.query("DELETE FROM engagement_log WHERE seq > 3");
+      await expect(checkLogDurability(fresh, { exportDir: join(tmp.dir, "epochs-pg") })).rejects.toThrow(
+        LogMissingError,
+      );
+      await expect(checkLogDurability(fresh, { exportDir: join(tmp.dir, "epochs-pg") })).rejects.toThrow(
+        /entries 4\.\.\d+ settled in epoch 1 are missing/,
+      );
     } finally {
       await fresh.close();
     }

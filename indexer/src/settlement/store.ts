@@ -130,14 +130,29 @@ function values(rows: unknown[][]): RawBuilder<unknown> {
   return sql.join(rows.map((r) => sql`(${sql.join(r)})`));
 }
 
+/** Rows for one table, inserted as one step of a transaction. */
+interface Insert {
+  table: string;
+  columns: string[];
+  rows: unknown[][];
+}
+type Step = RawBuilder<unknown> | Insert;
+const isInsert = (step: Step): step is Insert => "rows" in step && "table" in step;
+const insertInto = (table: string, columns: string[], rows: RawBuilder<unknown>) =>
+  sql`INSERT INTO ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))}) VALUES ${rows}`;
+
 export function createSettlementStore(source: StoreSource): SettlementStore {
   const engine = engineOf(source);
   const reader = readerOf(engine);
   const log = createLogRange(engine);
   const compile = (q: RawBuilder<unknown>) => q.compile(engine.db);
 
-  /** Runs compiled statements as one transaction (see the file's comment). */
-  let atomically: (queries: CompiledQuery[]) => Promise<void>;
+  /**
+   * Runs statements as one transaction (see the file's comment). Rows to insert go in as one
+   * prepared single-row statement per row on SQLite (what better-sqlite3 runs fastest) and as
+   * multi-row statements on PostgreSQL (one round trip per few hundred rows).
+   */
+  let atomically: (steps: Step[]) => Promise<void>;
   if (engine.kind === "sqlite") {
     const db = engine.sqlite as Db;
     const cache = new Map<string, Statement<unknown[]>>();
@@ -149,16 +164,39 @@ export function createSettlementStore(source: StoreSource): SettlementStore {
       }
       return s;
     };
-    const tx = db.transaction((queries: CompiledQuery[]) => {
-      for (const q of queries) stmt(q.sql).run(...(q.parameters as unknown[]));
+    type Compiled = { text: string; rows: unknown[][] };
+    const tx = db.transaction((compiled: Compiled[]) => {
+      for (const c of compiled) {
+        const s = stmt(c.text);
+        for (const row of c.rows) s.run(...row);
+      }
     });
-    atomically = async (queries) => {
-      tx(queries);
+    atomically = async (steps) => {
+      const compiled: Compiled[] = [];
+      for (const step of steps) {
+        if (!isInsert(step)) {
+          const q = compile(step);
+          compiled.push({ text: q.sql, rows: [q.parameters as unknown[]] });
+        } else if (step.rows.length > 0) {
+          const one = compile(insertInto(step.table, step.columns, values([step.rows[0] as unknown[]])));
+          compiled.push({ text: one.sql, rows: step.rows });
+        }
+      }
+      tx(compiled);
     };
   } else {
     const pool = engine.pool;
     if (!pool) throw new StoreEngineError("STORE_ENGINE_INVALID", "a PostgreSQL engine without a pool");
-    atomically = async (queries) => {
+    atomically = async (steps) => {
+      const queries: CompiledQuery[] = [];
+      for (const step of steps) {
+        if (!isInsert(step)) queries.push(compile(step));
+        else
+          for (let i = 0; i < step.rows.length; i += ROWS_PER_INSERT)
+            queries.push(
+              compile(insertInto(step.table, step.columns, values(step.rows.slice(i, i + ROWS_PER_INSERT)))),
+            );
+      }
       const client = await pool.connect();
       try {
         await client.query("BEGIN");
@@ -172,7 +210,7 @@ export function createSettlementStore(source: StoreSource): SettlementStore {
       }
     };
   }
-  const exec = (q: RawBuilder<unknown>) => atomically([compile(q)]);
+  const exec = (q: RawBuilder<unknown>) => atomically([q]);
 
   /** The statements that drop epoch `epoch`'s results and later ones. */
   const dropFrom = (epoch: number) => [
@@ -188,7 +226,7 @@ export function createSettlementStore(source: StoreSource): SettlementStore {
     settled = false,
   ): Promise<void> {
     const t = now();
-    const statements: RawBuilder<unknown>[] = [sql`DELETE FROM settlement_runs WHERE epoch > ${epoch}`];
+    const statements: Step[] = [sql`DELETE FROM settlement_runs WHERE epoch > ${epoch}`];
     statements.push(...dropFrom(epoch));
     // One reason per (campaign, account, epoch): the last decision wins, as INSERT OR REPLACE did.
     const reasons = new Map<string, unknown[]>();
@@ -202,11 +240,11 @@ export function createSettlementStore(source: StoreSource): SettlementStore {
         d.amount.toString(),
       ]);
     }
-    const reasonRows = [...reasons.values()];
-    for (let i = 0; i < reasonRows.length; i += ROWS_PER_INSERT)
-      statements.push(
-        sql`INSERT INTO epoch_view_reasons (epoch, campaign_id, account, reason, amount) VALUES ${values(reasonRows.slice(i, i + ROWS_PER_INSERT))}`,
-      );
+    statements.push({
+      table: "epoch_view_reasons",
+      columns: ["epoch", "campaign_id", "account", "reason", "amount"],
+      rows: [...reasons.values()],
+    });
     const payoutRows: unknown[][] = [];
     for (const [account, cumulative] of result.cumulative)
       payoutRows.push([
@@ -217,10 +255,11 @@ export function createSettlementStore(source: StoreSource): SettlementStore {
         JSON.stringify(result.proofs.get(account) ?? []),
         result.root,
       ]);
-    for (let i = 0; i < payoutRows.length; i += ROWS_PER_INSERT)
-      statements.push(
-        sql`INSERT INTO epoch_payouts (epoch, account, amount, cumulative, proof, root) VALUES ${values(payoutRows.slice(i, i + ROWS_PER_INSERT))}`,
-      );
+    statements.push({
+      table: "epoch_payouts",
+      columns: ["epoch", "account", "amount", "cumulative", "proof", "root"],
+      rows: payoutRows,
+    });
     const perCampaign = new Map<string, bigint>();
     for (const p of result.payments) {
       const key = `${p.campaignId}:${p.account}`;
@@ -230,10 +269,11 @@ export function createSettlementStore(source: StoreSource): SettlementStore {
       const [campaignId, account] = key.split(":") as [string, string];
       return [epoch, Number(campaignId), account, amount.toString()];
     });
-    for (let i = 0; i < campaignRows.length; i += ROWS_PER_INSERT)
-      statements.push(
-        sql`INSERT INTO epoch_campaign_payouts (epoch, campaign_id, account, amount) VALUES ${values(campaignRows.slice(i, i + ROWS_PER_INSERT))}`,
-      );
+    statements.push({
+      table: "epoch_campaign_payouts",
+      columns: ["epoch", "campaign_id", "account", "amount"],
+      rows: campaignRows,
+    });
     const f = fields;
     statements.push(
       sql`INSERT INTO settlement_runs (epoch, from_seq, to_seq, block_number, export_hash, inputs_hash, root, total_spent, manifest, status, tx_hash, updated_at)
@@ -242,7 +282,7 @@ export function createSettlementStore(source: StoreSource): SettlementStore {
          block_number = excluded.block_number, export_hash = excluded.export_hash, inputs_hash = excluded.inputs_hash,
          root = excluded.root, total_spent = excluded.total_spent, manifest = excluded.manifest, status = excluded.status, tx_hash = NULL, updated_at = excluded.updated_at`,
     );
-    await atomically(statements.map(compile));
+    await atomically(statements);
   }
 
   function sqliteLease(seconds: number, logger: Logger | undefined): SettlerLease {
@@ -390,9 +430,7 @@ export function createSettlementStore(source: StoreSource): SettlementStore {
     },
     persist,
     discard: (epoch) =>
-      atomically(
-        [sql`DELETE FROM settlement_runs WHERE epoch > ${epoch - 1}`, ...dropFrom(epoch)].map(compile),
-      ),
+      atomically([sql`DELETE FROM settlement_runs WHERE epoch > ${epoch - 1}`, ...dropFrom(epoch)]),
     lastSettled: () =>
       reader.get<LastSettled>(
         sql`SELECT r.epoch, r.to_seq AS "toSeq", b.timestamp AS "settledAt" FROM settlement_runs r
