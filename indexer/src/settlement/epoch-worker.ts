@@ -26,17 +26,16 @@ const port = parentPort;
 if (port) {
   yieldCpuToApi();
   // Loaded after the priority is lowered: compiling and loading them is work too.
-  const [{ isAmpError }, { openDb }, { openPostgres }, { createEpochComputer }] = await Promise.all([
+  const [{ isAmpError }, { openDb }, { createEpochComputer }] = await Promise.all([
     import("#protocol"),
     import("../store/db.ts"),
-    import("../store/engine/engine.ts"),
     import("./epoch-computer.ts"),
   ]);
   const target = workerData as WorkerStore;
   // The writer migrated the database already: the worker only reads it.
   const store =
     "url" in target
-      ? await openPostgres(target.url, { max: 2, migrations: [] })
+      ? await (await import("../store/engine/engine.ts")).openPostgres(target.url, { max: 2, migrations: [] })
       : openDb(target.dbPath, { readonly: true });
   const computer = createEpochComputer(store);
   let queue = Promise.resolve();
