@@ -27,13 +27,15 @@ export function profileQueries(r: Reader) {
     profile: async (account: string) =>
       (await r.get<ProfileRow>(sql`SELECT ${PROFILE_COLUMNS} FROM profiles WHERE account = ${account}`)) ??
       null,
-    /** The profiles of these accounts (lowercase addresses); accounts without one are left out. */
-    profilesOf: async (accounts: readonly string[]): Promise<ProfileRow[]> =>
-      accounts.length === 0
-        ? []
-        : r.all<ProfileRow>(
-            sql`SELECT ${PROFILE_COLUMNS} FROM profiles WHERE account IN (${r.valuesIn(accounts)})`,
-          ),
+    /** The profiles of these accounts (lowercase addresses), in the order asked; accounts without one are left out. */
+    profilesOf: async (accounts: readonly string[]): Promise<ProfileRow[]> => {
+      if (accounts.length === 0) return [];
+      const rows = await r.all<ProfileRow>(
+        sql`SELECT ${PROFILE_COLUMNS} FROM profiles WHERE account IN (${r.valuesIn(accounts)})`,
+      );
+      const byAccount = new Map(rows.map((row) => [row.account, row]));
+      return accounts.flatMap((account) => byAccount.get(account) ?? []);
+    },
     media: async (hash: string) =>
       (await r.get<MediaRow>(sql`SELECT ${MEDIA_COLUMNS} FROM media WHERE hash = ${hash}`)) ?? null,
     /** Media records by hash, in the order asked (missing ones left out). */
