@@ -1,0 +1,148 @@
+/**
+ * The GraphQL API of a process on PostgreSQL, for its role: the writer (and
+ * `all`) takes signed messages into the log itself (group commit,
+ * acknowledged after COMMIT); an API replica forwards them, and media, to
+ * the writer holding the lease. Both read the same database: queries, the
+ * attention model (kept current from the log and the chain tables by
+ * sequence number), epoch documents, the pending-epoch preview.
+ */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { type Address, createPublicClient, http, type PublicClient } from "viem";
+import { ampChain } from "#protocol";
+import type { Logger } from "#protocol/logger.ts";
+import { clientAddressResolver } from "../api/client-address.ts";
+import { createChainClock } from "../api/clock.ts";
+import { createEpochDocuments } from "../api/epoch-documents.ts";
+import { createForwardingEngagement, createMediaForwarder, type WriterLocator } from "../api/forward.ts";
+import { createHttpHandler } from "../api/http.ts";
+import { type Api, createApi } from "../api/yoga.ts";
+import type { AttentionService } from "../attention/interface.ts";
+import { createStoreAttentionService } from "../attention/store-service.ts";
+import type { IndexerConfig } from "../config.ts";
+import { createChunkedExport } from "../engagement/export-chunked.ts";
+import { createIntakeWriter, type IntakeWriter } from "../engagement/group-commit.ts";
+import { createEngagementService, type EngagementService } from "../engagement/submit.ts";
+import { createEpochPreview } from "../settlement/preview.ts";
+import type { StoreEngine } from "../store/engine/engine.ts";
+import { writerLocator } from "../store/engine/writer-endpoint.ts";
+import { createQueries, type Queries } from "../store/queries.ts";
+
+export interface PostgresApiOptions {
+  config: IndexerConfig;
+  engine: StoreEngine;
+  logger: Logger;
+  /** Where signed messages go: appended here (`local`, the writer) or forwarded to the writer. */
+  intake: "local" | "forward";
+}
+
+export interface PostgresApi {
+  yoga: Api;
+  queries: Queries;
+  attention: AttentionService;
+  /** Serves HTTP on config.host:config.port; resolves with the base URL (`http://host:port`). */
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export function createPostgresApi(options: PostgresApiOptions): PostgresApi {
+  const { config, engine, logger } = options;
+  const apiLog = logger.child({ service: "api" });
+  const { contracts } = config.deployment;
+  const queries = createQueries(engine);
+  const now = createChainClock(queries);
+  // The attention model on PostgreSQL comes with its engine-aware service; until then the store's.
+  const attention: AttentionService = createStoreAttentionService({ queries, db: engine });
+  let writer: IntakeWriter | null = null;
+  let engagement: EngagementService;
+  let locate: WriterLocator | null = null;
+  const clientAddress = clientAddressResolver(config.trustedForwarders);
+  if (options.intake === "local") {
+    writer = createIntakeWriter(engine);
+    engagement = createEngagementService({
+      store: writer.store,
+      chainId: config.chainId,
+      verifyingContract: contracts.AMPSocial as Address,
+      append: writer.append,
+      intake: {
+        perAccount: { ratePerSec: config.intakeAccountRate, burst: config.intakeAccountBurst },
+        perClient: { ratePerSec: config.intakeClientRate, burst: config.intakeClientBurst },
+        maxAgeSeconds: config.intakeMaxAgeSeconds,
+        allowBackdating: config.intakeAllowBackdating,
+      },
+    });
+  } else {
+    const fixed = config.writerUrl;
+    locate = fixed ? async () => fixed : writerLocator(engine.pool as NonNullable<StoreEngine["pool"]>);
+    engagement = createForwardingEngagement({ writer: locate, timeoutMs: config.forwardTimeoutMs });
+  }
+  const yoga = createApi({
+    queries,
+    exportLog: createChunkedExport(engine),
+    engagement,
+    attention,
+    chainId: config.chainId,
+    deployment: config.deployment,
+    now,
+    corsOrigins: config.corsOrigins,
+    graphiql: config.graphiql,
+    limits: { maxDepth: config.maxQueryDepth, maxCost: config.maxQueryCost },
+    logger: apiLog,
+    pending: createEpochPreview({
+      db: engine,
+      publicClient: createPublicClient({
+        chain: ampChain(config.chainId, config.rpcUrl),
+        transport: http(config.rpcUrl, { timeout: config.rpcTimeoutMs }),
+      }) as PublicClient,
+      social: contracts.AMPSocial as Address,
+      escrow: contracts.AMPEscrow as Address,
+      startBlock: BigInt(config.deployment.startBlock),
+    }),
+    epochSeconds: config.epoch.lengthSeconds,
+  });
+  let server: Server | null = null;
+  return {
+    yoga,
+    queries,
+    attention,
+    async listen() {
+      const documents = createEpochDocuments({ db: engine, queries, corsOrigins: config.corsOrigins });
+      // The writer's images live in its content store; a replica pipes /media to the writer.
+      const media = locate
+        ? createMediaForwarder({
+            writer: locate,
+            corsOrigins: config.corsOrigins,
+            clientAddress,
+            timeoutMs: config.forwardTimeoutMs,
+          })
+        : undefined;
+      const s = createServer(
+        createHttpHandler(yoga, { corsOrigins: config.corsOrigins, documents, clientAddress, media }),
+      );
+      server = s;
+      await new Promise<void>((res, rej) => {
+        s.once("error", rej);
+        s.listen(config.port, config.host, () => res());
+      });
+      const { address, port } = s.address() as AddressInfo;
+      const base = `http://${address}:${port}`;
+      apiLog.info(
+        { url: `${base}${yoga.graphqlEndpoint}`, intake: options.intake },
+        `api: GraphQL on ${base}${yoga.graphqlEndpoint}`,
+      );
+      return base;
+    },
+    async close() {
+      if (server) {
+        const s = server;
+        s.closeAllConnections();
+        await new Promise<void>((res) => s.close(() => res()));
+      }
+      try {
+        await attention.close?.();
+      } finally {
+        writer?.close();
+      }
+    },
+  };
+}
