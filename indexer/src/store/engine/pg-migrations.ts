@@ -420,4 +420,18 @@ CREATE TABLE campaign_organic_impressions (
 );
 `,
   },
+  {
+    version: 6,
+    name: "stream ranking snapshots shared by the API replicas",
+    sql: `
+CREATE TABLE stream_snapshots (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  viewer TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  at BIGINT NOT NULL,
+  ranking BYTEA NOT NULL
+);
+CREATE INDEX stream_snapshots_at ON stream_snapshots (at);
+`,
+  },
 ];
