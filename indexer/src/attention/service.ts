@@ -162,7 +162,10 @@ function sharedItems(
 }
 
 /** The attention service; `impressionsSettled` resolves once every impression served so far is in the log. */
-export type LiveAttentionService = AttentionService & { impressionsSettled(): Promise<void> };
+export type LiveAttentionService = AttentionService & {
+  impressionsSettled(): Promise<void>;
+  close(): Promise<void>;
+};
 
 /**
  * The live attention service over a store on either engine:
