@@ -164,6 +164,8 @@ function sharedItems(
 /** The attention service; `impressionsSettled` resolves once every impression served so far is in the log. */
 export type LiveAttentionService = AttentionService & {
   impressionsSettled(): Promise<void>;
+  /** Resolves once the model has read the store as it was when the service was made. */
+  ready(): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -320,7 +322,8 @@ export function createAttentionService(options: AttentionServiceOptions): LiveAt
   }
 
   // Catch up with the store now rather than on the first request (a failure there is the first request's to report).
-  refresh().catch(() => undefined);
+  const initial = refresh();
+  initial.catch(() => undefined);
 
   type FixedCampaign = Omit<AllocatorCampaign, "committed">;
   // What the allocator needs of the active campaigns but their commitments changes only with the
@@ -599,6 +602,7 @@ export function createAttentionService(options: AttentionServiceOptions): LiveAt
     claim: (account) => store.claim(account),
     viewPayouts: (campaignId, account) => store.viewPayouts(campaignId, account),
     seeds: (communityId) => store.seeds(communityId),
+    ready: () => initial,
     impressionsSettled: async () => {
       await queue?.settled();
     },
