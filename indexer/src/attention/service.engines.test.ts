@@ -16,6 +16,7 @@ import type { Db } from "../store/db.ts";
 import { createEngagementStore, type NewLogEntry } from "../store/engagement-store.ts";
 import { createKyselyEngagementStore } from "../store/engine/engagement-store.ts";
 import { openPostgres, type StoreEngine } from "../store/engine/engine.ts";
+import { sql } from "../store/queries/sql-reader.ts";
 import { createQueries } from "../store/queries.ts";
 import { account } from "./fixtures.ts";
 import type { Page, StreamItem } from "./interface.ts";
@@ -179,6 +180,14 @@ describe("attention service on SQLite and PostgreSQL", () => {
     createAttentionService({ engine, now: () => NOW, rebuildMs: 0 });
   const accounts = [author, viewer, optedOut, fan, promoter, newcomer];
 
+  const organicRows = async () => {
+    const query = sql<{
+      campaignId: number;
+      impressions: number;
+    }>`SELECT campaign_id AS "campaignId", impressions FROM campaign_organic_impressions ORDER BY campaign_id`;
+    return { sqlite: await pair.sqlite().all(query), postgres: await pair.postgres().all(query) };
+  };
+
   async function answers(s: LiveAttentionService) {
     const streams = [];
     for (const who of [viewer, optedOut, fan, newcomer])
@@ -211,7 +220,15 @@ describe("attention service on SQLite and PostgreSQL", () => {
     expect(delivered.reduce((n, d) => n + (d?.impressions ?? 0), 0)).toBeGreaterThan(0);
     expect(delivered.reduce((n, d) => n + (d?.paidViews ?? 0), 0)).toBe(1);
     expect(delivered.reduce((n, d) => n + (d?.organicImpressions ?? 0), 0)).toBeGreaterThan(0);
+    // Closing writes the organic impressions the pages counted: the same rows on both engines.
+    const stored = await organicRows();
     await Promise.all([sqlite.close(), postgres.close()]);
+    const written = await organicRows();
+    expect(written.postgres).toEqual(written.sqlite);
+    expect(written.sqlite).not.toEqual(stored.sqlite);
+    expect(written.postgres.map((r) => r.impressions)).toEqual(
+      a.stats.slice(0, 2).map((st) => st.delivery?.organicImpressions),
+    );
   });
 
   it("reads what the writer appends on PostgreSQL after it started, by sequence number", async () => {
