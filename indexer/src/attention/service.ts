@@ -196,8 +196,7 @@ export function createAttentionService(options: AttentionServiceOptions): LiveAt
   // In insertion order, which is the order they were made in (ids from the store on PostgreSQL).
   const snapshots = new Map<number, StreamSnapshot>();
   const sharedSnapshots = new Map<number, SharedRanking>();
-  // In-memory ids start from the clock, so a restarted process does not take its predecessor's cursors for its own.
-  let lastSnapshot = Date.now() * 1000;
+  let lastSnapshot = 0;
   const usable = (s: StreamSnapshot | undefined, t: number): s is StreamSnapshot =>
     s !== undefined && t - s.at <= SNAPSHOT_SECONDS && ring.holds(s.kept);
   let communityStamp = "";
