@@ -208,6 +208,7 @@ describe("attention service on SQLite and PostgreSQL", () => {
   }
 
   it("builds the same model from a store and from its mirror", async () => {
+    const stored = await organicRows();
     const sqlite = onSqlite();
     const postgres = onPostgres();
     const a = await answers(sqlite);
@@ -220,8 +221,7 @@ describe("attention service on SQLite and PostgreSQL", () => {
     expect(delivered.reduce((n, d) => n + (d?.impressions ?? 0), 0)).toBeGreaterThan(0);
     expect(delivered.reduce((n, d) => n + (d?.paidViews ?? 0), 0)).toBe(1);
     expect(delivered.reduce((n, d) => n + (d?.organicImpressions ?? 0), 0)).toBeGreaterThan(0);
-    // Closing writes the organic impressions the pages counted: the same rows on both engines.
-    const stored = await organicRows();
+    // Closing writes the organic impressions the pages counted (or a timer did): the same rows on both engines.
     await Promise.all([sqlite.close(), postgres.close()]);
     const written = await organicRows();
     expect(written.postgres).toEqual(written.sqlite);
