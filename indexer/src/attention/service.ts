@@ -20,7 +20,7 @@ import { ImpressionLedger } from "./impression-ledger.ts";
 import { ImpressionQueue } from "./impression-queue.ts";
 import { type AttentionService, AttentionUnavailableError } from "./interface.ts";
 import { toLogEntry } from "./load.ts";
-import type { CampaignInfo, LogEntry } from "./log.ts";
+import type { CampaignInfo } from "./log.ts";
 import { AttentionModel, type StreamRanking } from "./model.ts";
 import { type ModelCampaignRow, type ModelEntryRow, modelReads } from "./model-reads.ts";
 import { OrganicImpressions } from "./organic-impressions.ts";
@@ -228,11 +228,15 @@ export function createAttentionService(options: AttentionServiceOptions): LiveAt
     campaign: (id: bigint) => campaignFacts.get(id),
   };
   /** Loads the campaigns the batch's impressions name that are not known yet, in one read. */
-  async function campaignsOf(entries: readonly (LogEntry | null)[]): Promise<void> {
+  async function campaignsOf(rows: readonly ModelEntryRow[]): Promise<void> {
     const missing = new Set<number>();
-    for (const e of entries)
-      if (e?.kind === "Impression" && !campaignFacts.has(e.message.campaignId))
-        missing.add(Number(e.message.campaignId));
+    for (const r of rows) {
+      if (r.kind !== "Impression") continue;
+      const named = (JSON.parse(r.json) as { campaignId?: unknown }).campaignId;
+      // A malformed entry is reported when it is applied (`toLogEntry`).
+      if (typeof named !== "string" || !/^\d+$/.test(named)) continue;
+      if (!campaignFacts.has(BigInt(named))) missing.add(Number(named));
+    }
     if (missing.size === 0) return;
     for (const row of await reads.campaignsByIds([...missing]))
       campaignFacts.set(BigInt(row.id), { postId: BigInt(row.postId), promoter: row.promoter.toLowerCase() });
@@ -307,16 +311,16 @@ export function createAttentionService(options: AttentionServiceOptions): LiveAt
     while (stamp.maxSeq > model.lastSeq) {
       const rows: ModelEntryRow[] = await reads.entriesAfter(model.lastSeq);
       if (rows.length === 0) break;
-      const entries = rows.map((r) => toLogEntry(r.seq, r.kind, JSON.parse(r.json)));
-      await campaignsOf(entries);
-      // Applied without a pause: the model never answers from half a batch.
-      rows.forEach((r, i) => {
-        const entry = entries[i];
+      await campaignsOf(rows);
+      // Applied without a pause: the model never answers from half a batch. Each entry is parsed as
+      // it is applied, so a batch is never held twice (rows and entries) in memory.
+      for (const r of rows) {
+        const entry = toLogEntry(r.seq, r.kind, JSON.parse(r.json));
         if (entry) {
           model.addEntry(entry);
           ledger.observe(entry, ledgerContext);
         } else model.lastSeq = Math.max(model.lastSeq, r.seq);
-      });
+      }
     }
   }
 
