@@ -3,13 +3,14 @@
  * and posts its root on-chain with the settler key. Same `AMP_*` variables as
  * the indexer (AMP_DB_PATH, AMP_RPC_URL, AMP_DEPLOYMENT_FILE, ...) plus
  * AMP_SETTLER_KEY ("dev" on the local chain, else a private key, never
- * committed). Waits while a running indexer's settler holds the lease. The
+ * committed); on PostgreSQL when AMP_DATABASE_URL names a database. Waits
+ * while a running indexer's settler holds the lease. The
  * settler's own lines are structured logs on stderr (AMP_LOG_LEVEL,
  * AMP_LOG_FORMAT); the outcome is one line on stdout.
  */
 import { loadConfig } from "#indexer/config.ts";
 import { settleNow, settlerKey } from "#indexer/settlement/settler.ts";
-import { openDb } from "#indexer/store/db.ts";
+import { databaseUrl, openStoreEngine } from "#indexer/store/engine/engine.ts";
 import { loggerFromEnv } from "#protocol/logger.ts";
 
 const config = loadConfig();
@@ -18,7 +19,7 @@ if (!key) {
   console.error("settle: AMP_SETTLER_KEY is not set");
   process.exit(2);
 }
-const db = openDb(config.dbPath);
+const db = await openStoreEngine({ url: databaseUrl(), sqlitePath: config.dbPath });
 try {
   const outcome = await settleNow(config, db, {
     key,
@@ -39,5 +40,5 @@ try {
       process.exitCode = 1;
   }
 } finally {
-  db.close();
+  await db.close();
 }

@@ -7,17 +7,31 @@
  * messages per second in total. The same server answering a single account's
  * loop, one message at a time, is measured for comparison (its quota refuses
  * it past the burst).
+ *
+ * The same load is then sent to intake on PostgreSQL (a throwaway server, fsync
+ * and synchronous_commit on): the GraphQL API and HTTP handler as the indexer
+ * serves them, the engagement service and the PostgreSQL group commit
+ * (`createIntakeWriter`), every acknowledgement after COMMIT.
  */
 import { readFileSync } from "node:fs";
-import { Agent, request } from "node:http";
+import { Agent, createServer, request } from "node:http";
 import { join } from "node:path";
 import type { Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { encodeMessage, engagementDomain, engagementTypes } from "#protocol";
 import { silentLogger } from "#protocol/logger.ts";
 import { reportBench } from "#test-kit/bench.ts";
+import { startPostgres } from "#test-kit/postgres.ts";
+import { createHttpHandler } from "../src/api/http.ts";
+import { createApi } from "../src/api/yoga.ts";
+import { createStoreAttentionService } from "../src/attention/store-service.ts";
 import { loadConfig } from "../src/config.ts";
+import { createIntakeWriter } from "../src/engagement/group-commit.ts";
+import { createEngagementService } from "../src/engagement/submit.ts";
 import { createIndexer } from "../src/main.ts";
+import { openDb } from "../src/store/db.ts";
+import { openPostgres } from "../src/store/engine/engine.ts";
+import { createQueries } from "../src/store/queries.ts";
 import { inTempDir, withServer } from "./http-load.ts";
 
 const SOCIAL = "0x5fbdb2315678afecb367f032d93f642f64180aa3" as const;
@@ -47,6 +61,40 @@ async function serve(dbPath: string): Promise<void> {
   const indexer = createIndexer(config, { logger: silentLogger() });
   const { url } = await indexer.start({ follow: false });
   console.log(`ready ${JSON.stringify({ url, pid: process.pid })}`);
+}
+
+/** Intake on PostgreSQL at `databaseUrl` behind the indexer's API and HTTP handler (the chain is not followed). */
+async function servePostgres(databaseUrl: string, dbPath: string): Promise<void> {
+  const engine = await openPostgres(databaseUrl);
+  const writer = createIntakeWriter(engine);
+  // The mutation reads nothing else; the API's read side needs a store, an empty one here.
+  const queries = createQueries(openDb(dbPath));
+  const now = () => Math.floor(Date.now() / 1000);
+  const yoga = createApi({
+    queries,
+    exportLog: () => ({ ndjson: "", hash: "0x", count: 0 }),
+    engagement: createEngagementService({
+      store: writer.store,
+      append: writer.append,
+      chainId: 31337,
+      verifyingContract: SOCIAL,
+    }),
+    attention: createStoreAttentionService({ queries }),
+    chainId: 31337,
+    deployment: {
+      chainId: 31337,
+      startBlock: 0,
+      contracts: { AMPToken: SOCIAL, AMPSocial: SOCIAL, AMPEscrow: SOCIAL },
+    },
+    now,
+    corsOrigins: [],
+    graphiql: false,
+    limits: { maxDepth: 10, maxCost: 5000 },
+  });
+  const server = createServer(createHttpHandler(yoga, { corsOrigins: [] }));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+  const { port } = server.address() as { port: number };
+  console.log(`ready ${JSON.stringify({ url: `http://127.0.0.1:${port}/graphql`, pid: process.pid })}`);
 }
 
 async function signAll(): Promise<Array<{ body: string; client: number }>> {
@@ -110,43 +158,66 @@ function cpuMs(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
 
+interface Burst {
+  perSec: number;
+  cpuPerMessage: number;
+  refused: Map<string, number>;
+}
+
+/** Sends every message, 16 in flight from 40 client addresses; acknowledged messages per second. */
+async function burst(
+  url: string,
+  pid: number,
+  messages: Array<{ body: string; client: number }>,
+  agents: Agent[],
+): Promise<Burst> {
+  let next = 0;
+  let acked = 0;
+  const refused = new Map<string, number>();
+  const started = performance.now();
+  const cpu0 = cpuMs(pid);
+  await Promise.all(
+    Array.from({ length: IN_FLIGHT }, async () => {
+      while (next < messages.length) {
+        const m = messages[next++] as { body: string; client: number };
+        const r = await send(url, m.body, agents[m.client] as Agent);
+        if (r.ok) acked++;
+        else refused.set(r.code ?? "?", (refused.get(r.code ?? "?") ?? 0) + 1);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const cpuPerMessage = (cpuMs(pid) - cpu0) / messages.length;
+  console.log(`server CPU: ${cpuPerMessage.toFixed(2)} ms per message (all its threads)`);
+  const perSec = acked / seconds;
+  console.log(
+    `${acked} of ${messages.length} acknowledged in ${seconds.toFixed(2)} s: ${Math.round(perSec)} messages/s`,
+  );
+  if (refused.size) console.log(`refused: ${JSON.stringify(Object.fromEntries(refused))}`);
+  return { perSec, cpuPerMessage, refused };
+}
+
+const clientAgents = () =>
+  Array.from(
+    { length: CLIENTS },
+    (_, i) => new Agent({ keepAlive: true, localAddress: `127.0.0.${10 + i}` }) as Agent,
+  );
+
 async function main(dir: string): Promise<void> {
   const t = performance.now();
   const messages = await signAll();
   console.log(`signed ${messages.length} messages in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  let sqlite: Burst | null = null;
+  let spamAcked = 0;
+  let spamLimited = 0;
+  console.log("SQLite (the indexer as started by npm start):");
   await withServer<{ url: string; pid: number }>(
     import.meta.filename,
     { AMP_BENCH_SERVE: join(dir, "intake.sqlite") },
     [],
     async ({ url, pid }) => {
-      const agents = Array.from(
-        { length: CLIENTS },
-        (_, i) => new Agent({ keepAlive: true, localAddress: `127.0.0.${10 + i}` }) as Agent,
-      );
-      let next = 0;
-      let acked = 0;
-      const refused = new Map<string, number>();
-      const started = performance.now();
-      const cpu0 = cpuMs(pid);
-      await Promise.all(
-        Array.from({ length: IN_FLIGHT }, async () => {
-          while (next < messages.length) {
-            const m = messages[next++] as { body: string; client: number };
-            const r = await send(url, m.body, agents[m.client] as Agent);
-            if (r.ok) acked++;
-            else refused.set(r.code ?? "?", (refused.get(r.code ?? "?") ?? 0) + 1);
-          }
-        }),
-      );
-      const seconds = (performance.now() - started) / 1000;
-      const cpuPerMessage = (cpuMs(pid) - cpu0) / messages.length;
-      console.log(`server CPU: ${cpuPerMessage.toFixed(2)} ms per message (all its threads)`);
-      const perSec = acked / seconds;
-      console.log(
-        `${acked} of ${messages.length} acknowledged in ${seconds.toFixed(2)} s: ${Math.round(perSec)} messages/s`,
-      );
-      if (refused.size) console.log(`refused: ${JSON.stringify(Object.fromEntries(refused))}`);
-
+      const agents = clientAgents();
+      sqlite = await burst(url, pid, messages, agents);
       // One account's loop from one client: acknowledged up to its burst, then RATE_LIMITED.
       const [spam] = await (async () => {
         const key = privateKeyToAccount(generatePrivateKey());
@@ -173,8 +244,6 @@ async function main(dir: string): Promise<void> {
         return [bodies];
       })();
       const agent = new Agent({ keepAlive: true, localAddress: "127.0.0.200" }) as Agent;
-      let spamAcked = 0;
-      let spamLimited = 0;
       const s0 = performance.now();
       for (const body of spam) {
         const r = await send(url, body, agent);
@@ -186,20 +255,43 @@ async function main(dir: string): Promise<void> {
         `one account's loop: ${spamAcked} acknowledged, ${spamLimited} RATE_LIMITED in ${spamSeconds.toFixed(2)} s`,
       );
       for (const a of [...agents, agent]) a.destroy();
-      reportBench("intake", import.meta.filename, {
-        intakeMessagesPerSec: { value: Math.round(perSec), unit: "messages/s", target: ">= 1000" },
-        intakeServerCpuMsPerMessage: { value: Math.round(cpuPerMessage * 100) / 100, unit: "ms" },
-        intakeRefused: {
-          value: [...refused.values()].reduce((a, b) => a + b, 0),
-          unit: "messages",
-          target: "<= 0",
-        },
-        singleAccountAcknowledged: { value: spamAcked, unit: "messages" },
-        singleAccountRateLimited: { value: spamLimited, unit: "messages" },
-      });
     },
   );
+  console.log("PostgreSQL:");
+  const pg = await startPostgres();
+  let postgres: Burst | null = null;
+  try {
+    const databaseUrl = await pg.createDatabase();
+    await withServer<{ url: string; pid: number }>(
+      import.meta.filename,
+      { AMP_BENCH_SERVE: join(dir, "intake-reads.sqlite"), AMP_BENCH_DATABASE_URL: databaseUrl },
+      [],
+      async ({ url, pid }) => {
+        const agents = clientAgents();
+        postgres = await burst(url, pid, messages, agents);
+        for (const a of agents) a.destroy();
+      },
+    );
+  } finally {
+    await pg.stop();
+  }
+  const s = sqlite as Burst | null;
+  const p = postgres as Burst | null;
+  if (!s || !p) throw new Error("intake bench: a run did not finish");
+  const refusedCount = (b: Burst) => [...b.refused.values()].reduce((x, y) => x + y, 0);
+  reportBench("intake", import.meta.filename, {
+    intakeMessagesPerSec: { value: Math.round(s.perSec), unit: "messages/s", target: ">= 1000" },
+    intakeServerCpuMsPerMessage: { value: Math.round(s.cpuPerMessage * 100) / 100, unit: "ms" },
+    intakeRefused: { value: refusedCount(s), unit: "messages", target: "<= 0" },
+    singleAccountAcknowledged: { value: spamAcked, unit: "messages" },
+    singleAccountRateLimited: { value: spamLimited, unit: "messages" },
+    intakeMessagesPerSecPostgres: { value: Math.round(p.perSec), unit: "messages/s", target: ">= 1000" },
+    intakeServerCpuMsPerMessagePostgres: { value: Math.round(p.cpuPerMessage * 100) / 100, unit: "ms" },
+    intakeRefusedPostgres: { value: refusedCount(p), unit: "messages", target: "<= 0" },
+  });
 }
 
-if (process.env.AMP_BENCH_SERVE) await serve(process.env.AMP_BENCH_SERVE);
+if (process.env.AMP_BENCH_SERVE && process.env.AMP_BENCH_DATABASE_URL)
+  await servePostgres(process.env.AMP_BENCH_DATABASE_URL, process.env.AMP_BENCH_SERVE);
+else if (process.env.AMP_BENCH_SERVE) await serve(process.env.AMP_BENCH_SERVE);
 else await inTempDir("amp-intake-bench-", main);

@@ -175,9 +175,15 @@ async function walk(
 
 describe("attention service on SQLite and PostgreSQL", () => {
   const pair = enginePairForSuite(seed);
-  const onSqlite = () => createAttentionService({ db: pair.db(), now: () => NOW, rebuildMs: 0 });
+  const onSqlite = () =>
+    createAttentionService({
+      db: pair.db(),
+      queries: createQueries(pair.db()),
+      now: () => NOW,
+      rebuildMs: 0,
+    });
   const onPostgres = (engine: StoreEngine = pair.engine()) =>
-    createAttentionService({ engine, now: () => NOW, rebuildMs: 0 });
+    createAttentionService({ engine, queries: createQueries(engine), now: () => NOW, rebuildMs: 0 });
   const accounts = [author, viewer, optedOut, fan, promoter, newcomer];
 
   const organicRows = async () => {
@@ -204,6 +210,9 @@ describe("attention service on SQLite and PostgreSQL", () => {
         ),
       ),
       stats: await Promise.all([1n, 2n, 99n].map((c) => s.campaignStats(c))),
+      // Delegated to the store-backed service over the same engine.
+      seeds: await s.seeds(1n),
+      earnings: await Promise.all(accounts.map((a) => s.earnings(a))),
     };
   }
 

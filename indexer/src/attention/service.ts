@@ -42,9 +42,9 @@ export interface AttentionServiceOptions {
   db?: Db;
   /** The store on either engine (an API replica on PostgreSQL); default: `db`. */
   engine?: StoreEngine;
-  /** The store's queries, for the store-backed service behind the delegated reads (with `db`). */
+  /** The store's queries (`createQueries`, either engine), for the store-backed service behind the delegated reads. */
   queries?: Queries;
-  /** Answers the delegated reads; default: the store-backed service over `db` and `queries`. */
+  /** Answers the delegated reads; default: the store-backed service over `queries` and the store. */
   store?: DelegatedAttentionReads;
   /** Unix seconds (the API's chain clock). */
   now: () => number;
@@ -171,7 +171,7 @@ export type LiveAttentionService = AttentionService & {
 
 /**
  * The live attention service over a store on either engine:
- * `createAttentionService({ engine, now, store?, impressions?, ... })` (or `{ db, queries, now }` on
+ * `createAttentionService({ engine, queries, now, impressions?, ... })` (or `{ db, queries, now }` on
  * SQLite, as before).
  */
 export function createAttentionService(options: AttentionServiceOptions): LiveAttentionService {
@@ -186,7 +186,7 @@ export function createAttentionService(options: AttentionServiceOptions): LiveAt
   const model = new AttentionModel(params, { rebuildMs: options.rebuildMs });
   const store: DelegatedAttentionReads =
     options.store ??
-    (queries && db ? createStoreAttentionService({ queries, db, params }) : unavailableReads());
+    (queries ? createStoreAttentionService({ queries, db: source, params }) : unavailableReads());
   const reads = modelReads(createReader(source));
   // On PostgreSQL replicas share rankings through the store; on SQLite one process serves the file.
   const shared: StreamSnapshotStore | null =

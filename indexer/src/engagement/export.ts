@@ -4,9 +4,11 @@
  * canonical form), with the keccak256 of the exact bytes. Anyone holding the
  * file can recompute the hash an epoch's inputs hash commits to.
  */
+import { createKeccak } from "hash-wasm";
 import { type Hex, keccak256, stringToBytes } from "viem";
 import type { Db } from "../store/db.ts";
 import { createEngagementStore, type LogEntry } from "../store/engagement-store.ts";
+import { createLogRange, type LogRow, type StoreSource } from "../store/log-range.ts";
 
 export interface LogExport {
   ndjson: string;
@@ -15,7 +17,7 @@ export interface LogExport {
 }
 
 /** One entry's NDJSON line, newline included. */
-export function exportLine(e: LogEntry): string {
+export function exportLine(e: LogRow | LogEntry): string {
   return `{"seq":${e.seq},"kind":${JSON.stringify(e.kind)},"signer":${JSON.stringify(e.signer)},"message":${e.json},"signature":${JSON.stringify(e.signature)}}\n`;
 }
 
@@ -25,6 +27,23 @@ export function exportLog(db: Db, fromSeq: number, toSeq: number): LogExport {
   for (const e of store.entries(fromSeq, toSeq)) lines.push(exportLine(e));
   const ndjson = lines.join("");
   return { ndjson, hash: keccak256(stringToBytes(ndjson)), count: lines.length };
+}
+
+/** The export of fromSeq..toSeq on either engine (the same bytes and hash as `exportLog`). */
+export async function exportLogFrom(source: StoreSource, fromSeq: number, toSeq: number): Promise<LogExport> {
+  const log = createLogRange(source);
+  const hasher = await createKeccak(256);
+  hasher.init();
+  const parts: string[] = [];
+  let count = 0;
+  for await (const rows of log.batches(fromSeq - 1, toSeq)) {
+    let text = "";
+    for (const r of rows) text += exportLine(r);
+    hasher.update(text);
+    parts.push(text);
+    count += rows.length;
+  }
+  return { ndjson: parts.join(""), hash: `0x${hasher.digest("hex")}` as Hex, count };
 }
 
 /** Parses an exported NDJSON file back into entries (for verification). */

@@ -2,13 +2,15 @@
  * The indexer's impression key: it signs an Impression (EIP-712, `#protocol`
  * messages) for each amplified item of a served stream page and appends it
  * to the public engagement log. The key itself is never logged or exposed;
- * only its address is published.
+ * only its address is published. The log is either engine's: over the
+ * synchronous SQLite store `append` returns the seq, over the Kysely store
+ * (PostgreSQL) a promise of it, settled after the commit.
  */
 import { randomBytes } from "node:crypto";
 import type { Address, Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { canonicalMessage, engagementDomain, type ImpressionMessage } from "#protocol";
-import type { EngagementStore } from "../store/engagement-store.ts";
+import type { NewLogEntry } from "../store/engagement-store.ts";
 import { EngagementError } from "./errors.ts";
 import { digestSigner } from "./sign.ts";
 import { createEngagementHasher } from "./typed-hash.ts";
@@ -48,12 +50,17 @@ export interface SignedImpression {
   signature: Hex;
 }
 
-export interface ImpressionIssuer {
+/** What an issuer appends through: `EngagementStore` (a seq) or `AsyncEngagementStore` (a promise of one). */
+export interface ImpressionLog<Seq extends number | Promise<number>> {
+  append(entry: NewLogEntry): Seq;
+}
+
+export interface ImpressionIssuer<Seq extends number | Promise<number> = number> {
   readonly address: Address;
   /** Signs one impression (no side effect). */
   sign(fields: ImpressionFields): Promise<SignedImpression>;
-  /** Appends a signed impression to the log (synchronously); returns its log seq. */
-  append(signed: SignedImpression, receivedAt: number): number;
+  /** Appends a signed impression to the log; returns its log seq (synchronously on SQLite). */
+  append(signed: SignedImpression, receivedAt: number): Seq;
   /** Signs and appends one impression; returns its log seq. */
   issue(fields: ImpressionFields, receivedAt: number): Promise<number>;
 }
@@ -87,14 +94,14 @@ export function createImpressionSigner(options: {
   };
 }
 
-export function createImpressionIssuer(options: {
-  store: EngagementStore;
+export function createImpressionIssuer<Seq extends number | Promise<number> = number>(options: {
+  store: ImpressionLog<Seq>;
   key: Hex;
   chainId: number;
   verifyingContract: Address;
-}): ImpressionIssuer {
+}): ImpressionIssuer<Seq> {
   const { address, sign } = createImpressionSigner(options);
-  const issuer: ImpressionIssuer = {
+  const issuer: ImpressionIssuer<Seq> = {
     address,
     sign,
     append({ message, signature }, receivedAt) {
@@ -109,7 +116,8 @@ export function createImpressionIssuer(options: {
       });
     },
     async issue(fields, receivedAt) {
-      return issuer.append(await issuer.sign(fields), receivedAt);
+      // A seq, or a promise of one: awaited either way.
+      return (await issuer.append(await issuer.sign(fields), receivedAt)) as number;
     },
   };
   return issuer;

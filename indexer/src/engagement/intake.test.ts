@@ -4,9 +4,8 @@ import type { MessageByKind, MessageKind } from "#protocol";
 import { storeApi } from "#test-kit/api.ts";
 import { SOCIAL, seedChain, sign, tempDir, wallets } from "#test-kit/helpers.ts";
 import { serve } from "#test-kit/hostile.ts";
+import { ENGINES, type IntakeEngine, lazyPostgres, openIntakeEngine } from "#test-kit/intake-engine.ts";
 import { createChainStore } from "../store/chain-store.ts";
-import { type Db, openDb } from "../store/db.ts";
-import { createEngagementStore } from "../store/engagement-store.ts";
 import type { EngagementError } from "./errors.ts";
 import { createEngagementService, type IntakeLimits } from "./submit.ts";
 
@@ -39,31 +38,37 @@ function postFrom(url: string, body: string, localAddress: string) {
   });
 }
 
-describe("message intake: quotas, counted once, timestamps bounded below", () => {
-  let db: Db;
+const postgres = lazyPostgres();
+
+describe.each(ENGINES)("message intake: quotas, counted once, timestamps bounded below (%s)", (kind) => {
+  let e: IntakeEngine;
   let tmp: ReturnType<typeof tempDir>;
   let nonce = 1n;
   let server: Server | null = null;
 
-  beforeEach(() => {
+  beforeEach(async () => {
     tmp = tempDir();
-    db = openDb(`${tmp.dir}/db.sqlite`);
-    seedChain(createChainStore(db), alice.address, 3);
+    e = await openIntakeEngine(kind, {
+      path: `${tmp.dir}/db.sqlite`,
+      seed: (db) => seedChain(createChainStore(db), alice.address, 3),
+      postgres,
+    });
     server = null;
-  });
+  }, 60_000);
   afterEach(async () => {
     if (server) {
       const s = server;
       s.closeAllConnections();
       await new Promise<void>((resolve) => s.close(() => resolve()));
     }
-    db.close();
+    await e.close();
     tmp.cleanup();
   });
 
   const service = (intake: IntakeLimits = {}) =>
     createEngagementService({
-      store: createEngagementStore(db),
+      store: e.store,
+      append: e.writer.append,
       chainId: 31337,
       verifyingContract: SOCIAL,
       now: () => NOW,
@@ -77,10 +82,10 @@ describe("message intake: quotas, counted once, timestamps bounded below", () =>
   ) => sign(w, kind, { ...fields, timestamp: BigInt(timestamp), nonce: nonce++ } as MessageByKind[K]);
   const code = async (p: Promise<unknown>) => ((await p.catch((e: unknown) => e)) as EngagementError).code;
   const stat = (column: string, post = 1) =>
-    db.prepare(`SELECT ${column} FROM post_stats WHERE post_id = ?`).pluck().get(post);
+    e.scalar(`SELECT ${column} FROM post_stats WHERE post_id = ?`, post);
 
   async function api(intake: IntakeLimits) {
-    const yoga = storeApi(db, {
+    const yoga = storeApi(e.sqlite, {
       exportLog: () => ({ ndjson: "", hash: "0x", count: 0 }),
       engagement: service(intake),
       now: () => NOW,
@@ -163,10 +168,10 @@ describe("message intake: quotas, counted once, timestamps bounded below", () =>
       if (i === 0) await s.submit(sh.kind, sh.json, sh.signature);
       else expect(await code(s.submit(sh.kind, sh.json, sh.signature))).toBe("ALREADY_SHARED");
     }
-    expect(stat("views")).toBe(1);
-    expect(stat("shares")).toBe(1);
+    expect(await stat("views")).toBe(1);
+    expect(await stat("shares")).toBe(1);
     // Every view is still in the log (a repeated share is refused); the next day's view and another account's count.
-    expect(db.prepare("SELECT COUNT(*) FROM engagement_log").pluck().get()).toBe(101);
+    expect(await e.scalar("SELECT COUNT(*) FROM engagement_log")).toBe(101);
     const yesterday = await signed(
       bob,
       "View",
@@ -181,7 +186,7 @@ describe("message intake: quotas, counted once, timestamps bounded below", () =>
       campaignId: 0n,
     });
     await s.submit(other.kind, other.json, other.signature);
-    expect(stat("views")).toBe(3);
+    expect(await stat("views")).toBe(3);
   });
 
   it("refuses timestamps at 0, before the post, before the delegation and older than the window", async () => {
@@ -195,7 +200,7 @@ describe("message intake: quotas, counted once, timestamps bounded below", () =>
     expect(await code(submit(view(bob, bob.address, 0)))).toBe("STALE_TIMESTAMP");
     expect(await code(submit(view(bob, bob.address, NOW - 86_401)))).toBe("STALE_TIMESTAMP");
     // A post published later than the view says.
-    db.prepare("UPDATE posts SET created_at = ? WHERE id = 1").run(NOW - 100);
+    await e.exec("UPDATE posts SET created_at = ? WHERE id = 1", NOW - 100);
     expect(await code(submit(view(bob, bob.address, NOW - 1000)))).toBe("STALE_TIMESTAMP");
     await submit(view(bob, bob.address, NOW - 50));
     // A session key delegated at NOW - 10 cannot sign for earlier.
@@ -208,7 +213,7 @@ describe("message intake: quotas, counted once, timestamps bounded below", () =>
     await s.submit(d.kind, d.json, d.signature);
     expect(await code(submit(view(session, bob.address, NOW - 20)))).toBe("STALE_TIMESTAMP");
     await submit(view(session, bob.address, NOW - 5));
-    expect(db.prepare("SELECT COUNT(*) FROM engagement_log").pluck().get()).toBe(3);
+    expect(await e.scalar("SELECT COUNT(*) FROM engagement_log")).toBe(3);
   });
 
   it("accepts a simulated history before its posts when backdating is allowed", async () => {
@@ -220,6 +225,6 @@ describe("message intake: quotas, counted once, timestamps bounded below", () =>
       1_600_000_000,
     );
     await s.submit(v.kind, v.json, v.signature);
-    expect(stat("views")).toBe(1);
+    expect(await stat("views")).toBe(1);
   });
 });

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { encodeMessage, type MessageByKind, type MessageKind } from "#protocol";
 import { DEV_KEYS, SOCIAL, seedChain, sign, tempDir, wallets } from "#test-kit/helpers.ts";
+import { ENGINES, type IntakeEngine, lazyPostgres, openIntakeEngine } from "#test-kit/intake-engine.ts";
 import { createChainStore } from "../store/chain-store.ts";
 import { type Db, openDb } from "../store/db.ts";
-import { createEngagementStore } from "../store/engagement-store.ts";
 import { EngagementError } from "./errors.ts";
 import { exportLog, parseLogExport } from "./export.ts";
 import { createEngagementService, type EngagementService } from "./submit.ts";
@@ -16,26 +16,32 @@ const [alice, bob, session, stranger] = wallets() as [
   ReturnType<typeof wallets>[number],
 ];
 
-describe("engagement log", () => {
-  let db: Db;
+const postgres = lazyPostgres();
+
+describe.each(ENGINES)("engagement log (%s)", (kind) => {
+  let e: IntakeEngine;
   let service: EngagementService;
   let tmp: ReturnType<typeof tempDir>;
   let clock = NOW;
 
-  beforeEach(() => {
+  beforeEach(async () => {
     tmp = tempDir();
-    db = openDb(`${tmp.dir}/db.sqlite`);
-    seedChain(createChainStore(db), alice.address);
+    e = await openIntakeEngine(kind, {
+      path: `${tmp.dir}/db.sqlite`,
+      seed: (db) => seedChain(createChainStore(db), alice.address),
+      postgres,
+    });
     clock = NOW;
     service = createEngagementService({
-      store: createEngagementStore(db),
+      store: e.store,
       chainId: 31337,
       verifyingContract: SOCIAL,
       now: () => clock,
+      append: e.writer.append,
     });
-  });
-  afterEach(() => {
-    db.close();
+  }, 60_000);
+  afterEach(async () => {
+    await e.close();
     tmp.cleanup();
   });
 
@@ -51,7 +57,7 @@ describe("engagement log", () => {
     nonce: bigint,
     timestamp = BigInt(NOW),
   ) => ({ account: bob.address, ...fields, timestamp, nonce }) as MessageByKind[K];
-  const count = () => db.prepare("SELECT COUNT(*) FROM engagement_log").pluck().get();
+  const count = () => e.scalar("SELECT COUNT(*) FROM engagement_log");
   const rejects = async (p: Promise<unknown>, code: string) => {
     const error = await p.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EngagementError);
@@ -69,8 +75,8 @@ describe("engagement log", () => {
     const r2 = await service.submit(b.kind, b.json, b.signature);
     expect([r1.seq, r2.seq]).toEqual([1, 2]);
     expect(r1.signer).toBe(bob.address.toLowerCase());
-    expect(db.prepare("SELECT likes FROM post_stats WHERE post_id = 1").pluck().get()).toBe(1);
-    expect(db.prepare("SELECT views FROM post_stats WHERE post_id = 2").pluck().get()).toBe(1);
+    expect(await e.scalar("SELECT likes FROM post_stats WHERE post_id = 1")).toBe(1);
+    expect(await e.scalar("SELECT views FROM post_stats WHERE post_id = 2")).toBe(1);
   });
 
   it("rejects a bad signature, a wrong signer and a replayed nonce, storing nothing", async () => {
@@ -80,12 +86,12 @@ describe("engagement log", () => {
     await rejects(service.submit("Like", a.json, "0x1234"), "BAD_SIGNATURE");
     const forged = await sign(stranger, "Like", like(1n));
     await rejects(service.submit("Like", forged.json, forged.signature), "UNKNOWN_DELEGATION");
-    expect(count()).toBe(0);
+    expect(await count()).toBe(0);
     await service.submit("Like", a.json, a.signature);
     await rejects(service.submit("Like", a.json, a.signature), "DUPLICATE");
     const again = await sign(bob, "Like", like(1n, 2n));
     await rejects(service.submit("Like", again.json, again.signature), "REPLAY");
-    expect(count()).toBe(1);
+    expect(await count()).toBe(1);
   });
 
   it("rejects malformed fields, oversize payloads, future timestamps, unknown posts and campaigns", async () => {
@@ -105,7 +111,7 @@ describe("engagement log", () => {
     await rejects(service.submit("Like", unknown.json, unknown.signature), "UNKNOWN_POST");
     const view = await sign(bob, "View", byBob("View", { postId: 2n, dwellMs: 1, campaignId: 1n }, 4n));
     await rejects(service.submit("View", view.json, view.signature), "UNKNOWN_CAMPAIGN");
-    expect(count()).toBe(0);
+    expect(await count()).toBe(0);
   });
 
   it("accepts session keys with a live delegation and refuses expired or revoked ones", async () => {
@@ -141,7 +147,7 @@ describe("engagement log", () => {
     await service.submit("RevokeDelegation", revoke.json, revoke.signature);
     const after = await sign(session, "Share", byBob("Share", { postId: 1n }, 12n));
     await rejects(service.submit("Share", after.json, after.signature), "DELEGATION_REVOKED");
-    expect(count()).toBe(3);
+    expect(await count()).toBe(3);
   });
 
   it("exports a seq range as deterministic NDJSON with its keccak256 hash", async () => {
@@ -159,10 +165,12 @@ describe("engagement log", () => {
       nonce: 1n,
     });
     for (const m of [f, p, c]) await service.submit(m.kind, m.json, m.signature);
-    const all = exportLog(db, 1, 3);
+    // The export reads the SQLite file; on PostgreSQL the log's rows are copied into one first.
+    const source = kind === "sqlite" ? e.sqlite : await copyLog(e);
+    const all = exportLog(source, 1, 3);
     expect(all.count).toBe(3);
-    expect(exportLog(db, 1, 3)).toEqual(all);
-    expect(exportLog(db, 2, 3).hash).not.toBe(all.hash);
+    expect(exportLog(source, 1, 3)).toEqual(all);
+    expect(exportLog(source, 2, 3).hash).not.toBe(all.hash);
     const lines = parseLogExport(all.ndjson);
     expect(lines.map((l) => l.seq)).toEqual([1, 2, 3]);
     expect(lines[0]).toEqual({
@@ -178,7 +186,19 @@ describe("engagement log", () => {
       },
       signature: f.signature,
     });
-    expect(db.prepare("SELECT COUNT(*) FROM follows").pluck().get()).toBe(1);
+    expect(await e.scalar("SELECT COUNT(*) FROM follows")).toBe(1);
     expect(DEV_KEYS.length).toBeGreaterThan(3);
   });
 });
+
+/** A SQLite store holding the engine's log rows as stored (for the SQLite export). */
+async function copyLog(e: IntakeEngine): Promise<Db> {
+  const db = openDb(":memory:");
+  const rows = await e.store.entries(1, 1_000_000);
+  const insert = db.prepare(
+    "INSERT INTO engagement_log (seq, kind, account, signer, nonce, json, signature, timestamp, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+  );
+  for (const r of rows)
+    insert.run(r.seq, r.kind, r.account, r.signer, r.nonce, r.json, r.signature, r.timestamp, r.receivedAt);
+  return db;
+}

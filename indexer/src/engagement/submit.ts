@@ -8,6 +8,12 @@
  * Quotas are token buckets. The client's is spent before any work, so a flood
  * is refused cheaply; the account's only once the signature proves the signer
  * may act for the account, so nobody can spend another account's quota.
+ *
+ * The store is either engine's: the synchronous SQLite store or the Kysely one
+ * (PostgreSQL), whose reads are awaited. The (account, nonce) key is unique in
+ * the log, so a nonce taken between the check and the commit (the same message
+ * twice in one batch, or another writer on the same database) is refused at
+ * the insert, as DUPLICATE or REPLAY like the check would have.
  */
 import type { Address } from "viem";
 import {
@@ -23,6 +29,7 @@ import {
   NO_AVATAR,
 } from "#protocol";
 import type { EngagementStore, NewLogEntry } from "../store/engagement-store.ts";
+import { LogNonceTakenError } from "../store/engine/engagement-store.ts";
 import { authorityRefusal, recoverSigner } from "./authority.ts";
 import { EngagementError } from "./errors.ts";
 import { type BucketOptions, createTokenBuckets } from "./quota.ts";
@@ -30,8 +37,26 @@ import { type BucketOptions, createTokenBuckets } from "./quota.ts";
 /** Nonces are below 2^64 (the dApp's are milliseconds times 2^20 plus 20 random bits). */
 export const MAX_NONCE = 2n ** 64n;
 
+type StoreReads = Omit<EngagementStore, "append" | "appendMany" | "lastSeq" | "entries">;
+
+/** The reads intake makes and its default append, synchronous (SQLite) or not (`AsyncEngagementStore`). */
+export type IntakeStore = {
+  [K in keyof StoreReads]: (
+    ...args: Parameters<StoreReads[K]>
+  ) => ReturnType<StoreReads[K]> | Promise<ReturnType<StoreReads[K]>>;
+} & { append(entry: NewLogEntry): number | Promise<number> };
+
+/** The database refused the entry because its (account, nonce) is already in the log. */
+function nonceTaken(error: unknown): boolean {
+  // The Kysely store says so (its insert does nothing on that key); better-sqlite3 raises a unique violation.
+  return (
+    error instanceof LogNonceTakenError ||
+    (error as { code?: unknown } | null)?.code === "SQLITE_CONSTRAINT_UNIQUE"
+  );
+}
+
 export interface EngagementServiceOptions {
-  store: EngagementStore;
+  store: IntakeStore;
   chainId: number;
   /** The AMPSocial address (EIP-712 verifying contract). */
   verifyingContract: Address;
@@ -143,7 +168,7 @@ export function createEngagementService(options: EngagementServiceOptions): Enga
     const signer = await recoverSigner(domain, k, message, signature);
     if (!signer) throw new EngagementError("BAD_SIGNATURE", "signature cannot be recovered");
     const account = message.account;
-    const d = signer === account ? null : store.delegation(account, signer);
+    const d = signer === account ? null : await store.delegation(account, signer);
     const refusal = authorityRefusal(
       k,
       message,
@@ -153,18 +178,19 @@ export function createEngagementService(options: EngagementServiceOptions): Enga
     );
     if (refusal) throw refusal;
     spend(accountQuota, account, `account ${account}`);
-    checkTimestamp(k, message, receivedAt, d);
+    await checkTimestamp(k, message, receivedAt, d);
 
     const nonce = message.nonce.toString();
-    const previous = store.entryByNonce(account, nonce);
-    if (previous) {
-      if (previous.signature.toLowerCase() === signature.toLowerCase()) {
+    const refuseTaken = async () => {
+      const previous = await store.entryByNonce(account, nonce);
+      if (previous && previous.signature.toLowerCase() === signature.toLowerCase()) {
         throw new EngagementError("DUPLICATE", `message already stored as #${previous.seq}`);
       }
       throw new EngagementError("REPLAY", `nonce ${nonce} of ${account} was already used`);
-    }
+    };
+    if (await store.entryByNonce(account, nonce)) await refuseTaken();
 
-    checkReferences(k, message);
+    await checkReferences(k, message);
 
     const json = canonicalMessage(k, message);
     let seq: number;
@@ -178,22 +204,20 @@ export function createEngagementService(options: EngagementServiceOptions): Enga
         receivedAt,
       });
     } catch (error) {
-      // Another writer on the same file took the nonce between the check and the insert.
-      if ((error as { code?: string }).code === "SQLITE_CONSTRAINT_UNIQUE") {
-        throw new EngagementError("REPLAY", `nonce ${nonce} of ${account} was already used`);
-      }
+      // Taken between the check and the insert: earlier in the same batch, or by another writer.
+      if (nonceTaken(error)) await refuseTaken();
       throw error;
     }
     return { seq, kind: k, account, signer };
   }
 
   /** Lower bounds: not older than the window, not before the delegation that signed it, not before its post. */
-  function checkTimestamp(
+  async function checkTimestamp(
     kind: MessageKind,
     message: MessageByKind[MessageKind],
     receivedAt: number,
     delegation: { since: number } | null,
-  ): void {
+  ): Promise<void> {
     const t = message.timestamp;
     if (delegation && t < BigInt(delegation.since)) {
       throw new EngagementError(
@@ -211,7 +235,7 @@ export function createEngagementService(options: EngagementServiceOptions): Enga
     }
     const postId = (message as { postId?: bigint }).postId;
     if (postId === undefined || kind === "Policy") return;
-    const createdAt = store.postCreatedAt(postId);
+    const createdAt = await store.postCreatedAt(postId);
     if (createdAt !== null && t < BigInt(createdAt - MESSAGE_LIMITS.maxClockSkewSeconds)) {
       throw new EngagementError(
         "STALE_TIMESTAMP",
@@ -220,7 +244,7 @@ export function createEngagementService(options: EngagementServiceOptions): Enga
     }
   }
 
-  function checkReferences(kind: MessageKind, message: MessageByKind[MessageKind]): void {
+  async function checkReferences(kind: MessageKind, message: MessageByKind[MessageKind]): Promise<void> {
     const m = message as Partial<
       MessageByKind["View"] & MessageByKind["Delegation"] & MessageByKind["Follow"]
     >;
@@ -234,7 +258,10 @@ export function createEngagementService(options: EngagementServiceOptions): Enga
       if (m.sessionKey === m.account)
         throw new EngagementError("BAD_USER_INPUT", "session key equals the account");
     }
-    if (kind === "RevokeDelegation" && !store.delegation(m.account as string, m.sessionKey as string)) {
+    if (
+      kind === "RevokeDelegation" &&
+      !(await store.delegation(m.account as string, m.sessionKey as string))
+    ) {
       throw new EngagementError("UNKNOWN_DELEGATION", `no delegation to ${m.sessionKey}`);
     }
     if (kind === "Follow" && m.target === m.account) {
@@ -242,7 +269,7 @@ export function createEngagementService(options: EngagementServiceOptions): Enga
     }
     if (kind === "Profile") {
       const avatar = (message as MessageByKind["Profile"]).avatar;
-      if (avatar !== NO_AVATAR && !store.mediaExists(avatar.slice(2))) {
+      if (avatar !== NO_AVATAR && !(await store.mediaExists(avatar.slice(2)))) {
         throw new EngagementError(
           "UNKNOWN_MEDIA",
           `avatar ${avatar} is not in the media store; upload it first`,
@@ -250,35 +277,35 @@ export function createEngagementService(options: EngagementServiceOptions): Enga
       }
     }
     const communityId = (message as Partial<MessageByKind["Membership"]>).communityId;
-    if (kind === "Membership" && !store.communityExists(communityId as bigint)) {
+    if (kind === "Membership" && !(await store.communityExists(communityId as bigint))) {
       throw new EngagementError("UNKNOWN_COMMUNITY", `community ${communityId} does not exist`);
     }
-    if (m.postId !== undefined && !store.postExists(m.postId)) {
+    if (m.postId !== undefined && !(await store.postExists(m.postId))) {
       throw new EngagementError("UNKNOWN_POST", `post ${m.postId} does not exist`);
     }
     // A like is a toggle and a share a repost: one per account and post in the log.
     const account = m.account as string;
     if (kind === "DeletePost") {
-      if (store.postAuthor(m.postId as bigint) !== account.toLowerCase()) {
+      if ((await store.postAuthor(m.postId as bigint)) !== account.toLowerCase()) {
         throw new EngagementError("NOT_AUTHOR", `only the author of post ${m.postId} can delete it`);
       }
-      if (store.postDeleted(m.postId as bigint)) {
+      if (await store.postDeleted(m.postId as bigint)) {
         throw new EngagementError("ALREADY_DELETED", `post ${m.postId} is already deleted`);
       }
     }
     if (
       (kind === "Like" || kind === "Comment" || kind === "Share") &&
-      store.postDeleted(m.postId as bigint)
+      (await store.postDeleted(m.postId as bigint))
     ) {
       throw new EngagementError("POST_DELETED", `post ${m.postId} was deleted by its author`);
     }
-    if (kind === "Like" && store.likes(account, m.postId as bigint)) {
+    if (kind === "Like" && (await store.likes(account, m.postId as bigint))) {
       throw new EngagementError("ALREADY_LIKED", `${account} already likes post ${m.postId}`);
     }
-    if (kind === "Unlike" && !store.likes(account, m.postId as bigint)) {
+    if (kind === "Unlike" && !(await store.likes(account, m.postId as bigint))) {
       throw new EngagementError("NOT_LIKED", `${account} does not like post ${m.postId}`);
     }
-    if (kind === "Share" && store.shared(account, m.postId as bigint)) {
+    if (kind === "Share" && (await store.shared(account, m.postId as bigint))) {
       throw new EngagementError("ALREADY_SHARED", `${account} already reposted post ${m.postId}`);
     }
     if (kind === "NotificationsRead") {
@@ -288,7 +315,7 @@ export function createEngagementService(options: EngagementServiceOptions): Enga
       }
     }
     if (kind === "View" && m.campaignId !== undefined && m.campaignId !== 0n) {
-      const post = store.campaignPost(m.campaignId);
+      const post = await store.campaignPost(m.campaignId);
       if (post === null)
         throw new EngagementError("UNKNOWN_CAMPAIGN", `campaign ${m.campaignId} does not exist`);
       if (BigInt(post) !== m.postId) {

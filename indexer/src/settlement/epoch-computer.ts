@@ -7,22 +7,21 @@
  * order), so the root is the one the verifier recomputes from the files.
  * It also writes a settled epoch's files (the export is megabytes for a long
  * epoch). Runs in the settlement worker (`epoch-worker.ts`) on its own
- * read-only connection, or in-process for an in-memory database.
+ * read-only connection (SQLite) or its own pool (PostgreSQL), or in-process
+ * for an in-memory database.
  */
 import { createKeccak } from "hash-wasm";
 import type { Hex } from "viem";
 import { toLogEntry } from "../attention/load.ts";
 import type { LogEntry } from "../attention/log.ts";
 import type { AttentionParams } from "../attention/params.ts";
-import { exportLine, exportLog } from "../engagement/export.ts";
-import type { Db } from "../store/db.ts";
-import type { LogEntry as StoredEntry } from "../store/engagement-store.ts";
+import { exportLine, exportLogFrom } from "../engagement/export.ts";
 import type { ChainFacts } from "./chain-facts.ts";
 import { computeEpoch, type EpochResult } from "./epoch.ts";
 import { writeEpochFiles } from "./epoch-files.ts";
 import { epochInputFrom } from "./epoch-input.ts";
 import { SettlementError } from "./errors.ts";
-import { paidKey } from "./payouts.ts";
+import { createSettlementStore, type StoreSource } from "./store.ts";
 
 /** What one epoch needs besides the log: its range, block and the chain facts read at that block. */
 export interface EpochRequest {
@@ -71,16 +70,8 @@ export interface EpochComputer {
   publish(request: PublishRequest): Promise<void>;
 }
 
-type Row = Pick<StoredEntry, "seq" | "kind" | "signer" | "json" | "signature">;
-
-export function createEpochComputer(db: Db): EpochComputer {
-  const range = db.prepare(
-    "SELECT seq, kind, signer, json, signature FROM engagement_log WHERE seq > ? AND seq <= ? ORDER BY seq",
-  );
-  const cumulative = db.prepare("SELECT account, cumulative FROM epoch_payouts WHERE epoch = ?");
-  const paid = db.prepare(
-    "SELECT campaign_id AS campaignId, account FROM epoch_campaign_payouts WHERE epoch < ?",
-  );
+export function createEpochComputer(source: StoreSource): EpochComputer {
+  const store = createSettlementStore(source);
   // The log is append-only and a seq is never reused: what was parsed stays true.
   const entries: LogEntry[] = [];
   let parsedTo = 0;
@@ -93,19 +84,21 @@ export function createEpochComputer(db: Db): EpochComputer {
     let count = 0;
     let parsed = 0;
     let lines: string[] = [];
-    for (const row of range.iterate(Math.min(fromSeq, parsedTo), toSeq) as IterableIterator<Row>) {
-      if (row.seq > fromSeq) {
-        lines.push(exportLine(row as StoredEntry));
-        count++;
-        if (lines.length === 512) {
-          hasher.update(lines.join(""));
-          lines = [];
+    for await (const rows of store.logBatches(Math.min(fromSeq, parsedTo), toSeq)) {
+      for (const row of rows) {
+        if (row.seq > fromSeq) {
+          lines.push(exportLine(row));
+          count++;
+          if (lines.length === 512) {
+            hasher.update(lines.join(""));
+            lines = [];
+          }
         }
-      }
-      if (row.seq > parsedTo) {
-        const entry = toLogEntry(row.seq, row.kind, JSON.parse(row.json));
-        if (entry) entries.push(entry);
-        parsed++;
+        if (row.seq > parsedTo) {
+          const entry = toLogEntry(row.seq, row.kind, JSON.parse(row.json));
+          if (entry) entries.push(entry);
+          parsed++;
+        }
       }
     }
     hasher.update(lines.join(""));
@@ -117,15 +110,8 @@ export function createEpochComputer(db: Db): EpochComputer {
 
   async function compute(request: EpochRequest): Promise<EpochComputation> {
     const { exportHash } = await load(request.fromSeq, request.toSeq);
-    const previousCumulative = new Map<string, bigint>();
-    for (const row of cumulative.all(request.epoch - 1) as { account: string; cumulative: string }[]) {
-      previousCumulative.set(row.account, BigInt(row.cumulative));
-    }
-    const previouslyPaid = new Set(
-      (paid.all(request.epoch) as { campaignId: number; account: string }[]).map((r) =>
-        paidKey(BigInt(r.campaignId), r.account),
-      ),
-    );
+    const previousCumulative = await store.cumulativeAfter(request.epoch - 1);
+    const previouslyPaid = await store.paidBefore(request.epoch);
     // Entries past toSeq (read for a later epoch, when a recorded run is resumed) are ignored by computeEpoch.
     const { reputations: _, ...result } = computeEpoch(
       epochInputFrom(request.facts, {
@@ -151,7 +137,7 @@ export function createEpochComputer(db: Db): EpochComputer {
     exportHash,
     manifest,
   }: PublishRequest): Promise<void> {
-    const { ndjson, hash } = exportLog(db, fromSeq + 1, toSeq);
+    const { ndjson, hash } = await exportLogFrom(source, fromSeq + 1, toSeq);
     if (hash !== exportHash)
       throw new SettlementError(
         "SETTLEMENT_MANIFEST_MISMATCH",

@@ -5,15 +5,15 @@
  * (`epoch-worker.ts`) that keeps the parsed log between epochs, so the API's
  * event loop only sends a request and receives the result. The worker is
  * started on first use, referenced only while a request is in flight (an idle
- * worker never keeps a process alive), and restarted after it dies. An
- * in-memory database cannot be opened by another thread: its epochs are
- * computed in-process.
+ * worker never keeps a process alive), and restarted after it dies. The
+ * worker opens the SQLite file read-only, or a small pool of its own on the
+ * PostgreSQL database's URL. An in-memory SQLite database cannot be opened by
+ * another thread: its epochs are computed in-process.
  */
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { AmpError } from "#protocol";
-import type { Db } from "../store/db.ts";
 import {
   createEpochComputer,
   type EpochComputation,
@@ -22,6 +22,10 @@ import {
   type PublishRequest,
 } from "./epoch-computer.ts";
 import { SettlementError } from "./errors.ts";
+import { engineOf, type StoreSource } from "./store.ts";
+
+/** What the worker opens: the SQLite file, or the PostgreSQL database's URL. */
+export type WorkerStore = { dbPath: string } | { url: string };
 
 export type WorkerRequest =
   | { id: number; op: "load"; fromSeq: number; toSeq: number }
@@ -63,19 +67,31 @@ export function workerExecArgv(): string[] {
   return [...args, "--import", tsx];
 }
 
-export function createEpochThread(db: Db): EpochThread {
-  if (db.memory) {
-    const computer = createEpochComputer(db);
-    return { ...computer, close: async () => undefined };
+export function createEpochThread(source: StoreSource): EpochThread {
+  const engine = engineOf(source);
+  let target: WorkerStore;
+  if (engine.sqlite) {
+    if (engine.sqlite.memory) {
+      const computer = createEpochComputer(engine);
+      return { ...computer, close: async () => undefined };
+    }
+    target = { dbPath: engine.sqlite.name };
+  } else {
+    const url = engine.pool?.options.connectionString;
+    if (!url)
+      throw new SettlementError(
+        "SETTLEMENT_WORKER_FAILED",
+        "the settlement worker needs the PostgreSQL pool's connection string",
+      );
+    target = { url };
   }
-  const dbPath = db.name;
   let worker: Worker | null = null;
   let nextId = 1;
   const pending = new Map<number, { resolve: (value: never) => void; reject: (error: unknown) => void }>();
 
   function start(): Worker {
     const w = new Worker(new URL("./epoch-worker.ts", import.meta.url), {
-      workerData: { dbPath },
+      workerData: target,
       execArgv: workerExecArgv(),
     });
     w.unref();

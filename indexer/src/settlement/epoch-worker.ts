@@ -1,6 +1,7 @@
 /**
  * The settlement worker thread: its own read-only connection to the
- * indexer's database (WAL lets it read while the API and intake write), an
+ * indexer's SQLite database (WAL lets it read while the API and intake write)
+ * or its own two-connection pool on the PostgreSQL database, an
  * incremental `EpochComputer`, and requests from `epoch-thread.ts` answered
  * one at a time. Nothing here runs on the API's event loop, and the thread
  * runs below normal scheduling priority (nice 10, not 19, which a busy
@@ -9,7 +10,7 @@
 import { readlinkSync } from "node:fs";
 import { constants, setPriority } from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
-import type { WorkerReply, WorkerRequest } from "./epoch-thread.ts";
+import type { WorkerReply, WorkerRequest, WorkerStore } from "./epoch-thread.ts";
 
 /** Lowers this thread's priority (Linux: a thread has its own nice value, named by its thread id). */
 function yieldCpuToApi(): void {
@@ -30,8 +31,13 @@ if (port) {
     import("../store/db.ts"),
     import("./epoch-computer.ts"),
   ]);
-  const db = openDb((workerData as { dbPath: string }).dbPath, { readonly: true });
-  const computer = createEpochComputer(db);
+  const target = workerData as WorkerStore;
+  // The writer migrated the database already: the worker only reads it.
+  const store =
+    "url" in target
+      ? await (await import("../store/engine/engine.ts")).openPostgres(target.url, { max: 2, migrations: [] })
+      : openDb(target.dbPath, { readonly: true });
+  const computer = createEpochComputer(store);
   let queue = Promise.resolve();
   port.on("message", (request: WorkerRequest) => {
     queue = queue.then(async () => {

@@ -11,8 +11,12 @@
  * checked again just before sending, so an epoch is never settled twice; after
  * a crash the next run finds the recorded range and resumes with it (waiting
  * for a transaction already sent, or recomputing the same result).
+ *
+ * It runs on either engine (`store.ts`). One settler at a time per database:
+ * on SQLite a renewed lease row, on PostgreSQL (where a standby writer's
+ * settler shares the database) a session advisory lock held for the whole run,
+ * so two settlers can never both submit an epoch.
  */
-import { hostname } from "node:os";
 import type { Account, Address, Chain, Hex, PublicClient, Transport, WalletClient } from "viem";
 
 import { ampEscrowAbi } from "#protocol";
@@ -20,16 +24,16 @@ import { MAX_SPENDS_PER_EPOCH } from "#protocol/deploy.ts";
 import { type Logger, silentLogger } from "#protocol/logger.ts";
 
 import { type AttentionParams, DEFAULT_PARAMS } from "../attention/params.ts";
-import type { Db } from "../store/db.ts";
 import { readChainFacts } from "./chain-facts.ts";
 import { createEpochThread } from "./epoch-thread.ts";
 import { SettlementError } from "./errors.ts";
 import { manifestHex } from "./manifest.ts";
 import { createRebuilder } from "./rebuild.ts";
-import { createSettlementRecords } from "./records.ts";
+import { createSettlementStore, type StoreSource } from "./store.ts";
 
 export interface SettlementJobOptions {
-  db: Db;
+  /** The store on either engine (a better-sqlite3 handle is the SQLite engine). */
+  db: StoreSource;
   publicClient: PublicClient;
   walletClient: WalletClient<Transport, Chain | undefined, Account>;
   escrow: Address;
@@ -46,7 +50,10 @@ export interface SettlementJobOptions {
   settleEmpty?: boolean;
   /** Each phase of a run with its duration, each settled epoch, each failed run. */
   logger?: Logger;
-  /** How long the lease lasts unless renewed (default 15 s); renewed every third of that while a run lives. */
+  /**
+   * How long the SQLite lease lasts unless renewed (default 15 s); renewed every third of that while a
+   * run lives. (The PostgreSQL lease is a session lock: it lasts as long as the holder's connection.)
+   */
   leaseSeconds?: number;
 }
 
@@ -66,41 +73,6 @@ export interface SettlementJob {
 
 export { SettlementError } from "./errors.ts";
 
-interface RunRow {
-  epoch: number;
-  fromSeq: number;
-  toSeq: number;
-  blockNumber: number;
-  exportHash: string;
-  inputsHash: string;
-  root: string | null;
-  totalSpent: string;
-  /** The manifest text sent with the root. */
-  manifest: string | null;
-  status: "computed" | "sent" | "settled";
-  txHash: string | null;
-}
-
-/**
- * How long (seconds) one settler holds the lease on the database. Short, and
- * renewed while a run is alive, so a crashed settler blocks the next one for
- * seconds at most; a lease whose owner is a dead process on this host is
- * taken over at once.
- */
-const LEASE_SECONDS = 15;
-
-/** Whether a lease owner (`host:pid:random`) is a process of this host that no longer exists. */
-function ownerIsDead(leaseOwner: string): boolean {
-  const [host, pid] = leaseOwner.split(":");
-  if (host !== hostname() || !/^[0-9]+$/.test(pid ?? "") || Number(pid) === process.pid) return false;
-  try {
-    process.kill(Number(pid), 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "ESRCH";
-  }
-}
-
 export function createSettlementJob(options: SettlementJobOptions): SettlementJob {
   const { db, publicClient, walletClient, escrow } = options;
   const params = options.params ?? DEFAULT_PARAMS;
@@ -117,61 +89,23 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
     };
   }
 
-  const q = {
-    run: db.prepare(
-      "SELECT epoch, from_seq AS fromSeq, to_seq AS toSeq, block_number AS blockNumber, export_hash AS exportHash, inputs_hash AS inputsHash, root, total_spent AS totalSpent, manifest, status, tx_hash AS txHash FROM settlement_runs WHERE epoch = ?",
-    ),
-    countPayouts: db.prepare("SELECT COUNT(*) AS n FROM epoch_payouts WHERE epoch = ?"),
-    markSent: db.prepare(
-      "UPDATE settlement_runs SET status = 'sent', tx_hash = ?, updated_at = ? WHERE epoch = ?",
-    ),
-    markSettled: db.prepare("UPDATE settlement_runs SET status = 'settled', updated_at = ? WHERE epoch = ?"),
-    lastSeq: db.prepare("SELECT COALESCE(MAX(seq), 0) AS n FROM engagement_log"),
-  };
-  const records = createSettlementRecords(db);
+  const store = createSettlementStore(db);
   // Epochs the chain holds that this database has no matching record of are recomputed first.
   const rebuilder = createRebuilder({
-    db,
+    db: store.engine,
     publicClient,
     escrow,
     social: options.social,
     startBlock: options.startBlock,
     logger,
   });
-  const getRun = (epoch: number) => q.run.get(epoch) as RunRow | undefined;
+  const getRun = (epoch: number) => store.run(epoch);
   // One settler at a time per database (e.g. the indexer's periodic settler and a one-off script).
-  const owner = `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2)}`;
-  const leaseSeconds = options.leaseSeconds ?? LEASE_SECONDS;
-  const leaseRow = db.prepare("SELECT owner, until FROM settlement_lease WHERE id = 1");
-  const takeStmt = db.prepare(
-    `INSERT INTO settlement_lease (id, owner, until) VALUES (1, @owner, @until)
-     ON CONFLICT (id) DO UPDATE SET owner = @owner, until = @until`,
-  );
-  const renewStmt = db.prepare("UPDATE settlement_lease SET until = ? WHERE id = 1 AND owner = ?");
-  const releaseStmt = db.prepare("DELETE FROM settlement_lease WHERE owner = ?");
-  // IMMEDIATE: two settlers reading the same stale lease cannot both take it.
-  const acquire = db.transaction((): boolean => {
-    const t = Math.floor(Date.now() / 1000);
-    const held = leaseRow.get() as { owner: string; until: number } | undefined;
-    if (held && held.owner !== owner) {
-      const dead = ownerIsDead(held.owner);
-      if (held.until >= t && !dead) {
-        logger.info(
-          { holder: held.owner, remainingSeconds: held.until - t },
-          "settlement: busy, the lease is held",
-        );
-        return false;
-      }
-      logger.warn(
-        { previous: held.owner, reason: dead ? "process gone" : "expired", expiredSeconds: t - held.until },
-        "settlement: took over the lease",
-      );
-    }
-    takeStmt.run({ owner, until: t + leaseSeconds });
-    return true;
+  const lease = store.lease({
+    logger,
+    ...(options.leaseSeconds !== undefined ? { seconds: options.leaseSeconds } : {}),
   });
-  const renew = () => renewStmt.run(Math.floor(Date.now() / 1000) + leaseSeconds, owner).changes > 0;
-  const now = () => Math.floor(Date.now() / 1000);
+  const leaseSeconds = options.leaseSeconds ?? 15;
 
   const lastEpoch = async () =>
     Number(
@@ -211,7 +145,7 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
   };
 
   // The log is read, hashed and computed over in a worker thread, off the API's event loop.
-  const thread = createEpochThread(db);
+  const thread = createEpochThread(store.engine);
 
   /**
    * Writes a settled epoch's log export and manifest, from its recorded run. Only once the chain
@@ -219,7 +153,7 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
    * that describe the root on chain.
    */
   async function publish(epoch: number): Promise<void> {
-    const run = getRun(epoch);
+    const run = await getRun(epoch);
     if (!options.exportDir || !run?.root || !run.manifest) return;
     // Written by the worker: an epoch's export can be megabytes.
     await thread.publish({
@@ -245,7 +179,7 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
     phase.done("read chain facts");
     const { result } = await thread.compute({ epoch, fromSeq, toSeq, blockNumber, params, facts });
     phase.done("compute epoch");
-    records.persist(epoch, result, {
+    await store.persist(epoch, result, {
       fromSeq,
       toSeq,
       blockNumber: Number(blockNumber),
@@ -262,10 +196,15 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
   async function runOnce(): Promise<SettleOutcome> {
     const last = await lastEpoch();
     const epoch = last + 1;
-    if (!acquire.immediate()) return { status: "busy", epoch };
+    if (!(await lease.acquire())) return { status: "busy", epoch };
     const renewal = setInterval(
       () => {
-        if (!renew()) logger.warn("settlement: lost the lease during a run");
+        lease.renew().then(
+          (held) => {
+            if (!held) logger.warn("settlement: lost the lease during a run");
+          },
+          (err: unknown) => logger.warn({ err }, "settlement: could not renew the lease"),
+        );
       },
       (leaseSeconds * 1000) / 3,
     );
@@ -273,13 +212,13 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
       return await settleNext(last, epoch);
     } finally {
       clearInterval(renewal);
-      releaseStmt.run(owner);
+      await lease.release();
     }
   }
 
   async function settleNext(last: number, epoch: number): Promise<SettleOutcome> {
     await rebuilder.runOnce();
-    let run = getRun(epoch);
+    let run = await getRun(epoch);
 
     // A transaction sent before a crash: wait for it rather than sending another.
     if (run?.status === "sent" && run.txHash) {
@@ -287,7 +226,7 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
         .waitForTransactionReceipt({ hash: run.txHash as Hex, timeout: 60_000 })
         .catch(() => null);
       if (receipt?.status === "success" && (await lastEpoch()) >= epoch) {
-        q.markSettled.run(now(), epoch);
+        await store.markSettled(epoch);
         await publish(epoch);
         logger.info(
           { epoch, txHash: run.txHash },
@@ -299,7 +238,7 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
           txHash: run.txHash as Hex,
           root: run.root as Hex,
           totalSpent: BigInt(run.totalSpent),
-          accounts: (q.countPayouts.get(epoch) as { n: number }).n,
+          accounts: await store.countPayouts(epoch),
         };
       }
       run = undefined;
@@ -307,7 +246,7 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
     // A run recorded as settled for an epoch the chain no longer has was revoked: start it afresh.
     if (run && run.status !== "computed") run = undefined;
 
-    const previous = epoch > 1 ? getRun(epoch - 1) : undefined;
+    const previous = epoch > 1 ? await getRun(epoch - 1) : undefined;
     if (epoch > 1) {
       if (!previous)
         throw new SettlementError(
@@ -321,11 +260,11 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
           `epoch ${epoch - 1}: local root ${previous.root} differs from on-chain root ${root}`,
         );
       }
-      if (previous.status !== "settled") q.markSettled.run(now(), epoch - 1);
+      if (previous.status !== "settled") await store.markSettled(epoch - 1);
     }
     const fromSeq = previous?.toSeq ?? 0;
     // Resume a computed-but-unsent run with its recorded range and block, so the result is the same.
-    const toSeq = run ? run.toSeq : (q.lastSeq.get() as { n: number }).n;
+    const toSeq = run ? run.toSeq : await store.lastSeq();
     const blockNumber = run ? BigInt(run.blockNumber) : await publicClient.getBlockNumber({ cacheTime: 0 });
     if (!run && toSeq <= fromSeq && !options.settleEmpty) {
       logger.info({ epoch, afterSeq: fromSeq }, "settlement: no new log entries; nothing to settle");
@@ -338,7 +277,7 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
     const unchanged =
       result.totalSpent === 0n && (previous ? result.root === previous.root : result.cumulative.size === 0);
     if (unchanged && !options.settleEmpty) {
-      records.discard(epoch);
+      await store.discard(epoch);
       logger.info(
         { epoch, fromSeq: fromSeq + 1, toSeq },
         "settlement: nothing changed (no spend, no new leaves); epoch not settled",
@@ -350,7 +289,7 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
     // A revoke gives its spends back in bounded chunks; the escrow settles again once all are back.
     await finishRestore();
     // Another settler took the lease over (this run stalled past it): leave the epoch to it.
-    if (!renew()) return { status: "busy", epoch };
+    if (!(await lease.renew())) return { status: "busy", epoch };
     const phase = phases(epoch);
     const hash = await walletClient.writeContract({
       address: escrow,
@@ -370,12 +309,12 @@ export function createSettlementJob(options: SettlementJobOptions): SettlementJo
       account: walletClient.account,
     });
     phase.done("send settle transaction");
-    q.markSent.run(hash, now(), epoch);
+    await store.markSent(epoch, hash);
     const receipt = await publicClient.waitForTransactionReceipt({ hash });
     phase.done("wait for receipt");
     if (receipt.status !== "success")
       throw new SettlementError("SETTLEMENT_REVERTED", `settle(${epoch}) reverted in ${hash}`);
-    q.markSettled.run(now(), epoch);
+    await store.markSettled(epoch);
     await publish(epoch);
     phase.done("write epoch files");
     logger.info(

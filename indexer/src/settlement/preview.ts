@@ -9,11 +9,11 @@
 import type { Address, PublicClient } from "viem";
 import { loadLogExport } from "../attention/load.ts";
 import { type AttentionParams, DEFAULT_PARAMS } from "../attention/params.ts";
-import { exportLog } from "../engagement/export.ts";
-import type { Db } from "../store/db.ts";
+import { exportLogFrom } from "../engagement/export.ts";
 import { computeEpoch } from "./epoch.ts";
 import { epochInput } from "./epoch-input.ts";
-import { paidKey, type ViewDecision } from "./payouts.ts";
+import type { ViewDecision } from "./payouts.ts";
+import { createSettlementStore, type StoreSource } from "./store.ts";
 
 export interface EpochPreview {
   /** The epoch number the pending entries will settle in. */
@@ -31,7 +31,8 @@ export interface EpochPreview {
 }
 
 export interface EpochPreviewOptions {
-  db: Db;
+  /** The store on either engine (a better-sqlite3 handle is the SQLite engine). */
+  db: StoreSource;
   publicClient: PublicClient;
   social: Address;
   escrow: Address;
@@ -51,42 +52,26 @@ export function createEpochPreview(options: EpochPreviewOptions): EpochPreviewer
   const { db, publicClient } = options;
   const params = options.params ?? DEFAULT_PARAMS;
   const minIntervalMs = options.minIntervalMs ?? 5000;
-  const q = {
-    lastSettled: db.prepare(
-      `SELECT r.epoch, r.to_seq AS toSeq, b.timestamp AS settledAt FROM settlement_runs r
-        JOIN epochs e ON e.epoch = r.epoch AND e.revoked_block IS NULL
-        LEFT JOIN blocks b ON b.number = e.block_number
-        WHERE r.status = 'settled' ORDER BY r.epoch DESC LIMIT 1`,
-    ),
-    lastSeq: db.prepare("SELECT COALESCE(MAX(seq), 0) AS n FROM engagement_log"),
-    head: db.prepare("SELECT COALESCE((SELECT block_number FROM checkpoint WHERE id = 1), -1) AS n"),
-    cumulative: db.prepare("SELECT account, cumulative FROM epoch_payouts WHERE epoch = ?"),
-    paid: db.prepare("SELECT campaign_id AS campaignId, account FROM epoch_campaign_payouts WHERE epoch < ?"),
+  const store = createSettlementStore(db);
+  /** What a computation depends on: the last settled epoch, the log's end and the indexed head. */
+  const inputs = async () => {
+    const [last, toSeq, head] = await Promise.all([store.lastSettled(), store.lastSeq(), store.head()]);
+    return { last, toSeq, head };
   };
 
   let cached: { key: string; at: number; value: Promise<EpochPreview>; done: boolean } | null = null;
 
-  async function compute(): Promise<EpochPreview> {
-    const last = q.lastSettled.get() as
-      | { epoch: number; toSeq: number; settledAt: number | null }
-      | undefined;
+  async function compute(seen: Awaited<ReturnType<typeof inputs>>): Promise<EpochPreview> {
+    const { last, toSeq, head } = seen;
     const epoch = (last?.epoch ?? 0) + 1;
     const fromSeq = last?.toSeq ?? 0;
-    const toSeq = (q.lastSeq.get() as { n: number }).n;
-    const head = (q.head.get() as { n: number }).n;
     const blockNumber = options.blockNumber
       ? await options.blockNumber()
       : BigInt(Math.max(head, Number(options.startBlock)));
-    const history = fromSeq > 0 ? exportLog(db, 1, fromSeq).ndjson : "";
-    const current = exportLog(db, fromSeq + 1, toSeq);
-    const previousCumulative = new Map<string, bigint>();
-    for (const row of q.cumulative.all(epoch - 1) as { account: string; cumulative: string }[])
-      previousCumulative.set(row.account, BigInt(row.cumulative));
-    const previouslyPaid = new Set(
-      (q.paid.all(epoch) as { campaignId: number; account: string }[]).map((r) =>
-        paidKey(BigInt(r.campaignId), r.account),
-      ),
-    );
+    const history = fromSeq > 0 ? (await exportLogFrom(db, 1, fromSeq)).ndjson : "";
+    const current = await exportLogFrom(db, fromSeq + 1, toSeq);
+    const previousCumulative = await store.cumulativeAfter(epoch - 1);
+    const previouslyPaid = await store.paidBefore(epoch);
     const input = await epochInput(publicClient, {
       epoch,
       entries: [...loadLogExport(history), ...loadLogExport(current.ndjson)],
@@ -110,15 +95,22 @@ export function createEpochPreview(options: EpochPreviewOptions): EpochPreviewer
     };
   }
 
+  /** The cached computation when it still serves inputs `key` at time `t`. */
+  const serving = (key: string | null, t: number) =>
+    cached && (!cached.done || cached.key === key || t - cached.at < minIntervalMs) ? cached.value : null;
+
   return {
-    current() {
-      const last = q.lastSettled.get() as { epoch: number } | undefined;
-      const key = `${last?.epoch ?? 0}:${(q.lastSeq.get() as { n: number }).n}:${(q.head.get() as { n: number }).n}`;
-      const t = Date.now();
+    async current() {
       // One computation at a time; a finished one serves until the inputs move and the interval passed.
-      if (cached && (!cached.done || cached.key === key || t - cached.at < minIntervalMs))
-        return cached.value;
-      const value = compute();
+      const running = serving(null, Date.now());
+      if (running) return running;
+      const seen = await inputs();
+      const key = `${seen.last?.epoch ?? 0}:${seen.toSeq}:${seen.head}`;
+      const t = Date.now();
+      // Another request may have started a computation while the inputs were read.
+      const fresh = serving(key, t);
+      if (fresh) return fresh;
+      const value = compute(seen);
       const entry = { key, at: t, value, done: false };
       cached = entry;
       value.then(

@@ -14,16 +14,16 @@ import { ampEscrowAbi } from "#protocol";
 import { type Logger, silentLogger } from "#protocol/logger.ts";
 import { loadLogExport } from "../attention/load.ts";
 import { ALGORITHM_VERSION, paramsHash } from "../attention/params.ts";
-import { exportLog } from "../engagement/export.ts";
-import type { Db } from "../store/db.ts";
+import { exportLogFrom } from "../engagement/export.ts";
 import { computeEpoch } from "./epoch.ts";
 import { epochInput } from "./epoch-input.ts";
 import { SettlementError } from "./errors.ts";
 import { type EpochManifest, manifestHash, manifestText, parseManifest } from "./manifest.ts";
-import { createSettlementRecords } from "./records.ts";
+import { createSettlementStore, type StoreSource } from "./store.ts";
 
 export interface RebuildOptions {
-  db: Db;
+  /** The store on either engine (a better-sqlite3 handle is the SQLite engine). */
+  db: StoreSource;
   publicClient: PublicClient;
   escrow: Address;
   social: Address;
@@ -69,9 +69,7 @@ export async function onChainManifest(
 export function createRebuilder(options: RebuildOptions): Rebuilder {
   const { db, publicClient: client, escrow } = options;
   const logger = options.logger ?? silentLogger();
-  const records = createSettlementRecords(db);
-  const runRoot = db.prepare("SELECT root, to_seq AS toSeq FROM settlement_runs WHERE epoch = ?");
-  const lastSeq = db.prepare("SELECT COALESCE(MAX(seq), 0) FROM engagement_log").pluck();
+  const store = createSettlementStore(db);
   /** Epochs found matching the chain in this process, with their root (dropped when the chain revokes). */
   const checked = new Map<number, Hex>();
 
@@ -101,12 +99,12 @@ export function createRebuilder(options: RebuildOptions): Rebuilder {
       throw mismatch(`its manifest's algorithm ${manifest.algorithm} is not ${ALGORITHM_VERSION}`);
     if (paramsHash(manifest.params) !== manifest.paramsHash)
       throw mismatch("its parameters do not match paramsHash");
-    const previousTo = epoch > 1 ? (runRoot.get(epoch - 1) as { toSeq: number } | undefined)?.toSeq : 0;
+    const previousTo = epoch > 1 ? (await store.run(epoch - 1))?.toSeq : 0;
     if (previousTo !== manifest.fromSeq)
       throw mismatch(
         `its range starts after seq ${manifest.fromSeq}, epoch ${epoch - 1} ended at ${previousTo}`,
       );
-    const have = lastSeq.get() as number;
+    const have = await store.lastSeq();
     if (have < manifest.toSeq)
       throw new SettlementError(
         "SETTLEMENT_HISTORY_MISSING",
@@ -114,8 +112,8 @@ export function createRebuilder(options: RebuildOptions): Rebuilder {
         { details: "this instance needs the engagement log the chain's epochs were computed from" },
       );
     const started = performance.now();
-    const history = manifest.fromSeq > 0 ? exportLog(db, 1, manifest.fromSeq).ndjson : "";
-    const current = exportLog(db, manifest.fromSeq + 1, manifest.toSeq);
+    const history = manifest.fromSeq > 0 ? (await exportLogFrom(db, 1, manifest.fromSeq)).ndjson : "";
+    const current = await exportLogFrom(db, manifest.fromSeq + 1, manifest.toSeq);
     if (current.hash !== manifest.exportHash)
       throw new SettlementError(
         "SETTLEMENT_MANIFEST_MISMATCH",
@@ -127,8 +125,8 @@ export function createRebuilder(options: RebuildOptions): Rebuilder {
       fromSeq: manifest.fromSeq,
       toSeq: manifest.toSeq,
       exportHash: current.hash,
-      previousCumulative: records.cumulativeAfter(epoch - 1),
-      previouslyPaid: records.paidBefore(epoch),
+      previousCumulative: await store.cumulativeAfter(epoch - 1),
+      previouslyPaid: await store.paidBefore(epoch),
       params: manifest.params,
       chain: {
         social: options.social,
@@ -141,7 +139,7 @@ export function createRebuilder(options: RebuildOptions): Rebuilder {
     if (result.inputsHash !== inputsHash)
       throw mismatch(`recomputed inputs hash ${result.inputsHash} (period end ${input.asOf})`);
     if (result.root !== root) throw mismatch(`recomputed root ${result.root}`);
-    records.persist(
+    await store.persist(
       epoch,
       result,
       {
@@ -170,7 +168,7 @@ export function createRebuilder(options: RebuildOptions): Rebuilder {
       for (let epoch = 1; epoch <= last; epoch++) {
         if (checked.has(epoch)) continue;
         const [root, inputsHash] = await read<[Hex, Hex, bigint, boolean, bigint]>("epochs", [BigInt(epoch)]);
-        const local = runRoot.get(epoch) as { root: string | null } | undefined;
+        const local = await store.run(epoch);
         if (local?.root?.toLowerCase() !== root.toLowerCase()) {
           await rebuild(epoch, root, inputsHash);
           rebuilt.push(epoch);

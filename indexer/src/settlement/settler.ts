@@ -12,10 +12,10 @@ import { ampChain } from "#protocol";
 import type { Logger } from "#protocol/logger.ts";
 import type { AttentionParams } from "../attention/params.ts";
 import type { IndexerConfig } from "../config.ts";
-import type { Db } from "../store/db.ts";
 import { SettlementError } from "./errors.ts";
 import { createSettlementJob, type SettlementJob, type SettleOutcome } from "./job.ts";
 import { createRebuilder, type Rebuilder } from "./rebuild.ts";
+import type { StoreSource } from "./store.ts";
 
 /**
  * The local chain's development settler (account 40 of Hardhat's public test mnemonic, the one the
@@ -57,7 +57,12 @@ export interface SettlerOptions {
   logger?: Logger;
 }
 
-export function createSettler(config: IndexerConfig, db: Db, options: SettlerOptions): SettlementJob {
+/** The settlement job over the store on either engine (a better-sqlite3 handle or a `StoreEngine`). */
+export function createSettler(
+  config: IndexerConfig,
+  db: StoreSource,
+  options: SettlerOptions,
+): SettlementJob {
   const chain = ampChain(config.chainId, config.rpcUrl);
   const transport = http(config.rpcUrl, { timeout: config.rpcTimeoutMs });
   const publicClient = createPublicClient({ chain, transport }) as PublicClient;
@@ -78,7 +83,7 @@ export function createSettler(config: IndexerConfig, db: Db, options: SettlerOpt
 }
 
 /** The rebuilder of settlement results from the chain, for an instance that runs no settler. */
-export function createRebuilderFor(config: IndexerConfig, db: Db, logger?: Logger): Rebuilder {
+export function createRebuilderFor(config: IndexerConfig, db: StoreSource, logger?: Logger): Rebuilder {
   const chain = ampChain(config.chainId, config.rpcUrl);
   const transport = http(config.rpcUrl, { timeout: config.rpcTimeoutMs });
   const publicClient = createPublicClient({ chain, transport }) as PublicClient;
@@ -100,7 +105,7 @@ export function createRebuilderFor(config: IndexerConfig, db: Db, logger?: Logge
  */
 export async function settleNow(
   config: IndexerConfig,
-  db: Db,
+  db: StoreSource,
   options: SettlerOptions & { retryMs?: number; attempts?: number },
 ): Promise<SettleOutcome> {
   const job = createSettler(config, db, options);

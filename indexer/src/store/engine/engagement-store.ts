@@ -6,18 +6,40 @@
  * committed: on PostgreSQL (fsync and synchronous_commit on) a resolved
  * append is durable, and is the acknowledgement intake may send. Sequence
  * numbers follow commit order because one writer appends, one transaction
- * at a time (the writer lease).
+ * at a time (the writer lease). On PostgreSQL they increase but may skip a
+ * value: an insert refused for a taken (account, nonce), or a transaction
+ * rolled back, has drawn one from the identity.
  */
 
 import type { Kysely, Transaction } from "kysely";
-import type { MessageKind } from "#protocol";
+import { AmpError, type MessageKind } from "#protocol";
 import type { Delegation, LogEntry, NewLogEntry } from "../engagement-store.ts";
 import { nameKey } from "../mentions.ts";
 import type { NotificationInput } from "../notifications.ts";
 import type { StoreTables } from "./tables.ts";
 
+/** The log already holds an entry with this (account, nonce); nothing was written. */
+export class LogNonceTakenError extends AmpError {
+  override name = "LogNonceTakenError";
+  constructor(account: string, nonce: string) {
+    super("LOG_NONCE_TAKEN", `nonce ${nonce} of ${account} is already in the log`);
+  }
+}
+
+/** One entry of a group commit: its seq, `taken` when its (account, nonce) was already in the log, or the error. */
+export type BatchResult = { seq: number } | { taken: true } | { error: unknown };
+
 export interface AsyncEngagementStore {
+  /** Rejects with `LogNonceTakenError` when the (account, nonce) is already in the log. */
   append(entry: NewLogEntry): Promise<number>;
+  /**
+   * Group commit: appends the entries in one transaction and resolves once it has committed. An
+   * entry whose (account, nonce) is taken (by an earlier entry, of this batch or of another
+   * writer) is skipped and reported `taken`. Should the transaction fail as a whole (a lost
+   * connection, a deadlock with another writer), each entry is retried in its own transaction,
+   * so one bad entry costs only itself.
+   */
+  appendBatch(entries: NewLogEntry[]): Promise<BatchResult[]>;
   /** Appends many entries in one transaction (replay); returns the last seq. */
   appendMany(entries: NewLogEntry[]): Promise<number>;
   entryByNonce(account: string, nonce: string): Promise<LogEntry | null>;
@@ -91,26 +113,81 @@ async function bump(trx: Trx, postId: number, counter: Counter): Promise<void> {
 
 const inserted = (r: { numInsertedOrUpdatedRows?: bigint }) => (r.numInsertedOrUpdatedRows ?? 0n) > 0n;
 
-async function appendOne(trx: Trx, e: NewLogEntry): Promise<number> {
+const ids = (m: NewLogEntry["message"]) => ({
+  postId: typeof m.postId === "string" ? Number(m.postId) : null,
+  campaignId: typeof m.campaignId === "string" && m.campaignId !== "0" ? Number(m.campaignId) : null,
+});
+
+const logRow = (e: NewLogEntry) => {
   const m = e.message;
-  const postId = typeof m.postId === "string" ? Number(m.postId) : null;
-  const campaignId = typeof m.campaignId === "string" && m.campaignId !== "0" ? Number(m.campaignId) : null;
-  const { seq } = await trx
+  const { postId, campaignId } = ids(m);
+  return {
+    kind: e.kind,
+    account: m.account,
+    signer: e.signer,
+    nonce: m.nonce,
+    post_id: postId,
+    campaign_id: campaignId,
+    json: e.json,
+    signature: e.signature,
+    timestamp: Number(m.timestamp),
+    received_at: e.receivedAt,
+  };
+};
+
+/** Appends one entry and its derived rows; null (and nothing written) when its nonce is taken. */
+async function appendOne(trx: Trx, e: NewLogEntry): Promise<number | null> {
+  const row = await trx
     .insertInto("engagement_log")
-    .values({
-      kind: e.kind,
-      account: m.account,
-      signer: e.signer,
-      nonce: m.nonce,
-      post_id: postId,
-      campaign_id: campaignId,
-      json: e.json,
-      signature: e.signature,
-      timestamp: Number(m.timestamp),
-      received_at: e.receivedAt,
-    })
+    .values(logRow(e))
+    // A concurrent writer's uncommitted entry with the same key makes this wait for its outcome.
+    .onConflict((oc) => oc.columns(["account", "nonce"]).doNothing())
     .returning("seq")
-    .executeTakeFirstOrThrow();
+    .executeTakeFirst();
+  if (row === undefined) return null;
+  await derive(trx, e, row.seq);
+  return row.seq;
+}
+
+/** Log rows per INSERT in a group commit (10 parameters each, far below PostgreSQL's 65,535). */
+const LOG_ROWS_PER_INSERT = 500;
+
+/**
+ * A group commit's entries inside `trx`: their log rows in multi-row INSERTs (one round trip per
+ * 500 instead of one each), then each entry's derived rows in log order.
+ */
+async function appendAll(trx: Trx, entries: NewLogEntry[]): Promise<BatchResult[]> {
+  const keyOf = (e: NewLogEntry) => `${e.message.account}\n${e.message.nonce}`;
+  // A key twice in one batch is taken without asking the database (whose identity would skip a value).
+  const first = new Map<string, NewLogEntry>();
+  for (const e of entries) if (!first.has(keyOf(e))) first.set(keyOf(e), e);
+  const fresh = [...first.values()];
+  const seqs = new Map<string, number>();
+  for (let i = 0; i < fresh.length; i += LOG_ROWS_PER_INSERT) {
+    const rows = await trx
+      .insertInto("engagement_log")
+      .values(fresh.slice(i, i + LOG_ROWS_PER_INSERT).map(logRow))
+      .onConflict((oc) => oc.columns(["account", "nonce"]).doNothing())
+      .returning(["seq", "account", "nonce"])
+      .execute();
+    for (const r of rows) seqs.set(`${r.account}\n${r.nonce}`, r.seq);
+  }
+  const out: BatchResult[] = [];
+  for (const e of entries) {
+    const seq = first.get(keyOf(e)) === e ? seqs.get(keyOf(e)) : undefined;
+    if (seq === undefined) out.push({ taken: true });
+    else {
+      await derive(trx, e, seq);
+      out.push({ seq });
+    }
+  }
+  return out;
+}
+
+/** The rows an entry derives (delegations, follows, counts, notifications, …), written with its seq. */
+async function derive(trx: Trx, e: NewLogEntry, seq: number): Promise<void> {
+  const m = e.message;
+  const { postId, campaignId } = ids(m);
   const s = (k: string) => m[k] as string;
   switch (e.kind as MessageKind) {
     case "Delegation":
@@ -356,17 +433,45 @@ async function appendOne(trx: Trx, e: NewLogEntry): Promise<number> {
         .execute();
       break;
   }
-  return seq;
 }
+
+const taken = (e: NewLogEntry) => new LogNonceTakenError(e.message.account, e.message.nonce);
 
 export function createKyselyEngagementStore(db: Db): AsyncEngagementStore {
   const exists = async (q: Promise<unknown>) => (await q) !== undefined;
+  const append = (e: NewLogEntry) =>
+    db.transaction().execute(async (trx) => {
+      const seq = await appendOne(trx, e);
+      if (seq === null) throw taken(e);
+      return seq;
+    });
   return {
-    append: (e) => db.transaction().execute((trx) => appendOne(trx, e)),
+    append,
+    async appendBatch(entries) {
+      if (entries.length === 0) return [];
+      try {
+        return await db.transaction().execute((trx) => appendAll(trx, entries));
+      } catch {
+        // Rolled back as a whole: nothing of it was written. One transaction per entry instead.
+        const out: BatchResult[] = [];
+        for (const e of entries) {
+          try {
+            out.push({ seq: await append(e) });
+          } catch (error) {
+            out.push(error instanceof LogNonceTakenError ? { taken: true } : { error });
+          }
+        }
+        return out;
+      }
+    },
     appendMany: (entries) =>
       db.transaction().execute(async (trx) => {
         let last = 0;
-        for (const e of entries) last = await appendOne(trx, e);
+        for (const e of entries) {
+          const seq = await appendOne(trx, e);
+          if (seq === null) throw taken(e);
+          last = seq;
+        }
         return last;
       }),
     entryByNonce: async (account, nonce) =>

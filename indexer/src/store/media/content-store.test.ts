@@ -1,11 +1,18 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { MEDIA_LIMITS, mediaHash } from "#protocol";
 import { tempDir } from "#test-kit/helpers.ts";
 import { GIF_1X1, JPEG_3X2, png, pngOfSize, WEBP_3X2 } from "#test-kit/images.ts";
+import { type PostgresServer, startPostgres } from "#test-kit/postgres.ts";
 import { type Db, openDb } from "../db.ts";
-import { createMediaStore, type MediaStore } from "./content-store.ts";
+import { openPostgres, type StoreEngine, sqliteEngine } from "../engine/engine.ts";
+import {
+  type AsyncMediaStore,
+  createKyselyMediaStore,
+  createMediaStore,
+  type MediaStore,
+} from "./content-store.ts";
 import { MediaError } from "./errors.ts";
 
 /** Every file under `dir`, temporary ones included. */
@@ -110,3 +117,80 @@ function corruptHeader(bytes: Buffer): Buffer {
   b.write("XXXX", 12, "ascii"); // the IHDR chunk type
   return b;
 }
+
+describe.each(["sqlite", "postgres"] as const)("media content store through Kysely (%s)", (kind) => {
+  let pg: PostgresServer | null = null;
+  let tmp: ReturnType<typeof tempDir>;
+  let engine: StoreEngine;
+  let store: AsyncMediaStore;
+  const dir = () => join(tmp.dir, "media");
+  const rows = async () =>
+    Number(
+      (
+        await engine.db
+          .selectFrom("media")
+          .select((eb) => eb.fn.countAll().as("n"))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  afterAll(async () => {
+    await pg?.stop();
+  }, 60_000);
+  beforeEach(async () => {
+    tmp = tempDir();
+    if (kind === "sqlite") engine = sqliteEngine(openDb(join(tmp.dir, "db.sqlite")));
+    else {
+      pg ??= await startPostgres();
+      engine = await openPostgres(await pg.createDatabase());
+    }
+    store = await createKyselyMediaStore(engine.db, { dir: dir(), maxTotalBytes: 3 * 1024 * 1024 });
+  }, 60_000);
+  afterEach(async () => {
+    await engine.close();
+    tmp.cleanup();
+  });
+
+  it("stores each image once under its sha256, also when uploaded twice at the same time", async () => {
+    const image = png(7, 5);
+    const [a, b] = await Promise.all([store.put(image), store.put(Buffer.from(image))]);
+    expect([a.created, b.created].sort()).toEqual([false, true]);
+    expect(a.record).toMatchObject({
+      hash: mediaHash(image),
+      mimeType: "image/png",
+      width: 7,
+      height: 5,
+    });
+    const { record } = await store.put(JPEG_3X2);
+    expect(await store.get(record.hash)).toMatchObject({ mimeType: "image/jpeg", size: JPEG_3X2.length });
+    expect(await store.has(record.hash)).toBe(true);
+    expect(await store.has("ab".repeat(32))).toBe(false);
+    expect((await store.getMany([record.hash, a.record.hash, "ab".repeat(32), "bad"])).length).toBe(2);
+    expect(await store.locate(record.hash)).toEqual({
+      path: join(dir(), record.hash.slice(0, 2), record.hash),
+    });
+    expect(files(dir())).toHaveLength(2);
+    expect(await rows()).toBe(2);
+    expect(store.totalBytes()).toBe(image.length + JPEG_3X2.length);
+    // A store opened later counts what is there.
+    const again = await createKyselyMediaStore(engine.db, { dir: dir() });
+    expect(again.totalBytes()).toBe(store.totalBytes());
+  });
+
+  it("refuses bad bytes and a full store, writing nothing, also for concurrent uploads", async () => {
+    const error = await store.put(Buffer.from("<svg/>")).catch((e: unknown) => e);
+    expect((error as MediaError).code).toBe("UNSUPPORTED_MEDIA_TYPE");
+    const mismatch = await store.put(png(3, 3), "ab".repeat(32)).catch((e: unknown) => e);
+    expect((mismatch as MediaError).code).toBe("HASH_MISMATCH");
+    expect(await rows()).toBe(0);
+    // Two 2 MiB uploads at once into 3 MiB: one is stored, the other refused.
+    const results = await Promise.allSettled([
+      store.put(pngOfSize(2 * 1024 * 1024)),
+      store.put(pngOfSize(2 * 1024 * 1024 + 100_000)),
+    ]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const refused = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
+    expect((refused.reason as MediaError).code).toBe("MEDIA_STORE_FULL");
+    expect(files(dir())).toHaveLength(1);
+    expect(await rows()).toBe(1);
+  });
+});

@@ -4,12 +4,19 @@
  * row per image with what was read from it. An upload is checked in full before anything is
  * written; the file is written beside its final name and renamed into place, so a failed or
  * interrupted upload leaves neither a file nor a row.
+ *
+ * `createMediaStore` keeps the rows in the SQLite file (synchronously);
+ * `createKyselyMediaStore` in either engine's `media` table through Kysely
+ * (PostgreSQL: the same table, v2), its methods asynchronous. Two uploads of
+ * the same image at once store one row and one file.
  */
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { type Kysely, sql } from "kysely";
 import { isMediaHash, type MediaType, mediaHash } from "#protocol";
 import type { Db } from "../db.ts";
+import type { StoreTables } from "../engine/tables.ts";
 import { MediaError } from "./errors.ts";
 import { inspectImage } from "./sniff.ts";
 
@@ -46,25 +53,11 @@ export const DEFAULT_MEDIA_STORE_BYTES = 1024 ** 3;
 
 const COLUMNS = "hash, mime_type AS mimeType, size, width, height, created_at AS createdAt";
 
-export function createMediaStore(db: Db, options: MediaStoreOptions): MediaStore {
-  const { dir } = options;
-  const maxTotal = options.maxTotalBytes ?? DEFAULT_MEDIA_STORE_BYTES;
-  const now = options.now ?? (() => Math.floor(Date.now() / 1000));
+/** The bytes: files under `dir` (written beside their final name, then renamed), or a map in memory. */
+function createBlobs(dir: string | null) {
   const memory = new Map<string, Uint8Array>();
-  const s = {
-    get: db.prepare(`SELECT ${COLUMNS} FROM media WHERE hash = ?`),
-    many: db.prepare(`SELECT ${COLUMNS} FROM media WHERE hash IN (SELECT value FROM json_each(?))`),
-    insert: db.prepare(
-      "INSERT OR IGNORE INTO media (hash, mime_type, size, width, height, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-    ),
-    total: db.prepare("SELECT COALESCE(SUM(size), 0) FROM media").pluck(),
-  };
-  let total = s.total.get() as number;
   if (dir) mkdirSync(dir, { recursive: true });
   const filePath = (hash: string) => join(dir as string, hash.slice(0, 2), hash);
-
-  const get = (hash: string) =>
-    isMediaHash(hash) ? ((s.get.get(hash) as MediaRecord | undefined) ?? null) : null;
 
   function writeFile(hash: string, bytes: Uint8Array): boolean {
     const final = filePath(hash);
@@ -86,29 +79,71 @@ export function createMediaStore(db: Db, options: MediaStoreOptions): MediaStore
   }
 
   return {
+    /** Stores the bytes; true when this call created them (so `remove` may undo it). */
+    write(hash: string, bytes: Uint8Array): boolean {
+      if (dir) return writeFile(hash, bytes);
+      if (memory.has(hash)) return false;
+      memory.set(hash, Uint8Array.from(bytes));
+      return true;
+    },
+    remove(hash: string): void {
+      if (dir) unlinkSync(filePath(hash));
+      else memory.delete(hash);
+    },
+    locate(hash: string): { path: string } | { bytes: Uint8Array } | null {
+      if (!dir) {
+        const bytes = memory.get(hash);
+        return bytes ? { bytes } : null;
+      }
+      return { path: filePath(hash) };
+    },
+  };
+}
+
+/** Checks an upload in full (type, structure, dimensions, the expected hash); nothing is written. */
+function inspectUpload(bytes: Uint8Array, expectedHash: string | undefined) {
+  if (expectedHash !== undefined && !isMediaHash(expectedHash)) {
+    throw new MediaError("BAD_REQUEST", "the expected sha256 must be 64 lowercase hex digits");
+  }
+  const info = inspectImage(bytes);
+  const hash = mediaHash(bytes);
+  if (expectedHash !== undefined && expectedHash !== hash) {
+    throw new MediaError("HASH_MISMATCH", `the bytes hash to ${hash}, not ${expectedHash}`);
+  }
+  return { hash, info };
+}
+
+const storeFull = () => new MediaError("MEDIA_STORE_FULL", "the media store is full", { retryable: true });
+
+export function createMediaStore(db: Db, options: MediaStoreOptions): MediaStore {
+  const maxTotal = options.maxTotalBytes ?? DEFAULT_MEDIA_STORE_BYTES;
+  const now = options.now ?? (() => Math.floor(Date.now() / 1000));
+  const blobs = createBlobs(options.dir);
+  const s = {
+    get: db.prepare(`SELECT ${COLUMNS} FROM media WHERE hash = ?`),
+    many: db.prepare(`SELECT ${COLUMNS} FROM media WHERE hash IN (SELECT value FROM json_each(?))`),
+    insert: db.prepare(
+      "INSERT OR IGNORE INTO media (hash, mime_type, size, width, height, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+    ),
+    total: db.prepare("SELECT COALESCE(SUM(size), 0) FROM media").pluck(),
+  };
+  let total = s.total.get() as number;
+
+  const get = (hash: string) =>
+    isMediaHash(hash) ? ((s.get.get(hash) as MediaRecord | undefined) ?? null) : null;
+
+  return {
     put(bytes, expectedHash) {
-      if (expectedHash !== undefined && !isMediaHash(expectedHash)) {
-        throw new MediaError("BAD_REQUEST", "the expected sha256 must be 64 lowercase hex digits");
-      }
-      const info = inspectImage(bytes);
-      const hash = mediaHash(bytes);
-      if (expectedHash !== undefined && expectedHash !== hash) {
-        throw new MediaError("HASH_MISMATCH", `the bytes hash to ${hash}, not ${expectedHash}`);
-      }
+      const { hash, info } = inspectUpload(bytes, expectedHash);
       const existing = get(hash);
       if (existing) return { record: existing, created: false };
-      if (total + bytes.length > maxTotal) {
-        throw new MediaError("MEDIA_STORE_FULL", "the media store is full", { retryable: true });
-      }
-      let fileCreated = true;
-      if (dir) fileCreated = writeFile(hash, bytes);
-      else memory.set(hash, Uint8Array.from(bytes));
+      if (total + bytes.length > maxTotal) throw storeFull();
+      const written = blobs.write(hash, bytes);
       const record: MediaRecord = { hash, ...info, size: bytes.length, createdAt: now() };
       try {
         s.insert.run(hash, info.mimeType, bytes.length, info.width, info.height, record.createdAt);
       } catch (error) {
-        if (fileCreated && dir) unlinkSync(filePath(hash));
-        memory.delete(hash);
+        if (written) blobs.remove(hash);
         throw error;
       }
       total += bytes.length;
@@ -118,14 +153,104 @@ export function createMediaStore(db: Db, options: MediaStoreOptions): MediaStore
     getMany: (hashes) =>
       hashes.length === 0 ? [] : (s.many.all(JSON.stringify(hashes.filter(isMediaHash))) as MediaRecord[]),
     has: (hash) => get(hash) !== null,
-    locate(hash) {
-      if (!get(hash)) return null;
-      if (!dir) {
-        const bytes = memory.get(hash);
-        return bytes ? { bytes } : null;
+    locate: (hash) => (get(hash) ? blobs.locate(hash) : null),
+    totalBytes: () => total,
+  };
+}
+
+/** `MediaStore` over either engine's `media` table, asynchronous. */
+export interface AsyncMediaStore {
+  put(bytes: Uint8Array, expectedHash?: string): Promise<{ record: MediaRecord; created: boolean }>;
+  get(hash: string): Promise<MediaRecord | null>;
+  getMany(hashes: readonly string[]): Promise<MediaRecord[]>;
+  has(hash: string): Promise<boolean>;
+  locate(hash: string): Promise<{ path: string } | { bytes: Uint8Array } | null>;
+  totalBytes(): number;
+}
+
+export async function createKyselyMediaStore(
+  db: Kysely<StoreTables>,
+  options: MediaStoreOptions,
+): Promise<AsyncMediaStore> {
+  const maxTotal = options.maxTotalBytes ?? DEFAULT_MEDIA_STORE_BYTES;
+  const now = options.now ?? (() => Math.floor(Date.now() / 1000));
+  const blobs = createBlobs(options.dir);
+  const columns = [
+    "hash",
+    "mime_type as mimeType",
+    "size",
+    "width",
+    "height",
+    "created_at as createdAt",
+  ] as const;
+  // SUM of a BIGINT is NUMERIC on PostgreSQL (a string from `pg`): cast back.
+  const sum = await sql<{
+    total: number | string;
+  }>`SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT) AS total FROM media`.execute(db);
+  let total = Number(sum.rows[0]?.total ?? 0);
+  // Bytes of uploads between their size check and their insert, so concurrent uploads cannot overfill.
+  let pending = 0;
+
+  const get = async (hash: string) =>
+    isMediaHash(hash)
+      ? (((await db.selectFrom("media").select(columns).where("hash", "=", hash).executeTakeFirst()) as
+          | MediaRecord
+          | undefined) ?? null)
+      : null;
+
+  return {
+    async put(bytes, expectedHash) {
+      const { hash, info } = inspectUpload(bytes, expectedHash);
+      const existing = await get(hash);
+      if (existing) return { record: existing, created: false };
+      if (total + pending + bytes.length > maxTotal) throw storeFull();
+      pending += bytes.length;
+      try {
+        const written = blobs.write(hash, bytes);
+        const record: MediaRecord = { hash, ...info, size: bytes.length, createdAt: now() };
+        let inserted: boolean;
+        try {
+          inserted =
+            (await db
+              .insertInto("media")
+              .values({
+                hash,
+                mime_type: info.mimeType,
+                size: bytes.length,
+                width: info.width,
+                height: info.height,
+                created_at: record.createdAt,
+              })
+              .onConflict((oc) => oc.column("hash").doNothing())
+              .returning("hash")
+              .executeTakeFirst()) !== undefined;
+        } catch (error) {
+          if (written) blobs.remove(hash);
+          throw error;
+        }
+        if (!inserted) {
+          // The same image, uploaded at the same time: its row (and the same bytes) are in place.
+          const stored = await get(hash);
+          if (stored) return { record: stored, created: false };
+        }
+        total += bytes.length;
+        return { record, created: true };
+      } finally {
+        pending -= bytes.length;
       }
-      return { path: filePath(hash) };
     },
+    get,
+    async getMany(hashes) {
+      const valid = hashes.filter(isMediaHash);
+      if (valid.length === 0) return [];
+      return (await db
+        .selectFrom("media")
+        .select(columns)
+        .where("hash", "in", valid)
+        .execute()) as MediaRecord[];
+    },
+    has: async (hash) => (await get(hash)) !== null,
+    locate: async (hash) => ((await get(hash)) ? blobs.locate(hash) : null),
     totalBytes: () => total,
   };
 }
