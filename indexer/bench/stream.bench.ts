@@ -438,6 +438,7 @@ async function serve(dbPath: string): Promise<void> {
       })),
     logger: silentLogger(),
   });
+  await (service as LiveAttentionService | null)?.ready();
   const loadMs = performance.now() - t;
   const call = async (body: string) => {
     const res = await indexer.yoga.fetch("http://localhost/graphql", {

@@ -3,11 +3,14 @@
  * ranking without amplification) held the campaign's post, the denominator of
  * a campaign's lift. Counted on the request path in memory and written to the
  * store shortly after (one transaction per flush), so the counts survive a
- * restart and every process serving the same store adds to the same rows.
+ * restart and every process serving the same store adds to the same rows:
+ * on SQLite synchronously on the process's handle, on PostgreSQL as one upsert
+ * of the pending counts (added to what other replicas wrote).
  */
 import type { Logger } from "#protocol/logger.ts";
 import { silentLogger } from "#protocol/logger.ts";
 import type { Db } from "../store/db.ts";
+import type { StoreEngine } from "../store/engine/engine.ts";
 
 export interface OrganicImpressionsOptions {
   /** Counts not yet written are flushed at most this long after the first of them (ms, default 1000). */
@@ -15,27 +18,73 @@ export interface OrganicImpressionsOptions {
   logger?: Logger;
 }
 
+/** Where the counts live: written counts by campaign, and adding a batch of counts to them. */
+interface CountStore {
+  read(campaignId: bigint): Promise<number>;
+  add(counts: ReadonlyMap<bigint, number>): Promise<void>;
+}
+
+function sqliteCounts(db: Db): CountStore {
+  const read = db
+    .prepare("SELECT impressions FROM campaign_organic_impressions WHERE campaign_id = ?")
+    .pluck();
+  const upsert = db.prepare(
+    `INSERT INTO campaign_organic_impressions (campaign_id, impressions) VALUES (?, ?)
+      ON CONFLICT (campaign_id) DO UPDATE SET impressions = impressions + excluded.impressions`,
+  );
+  const write = db.transaction((counts: ReadonlyMap<bigint, number>) => {
+    for (const [id, n] of counts) upsert.run(id, n);
+  });
+  return {
+    read: async (campaignId) => (read.get(campaignId) as number | undefined) ?? 0,
+    add: async (counts) => write(counts),
+  };
+}
+
+function postgresCounts(engine: StoreEngine): CountStore {
+  const pool = engine.pool as NonNullable<StoreEngine["pool"]>;
+  return {
+    read: async (campaignId) =>
+      (
+        await pool.query<{ impressions: number }>({
+          name: "organic_impressions_read",
+          text: "SELECT impressions FROM campaign_organic_impressions WHERE campaign_id = $1",
+          values: [campaignId.toString()],
+        })
+      ).rows[0]?.impressions ?? 0,
+    add: async (counts) => {
+      // One statement: atomic, and concurrent replicas' upserts add up row by row.
+      await pool.query({
+        name: "organic_impressions_add",
+        text: `INSERT INTO campaign_organic_impressions (campaign_id, impressions)
+          SELECT * FROM unnest($1::bigint[], $2::bigint[]) ORDER BY 1
+          ON CONFLICT (campaign_id) DO UPDATE
+            SET impressions = campaign_organic_impressions.impressions + excluded.impressions`,
+        values: [[...counts.keys()].map(String), [...counts.values()]],
+      });
+    },
+  };
+}
+
 export class OrganicImpressions {
-  readonly #pending = new Map<bigint, number>();
+  #pending = new Map<bigint, number>();
+  /** Counts handed to a write that has not finished yet (still counted by `count`). */
+  #writing = new Map<bigint, number>();
+  #flushing: Promise<void> | null = null;
   readonly #flushMs: number;
   readonly #logger: Logger;
-  readonly #read: ReturnType<Db["prepare"]>;
-  readonly #write: () => void;
+  readonly #store: CountStore;
   #timer: NodeJS.Timeout | null = null;
 
-  constructor(db: Db, options: OrganicImpressionsOptions = {}) {
+  constructor(store: Db | StoreEngine, options: OrganicImpressionsOptions = {}) {
     this.#flushMs = options.flushMs ?? 1000;
     this.#logger = options.logger ?? silentLogger();
-    this.#read = db
-      .prepare("SELECT impressions FROM campaign_organic_impressions WHERE campaign_id = ?")
-      .pluck();
-    const upsert = db.prepare(
-      `INSERT INTO campaign_organic_impressions (campaign_id, impressions) VALUES (?, ?)
-        ON CONFLICT (campaign_id) DO UPDATE SET impressions = impressions + excluded.impressions`,
-    );
-    this.#write = db.transaction(() => {
-      for (const [id, n] of this.#pending) upsert.run(id, n);
-    });
+    const engine = "kind" in store && "pool" in store ? (store as StoreEngine) : null;
+    this.#store = !engine
+      ? sqliteCounts(store as Db)
+      : engine.kind === "sqlite"
+        ? sqliteCounts(engine.sqlite as Db)
+        : postgresCounts(engine);
   }
 
   /** Counts one page whose organic cut held the campaign's post. */
@@ -46,29 +95,47 @@ export class OrganicImpressions {
 
   #schedule(): void {
     this.#timer = setTimeout(() => {
-      try {
-        this.flush();
-      } catch (err) {
+      this.flush().catch((err: unknown) => {
         // A busy or failing store: keep the counts and try again later.
         this.#logger.warn({ err }, "organic impressions not written; retrying");
         this.#schedule();
-      }
+      });
     }, this.#flushMs);
     this.#timer.unref();
   }
 
   /** Organic impressions of the campaign: written ones plus those still pending. */
-  count(campaignId: bigint): number {
-    const stored = (this.#read.get(campaignId) as number | undefined) ?? 0;
-    return stored + (this.#pending.get(campaignId) ?? 0);
+  async count(campaignId: bigint): Promise<number> {
+    const local = () => (this.#pending.get(campaignId) ?? 0) + (this.#writing.get(campaignId) ?? 0);
+    // A write finishing while the row is read would be counted twice (in the row and in `writing`).
+    await this.#flushing?.catch(() => undefined);
+    const stored = await this.#store.read(campaignId);
+    return stored + local();
   }
 
   /** Writes the pending counts now (they stay pending if the write fails, to be retried). */
-  flush(): void {
+  async flush(): Promise<void> {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
+    await this.#flushing?.catch(() => undefined);
     if (this.#pending.size === 0) return;
-    this.#write();
-    this.#pending.clear();
+    const batch = this.#pending;
+    this.#pending = new Map();
+    this.#writing = batch;
+    const write = this.#store.add(batch);
+    this.#flushing = write.then(
+      () => {
+        this.#writing = new Map();
+        this.#flushing = null;
+      },
+      (error: unknown) => {
+        // Not written: the batch joins the counts added meanwhile, to be written next time.
+        for (const [id, n] of batch) this.#pending.set(id, (this.#pending.get(id) ?? 0) + n);
+        this.#writing = new Map();
+        this.#flushing = null;
+        throw error;
+      },
+    );
+    await this.#flushing;
   }
 }

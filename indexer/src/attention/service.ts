@@ -1,13 +1,19 @@
 /**
  * The attention model behind the API: an `AttentionService` that keeps an
  * `AttentionModel` in step with the store (new posts, communities and log
- * entries are read incrementally before each answer) and delegates epoch,
- * payout and claim reads to the store-backed service.
+ * entries are read incrementally, by post id and log sequence number, before
+ * each answer) and delegates epoch, payout and claim reads to the store-backed
+ * service. The store is either engine: on PostgreSQL an API replica keeps its
+ * model current while another process (the writer) appends, and stream
+ * cursors work on every replica of the store (`stream-snapshots.ts`).
  */
 import type { Address } from "viem";
+import { AmpError } from "#protocol";
 import type { ImpressionIssuer } from "../engagement/impressions.ts";
 import { CursorError, decodeCursor, encodeCursor } from "../store/cursor.ts";
 import type { Db } from "../store/db.ts";
+import type { StoreEngine } from "../store/engine/engine.ts";
+import { createReader } from "../store/queries/sql-reader.ts";
 import type { Queries } from "../store/queries.ts";
 import { type AllocatorCampaign, allocate, forecastDelivery, slotPositions } from "./allocator.ts";
 import { ImpressionLedger } from "./impression-ledger.ts";
@@ -16,15 +22,30 @@ import { type AttentionService, AttentionUnavailableError } from "./interface.ts
 import { toLogEntry } from "./load.ts";
 import type { CampaignInfo } from "./log.ts";
 import { AttentionModel, type StreamRanking } from "./model.ts";
+import { type ModelCampaignRow, type ModelEntryRow, modelReads } from "./model-reads.ts";
 import { OrganicImpressions } from "./organic-impressions.ts";
 import { type AttentionParams, DEFAULT_PARAMS } from "./params.ts";
 import { quoteViews, viewPrice } from "./pricing.ts";
+import type { RankedItem } from "./ranking.ts";
 import { type KeptRanking, RankingRing } from "./ranking-ring.ts";
 import { createStoreAttentionService } from "./store-service.ts";
+import { postgresSnapshotStore, type SharedRanking, type StreamSnapshotStore } from "./stream-snapshots.ts";
+
+/** The reads the model does not answer itself: epochs, payouts, claims, payout reasons, seeds. */
+export type DelegatedAttentionReads = Pick<
+  AttentionService,
+  "earnings" | "epochPayouts" | "claim" | "viewPayouts" | "seeds"
+>;
 
 export interface AttentionServiceOptions {
-  db: Db;
-  queries: Queries;
+  /** The SQLite store's handle; give it or `engine`. */
+  db?: Db;
+  /** The store on either engine (an API replica on PostgreSQL); default: `db`. */
+  engine?: StoreEngine;
+  /** The store's queries (`createQueries`, either engine), for the store-backed service behind the delegated reads. */
+  queries?: Queries;
+  /** Answers the delegated reads; default: the store-backed service over `queries` and the store. */
+  store?: DelegatedAttentionReads;
   /** Unix seconds (the API's chain clock). */
   now: () => number;
   params?: AttentionParams;
@@ -41,16 +62,7 @@ export interface AttentionServiceOptions {
   impressions?: ImpressionIssuer | null;
 }
 
-interface CampaignRow {
-  id: number;
-  postId: number;
-  promoter: string;
-  budget: string;
-  spent: string;
-  refundedBlock: number | null;
-  expiresAt: number;
-  createdAt: number;
-}
+type CampaignRow = ModelCampaignRow;
 
 const toCampaign = (r: CampaignRow): CampaignInfo => ({
   id: BigInt(r.id),
@@ -76,6 +88,14 @@ interface StreamSnapshot {
   kept: KeptRanking;
 }
 
+/** Snapshots ranked by other replicas, kept after their first read (the most recent ones). */
+const SHARED_KEPT = 1024;
+
+/** A service without a store to read, or with reads it cannot answer. */
+export class AttentionServiceError extends AmpError {
+  override name = "AttentionServiceError";
+}
+
 /** A stream cursor names a ranking snapshot and the position after the item it points at. */
 function streamCursor(cursor: string): { snapshot: number; offset: number } {
   const [snapshot, offset] = decodeCursor(cursor, 2) as [number, number];
@@ -83,66 +103,119 @@ function streamCursor(cursor: string): { snapshot: number; offset: number } {
   return { snapshot, offset };
 }
 
-/** The attention service; `impressionsSettled` resolves once every impression served so far is in the log. */
-export type LiveAttentionService = AttentionService & { impressionsSettled(): Promise<void> };
+/** Delegated reads of a service given no store-backed service to answer them. */
+function unavailableReads(): DelegatedAttentionReads {
+  const no = (field: string) => () => {
+    throw new AttentionUnavailableError(field);
+  };
+  return {
+    earnings: no("earnings"),
+    epochPayouts: no("epochPayouts"),
+    claim: no("claim"),
+    viewPayouts: no("viewPayouts"),
+    seeds: no("seeds"),
+  };
+}
 
+/** A ranking's whole order, best first, as the other replicas read it back. */
+function orderOf(ranking: StreamRanking, viewer: string, scope: string, at: number): SharedRanking {
+  const n = ranking.total;
+  const ids = new Float64Array(n);
+  const scores = new Float64Array(n);
+  // The ranker's own page order (ties: the newer post first), over every candidate.
+  const order = modelPageOrder(ranking);
+  for (let k = 0; k < n; k++) {
+    const i = order[k] as number;
+    ids[k] = ranking.set.ids[i] as number;
+    scores[k] = ranking.scores[i] as number;
+  }
+  return { viewer, scope, at, ids, scores };
+}
+
+/** Candidate indices best first: score descending, ties the higher (newer) post id first. */
+function modelPageOrder(ranking: StreamRanking): Uint32Array {
+  const { scores, set, total } = ranking;
+  const order = new Uint32Array(total);
+  for (let i = 0; i < total; i++) order[i] = i;
+  return order.sort(
+    (a, b) =>
+      (scores[b] as number) - (scores[a] as number) || (set.ids[b] as number) - (set.ids[a] as number),
+  );
+}
+
+/** Ranked items of `count` positions from `offset` of a ranking read back from the store. */
+function sharedItems(
+  r: SharedRanking,
+  offset: number,
+  count: number,
+  post: (id: number) => RankedItem["post"] | undefined,
+): RankedItem[] {
+  const items: RankedItem[] = [];
+  const end = Math.min(r.ids.length, Math.max(0, offset + count));
+  for (let k = Math.max(0, offset); k < end; k++) {
+    const p = post(r.ids[k] as number);
+    const score = r.scores[k] as number;
+    // Every post a replica ranked is in the store's posts, which this model has read.
+    if (p) items.push({ post: p, organic: score, score, amplified: false, campaignId: null });
+  }
+  return items;
+}
+
+/** The attention service; `impressionsSettled` resolves once every impression served so far is in the log. */
+export type LiveAttentionService = AttentionService & {
+  impressionsSettled(): Promise<void>;
+  /** Resolves once the model has read the store as it was when the service was made. */
+  ready(): Promise<void>;
+  close(): Promise<void>;
+};
+
+/**
+ * The live attention service over a store on either engine:
+ * `createAttentionService({ engine, queries, now, impressions?, ... })` (or `{ db, queries, now }` on
+ * SQLite, as before).
+ */
 export function createAttentionService(options: AttentionServiceOptions): LiveAttentionService {
   const { db, queries, now } = options;
+  const source = options.engine ?? db;
+  if (!source)
+    throw new AttentionServiceError("ATTENTION_STORE_MISSING", "the attention service needs a store", {
+      details: "pass `engine` (either engine) or `db` (SQLite)",
+    });
   const params = options.params ?? DEFAULT_PARAMS;
   const candidates = options.candidates ?? 500;
   const model = new AttentionModel(params, { rebuildMs: options.rebuildMs });
-  const store = createStoreAttentionService({ queries, db, params });
+  const store: DelegatedAttentionReads =
+    options.store ??
+    (queries ? createStoreAttentionService({ queries, db: source, params }) : unavailableReads());
+  const reads = modelReads(createReader(source));
+  // On PostgreSQL replicas share rankings through the store; on SQLite one process serves the file.
+  const shared: StreamSnapshotStore | null =
+    options.engine?.kind === "postgres" ? postgresSnapshotStore(options.engine, SNAPSHOT_SECONDS) : null;
 
-  const q = {
-    posts: db.prepare(
-      "SELECT id, community_id AS communityId, author, created_at AS createdAt, topics FROM posts WHERE id > ? ORDER BY id",
-    ),
-    entries: db.prepare("SELECT seq, kind, json FROM engagement_log WHERE seq > ? ORDER BY seq LIMIT 50000"),
-    communities: db.prepare("SELECT id, founder FROM communities"),
-    moderators: db.prepare(
-      `SELECT m.community_id AS communityId, m.account, b.timestamp AS appointedAt
-        FROM moderators m LEFT JOIN blocks b ON b.number = m.block_number WHERE m.removed_block IS NULL`,
-    ),
-    activeCampaigns: db.prepare(
-      "SELECT id, post_id AS postId, promoter, budget, spent, refunded_block AS refundedBlock, expires_at AS expiresAt, created_at AS createdAt FROM campaigns WHERE refunded_block IS NULL AND expires_at > ?",
-    ),
-    // What changed since the last answer, in one read: communities, moderators, posts, log, chain head.
-    stamp: db.prepare(
-      `SELECT (SELECT COUNT(*) FROM communities) || ':' || (SELECT COUNT(*) FROM moderators) || ':' ||
-          (SELECT COUNT(*) FROM moderators WHERE removed_block IS NULL) AS communities,
-        (SELECT COALESCE(MAX(id), 0) FROM posts) AS maxPost,
-        (SELECT COALESCE(MAX(seq), 0) FROM engagement_log) AS maxSeq,
-        COALESCE((SELECT block_number || ':' || COALESCE(block_hash, '') FROM checkpoint WHERE id = 1), '') AS head`,
-    ),
-    campaignById: db.prepare(
-      "SELECT id, post_id AS postId, promoter, budget, spent, refunded_block AS refundedBlock, expires_at AS expiresAt, created_at AS createdAt FROM campaigns WHERE id = ?",
-    ),
-    paidViews: db.prepare(
-      "SELECT COUNT(*) AS n FROM epoch_campaign_payouts WHERE campaign_id = ? AND account <> ?",
-    ),
-  };
   const ring = new RankingRing(options.snapshotSlots ?? 4 * 2 ** 20);
+  // In insertion order, which is the order they were made in (ids from the store on PostgreSQL).
   const snapshots = new Map<number, StreamSnapshot>();
+  const sharedSnapshots = new Map<number, SharedRanking>();
   let lastSnapshot = 0;
-  let oldestSnapshot = 1;
   const usable = (s: StreamSnapshot | undefined, t: number): s is StreamSnapshot =>
     s !== undefined && t - s.at <= SNAPSHOT_SECONDS && ring.holds(s.kept);
   let communityStamp = "";
   let chainHead = "";
   // Campaign rows change only with chain batches (each moves the checkpoint) and the clock:
   // requests at the same second and chain head share one read.
-  let campaignCache: { key: string; campaigns: CampaignInfo[]; rows: CampaignRow[] } | null = null;
-  const activeCampaigns = (t: number): CampaignInfo[] => {
+  interface CampaignCache {
+    key: string;
+    campaigns: CampaignInfo[];
+    rows: CampaignRow[];
+  }
+  let campaignCache: CampaignCache | null = null;
+  const activeCampaigns = async (t: number): Promise<CampaignCache> => {
     const key = `${t}@${chainHead}`;
     if (campaignCache?.key !== key) {
-      const rows = q.activeCampaigns.all(t) as CampaignRow[];
-      campaignCache = { key, rows, campaigns: rows.map(toCampaign) };
+      const rows = await reads.activeCampaigns(t);
+      if (campaignCache?.key !== key) campaignCache = { key, rows, campaigns: rows.map(toCampaign) };
     }
-    return campaignCache.campaigns;
-  };
-  const activeRows = (t: number): CampaignRow[] => {
-    activeCampaigns(t);
-    return (campaignCache as { rows: CampaignRow[] }).rows;
+    return campaignCache as CampaignCache;
   };
 
   // Served impressions, replayed from the log as it is read (the same ledger settlement replays).
@@ -151,36 +224,62 @@ export function createAttentionService(options: AttentionServiceOptions): LiveAt
   const ledgerContext = {
     social: model.social,
     post: (id: bigint) => model.posts.get(Number(id)),
-    campaign: (id: bigint) => {
-      let facts = campaignFacts.get(id);
-      if (!facts) {
-        const row = q.campaignById.get(Number(id)) as CampaignRow | undefined;
-        if (!row) return undefined;
-        facts = { postId: BigInt(row.postId), promoter: row.promoter.toLowerCase() };
-        campaignFacts.set(id, facts);
-      }
-      return facts;
-    },
+    // Read before the entries naming them are observed (`campaignsOf`).
+    campaign: (id: bigint) => campaignFacts.get(id),
   };
+  /** Loads the campaigns the batch's impressions name that are not known yet, in one read. */
+  async function campaignsOf(rows: readonly ModelEntryRow[]): Promise<void> {
+    const missing = new Set<number>();
+    for (const r of rows) {
+      if (r.kind !== "Impression") continue;
+      const named = (JSON.parse(r.json) as { campaignId?: unknown }).campaignId;
+      // A malformed entry is reported when it is applied (`toLogEntry`).
+      if (typeof named !== "string" || !/^\d+$/.test(named)) continue;
+      if (!campaignFacts.has(BigInt(named))) missing.add(Number(named));
+    }
+    if (missing.size === 0) return;
+    for (const row of await reads.campaignsByIds([...missing]))
+      campaignFacts.set(BigInt(row.id), { postId: BigInt(row.postId), promoter: row.promoter.toLowerCase() });
+  }
   /** Organic impressions per campaign: pages whose organic cut (without amplification) held the post. */
-  const organicImpressions = new OrganicImpressions(db);
+  const organicImpressions = new OrganicImpressions(source);
   const issuer = options.impressions ?? null;
   // Impressions are decided and reserved on the request, signed and logged right after it.
-  const queue = issuer ? new ImpressionQueue({ issuer, onLogged: () => refresh() }) : null;
+  const queue = issuer
+    ? new ImpressionQueue({ issuer, onLogged: () => void refresh().catch(() => undefined) })
+    : null;
   let closed = false;
   const slotCount = (first: number) => slotPositions(params.delivery, first).length;
 
-  function refresh(): void {
-    const stamp = q.stamp.get() as { communities: string; maxPost: number; maxSeq: number; head: string };
+  // One catch-up at a time (two would apply the same entries twice); a request arriving while one
+  // runs waits for the next, which starts after it and so sees what the request's caller wrote.
+  let running: Promise<void> | null = null;
+  let queued: Promise<void> | null = null;
+  function refresh(): Promise<void> {
+    if (!running) {
+      running = catchUp().finally(() => {
+        running = null;
+      });
+      return running;
+    }
+    if (!queued) {
+      const next = () => {
+        queued = null;
+        return refresh();
+      };
+      queued = running.then(next, next);
+    }
+    return queued;
+  }
+
+  async function catchUp(): Promise<void> {
+    const stamp = await reads.stamp();
     chainHead = stamp.head;
     if (stamp.communities !== communityStamp) {
       const mods = new Map<number, Address[]>();
       const appointed = new Map<number, Record<string, number>>();
-      for (const r of q.moderators.all() as {
-        communityId: number;
-        account: string;
-        appointedAt: number | null;
-      }[]) {
+      const [moderators, communities] = await Promise.all([reads.moderators(), reads.communities()]);
+      for (const r of moderators) {
         const a = r.account.toLowerCase() as Address;
         mods.set(r.communityId, [...(mods.get(r.communityId) ?? []), a]);
         const times = appointed.get(r.communityId) ?? {};
@@ -188,7 +287,7 @@ export function createAttentionService(options: AttentionServiceOptions): LiveAt
         appointed.set(r.communityId, times);
       }
       model.setCommunities(
-        (q.communities.all() as { id: number; founder: string }[]).map((c) => ({
+        communities.map((c) => ({
           id: BigInt(c.id),
           founder: c.founder.toLowerCase() as Address,
           moderators: mods.get(c.id) ?? [],
@@ -198,13 +297,7 @@ export function createAttentionService(options: AttentionServiceOptions): LiveAt
       communityStamp = stamp.communities;
     }
     if (stamp.maxPost > model.lastPostId) {
-      for (const r of q.posts.all(model.lastPostId) as {
-        id: number;
-        communityId: number;
-        author: string;
-        createdAt: number;
-        topics: string;
-      }[]) {
+      for (const r of await reads.postsAfter(model.lastPostId)) {
         model.addPost({
           id: BigInt(r.id),
           communityId: BigInt(r.communityId),
@@ -216,8 +309,11 @@ export function createAttentionService(options: AttentionServiceOptions): LiveAt
       model.flushPending();
     }
     while (stamp.maxSeq > model.lastSeq) {
-      const rows = q.entries.all(model.lastSeq) as { seq: number; kind: string; json: string }[];
+      const rows: ModelEntryRow[] = await reads.entriesAfter(model.lastSeq);
       if (rows.length === 0) break;
+      await campaignsOf(rows);
+      // Applied without a pause: the model never answers from half a batch. Each entry is parsed as
+      // it is applied, so a batch is never held twice (rows and entries) in memory.
       for (const r of rows) {
         const entry = toLogEntry(r.seq, r.kind, JSON.parse(r.json));
         if (entry) {
@@ -228,8 +324,9 @@ export function createAttentionService(options: AttentionServiceOptions): LiveAt
     }
   }
 
-  // Catch up with the store now rather than on the first request.
-  refresh();
+  // Catch up with the store now rather than on the first request (a failure there is the first request's to report).
+  const initial = refresh();
+  initial.catch(() => undefined);
 
   type FixedCampaign = Omit<AllocatorCampaign, "committed">;
   // What the allocator needs of the active campaigns but their commitments changes only with the
@@ -241,9 +338,8 @@ export function createAttentionService(options: AttentionServiceOptions): LiveAt
     /** Campaign ids per post. */
     byPost: Map<bigint, bigint[]>;
   }
-  function scopeCampaigns(t: number, communityId: bigint | null | undefined): ScopeCampaigns {
-    const rows = activeRows(t);
-    const key = (campaignCache as { key: string }).key;
+  function scopeCampaigns(active: CampaignCache, communityId: bigint | null | undefined): ScopeCampaigns {
+    const { rows, key } = active;
     if (fixedCache?.key !== key) fixedCache = { key, scopes: new Map() };
     const scope = communityId == null ? "" : communityId.toString();
     let found = fixedCache.scopes.get(scope);
@@ -311,41 +407,77 @@ export function createAttentionService(options: AttentionServiceOptions): LiveAt
     };
   }
 
+  /** Another replica's snapshot for this viewer and scope, while it is usable. */
+  async function sharedRanking(
+    id: number,
+    viewer: string,
+    scope: string,
+    t: number,
+  ): Promise<SharedRanking | undefined> {
+    let found = sharedSnapshots.get(id);
+    if (!found) {
+      found = await (shared as StreamSnapshotStore).load(id);
+      if (!found) return undefined;
+      sharedSnapshots.set(id, found);
+      if (sharedSnapshots.size > SHARED_KEPT)
+        sharedSnapshots.delete(sharedSnapshots.keys().next().value as number);
+    }
+    return found.viewer === viewer && found.scope === scope && t - found.at <= SNAPSHOT_SECONDS
+      ? found
+      : undefined;
+  }
+
   return {
     async stream({ viewer, communityId, first, after }) {
       // Closing: impressions reserved now could no longer be logged.
       if (closed) throw new AttentionUnavailableError("stream");
-      refresh();
+      await refresh();
       const t = now();
       const v = viewer.toLowerCase();
       const scope = communityId == null ? "" : communityId.toString();
       let { snapshot: id, offset } = after ? streamCursor(after) : { snapshot: 0, offset: 0 };
+      const active = await activeCampaigns(t);
+      const count = first + slotCount(first);
       const found = snapshots.get(id);
+      const mine = usable(found, t) && found.viewer === v && found.scope === scope ? found : null;
+      const other = after && shared && !mine ? await sharedRanking(id, v, scope, t) : undefined;
       let ranking: StreamRanking;
-      if (usable(found, t) && found.viewer === v && found.scope === scope) ranking = found.kept.ranking;
-      else {
+      let organic: RankedItem[];
+      let total: number;
+      if (mine) {
+        ranking = mine.kept.ranking;
+        organic = model.page(ranking, offset, count);
+        total = ranking.total;
+      } else if (other) {
+        // Ranked by another replica: its order, read back from the store.
+        organic = sharedItems(other, offset, count, (p) => model.posts.get(p));
+        total = other.ids.length;
+      } else {
         // A first page, or a snapshot gone (expired, overwritten, restarted): rank afresh.
         // The ranker writes straight into the ring's slots: nothing to copy, nothing to collect.
         let start = -1;
         ranking = model.rank(
-          { viewer, communityId, now: t, campaigns: activeCampaigns(t), candidates },
+          { viewer, communityId, now: t, campaigns: active.campaigns, candidates },
           (n) => {
             const slots = ring.reserve(n);
             if (slots) start = slots.start;
             return slots;
           },
         );
+        organic = model.page(ranking, offset, count);
+        total = ranking.total;
         const kept: KeptRanking | null = start < 0 ? null : { start, ranking };
-        id = ++lastSnapshot;
+        // The order is taken before the write: the ring may be written over while it runs.
+        id = shared ? await shared.save(orderOf(ranking, v, scope, t)) : ++lastSnapshot;
         if (kept) snapshots.set(id, { viewer: v, scope, at: t, kept });
-        // Ids are sequential: forget snapshots from the oldest while they are of no more use.
-        while (oldestSnapshot < id && !usable(snapshots.get(oldestSnapshot), t)) {
-          snapshots.delete(oldestSnapshot++);
+        // Oldest first: forget snapshots while they are of no more use.
+        for (const [k, s] of snapshots) {
+          if (k === id || usable(s, t)) break;
+          snapshots.delete(k);
         }
       }
-      const organic = model.page(ranking, offset, first + slotCount(first));
       const scoreOf = new Map(organic.map((item) => [item.post.id, item.score]));
-      const { offered, byPost } = scopeCampaigns(t, communityId);
+      const { offered, byPost } = scopeCampaigns(active, communityId);
       for (const item of organic.slice(0, first)) {
         for (const c of byPost.get(item.post.id) ?? []) organicImpressions.add(c);
       }
@@ -401,7 +533,7 @@ export function createAttentionService(options: AttentionServiceOptions): LiveAt
         }
       }
       return {
-        hasNextPage: offset + allocation.organicUsed < ranking.total,
+        hasNextPage: offset + allocation.organicUsed < total,
         items: allocation.items.map((item) => ({
           postId: item.post.id,
           score: scoreOf.get(item.post.id) ?? 0,
@@ -411,27 +543,27 @@ export function createAttentionService(options: AttentionServiceOptions): LiveAt
         })),
       };
     },
-    reputation(account, communityId) {
-      refresh();
+    async reputation(account, communityId) {
+      await refresh();
       return model.relativeReputation(account, communityId, now());
     },
-    reputationRank(account, communityId) {
-      refresh();
+    async reputationRank(account, communityId) {
+      await refresh();
       const t = now();
       return {
         score: model.relativeReputation(account, communityId, t),
         ...model.reputationRank(account, communityId, t),
       };
     },
-    leaderboard(communityId, first) {
-      refresh();
+    async leaderboard(communityId, first) {
+      await refresh();
       return model
         .leaderboard(communityId, first, now())
         .map((e) => ({ ...e, account: e.account as Address }));
     },
     earnings: (account) => store.earnings(account),
-    quote({ promoter, communityId, budget, durationSeconds }) {
-      refresh();
+    async quote({ promoter, communityId, budget, durationSeconds }) {
+      await refresh();
       const t = now();
       const promoterReputation = model.relativeReputation(promoter, communityId, t);
       const size = model.communitySize(communityId, t);
@@ -444,17 +576,17 @@ export function createAttentionService(options: AttentionServiceOptions): LiveAt
       };
     },
     async campaignStats(campaignId) {
-      refresh();
-      const row = await queries.campaign(Number(campaignId));
+      await refresh();
+      const row = await reads.campaign(Number(campaignId));
       if (!row) return { viewsBought: 0, averagePrice: null, estimatedRemainingReach: 0 };
       const post = model.posts.get(row.postId);
       const author = post?.author.toLowerCase() ?? "";
-      const viewsBought = (q.paidViews.get(Number(campaignId), author) as { n: number }).n;
+      const viewsBought = await reads.paidViews(Number(campaignId), author);
+      const organic = await organicImpressions.count(campaignId);
       const spent = BigInt(row.spent);
       const campaign = toCampaign(row);
       const price = model.campaignPrice(campaign, now());
       const delivered = ledger.delivery(campaignId);
-      const organic = organicImpressions.count(campaignId);
       return {
         viewsBought,
         averagePrice: viewsBought > 0 ? spent / BigInt(viewsBought) : null,
@@ -473,6 +605,7 @@ export function createAttentionService(options: AttentionServiceOptions): LiveAt
     claim: (account) => store.claim(account),
     viewPayouts: (campaignId, account) => store.viewPayouts(campaignId, account),
     seeds: (communityId) => store.seeds(communityId),
+    ready: () => initial,
     impressionsSettled: async () => {
       await queue?.settled();
     },
@@ -480,7 +613,7 @@ export function createAttentionService(options: AttentionServiceOptions): LiveAt
       closed = true;
       // Every impression a page was answered with is signed and logged before the store closes.
       await queue?.settled();
-      organicImpressions.flush();
+      await organicImpressions.flush();
     },
   };
 }

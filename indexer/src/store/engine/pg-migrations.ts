@@ -506,6 +506,20 @@ ${searchDocs("profiles", "profile_search_docs", "account", "TEXT", "account", ["
 `,
   },
   {
+    version: 6,
+    name: "stream ranking snapshots shared by the API replicas",
+    sql: `
+CREATE TABLE stream_snapshots (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  viewer TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  at BIGINT NOT NULL,
+  ranking BYTEA NOT NULL
+);
+CREATE INDEX stream_snapshots_at ON stream_snapshots (at);
+`,
+  },
+  {
     version: 9,
     name: "writer endpoint",
     // Where the writer holding the lease takes signed messages; API replicas forward there.
