@@ -55,6 +55,8 @@ function start(name: string, role: "writer" | "api", port: number, extra: Record
       AMP_EPOCH_SECONDS: "2",
       // Follows pay nobody: settle the epochs anyway, so that there are roots to settle twice.
       AMP_SETTLE_EMPTY: "1",
+      // The attention model on every process: streams ranked, cursors shared through the database.
+      AMP_ATTENTION: "model",
       AMP_ADVERTISE_URL: url(port),
       AMP_TRUSTED_FORWARDERS: "127.0.0.1",
       AMP_INTAKE_CLIENT_BURST: "100000",

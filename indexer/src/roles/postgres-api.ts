@@ -18,6 +18,7 @@ import { createForwardingEngagement, createMediaForwarder, type WriterLocator } 
 import { createHttpHandler } from "../api/http.ts";
 import { type Api, createApi } from "../api/yoga.ts";
 import type { AttentionService } from "../attention/interface.ts";
+import { createAttentionService } from "../attention/service.ts";
 import { createStoreAttentionService } from "../attention/store-service.ts";
 import type { IndexerConfig } from "../config.ts";
 import { createChunkedExport } from "../engagement/export-chunked.ts";
@@ -51,8 +52,16 @@ export function createPostgresApi(options: PostgresApiOptions): PostgresApi {
   const { contracts } = config.deployment;
   const queries = createQueries(engine);
   const now = createChainClock(queries);
-  // The attention model on PostgreSQL comes with its engine-aware service; until then the store's.
-  const attention: AttentionService = createStoreAttentionService({ queries, db: engine });
+  // Each process keeps its own model current from the log and the chain tables by sequence number;
+  // stream rankings are shared through the database, so a cursor works on every replica. No
+  // impression issuer on PostgreSQL yet: its appends are synchronous, and a replica must not write
+  // the log (streams carry no amplified items there).
+  const attention: AttentionService =
+    config.attention === "model"
+      ? createAttentionService({ engine, queries, now })
+      : createStoreAttentionService({ queries, db: engine });
+  if (config.attention === "model")
+    apiLog.warn("impressions: none issued on PostgreSQL; streams carry no amplified items");
   let writer: IntakeWriter | null = null;
   let engagement: EngagementService;
   let locate: WriterLocator | null = null;
