@@ -82,7 +82,10 @@ export function createForwardingEngagement(options: ForwardOptions): EngagementS
           signal: AbortSignal.timeout(timeoutMs),
         });
         answer = (await response.json()) as GraphQLAnswer;
-        if (!answer || typeof answer !== "object") throw new TypeError(`HTTP ${response.status}: not JSON`);
+        if (!answer || typeof answer !== "object")
+          throw new WriterUnavailableError("the writer answered no JSON", {
+            details: `HTTP ${response.status}`,
+          });
       } catch (cause) {
         options.writer.forget?.();
         throw new WriterUnavailableError("the writer did not answer; nothing was acknowledged, send again", {
@@ -170,7 +173,9 @@ export function createMediaForwarder(options: MediaForwardOptions): MediaHandler
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);
       });
-      upstream.on("timeout", () => upstream.destroy(new Error("the writer did not answer in time")));
+      upstream.on("timeout", () =>
+        upstream.destroy(new WriterUnavailableError("the writer did not answer in time")),
+      );
       upstream.on("error", () => {
         options.writer.forget?.();
         req.resume();
