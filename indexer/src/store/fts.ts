@@ -55,3 +55,28 @@ export function addressPrefix(input: string): string | null {
   const t = input.trim().toLowerCase();
   return /^0x[0-9a-f]{2,40}$/.test(t) ? t : null;
 }
+
+/**
+ * A term as PostgreSQL's search documents hold its words (`amp_search_text` in the PostgreSQL
+ * schema): accents removed (decomposed, the combining diacritical marks U+0300..U+036F dropped,
+ * recomposed). Terms are already NFKC and lowercase.
+ */
+export function foldTerm(term: string): string {
+  return term
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]+/g, "")
+    .normalize("NFC");
+}
+
+/**
+ * The PostgreSQL `tsquery` text for these terms (every term must match, a prefix one as `:*`),
+ * or null when there are none. Terms hold only letters and digits, so no tsquery syntax can
+ * reach the parser; each is quoted as one lexeme.
+ */
+export function tsQuery(terms: readonly QueryTerm[]): string | null {
+  const words = terms
+    .map((t) => ({ word: foldTerm(t.term), prefix: t.prefix }))
+    .filter((t) => /^[\p{L}\p{N}]+$/u.test(t.word));
+  if (words.length === 0) return null;
+  return words.map((t) => `'${t.word}'${t.prefix ? ":*" : ""}`).join(" & ");
+}

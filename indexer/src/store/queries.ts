@@ -47,14 +47,14 @@ export function createQueries(db: Db) {
     ...campaignQueries(reader),
     ...epochQueries(reader),
     ...escrowQueries(reader),
-    ...messageQueries(reader),
-    ...threadQueries(reader),
-    ...notificationQueries(reader),
-    ...profileQueries(reader),
-    ...searchQueries(reader),
+    ...messageQueries(sqlReader),
+    ...threadQueries(sqlReader),
+    ...notificationQueries(sqlReader),
+    ...profileQueries(sqlReader),
+    ...searchQueries(sqlReader),
     ...campaignHistoryQueries(reader),
     ...membershipQueries(reader),
-    ...mentionQueries(reader),
+    ...mentionQueries(sqlReader),
   };
 }
 

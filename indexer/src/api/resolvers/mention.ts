@@ -5,8 +5,8 @@ import type { ApiContext } from "../context.ts";
 type PostMention = MentionRow & { postText: string };
 
 export const postMentions = {
-  mentions: (p: PostRow, _: unknown, ctx: ApiContext): PostMention[] =>
-    ctx.queries.postMentions(p.id).map((m) => ({ ...m, postText: p.text })),
+  mentions: async (p: PostRow, _: unknown, ctx: ApiContext): Promise<PostMention[]> =>
+    (await ctx.queries.postMentions(p.id)).map((m) => ({ ...m, postText: p.text })),
 };
 
 export const Mention = {

@@ -15,7 +15,7 @@ interface SearchArgs {
 }
 
 export const searchQuery = {
-  search: (_: unknown, a: SearchArgs, ctx: ApiContext) => {
+  search: async (_: unknown, a: SearchArgs, ctx: ApiContext) => {
     if (a.query.length > SEARCH_LIMITS.maxQueryChars) {
       throw badInput(`query must be at most ${SEARCH_LIMITS.maxQueryChars} characters`);
     }
@@ -35,11 +35,11 @@ export const searchQuery = {
     };
     switch (kind) {
       case "POSTS":
-        return paged(ctx.queries.searchPosts(a.query, first, offset), (r) => ({ post: r }));
+        return paged(await ctx.queries.searchPosts(a.query, first, offset), (r) => ({ post: r }));
       case "COMMUNITIES":
-        return paged(ctx.queries.searchCommunities(a.query, first, offset), (r) => ({ community: r }));
+        return paged(await ctx.queries.searchCommunities(a.query, first, offset), (r) => ({ community: r }));
       case "PEOPLE":
-        return paged(ctx.queries.searchPeople(a.query, first, offset), (r) => ({
+        return paged(await ctx.queries.searchPeople(a.query, first, offset), (r) => ({
           account: { address: r.address },
         }));
     }

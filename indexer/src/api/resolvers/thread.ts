@@ -5,12 +5,13 @@ import { connection } from "../connection.ts";
 import type { ApiContext } from "../context.ts";
 
 type Page = { first?: number | null; after?: string | null };
-const linked = (ctx: ApiContext, id: number | null) => (id === null ? null : ctx.queries.post(id));
+const linked = async (ctx: ApiContext, id: number | null) => (id === null ? null : ctx.queries.post(id));
+const links = (ctx: ApiContext, p: PostRow) => ctx.queries.postLinks(p.id);
 
 export const PostThread = {
-  parent: (p: PostRow, _: unknown, ctx: ApiContext) => linked(ctx, ctx.queries.postLinks(p.id).parentId),
-  root: (p: PostRow, _: unknown, ctx: ApiContext) => linked(ctx, ctx.queries.postLinks(p.id).rootId),
-  quoted: (p: PostRow, _: unknown, ctx: ApiContext) => linked(ctx, ctx.queries.postLinks(p.id).quoteId),
+  parent: async (p: PostRow, _: unknown, ctx: ApiContext) => linked(ctx, (await links(ctx, p)).parentId),
+  root: async (p: PostRow, _: unknown, ctx: ApiContext) => linked(ctx, (await links(ctx, p)).rootId),
+  quoted: async (p: PostRow, _: unknown, ctx: ApiContext) => linked(ctx, (await links(ctx, p)).quoteId),
   replies: (p: PostRow, a: Page, ctx: ApiContext) =>
     connection(ctx.queries.replies(p.id, args.pageSize(a.first), args.afterNumber(a.after)), (r) => [r.id]),
   replyCount: (p: PostRow, _: unknown, ctx: ApiContext) => ctx.queries.replyCount(p.id),

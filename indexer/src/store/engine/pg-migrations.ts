@@ -8,6 +8,62 @@
  */
 import type { Migration } from "../migrations.ts";
 
+/**
+ * PostgreSQL schema text: `docs` holds one search document per row of `table` (its key
+ * `key` from the row's `rowKey`), rewritten by statement-level triggers (transition tables,
+ * so a bulk insert costs one statement) when a row comes, goes or changes one of `columns`.
+ */
+function searchDocs(
+  table: string,
+  docs: string,
+  key: string,
+  keyType: string,
+  rowKey: string,
+  columns: readonly string[],
+  doc: (row: string) => string,
+): string {
+  const changed = columns.map((c) => `n.${c} IS DISTINCT FROM o.${c}`).join(" OR ");
+  return `CREATE TABLE ${docs} (
+  ${key} ${keyType} PRIMARY KEY,
+  doc tsvector NOT NULL
+);
+CREATE INDEX ${docs}_doc ON ${docs} USING gin (doc);
+CREATE FUNCTION ${docs}_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO ${docs} (${key}, doc) SELECT n.${rowKey}, ${doc("n")} FROM new_rows n
+  ON CONFLICT (${key}) DO UPDATE SET doc = EXCLUDED.doc;
+  RETURN NULL;
+END $$;
+CREATE FUNCTION ${docs}_update() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  DELETE FROM ${docs} d USING old_rows o WHERE d.${key} = o.${rowKey}
+    AND NOT EXISTS (SELECT 1 FROM new_rows n WHERE n.${rowKey} = o.${rowKey});
+  INSERT INTO ${docs} (${key}, doc)
+    SELECT n.${rowKey}, ${doc("n")} FROM new_rows n LEFT JOIN old_rows o ON o.${rowKey} = n.${rowKey}
+    WHERE o.${rowKey} IS NULL OR ${changed}
+  ON CONFLICT (${key}) DO UPDATE SET doc = EXCLUDED.doc;
+  RETURN NULL;
+END $$;
+CREATE FUNCTION ${docs}_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  DELETE FROM ${docs} d USING old_rows o WHERE d.${key} = o.${rowKey};
+  RETURN NULL;
+END $$;
+CREATE FUNCTION ${docs}_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  TRUNCATE ${docs};
+  RETURN NULL;
+END $$;
+CREATE TRIGGER ${docs}_insert AFTER INSERT ON ${table} REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION ${docs}_insert();
+CREATE TRIGGER ${docs}_update AFTER UPDATE ON ${table} REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION ${docs}_update();
+CREATE TRIGGER ${docs}_delete AFTER DELETE ON ${table} REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION ${docs}_delete();
+CREATE TRIGGER ${docs}_truncate AFTER TRUNCATE ON ${table}
+  FOR EACH STATEMENT EXECUTE FUNCTION ${docs}_truncate();`;
+}
+
 export const pgMigrations: Migration[] = [
   {
     version: 1,
@@ -418,6 +474,32 @@ CREATE TABLE campaign_organic_impressions (
   campaign_id BIGINT PRIMARY KEY,
   impressions BIGINT NOT NULL
 );
+`,
+  },
+  {
+    version: 5,
+    name: "full-text search",
+    sql: `
+-- The words of a text as search matches them: NFKC, lowercase, accents removed (decomposed, the
+-- combining diacritical marks U+0300..U+036F dropped, recomposed), and every run of characters
+-- other than letters and digits a word break (Unicode classes through the ICU root collation,
+-- whatever the database's locale). A query's terms are folded the same way (fts.ts foldTerm).
+CREATE FUNCTION amp_search_text(t text) RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT regexp_replace(
+    normalize(regexp_replace(normalize(lower(normalize(t, NFKC) COLLATE "und-x-icu"), NFD), '[\\u0300-\\u036f]+', '', 'g'), NFC)
+      COLLATE "und-x-icu",
+    '[^[:alnum:]]+', ' ', 'g')
+$$;
+CREATE FUNCTION amp_search_doc(t text) RETURNS tsvector LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT to_tsvector('simple'::regconfig, amp_search_text(t))
+$$;
+-- One search document per post, community and profile, in tables of their own (GIN indexed),
+-- kept current by statement triggers on the tables they index: every writer's inserts, updates
+-- (of the indexed columns), deletes and truncations, a bulk COPY included. Posts weigh their
+-- topics (A) over their text (B); communities and profiles their name (A) over the rest (B).
+${searchDocs("posts", "post_search_docs", "post_id", "BIGINT", "id", ["text", "topics"], (r) => `setweight(amp_search_doc(${r}.text), 'B') || setweight(amp_search_doc(${r}.topics), 'A')`)}
+${searchDocs("communities", "community_search_docs", "community_id", "BIGINT", "id", ["name", "description"], (r) => `setweight(amp_search_doc(${r}.name), 'A') || setweight(amp_search_doc(${r}.description), 'B')`)}
+${searchDocs("profiles", "profile_search_docs", "account", "TEXT", "account", ["name", "bio"], (r) => `setweight(amp_search_doc(${r}.name), 'A') || setweight(amp_search_doc(${r}.bio), 'B') || setweight(amp_search_doc(${r}.account), 'B')`)}
 `,
   },
 ];

@@ -1,5 +1,5 @@
 /** The accounts a post mentions, as resolved when the post was indexed. */
-import type { Reader } from "./reader.ts";
+import { type Reader, sql } from "./sql-reader.ts";
 
 export interface MentionRow {
   start: number;
@@ -7,13 +7,12 @@ export interface MentionRow {
   account: string;
 }
 
-export function mentionQueries({ all }: Reader) {
+export function mentionQueries(r: Reader) {
   return {
     /** In text order. */
     postMentions: (postId: number) =>
-      all<MentionRow>(
-        "SELECT start, length, account FROM post_mentions WHERE post_id = ? ORDER BY start",
-        postId,
+      r.all<MentionRow>(
+        sql`SELECT start, length, account FROM post_mentions WHERE post_id = ${postId} ORDER BY start`,
       ),
   };
 }

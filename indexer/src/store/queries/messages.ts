@@ -1,5 +1,5 @@
 /** The engagement log's messages. */
-import { conditions, type Reader } from "./reader.ts";
+import { type Reader, sql, when, whereClause } from "./sql-reader.ts";
 
 export interface MessageRow {
   seq: number;
@@ -12,19 +12,18 @@ export interface MessageRow {
   receivedAt: number;
 }
 
-export function messageQueries({ page }: Reader) {
+export function messageQueries(r: Reader) {
   return {
-    messages: (filter: { account?: string; kind?: string }, first: number, after: number | null) => {
-      const { where, params } = conditions([
-        ["seq > ?", after ?? 0],
-        ["account = ?", filter.account],
-        ["kind = ?", filter.kind],
-      ]);
-      return page<MessageRow>(
-        `SELECT seq, kind, account, signer, json, signature, timestamp, received_at AS receivedAt FROM engagement_log WHERE ${where.join(" AND ")} ORDER BY seq`,
-        params,
+    messages: (filter: { account?: string; kind?: string }, first: number, after: number | null) =>
+      r.page<MessageRow>(
+        sql`SELECT seq, kind, account, signer, json, signature, timestamp, received_at AS "receivedAt" FROM engagement_log${whereClause(
+          [
+            sql`seq > ${after ?? 0}`,
+            when(filter.account, (account) => sql`account = ${account}`),
+            when(filter.kind, (kind) => sql`kind = ${kind}`),
+          ],
+        )} ORDER BY seq`,
         first,
-      );
-    },
+      ),
   };
 }

@@ -1,5 +1,5 @@
 /** Profiles (the Profile message in force per account) and media records. */
-import type { Reader } from "./reader.ts";
+import { type Reader, sql } from "./sql-reader.ts";
 
 export interface ProfileRow {
   account: string;
@@ -19,32 +19,30 @@ export interface MediaRow {
   height: number;
 }
 
-const MEDIA_COLUMNS = "hash, mime_type AS mimeType, size, width, height";
+const PROFILE_COLUMNS = sql.raw('account, name, bio, avatar, seq, updated_at AS "updatedAt"');
+const MEDIA_COLUMNS = sql.raw('hash, mime_type AS "mimeType", size, width, height');
 
-export function profileQueries({ all, get }: Reader) {
+export function profileQueries(r: Reader) {
   return {
-    profile: (account: string) =>
-      get<ProfileRow>(
-        "SELECT account, name, bio, avatar, seq, updated_at AS updatedAt FROM profiles WHERE account = ?",
-        account,
-      ) ?? null,
+    profile: async (account: string) =>
+      (await r.get<ProfileRow>(sql`SELECT ${PROFILE_COLUMNS} FROM profiles WHERE account = ${account}`)) ??
+      null,
     /** The profiles of these accounts (lowercase addresses); accounts without one are left out. */
-    profilesOf: (accounts: readonly string[]): ProfileRow[] =>
+    profilesOf: async (accounts: readonly string[]): Promise<ProfileRow[]> =>
       accounts.length === 0
         ? []
-        : all<ProfileRow>(
-            "SELECT account, name, bio, avatar, seq, updated_at AS updatedAt FROM profiles WHERE account IN (SELECT value FROM json_each(?))",
-            JSON.stringify(accounts),
+        : r.all<ProfileRow>(
+            sql`SELECT ${PROFILE_COLUMNS} FROM profiles WHERE account IN (${r.valuesIn(accounts)})`,
           ),
-    media: (hash: string) => get<MediaRow>(`SELECT ${MEDIA_COLUMNS} FROM media WHERE hash = ?`, hash) ?? null,
+    media: async (hash: string) =>
+      (await r.get<MediaRow>(sql`SELECT ${MEDIA_COLUMNS} FROM media WHERE hash = ${hash}`)) ?? null,
     /** Media records by hash, in the order asked (missing ones left out). */
-    mediaByHashes: (hashes: readonly string[]): MediaRow[] => {
+    mediaByHashes: async (hashes: readonly string[]): Promise<MediaRow[]> => {
       if (hashes.length === 0) return [];
-      const rows = all<MediaRow>(
-        `SELECT ${MEDIA_COLUMNS} FROM media WHERE hash IN (SELECT value FROM json_each(?))`,
-        JSON.stringify(hashes),
+      const rows = await r.all<MediaRow>(
+        sql`SELECT ${MEDIA_COLUMNS} FROM media WHERE hash IN (${r.valuesIn(hashes)})`,
       );
-      const byHash = new Map(rows.map((r) => [r.hash, r]));
+      const byHash = new Map(rows.map((row) => [row.hash, row]));
       return hashes.flatMap((h) => byHash.get(h) ?? []);
     },
   };
