@@ -3,8 +3,9 @@
  * SQLite through Kysely's dialect): the same contract as `../chain-store.ts`
  * (a batch in ONE transaction, reorg rollback in one transaction, the same
  * rows), asynchronous, and built for a database across a socket: a batch's
- * rows are buffered and written as multi-row INSERTs, and balance and
- * campaign counters are summed in memory (bigint) and written once per
+ * rows are buffered and written in bulk (on a PostgreSQL engine by COPY FROM
+ * STDIN on the batch's connection, else as multi-row INSERTs), and balance
+ * and campaign counters are summed in memory (bigint) and written once per
  * batch. An event that reads or updates earlier rows (a reply, a revocation,
  * a dispute, ...) first writes everything buffered before it, so rows and
  * notifications keep the order of the events.
