@@ -48,11 +48,10 @@ export async function mirrorToPostgres(sqlite: Db, target: StoreEngine): Promise
         ),
       );
       const shared = columns.filter((c) => sqliteColumns.has(c));
+      // Quoted: some column names are reserved words on PostgreSQL (role_changes."grant").
+      const list = shared.map((c) => `"${c}"`).join(", ");
       await client.query(`TRUNCATE ${table}`);
-      const rows = sqlite
-        .prepare(`SELECT ${shared.join(", ")} FROM ${table}`)
-        .raw()
-        .all() as unknown[][];
+      const rows = sqlite.prepare(`SELECT ${list} FROM ${table}`).raw().all() as unknown[][];
       for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
         const chunk = rows.slice(i, i + ROWS_PER_INSERT);
         const values: unknown[] = [];
@@ -63,7 +62,7 @@ export async function mirrorToPostgres(sqlite: Db, target: StoreEngine): Promise
           });
           return `(${marks.join(", ")})`;
         });
-        await client.query(`INSERT INTO ${table} (${shared.join(", ")}) VALUES ${tuples.join(", ")}`, values);
+        await client.query(`INSERT INTO ${table} (${list}) VALUES ${tuples.join(", ")}`, values);
       }
       copied[table] = rows.length;
       const identity = (

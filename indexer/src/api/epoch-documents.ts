@@ -20,7 +20,9 @@ import type { Hex } from "viem";
 import { exportLine } from "../engagement/export.ts";
 import { type EpochManifest, manifestText, parseManifest } from "../settlement/manifest.ts";
 import type { Db } from "../store/db.ts";
-import { createEngagementStore } from "../store/engagement-store.ts";
+import { createEngagementStore, type LogEntry } from "../store/engagement-store.ts";
+import { createKyselyEngagementStore } from "../store/engine/engagement-store.ts";
+import type { StoreEngine } from "../store/engine/engine.ts";
 import type { Queries } from "../store/queries.ts";
 
 const SLICE = 1000;
@@ -39,14 +41,15 @@ const drained = (res: ServerResponse) =>
   });
 
 export interface EpochDocumentOptions {
-  db: Db;
-  queries: Queries;
+  /** The store (either engine) whose log the documents are read from. */
+  db: Db | StoreEngine;
+  queries: Pick<Queries, "epoch">;
   corsOrigins: readonly string[];
 }
 
 /** Returns a handler that answers the two paths (true) or leaves the request alone (false). */
 export function createEpochDocuments(options: EpochDocumentOptions) {
-  const store = createEngagementStore(options.db);
+  const entries = logReader(options.db);
   const origins = new Set(options.corsOrigins);
 
   const refuse = (res: ServerResponse, status: number, code: string, message: string, extra = {}) => {
@@ -84,7 +87,7 @@ export function createEpochDocuments(options: EpochDocumentOptions) {
       return true;
     }
     const number = Number(raw);
-    const epoch = options.queries.epoch(number);
+    const epoch = await options.queries.epoch(number);
     if (!epoch) {
       refuse(res, 404, "EPOCH_NOT_FOUND", `epoch ${number} has not been settled`, cors);
       return true;
@@ -151,7 +154,7 @@ export function createEpochDocuments(options: EpochDocumentOptions) {
     for (let start = manifest.fromSeq + 1; start <= manifest.toSeq; start += SLICE) {
       if (res.destroyed) return true;
       let chunk = "";
-      for (const e of store.entries(start, Math.min(manifest.toSeq, start + SLICE - 1)))
+      for (const e of await entries(start, Math.min(manifest.toSeq, start + SLICE - 1)))
         chunk += exportLine(e);
       if (res.write(chunk)) await yieldToLoop();
       else await drained(res);
@@ -159,4 +162,18 @@ export function createEpochDocuments(options: EpochDocumentOptions) {
     res.end();
     return true;
   };
+}
+
+/** Log entries by seq range: the SQLite handle's statements, or Kysely on PostgreSQL. */
+function logReader(
+  source: Db | StoreEngine,
+): (fromSeq: number, toSeq: number) => Promise<Iterable<LogEntry>> {
+  const engine = "kind" in source && "db" in source ? (source as StoreEngine) : null;
+  const sqlite = engine ? engine.sqlite : (source as Db);
+  if (sqlite) {
+    const store = createEngagementStore(sqlite);
+    return async (fromSeq, toSeq) => store.entries(fromSeq, toSeq);
+  }
+  const store = createKyselyEngagementStore((engine as StoreEngine).db);
+  return (fromSeq, toSeq) => store.entries(fromSeq, toSeq);
 }

@@ -12,7 +12,7 @@ import type { Deployment } from "../config.ts";
 import type { LogExport } from "../engagement/export.ts";
 import type { EngagementService } from "../engagement/submit.ts";
 import type { EpochPreviewer } from "../settlement/preview.ts";
-import { projectedChainTime } from "../store/chain-time.ts";
+import { chainTimeSource, projectedChainTime } from "../store/chain-time.ts";
 import type { Queries } from "../store/queries.ts";
 import type { ApiContext } from "./context.ts";
 import { maskedErrors } from "./errors.ts";
@@ -57,11 +57,15 @@ export function createApi(options: ApiOptions) {
     ...(options.epochSeconds ? { epochSeconds: options.epochSeconds } : {}),
   };
   const limits = requestLimits(options.limits);
+  // The clocks read the latest block synchronously: it is read from the store (at most every
+  // ~200 ms on PostgreSQL) before a request's resolvers run, so a replica sees the writer's blocks.
+  const latestBlock = chainTimeSource(options.queries);
   const allowed = new Set(options.corsOrigins);
   return createYoga({
     schema: createSchema({ typeDefs, resolvers }),
     // The client address comes only from the HTTP entry (which drops any such header a client sent).
-    context: (initial) => {
+    context: async (initial) => {
+      await latestBlock.refresh();
       // No request on the HTTP entry's short path, which hands the address over in the initial context.
       const clientAddress =
         initial.request?.headers.get(CLIENT_ADDRESS_HEADER) ??

@@ -443,9 +443,9 @@ export function createAttentionService(options: AttentionServiceOptions): LiveAt
         forecast: forecast(promoter, communityId, budget, durationSeconds ?? 7 * 86_400, t),
       };
     },
-    campaignStats(campaignId) {
+    async campaignStats(campaignId) {
       refresh();
-      const row = queries.campaign(Number(campaignId));
+      const row = await queries.campaign(Number(campaignId));
       if (!row) return { viewsBought: 0, averagePrice: null, estimatedRemainingReach: 0 };
       const post = model.posts.get(row.postId);
       const author = post?.author.toLowerCase() ?? "";

@@ -8,15 +8,17 @@ import type { Address, Hex } from "viem";
 import { projectedChainTime } from "../store/chain-time.ts";
 import { decodeCursor, encodeCursor } from "../store/cursor.ts";
 import type { Db } from "../store/db.ts";
-import { createPayoutReasonStore } from "../store/payout-reasons.ts";
+import type { StoreEngine } from "../store/engine/engine.ts";
+import { payoutReasonQueries } from "../store/payout-reasons.ts";
+import { createReader } from "../store/queries/sql-reader.ts";
 import type { Queries } from "../store/queries.ts";
 import { type AttentionService, AttentionUnavailableError, type ClaimInfo } from "./interface.ts";
 import { type AttentionParams, DEFAULT_PARAMS } from "./params.ts";
 
 export interface StoreAttentionServiceOptions {
   queries: Queries;
-  /** The store itself, for payout reasons and seeds (unavailable without it). */
-  db?: Db;
+  /** The store itself (either engine), for payout reasons and seeds (unavailable without it). */
+  db?: Db | StoreEngine;
   params?: AttentionParams;
   /** Chain time as the next transaction will see it; default: the store's projected chain time. */
   chainTime?: () => number;
@@ -26,7 +28,7 @@ export function createStoreAttentionService(options: StoreAttentionServiceOption
   const { queries } = options;
   const params = options.params ?? DEFAULT_PARAMS;
   const chainTime = options.chainTime ?? projectedChainTime(queries);
-  const reasons = options.db ? createPayoutReasonStore(options.db) : null;
+  const reasons = options.db ? payoutReasonQueries(createReader(options.db)) : null;
   return {
     async stream({ communityId, first, after }) {
       const key = after ? decodeCursor(after, 1) : null;
@@ -52,8 +54,8 @@ export function createStoreAttentionService(options: StoreAttentionServiceOption
     leaderboard() {
       throw new AttentionUnavailableError("leaderboard");
     },
-    earnings(account) {
-      return queries.earnings(account.toLowerCase()).map((e) => ({
+    async earnings(account) {
+      return (await queries.earnings(account.toLowerCase())).map((e) => ({
         epoch: e.epoch,
         campaignId: BigInt(e.campaignId),
         amount: BigInt(e.amount),
@@ -62,10 +64,9 @@ export function createStoreAttentionService(options: StoreAttentionServiceOption
     quote() {
       throw new AttentionUnavailableError("quote");
     },
-    campaignStats(campaignId) {
+    async campaignStats(campaignId) {
       const id = Number(campaignId);
-      const viewsBought = queries.boughtViews(id);
-      const campaign = queries.campaign(id);
+      const [viewsBought, campaign] = await Promise.all([queries.boughtViews(id), queries.campaign(id)]);
       const spent = campaign ? BigInt(campaign.spent) : 0n;
       return {
         viewsBought,
@@ -73,8 +74,8 @@ export function createStoreAttentionService(options: StoreAttentionServiceOption
         estimatedRemainingReach: 0,
       };
     },
-    epochPayouts(epoch, { first, after }) {
-      const page = queries.payouts(
+    async epochPayouts(epoch, { first, after }) {
+      const page = await queries.payouts(
         epoch,
         first,
         after ? (decodeCursor(after, 1, "string")[0] as unknown as string) : null,
@@ -91,14 +92,14 @@ export function createStoreAttentionService(options: StoreAttentionServiceOption
         })),
       };
     },
-    claim(account): ClaimInfo {
+    async claim(account): Promise<ClaimInfo> {
       const a = account.toLowerCase() as Address;
-      const claimed = BigInt(queries.claimed(a));
+      const claimed = BigInt(await queries.claimed(a));
       // The proof is for the root the contract will see as active in the next block, so chain time
       // decides, never the wall clock: when the indexer lags, the contract still accepts a proof for
       // the root it replaced.
-      const active = queries.activeEpoch(chainTime());
-      const payout = active ? queries.payout(active.epoch, a) : null;
+      const active = await queries.activeEpoch(chainTime());
+      const payout = active ? await queries.payout(active.epoch, a) : null;
       const usable = payout && (payout.root === null || payout.root === active?.root);
       const cumulativeAmount = usable ? BigInt(payout.cumulative) : 0n;
       return {
@@ -110,9 +111,9 @@ export function createStoreAttentionService(options: StoreAttentionServiceOption
         proof: usable ? (JSON.parse(payout.proof) as Hex[]) : [],
       };
     },
-    viewPayouts(campaignId, account) {
+    async viewPayouts(campaignId, account) {
       if (!reasons) throw new AttentionUnavailableError("viewPayouts");
-      return reasons.forViewer(Number(campaignId), account).map((r) => ({
+      return (await reasons.forViewer(Number(campaignId), account)).map((r) => ({
         epoch: r.epoch,
         campaignId: BigInt(r.campaignId),
         account: r.account as Address,
@@ -120,13 +121,14 @@ export function createStoreAttentionService(options: StoreAttentionServiceOption
         amount: BigInt(r.amount),
       }));
     },
-    seeds(communityId) {
+    async seeds(communityId) {
       if (!reasons) throw new AttentionUnavailableError("seeds");
+      const rows = await reasons.seeds(Number(communityId));
       const t = chainTime();
       const delaySeconds = params.seedDelaySeconds;
       return {
         delaySeconds,
-        seeds: reasons.seeds(Number(communityId)).map((s) => {
+        seeds: rows.map((s) => {
           const since = s.founder ? 0 : s.appointedAt + delaySeconds;
           return {
             account: s.account as Address,

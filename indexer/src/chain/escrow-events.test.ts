@@ -116,9 +116,9 @@ describe("escrow events against a Hardhat node", () => {
     await wait(61);
     await catchUp(indexer);
     expect(await read<bigint>("activeEpoch", [])).toBe(1n);
-    expect(indexer.queries.activeEpoch(Number((await node.publicClient.getBlock()).timestamp))?.epoch).toBe(
-      1,
-    );
+    expect(
+      (await indexer.queries.activeEpoch(Number((await node.publicClient.getBlock()).timestamp)))?.epoch,
+    ).toBe(1);
     await escrow(role("guardian"), "resolveDispute", [2n, true]);
     await catchUp(indexer);
     q = await gql(

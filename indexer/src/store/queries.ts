@@ -4,6 +4,7 @@
  * know whether another page exists; statements are prepared once per distinct SQL text.
  */
 import type { Db } from "./db.ts";
+import type { StoreEngine } from "./engine/engine.ts";
 import { accountQueries } from "./queries/accounts.ts";
 import { campaignHistoryQueries } from "./queries/campaign-history.ts";
 import { campaignQueries } from "./queries/campaigns.ts";
@@ -16,9 +17,8 @@ import { messageQueries } from "./queries/messages.ts";
 import { notificationQueries } from "./queries/notifications.ts";
 import { postQueries } from "./queries/posts.ts";
 import { profileQueries } from "./queries/profiles.ts";
-import { createReader } from "./queries/reader.ts";
 import { searchQueries } from "./queries/search.ts";
-import { createReader as createSqlReader } from "./queries/sql-reader.ts";
+import { createReader } from "./queries/sql-reader.ts";
 import { statusQueries } from "./queries/status.ts";
 import { threadQueries } from "./queries/threads.ts";
 
@@ -33,28 +33,30 @@ export type { MessageRow } from "./queries/messages.ts";
 export type { NotificationRow } from "./queries/notifications.ts";
 export type { CommentRow, PostFilter, PostOrder, PostRow, PostStats } from "./queries/posts.ts";
 export type { MediaRow, ProfileRow } from "./queries/profiles.ts";
-export type { Keyset, Rows } from "./queries/reader.ts";
 export type { Scored } from "./queries/search.ts";
+export type { Keyset, Rows } from "./queries/sql-reader.ts";
 
-export function createQueries(db: Db) {
-  const reader = createReader(db);
-  const sqlReader = createSqlReader(db);
+/** The API's reads over a better-sqlite3 handle (the embedded store) or either engine. */
+export function createQueries(source: Db | StoreEngine) {
+  const reader = createReader(source);
   return {
+    /** The engine the reads run on. */
+    engineKind: reader.kind,
     ...statusQueries(reader),
     ...accountQueries(reader),
     ...communityQueries(reader),
-    ...postQueries(sqlReader),
+    ...postQueries(reader),
     ...campaignQueries(reader),
     ...epochQueries(reader),
     ...escrowQueries(reader),
-    ...messageQueries(sqlReader),
-    ...threadQueries(sqlReader),
-    ...notificationQueries(sqlReader),
-    ...profileQueries(sqlReader),
-    ...searchQueries(sqlReader),
+    ...messageQueries(reader),
+    ...threadQueries(reader),
+    ...notificationQueries(reader),
+    ...profileQueries(reader),
+    ...searchQueries(reader),
     ...campaignHistoryQueries(reader),
     ...membershipQueries(reader),
-    ...mentionQueries(sqlReader),
+    ...mentionQueries(reader),
   };
 }
 

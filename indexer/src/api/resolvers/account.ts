@@ -28,8 +28,8 @@ export const Account = {
   followerCount: (p: Parent, _: unknown, ctx: ApiContext) => ctx.queries.followerCount(p.address),
   memberships: (p: Parent, _: unknown, ctx: ApiContext) => ctx.queries.memberships(p.address),
   followingCount: (p: Parent, _: unknown, ctx: ApiContext) => ctx.queries.followingCount(p.address),
-  policy: (p: Parent, _: unknown, ctx: ApiContext) => {
-    const row = ctx.queries.policy(p.address);
+  policy: async (p: Parent, _: unknown, ctx: ApiContext) => {
+    const row = await ctx.queries.policy(p.address);
     if (!row) {
       return {
         mode: MODES[PolicyMode.Friends],
@@ -50,10 +50,10 @@ export const Account = {
   claimable: async (p: Parent, _: unknown, ctx: ApiContext) =>
     (await fromAttention(() => ctx.attention.claim(p.address as Address))).claimable,
   claimed: (p: Parent, _: unknown, ctx: ApiContext) => ctx.queries.claimed(p.address),
-  nextNonce: (p: Parent, _: unknown, ctx: ApiContext) => {
-    const max = ctx.queries.maxNonce(p.address);
+  nextNonce: async (p: Parent, _: unknown, ctx: ApiContext) => {
+    const max = await ctx.queries.maxNonce(p.address);
     return max === null ? 0n : BigInt(max) + 1n;
   },
-  delegations: (p: Parent, _: unknown, ctx: ApiContext) =>
-    ctx.queries.delegations(p.address).map((d) => ({ ...d, revoked: d.revoked === 1 })),
+  delegations: async (p: Parent, _: unknown, ctx: ApiContext) =>
+    (await ctx.queries.delegations(p.address)).map((d) => ({ ...d, revoked: d.revoked === 1 })),
 };

@@ -14,14 +14,18 @@ export const Campaign = {
   remaining: (c: CampaignRow) => (c.refundedBlock === null ? BigInt(c.budget) - BigInt(c.spent) : 0n),
   refunded: (c: CampaignRow) => c.refundedBlock !== null,
   refundWithdrawn: (c: CampaignRow, _: unknown, ctx: ApiContext) => ctx.queries.refundWithdrawn(c.id),
-  refundCredit: (c: CampaignRow, _: unknown, ctx: ApiContext) =>
-    c.refundedBlock === null ? 0n : BigInt(c.budget) - BigInt(c.spent) - ctx.queries.refundWithdrawn(c.id),
+  refundCredit: async (c: CampaignRow, _: unknown, ctx: ApiContext) =>
+    c.refundedBlock === null
+      ? 0n
+      : BigInt(c.budget) - BigInt(c.spent) - (await ctx.queries.refundWithdrawn(c.id)),
   active: (c: CampaignRow, _: unknown, ctx: ApiContext) =>
     c.refundedBlock === null && c.expiresAt > ctx.chainTime() && BigInt(c.budget) > BigInt(c.spent),
-  spends: (c: CampaignRow, _: unknown, ctx: ApiContext) =>
-    ctx.queries
-      .spends(c.id)
-      .map((s) => ({ epoch: s.epoch, amount: s.amount, revoked: s.revokedBlock !== null })),
+  spends: async (c: CampaignRow, _: unknown, ctx: ApiContext) =>
+    (await ctx.queries.spends(c.id)).map((s) => ({
+      epoch: s.epoch,
+      amount: s.amount,
+      revoked: s.revokedBlock !== null,
+    })),
   viewsBought: async (c: CampaignRow, _: unknown, ctx: ApiContext) => (await stats(c, ctx)).viewsBought,
   averagePrice: async (c: CampaignRow, _: unknown, ctx: ApiContext) => (await stats(c, ctx)).averagePrice,
   estimatedRemainingReach: async (c: CampaignRow, _: unknown, ctx: ApiContext) =>

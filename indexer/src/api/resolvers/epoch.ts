@@ -8,11 +8,11 @@ import type { ApiContext } from "../context.ts";
 import { fromAttention } from "./attention.ts";
 
 /** Status on chain time as the next transaction will see it (`ctx.chainTime`), as the escrow decides it. */
-export const epochStatus = (e: EpochRow, ctx: ApiContext) => {
+export const epochStatus = async (e: EpochRow, ctx: ApiContext) => {
   if (e.revokedBlock !== null) return "REVOKED";
-  if (ctx.queries.disputeOf(e.blockNumber, e.logIndex)?.status === 1) return "DISPUTED";
+  if ((await ctx.queries.disputeOf(e.blockNumber, e.logIndex))?.status === 1) return "DISPUTED";
   // An open dispute of an earlier epoch holds this root too (roots are cumulative).
-  const blocked = ctx.queries.lowestOpenDispute();
+  const blocked = await ctx.queries.lowestOpenDispute();
   if (blocked !== null && blocked <= e.epoch) return "PENDING";
   return e.activeAt <= ctx.chainTime() ? "ACTIVE" : "PENDING";
 };
@@ -45,8 +45,8 @@ function manifestOf(e: EpochRow): Published {
 
 export const Epoch = {
   number: (e: EpochRow) => e.epoch,
-  finalized: (e: EpochRow, _: unknown, ctx: ApiContext) =>
-    e.blockNumber <= (ctx.queries.checkpoint()?.finalizedBlock ?? -1),
+  finalized: async (e: EpochRow, _: unknown, ctx: ApiContext) =>
+    e.blockNumber <= ((await ctx.queries.checkpoint())?.finalizedBlock ?? -1),
   status: (e: EpochRow, _: unknown, ctx: ApiContext) => epochStatus(e, ctx),
   settledBlock: (e: EpochRow) => e.blockNumber,
   manifest: (e: EpochRow) => manifestOf(e).text,

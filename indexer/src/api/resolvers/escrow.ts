@@ -13,10 +13,12 @@ const ESCROW_ROLES = [
 const DISPUTE_STATUS = ["NONE", "OPEN", "UPHELD", "REJECTED", "EXPIRED"] as const;
 
 /** The root value of `Query.escrow`; fields read the store when asked. */
-export function escrowState(ctx: ApiContext) {
-  const pause = ctx.queries.pauseState();
-  const holders = ctx.queries.roleHolders(ctx.deployment.contracts.AMPEscrow.toLowerCase());
-  const pending = ctx.queries.pendingRoleChanges();
+export async function escrowState(ctx: ApiContext) {
+  const [pause, holders, pending] = await Promise.all([
+    ctx.queries.pauseState(),
+    ctx.queries.roleHolders(ctx.deployment.contracts.AMPEscrow.toLowerCase()),
+    ctx.queries.pendingRoleChanges(),
+  ]);
   return {
     paused: pause?.paused === 1,
     pausedSince: pause?.paused === 1 ? pause.timestamp : null,

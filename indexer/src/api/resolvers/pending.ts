@@ -23,6 +23,8 @@ export const PendingQuery = {
     const epochSeconds = ctx.epochSeconds ?? ctx.deployment.epochLength ?? 3600;
     const challengeWindowSeconds = ctx.deployment.challengeWindow ?? 0;
     const settlesAt = preview.lastSettledAt === null ? null : preview.lastSettledAt + epochSeconds;
+    const views = preview.decisions.filter((d) => d.account.toLowerCase() === account);
+    const campaigns = await Promise.all(views.map((d) => ctx.queries.campaign(Number(d.campaignId))));
     return {
       account,
       epoch: preview.epoch,
@@ -33,14 +35,12 @@ export const PendingQuery = {
       claimableAt: settlesAt === null ? null : settlesAt + challengeWindowSeconds,
       epochSeconds,
       challengeWindowSeconds,
-      views: preview.decisions
-        .filter((d) => d.account.toLowerCase() === account)
-        .map((d) => ({
-          campaignId: String(d.campaignId),
-          campaign: ctx.queries.campaign(Number(d.campaignId)),
-          reason: reasonEnum(d.reason),
-          amount: d.amount,
-        })),
+      views: views.map((d, i) => ({
+        campaignId: String(d.campaignId),
+        campaign: campaigns[i] ?? null,
+        reason: reasonEnum(d.reason),
+        amount: d.amount,
+      })),
     };
   },
 };

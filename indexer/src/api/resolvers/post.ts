@@ -15,8 +15,8 @@ export const Post = {
     blockNumber: p.communityBlockNumber,
   }),
   topics: (p: PostRow) => JSON.parse(p.topicsJson) as string[],
-  finalized: (p: PostRow, _: unknown, ctx: ApiContext) =>
-    p.blockNumber <= (ctx.queries.checkpoint()?.finalizedBlock ?? -1),
+  finalized: async (p: PostRow, _: unknown, ctx: ApiContext) =>
+    p.blockNumber <= ((await ctx.queries.checkpoint())?.finalizedBlock ?? -1),
   likes: (p: PostRow) => p.likes,
   views: (p: PostRow) => p.views,
   commentCount: async (p: PostRow, _: unknown, ctx: ApiContext) =>
@@ -36,10 +36,10 @@ export const Post = {
       }),
     ),
   campaigns: (p: PostRow, _: unknown, ctx: ApiContext) => ctx.queries.campaignsOfPost(p.id),
-  amplified: (p: PostRow, _: unknown, ctx: ApiContext) => {
+  amplified: async (p: PostRow, _: unknown, ctx: ApiContext) => {
     const now = ctx.chainTime();
-    return ctx.queries
-      .campaignsOfPost(p.id)
-      .some((c) => c.refundedBlock === null && c.expiresAt > now && BigInt(c.budget) > BigInt(c.spent));
+    return (await ctx.queries.campaignsOfPost(p.id)).some(
+      (c) => c.refundedBlock === null && c.expiresAt > now && BigInt(c.budget) > BigInt(c.spent),
+    );
   },
 };

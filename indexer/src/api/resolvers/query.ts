@@ -14,14 +14,14 @@ const str = (a: Args, k: string) => a[k] as string;
 const opt = (a: Args, k: string) => a[k] as string | null | undefined;
 
 export const Query = {
-  indexerStatus: (_: unknown, __: Args, ctx: ApiContext) => {
-    const cp = ctx.queries.checkpoint();
+  indexerStatus: async (_: unknown, __: Args, ctx: ApiContext) => {
+    const [cp, logSize] = await Promise.all([ctx.queries.checkpoint(), ctx.queries.logSize()]);
     return {
       chainId: ctx.chainId,
       latestBlock: cp?.blockNumber ?? -1,
       finalizedBlock: cp?.finalizedBlock ?? -1,
       headBlock: cp?.headBlock ?? -1,
-      logSize: ctx.queries.logSize(),
+      logSize,
       contracts: {
         token: ctx.deployment.contracts.AMPToken,
         social: ctx.deployment.contracts.AMPSocial,
@@ -128,7 +128,7 @@ export const Query = {
     const promoter = args.address(str(a, "promoter"), "promoter") as Address;
     const communityId = args.id(str(a, "community"), "community");
     // An unknown community has no audience: say so rather than quote 0 views.
-    if (!ctx.queries.community(communityId)) {
+    if (!(await ctx.queries.community(communityId))) {
       throw apiError("UNKNOWN_COMMUNITY", `community ${communityId} does not exist`);
     }
     if ((a.budget as bigint) === 0n) throw badInput("budget must be above 0");

@@ -17,8 +17,8 @@ export const StreamItem = {
 export const Earning = {
   campaignId: (e: EarningValue) => e.campaignId.toString(),
   campaign: (e: EarningValue, _: unknown, ctx: ApiContext) => ctx.queries.campaign(Number(e.campaignId)),
-  status: (e: EarningValue, _: unknown, ctx: ApiContext) => {
-    const epoch = ctx.queries.epoch(e.epoch);
+  status: async (e: EarningValue, _: unknown, ctx: ApiContext) => {
+    const epoch = await ctx.queries.epoch(e.epoch);
     return epoch ? epochStatus(epoch, ctx) : "REVOKED";
   },
 };

@@ -490,8 +490,11 @@ CREATE FUNCTION amp_search_text(t text) RETURNS text LANGUAGE sql IMMUTABLE STRI
       COLLATE "und-x-icu",
     '[^[:alnum:]]+', ' ', 'g')
 $$;
+-- A document holds the first 65536 characters of a text: a tsvector holds at most 1 MB, and no
+-- indexed text can make a write fail (posts are at most 1000 bytes; community descriptions are
+-- not bounded on chain).
 CREATE FUNCTION amp_search_doc(t text) RETURNS tsvector LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-  SELECT to_tsvector('simple'::regconfig, amp_search_text(t))
+  SELECT to_tsvector('simple'::regconfig, amp_search_text(left(t, 65536)))
 $$;
 -- One search document per post, community and profile, in tables of their own (GIN indexed),
 -- kept current by statement triggers on the tables they index: every writer's inserts, updates

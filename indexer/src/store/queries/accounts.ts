@@ -1,5 +1,5 @@
 /** Accounts: balances, follows, policies, delegations, nonces. */
-import type { Reader } from "./reader.ts";
+import { type Reader, sql } from "./sql-reader.ts";
 
 export interface PolicyRow {
   mode: number;
@@ -13,42 +13,41 @@ export interface DelegationRow {
   revoked: number;
 }
 
-export function accountQueries({ all, get, page }: Reader) {
+export function accountQueries(r: Reader) {
   return {
-    balance: (account: string) =>
-      get<{ balance: string }>("SELECT balance FROM balances WHERE account = ?", account)?.balance ?? "0",
+    balance: async (account: string) =>
+      (await r.get<{ balance: string }>(sql`SELECT balance FROM balances WHERE account = ${account}`))
+        ?.balance ?? "0",
 
     followers: (account: string, first: number, after: string | null) =>
-      page<{ address: string }>(
-        "SELECT follower AS address FROM follows WHERE target = ? AND follower > ? ORDER BY follower",
-        [account, after ?? ""],
+      r.page<{ address: string }>(
+        sql`SELECT follower AS address FROM follows WHERE target = ${account} AND follower > ${after ?? ""} ORDER BY follower`,
         first,
       ),
     following: (account: string, first: number, after: string | null) =>
-      page<{ address: string }>(
-        "SELECT target AS address FROM follows WHERE follower = ? AND target > ? ORDER BY target",
-        [account, after ?? ""],
+      r.page<{ address: string }>(
+        sql`SELECT target AS address FROM follows WHERE follower = ${account} AND target > ${after ?? ""} ORDER BY target`,
         first,
       ),
-    followerCount: (account: string) =>
-      get<{ n: number }>("SELECT COUNT(*) AS n FROM follows WHERE target = ?", account)?.n ?? 0,
-    followingCount: (account: string) =>
-      get<{ n: number }>("SELECT COUNT(*) AS n FROM follows WHERE follower = ?", account)?.n ?? 0,
-    policy: (account: string) =>
-      get<PolicyRow>(
-        "SELECT mode, communities, topics, blocked_promoters AS blockedPromoters FROM policies WHERE account = ?",
-        account,
-      ) ?? null,
+    followerCount: async (account: string) =>
+      (await r.get<{ n: number }>(sql`SELECT COUNT(*) AS n FROM follows WHERE target = ${account}`))?.n ?? 0,
+    followingCount: async (account: string) =>
+      (await r.get<{ n: number }>(sql`SELECT COUNT(*) AS n FROM follows WHERE follower = ${account}`))?.n ??
+      0,
+    policy: async (account: string) =>
+      (await r.get<PolicyRow>(
+        sql`SELECT mode, communities, topics, blocked_promoters AS "blockedPromoters" FROM policies WHERE account = ${account}`,
+      )) ?? null,
     delegations: (account: string) =>
-      all<DelegationRow>(
-        "SELECT session_key AS sessionKey, expires_at AS expiresAt, revoked FROM delegations WHERE account = ? ORDER BY seq",
-        account,
+      r.all<DelegationRow>(
+        sql`SELECT session_key AS "sessionKey", expires_at AS "expiresAt", revoked FROM delegations WHERE account = ${account} ORDER BY seq`,
       ),
     /** Largest nonce used: decimal strings without leading zeros order by (length, text). */
-    maxNonce: (account: string) =>
-      get<{ nonce: string }>(
-        "SELECT nonce FROM engagement_log WHERE account = ? ORDER BY length(nonce) DESC, nonce DESC LIMIT 1",
-        account,
+    maxNonce: async (account: string) =>
+      (
+        await r.get<{ nonce: string }>(
+          sql`SELECT nonce FROM engagement_log WHERE account = ${account} ORDER BY length(nonce) DESC, nonce DESC LIMIT 1`,
+        )
       )?.nonce ?? null,
   };
 }

@@ -1,5 +1,5 @@
 /** Amplification campaigns, their spends and bought views. */
-import { conditions, type Reader } from "./reader.ts";
+import { type Reader, sql, when, whereClause } from "./sql-reader.ts";
 
 export interface CampaignRow {
   id: number;
@@ -20,39 +20,44 @@ export interface SpendRow {
   revokedBlock: number | null;
 }
 
-const CAMPAIGN_COLUMNS =
-  "id, post_id AS postId, promoter, payer, budget, spent, refunded_amount AS refundedAmount, refunded_block AS refundedBlock, expires_at AS expiresAt, created_at AS createdAt, block_number AS blockNumber";
+const CAMPAIGN_COLUMNS = sql.raw(
+  `id, post_id AS "postId", promoter, payer, budget, spent, refunded_amount AS "refundedAmount", refunded_block AS "refundedBlock", expires_at AS "expiresAt", created_at AS "createdAt", block_number AS "blockNumber"`,
+);
 
-export function campaignQueries({ all, get, page }: Reader) {
+export function campaignQueries(r: Reader) {
   return {
-    campaign: (id: number) =>
-      get<CampaignRow>(`SELECT ${CAMPAIGN_COLUMNS} FROM campaigns WHERE id = ?`, id) ?? null,
+    campaign: async (id: number) =>
+      (await r.get<CampaignRow>(sql`SELECT ${CAMPAIGN_COLUMNS} FROM campaigns WHERE id = ${id}`)) ?? null,
     campaignsOfPost: (postId: number) =>
-      all<CampaignRow>(`SELECT ${CAMPAIGN_COLUMNS} FROM campaigns WHERE post_id = ? ORDER BY id`, postId),
+      r.all<CampaignRow>(
+        sql`SELECT ${CAMPAIGN_COLUMNS} FROM campaigns WHERE post_id = ${postId} ORDER BY id`,
+      ),
     campaigns: (
       filter: { promoter?: string; postId?: number; activeAt?: number },
       first: number,
       after: number | null,
-    ) => {
-      const { where, params } = conditions([
-        ["id > ?", after ?? 0],
-        ["promoter = ?", filter.promoter],
-        ["post_id = ?", filter.postId],
-        ["refunded_block IS NULL AND expires_at > ? AND budget != spent", filter.activeAt],
-      ]);
-      return page<CampaignRow>(
-        `SELECT ${CAMPAIGN_COLUMNS} FROM campaigns WHERE ${where.join(" AND ")} ORDER BY id`,
-        params,
+    ) =>
+      r.page<CampaignRow>(
+        sql`SELECT ${CAMPAIGN_COLUMNS} FROM campaigns${whereClause([
+          sql`id > ${after ?? 0}`,
+          when(filter.promoter, (promoter) => sql`promoter = ${promoter}`),
+          when(filter.postId, (postId) => sql`post_id = ${postId}`),
+          when(
+            filter.activeAt,
+            (at) => sql`refunded_block IS NULL AND expires_at > ${at} AND budget != spent`,
+          ),
+        ])} ORDER BY id`,
         first,
-      );
-    },
-    spends: (campaignId: number) =>
-      all<SpendRow>(
-        "SELECT epoch, amount, revoked_block AS revokedBlock FROM campaign_spends WHERE campaign_id = ? ORDER BY block_number, log_index",
-        campaignId,
       ),
-    boughtViews: (campaignId: number) =>
-      get<{ n: number }>("SELECT COUNT(*) AS n FROM engagement_log WHERE campaign_id = ?", campaignId)?.n ??
-      0,
+    spends: (campaignId: number) =>
+      r.all<SpendRow>(
+        sql`SELECT epoch, amount, revoked_block AS "revokedBlock" FROM campaign_spends WHERE campaign_id = ${campaignId} ORDER BY block_number, log_index`,
+      ),
+    boughtViews: async (campaignId: number) =>
+      (
+        await r.get<{ n: number }>(
+          sql`SELECT COUNT(*) AS n FROM engagement_log WHERE campaign_id = ${campaignId}`,
+        )
+      )?.n ?? 0,
   };
 }

@@ -1,5 +1,5 @@
 /** Communities, their moderators and post counts. */
-import type { Reader } from "./reader.ts";
+import { type Reader, sql } from "./sql-reader.ts";
 
 export interface CommunityRow {
   id: number;
@@ -10,25 +10,27 @@ export interface CommunityRow {
   blockNumber: number;
 }
 
-export function communityQueries({ all, get, page }: Reader) {
+const COMMUNITY_COLUMNS = sql.raw(
+  `id, founder, name, description, created_at AS "createdAt", block_number AS "blockNumber"`,
+);
+
+export function communityQueries(r: Reader) {
   return {
-    community: (id: number) =>
-      get<CommunityRow>(
-        "SELECT id, founder, name, description, created_at AS createdAt, block_number AS blockNumber FROM communities WHERE id = ?",
-        id,
-      ) ?? null,
+    community: async (id: number) =>
+      (await r.get<CommunityRow>(sql`SELECT ${COMMUNITY_COLUMNS} FROM communities WHERE id = ${id}`)) ?? null,
     communities: (first: number, after: number | null) =>
-      page<CommunityRow>(
-        "SELECT id, founder, name, description, created_at AS createdAt, block_number AS blockNumber FROM communities WHERE id > ? ORDER BY id",
-        [after ?? 0],
+      r.page<CommunityRow>(
+        sql`SELECT ${COMMUNITY_COLUMNS} FROM communities WHERE id > ${after ?? 0} ORDER BY id`,
         first,
       ),
-    moderators: (communityId: number) =>
-      all<{ account: string }>(
-        "SELECT DISTINCT account FROM moderators WHERE community_id = ? AND removed_block IS NULL ORDER BY account",
-        communityId,
-      ).map((r) => r.account),
-    postCount: (communityId: number) =>
-      get<{ n: number }>("SELECT COUNT(*) AS n FROM posts WHERE community_id = ?", communityId)?.n ?? 0,
+    moderators: async (communityId: number) =>
+      (
+        await r.all<{ account: string }>(
+          sql`SELECT DISTINCT account FROM moderators WHERE community_id = ${communityId} AND removed_block IS NULL ORDER BY account`,
+        )
+      ).map((row) => row.account),
+    postCount: async (communityId: number) =>
+      (await r.get<{ n: number }>(sql`SELECT COUNT(*) AS n FROM posts WHERE community_id = ${communityId}`))
+        ?.n ?? 0,
   };
 }

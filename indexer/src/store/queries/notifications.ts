@@ -1,5 +1,5 @@
 /** An account's notifications, newest first, and how many it has not read. */
-import type { Rows } from "./reader.ts";
+import type { Rows } from "./sql-reader.ts";
 import { type Reader, sql } from "./sql-reader.ts";
 
 export const MAX_UNREAD = 1000;

@@ -8,7 +8,7 @@ import { seedChain, wallets } from "#test-kit/helpers.ts";
 import { createChainStore } from "../chain-store.ts";
 import { createEngagementStore, type NewLogEntry } from "../engagement-store.ts";
 import { type PostFilter, postQueries } from "./posts.ts";
-import type { Keyset } from "./reader.ts";
+import type { Keyset } from "./sql-reader.ts";
 
 const [alice, bob, carol] = wallets().map((w) => w.address.toLowerCase());
 let nonce = 0;

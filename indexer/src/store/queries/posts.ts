@@ -1,5 +1,5 @@
 /** Posts (joined with their stats and community), topics, stats and comments. */
-import type { Keyset, Rows } from "./reader.ts";
+import type { Keyset, Rows } from "./sql-reader.ts";
 import { type Reader, sql, when, whereClause } from "./sql-reader.ts";
 
 export interface PostRow {

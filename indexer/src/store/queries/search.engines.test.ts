@@ -12,9 +12,8 @@ import { wallets } from "#test-kit/helpers.ts";
 import { publishPosts } from "#test-kit/media.ts";
 import { createEngagementStore, type NewLogEntry } from "../engagement-store.ts";
 import { SEARCH_LIMITS } from "../fts.ts";
-import type { Rows } from "./reader.ts";
 import { type Scored, searchQueries } from "./search.ts";
-import type { Reader } from "./sql-reader.ts";
+import type { Reader, Rows } from "./sql-reader.ts";
 
 const [alice, bob, carol] = wallets().map((w) => w.address.toLowerCase()) as [string, string, string];
 const GARDENING = 25;
@@ -265,6 +264,18 @@ describe("search queries on SQLite and PostgreSQL", () => {
       [9, bob, "Tea", "coffee's rival", 1, 1],
     );
     expect((await found(communities("coffee"))).sqlite.sort()).toEqual(["2", "9"]);
+    // A description far past what a tsvector holds (1 MB) is still written; its start is searchable.
+    const huge = Array.from({ length: 200_000 }, (_, i) => `w${i.toString(36)}x`).join(" ");
+    await pair
+      .engine()
+      .pool?.query(
+        "INSERT INTO communities (id, founder, name, description, created_at, block_number) VALUES (10, $1, 'Huge', $2, 1, 1)",
+        [bob, `needle ${huge}`],
+      );
+    expect(
+      (await searchQueries(pair.postgres()).searchCommunities("needle", 5, 0)).rows.map((c) => c.id),
+    ).toEqual([10]);
+    await pair.engine().pool?.query("DELETE FROM communities WHERE id = 10");
     await pair.engine().pool?.query("TRUNCATE profiles");
     expect(await searchQueries(pair.postgres()).searchPeople("hearts", 5, 0)).toEqual({
       rows: [],

@@ -23,7 +23,7 @@ import {
 } from "../fts.ts";
 import type { CommunityRow } from "./communities.ts";
 import { NOT_DELETED, POST_COLUMNS, type PostRow } from "./posts.ts";
-import type { Rows } from "./reader.ts";
+import type { Rows } from "./sql-reader.ts";
 import { type RawBuilder, type Reader, sql } from "./sql-reader.ts";
 
 /** `score` is bm25 negated on SQLite, ts_rank on PostgreSQL: higher is a better match. */

@@ -13,8 +13,7 @@ import {
   socialCarol,
 } from "#test-kit/social-seed.ts";
 import type { PostRow } from "./posts.ts";
-import type { Rows } from "./reader.ts";
-import type { Reader } from "./sql-reader.ts";
+import type { Reader, Rows } from "./sql-reader.ts";
 import { threadQueries } from "./threads.ts";
 
 describe("thread queries on SQLite and PostgreSQL", () => {

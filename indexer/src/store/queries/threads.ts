@@ -1,6 +1,6 @@
 /** Replies, threads and quotes of a post, and a viewer's like and repost of it. */
 import { NOT_DELETED, POST_COLUMNS, type PostRow } from "./posts.ts";
-import type { Rows } from "./reader.ts";
+import type { Rows } from "./sql-reader.ts";
 import { type Reader, sql } from "./sql-reader.ts";
 
 const FROM = sql.raw(
