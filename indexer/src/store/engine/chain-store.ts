@@ -147,6 +147,14 @@ function copyWriter(session: PgSession): BulkWriter {
       const pending: Promise<unknown>[] = [];
       for (const [table, list] of tables) {
         if (list.length >= COPY_MIN_ROWS && !ignoreConflicts(table)) pending.push(session.copy(table, list));
+        else if (table === "post_stats" && list.length >= COPY_MIN_ROWS)
+          // One array parameter instead of a VALUES list: the counters rows of new posts.
+          pending.push(
+            session.query(
+              "INSERT INTO post_stats (post_id) SELECT unnest($1::bigint[]) ON CONFLICT DO NOTHING",
+              [list.map((r) => r.post_id)],
+            ),
+          );
         else
           for (const q of insertStatements(session.q, table, list, {
             ignoreConflicts: ignoreConflicts(table),
