@@ -1,13 +1,21 @@
 /**
- * GraphQL throughput: a store of 100,000 posts served over HTTP by the real
- * API in a child process (so the load generator does not share its thread),
- * hit by autocannon with 10 connections for 10 s on a 20-row paginated posts
- * query. Reports requests/s and latency percentiles.
+ * GraphQL throughput on both engines in one run: a store of 100,000 posts
+ * (seeded into SQLite, then mirrored row for row into a throwaway PostgreSQL
+ * server) served over HTTP by the real API in a child process per engine (so
+ * the load generator does not share its thread), hit by autocannon with 10
+ * connections on a 20-row paginated posts query. The engines take turns
+ * (SQLite, PostgreSQL, SQLite, PostgreSQL) so a change in the machine's load
+ * falls on both. Reports requests/s, latency percentiles and the CPU one
+ * request costs: in the API process (what each replica adds) and, on
+ * PostgreSQL, in the database server (what the shared database adds).
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { reportBench } from "#test-kit/bench.ts";
+import { mirrorToPostgres } from "#test-kit/mirror.ts";
+import { startPostgres } from "#test-kit/postgres.ts";
 import { createChainClock } from "../src/api/clock.ts";
 import { createHttpHandler } from "../src/api/http.ts";
 import { createApi } from "../src/api/yoga.ts";
@@ -18,11 +26,15 @@ import { createChainStore } from "../src/store/chain-store.ts";
 import { encodeCursor } from "../src/store/cursor.ts";
 import { openDb } from "../src/store/db.ts";
 import { createEngagementStore } from "../src/store/engagement-store.ts";
+import { openPostgres } from "../src/store/engine/engine.ts";
 import type { ChainEvent } from "../src/store/events.ts";
 import { createQueries } from "../src/store/queries.ts";
-import { inTempDir, load, withServer } from "./http-load.ts";
+import { inTempDir, type LoadResult, load, processCpuSeconds, withServer } from "./http-load.ts";
 
 const POSTS = 100_000;
+/** Measured rounds per engine, taken in turns, and the seconds of each. */
+const ROUNDS = 2;
+const ROUND_SECONDS = 6;
 const addr = (i: number) => `0x${(0x100000 + i).toString(16).padStart(40, "0")}`;
 const hash = (i: number) => `0x${i.toString(16).padStart(64, "0")}`;
 
@@ -91,9 +103,17 @@ function seed(dbPath: string): void {
   db.close();
 }
 
-async function serve(dbPath: string): Promise<void> {
+/** Connections of a PostgreSQL replica's pool: one per load connection (4 measured slower: requests queue for one). */
+const PG_POOL = 10;
+
+/**
+ * The API over the SQLite file, or (given `pgUrl`) with every read query on the PostgreSQL
+ * database (the same queries, through the read path both engines share). Intake and the log
+ * export, which the benchmark does not call, stay on the SQLite file.
+ */
+async function serve(dbPath: string, pgUrl: string | undefined): Promise<void> {
   const db = openDb(dbPath);
-  const queries = createQueries(db);
+  const queries = createQueries(pgUrl ? await openPostgres(pgUrl, { max: PG_POOL }) : db);
   const now = createChainClock(queries);
   const deployment = {
     chainId: 31337,
@@ -125,32 +145,46 @@ async function serve(dbPath: string): Promise<void> {
   );
 }
 
-/** Seeds a store in `dir`, serves it from a child process and measures it. */
+interface Measured extends LoadResult {
+  /** CPU milliseconds per request in the API process. */
+  apiCpuMs: number;
+  /** CPU milliseconds per request in the PostgreSQL server (0 on SQLite). */
+  dbCpuMs: number;
+}
+
+/** Seeds a store in `dir`, serves it from a child process per engine and measures both. */
 async function main(dir: string): Promise<void> {
   const dbPath = join(dir, "bench.sqlite");
   const t = performance.now();
   seed(dbPath);
   console.log(`seeded ${POSTS} posts in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
-  await withServer<{ url: string }>(
-    import.meta.filename,
-    {
-      AMP_BENCH_SERVE: dbPath,
-    },
-    [],
-    async (ready) => {
-      const url = ready.url;
-      // Pages from the middle of the feed: keyset cursors after varying post ids.
-      const bodies = Array.from({ length: 50 }, (_, i) =>
-        JSON.stringify({
-          query: QUERY,
-          variables: {
-            first: 20,
-            after: encodeCursor([POSTS - i * 1999]),
-            community: i % 5 === 0 ? String((i % 20) + 1) : null,
-          },
-        }),
-      );
+  const pg = await startPostgres();
+  try {
+    const pgUrl = await pg.createDatabase("graphql");
+    const m = performance.now();
+    const engine = await openPostgres(pgUrl, { max: 2 });
+    const sqlite = openDb(dbPath);
+    try {
+      await mirrorToPostgres(sqlite, engine);
+    } finally {
+      sqlite.close();
+      await engine.close();
+    }
+    console.log(`mirrored into PostgreSQL in ${((performance.now() - m) / 1000).toFixed(1)} s`);
+
+    // Pages from the middle of the feed: keyset cursors after varying post ids.
+    const bodies = Array.from({ length: 50 }, (_, i) =>
+      JSON.stringify({
+        query: QUERY,
+        variables: {
+          first: 20,
+          after: encodeCursor([POSTS - i * 1999]),
+          community: i % 5 === 0 ? String((i % 20) + 1) : null,
+        },
+      }),
+    );
+    const answer = async (url: string) => {
       const check = await fetch(url, {
         method: "POST",
         headers: { "content-type": "application/json" },
@@ -159,24 +193,89 @@ async function main(dir: string): Promise<void> {
       const sample = (await check.json()) as { data?: { posts: { edges: unknown[] } }; errors?: unknown };
       if (sample.data?.posts.edges.length !== 20)
         throw new Error(`bad answer: ${JSON.stringify(sample).slice(0, 300)}`);
+      return sample;
+    };
+    const measure = async (url: string, pid: number, dbCpu: () => number): Promise<Measured> => {
+      const api0 = processCpuSeconds(pid);
+      const db0 = dbCpu();
+      const result = await load(url, bodies, ROUND_SECONDS);
+      return {
+        ...result,
+        apiCpuMs: ((processCpuSeconds(pid) - api0) * 1000) / result.total,
+        dbCpuMs: ((dbCpu() - db0) * 1000) / result.total,
+      };
+    };
 
-      await load(url, [bodies[0] as string], 2);
-      // Each connection cycles through the prepared bodies.
-      const result = await load(url, bodies, 10);
-      const { rps } = result;
-      console.log(
-        `posts(first: 20) over ${POSTS} posts: ${Math.round(rps)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms`,
-      );
-      reportBench("indexer-graphql", import.meta.filename, {
-        throughput: { value: Math.round(rps), unit: "req/s", target: ">= 2500" },
-        p50: { value: result.p50, unit: "ms" },
-        p99: { value: result.p99, unit: "ms", target: "<= 15" },
-        requests: { value: result.total, unit: "requests" },
-      });
-    },
-  );
+    await withServer<{ url: string }>(
+      import.meta.filename,
+      { AMP_BENCH_SERVE: dbPath },
+      [],
+      async (lite, litePid) =>
+        withServer<{ url: string }>(
+          import.meta.filename,
+          { AMP_BENCH_SERVE: dbPath, AMP_BENCH_PG_URL: pgUrl },
+          [],
+          async (post, postPid) => {
+            // Both engines give the same page.
+            const [a, b] = [await answer(lite.url), await answer(post.url)];
+            if (JSON.stringify(a) !== JSON.stringify(b))
+              throw new Error(`the engines answer differently: ${JSON.stringify([a, b]).slice(0, 600)}`);
+            await load(lite.url, [bodies[0] as string], 2);
+            await load(post.url, [bodies[0] as string], 2);
+            const rounds: { sqlite: Measured; postgres: Measured }[] = [];
+            for (let r = 0; r < ROUNDS; r++)
+              rounds.push({
+                sqlite: await measure(lite.url, litePid, () => 0),
+                postgres: await measure(post.url, postPid, () => pg.cpuSeconds()),
+              });
+            const sum = (side: "sqlite" | "postgres") => {
+              const all = rounds.map((x) => x[side]);
+              const total = all.reduce((a, x) => a + x.total, 0);
+              const weighted = (k: "apiCpuMs" | "dbCpuMs") =>
+                all.reduce((a, x) => a + x[k] * x.total, 0) / total;
+              return {
+                rps: all.reduce((a, x) => a + x.rps, 0) / all.length,
+                p50: Math.max(...all.map((x) => x.p50)),
+                p99: Math.max(...all.map((x) => x.p99)),
+                total,
+                apiCpuMs: weighted("apiCpuMs"),
+                dbCpuMs: weighted("dbCpuMs"),
+              };
+            };
+            const lt = sum("sqlite");
+            const pt = sum("postgres");
+            const load1 = loadavg()[0] ?? 0;
+            console.log(
+              `posts(first: 20) over ${POSTS} posts (load average ${load1.toFixed(1)}): SQLite ${Math.round(lt.rps)} req/s (p50 ${lt.p50} ms, p99 ${lt.p99} ms, ${lt.apiCpuMs.toFixed(2)} ms CPU/request), PostgreSQL ${Math.round(pt.rps)} req/s (p50 ${pt.p50} ms, p99 ${pt.p99} ms, ${pt.apiCpuMs.toFixed(2)} ms CPU/request in the API + ${pt.dbCpuMs.toFixed(2)} ms in the server)`,
+            );
+            const ms = (v: number) => Number(v.toFixed(3));
+            reportBench("indexer-graphql", import.meta.filename, {
+              throughput: { value: Math.round(lt.rps), unit: "req/s", target: ">= 2500" },
+              p50: { value: lt.p50, unit: "ms" },
+              p99: { value: lt.p99, unit: "ms", target: "<= 15" },
+              requests: { value: lt.total, unit: "requests" },
+              cpuMsPerRequestSqlite: { value: ms(lt.apiCpuMs), unit: "ms" },
+              graphqlRpsPostgres: { value: Math.round(pt.rps), unit: "req/s" },
+              graphqlPostgresVsSqlite: {
+                value: Number((pt.rps / lt.rps).toFixed(3)),
+                unit: "x",
+                target: ">= 0.8",
+              },
+              p50Postgres: { value: pt.p50, unit: "ms" },
+              p99Postgres: { value: pt.p99, unit: "ms" },
+              requestsPostgres: { value: pt.total, unit: "requests" },
+              apiCpuMsPerRequestPostgres: { value: ms(pt.apiCpuMs), unit: "ms" },
+              dbCpuMsPerRequestPostgres: { value: ms(pt.dbCpuMs), unit: "ms" },
+              loadAverage: { value: Number(load1.toFixed(2)), unit: "load" },
+            });
+          },
+        ),
+    );
+  } finally {
+    await pg.stop();
+  }
 }
 
 if (process.env.AMP_BENCH_SEED_ONLY) seed(process.env.AMP_BENCH_SEED_ONLY);
-else if (process.env.AMP_BENCH_SERVE) await serve(process.env.AMP_BENCH_SERVE);
+else if (process.env.AMP_BENCH_SERVE) await serve(process.env.AMP_BENCH_SERVE, process.env.AMP_BENCH_PG_URL);
 else await inTempDir("amp-gql-bench-", main);

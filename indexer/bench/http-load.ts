@@ -3,8 +3,8 @@
  * file, told to serve), so the load generator does not share its thread, and
  * autocannon drives it with 10 connections cycling over prepared JSON bodies.
  */
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,15 +22,26 @@ import type { Queries } from "../src/store/queries.ts";
 
 const addr = (i: number) => `0x${(0x100000 + i).toString(16).padStart(40, "0")}`;
 
+/** CPU seconds (user + system) process `pid` has used so far (Linux: /proc/<pid>/stat). */
+export function processCpuSeconds(pid: number): number {
+  const text = readFileSync(`/proc/${pid}/stat`, "utf8");
+  // Fields after the command name (in parentheses): utime and stime are fields 14 and 15.
+  const f = text.slice(text.lastIndexOf(")") + 2).split(" ");
+  if (!ticksPerSecond) ticksPerSecond = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }));
+  return (Number(f[11]) + Number(f[12])) / ticksPerSecond;
+}
+let ticksPerSecond = 0;
+
 /**
  * Starts `file` in a child process with `env`, runs `fn` with the JSON the child prints after
- * `ready ` (its other output lines are passed on), and stops the child however `fn` ends.
+ * `ready ` (its other output lines are passed on) and the child's pid, and stops the child
+ * however `fn` ends.
  */
 export async function withServer<T>(
   file: string,
   env: Record<string, string>,
   nodeArgs: string[],
-  fn: (ready: T) => Promise<void>,
+  fn: (ready: T, pid: number) => Promise<void>,
 ): Promise<void> {
   const child = spawn(process.execPath, ["--import", "tsx", ...nodeArgs, file], {
     env: { ...process.env, ...env, NODE_ENV: "production" },
@@ -45,7 +56,7 @@ export async function withServer<T>(
       });
       child.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
     });
-    await fn(ready);
+    await fn(ready, child.pid as number);
   } finally {
     child.kill("SIGTERM");
   }

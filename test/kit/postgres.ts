@@ -30,7 +30,42 @@ export interface PostgresServer {
   url(database?: string): string;
   /** Creates an empty database (a fresh name unless given) and returns its URL. */
   createDatabase(name?: string): Promise<string>;
+  /**
+   * CPU seconds (user + system) the server's processes have used so far: the postmaster, its
+   * live children (backends, WAL writer, checkpointer, ...) and the children it has reaped.
+   * Benchmarks take the difference over a run. Linux only (reads /proc).
+   */
+  cpuSeconds(): number;
   stop(): Promise<void>;
+}
+
+let ticksPerSecond = 0;
+/** utime, stime, cutime, cstime and ppid of a process from /proc/<pid>/stat (null once it is gone). */
+function procTimes(pid: number): { ppid: number; own: number; reaped: number } | null {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/stat`, "utf8");
+  } catch {
+    return null;
+  }
+  // Fields after the command name (which may hold spaces) in parentheses: state is field 3.
+  const f = text.slice(text.lastIndexOf(")") + 2).split(" ");
+  const n = (i: number) => Number(f[i - 3]);
+  return { ppid: n(4), own: n(14) + n(15), reaped: n(16) + n(17) };
+}
+
+function serverCpuSeconds(data: string): number {
+  if (!ticksPerSecond) ticksPerSecond = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }));
+  const postmaster = Number(readFileSync(join(data, "postmaster.pid"), "utf8").split("\n")[0]);
+  const root = procTimes(postmaster);
+  if (!root) throw new PostgresTestServerError(`the server (pid ${postmaster}) is not running`);
+  let ticks = root.own + root.reaped;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const child = procTimes(Number(entry));
+    if (child?.ppid === postmaster) ticks += child.own;
+  }
+  return ticks / ticksPerSecond;
 }
 
 const USER = "amp";
@@ -175,6 +210,7 @@ export async function startPostgres(): Promise<PostgresServer> {
       }
       return url(db);
     },
+    cpuSeconds: () => serverCpuSeconds(data),
     async stop() {
       unhook();
       stopNow("fast");

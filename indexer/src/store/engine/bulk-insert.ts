@@ -4,7 +4,7 @@
  * twice as fast as sending each column as one array and `unnest`ing it, whose
  * array parsing of long text columns costs more than the bound parameters.)
  */
-import type { Kysely } from "kysely";
+import type { CompiledQuery, Kysely } from "kysely";
 
 /** Bound parameters per statement: under SQLite's 32,766 and PostgreSQL's 65,535. */
 export const MAX_PARAMS = 30_000;
@@ -25,6 +25,34 @@ export function chunks<T>(list: T[], size: number): T[][] {
 // biome-ignore lint/suspicious/noExplicitAny: one inserter serves every table of the schema.
 type AnyDb = Kysely<any>;
 
+/** The statements inserting `rows` (all with the same keys), as few as the parameter limit allows. */
+export function insertStatements(
+  q: AnyDb,
+  table: string,
+  rows: Record<string, unknown>[],
+  options: InsertOptions = {},
+): CompiledQuery[] {
+  if (rows.length === 0) return [];
+  const columns = Object.keys(rows[0] as object).length;
+  const upsert = options.upsert;
+  return chunks(rows, Math.floor(MAX_PARAMS / columns)).map((part) => {
+    const insert = q.insertInto(table).values(part);
+    return (
+      upsert
+        ? insert.onConflict((oc) =>
+            oc
+              .columns(upsert.key)
+              .doUpdateSet((eb) =>
+                Object.fromEntries(upsert.update.map((c) => [c, eb.ref(`excluded.${c}`)])),
+              ),
+          )
+        : options.ignoreConflicts
+          ? insert.onConflict((oc) => oc.doNothing())
+          : insert
+    ).compile();
+  });
+}
+
 /** Inserts `rows` (all with the same keys) in as few statements as the parameter limit allows. */
 export async function insertRows(
   q: AnyDb,
@@ -32,20 +60,5 @@ export async function insertRows(
   rows: Record<string, unknown>[],
   options: InsertOptions = {},
 ): Promise<void> {
-  if (rows.length === 0) return;
-  const columns = Object.keys(rows[0] as object).length;
-  const upsert = options.upsert;
-  for (const part of chunks(rows, Math.floor(MAX_PARAMS / columns))) {
-    const insert = q.insertInto(table).values(part);
-    await (upsert
-      ? insert.onConflict((oc) =>
-          oc
-            .columns(upsert.key)
-            .doUpdateSet((eb) => Object.fromEntries(upsert.update.map((c) => [c, eb.ref(`excluded.${c}`)]))),
-        )
-      : options.ignoreConflicts
-        ? insert.onConflict((oc) => oc.doNothing())
-        : insert
-    ).execute();
-  }
+  for (const statement of insertStatements(q, table, rows, options)) await q.executeQuery(statement);
 }

@@ -224,7 +224,7 @@ describe.each<EngineKind>(["sqlite", "postgres"])("Kysely chain store on %s", (k
         : sqliteEngine(openDb(`${tmp.dir}/k${++count}.sqlite`));
     open.push(engine);
     await engine.db.insertInto("epoch_payouts").values(payouts).execute();
-    return [engine, createKyselyChainStore(engine.db)];
+    return [engine, createKyselyChainStore(engine)];
   };
   /** Today's synchronous store on its own SQLite file, read through Kysely for the comparison. */
   const reference = (blocks: ChainEvent[][], last: number): StoreEngine => {
@@ -383,6 +383,71 @@ describe.each<EngineKind>(["sqlite", "postgres"])("Kysely chain store on %s", (k
     expect(await sum("campaigns", "budget")).toBe(10n * BigInt(n) + total);
     expect(await sum("balances", "balance")).toBe(total);
     expect((await engine.db.selectFrom("post_topics").select("post_id").execute()).length).toBe(2 * n);
+  });
+
+  /** One block of 400 events: bulk-sized tables (COPY on PostgreSQL), texts with COPY's separators. */
+  const bulkBlock = (): ChainEvent[] => {
+    log = 0;
+    const texts = [
+      "tab\there",
+      "line\nbreak and\r\ncarriage",
+      "back\\slash \\N \\. \\t",
+      "\\",
+      "\"double\" 'single' ; -- $1 ?",
+      "unicode: żółw 🐢 ∑",
+      "",
+      "NULL",
+    ];
+    const events: ChainEvent[] = [
+      ev(1, "CommunityCreated", { communityId: "1", founder: A, name: "c\tname", description: "d\\e" }),
+    ];
+    for (let i = 1; i <= 100; i++) {
+      const account = `0x${i.toString(16).padStart(40, "0")}`;
+      events.push(post(1, i, account, `${texts[i % texts.length]} #${i}`));
+      events.push(ev(1, "Transfer", { from: ZERO, to: account, value: (2n ** 200n + BigInt(i)).toString() }));
+      events.push(ev(1, "CampaignSpent", { campaignId: "1", epoch: String(i), amount: String(i) }));
+      events.push(ev(1, "Claimed", { account, epoch: String(i), amount: "1", cumulativeAmount: String(i) }));
+    }
+    events.splice(
+      2,
+      0,
+      ev(1, "CampaignCreated", {
+        campaignId: "1",
+        postId: "1",
+        promoter: A,
+        payer: A,
+        budget: (2n ** 255n).toString(),
+        expiresAt: "9999",
+      }),
+    );
+    return events;
+  };
+
+  it("bulk-loads a large batch into the same rows as the synchronous store, separators and all", async () => {
+    const [engine, store] = await fresh();
+    const events = bulkBlock();
+    await store.applyBatch(batchOf(events));
+    const expected = await dump(reference([bulkBlock()], 1));
+    const got = await dump(engine);
+    expect(got).toEqual(expected);
+    expect((got.posts as { text: string }[]).map((p) => p.text)).toContain("back\\slash \\N \\. \\t #2");
+    expect((got.chain_events as unknown[]).length).toBe(events.length);
+    expect((got.claims as unknown[]).length).toBe(100);
+  });
+
+  it("applies a large (bulk-loaded) batch all or nothing", async () => {
+    const [engine, store] = await fresh();
+    await store.applyBatch(batchOf([ev(1, "Transfer", { from: ZERO, to: A, value: "5" })]));
+    const before = await dump(engine);
+    // A bulk batch whose last event repeats an earlier position: the events' load fails.
+    const events = bulkBlock().map((e) => ({ ...e, blockNumber: 2, blockHash: h(2) }));
+    const broken = [...events, { ...(events[5] as ChainEvent) }];
+    await expect(store.applyBatch(batchOf(broken))).rejects.toThrow();
+    expect(await dump(engine)).toEqual(before);
+    expect((await store.getCheckpoint())?.blockNumber).toBe(1);
+    // The connection went back to the pool clean: the next batch applies.
+    await store.applyBatch(batchOf(events));
+    expect((await store.getCheckpoint())?.blockNumber).toBe(2);
   });
 
   it("applies a batch all or nothing", async () => {

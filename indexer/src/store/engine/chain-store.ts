@@ -3,19 +3,23 @@
  * SQLite through Kysely's dialect): the same contract as `../chain-store.ts`
  * (a batch in ONE transaction, reorg rollback in one transaction, the same
  * rows), asynchronous, and built for a database across a socket: a batch's
- * rows are buffered and written as multi-row INSERTs, and balance and
- * campaign counters are summed in memory (bigint) and written once per
+ * rows are buffered and written in bulk (on a PostgreSQL engine by COPY FROM
+ * STDIN on the batch's connection, else as multi-row INSERTs), and balance
+ * and campaign counters are summed in memory (bigint) and written once per
  * batch. An event that reads or updates earlier rows (a reply, a revocation,
  * a dispute, ...) first writes everything buffered before it, so rows and
  * notifications keep the order of the events.
  */
-import type { Insertable, Kysely, Transaction } from "kysely";
-import { sql } from "kysely";
+import type { Insertable } from "kysely";
+import { Kysely, sql } from "kysely";
+import type pg from "pg";
 import type { ChainBatch, Checkpoint } from "../chain-store.ts";
 import type { BlockRecord, ChainEvent, ChainEventKind } from "../events.ts";
 import { mentionSites, nameKey, resolveMentions } from "../mentions.ts";
 import type { NotificationInput } from "../notifications.ts";
-import { chunks, insertRows, MAX_PARAMS } from "./bulk-insert.ts";
+import { chunks, insertRows, insertStatements, MAX_PARAMS } from "./bulk-insert.ts";
+import type { StoreEngine } from "./engine.ts";
+import { onePgTransaction, type PgSession } from "./pg-copy.ts";
 import type { StoreTables } from "./tables.ts";
 
 export interface AsyncChainStore {
@@ -35,7 +39,8 @@ const ZERO = "0x0000000000000000000000000000000000000000";
 const IN_CHUNK = 5_000;
 
 type Db = Kysely<StoreTables>;
-type Trx = Transaction<StoreTables>;
+/** The handle of one transaction (Kysely's, or one pinned to a PostgreSQL connection). */
+type Trx = Kysely<StoreTables>;
 /** Tables written by buffered multi-row inserts, in the order they are first written. */
 type Buffered =
   | "chain_events"
@@ -59,7 +64,129 @@ type Buffered =
   | "post_mentions"
   | "notifications";
 
-type BulkInsert = typeof insertRows;
+type Rows = Record<string, unknown>[];
+type CampaignDelta = { budget: bigint; spent: bigint };
+
+/** How one transaction writes its buffered rows and counter deltas. */
+interface BulkWriter {
+  /** Writes each table's rows (rows in order within a table). */
+  rows(tables: [Buffered, Rows][]): Promise<void>;
+  /** Adds the deltas to the balances (a row per account) and to the campaigns that exist. */
+  counters(balances: Map<string, bigint>, campaigns: Map<number, CampaignDelta>): Promise<void>;
+  /** Whether `rows` and `counters` may be in flight together (they take turns on one session). */
+  queued: boolean;
+}
+
+const ignoreConflicts = (table: Buffered) => table === "post_stats";
+
+/** Awaits every promise; rethrows the first rejection in order (the cause: later ones follow it). */
+export async function settleInOrder(pending: Promise<unknown>[]): Promise<void> {
+  for (const r of await Promise.allSettled(pending)) if (r.status === "rejected") throw r.reason;
+}
+
+/** Either engine: multi-row INSERTs, and counters read, summed in bigint and written back. */
+function valuesWriter(trx: Trx): BulkWriter {
+  return {
+    queued: false,
+    rows: async (tables) => {
+      for (const [table, list] of tables)
+        await insertRows(trx, table, list, { ignoreConflicts: ignoreConflicts(table) });
+    },
+    counters: async (balances, campaigns) => {
+      for (const part of chunks([...balances.keys()], IN_CHUNK)) {
+        const current = new Map(
+          (
+            await trx
+              .selectFrom("balances")
+              .select(["account", "balance"])
+              .where("account", "in", part)
+              .execute()
+          ).map((r) => [r.account, BigInt(r.balance)]),
+        );
+        await insertRows(
+          trx,
+          "balances",
+          part.map((account) => ({
+            account,
+            balance: ((current.get(account) ?? 0n) + (balances.get(account) as bigint)).toString(),
+          })),
+          { upsert: { key: ["account"], update: ["balance"] } },
+        );
+      }
+      // Whole rows go back (an upsert of budget and spent): 11 parameters each.
+      for (const part of chunks([...campaigns.keys()], Math.floor(MAX_PARAMS / 11))) {
+        const found = await trx.selectFrom("campaigns").selectAll().where("id", "in", part).execute();
+        if (found.length === 0) continue;
+        const updated = found.map((row) => {
+          const d = campaigns.get(row.id) as CampaignDelta;
+          return {
+            ...row,
+            budget: (BigInt(row.budget) + d.budget).toString(),
+            spent: (BigInt(row.spent) + d.spent).toString(),
+          };
+        });
+        await insertRows(trx, "campaigns", updated, { upsert: { key: ["id"], update: ["budget", "spent"] } });
+      }
+    },
+  };
+}
+
+/** Plain inserts of at least this many rows go by COPY on PostgreSQL (below, one INSERT costs less). */
+const COPY_MIN_ROWS = 64;
+
+/**
+ * PostgreSQL, on the transaction's connection: bulk rows by COPY (the rest as INSERTs), counters
+ * added in NUMERIC by the server (exact to 78 digits) from arrays of deltas. Every statement is
+ * started at once and takes its turn on the session, so this process encodes the next while the
+ * server runs the previous; the promise settles when the server has run them all.
+ */
+function copyWriter(session: PgSession): BulkWriter {
+  return {
+    queued: true,
+    rows: (tables) => {
+      const pending: Promise<unknown>[] = [];
+      for (const [table, list] of tables) {
+        if (list.length >= COPY_MIN_ROWS && !ignoreConflicts(table)) pending.push(session.copy(table, list));
+        else if (table === "post_stats" && list.length >= COPY_MIN_ROWS)
+          // One array parameter instead of a VALUES list: the counters rows of new posts.
+          pending.push(
+            session.query(
+              "INSERT INTO post_stats (post_id) SELECT unnest($1::bigint[]) ON CONFLICT DO NOTHING",
+              [list.map((r) => r.post_id)],
+            ),
+          );
+        else
+          for (const q of insertStatements(session.q, table, list, {
+            ignoreConflicts: ignoreConflicts(table),
+          }))
+            pending.push(session.query(q.sql, q.parameters as unknown[]));
+      }
+      return settleInOrder(pending);
+    },
+    counters: (balances, campaigns) => {
+      const pending: Promise<unknown>[] = [];
+      if (balances.size > 0)
+        pending.push(
+          session.query(
+            "INSERT INTO balances (account, balance) SELECT * FROM unnest($1::text[], $2::numeric[]) ON CONFLICT (account) DO UPDATE SET balance = balances.balance + excluded.balance",
+            [[...balances.keys()], [...balances.values()].map(String)],
+          ),
+        );
+      if (campaigns.size > 0)
+        pending.push(
+          session.query(
+            "UPDATE campaigns AS c SET budget = c.budget + d.budget, spent = c.spent + d.spent FROM unnest($1::bigint[], $2::numeric[], $3::numeric[]) AS d (id, budget, spent) WHERE c.id = d.id",
+            [
+              [...campaigns.keys()],
+              [...campaigns.values()].map((d) => String(d.budget)),
+              [...campaigns.values()].map((d) => String(d.spent)),
+            ],
+          ),
+        );
+      return settleInOrder(pending);
+    },
+  };
+}
 
 const checkpointColumns = [
   "block_number as blockNumber",
@@ -159,10 +286,10 @@ async function putBlocks(trx: Trx, blocks: BlockRecord[]): Promise<void> {
 }
 
 /** Buffered rows and counter deltas of one transaction. */
-function writer(trx: Trx, insert: BulkInsert) {
+function writer(trx: Trx, bulk: BulkWriter) {
   const rows = new Map<Buffered, Record<string, unknown>[]>();
   const balances = new Map<string, bigint>();
-  const campaigns = new Map<number, { budget: bigint; spent: bigint }>();
+  const campaigns = new Map<number, CampaignDelta>();
 
   const push = <T extends Buffered>(table: T, row: Insertable<StoreTables[T]>) => {
     const list = rows.get(table);
@@ -170,49 +297,22 @@ function writer(trx: Trx, insert: BulkInsert) {
     else rows.set(table, [row as Record<string, unknown>]);
   };
 
-  const flushRows = async () => {
-    for (const [table, list] of rows)
-      await insert(trx, table, list, { ignoreConflicts: table === "post_stats" });
+  const flushRows = () => {
+    const tables = [...rows];
     rows.clear();
+    return bulk.rows(tables);
   };
-
-  const flushCounters = async () => {
-    for (const part of chunks([...balances.keys()], IN_CHUNK)) {
-      const current = new Map(
-        (
-          await trx
-            .selectFrom("balances")
-            .select(["account", "balance"])
-            .where("account", "in", part)
-            .execute()
-        ).map((r) => [r.account, BigInt(r.balance)]),
-      );
-      await insert(
-        trx,
-        "balances",
-        part.map((account) => ({
-          account,
-          balance: ((current.get(account) ?? 0n) + (balances.get(account) as bigint)).toString(),
-        })),
-        { upsert: { key: ["account"], update: ["balance"] } },
-      );
-    }
+  const flushCounters = () => {
+    const done = bulk.counters(new Map(balances), new Map(campaigns));
     balances.clear();
-    // Whole rows go back (an upsert of budget and spent): 11 parameters each.
-    for (const part of chunks([...campaigns.keys()], Math.floor(MAX_PARAMS / 11))) {
-      const found = await trx.selectFrom("campaigns").selectAll().where("id", "in", part).execute();
-      if (found.length === 0) continue;
-      const updated = found.map((row) => {
-        const d = campaigns.get(row.id) as { budget: bigint; spent: bigint };
-        return {
-          ...row,
-          budget: (BigInt(row.budget) + d.budget).toString(),
-          spent: (BigInt(row.spent) + d.spent).toString(),
-        };
-      });
-      await insert(trx, "campaigns", updated, { upsert: { key: ["id"], update: ["budget", "spent"] } });
-    }
     campaigns.clear();
+    return done;
+  };
+  /** Everything buffered, rows before counters (a campaign's row before its deltas). */
+  const flush = async () => {
+    if (bulk.queued) return await settleInOrder([flushRows(), flushCounters()]);
+    await flushRows();
+    await flushCounters();
   };
 
   const addBalance = (account: string, delta: bigint) => {
@@ -242,7 +342,7 @@ function writer(trx: Trx, insert: BulkInsert) {
     (await trx.selectFrom("posts").select("author").where("id", "=", postId).executeTakeFirst())?.author ??
     null;
 
-  return { push, flushRows, flushCounters, addBalance, addCampaign, notify, authorOf };
+  return { push, flushRows, flushCounters, flush, addBalance, addCampaign, notify, authorOf };
 }
 
 type Writer = ReturnType<typeof writer>;
@@ -702,8 +802,19 @@ async function deleteAfter(trx: Trx, n: number): Promise<void> {
     .execute();
 }
 
-export function createKyselyChainStore(db: Db): AsyncChainStore {
-  const insert: BulkInsert = insertRows;
+/**
+ * The store over an engine (or a bare Kysely handle). Given a PostgreSQL engine, a batch runs on
+ * one pooled connection and its bulk rows go by COPY FROM STDIN in the same transaction; a bare
+ * handle (or SQLite) writes multi-row INSERTs. Either way one batch is one transaction.
+ */
+export function createKyselyChainStore(target: Db | StoreEngine): AsyncChainStore {
+  const db = target instanceof Kysely ? target : target.db;
+  const pool: pg.Pool | null = target instanceof Kysely ? null : target.pool;
+  /** Runs `fn` in one transaction with the bulk writer for it. */
+  const inTransaction = <T>(fn: (trx: Trx, bulk: BulkWriter) => Promise<T>): Promise<T> =>
+    pool
+      ? onePgTransaction(pool, (s) => fn(s.q, copyWriter(s)))
+      : db.transaction().execute((trx) => fn(trx, valuesWriter(trx)));
   const checkpoint = async (q: Db | Trx) =>
     ((await q.selectFrom("checkpoint").select(checkpointColumns).where("id", "=", 1).executeTakeFirst()) as
       | Checkpoint
@@ -722,9 +833,9 @@ export function createKyselyChainStore(db: Db): AsyncChainStore {
         .limit(limit)
         .execute(),
     applyBatch: (batch) =>
-      db.transaction().execute(async (trx) => {
+      inTransaction(async (trx, bulk) => {
         await putBlocks(trx, batch.blocks);
-        const w = writer(trx, insert);
+        const w = writer(trx, bulk);
         const events: Insertable<StoreTables["chain_events"]>[] = [];
         for (const e of batch.events) {
           events.push({
@@ -740,7 +851,7 @@ export function createKyselyChainStore(db: Db): AsyncChainStore {
         }
         // Sent at once and awaited after the fold: the connection runs the statements in order
         // while this process folds the events (the database and the fold overlap on two cores).
-        const stored = insert(trx, "chain_events", events);
+        const stored = bulk.rows([["chain_events", events]]);
         stored.catch(() => undefined);
         try {
           for (const e of batch.events) await applyEvent(trx, w, e);
@@ -749,12 +860,11 @@ export function createKyselyChainStore(db: Db): AsyncChainStore {
           throw error;
         }
         await stored;
-        await w.flushRows();
-        await w.flushCounters();
+        await w.flush();
         await putCheckpoint(trx, batch.checkpoint);
       }),
     rollbackTo: (ancestor, headBlock) =>
-      db.transaction().execute(async (trx) => {
+      inTransaction(async (trx, bulk) => {
         const rows = await trx
           .selectFrom("chain_events")
           .select(["kind", "payload", "block_number"])
@@ -762,7 +872,7 @@ export function createKyselyChainStore(db: Db): AsyncChainStore {
           .orderBy("block_number", "desc")
           .orderBy("log_index", "desc")
           .execute();
-        const w = writer(trx, insert);
+        const w = writer(trx, bulk);
         for (const row of rows)
           await undoEvent(trx, w, row.kind as ChainEventKind, JSON.parse(row.payload), row.block_number);
         await w.flushCounters();

@@ -98,7 +98,11 @@ export function createReader(source: Db | StoreEngine): Reader {
       return one(c.sql, c.parameters) as Promise<T | undefined>;
     },
     page: async <T>(query: RawBuilder<T>, first: number) => {
-      const c = compile(sql<T>`${query} LIMIT ${first + 1}`);
+      if (!Number.isSafeInteger(first) || first < 0)
+        throw new StoreEngineError("STORE_PAGE_SIZE", `page size ${first} is not a whole number`);
+      // The limit is part of the text, not a parameter: PostgreSQL then plans a prepared page
+      // once (a generic plan) instead of planning it again on every execution for an unknown limit.
+      const c = compile(sql<T>`${query} LIMIT ${sql.lit(first + 1)}`);
       const rows = (await run(c.sql, c.parameters)) as T[];
       const hasNextPage = rows.length > first;
       if (hasNextPage) rows.pop();
