@@ -344,7 +344,9 @@ describe("writer failover under a burst, with two API replicas (PostgreSQL)", ()
         async () => (await checkpoint(freshPool).catch(() => -1)) >= head,
         120_000,
         "the fresh index",
-      );
+      ).catch((error: unknown) => {
+        throw new Error(`${(error as Error).message}:\n${fresh.output().slice(-3000)}`);
+      });
       for (const table of CHAIN_TABLES)
         expect(await tableRows(pool, table), table).toEqual(await tableRows(freshPool, table));
       const { rows: mints } = await pool.query<{ n: number }>(

@@ -5,7 +5,7 @@
  * process with a given name and port, and a load that keeps chain events
  * coming (AMP mints, one transaction at a time) while writers die.
  */
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Address } from "viem";
 import { type AmpDeployment, ampTokenAbi } from "#protocol";
@@ -39,6 +39,11 @@ export async function startFailoverWorld(): Promise<FailoverWorld> {
     writeFileSync(deploymentFile, JSON.stringify(deployment));
     const hardhat = node;
     const minter = hardhat.wallets[0] as HardhatNode["wallets"][number];
+    const dataDir = (name: string) => {
+      const dir = join(tmp.dir, name);
+      mkdirSync(dir, { recursive: true });
+      return dir;
+    };
     return {
       postgres,
       databaseUrl,
@@ -46,13 +51,14 @@ export async function startFailoverWorld(): Promise<FailoverWorld> {
       deployment,
       deploymentFile,
       dir: tmp.dir,
+      // Each process its own data folder (epoch exports, media), as on machines of their own.
       env: (name, port, extra = {}) => ({
         AMP_RPC_URL: hardhat.url,
         AMP_CHAIN_ID: "31337",
         AMP_DEPLOYMENT_FILE: deploymentFile,
         AMP_DATABASE_URL: databaseUrl,
-        AMP_DB_PATH: join(tmp.dir, `${name}.sqlite`),
-        AMP_MEDIA_DIR: join(tmp.dir, `${name}-media`),
+        AMP_DB_PATH: join(dataDir(name), "indexer.sqlite"),
+        AMP_MEDIA_DIR: join(dataDir(name), "media"),
         AMP_HOST: "127.0.0.1",
         AMP_PORT: String(port),
         AMP_POLL_INTERVAL_MS: "100",
