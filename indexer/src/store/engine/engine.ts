@@ -67,7 +67,16 @@ export interface OpenPostgresOptions {
 }
 
 export async function openPostgres(url: string, options: OpenPostgresOptions = {}): Promise<StoreEngine> {
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, types });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max ?? 10,
+    types,
+    // Every statement is prepared once per connection and driven by an index (keysets, ids, the
+    // search index): a generic plan serves every parameter value, and re-planning a custom plan on
+    // each run (what "auto" keeps doing for skewed columns such as a post's community) costs the
+    // server about as much as the query itself (0.36 against 0.19 ms of server CPU per page).
+    options: "-c plan_cache_mode=force_generic_plan",
+  });
   // Without a listener an idle connection's error would end the process.
   pool.on("error", options.onIdleError ?? (() => undefined));
   try {
