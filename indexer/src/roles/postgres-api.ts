@@ -23,6 +23,7 @@ import { createStoreAttentionService } from "../attention/store-service.ts";
 import type { IndexerConfig } from "../config.ts";
 import { createChunkedExport } from "../engagement/export-chunked.ts";
 import { createIntakeWriter, type IntakeWriter } from "../engagement/group-commit.ts";
+import { createImpressionIssuer, impressionKey } from "../engagement/impressions.ts";
 import { createEngagementService, type EngagementService } from "../engagement/submit.ts";
 import { createEpochPreview } from "../settlement/preview.ts";
 import type { StoreEngine } from "../store/engine/engine.ts";
@@ -35,6 +36,8 @@ export interface PostgresApiOptions {
   logger: Logger;
   /** Where signed messages go: appended here (`local`, the writer) or forwarded to the writer. */
   intake: "local" | "forward";
+  /** AMP_IMPRESSION_KEY: the writer signs and logs the impressions of the amplified items it serves. */
+  impressionKey?: string;
 }
 
 export interface PostgresApi {
@@ -52,22 +55,37 @@ export function createPostgresApi(options: PostgresApiOptions): PostgresApi {
   const { contracts } = config.deployment;
   const queries = createQueries(engine);
   const now = createChainClock(queries);
+  // The writer takes signed messages and its own impressions into the log through one group commit.
+  const writer: IntakeWriter | null = options.intake === "local" ? createIntakeWriter(engine) : null;
   // Each process keeps its own model current from the log and the chain tables by sequence number;
-  // stream rankings are shared through the database, so a cursor works on every replica. No
-  // impression issuer on PostgreSQL yet: its appends are synchronous, and a replica must not write
-  // the log (streams carry no amplified items there).
+  // stream rankings are shared through the database, so a cursor works on every replica. Only the
+  // writer issues impressions: a replica must not write the log (its streams carry no amplified items).
+  const key =
+    config.attention === "model" && writer ? impressionKey(options.impressionKey, config.chainId) : null;
+  const impressions =
+    key && writer
+      ? createImpressionIssuer({
+          store: { append: writer.append },
+          key,
+          chainId: config.chainId,
+          verifyingContract: contracts.AMPSocial as Address,
+        })
+      : null;
   const attention: AttentionService =
     config.attention === "model"
-      ? createAttentionService({ engine, queries, now })
+      ? createAttentionService({ engine, queries, now, impressions })
       : createStoreAttentionService({ queries, db: engine });
-  if (config.attention === "model")
-    apiLog.warn("impressions: none issued on PostgreSQL; streams carry no amplified items");
-  let writer: IntakeWriter | null = null;
+  if (impressions) apiLog.info({ impressionIssuer: impressions.address }, "impressions: issuer ready");
+  else if (config.attention === "model")
+    apiLog.warn(
+      writer
+        ? "no AMP_IMPRESSION_KEY: streams carry no amplified items"
+        : "impressions: none issued on an API replica; streams carry no amplified items",
+    );
   let engagement: EngagementService;
   let locate: WriterLocator | null = null;
   const clientAddress = clientAddressResolver(config.trustedForwarders);
-  if (options.intake === "local") {
-    writer = createIntakeWriter(engine);
+  if (writer) {
     engagement = createEngagementService({
       store: writer.store,
       chainId: config.chainId,
