@@ -93,7 +93,7 @@ describe("impression queue", () => {
     const queue = new ImpressionQueue({
       issuer: issuerOver(async (e) => {
         await new Promise((r) => setTimeout(r, 2));
-        if ((e.message as { campaignId: string }).campaignId === "7") throw new RangeError("connection lost");
+        if (e.message.campaignId === "7") throw new RangeError("connection lost");
         return committed.push(e);
       }),
       onLogged: () => onLogged++,
