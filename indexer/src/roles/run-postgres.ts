@@ -60,7 +60,13 @@ export async function runOnPostgres(
   process.once("SIGTERM", () => onSignal("SIGTERM"));
 
   if (config.role === "api") {
-    api = createPostgresApi({ config, engine, logger, intake: "forward" });
+    api = createPostgresApi({
+      config,
+      engine,
+      logger,
+      intake: "forward",
+      impressionKey: process.env.AMP_IMPRESSION_KEY,
+    });
     await api.listen();
     log.info(
       { writer: config.writerUrl ?? "the lease holder's advertised URL (writer_endpoint)" },
