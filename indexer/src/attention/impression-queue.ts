@@ -5,6 +5,9 @@
  * request, and a background batch signs the impressions, appends them to the
  * log and hands them to the ledger (`onLogged`) in the same tick as it drops
  * their reservations: an impression is counted once, never twice or not at all.
+ * The issuer's append may be a promise (PostgreSQL's group commit): the batch's
+ * appends are awaited before the ledger reads them back; one that fails is
+ * logged and counted (`failed`), and its reservation dropped like the others.
  */
 import type { Logger } from "#protocol/logger.ts";
 import { silentLogger } from "#protocol/logger.ts";
@@ -19,7 +22,7 @@ interface Reserved {
 }
 
 export class ImpressionQueue {
-  readonly #issuer: ImpressionIssuer;
+  readonly #issuer: ImpressionIssuer<number | Promise<number>>;
   readonly #onLogged: () => void;
   readonly #logger: Logger;
   readonly #chunk: number;
@@ -28,9 +31,11 @@ export class ImpressionQueue {
   readonly #hourly = new Map<string, number[]>();
   readonly #wei = new Map<bigint, bigint>();
   #running: Promise<void> | null = null;
+  #failed = 0;
 
   constructor(options: {
-    issuer: ImpressionIssuer;
+    /** Appends synchronously (SQLite) or through a promise settled after the commit (PostgreSQL). */
+    issuer: ImpressionIssuer<number | Promise<number>>;
     /** Reads the freshly appended log entries into the ledger (synchronously). */
     onLogged: () => void;
     logger?: Logger;
@@ -76,6 +81,11 @@ export class ImpressionQueue {
     return this.#queue.length;
   }
 
+  /** Impressions signed but not appended (the append threw or its promise rejected). */
+  get failed(): number {
+    return this.#failed;
+  }
+
   /** Resolves once every impression reserved so far is logged. */
   async settled(): Promise<void> {
     while (this.#running) await this.#running;
@@ -104,17 +114,22 @@ export class ImpressionQueue {
         await new Promise<void>((resolve) => setImmediate(resolve));
         const batch = this.#queue.slice(0, this.#chunk);
         const signed = await Promise.allSettled(batch.map((r) => this.#issuer.sign(r.fields)));
-        // From here on synchronous: append, read into the ledger, drop the reservations.
+        // From here on synchronous on SQLite: append, read into the ledger, drop the reservations.
         this.#queue = this.#queue.slice(batch.length);
+        const appending: Promise<void>[] = [];
         signed.forEach((s, i) => {
           const r = batch[i] as Reserved;
-          if (s.status === "fulfilled") this.#append(s.value, r);
-          else
+          if (s.status === "fulfilled") {
+            const pending = this.#append(s.value, r);
+            if (pending) appending.push(pending);
+          } else
             this.#logger.error(
               { err: s.reason, campaignId: String(r.fields.campaignId) },
               "impression not signed",
             );
         });
+        // An asynchronous log (PostgreSQL): the ledger reads the batch once it is committed.
+        if (appending.length > 0) await Promise.all(appending);
         try {
           this.#onLogged();
         } finally {
@@ -128,11 +143,18 @@ export class ImpressionQueue {
     }
   }
 
-  #append(signed: SignedImpression, r: Reserved): void {
-    try {
-      this.#issuer.append(signed, r.receivedAt);
-    } catch (err) {
+  /** Appends one impression; a promise when the log's append is one (it never rejects). */
+  #append(signed: SignedImpression, r: Reserved): Promise<void> | undefined {
+    const failed = (err: unknown) => {
+      this.#failed++;
       this.#logger.error({ err, campaignId: String(r.fields.campaignId) }, "impression not logged");
+    };
+    try {
+      const seq: unknown = this.#issuer.append(signed, r.receivedAt);
+      if (seq instanceof Promise) return seq.then(() => undefined, failed);
+    } catch (err) {
+      failed(err);
     }
+    return undefined;
   }
 }

@@ -10,7 +10,8 @@ import { describe, expect, it } from "vitest";
 import { canonicalMessage, type MessageByKind, type MessageKind, PolicyMode } from "#protocol";
 import { enginePairForSuite } from "#test-kit/engine-pair.ts";
 import { seedChain } from "#test-kit/helpers.ts";
-import { createImpressionIssuer } from "../engagement/impressions.ts";
+import { createIntakeWriter } from "../engagement/group-commit.ts";
+import { createImpressionIssuer, DEV_IMPRESSION_KEY } from "../engagement/impressions.ts";
 import { createChainStore } from "../store/chain-store.ts";
 import type { Db } from "../store/db.ts";
 import { createEngagementStore, type NewLogEntry } from "../store/engagement-store.ts";
@@ -289,6 +290,72 @@ describe("attention service on SQLite and PostgreSQL", () => {
       await Promise.all([a.close(), b.close()]);
     } finally {
       await second.close();
+    }
+  });
+
+  it("the writer on PostgreSQL issues impressions through its group commit: each in the log once, a View of one bought", async () => {
+    const engine = pair.engine();
+    const writer = createIntakeWriter(engine);
+    const loggedImpressions = async () =>
+      (
+        await pair.postgres().all(
+          sql<{
+            json: string;
+            signer: string;
+          }>`SELECT json, signer FROM engagement_log WHERE kind = 'Impression' ORDER BY seq`,
+        )
+      ).map((r): Record<string, string> => ({ ...JSON.parse(r.json), signer: r.signer }));
+    const before = await loggedImpressions();
+    const issuer = createImpressionIssuer({
+      store: { append: writer.append },
+      key: DEV_IMPRESSION_KEY,
+      chainId: 31337,
+      verifyingContract: SOCIAL,
+    });
+    const serving = createAttentionService({
+      engine,
+      queries: createQueries(engine),
+      now: () => NOW,
+      rebuildMs: 0,
+      impressions: issuer,
+    });
+    try {
+      const served: { viewer: string; item: StreamItem }[] = [];
+      const stats = await serving.campaignStats(2n);
+      for (const who of [fan, newcomer, viewer])
+        for (const item of (await serving.stream({ viewer: who, first: 10 })).items)
+          if (item.amplified) served.push({ viewer: who.toLowerCase(), item });
+      expect(served.length).toBeGreaterThan(0);
+      await serving.impressionsSettled();
+      const fresh = (await loggedImpressions()).slice(before.length);
+      // Exactly one committed Impression per amplified item served, signed by the issuer.
+      expect(fresh).toHaveLength(served.length);
+      expect(new Set(fresh.map((m) => m.nonce)).size).toBe(served.length);
+      expect(fresh.every((m) => m.signer === issuer.address && m.account === issuer.address)).toBe(true);
+      expect(fresh.map((m) => `${m.viewer}|${m.campaignId}|${m.postId}`).sort()).toEqual(
+        served.map(({ viewer: v, item: i }) => `${v}|${i.campaignId}|${i.postId}`).sort(),
+      );
+      // Read back into the ledger, and a View of one of them is a paid view.
+      const impression = fresh[0] as Record<string, string>;
+      const campaignId = BigInt(impression.campaignId as string);
+      const delivered = (await serving.campaignStats(campaignId)).delivery;
+      const earlier = campaignId === 2n ? stats.delivery : undefined;
+      if (earlier) expect(delivered?.impressions).toBeGreaterThan(earlier.impressions);
+      await writer.append(
+        entryOf("View", {
+          account: impression.viewer as Address,
+          postId: BigInt(impression.postId as string),
+          dwellMs: 5000,
+          campaignId,
+          timestamp: T + 40n,
+          nonce: ++nonce,
+        }),
+      );
+      const after = (await serving.campaignStats(campaignId)).delivery;
+      expect(after?.paidViews).toBe((delivered?.paidViews ?? 0) + 1);
+    } finally {
+      await serving.close();
+      writer.close();
     }
   });
 });

@@ -59,7 +59,7 @@ export interface AttentionServiceOptions {
    */
   snapshotSlots?: number;
   /** Signs and logs the impressions of served amplified items; without it pages carry none. */
-  impressions?: ImpressionIssuer | null;
+  impressions?: ImpressionIssuer<number | Promise<number>> | null;
 }
 
 type CampaignRow = ModelCampaignRow;

@@ -65,6 +65,11 @@ export interface EngagementServiceOptions {
   intake?: IntakeLimits;
   /** Appends a verified entry and resolves once it is durable (default: `store.append`). */
   append?: (entry: NewLogEntry) => number | Promise<number>;
+  /**
+   * The writer's own impression issuer: an Impression signed by this address (an API replica signs
+   * with the same key and forwards it) is taken into the log; from anyone else, as without it, refused.
+   */
+  impressionIssuer?: Address;
 }
 
 export interface IntakeLimits {
@@ -107,6 +112,7 @@ export function createEngagementService(options: EngagementServiceOptions): Enga
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));
   const domain = engagementDomain(chainId, verifyingContract);
   const append = options.append ?? ((entry: NewLogEntry) => store.append(entry));
+  const issuer = options.impressionIssuer?.toLowerCase();
   const intake = { ...INTAKE_DEFAULTS, ...options.intake };
   const accountQuota = createTokenBuckets(intake.perAccount);
   const clientQuota = createTokenBuckets(intake.perClient);
@@ -135,9 +141,10 @@ export function createEngagementService(options: EngagementServiceOptions): Enga
       );
     }
     const k = kind as MessageKind;
-    if (ISSUED_KINDS.has(k)) {
-      throw new EngagementError("BAD_USER_INPUT", `${k} messages are issued by the indexer, not submitted`);
-    }
+    const issued = ISSUED_KINDS.has(k);
+    const notSubmitted = () =>
+      new EngagementError("BAD_USER_INPUT", `${k} messages are issued by the indexer, not submitted`);
+    if (issued && !issuer) throw notSubmitted();
     if (Buffer.byteLength(messageJson, "utf8") > MESSAGE_LIMITS.maxPayloadBytes) {
       throw new EngagementError(
         "PAYLOAD_TOO_LARGE",
@@ -155,8 +162,9 @@ export function createEngagementService(options: EngagementServiceOptions): Enga
       throw error;
     }
 
-    // Bounded so that `nextNonce` (the largest nonce plus one) stays far inside uint256.
-    if (message.nonce >= MAX_NONCE) {
+    // Bounded so that `nextNonce` (the largest nonce plus one) stays far inside uint256; the issuer's
+    // impression nonces are random 128-bit numbers (and only its signature gets one in).
+    if (message.nonce >= MAX_NONCE && !issued) {
       throw new EngagementError("BAD_USER_INPUT", `nonce must be below 2^64, got ${message.nonce}`);
     }
 
@@ -168,6 +176,8 @@ export function createEngagementService(options: EngagementServiceOptions): Enga
     const signer = await recoverSigner(domain, k, message, signature);
     if (!signer) throw new EngagementError("BAD_SIGNATURE", "signature cannot be recovered");
     const account = message.account;
+    // Only the indexer's own key issues impressions (signed by it, for itself): no delegation, no quota.
+    if (issued && (signer !== issuer || account.toLowerCase() !== issuer)) throw notSubmitted();
     const d = signer === account ? null : await store.delegation(account, signer);
     const refusal = authorityRefusal(
       k,
@@ -177,7 +187,7 @@ export function createEngagementService(options: EngagementServiceOptions): Enga
       receivedAt,
     );
     if (refusal) throw refusal;
-    spend(accountQuota, account, `account ${account}`);
+    if (!issued) spend(accountQuota, account, `account ${account}`);
     await checkTimestamp(k, message, receivedAt, d);
 
     const nonce = message.nonce.toString();

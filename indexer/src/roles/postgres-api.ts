@@ -4,7 +4,8 @@
  * acknowledged after COMMIT); an API replica forwards them, and media, to
  * the writer holding the lease. Both read the same database: queries, the
  * attention model (kept current from the log and the chain tables by
- * sequence number), epoch documents, the pending-epoch preview.
+ * sequence number), epoch documents, the pending-epoch preview. Impressions
+ * are appended by the writer alone: a replica signs them and forwards them.
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -23,8 +24,10 @@ import { createStoreAttentionService } from "../attention/store-service.ts";
 import type { IndexerConfig } from "../config.ts";
 import { createChunkedExport } from "../engagement/export-chunked.ts";
 import { createIntakeWriter, type IntakeWriter } from "../engagement/group-commit.ts";
+import { createImpressionIssuer, createImpressionSigner, impressionKey } from "../engagement/impressions.ts";
 import { createEngagementService, type EngagementService } from "../engagement/submit.ts";
 import { createEpochPreview } from "../settlement/preview.ts";
+import type { NewLogEntry } from "../store/engagement-store.ts";
 import type { StoreEngine } from "../store/engine/engine.ts";
 import { writerLocator } from "../store/engine/writer-endpoint.ts";
 import { createQueries, type Queries } from "../store/queries.ts";
@@ -35,6 +38,8 @@ export interface PostgresApiOptions {
   logger: Logger;
   /** Where signed messages go: appended here (`local`, the writer) or forwarded to the writer. */
   intake: "local" | "forward";
+  /** AMP_IMPRESSION_KEY: the writer signs and logs the impressions of the amplified items it serves. */
+  impressionKey?: string;
 }
 
 export interface PostgresApi {
@@ -52,27 +57,27 @@ export function createPostgresApi(options: PostgresApiOptions): PostgresApi {
   const { contracts } = config.deployment;
   const queries = createQueries(engine);
   const now = createChainClock(queries);
-  // Each process keeps its own model current from the log and the chain tables by sequence number;
-  // stream rankings are shared through the database, so a cursor works on every replica. No
-  // impression issuer on PostgreSQL yet: its appends are synchronous, and a replica must not write
-  // the log (streams carry no amplified items there).
-  const attention: AttentionService =
-    config.attention === "model"
-      ? createAttentionService({ engine, queries, now })
-      : createStoreAttentionService({ queries, db: engine });
-  if (config.attention === "model")
-    apiLog.warn("impressions: none issued on PostgreSQL; streams carry no amplified items");
-  let writer: IntakeWriter | null = null;
+  // The writer takes signed messages and its own impressions into the log through one group commit.
+  const writer: IntakeWriter | null = options.intake === "local" ? createIntakeWriter(engine) : null;
+  const key = impressionKey(options.impressionKey, config.chainId);
+  const signer = key
+    ? createImpressionSigner({
+        key,
+        chainId: config.chainId,
+        verifyingContract: contracts.AMPSocial as Address,
+      })
+    : null;
   let engagement: EngagementService;
   let locate: WriterLocator | null = null;
   const clientAddress = clientAddressResolver(config.trustedForwarders);
-  if (options.intake === "local") {
-    writer = createIntakeWriter(engine);
+  if (writer) {
     engagement = createEngagementService({
       store: writer.store,
       chainId: config.chainId,
       verifyingContract: contracts.AMPSocial as Address,
       append: writer.append,
+      // What replicas sign with the same key and forward.
+      impressionIssuer: signer?.address,
       intake: {
         perAccount: { ratePerSec: config.intakeAccountRate, burst: config.intakeAccountBurst },
         perClient: { ratePerSec: config.intakeClientRate, burst: config.intakeClientBurst },
@@ -85,6 +90,35 @@ export function createPostgresApi(options: PostgresApiOptions): PostgresApi {
     locate = fixed ? async () => fixed : writerLocator(engine.pool as NonNullable<StoreEngine["pool"]>);
     engagement = createForwardingEngagement({ writer: locate, timeoutMs: config.forwardTimeoutMs });
   }
+  // Each process keeps its own model current from the log and the chain tables by sequence number;
+  // stream rankings are shared through the database, so a cursor works on every replica. One process
+  // appends to the log: the writer appends its impressions through its group commit, a replica signs
+  // them with the same key and forwards them to the writer (its answer, after COMMIT, is the append).
+  const impressions =
+    config.attention === "model" && key
+      ? createImpressionIssuer({
+          store: writer
+            ? { append: writer.append }
+            : {
+                append: (entry: NewLogEntry) =>
+                  engagement.submit(entry.kind, entry.json, entry.signature).then((r) => r.seq),
+              },
+          key,
+          chainId: config.chainId,
+          verifyingContract: contracts.AMPSocial as Address,
+        })
+      : null;
+  const attention: AttentionService =
+    config.attention === "model"
+      ? createAttentionService({ engine, queries, now, impressions })
+      : createStoreAttentionService({ queries, db: engine });
+  if (impressions)
+    apiLog.info(
+      { impressionIssuer: impressions.address, intake: options.intake },
+      "impressions: issuer ready",
+    );
+  else if (config.attention === "model")
+    apiLog.warn("no AMP_IMPRESSION_KEY: streams carry no amplified items");
   const yoga = createApi({
     queries,
     exportLog: createChunkedExport(engine),

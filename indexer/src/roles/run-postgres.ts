@@ -60,7 +60,13 @@ export async function runOnPostgres(
   process.once("SIGTERM", () => onSignal("SIGTERM"));
 
   if (config.role === "api") {
-    api = createPostgresApi({ config, engine, logger, intake: "forward" });
+    api = createPostgresApi({
+      config,
+      engine,
+      logger,
+      intake: "forward",
+      impressionKey: process.env.AMP_IMPRESSION_KEY,
+    });
     await api.listen();
     log.info(
       { writer: config.writerUrl ?? "the lease holder's advertised URL (writer_endpoint)" },
@@ -78,7 +84,13 @@ export async function runOnPostgres(
   const durability = await checkLogDurability(engine, { exportDir: epochExportDir(config) });
   for (const warning of durability.warnings)
     log.warn({ lastSeq: durability.lastSeq }, `database: ${warning}`);
-  api = createPostgresApi({ config, engine, logger, intake: "local" });
+  api = createPostgresApi({
+    config,
+    engine,
+    logger,
+    intake: "local",
+    impressionKey: process.env.AMP_IMPRESSION_KEY,
+  });
   const base = await api.listen();
   await writer.advertise(config.advertiseUrl ?? base);
   log.info({ url: config.advertiseUrl ?? base }, "writer: taking signed messages; replicas forward here");
