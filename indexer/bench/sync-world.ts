@@ -39,7 +39,7 @@ export interface WorldCounts {
   spends: number;
   epochs: number;
   claims: number;
-  /** Transfer events: mints, transfers, escrow deposits (amplify, top-up) and claim payouts. */
+  /** Transfer events: mints, transfers, escrow deposits (amplify, top-up), claim payouts, vault releases. */
   transfers: number;
   headBlock: number;
   transactions: number;
@@ -288,6 +288,24 @@ export async function generateWorld(
 
   const head = Number(await rpc<Hex>("eth_blockNumber"));
   const spends = size.epochs * Math.min(MAX_SPENDS_PER_EPOCH, size.campaigns);
+  // The vault releases what activated epochs spent to the escrow in one transfer each time the
+  // activation cursor moves (on the claims above): as many as the chain says it moved.
+  const vault = `0x${(
+    await rpc<Hex>("eth_call", [
+      { to: escrow, data: encodeFunctionData({ abi: ampEscrowAbi, functionName: "vault" }) },
+      "latest",
+    ])
+  ).slice(-40)}`;
+  const releases = (
+    await rpc<unknown[]>("eth_getLogs", [
+      {
+        address: token,
+        topics: [transferTopic, `0x${vault.slice(2).padStart(64, "0")}`],
+        fromBlock: "0x0",
+        toBlock: toHex(head),
+      },
+    ])
+  ).length;
   return {
     communities: size.communities,
     posts: size.posts,
@@ -295,9 +313,11 @@ export async function generateWorld(
     spends,
     epochs: size.epochs,
     claims: size.claims,
-    // Mints (to promoters and fresh accounts), transfers, escrow deposits, claim payouts.
+    // Mints (to promoters and fresh accounts), transfers, escrow deposits, claim payouts and the
+    // vault's releases to the escrow.
     transfers:
       earlier.length +
+      releases +
       users.length +
       size.mints +
       size.transfers +
