@@ -3,7 +3,6 @@ import { seededApiEachTest } from "#test-kit/api.ts";
 import { wallets } from "#test-kit/helpers.ts";
 import { DEFAULT_PARAMS } from "../attention/params.ts";
 import { createStoreAttentionService } from "../attention/store-service.ts";
-import { createPayoutReasonStore } from "../store/payout-reasons.ts";
 import { createQueries } from "../store/queries.ts";
 
 const [alice, bob] = wallets() as [ReturnType<typeof wallets>[number], ReturnType<typeof wallets>[number]];
@@ -19,10 +18,13 @@ describe("GraphQL payout reasons and reputation seeds", () => {
     db.prepare(
       "INSERT INTO moderators (community_id, account, block_number, log_index) VALUES (1, ?, 2, 0)",
     ).run(bob.address.toLowerCase());
-    const reasons = createPayoutReasonStore(db);
-    reasons.insert(1, 1n, bob.address, "policy", 0n);
-    reasons.insert(2, 1n, bob.address, "paid", 123n);
-    reasons.insert(2, 1n, alice.address, "authorOrPromoter", 0n);
+    // The rows settlement writes with an epoch (settlement/store.ts).
+    const reason = db.prepare(
+      "INSERT INTO epoch_view_reasons (epoch, campaign_id, account, reason, amount) VALUES (?, 1, ?, ?, ?)",
+    );
+    reason.run(1, bob.address.toLowerCase(), "policy", "0");
+    reason.run(2, bob.address.toLowerCase(), "paid", "123");
+    reason.run(2, alice.address.toLowerCase(), "authorOrPromoter", "0");
     const queries = createQueries(db);
     return {
       queries,

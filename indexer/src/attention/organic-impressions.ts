@@ -4,13 +4,14 @@
  * a campaign's lift. Counted on the request path in memory and written to the
  * store shortly after (one transaction per flush), so the counts survive a
  * restart and every process serving the same store adds to the same rows:
- * on SQLite synchronously on the process's handle, on PostgreSQL as one upsert
+ * on SQLite synchronously on the process's handle (once no Kysely transaction
+ * is open on it), on PostgreSQL as one upsert
  * of the pending counts (added to what other replicas wrote).
  */
 import type { Logger } from "#protocol/logger.ts";
 import { silentLogger } from "#protocol/logger.ts";
 import type { Db } from "../store/db.ts";
-import type { StoreEngine } from "../store/engine/engine.ts";
+import { exclusiveSqlite, type StoreEngine, sqliteEngine } from "../store/engine/engine.ts";
 
 export interface OrganicImpressionsOptions {
   /** Counts not yet written are flushed at most this long after the first of them (ms, default 1000). */
@@ -24,7 +25,8 @@ interface CountStore {
   add(counts: ReadonlyMap<bigint, number>): Promise<void>;
 }
 
-function sqliteCounts(db: Db): CountStore {
+function sqliteCounts(engine: StoreEngine): CountStore {
+  const db = engine.sqlite as Db;
   const read = db
     .prepare("SELECT impressions FROM campaign_organic_impressions WHERE campaign_id = ?")
     .pluck();
@@ -37,7 +39,9 @@ function sqliteCounts(db: Db): CountStore {
   });
   return {
     read: async (campaignId) => (read.get(campaignId) as number | undefined) ?? 0,
-    add: async (counts) => write(counts),
+    add: async (counts) => {
+      await exclusiveSqlite(engine, () => write(counts));
+    },
   };
 }
 
@@ -79,12 +83,8 @@ export class OrganicImpressions {
   constructor(store: Db | StoreEngine, options: OrganicImpressionsOptions = {}) {
     this.#flushMs = options.flushMs ?? 1000;
     this.#logger = options.logger ?? silentLogger();
-    const engine = "kind" in store && "pool" in store ? (store as StoreEngine) : null;
-    this.#store = !engine
-      ? sqliteCounts(store as Db)
-      : engine.kind === "sqlite"
-        ? sqliteCounts(engine.sqlite as Db)
-        : postgresCounts(engine);
+    const engine = "kind" in store && "pool" in store ? (store as StoreEngine) : sqliteEngine(store as Db);
+    this.#store = engine.kind === "sqlite" ? sqliteCounts(engine) : postgresCounts(engine);
   }
 
   /** Counts one page whose organic cut held the campaign's post. */

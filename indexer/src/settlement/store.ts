@@ -7,8 +7,9 @@
  * statements on PostgreSQL). A write of several statements is compiled first
  * and then run as one transaction: on SQLite synchronously on the
  * better-sqlite3 handle (nothing else on the event loop can slip a statement
- * of its own into it, such as an intake append that a rollback would undo), on
- * PostgreSQL on one pooled connection between BEGIN and COMMIT.
+ * of its own into it, such as an intake append that a rollback would undo),
+ * once no Kysely transaction is open on it (`exclusiveSqlite`), on PostgreSQL
+ * on one pooled connection between BEGIN and COMMIT.
  *
  * The lease: on SQLite a row in `settlement_lease` taken in an IMMEDIATE
  * transaction, lasting seconds unless renewed (as before). On PostgreSQL, where
@@ -25,7 +26,12 @@ import type { CompiledQuery } from "kysely";
 import type pg from "pg";
 import type { Logger } from "#protocol/logger.ts";
 import type { Db } from "../store/db.ts";
-import { type EngineKind, type StoreEngine, StoreEngineError } from "../store/engine/engine.ts";
+import {
+  type EngineKind,
+  exclusiveSqlite,
+  type StoreEngine,
+  StoreEngineError,
+} from "../store/engine/engine.ts";
 import { createLogRange, engineOf, type LogRow, readerOf, type StoreSource } from "../store/log-range.ts";
 import { type RawBuilder, sql } from "../store/queries/sql-reader.ts";
 import type { EpochResult } from "./epoch.ts";
@@ -182,7 +188,7 @@ export function createSettlementStore(source: StoreSource): SettlementStore {
           compiled.push({ text: one.sql, rows: step.rows });
         }
       }
-      tx(compiled);
+      await exclusiveSqlite(engine, () => tx(compiled));
     };
   } else {
     const pool = engine.pool;
@@ -317,10 +323,10 @@ export function createSettlementStore(source: StoreSource): SettlementStore {
       return true;
     });
     return {
-      acquire: async () => take.immediate(),
-      renew: async () => renewStmt.run(now() + seconds, owner).changes > 0,
+      acquire: () => exclusiveSqlite(engine, () => take.immediate()),
+      renew: () => exclusiveSqlite(engine, () => renewStmt.run(now() + seconds, owner).changes > 0),
       release: async () => {
-        releaseStmt.run(owner);
+        await exclusiveSqlite(engine, () => releaseStmt.run(owner));
       },
     };
   }

@@ -12,19 +12,12 @@ import { createReader, type Reader, sql } from "./queries/sql-reader.ts";
 /** A better-sqlite3 handle (the SQLite engine) or either engine. */
 export type StoreSource = Db | StoreEngine;
 
-const engines = new WeakMap<Db, StoreEngine>();
 const readers = new WeakMap<StoreEngine, Reader>();
 
-/** The engine behind a source; one Kysely handle per better-sqlite3 handle (never closed here). */
+/** The engine behind a source (a better-sqlite3 handle has one, see `sqliteEngine`). */
 export function engineOf(source: StoreSource): StoreEngine {
   if ("kind" in source && "db" in source && "pool" in source) return source as StoreEngine;
-  const db = source as Db;
-  let engine = engines.get(db);
-  if (!engine) {
-    engine = sqliteEngine(db);
-    engines.set(db, engine);
-  }
-  return engine;
+  return sqliteEngine(source as Db);
 }
 
 /** The shared read path over a source, one per engine (its statement cache is kept). */

@@ -3,13 +3,10 @@
  * and the reputation seeds of a community with the time each becomes one.
  *
  * The reads go through the read path (`queries/sql-reader.ts`) on either
- * engine. The writes come in two forms: synchronous statements on the SQLite
- * handle (settlement records them inside its own better-sqlite3 transaction)
- * and the same statements through Kysely (`payoutReasonWrites`) for either
- * engine, inside the caller's transaction when it passes one.
+ * engine; settlement writes the reasons with an epoch's other rows, in its
+ * transaction (`settlement/store.ts`).
  */
-import { type Kysely, sql } from "kysely";
-import type { Db } from "./db.ts";
+import { sql } from "kysely";
 import type { Reader } from "./queries/sql-reader.ts";
 
 export interface ViewReasonRow {
@@ -26,17 +23,6 @@ export interface SeedRow {
   appointedAt: number;
   founder: boolean;
 }
-
-/** One viewer's decision in one epoch, as settlement reports it. */
-export interface ViewReason {
-  campaignId: bigint;
-  account: string;
-  reason: string;
-  amount: bigint;
-}
-
-const INSERT_TEXT =
-  "INSERT INTO epoch_view_reasons (epoch, campaign_id, account, reason, amount) VALUES (?, ?, ?, ?, ?) ON CONFLICT (campaign_id, account, epoch) DO UPDATE SET reason = excluded.reason, amount = excluded.amount";
 
 /** The reasons and seeds the API reads, on either engine. */
 export function payoutReasonQueries(r: Reader) {
@@ -66,35 +52,3 @@ export function payoutReasonQueries(r: Reader) {
   };
 }
 export type PayoutReasonQueries = ReturnType<typeof payoutReasonQueries>;
-
-/** The writes through Kysely, on either engine (`db` may be a transaction). */
-export function payoutReasonWrites(db: Kysely<unknown>) {
-  return {
-    /** Drops the reasons of epochs >= `epoch` (a recomputed epoch drops what it said before). */
-    deleteFrom: async (epoch: number) => {
-      await sql`DELETE FROM epoch_view_reasons WHERE epoch >= ${epoch}`.execute(db);
-    },
-    /** Records (or replaces) one epoch's decisions. */
-    insertMany: async (epoch: number, reasons: readonly ViewReason[]) => {
-      for (const d of reasons)
-        await sql`INSERT INTO epoch_view_reasons (epoch, campaign_id, account, reason, amount) VALUES (${epoch}, ${Number(d.campaignId)}, ${d.account.toLowerCase()}, ${d.reason}, ${d.amount.toString()}) ON CONFLICT (campaign_id, account, epoch) DO UPDATE SET reason = excluded.reason, amount = excluded.amount`.execute(
-          db,
-        );
-    },
-  };
-}
-
-/** The synchronous writes on the SQLite handle (inside settlement's better-sqlite3 transaction). */
-export function createPayoutReasonStore(db: Db) {
-  const q = {
-    insert: db.prepare(INSERT_TEXT),
-    deleteFrom: db.prepare("DELETE FROM epoch_view_reasons WHERE epoch >= ?"),
-  };
-  return {
-    /** Replaces the reasons of epochs >= `epoch` (a recomputed epoch drops what it said before). */
-    deleteFrom: (epoch: number) => q.deleteFrom.run(epoch),
-    insert: (epoch: number, campaignId: bigint, account: string, reason: string, amount: bigint) =>
-      q.insert.run(epoch, Number(campaignId), account.toLowerCase(), reason, amount.toString()),
-  };
-}
-export type PayoutReasonStore = ReturnType<typeof createPayoutReasonStore>;

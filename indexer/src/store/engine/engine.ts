@@ -22,7 +22,7 @@ export class StoreEngineError extends AmpError {
 export interface StoreEngine {
   kind: EngineKind;
   db: Kysely<StoreTables>;
-  /** The better-sqlite3 handle on the SQLite engine (the synchronous stores use it), else null. */
+  /** The better-sqlite3 handle on the SQLite engine (synchronous work goes through `exclusiveSqlite`), else null. */
   sqlite: Db | null;
   /** The pool on the PostgreSQL engine, else null. */
   pool: pg.Pool | null;
@@ -95,10 +95,35 @@ export async function openPostgres(url: string, options: OpenPostgresOptions = {
   };
 }
 
-/** A Kysely handle over an open better-sqlite3 database; closing it closes the database. */
+const sqliteEngines = new WeakMap<Db, StoreEngine>();
+
+/**
+ * The Kysely handle over an open better-sqlite3 database; closing it closes the database. A
+ * handle has one engine (asking again gives the same one), so every writer on the handle shares
+ * one Kysely connection and its lock: Kysely serialises their transactions, and
+ * `exclusiveSqlite` lines synchronous work up behind them.
+ */
 export function sqliteEngine(sqlite: Db): StoreEngine {
-  const db = new Kysely<StoreTables>({ dialect: new SqliteDialect({ database: sqlite }) });
-  return { kind: "sqlite", db, sqlite, pool: null, close: () => db.destroy() };
+  let engine = sqliteEngines.get(sqlite);
+  if (!engine) {
+    const db = new Kysely<StoreTables>({ dialect: new SqliteDialect({ database: sqlite }) });
+    engine = { kind: "sqlite", db, sqlite, pool: null, close: () => db.destroy() };
+    sqliteEngines.set(sqlite, engine);
+  }
+  return engine;
+}
+
+/**
+ * Runs synchronous better-sqlite3 work on a SQLite engine's handle while holding the engine's
+ * Kysely connection. An async Kysely transaction (the follower's batch, an intake commit) can
+ * leave the handle inside BEGIN across awaits; a statement or a `db.transaction(...)` run on the
+ * handle meanwhile would join it (as a savepoint) and be undone by its rollback. Holding the
+ * connection makes such work wait until that transaction has ended.
+ */
+export async function exclusiveSqlite<T>(engine: StoreEngine, work: (db: Db) => T): Promise<T> {
+  const sqlite = engine.sqlite;
+  if (!sqlite) throw new StoreEngineError("STORE_ENGINE_INVALID", "not a SQLite engine");
+  return engine.db.connection().execute(async () => work(sqlite));
 }
 
 /** PostgreSQL when `url` is given, else the SQLite file at `sqlitePath` (migrated as today). */
