@@ -1,10 +1,13 @@
 /** Root queries: argument validation, then a store or attention lookup. */
+import type { GraphQLResolveInfo } from "graphql";
 import type { Address } from "viem";
+import type { PostColumns } from "../../store/queries.ts";
 import * as args from "../args.ts";
 import { connection } from "../connection.ts";
 import type { ApiContext } from "../context.ts";
 import { apiError, badInput } from "../errors.ts";
 import { MAX_EXPORT } from "../limits.ts";
+import { postColumnsFor } from "../post-columns.ts";
 import { fromAttention } from "./attention.ts";
 import { escrowState } from "./escrow.ts";
 
@@ -38,7 +41,8 @@ export const Query = {
       (r) => [r.id],
     ),
   community: (_: unknown, a: Args, ctx: ApiContext) => ctx.queries.community(args.id(str(a, "id"))),
-  posts: (_: unknown, a: Args, ctx: ApiContext) => postsConnection(ctx, a),
+  posts: (_: unknown, a: Args, ctx: ApiContext, info: GraphQLResolveInfo) =>
+    postsConnection(ctx, a, postColumnsFor(info)),
   post: (_: unknown, a: Args, ctx: ApiContext) => ctx.queries.post(args.id(str(a, "id"))),
   campaigns: (_: unknown, a: Args, ctx: ApiContext) =>
     connection(
@@ -165,7 +169,7 @@ const MAX_BUDGET = 2n ** 128n;
 /** The longest campaign life the escrow takes (AMPEscrow.MAX_DURATION). */
 const MAX_CAMPAIGN_SECONDS = 365 * 86_400;
 
-export function postsConnection(ctx: ApiContext, a: Args) {
+export function postsConnection(ctx: ApiContext, a: Args, columns: PostColumns) {
   const orderBy = (a.orderBy as "NEWEST" | "OLDEST" | "MOST_LIKED" | "MOST_VIEWED" | null) ?? "NEWEST";
   const byCount = orderBy === "MOST_LIKED" || orderBy === "MOST_VIEWED";
   const page = ctx.queries.posts(
@@ -177,6 +181,7 @@ export function postsConnection(ctx: ApiContext, a: Args) {
     },
     args.pageSize(a.first as number),
     args.afterKeyset(opt(a, "after"), byCount ? 2 : 1),
+    columns,
   );
   return connection(page, (r) => (byCount ? [orderBy === "MOST_LIKED" ? r.likes : r.views, r.id] : [r.id]));
 }
