@@ -5,8 +5,8 @@
  * store shortly after (one transaction per flush), so the counts survive a
  * restart and every process serving the same store adds to the same rows:
  * on SQLite synchronously on the process's handle (once no Kysely transaction
- * is open on it), on PostgreSQL as one upsert
- * of the pending counts (added to what other replicas wrote).
+ * is open on it), on PostgreSQL as one upsert of the pending counts (added to
+ * what other replicas wrote).
  */
 import type { Logger } from "#protocol/logger.ts";
 import { silentLogger } from "#protocol/logger.ts";
