@@ -16,8 +16,9 @@ export { exportLog, type LogExport, parseLogExport } from "./engagement/export.t
 export { createEngagementService, type EngagementService } from "./engagement/submit.ts";
 export { type AttentionDeps, createIndexer, type Indexer, type IndexerOptions } from "./main.ts";
 export { SETTLEMENT_ERROR_CODES, SettlementError, type SettlementErrorCode } from "./settlement/errors.ts";
-export { type ChainStore, createChainStore } from "./store/chain-store.ts";
 export { type Db, openDb } from "./store/db.ts";
 export { createEngagementStore, type EngagementStore } from "./store/engagement-store.ts";
-export type { ChainEvent, ChainEventKind } from "./store/events.ts";
+export { type AsyncChainStore, createKyselyChainStore } from "./store/engine/chain-store.ts";
+export { type StoreEngine, sqliteEngine } from "./store/engine/engine.ts";
+export type { ChainBatch, ChainEvent, ChainEventKind, Checkpoint } from "./store/events.ts";
 export { createQueries, type Queries } from "./store/queries.ts";

@@ -34,9 +34,10 @@ import { createRebuilderFor, createSettler, epochExportDir, settlerKey } from ".
 const REBUILD_INTERVAL_MS = 5000;
 
 import { ackMarkPath } from "./store/ack-mark.ts";
-import { createChainStore } from "./store/chain-store.ts";
 import { type Db, openDb } from "./store/db.ts";
 import { createEngagementStore } from "./store/engagement-store.ts";
+import { createKyselyChainStore } from "./store/engine/chain-store.ts";
+import { sqliteEngine } from "./store/engine/engine.ts";
 import { createMediaStore, type MediaStore } from "./store/media/content-store.ts";
 import { createQueries, type Queries } from "./store/queries.ts";
 
@@ -93,7 +94,7 @@ export function createIndexer(config: IndexerConfig, options: IndexerOptions = {
   const { contracts } = config.deployment;
   const follower = createIndexerFollower({
     config,
-    store: createChainStore(db),
+    store: createKyselyChainStore(sqliteEngine(db)),
     logger,
     onEvent: options.onFollowerEvent,
   });

@@ -10,9 +10,8 @@
  * reorg, finalized) to an optional listener.
  */
 import type { Address, Log } from "viem";
-import type { ChainStore, Checkpoint } from "../store/chain-store.ts";
 import type { AsyncChainStore } from "../store/engine/chain-store.ts";
-import type { BlockRecord, ChainEvent } from "../store/events.ts";
+import type { BlockRecord, ChainEvent, Checkpoint } from "../store/events.ts";
 import { compareEvents } from "../store/events.ts";
 import { type ContractAddresses, createLogDecoder } from "./decode.ts";
 import {
@@ -37,8 +36,8 @@ export type FollowerEvent =
 
 export interface FollowerOptions {
   reader: ChainReader;
-  /** The synchronous SQLite store, or the Kysely one on either engine. */
-  store: ChainStore | AsyncChainStore;
+  /** The chain store, on either engine. */
+  store: AsyncChainStore;
   chainId: number;
   contracts: ContractAddresses;
   startBlock: number;

@@ -1,12 +1,10 @@
 /**
  * The indexer's chain follower as the config describes it: the RPC reader
  * (retries, batched headers), the contracts and ranges, progress and
- * reorg/error logs. The store is either engine's: the synchronous SQLite
- * chain store or the Kysely one.
+ * reorg/error logs, into the chain store on either engine.
  */
 import type { Logger } from "#protocol/logger.ts";
 import type { IndexerConfig } from "../config.ts";
-import type { ChainStore } from "../store/chain-store.ts";
 import type { AsyncChainStore } from "../store/engine/chain-store.ts";
 import { createFollower, type Follower, type FollowerEvent } from "./follower.ts";
 import { createBackfillProgress } from "./progress.ts";
@@ -14,7 +12,7 @@ import { createChainReader, createRpcClient } from "./rpc.ts";
 
 export interface IndexerFollowerOptions {
   config: IndexerConfig;
-  store: ChainStore | AsyncChainStore;
+  store: AsyncChainStore;
   logger: Logger;
   onEvent?: (event: FollowerEvent) => void;
 }

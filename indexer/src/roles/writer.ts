@@ -60,7 +60,7 @@ export async function startWriter(options: WriterOptions): Promise<Writer> {
   let applied = false;
   const follower = createIndexerFollower({
     config,
-    store: createKyselyChainStore(engine.db),
+    store: createKyselyChainStore(engine),
     logger: options.logger,
     onEvent: (e) => {
       if (e.type === "batch" && !applied) {

@@ -6,23 +6,11 @@
  * (`*_block` columns, amount counters) are undone in reverse event order.
  */
 import type { Db } from "./db.ts";
-import type { BlockRecord, ChainEvent, ChainEventKind } from "./events.ts";
+import type { BlockRecord, ChainBatch, ChainEvent, ChainEventKind, Checkpoint } from "./events.ts";
 import { createMentionWriter } from "./mentions.ts";
 import { createNotificationWriter } from "./notifications.ts";
 
-export interface Checkpoint {
-  /** Last fully indexed block (-1 before the first batch). */
-  blockNumber: number;
-  blockHash: string | null;
-  finalizedBlock: number;
-  headBlock: number;
-}
-
-export interface ChainBatch {
-  blocks: BlockRecord[];
-  events: ChainEvent[];
-  checkpoint: Checkpoint;
-}
+export type { ChainBatch, Checkpoint } from "./events.ts";
 
 export interface ChainStore {
   getCheckpoint(): Checkpoint | null;

@@ -110,6 +110,22 @@ export interface BlockRecord {
   timestamp: number;
 }
 
+/** How far the chain store has indexed. */
+export interface Checkpoint {
+  /** Last fully indexed block (-1 before the first batch). */
+  blockNumber: number;
+  blockHash: string | null;
+  finalizedBlock: number;
+  headBlock: number;
+}
+
+/** What the follower applies in one transaction: blocks, their events and the new checkpoint. */
+export interface ChainBatch {
+  blocks: BlockRecord[];
+  events: ChainEvent[];
+  checkpoint: Checkpoint;
+}
+
 /** Sort key of an event: (block, tx index, log index). */
 export function compareEvents(a: ChainEvent, b: ChainEvent): number {
   return a.blockNumber - b.blockNumber || a.txIndex - b.txIndex || a.logIndex - b.logIndex;

@@ -1,20 +1,24 @@
 /**
- * The chain store written once in Kysely, for either engine (PostgreSQL, or
- * SQLite through Kysely's dialect): the same contract as `../chain-store.ts`
- * (a batch in ONE transaction, reorg rollback in one transaction, the same
- * rows), asynchronous, and built for a database across a socket: a batch's
- * rows are buffered and written in bulk (on a PostgreSQL engine by COPY FROM
- * STDIN on the batch's connection, else as multi-row INSERTs), and balance
- * and campaign counters are summed in memory (bigint) and written once per
- * batch. An event that reads or updates earlier rows (a reply, a revocation,
- * a dispute, ...) first writes everything buffered before it, so rows and
- * notifications keep the order of the events.
+ * Folds chain events into tables, written once in Kysely for either engine
+ * (PostgreSQL, or SQLite through Kysely's dialect on the engine's one
+ * connection). A batch (blocks, events, new checkpoint) is applied in ONE
+ * transaction, so a killed process either has all of it or none of it. A
+ * reorg rolls back everything after the common ancestor in one transaction:
+ * rows created after it are deleted, later changes to older rows (`*_block`
+ * columns, amount counters) are undone in reverse event order.
+ *
+ * Built for a database across a socket: a batch's rows are buffered and
+ * written in bulk (on a PostgreSQL engine by COPY FROM STDIN on the batch's
+ * connection, else as multi-row INSERTs), and balance and campaign counters
+ * are summed in memory (bigint) and written once per batch. An event that
+ * reads or updates earlier rows (a reply, a revocation, a dispute, ...) first
+ * writes everything buffered before it, so rows and notifications keep the
+ * order of the events.
  */
 import type { Insertable } from "kysely";
 import { Kysely, sql } from "kysely";
 import type pg from "pg";
-import type { ChainBatch, Checkpoint } from "../chain-store.ts";
-import type { BlockRecord, ChainEvent, ChainEventKind } from "../events.ts";
+import type { BlockRecord, ChainBatch, ChainEvent, ChainEventKind, Checkpoint } from "../events.ts";
 import { mentionSites, nameKey, resolveMentions } from "../mentions.ts";
 import type { NotificationInput } from "../notifications.ts";
 import { chunks, insertRows, insertStatements, MAX_PARAMS } from "./bulk-insert.ts";
@@ -536,7 +540,7 @@ async function applyEvent(trx: Trx, w: Writer, e: ChainEvent): Promise<void> {
             .where("epoch", "=", epoch)
             .where((s) => s(s.fn("lower", ["root"]), "=", p.root.toLowerCase()))
             .where("amount", "<>", "0")
-            // The order SQLite's primary key (epoch, account) gives the synchronous store.
+            // By account (the order of the primary key (epoch, account)): both engines number them alike.
             .orderBy("account"),
         )
         .execute();
