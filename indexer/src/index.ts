@@ -17,8 +17,13 @@ export { createEngagementService, type EngagementService } from "./engagement/su
 export { type AttentionDeps, createIndexer, type Indexer, type IndexerOptions } from "./main.ts";
 export { SETTLEMENT_ERROR_CODES, SettlementError, type SettlementErrorCode } from "./settlement/errors.ts";
 export { type Db, openDb } from "./store/db.ts";
-export { createEngagementStore, type EngagementStore } from "./store/engagement-store.ts";
 export { type AsyncChainStore, createKyselyChainStore } from "./store/engine/chain-store.ts";
+export {
+  type AsyncEngagementStore,
+  createKyselyEngagementStore,
+  type LogEntry,
+  type NewLogEntry,
+} from "./store/engine/engagement-store.ts";
 export { type StoreEngine, sqliteEngine } from "./store/engine/engine.ts";
 export type { ChainBatch, ChainEvent, ChainEventKind, Checkpoint } from "./store/events.ts";
 export { createQueries, type Queries } from "./store/queries.ts";

@@ -22,7 +22,7 @@ import type { Follower, FollowerEvent } from "./chain/follower.ts";
 import { createIndexerFollower } from "./chain/indexer-follower.ts";
 import { configFromArgs, type IndexerConfig, loadConfig } from "./config.ts";
 import { createChunkedExport } from "./engagement/export-chunked.ts";
-import { createGroupCommit } from "./engagement/group-commit.ts";
+import { createIntakeWriter } from "./engagement/group-commit.ts";
 import { createImpressionIssuer, impressionKey } from "./engagement/impressions.ts";
 import { createEngagementService } from "./engagement/submit.ts";
 import { runOnPostgres } from "./roles/run-postgres.ts";
@@ -35,10 +35,10 @@ const REBUILD_INTERVAL_MS = 5000;
 
 import { ackMarkPath } from "./store/ack-mark.ts";
 import { type Db, openDb } from "./store/db.ts";
-import { createEngagementStore } from "./store/engagement-store.ts";
 import { createKyselyChainStore } from "./store/engine/chain-store.ts";
+import { createKyselyEngagementStore } from "./store/engine/engagement-store.ts";
 import { sqliteEngine } from "./store/engine/engine.ts";
-import { createMediaStore, type MediaStore } from "./store/media/content-store.ts";
+import { createSqliteMediaStore, type ExclusiveMediaStore } from "./store/media/content-store.ts";
 import { createQueries, type Queries } from "./store/queries.ts";
 
 export interface AttentionDeps {
@@ -70,7 +70,7 @@ export interface Indexer {
   follower: Follower;
   queries: Queries;
   /** The image content store behind /media. */
-  media: MediaStore;
+  media: ExclusiveMediaStore;
   /** Resolves with the GraphQL URL when serving HTTP. */
   start(options?: StartOptions): Promise<{ url: string | null }>;
   /** Settles when the follower stops; rejects on a fatal chain error. */
@@ -89,12 +89,14 @@ export function createIndexer(config: IndexerConfig, options: IndexerOptions = {
     db.close();
     throw error;
   }
+  // The handle's one engine: the follower, intake and every other writer share its connection.
+  const engine = sqliteEngine(db);
   const queries = createQueries(db);
   const now = createChainClock(queries);
   const { contracts } = config.deployment;
   const follower = createIndexerFollower({
     config,
-    store: createKyselyChainStore(sqliteEngine(db)),
+    store: createKyselyChainStore(engine),
     logger,
     onEvent: options.onFollowerEvent,
   });
@@ -104,20 +106,19 @@ export function createIndexer(config: IndexerConfig, options: IndexerOptions = {
     config,
     now,
   });
-  const engagementStore = createEngagementStore(db);
-  const media = createMediaStore(db, { dir: config.mediaDir, maxTotalBytes: config.mediaMaxBytes });
-  const groupCommit = createGroupCommit(db, engagementStore, {
+  const media = createSqliteMediaStore(engine, { dir: config.mediaDir, maxTotalBytes: config.mediaMaxBytes });
+  const intake = createIntakeWriter(engine, {
     ackMark,
     walPath: config.dbPath === ":memory:" ? undefined : `${config.dbPath}-wal`,
   });
   const yoga = createApi({
     queries,
-    exportLog: createChunkedExport(db),
+    exportLog: createChunkedExport(engine),
     engagement: createEngagementService({
-      store: engagementStore,
+      store: intake.store,
       chainId: config.chainId,
       verifyingContract: contracts.AMPSocial as Address,
-      append: groupCommit.append,
+      append: intake.append,
       intake: {
         perAccount: { ratePerSec: config.intakeAccountRate, burst: config.intakeAccountBurst },
         perClient: { ratePerSec: config.intakeClientRate, burst: config.intakeClientBurst },
@@ -167,7 +168,7 @@ export function createIndexer(config: IndexerConfig, options: IndexerOptions = {
     async start(startOptions = {}) {
       let url: string | null = null;
       if (startOptions.http ?? true) {
-        const documents = createEpochDocuments({ db, queries, corsOrigins: config.corsOrigins });
+        const documents = createEpochDocuments({ db: engine, queries, corsOrigins: config.corsOrigins });
         server = createServer(
           createHttpHandler(yoga, {
             corsOrigins: config.corsOrigins,
@@ -204,7 +205,7 @@ export function createIndexer(config: IndexerConfig, options: IndexerOptions = {
       try {
         await attention.close?.();
       } finally {
-        groupCommit.close();
+        intake.close();
         db.close();
       }
     },
@@ -227,7 +228,7 @@ async function main(logger: Logger): Promise<void> {
             if (!key) log.warn("no AMP_IMPRESSION_KEY: streams carry no amplified items");
             const impressions = key
               ? createImpressionIssuer({
-                  store: createEngagementStore(deps.db),
+                  store: createKyselyEngagementStore(sqliteEngine(deps.db).db),
                   key,
                   chainId: config.chainId,
                   verifyingContract: config.deployment.contracts.AMPSocial as Address,

@@ -19,10 +19,7 @@ import { setImmediate as yieldToLoop } from "node:timers/promises";
 import type { Hex } from "viem";
 import { exportLine } from "../engagement/export.ts";
 import { type EpochManifest, manifestText, parseManifest } from "../settlement/manifest.ts";
-import type { Db } from "../store/db.ts";
-import { createEngagementStore, type LogEntry } from "../store/engagement-store.ts";
-import { createKyselyEngagementStore } from "../store/engine/engagement-store.ts";
-import type { StoreEngine } from "../store/engine/engine.ts";
+import { createLogRange, type StoreSource } from "../store/log-range.ts";
 import type { Queries } from "../store/queries.ts";
 
 const SLICE = 1000;
@@ -42,14 +39,14 @@ const drained = (res: ServerResponse) =>
 
 export interface EpochDocumentOptions {
   /** The store (either engine) whose log the documents are read from. */
-  db: Db | StoreEngine;
+  db: StoreSource;
   queries: Pick<Queries, "epoch">;
   corsOrigins: readonly string[];
 }
 
 /** Returns a handler that answers the two paths (true) or leaves the request alone (false). */
 export function createEpochDocuments(options: EpochDocumentOptions) {
-  const entries = logReader(options.db);
+  const log = createLogRange(options.db);
   const origins = new Set(options.corsOrigins);
 
   const refuse = (res: ServerResponse, status: number, code: string, message: string, extra = {}) => {
@@ -151,29 +148,15 @@ export function createEpochDocuments(options: EpochDocumentOptions) {
       res.end();
       return true;
     }
-    for (let start = manifest.fromSeq + 1; start <= manifest.toSeq; start += SLICE) {
+    // One slice of the range in memory at a time (keyset reads), written before the next is read.
+    for await (const rows of log.batches(manifest.fromSeq, manifest.toSeq, SLICE)) {
       if (res.destroyed) return true;
       let chunk = "";
-      for (const e of await entries(start, Math.min(manifest.toSeq, start + SLICE - 1)))
-        chunk += exportLine(e);
+      for (const r of rows) chunk += exportLine(r);
       if (res.write(chunk)) await yieldToLoop();
       else await drained(res);
     }
     res.end();
     return true;
   };
-}
-
-/** Log entries by seq range: the SQLite handle's statements, or Kysely on PostgreSQL. */
-function logReader(
-  source: Db | StoreEngine,
-): (fromSeq: number, toSeq: number) => Promise<Iterable<LogEntry>> {
-  const engine = "kind" in source && "db" in source ? (source as StoreEngine) : null;
-  const sqlite = engine ? engine.sqlite : (source as Db);
-  if (sqlite) {
-    const store = createEngagementStore(sqlite);
-    return async (fromSeq, toSeq) => store.entries(fromSeq, toSeq);
-  }
-  const store = createKyselyEngagementStore((engine as StoreEngine).db);
-  return (fromSeq, toSeq) => store.entries(fromSeq, toSeq);
 }

@@ -15,12 +15,13 @@ import { createReadStream } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { isMediaHash, MEDIA_LIMITS } from "#protocol";
 import { type BucketOptions, createTokenBuckets } from "../engagement/quota.ts";
-import type { MediaStore } from "../store/media/content-store.ts";
+import type { ExclusiveMediaStore, MediaStore } from "../store/media/content-store.ts";
 import { MediaError } from "../store/media/errors.ts";
 import { MEDIA_PATH } from "./resolvers/profile.ts";
 
 export interface MediaHttpOptions {
-  store: MediaStore;
+  /** The content store; its upload may be asynchronous (`createSqliteMediaStore`). */
+  store: MediaStore | ExclusiveMediaStore;
   corsOrigins: string[];
   /** Uploads per client address (default 2/s, burst 30). */
   uploads?: BucketOptions;
@@ -114,10 +115,10 @@ export function createMediaHandler(options: MediaHttpOptions): MediaHandler {
       }
       chunks.push(c);
     });
-    req.on("end", () => {
+    req.on("end", async () => {
       if (over) return;
       try {
-        const { record, created } = store.put(
+        const { record, created } = await store.put(
           Buffer.concat(chunks),
           expected === null || expected === undefined ? undefined : expected.toLowerCase().replace(/^0x/, ""),
         );

@@ -7,7 +7,7 @@
 import { createKeccak } from "hash-wasm";
 import { type Hex, keccak256, stringToBytes } from "viem";
 import type { Db } from "../store/db.ts";
-import { createEngagementStore, type LogEntry } from "../store/engagement-store.ts";
+import type { LogEntry } from "../store/engine/engagement-store.ts";
 import { createLogRange, type LogRow, type StoreSource } from "../store/log-range.ts";
 
 export interface LogExport {
@@ -21,10 +21,26 @@ export function exportLine(e: LogRow | LogEntry): string {
   return `{"seq":${e.seq},"kind":${JSON.stringify(e.kind)},"signer":${JSON.stringify(e.signer)},"message":${e.json},"signature":${JSON.stringify(e.signature)}}\n`;
 }
 
+/** Log entries per read of `exportLog`. */
+const SLICE = 4096;
+
+/**
+ * The export of fromSeq..toSeq read synchronously from a SQLite handle, in keyset slices (the
+ * start-up durability check, before anything else uses the handle; verification). What is
+ * served goes through `exportLogFrom` and `createChunkedExport`, on either engine.
+ */
 export function exportLog(db: Db, fromSeq: number, toSeq: number): LogExport {
-  const store = createEngagementStore(db);
+  const slice = db.prepare<[number, number, number]>(
+    "SELECT seq, kind, signer, json, signature FROM engagement_log WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?",
+  );
   const lines: string[] = [];
-  for (const e of store.entries(fromSeq, toSeq)) lines.push(exportLine(e));
+  let after = fromSeq - 1;
+  while (after < toSeq) {
+    const rows = slice.all(after, toSeq, SLICE) as LogRow[];
+    for (const r of rows) lines.push(exportLine(r));
+    if (rows.length < SLICE) break;
+    after = (rows[rows.length - 1] as LogRow).seq;
+  }
   const ndjson = lines.join("");
   return { ndjson, hash: keccak256(stringToBytes(ndjson)), count: lines.length };
 }

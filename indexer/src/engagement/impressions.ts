@@ -3,14 +3,14 @@
  * messages) for each amplified item of a served stream page and appends it
  * to the public engagement log. The key itself is never logged or exposed;
  * only its address is published. The log is either engine's: over the
- * synchronous SQLite store `append` returns the seq, over the Kysely store
- * (PostgreSQL) a promise of it, settled after the commit.
+ * Kysely store or a group commit `append` returns a promise of the seq,
+ * settled after the commit (a log that answers at once gives the seq).
  */
 import { randomBytes } from "node:crypto";
 import type { Address, Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { canonicalMessage, engagementDomain, type ImpressionMessage } from "#protocol";
-import type { NewLogEntry } from "../store/engagement-store.ts";
+import type { NewLogEntry } from "../store/engine/engagement-store.ts";
 import { EngagementError } from "./errors.ts";
 import { digestSigner } from "./sign.ts";
 import { createEngagementHasher } from "./typed-hash.ts";
@@ -59,7 +59,7 @@ export interface ImpressionIssuer<Seq extends number | Promise<number> = number>
   readonly address: Address;
   /** Signs one impression (no side effect). */
   sign(fields: ImpressionFields): Promise<SignedImpression>;
-  /** Appends a signed impression to the log; returns its log seq (synchronously on SQLite). */
+  /** Appends a signed impression to the log; returns its log seq (as the log's append does). */
   append(signed: SignedImpression, receivedAt: number): Seq;
   /** Signs and appends one impression; returns its log seq. */
   issue(fields: ImpressionFields, receivedAt: number): Promise<number>;

@@ -28,8 +28,11 @@ import {
   type MessageKind,
   NO_AVATAR,
 } from "#protocol";
-import type { EngagementStore, NewLogEntry } from "../store/engagement-store.ts";
-import { LogNonceTakenError } from "../store/engine/engagement-store.ts";
+import {
+  type AsyncEngagementStore,
+  LogNonceTakenError,
+  type NewLogEntry,
+} from "../store/engine/engagement-store.ts";
 import { authorityRefusal, recoverSigner } from "./authority.ts";
 import { EngagementError } from "./errors.ts";
 import { type BucketOptions, createTokenBuckets } from "./quota.ts";
@@ -37,13 +40,13 @@ import { type BucketOptions, createTokenBuckets } from "./quota.ts";
 /** Nonces are below 2^64 (the dApp's are milliseconds times 2^20 plus 20 random bits). */
 export const MAX_NONCE = 2n ** 64n;
 
-type StoreReads = Omit<EngagementStore, "append" | "appendMany" | "lastSeq" | "entries">;
+type StoreReads = Omit<AsyncEngagementStore, "append" | "appendBatch" | "appendMany" | "lastSeq" | "entries">;
 
-/** The reads intake makes and its default append, synchronous (SQLite) or not (`AsyncEngagementStore`). */
+/** The reads intake makes and its default append: the `AsyncEngagementStore`'s, or the same answered at once. */
 export type IntakeStore = {
   [K in keyof StoreReads]: (
     ...args: Parameters<StoreReads[K]>
-  ) => ReturnType<StoreReads[K]> | Promise<ReturnType<StoreReads[K]>>;
+  ) => Awaited<ReturnType<StoreReads[K]>> | ReturnType<StoreReads[K]>;
 } & { append(entry: NewLogEntry): number | Promise<number> };
 
 /** The database refused the entry because its (account, nonce) is already in the log. */

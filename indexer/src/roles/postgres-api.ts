@@ -27,7 +27,7 @@ import { createIntakeWriter, type IntakeWriter } from "../engagement/group-commi
 import { createImpressionIssuer, createImpressionSigner, impressionKey } from "../engagement/impressions.ts";
 import { createEngagementService, type EngagementService } from "../engagement/submit.ts";
 import { createEpochPreview } from "../settlement/preview.ts";
-import type { NewLogEntry } from "../store/engagement-store.ts";
+import type { NewLogEntry } from "../store/engine/engagement-store.ts";
 import type { StoreEngine } from "../store/engine/engine.ts";
 import { writerLocator } from "../store/engine/writer-endpoint.ts";
 import { createQueries, type Queries } from "../store/queries.ts";

@@ -4,41 +4,11 @@
  * store assigns `seq` in arrival order and updates derived tables in the same
  * transaction.
  */
-import type { MessageKind } from "#protocol";
 import type { Db } from "./db.ts";
+import type { Delegation, LogEntry, NewLogEntry } from "./engine/engagement-store.ts";
 import { createNotificationWriter } from "./notifications.ts";
 
-/** A verified entry. `message` is the canonical JSON parsed (bigints as strings). */
-export interface NewLogEntry {
-  kind: MessageKind;
-  signer: string;
-  message: Record<string, unknown> & { account: string; nonce: string; timestamp: string };
-  /** Canonical JSON of `message` (stored and exported verbatim). */
-  json: string;
-  signature: string;
-  receivedAt: number;
-}
-
-export interface LogEntry {
-  seq: number;
-  kind: MessageKind;
-  account: string;
-  signer: string;
-  nonce: string;
-  json: string;
-  signature: string;
-  timestamp: number;
-  receivedAt: number;
-}
-
-export interface Delegation {
-  account: string;
-  sessionKey: string;
-  expiresAt: number;
-  revoked: boolean;
-  /** Timestamp of the delegation message in force. */
-  since: number;
-}
+export type { Delegation, LogEntry, NewLogEntry } from "./engine/engagement-store.ts";
 
 export interface EngagementStore {
   append(entry: NewLogEntry): number;

@@ -13,10 +13,41 @@
 
 import type { Kysely, Transaction } from "kysely";
 import { AmpError, type MessageKind } from "#protocol";
-import type { Delegation, LogEntry, NewLogEntry } from "../engagement-store.ts";
 import { nameKey } from "../mentions.ts";
 import type { NotificationInput } from "../notifications.ts";
 import type { StoreTables } from "./tables.ts";
+
+/** A verified entry. `message` is the canonical JSON parsed (bigints as strings). */
+export interface NewLogEntry {
+  kind: MessageKind;
+  signer: string;
+  message: Record<string, unknown> & { account: string; nonce: string; timestamp: string };
+  /** Canonical JSON of `message` (stored and exported verbatim). */
+  json: string;
+  signature: string;
+  receivedAt: number;
+}
+
+export interface LogEntry {
+  seq: number;
+  kind: MessageKind;
+  account: string;
+  signer: string;
+  nonce: string;
+  json: string;
+  signature: string;
+  timestamp: number;
+  receivedAt: number;
+}
+
+export interface Delegation {
+  account: string;
+  sessionKey: string;
+  expiresAt: number;
+  revoked: boolean;
+  /** Timestamp of the delegation message in force. */
+  since: number;
+}
 
 /** The log already holds an entry with this (account, nonce); nothing was written. */
 export class LogNonceTakenError extends AmpError {

@@ -6,7 +6,9 @@
  * interrupted upload leaves neither a file nor a row.
  *
  * `createMediaStore` keeps the rows in the SQLite file (synchronously);
- * `createKyselyMediaStore` in either engine's `media` table through Kysely
+ * `createSqliteMediaStore` is that store on a SQLite engine's handle, its
+ * uploads held back while a Kysely transaction on the handle is open (see
+ * `exclusiveSqlite`); `createKyselyMediaStore` in either engine's `media` table through Kysely
  * (PostgreSQL: the same table, v2), its methods asynchronous. Two uploads of
  * the same image at once store one row and one file.
  */
@@ -16,6 +18,7 @@ import { join } from "node:path";
 import { type Kysely, sql } from "kysely";
 import { isMediaHash, type MediaType, mediaHash } from "#protocol";
 import type { Db } from "../db.ts";
+import { exclusiveSqlite, type StoreEngine, StoreEngineError } from "../engine/engine.ts";
 import type { StoreTables } from "../engine/tables.ts";
 import { MediaError } from "./errors.ts";
 import { inspectImage } from "./sniff.ts";
@@ -166,6 +169,25 @@ export interface AsyncMediaStore {
   has(hash: string): Promise<boolean>;
   locate(hash: string): Promise<{ path: string } | { bytes: Uint8Array } | null>;
   totalBytes(): number;
+}
+
+/** `MediaStore` whose upload is asynchronous (its reads are not). */
+export interface ExclusiveMediaStore extends Omit<MediaStore, "put"> {
+  put(bytes: Uint8Array, expectedHash?: string): Promise<{ record: MediaRecord; created: boolean }>;
+}
+
+/**
+ * The synchronous store on a SQLite engine's handle, its upload (checks, file and row) run
+ * through `exclusiveSqlite`: the row never joins a Kysely transaction left open on the handle
+ * (the follower's batch, an intake commit), so that transaction's rollback cannot undo it.
+ */
+export function createSqliteMediaStore(engine: StoreEngine, options: MediaStoreOptions): ExclusiveMediaStore {
+  if (!engine.sqlite) throw new StoreEngineError("STORE_ENGINE_INVALID", "not a SQLite engine");
+  const store = createMediaStore(engine.sqlite, options);
+  return {
+    ...store,
+    put: (bytes, expectedHash) => exclusiveSqlite(engine, () => store.put(bytes, expectedHash)),
+  };
 }
 
 export async function createKyselyMediaStore(
