@@ -1,8 +1,9 @@
 /**
  * Message intake throughput: valid signed messages (follows) from 400 accounts
  * sent over HTTP by 40 client addresses (127.0.0.x), 16 requests in flight,
- * to the real indexer wiring (group commit on a `synchronous = FULL` SQLite
- * file, the default intake quotas, signature recovery) served from a child
+ * to the real indexer wiring (the Kysely group commit on a SQLite file, its
+ * WAL fsync'd before each acknowledgement, the default intake quotas,
+ * signature recovery) served from a child
  * process. Every message must be acknowledged; the figure is acknowledged
  * messages per second in total. The same server answering a single account's
  * loop, one message at a time, is measured for comparison (its quota refuses

@@ -2,10 +2,9 @@
  * Message intake on either engine, for tests: a SQLite store seeded the way
  * tests always have (a chain store), and on PostgreSQL the same rows mirrored
  * into a fresh database. `store` and `writer` are what the indexer gives
- * intake on that engine (`createIntakeWriter`: the synchronous store and the
- * WAL-syncing group commit on SQLite, the Kysely store and its group commit on
- * PostgreSQL); `scalar` and `exec` read and change rows on the engine under
- * test (`?` placeholders on both).
+ * intake on that engine (`createIntakeWriter`: the Kysely store and its group
+ * commit, syncing the WAL file on SQLite); `scalar` and `exec` read and change
+ * rows on the engine under test (`?` placeholders on both).
  */
 import { afterAll } from "vitest";
 import { createIntakeWriter, type IntakeWriter } from "#indexer/engagement/group-commit.ts";
@@ -53,10 +52,10 @@ const numbered = (text: string) => {
 
 export async function openIntakeEngine(
   kind: EngineKind,
-  options: { path: string; seed?: (db: Db) => void; postgres: () => Promise<PostgresServer> },
+  options: { path: string; seed?: (db: Db) => void | Promise<void>; postgres: () => Promise<PostgresServer> },
 ): Promise<IntakeEngine> {
   const sqlite = openDb(options.path);
-  options.seed?.(sqlite);
+  await options.seed?.(sqlite);
   const walPath = options.path === ":memory:" ? undefined : `${options.path}-wal`;
   if (kind === "sqlite") {
     const engine = sqliteEngine(sqlite);

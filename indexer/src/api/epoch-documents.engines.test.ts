@@ -8,14 +8,15 @@ import { DEFAULT_PARAMS } from "../attention/params.ts";
 import { exportLog } from "../engagement/export.ts";
 import { encodeManifest, manifestHash, manifestHex, manifestOf } from "../settlement/manifest.ts";
 import type { Db } from "../store/db.ts";
-import { createEngagementStore, type NewLogEntry } from "../store/engagement-store.ts";
+import { createKyselyEngagementStore, type NewLogEntry } from "../store/engine/engagement-store.ts";
+import { sqliteEngine } from "../store/engine/engine.ts";
 import { epochQueries } from "../store/queries/epochs.ts";
 import { createReader } from "../store/queries/sql-reader.ts";
 import { createEpochDocuments } from "./epoch-documents.ts";
 
 const ENTRIES = 2500;
 
-function seed(db: Db) {
+async function seed(db: Db) {
   seedChainRows(db);
   const entries: NewLogEntry[] = [];
   for (let i = 0; i < ENTRIES; i++) {
@@ -34,7 +35,7 @@ function seed(db: Db) {
       receivedAt: 1_700_000_101,
     });
   }
-  createEngagementStore(db).appendMany(entries);
+  await createKyselyEngagementStore(sqliteEngine(db).db).appendMany(entries);
   const toSeq = (db.prepare("SELECT MAX(seq) AS n FROM engagement_log").get() as { n: number }).n;
   const text = encodeManifest(
     manifestOf({

@@ -12,8 +12,9 @@ import { seededStore, storeApi } from "#test-kit/api.ts";
 import { SOCIAL, sign, tempDir, wallets } from "#test-kit/helpers.ts";
 import { png } from "#test-kit/images.ts";
 import { createEngagementService } from "../engagement/submit.ts";
-import { createEngagementStore } from "../store/engagement-store.ts";
-import { createMediaStore, type MediaStore } from "../store/media/content-store.ts";
+import { createKyselyEngagementStore } from "../store/engine/engagement-store.ts";
+import { sqliteEngine } from "../store/engine/engine.ts";
+import { createSqliteMediaStore, type ExclusiveMediaStore } from "../store/media/content-store.ts";
 import { clientAddressResolver, FORWARDED_CLIENT_HEADER } from "./client-address.ts";
 import { createForwardingEngagement, createMediaForwarder, type WriterLocator } from "./forward.ts";
 import { createHttpHandler } from "./http.ts";
@@ -36,7 +37,7 @@ const close = (server: Server) =>
 describe("an API replica forwarding to the writer", () => {
   let seeded: ReturnType<typeof seededStore>;
   let mediaDir: ReturnType<typeof tempDir>;
-  let media: MediaStore;
+  let media: ExclusiveMediaStore;
   let writer: Server;
   let writerUrl: string | null;
   let replica: Server;
@@ -46,14 +47,14 @@ describe("an API replica forwarding to the writer", () => {
   beforeEach(async () => {
     seeded = seededStore(alice.address, 8);
     mediaDir = tempDir("amp-forward-media-");
-    media = createMediaStore(seeded.db, { dir: mediaDir.dir });
+    media = createSqliteMediaStore(sqliteEngine(seeded.db), { dir: mediaDir.dir });
     // The writer trusts its replica (same host here) to name the client it forwards for.
     const clientAddress = clientAddressResolver(["127.0.0.1"]);
     writer = createServer(
       createHttpHandler(
         storeApi(seeded.db, {
           engagement: createEngagementService({
-            store: createEngagementStore(seeded.db),
+            store: createKyselyEngagementStore(sqliteEngine(seeded.db).db),
             chainId: 31337,
             verifyingContract: SOCIAL,
             intake: { perClient: { ratePerSec: 0.001, burst: 3 } },

@@ -1,10 +1,12 @@
 /**
- * The engagement log written once in Kysely, for either engine: the contract
- * of `../engagement-store.ts`, asynchronous. The database assigns `seq` (an
- * identity column on PostgreSQL, the rowid on SQLite) and `append` resolves
- * only after the transaction holding the entry and its derived rows has
- * committed: on PostgreSQL (fsync and synchronous_commit on) a resolved
- * append is durable, and is the acknowledgement intake may send. Sequence
+ * The append-only engagement log and the state derived from it (delegations,
+ * follows, policies, per-post counts, notifications), written once in Kysely
+ * for either engine. Entries arrive already verified. The database assigns
+ * `seq` (an identity column on PostgreSQL, the rowid on SQLite) and `append`
+ * resolves only after the transaction holding the entry and its derived rows
+ * has committed: on PostgreSQL (fsync and synchronous_commit on) a resolved
+ * append is durable, and is the acknowledgement intake may send; on SQLite
+ * the group commit (`engagement/group-commit.ts`) syncs the WAL file first. Sequence
  * numbers follow commit order because one writer appends, one transaction
  * at a time (the writer lease). On PostgreSQL they increase but may skip a
  * value: an insert refused for a taken (account, nonce), or a transaction

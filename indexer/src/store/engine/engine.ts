@@ -5,7 +5,7 @@
  * (`postgres://…`). Each engine has its own SQL migrations (same tables and
  * columns, each engine's types); the queries are written once, in Kysely.
  */
-import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import { Kysely, PostgresDialect, type SqliteDatabase, SqliteDialect } from "kysely";
 import pg from "pg";
 import { AmpError } from "#protocol";
 import { type Db, openDb } from "../db.ts";
@@ -97,6 +97,34 @@ export async function openPostgres(url: string, options: OpenPostgresOptions = {
 
 const sqliteEngines = new WeakMap<Db, StoreEngine>();
 
+/** Distinct statement texts an engine keeps prepared (multi-row inserts vary with their row count). */
+const STATEMENT_CACHE = 512;
+
+/**
+ * The handle as Kysely's SQLite dialect sees it, its statements prepared once per distinct text
+ * (the dialect prepares each query it runs; preparing costs about as much as running an
+ * intake insert). The least recently used text is dropped past `STATEMENT_CACHE`.
+ */
+function preparedOnce(sqlite: Db): SqliteDatabase {
+  const cache = new Map<string, ReturnType<Db["prepare"]>>();
+  return {
+    prepare(text: string) {
+      let statement = cache.get(text);
+      if (statement) cache.delete(text);
+      else {
+        statement = sqlite.prepare(text);
+        if (cache.size >= STATEMENT_CACHE) cache.delete(cache.keys().next().value as string);
+      }
+      cache.set(text, statement);
+      return statement;
+    },
+    close: () => {
+      cache.clear();
+      sqlite.close();
+    },
+  };
+}
+
 /**
  * The Kysely handle over an open better-sqlite3 database; closing it closes the database. A
  * handle has one engine (asking again gives the same one), so every writer on the handle shares
@@ -106,7 +134,7 @@ const sqliteEngines = new WeakMap<Db, StoreEngine>();
 export function sqliteEngine(sqlite: Db): StoreEngine {
   let engine = sqliteEngines.get(sqlite);
   if (!engine) {
-    const db = new Kysely<StoreTables>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const db = new Kysely<StoreTables>({ dialect: new SqliteDialect({ database: preparedOnce(sqlite) }) });
     engine = { kind: "sqlite", db, sqlite, pool: null, close: () => db.destroy() };
     sqliteEngines.set(sqlite, engine);
   }
