@@ -37,7 +37,7 @@ import { ackMarkPath } from "./store/ack-mark.ts";
 import { type Db, openDb } from "./store/db.ts";
 import { createKyselyChainStore } from "./store/engine/chain-store.ts";
 import { createKyselyEngagementStore } from "./store/engine/engagement-store.ts";
-import { sqliteEngine } from "./store/engine/engine.ts";
+import { exclusiveSqlite, sqliteEngine } from "./store/engine/engine.ts";
 import { createSqliteMediaStore, type ExclusiveMediaStore } from "./store/media/content-store.ts";
 import { createQueries, type Queries } from "./store/queries.ts";
 
@@ -205,6 +205,8 @@ export function createIndexer(config: IndexerConfig, options: IndexerOptions = {
       try {
         await attention.close?.();
       } finally {
+        // An intake commit still running ends (committed or not) before the handle closes.
+        await exclusiveSqlite(engine, () => undefined).catch(() => undefined);
         intake.close();
         db.close();
       }

@@ -17,6 +17,7 @@ import type { Kysely, Transaction } from "kysely";
 import { AmpError, type MessageKind } from "#protocol";
 import { nameKey } from "../mentions.ts";
 import type { NotificationInput } from "../notifications.ts";
+import { reusable } from "./reusable.ts";
 import type { StoreTables } from "./tables.ts";
 
 /** A verified entry. `message` is the canonical JSON parsed (bigints as strings). */
@@ -110,28 +111,31 @@ const entryColumns = [
 
 const safe = (id: bigint) => id <= BigInt(Number.MAX_SAFE_INTEGER);
 
-async function notify(trx: Trx, n: NotificationInput): Promise<void> {
+async function notify(q: Statements, trx: Trx, n: NotificationInput): Promise<void> {
   if (n.actor && n.actor === n.account) return;
-  await trx
-    .insertInto("notifications")
-    .values({
-      account: n.account,
-      kind: n.kind,
-      actor: n.actor ?? null,
-      post_id: n.postId ?? null,
-      epoch: n.epoch ?? null,
-      amount: n.amount ?? null,
-      created_at: n.createdAt,
-      block_number: n.blockNumber ?? null,
-      seq: n.seq ?? null,
-    })
-    .execute();
+  await q.notification.run(
+    trx,
+    n.account,
+    n.kind,
+    n.actor ?? null,
+    n.postId ?? null,
+    n.epoch ?? null,
+    n.amount ?? null,
+    n.createdAt,
+    n.blockNumber ?? null,
+    n.seq ?? null,
+  );
 }
 
-async function toAuthor(trx: Trx, postId: number, n: Omit<NotificationInput, "account" | "postId">) {
+async function toAuthor(
+  q: Statements,
+  trx: Trx,
+  postId: number,
+  n: Omit<NotificationInput, "account" | "postId">,
+) {
   const author = (await trx.selectFrom("posts").select("author").where("id", "=", postId).executeTakeFirst())
     ?.author;
-  if (author) await notify(trx, { ...n, account: author, postId });
+  if (author) await notify(q, trx, { ...n, account: author, postId });
 }
 
 async function bump(trx: Trx, postId: number, counter: Counter): Promise<void> {
@@ -169,7 +173,7 @@ const logRow = (e: NewLogEntry) => {
 };
 
 /** Appends one entry and its derived rows; null (and nothing written) when its nonce is taken. */
-async function appendOne(trx: Trx, e: NewLogEntry): Promise<number | null> {
+async function appendOne(q: Statements, trx: Trx, e: NewLogEntry): Promise<number | null> {
   const row = await trx
     .insertInto("engagement_log")
     .values(logRow(e))
@@ -178,7 +182,7 @@ async function appendOne(trx: Trx, e: NewLogEntry): Promise<number | null> {
     .returning("seq")
     .executeTakeFirst();
   if (row === undefined) return null;
-  await derive(trx, e, row.seq);
+  await derive(q, trx, e, row.seq);
   return row.seq;
 }
 
@@ -189,7 +193,7 @@ const LOG_ROWS_PER_INSERT = 500;
  * A group commit's entries inside `trx`: their log rows in multi-row INSERTs (one round trip per
  * 500 instead of one each), then each entry's derived rows in log order.
  */
-async function appendAll(trx: Trx, entries: NewLogEntry[]): Promise<BatchResult[]> {
+async function appendAll(q: Statements, trx: Trx, entries: NewLogEntry[]): Promise<BatchResult[]> {
   const keyOf = (e: NewLogEntry) => `${e.message.account}\n${e.message.nonce}`;
   // A key twice in one batch is taken without asking the database (whose identity would skip a value).
   const first = new Map<string, NewLogEntry>();
@@ -210,7 +214,7 @@ async function appendAll(trx: Trx, entries: NewLogEntry[]): Promise<BatchResult[
     const seq = first.get(keyOf(e)) === e ? seqs.get(keyOf(e)) : undefined;
     if (seq === undefined) out.push({ taken: true });
     else {
-      await derive(trx, e, seq);
+      await derive(q, trx, e, seq);
       out.push({ seq });
     }
   }
@@ -218,7 +222,7 @@ async function appendAll(trx: Trx, entries: NewLogEntry[]): Promise<BatchResult[
 }
 
 /** The rows an entry derives (delegations, follows, counts, notifications, …), written with its seq. */
-async function derive(trx: Trx, e: NewLogEntry, seq: number): Promise<void> {
+async function derive(q: Statements, trx: Trx, e: NewLogEntry, seq: number): Promise<void> {
   const m = e.message;
   const { postId, campaignId } = ids(m);
   const s = (k: string) => m[k] as string;
@@ -252,13 +256,9 @@ async function derive(trx: Trx, e: NewLogEntry, seq: number): Promise<void> {
       break;
     case "Follow":
       if (m.follow) {
-        const r = await trx
-          .insertInto("follows")
-          .values({ follower: m.account, target: s("target"), seq })
-          .onConflict((oc) => oc.doNothing())
-          .executeTakeFirst();
-        if (inserted(r))
-          await notify(trx, {
+        const r = await q.follow.run(trx, m.account, s("target"), seq);
+        if ((r.numAffectedRows ?? 0n) > 0n)
+          await notify(q, trx, {
             account: s("target"),
             kind: "FOLLOW",
             actor: m.account,
@@ -294,7 +294,7 @@ async function derive(trx: Trx, e: NewLogEntry, seq: number): Promise<void> {
         .executeTakeFirst();
       if (inserted(r)) {
         await bump(trx, postId as number, "likes");
-        await toAuthor(trx, postId as number, {
+        await toAuthor(q, trx, postId as number, {
           kind: "LIKE",
           actor: m.account,
           createdAt: e.receivedAt,
@@ -333,7 +333,7 @@ async function derive(trx: Trx, e: NewLogEntry, seq: number): Promise<void> {
     }
     case "Comment":
       await bump(trx, postId as number, "comments");
-      await toAuthor(trx, postId as number, {
+      await toAuthor(q, trx, postId as number, {
         kind: "COMMENT",
         actor: m.account,
         createdAt: e.receivedAt,
@@ -348,7 +348,7 @@ async function derive(trx: Trx, e: NewLogEntry, seq: number): Promise<void> {
         .executeTakeFirst();
       if (inserted(r)) {
         await bump(trx, postId as number, "shares");
-        await toAuthor(trx, postId as number, {
+        await toAuthor(q, trx, postId as number, {
           kind: "REPOST",
           actor: m.account,
           createdAt: e.receivedAt,
@@ -470,11 +470,60 @@ async function derive(trx: Trx, e: NewLogEntry, seq: number): Promise<void> {
 
 const taken = (e: NewLogEntry) => new LogNonceTakenError(e.message.account, e.message.nonce);
 
+/** The statements intake runs for every message (or every follow), built and compiled once. */
+function statements(db: Db) {
+  return {
+    byNonce: reusable(db, 2, (d, account: string, nonce: string) =>
+      d
+        .selectFrom("engagement_log")
+        .select(entryColumns)
+        .where("account", "=", account)
+        .where("nonce", "=", nonce),
+    ),
+    follow: reusable(db, 3, (d, follower: string, target: string, seq: number) =>
+      d
+        .insertInto("follows")
+        .values({ follower, target, seq })
+        .onConflict((oc) => oc.doNothing()),
+    ),
+    notification: reusable(
+      db,
+      9,
+      (
+        d,
+        account: string,
+        kind: string,
+        actor: string | null,
+        postId: number | null,
+        epoch: number | null,
+        amount: string | null,
+        createdAt: number,
+        blockNumber: number | null,
+        seq: number | null,
+      ) =>
+        d.insertInto("notifications").values({
+          account,
+          kind,
+          actor,
+          post_id: postId,
+          epoch,
+          amount,
+          created_at: createdAt,
+          block_number: blockNumber,
+          seq,
+        }),
+    ),
+  };
+}
+
+type Statements = ReturnType<typeof statements>;
+
 export function createKyselyEngagementStore(db: Db): AsyncEngagementStore {
+  const q = statements(db);
   const exists = async (q: Promise<unknown>) => (await q) !== undefined;
   const append = (e: NewLogEntry) =>
     db.transaction().execute(async (trx) => {
-      const seq = await appendOne(trx, e);
+      const seq = await appendOne(q, trx, e);
       if (seq === null) throw taken(e);
       return seq;
     });
@@ -483,7 +532,7 @@ export function createKyselyEngagementStore(db: Db): AsyncEngagementStore {
     async appendBatch(entries) {
       if (entries.length === 0) return [];
       try {
-        return await db.transaction().execute((trx) => appendAll(trx, entries));
+        return await db.transaction().execute((trx) => appendAll(q, trx, entries));
       } catch {
         // Rolled back as a whole: nothing of it was written. One transaction per entry instead.
         const out: BatchResult[] = [];
@@ -501,19 +550,14 @@ export function createKyselyEngagementStore(db: Db): AsyncEngagementStore {
       db.transaction().execute(async (trx) => {
         let last = 0;
         for (const e of entries) {
-          const seq = await appendOne(trx, e);
+          const seq = await appendOne(q, trx, e);
           if (seq === null) throw taken(e);
           last = seq;
         }
         return last;
       }),
     entryByNonce: async (account, nonce) =>
-      ((await db
-        .selectFrom("engagement_log")
-        .select(entryColumns)
-        .where("account", "=", account)
-        .where("nonce", "=", nonce)
-        .executeTakeFirst()) as LogEntry | undefined) ?? null,
+      ((await q.byNonce.run(db, account, nonce)).rows[0] as LogEntry | undefined) ?? null,
     delegation: async (account, key) => {
       const row = await db
         .selectFrom("delegations as d")
