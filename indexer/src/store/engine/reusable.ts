@@ -24,26 +24,19 @@ export function reusable<DB, A extends unknown[], R>(
   arity: A["length"],
   build: (db: Kysely<DB>, ...slots: A) => Compilable<R>,
 ): Reusable<DB, A, R> {
-  let compiled: CompiledQuery<R> | null = null;
-  let positions: number[] = [];
-  const compile = () => {
-    const slots = Array.from({ length: arity }, (_, i) => `${SLOT}${i}`) as unknown as A;
-    const query = build(db, ...slots).compile();
-    positions = query.parameters.map((p) =>
-      typeof p === "string" && p.startsWith(SLOT) ? Number(p.slice(SLOT.length)) : -1,
-    );
-    for (let i = 0; i < arity; i++)
-      if (!positions.includes(i))
-        throw new StoreEngineError(
-          "STORE_QUERY_INVALID",
-          `argument ${i} of a reusable query is not a parameter`,
-        );
-    compiled = query;
-    return query;
-  };
+  const slots = Array.from({ length: arity }, (_, i) => `${SLOT}${i}`) as unknown as A;
+  const query: CompiledQuery<R> = build(db, ...slots).compile();
+  const positions = query.parameters.map((p) =>
+    typeof p === "string" && p.startsWith(SLOT) ? Number(p.slice(SLOT.length)) : -1,
+  );
+  for (let i = 0; i < arity; i++)
+    if (!positions.includes(i))
+      throw new StoreEngineError(
+        "STORE_QUERY_INVALID",
+        `argument ${i} of a reusable query is not a parameter`,
+      );
   return {
     run(target, ...args) {
-      const query = compiled ?? compile();
       const parameters = query.parameters.map((p, i) => {
         const at = positions[i] as number;
         return at < 0 ? p : args[at];
