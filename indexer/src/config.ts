@@ -82,7 +82,7 @@ const configSchema = z.object({
   /**
    * Run a watcher in the writer, beside the settler: it recomputes every settled epoch from the
    * public data this process serves and, with `AMP_WATCHER_KEY`, disputes a root it cannot
-   * reproduce. `npm run watch` runs the same watcher on its own, which trusts less.
+   * reproduce. `npm run watch` runs the same watcher on its own, with no trust in this process.
    */
   watch: bool.default(false),
   /** How often that watcher looks for settled epochs (ms). */

@@ -11,6 +11,7 @@ import { privateKeyToAccount } from "viem/accounts";
 import { ampChain, type Deployment } from "#protocol";
 import { devAccount } from "#protocol/client.ts";
 import type { Logger } from "#protocol/logger.ts";
+import type { IndexerConfig } from "../config.ts";
 import {
   createWatcher,
   exportFilesVerifier,
@@ -74,5 +75,31 @@ export function createWatchService(options: WatchServiceOptions): Watcher {
           ...issuers,
         })
       : publicDataVerifier(publicClient, options.graphqlUrl, issuers),
+  });
+}
+
+/**
+ * The writer's own watcher when `AMP_WATCH` is on (else null): it reads the epochs' public data
+ * from `graphqlUrl`, the API this process serves, and disputes with `AMP_WATCHER_KEY` when set.
+ */
+export function writerWatcher(
+  config: Pick<IndexerConfig, "watch" | "rpcUrl" | "deployment" | "chainId">,
+  graphqlUrl: string,
+  logger: Logger,
+  key: string | undefined = process.env.AMP_WATCHER_KEY,
+): Watcher | null {
+  if (!config.watch) return null;
+  const account = watcherAccount(key, config.chainId);
+  const log = logger.child({ service: "watcher" });
+  log.info(
+    { source: graphqlUrl, disputer: account?.address ?? null },
+    `watcher: recomputing settled epochs${account ? `, disputing as ${account.address}` : " (no key: report only)"}`,
+  );
+  return createWatchService({
+    rpcUrl: config.rpcUrl,
+    deployment: config.deployment,
+    graphqlUrl,
+    ...(account ? { account } : {}),
+    logger: log,
   });
 }
