@@ -53,10 +53,10 @@ const numbered = (text: string) => {
 
 export async function openIntakeEngine(
   kind: EngineKind,
-  options: { path: string; seed?: (db: Db) => void; postgres: () => Promise<PostgresServer> },
+  options: { path: string; seed?: (db: Db) => void | Promise<void>; postgres: () => Promise<PostgresServer> },
 ): Promise<IntakeEngine> {
   const sqlite = openDb(options.path);
-  options.seed?.(sqlite);
+  await options.seed?.(sqlite);
   const walPath = options.path === ":memory:" ? undefined : `${options.path}-wal`;
   if (kind === "sqlite") {
     const engine = sqliteEngine(sqlite);

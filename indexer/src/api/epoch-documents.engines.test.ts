@@ -15,8 +15,8 @@ import { createEpochDocuments } from "./epoch-documents.ts";
 
 const ENTRIES = 2500;
 
-function seed(db: Db) {
-  seedChainRows(db);
+async function seed(db: Db) {
+  await seedChainRows(db);
   const entries: NewLogEntry[] = [];
   for (let i = 0; i < ENTRIES; i++) {
     const message = {

@@ -1,6 +1,6 @@
 import { type Address, encodeAbiParameters, encodeEventTopics, type Hex, type Log, parseAbiItem } from "viem";
 import { describe, expect, it } from "vitest";
-import { createChainStore } from "../store/chain-store.ts";
+import { chainStore } from "#test-kit/stores.ts";
 import { openDb } from "../store/db.ts";
 import { createFollower, type FollowerEvent } from "./follower.ts";
 import type { BlockHeader, ChainReader } from "./rpc.ts";
@@ -69,7 +69,7 @@ describe("follower ranges", () => {
   it("sizes ranges by log density, reads several at once and applies them in block order", async () => {
     const chain = denseChain(800, 60);
     const db = openDb(":memory:");
-    const store = createChainStore(db);
+    const store = chainStore(db);
     const batches: FollowerEvent[] = [];
     const follower = createFollower({
       reader: chain.reader,
@@ -87,7 +87,7 @@ describe("follower ranges", () => {
     });
     while (await follower.syncOnce()) {}
 
-    expect(store.getCheckpoint()?.blockNumber).toBe(799);
+    expect((await store.getCheckpoint())?.blockNumber).toBe(799);
     expect(db.prepare("SELECT count(*) FROM chain_events").pluck().get()).toBe(799 * 60);
     // Every transfer folded once: holder i received n * 1000 + i in each block n.
     const balance = (a: Address) =>

@@ -11,7 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { MessageByKind } from "#protocol";
 import { SOCIAL, seedChain, sign, tempDir, wallets } from "#test-kit/helpers.ts";
 import { ENGINES, type IntakeEngine, lazyPostgres, openIntakeEngine } from "#test-kit/intake-engine.ts";
-import { createChainStore } from "../store/chain-store.ts";
+import { chainStore } from "#test-kit/stores.ts";
 import { openDb } from "../store/db.ts";
 import type { NewLogEntry } from "../store/engagement-store.ts";
 import { openPostgres } from "../store/engine/engine.ts";
@@ -60,7 +60,7 @@ describe.each(ENGINES)("intake group commit (%s)", (kind) => {
     tmp = tempDir();
     e = await openIntakeEngine(kind, {
       path: `${tmp.dir}/db.sqlite`,
-      seed: (db) => seedChain(createChainStore(db), alice.address, 3),
+      seed: (db) => seedChain(chainStore(db), alice.address, 3),
       postgres,
     });
     service = serviceOver(e.store, e.writer.append);
@@ -128,7 +128,7 @@ describe("two intake writers on one PostgreSQL database", () => {
   it("never both accept the same (account, nonce)", async () => {
     const tmp = tempDir();
     const seeded = openDb(`${tmp.dir}/seed.sqlite`);
-    seedChain(createChainStore(seeded), alice.address, 3);
+    await seedChain(chainStore(seeded), alice.address, 3);
     const server = await postgres();
     const url = await server.createDatabase();
     const { mirrorToPostgres } = await import("#test-kit/mirror.ts");

@@ -5,7 +5,7 @@ import { storeApi } from "#test-kit/api.ts";
 import { SOCIAL, seedChain, sign, tempDir, wallets } from "#test-kit/helpers.ts";
 import { serve } from "#test-kit/hostile.ts";
 import { ENGINES, type IntakeEngine, lazyPostgres, openIntakeEngine } from "#test-kit/intake-engine.ts";
-import { createChainStore } from "../store/chain-store.ts";
+import { chainStore } from "#test-kit/stores.ts";
 import type { EngagementError } from "./errors.ts";
 import { createEngagementService, type IntakeLimits } from "./submit.ts";
 
@@ -50,7 +50,7 @@ describe.each(ENGINES)("message intake: quotas, counted once, timestamps bounded
     tmp = tempDir();
     e = await openIntakeEngine(kind, {
       path: `${tmp.dir}/db.sqlite`,
-      seed: (db) => seedChain(createChainStore(db), alice.address, 3),
+      seed: (db) => seedChain(chainStore(db), alice.address, 3),
       postgres,
     });
     server = null;
