@@ -18,34 +18,11 @@
  */
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { type Account, createPublicClient, createWalletClient, http, type PublicClient } from "viem";
-import { privateKeyToAccount } from "viem/accounts";
-import {
-  createWatcher,
-  exportFilesVerifier,
-  publicDataVerifier,
-  WatcherError,
-} from "#indexer/settlement/watcher.ts";
-import { AmpError, ampChain, deploymentPath } from "#protocol";
-import { devAccount } from "#protocol/client.ts";
+import { createWatchService, watcherAccount } from "#indexer/settlement/watch-service.ts";
+import { WatcherError } from "#indexer/settlement/watcher.ts";
+import { AmpError, deploymentPath } from "#protocol";
 import { readDeployment } from "#protocol/deployment-file.ts";
 import { loggerFromEnv } from "#protocol/logger.ts";
-import { LOCAL_WATCHER_INDEX } from "./lib/watcher-funds.ts";
-
-function watcherAccount(value: string | undefined, chainId: number): Account | undefined {
-  if (!value) return undefined;
-  if (value === "dev") {
-    if (chainId !== 31337)
-      throw new WatcherError(
-        "WATCHER_CONFIG_INVALID",
-        'AMP_WATCHER_KEY "dev" is only allowed on the local chain',
-      );
-    return devAccount(LOCAL_WATCHER_INDEX);
-  }
-  if (!/^0x[0-9a-fA-F]{64}$/.test(value))
-    throw new WatcherError("WATCHER_CONFIG_INVALID", "AMP_WATCHER_KEY must be a 0x-prefixed 32-byte hex key");
-  return privateKeyToAccount(value as `0x${string}`);
-}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -67,27 +44,13 @@ async function main(): Promise<void> {
     throw new WatcherError("WATCHER_CONFIG_INVALID", "the interval must be an integer of at least 100 ms");
   const logger = loggerFromEnv().child({ service: "watcher" });
   const account = watcherAccount(process.env.AMP_WATCHER_KEY, deployment.chainId);
-  const chain = ampChain(deployment.chainId, rpcUrl);
-  const publicClient = createPublicClient({ chain, transport: http(rpcUrl) }) as PublicClient;
-  const walletClient = account ? createWalletClient({ account, chain, transport: http(rpcUrl) }) : undefined;
-  const watcher = createWatcher({
-    publicClient,
-    ...(walletClient ? { walletClient } : {}),
-    escrow: deployment.contracts.AMPEscrow,
-    token: deployment.contracts.AMPToken,
-    startBlock: BigInt(deployment.startBlock),
+  const watcher = createWatchService({
+    rpcUrl,
+    deployment,
+    graphqlUrl,
+    ...(exportDir ? { exportDir } : {}),
+    ...(account ? { account } : {}),
     logger,
-    verify: exportDir
-      ? exportFilesVerifier(publicClient, {
-          social: deployment.contracts.AMPSocial,
-          escrow: deployment.contracts.AMPEscrow,
-          startBlock: BigInt(deployment.startBlock),
-          exportDir,
-          ...(deployment.roles?.impressions ? { impressionIssuers: [deployment.roles.impressions] } : {}),
-        })
-      : publicDataVerifier(publicClient, graphqlUrl, {
-          ...(deployment.roles?.impressions ? { impressionIssuers: [deployment.roles.impressions] } : {}),
-        }),
   });
   logger.info(
     {

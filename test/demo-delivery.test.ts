@@ -15,12 +15,12 @@ import { DEFAULT_PARAMS } from "#indexer/attention/params.ts";
 import { createAttentionService, type LiveAttentionService } from "#indexer/attention/service.ts";
 import { createImpressionIssuer, impressionKey } from "#indexer/engagement/impressions.ts";
 import type { Indexer } from "#indexer/main.ts";
-import { createEngagementStore } from "#indexer/store/engagement-store.ts";
 import { ampEscrowAbi, ampTokenAbi, type Deployment, PolicyMode } from "#protocol";
 import { devAccount, graphql, submitSigned } from "#protocol/client.ts";
 import { deploy, type HardhatNode, startHardhat } from "#test-kit/hardhat.ts";
 import { tempDir } from "#test-kit/helpers.ts";
 import { testIndexer } from "#test-kit/indexer.ts";
+import { engagementStore } from "#test-kit/stores.ts";
 import { type DemoResult, prng, seedDemoWorld } from "../scripts/lib/demo-world.ts";
 
 const HOUR = 3600;
@@ -94,7 +94,7 @@ beforeAll(async () => {
         (service = createAttentionService({
           ...deps,
           impressions: createImpressionIssuer({
-            store: createEngagementStore(deps.db),
+            store: engagementStore(deps.db),
             key: impressionKey(undefined, 31337) as `0x${string}`,
             chainId: 31337,
             verifyingContract: deployment.contracts.AMPSocial,

@@ -16,8 +16,8 @@ describe("demo profiles", () => {
       expect(Buffer.byteLength(name)).toBeLessThanOrEqual(PROFILE_LIMITS.nameBytes);
   });
 
-  it("draws avatars the media store takes: distinct 80 x 80 PNGs", () => {
-    const store = seededStore("0x0000000000000000000000000000000000000001", 0);
+  it("draws avatars the media store takes: distinct 80 x 80 PNGs", async () => {
+    const store = await seededStore("0x0000000000000000000000000000000000000001", 0);
     const tmp = tempDir();
     try {
       const media = createMediaStore(store.db, { dir: tmp.dir });

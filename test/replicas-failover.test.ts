@@ -55,6 +55,9 @@ function start(name: string, role: "writer" | "api", port: number, extra: Record
       AMP_EPOCH_SECONDS: "2",
       // Follows pay nobody: settle the epochs anyway, so that there are roots to settle twice.
       AMP_SETTLE_EMPTY: "1",
+      // Writers watch too: each recomputes every settled epoch from the data it serves.
+      AMP_WATCH: "1",
+      AMP_WATCH_INTERVAL_MS: "500",
       // The attention model on every process: streams ranked, cursors shared through the database.
       AMP_ATTENTION: "model",
       AMP_ADVERTISE_URL: url(port),
@@ -277,6 +280,13 @@ describe("writer failover under a burst, with two API replicas (PostgreSQL)", ()
     );
     const { rows: twice } = await pool.query("SELECT epoch FROM epochs GROUP BY epoch HAVING COUNT(*) > 1");
     expect(twice).toEqual([]);
+    // B's watcher recomputes every settled epoch, A's too, from public data and finds each root right.
+    const { rows: settled } = await pool.query<{ epoch: number }>(
+      "SELECT DISTINCT epoch::int AS epoch FROM epochs ORDER BY epoch",
+    );
+    for (const { epoch } of settled) await b.waitFor(new RegExp(`^epoch ${epoch}: OK$`), 60_000);
+    const alarms = [...a.lines, ...b.lines].filter((l) => l.level >= 50 && /^epoch \d+/.test(l.msg));
+    expect(alarms).toEqual([]);
 
     // A message whose first answer was lost comes back DUPLICATE on resend: it is in the log once.
     const duplicates = refused.filter((r) => r.code === "DUPLICATE");

@@ -16,16 +16,15 @@ import { join } from "node:path";
 import { reportBench } from "#test-kit/bench.ts";
 import { mirrorToPostgres } from "#test-kit/mirror.ts";
 import { startPostgres } from "#test-kit/postgres.ts";
+import { chainStore, engagementStore } from "#test-kit/stores.ts";
 import { createChainClock } from "../src/api/clock.ts";
 import { createHttpHandler } from "../src/api/http.ts";
 import { createApi } from "../src/api/yoga.ts";
 import { createStoreAttentionService } from "../src/attention/store-service.ts";
 import { exportLog } from "../src/engagement/export.ts";
 import { createEngagementService } from "../src/engagement/submit.ts";
-import { createChainStore } from "../src/store/chain-store.ts";
 import { encodeCursor } from "../src/store/cursor.ts";
 import { openDb } from "../src/store/db.ts";
-import { createEngagementStore } from "../src/store/engagement-store.ts";
 import { openPostgres } from "../src/store/engine/engine.ts";
 import type { ChainEvent } from "../src/store/events.ts";
 import { createQueries } from "../src/store/queries.ts";
@@ -45,13 +44,13 @@ const QUERY = `query Page($first: Int!, $after: String, $community: ID) {
   }
 }`;
 
-function seed(dbPath: string): void {
+async function seed(dbPath: string): Promise<void> {
   const db = openDb(dbPath);
-  const chain = createChainStore(db);
+  const chain = chainStore(db);
   let block = 0;
-  const batch = (events: ChainEvent[]) => {
+  const batch = async (events: ChainEvent[]) => {
     block++;
-    chain.applyBatch({
+    await chain.applyBatch({
       blocks: [
         { number: block, hash: hash(block), parentHash: hash(block - 1), timestamp: 1_700_000_000 + block },
       ],
@@ -68,7 +67,7 @@ function seed(dbPath: string): void {
     address: addr(0),
     timestamp: 1_700_000_000 + block + 1,
   });
-  batch(
+  await batch(
     Array.from({ length: 20 }, (_, i) => ({
       ...pos(i),
       kind: "CommunityCreated" as const,
@@ -97,7 +96,7 @@ function seed(dbPath: string): void {
         },
       });
     }
-    batch(events);
+    await batch(events);
   }
   db.prepare("UPDATE post_stats SET likes = post_id % 17, views = post_id % 101").run();
   db.close();
@@ -124,7 +123,7 @@ async function serve(dbPath: string, pgUrl: string | undefined): Promise<void> {
     queries,
     exportLog: (from, to) => exportLog(db, from, to),
     engagement: createEngagementService({
-      store: createEngagementStore(db),
+      store: engagementStore(db),
       chainId: 31337,
       verifyingContract: addr(2) as never,
       now,
@@ -156,7 +155,7 @@ interface Measured extends LoadResult {
 async function main(dir: string): Promise<void> {
   const dbPath = join(dir, "bench.sqlite");
   const t = performance.now();
-  seed(dbPath);
+  await seed(dbPath);
   console.log(`seeded ${POSTS} posts in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
   const pg = await startPostgres();
@@ -276,6 +275,6 @@ async function main(dir: string): Promise<void> {
   }
 }
 
-if (process.env.AMP_BENCH_SEED_ONLY) seed(process.env.AMP_BENCH_SEED_ONLY);
+if (process.env.AMP_BENCH_SEED_ONLY) await seed(process.env.AMP_BENCH_SEED_ONLY);
 else if (process.env.AMP_BENCH_SERVE) await serve(process.env.AMP_BENCH_SERVE, process.env.AMP_BENCH_PG_URL);
 else await inTempDir("amp-gql-bench-", main);

@@ -21,8 +21,8 @@ import {
   post,
   serve,
 } from "#test-kit/hostile.ts";
+import { chainStore } from "#test-kit/stores.ts";
 import { createChunkedExport } from "../src/engagement/export-chunked.ts";
-import { createChainStore } from "../src/store/chain-store.ts";
 import { openDb } from "../src/store/db.ts";
 import { inTempDir } from "./http-load.ts";
 
@@ -38,8 +38,8 @@ const NORMAL: HostileRequest = {
 
 async function measure(dir: string, size: number) {
   const db = openDb(`${dir}/log-${size}.sqlite`);
-  seedChain(createChainStore(db), (wallets()[0] as { address: `0x${string}` }).address, 20);
-  fillLog(db, size);
+  await seedChain(chainStore(db), (wallets()[0] as { address: `0x${string}` }).address, 20);
+  await fillLog(db, size);
   const api = storeApi(db, { exportLog: createChunkedExport(db) });
   const { url, server } = await serve(api);
   const monitor = blockMonitor();

@@ -11,13 +11,13 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 // @ts-expect-error autocannon ships no type declarations
 import autocannon from "autocannon";
+import { engagementStore } from "#test-kit/stores.ts";
 import { createHttpHandler } from "../src/api/http.ts";
 import { createApi } from "../src/api/yoga.ts";
 import { createStoreAttentionService } from "../src/attention/store-service.ts";
 import { exportLog } from "../src/engagement/export.ts";
 import { createEngagementService } from "../src/engagement/submit.ts";
 import type { Db } from "../src/store/db.ts";
-import { createEngagementStore } from "../src/store/engagement-store.ts";
 import type { Queries } from "../src/store/queries.ts";
 
 const addr = (i: number) => `0x${(0x100000 + i).toString(16).padStart(40, "0")}`;
@@ -107,7 +107,7 @@ export async function listenStoreApi(db: Db, queries: Queries, now: () => number
     queries,
     exportLog: (from, to) => exportLog(db, from, to),
     engagement: createEngagementService({
-      store: createEngagementStore(db),
+      store: engagementStore(db),
       chainId: 31337,
       verifyingContract: addr(2) as never,
       now,

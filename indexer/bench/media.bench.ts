@@ -10,6 +10,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { percentile, reportBench } from "#test-kit/bench.ts";
 import { pngOfSize } from "#test-kit/images.ts";
+import { engagementStore } from "#test-kit/stores.ts";
 import { createHttpHandler } from "../src/api/http.ts";
 import { createMediaHandler } from "../src/api/media-http.ts";
 import { createApi } from "../src/api/yoga.ts";
@@ -17,7 +18,6 @@ import { createStoreAttentionService } from "../src/attention/store-service.ts";
 import { exportLog } from "../src/engagement/export.ts";
 import { createEngagementService } from "../src/engagement/submit.ts";
 import { openDb } from "../src/store/db.ts";
-import { createEngagementStore } from "../src/store/engagement-store.ts";
 import { createMediaStore } from "../src/store/media/content-store.ts";
 import { createQueries } from "../src/store/queries.ts";
 import { inTempDir, withServer } from "./http-load.ts";
@@ -36,7 +36,7 @@ async function serve(dir: string): Promise<void> {
     queries,
     exportLog: (from, to) => exportLog(db, from, to),
     engagement: createEngagementService({
-      store: createEngagementStore(db),
+      store: engagementStore(db),
       chainId: 31337,
       verifyingContract: addr(2) as never,
       now,

@@ -1,8 +1,8 @@
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { reportBench } from "#test-kit/bench.ts";
+import { chainStore } from "#test-kit/stores.ts";
 import { createChainClock } from "../src/api/clock.ts";
-import { createChainStore } from "../src/store/chain-store.ts";
 import { encodeCursor } from "../src/store/cursor.ts";
 import { openDb } from "../src/store/db.ts";
 import type { ChainEvent } from "../src/store/events.ts";
@@ -39,13 +39,13 @@ function rng(seed: number) {
 /** Account of a notification: skewed, so that the first accounts are popular. */
 const skewed = (r: number) => Math.floor(ACCOUNTS * r ** 3);
 
-function seed(dbPath: string): void {
+async function seed(dbPath: string): Promise<void> {
   const db = openDb(dbPath);
-  const chain = createChainStore(db);
+  const chain = chainStore(db);
   let block = 0;
-  const batch = (events: ChainEvent[]) => {
+  const batch = async (events: ChainEvent[]) => {
     block++;
-    chain.applyBatch({
+    await chain.applyBatch({
       blocks: [{ number: block, hash: hash(block), parentHash: hash(block - 1), timestamp: T0 + block }],
       events,
       checkpoint: { blockNumber: block, blockHash: hash(block), finalizedBlock: block, headBlock: block },
@@ -60,7 +60,7 @@ function seed(dbPath: string): void {
     address: addr(0),
     timestamp: T0 + block + 1,
   });
-  batch([
+  await batch([
     {
       ...pos(0),
       kind: "CommunityCreated" as const,
@@ -84,7 +84,7 @@ function seed(dbPath: string): void {
         },
       });
     }
-    batch(events);
+    await batch(events);
   }
   // Notifications as the store writes them (one row each), in time order.
   const random = rng(42);
@@ -129,7 +129,7 @@ async function serve(dbPath: string): Promise<void> {
 async function main(dir: string): Promise<void> {
   const dbPath = join(dir, "bench.sqlite");
   const t = performance.now();
-  seed(dbPath);
+  await seed(dbPath);
   console.log(
     `seeded ${POSTS} posts and ${NOTIFICATIONS} notifications for ${ACCOUNTS} accounts in ${((performance.now() - t) / 1000).toFixed(1)} s`,
   );

@@ -1,9 +1,12 @@
 /**
- * Replay benchmark: rebuilds a fresh store from a local cache of 1,000,000+
- * stored events (chain events in block order, then engagement log entries)
- * and reports events per second end to end (read, parse, fold, commit).
- * The cache is generated once into the OS temp dir. Log entries are replayed
- * as stored: their signatures were verified when they were accepted.
+ * Replay benchmark: rebuilds a fresh SQLite store from a local cache of
+ * 1,000,000+ stored events (chain events in block order, then engagement log
+ * entries) through the Kysely chain store and engagement log on the file's
+ * engine, and reports events per second end to end (read, parse, fold,
+ * commit: `throughput`). The next range is read and parsed while the store
+ * commits the previous one (one batch in flight, in order). The cache is
+ * generated once into the OS temp dir. Log entries are replayed as stored:
+ * their signatures were verified when they were accepted.
  *
  * The same run replays the cache's chain events on both engines through the
  * Kysely chain store: into a throwaway PostgreSQL server
@@ -12,8 +15,7 @@
  * as the baseline of the same run, into a SQLite file
  * (`replayChainEventsPerSecSqlite`). Both loops read and parse the next range
  * while the store commits the previous one (one batch in flight at a time, in
- * order). Those two figures count chain events only (the Kysely engagement
- * log appends entry by entry: it has no bulk replay yet). The CPU seconds of
+ * order). Those two figures count chain events only. The CPU seconds of
  * this process and of the PostgreSQL server over the PostgreSQL replay say
  * what the figure costs apart from the machine's load.
  */
@@ -32,10 +34,11 @@ import { createInterface } from "node:readline";
 import type { MessageKind } from "#protocol";
 import { reportBench } from "#test-kit/bench.ts";
 import { startPostgres } from "#test-kit/postgres.ts";
-import { type ChainBatch, createChainStore } from "../src/store/chain-store.ts";
+import type { ChainBatch } from "../src/store/chain-store.ts";
 import { openDb } from "../src/store/db.ts";
-import { createEngagementStore, type NewLogEntry } from "../src/store/engagement-store.ts";
+import type { NewLogEntry } from "../src/store/engagement-store.ts";
 import { createKyselyChainStore } from "../src/store/engine/chain-store.ts";
+import { createKyselyEngagementStore } from "../src/store/engine/engagement-store.ts";
 import { openPostgres, type StoreEngine, sqliteEngine } from "../src/store/engine/engine.ts";
 import type { ChainEvent } from "../src/store/events.ts";
 
@@ -148,37 +151,30 @@ function generate(): number {
 
 async function replay(dbPath: string): Promise<{ events: number; seconds: number }> {
   const start = performance.now();
-  const db = openDb(dbPath);
-  const chainStore = createChainStore(db);
-  const log = createEngagementStore(db);
+  const engine = sqliteEngine(openDb(dbPath));
+  const chainStore = createKyselyChainStore(engine);
+  const log = createKyselyEngagementStore(engine.db);
   let events = 0;
   let blockEvents: ChainEvent[] = [];
   let entries: NewLogEntry[] = [];
-  const flushChain = () => {
-    const last = blockEvents.at(-1);
-    if (!last) return;
-    chainStore.applyBatch({
-      blocks: [
-        {
-          number: last.blockNumber,
-          hash: last.blockHash,
-          parentHash: hash(last.blockNumber - 1),
-          timestamp: last.timestamp,
-        },
-      ],
-      events: blockEvents,
-      checkpoint: {
-        blockNumber: last.blockNumber,
-        blockHash: last.blockHash,
-        finalizedBlock: last.blockNumber,
-        headBlock: last.blockNumber,
-      },
-    });
-    blockEvents = [];
+  // One write in flight: the next range is read while the previous one commits, strictly in order.
+  let inFlight: Promise<unknown> | null = null;
+  const submit = async (write: () => Promise<unknown>) => {
+    if (inFlight) await inFlight;
+    inFlight = write();
+    inFlight.catch(() => undefined); // awaited by the next submit or at the end
   };
-  const flushLog = () => {
-    if (entries.length) log.appendMany(entries);
+  const flushChain = async () => {
+    if (!blockEvents.length) return;
+    const batch = batchOf(blockEvents);
+    blockEvents = [];
+    await submit(() => chainStore.applyBatch(batch));
+  };
+  const flushLog = async () => {
+    if (!entries.length) return;
+    const batch = entries;
     entries = [];
+    await submit(() => log.appendMany(batch));
   };
   const lines = createInterface({ input: createReadStream(CACHE), crlfDelay: Number.POSITIVE_INFINITY });
   for await (const line of lines) {
@@ -188,10 +184,10 @@ async function replay(dbPath: string): Promise<{ events: number; seconds: number
     if (row.t === "c") {
       // One transaction per block range, as the follower's backfill does.
       if (blockEvents.length >= BATCH_EVENTS && blockEvents.at(-1)?.blockNumber !== row.blockNumber)
-        flushChain();
+        await flushChain();
       blockEvents.push(row as ChainEvent);
     } else {
-      flushChain();
+      await flushChain();
       entries.push({
         kind: row.kind,
         signer: row.signer,
@@ -200,12 +196,13 @@ async function replay(dbPath: string): Promise<{ events: number; seconds: number
         signature: row.signature,
         receivedAt: Number(row.message.timestamp),
       });
-      if (entries.length === BATCH_EVENTS) flushLog();
+      if (entries.length === BATCH_EVENTS) await flushLog();
     }
   }
-  flushChain();
-  flushLog();
-  db.close();
+  await flushChain();
+  await flushLog();
+  await inFlight;
+  await engine.close();
   return { events, seconds: (performance.now() - start) / 1000 };
 }
 

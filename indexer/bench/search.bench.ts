@@ -1,7 +1,7 @@
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { percentile, reportBench, timeIt } from "#test-kit/bench.ts";
-import { createChainStore } from "../src/store/chain-store.ts";
+import { chainStore } from "#test-kit/stores.ts";
 import { openDb } from "../src/store/db.ts";
 import type { ChainEvent } from "../src/store/events.ts";
 import { createQueries } from "../src/store/queries.ts";
@@ -80,15 +80,15 @@ function zipf(rand: () => number): () => number {
   };
 }
 
-function seed(dbPath: string): void {
+async function seed(dbPath: string): Promise<void> {
   const db = openDb(dbPath);
-  const chain = createChainStore(db);
+  const chain = chainStore(db);
   const rand = random(7);
   const rank = zipf(rand);
   let block = 0;
-  const batch = (events: ChainEvent[]) => {
+  const batch = async (events: ChainEvent[]) => {
     block++;
-    chain.applyBatch({
+    await chain.applyBatch({
       blocks: [
         { number: block, hash: hash(block), parentHash: hash(block - 1), timestamp: 1_700_000_000 + block },
       ],
@@ -105,7 +105,7 @@ function seed(dbPath: string): void {
     address: addr(0),
     timestamp: 1_700_000_000 + block + 1,
   });
-  batch(
+  await batch(
     Array.from({ length: 20 }, (_, i) => ({
       ...pos(i),
       kind: "CommunityCreated" as const,
@@ -136,7 +136,7 @@ function seed(dbPath: string): void {
         },
       });
     }
-    batch(events);
+    await batch(events);
   }
   db.close();
 }
@@ -184,7 +184,7 @@ async function baseline(dbPath: string, words: string[]): Promise<{ fts: number;
 async function main(dir: string): Promise<void> {
   const dbPath = join(dir, "bench.sqlite");
   const t = performance.now();
-  seed(dbPath);
+  await seed(dbPath);
   console.log(`seeded ${POSTS} posts in ${((performance.now() - t) / 1000).toFixed(1)} s`);
   const words = queries();
 
@@ -221,6 +221,6 @@ async function main(dir: string): Promise<void> {
   });
 }
 
-if (process.env.AMP_BENCH_SEED_ONLY) seed(process.env.AMP_BENCH_SEED_ONLY);
+if (process.env.AMP_BENCH_SEED_ONLY) await seed(process.env.AMP_BENCH_SEED_ONLY);
 else if (process.env.AMP_BENCH_SERVE) await serve(process.env.AMP_BENCH_SERVE);
 else await inTempDir("amp-search-bench-", main);

@@ -46,7 +46,7 @@ try {
   console.log(
     `epoch 1 (${toSeqFirst} entries, worker cold): worst gap ${first.maxBlockMs.toFixed(1)} ms (${first.maxBusyCpuMs.toFixed(1)} ms CPU), slowest probe ${first.maxProbeMs.toFixed(1)} ms of ${first.probes}, ${first.seconds.toFixed(1)} s, ${first.outcome.accounts} accounts paid`,
   );
-  load.append(LATER);
+  await load.append(LATER);
   gc();
   const second = await load.settle();
   if (second.outcome.status !== "settled") throw new Error(`epoch 2: ${second.outcome.status}`);

@@ -30,6 +30,7 @@ import type { MessageKind } from "#protocol";
 import { PolicyMode } from "#protocol";
 import { silentLogger } from "#protocol/logger.ts";
 import { percentile, reportBench } from "#test-kit/bench.ts";
+import { chainStore, engagementStore } from "#test-kit/stores.ts";
 import { account, campaign, rng } from "../src/attention/fixtures.ts";
 import { loadLogExport } from "../src/attention/load.ts";
 import type { CommunityInfo, PostInfo } from "../src/attention/log.ts";
@@ -44,9 +45,8 @@ import {
 } from "../src/engagement/impressions.ts";
 import { createIndexer } from "../src/main.ts";
 import { computeEpoch } from "../src/settlement/epoch.ts";
-import { createChainStore } from "../src/store/chain-store.ts";
 import { openDb } from "../src/store/db.ts";
-import { createEngagementStore, type NewLogEntry } from "../src/store/engagement-store.ts";
+import type { NewLogEntry } from "../src/store/engagement-store.ts";
 import type { ChainEvent } from "../src/store/events.ts";
 import { inTempDir, type LoadResult, load, withServer } from "./http-load.ts";
 
@@ -87,15 +87,15 @@ const streamBody = (viewer: string, after?: string, first = 20) =>
   JSON.stringify({ query: STREAM, variables: { viewer, first, after } });
 
 /** Writes the chain facts and the engagement log into a fresh store; returns the log size. */
-function seed(dbPath: string): number {
+async function seed(dbPath: string): Promise<number> {
   const r = rng(6);
   const pick = (n: number) => Math.floor(r() * n);
   const skewed = (n: number) => Math.floor(r() * r() * n);
   const db = openDb(dbPath);
-  const chain = createChainStore(db);
+  const chain = chainStore(db);
   let block = 0;
   type Position = Omit<ChainEvent, "kind" | "payload">;
-  const batch = (timestamp: number, build: (pos: (i: number) => Position) => ChainEvent[]) => {
+  const batch = async (timestamp: number, build: (pos: (i: number) => Position) => ChainEvent[]) => {
     block++;
     const pos = (i: number): Position => ({
       blockNumber: block,
@@ -106,14 +106,14 @@ function seed(dbPath: string): number {
       address: contract(0),
       timestamp,
     });
-    chain.applyBatch({
+    await chain.applyBatch({
       blocks: [{ number: block, hash: hash(block), parentHash: hash(block - 1), timestamp }],
       events: build(pos),
       checkpoint: { blockNumber: block, blockHash: hash(block), finalizedBlock: block, headBlock: block },
     });
   };
 
-  batch(
+  await batch(
     T0,
     (pos) =>
       Array.from({ length: COMMUNITIES }, (_, c) => [
@@ -137,7 +137,7 @@ function seed(dbPath: string): number {
   // Posts in blocks of 1,000 spread over 60 days: newer ids are newer posts.
   const postTime = (id: number) => T0 + Math.floor(((id - 1) / POSTS) * (60 * DAY - HOUR));
   for (let start = 1; start <= POSTS; start += 1000) {
-    batch(postTime(start), (pos) => {
+    await batch(postTime(start), (pos) => {
       const events: ChainEvent[] = [];
       for (let p = start; p < start + 1000 && p <= POSTS; p++) {
         events.push({
@@ -159,7 +159,7 @@ function seed(dbPath: string): number {
   }
   // Funded campaigns, mostly on recent posts (where the stream looks), started two days ago.
   const campaignPost: number[] = [];
-  batch(T_NOW - CAMPAIGN_AGE, (pos) =>
+  await batch(T_NOW - CAMPAIGN_AGE, (pos) =>
     Array.from({ length: CAMPAIGNS }, (_, c) => {
       const postId = c % 2 === 0 ? POSTS - pick(2000) : 1 + pick(POSTS);
       campaignPost.push(postId);
@@ -178,12 +178,12 @@ function seed(dbPath: string): number {
     }),
   );
   // The last block stamps the frozen clock.
-  batch(T_NOW, () => []);
+  await batch(T_NOW, () => []);
 
-  const log = createEngagementStore(db);
+  const log = engagementStore(db);
   let entries: NewLogEntry[] = [];
   let count = 0;
-  const line = (kind: MessageKind, fields: Record<string, unknown>, timestamp: number) => {
+  const line = async (kind: MessageKind, fields: Record<string, unknown>, timestamp: number) => {
     const message = {
       ...fields,
       timestamp: String(timestamp),
@@ -198,7 +198,7 @@ function seed(dbPath: string): number {
       receivedAt: timestamp,
     });
     if (entries.length === 10_000) {
-      log.appendMany(entries);
+      await log.appendMany(entries);
       entries = [];
     }
   };
@@ -211,7 +211,7 @@ function seed(dbPath: string): number {
   ];
   for (let i = 0; i < POLICIES; i++) {
     const mode = modes[i % modes.length] as number;
-    line(
+    await line(
       "Policy",
       {
         account: account(i),
@@ -226,17 +226,25 @@ function seed(dbPath: string): number {
   for (let i = 0; i < FOLLOWS; i++) {
     const from = pick(ACCOUNTS);
     const to = skewed(ACCOUNTS);
-    line("Follow", { account: account(from), target: account(to), follow: true }, T0 + pick(60 * DAY));
+    await line("Follow", { account: account(from), target: account(to), follow: true }, T0 + pick(60 * DAY));
     // A fifth of follows are returned: mutual follows are friends.
     if (i % 5 === 0)
-      line("Follow", { account: account(to), target: account(from), follow: true }, T0 + pick(60 * DAY));
+      await line(
+        "Follow",
+        { account: account(to), target: account(from), follow: true },
+        T0 + pick(60 * DAY),
+      );
   }
   // Founders and moderators are active members of their communities.
   for (let c = 0; c < COMMUNITIES; c++) {
     for (const who of [account(c), account(COMMUNITIES + c)]) {
       for (let k = 0; k < SEED_LIKES / 2; k++) {
         const postId = 1 + c + COMMUNITIES * pick(POSTS / COMMUNITIES);
-        line("Like", { account: who, postId: String(Math.min(postId, POSTS)) }, postTime(postId) + pick(DAY));
+        await line(
+          "Like",
+          { account: who, postId: String(Math.min(postId, POSTS)) },
+          postTime(postId) + pick(DAY),
+        );
       }
     }
   }
@@ -253,7 +261,7 @@ function seed(dbPath: string): number {
       const who = account(p);
       // Served over the campaigns' life before the last hour: the viewers' hourly ration is theirs again.
       const t = T_NOW - HOUR - pick(CAMPAIGN_AGE - 2 * HOUR);
-      line(
+      await line(
         "Impression",
         {
           account: DEV_IMPRESSION_ISSUER,
@@ -267,7 +275,7 @@ function seed(dbPath: string): number {
         },
         t - 30,
       );
-      line(
+      await line(
         "View",
         { account: who, postId: String(postId), dwellMs: 2000 + pick(8000), campaignId: String(c + 1) },
         t,
@@ -281,9 +289,9 @@ function seed(dbPath: string): number {
     const fields: Record<string, unknown> = { account: account(pick(ACCOUNTS)), postId: String(postId) };
     if (kind === "View") Object.assign(fields, { dwellMs: 1000 + pick(9000), campaignId: "0" });
     if (kind === "Comment") fields.text = "great post";
-    line(kind, fields, t);
+    await line(kind, fields, t);
   }
-  if (entries.length) log.appendMany(entries);
+  if (entries.length) await log.appendMany(entries);
   db.close();
   return count;
 }
@@ -430,7 +438,7 @@ async function serve(dbPath: string): Promise<void> {
           process.env.STREAM_BENCH_IMPRESSIONS === "0"
             ? null
             : createImpressionIssuer({
-                store: createEngagementStore(deps.db),
+                store: engagementStore(deps.db),
                 key: impressionKey(undefined, 31337) as `0x${string}`,
                 chainId: 31337,
                 verifyingContract: contract(2) as `0x${string}`,
@@ -555,7 +563,7 @@ async function settledLogSize(url: string): Promise<number> {
 async function main(dir: string): Promise<void> {
   const dbPath = join(dir, "bench.sqlite");
   let t = performance.now();
-  const messages = seed(dbPath);
+  const messages = await seed(dbPath);
   const seedSeconds = (performance.now() - t) / 1000;
   console.log(
     `seeded ${ACCOUNTS} accounts, ${POSTS} posts, ${messages} messages in ${seedSeconds.toFixed(1)} s`,
@@ -712,6 +720,6 @@ async function main(dir: string): Promise<void> {
   );
 }
 
-if (process.env.AMP_STREAM_BENCH_SEED_ONLY) seed(process.env.AMP_STREAM_BENCH_SEED_ONLY);
+if (process.env.AMP_STREAM_BENCH_SEED_ONLY) await seed(process.env.AMP_STREAM_BENCH_SEED_ONLY);
 else if (process.env.AMP_STREAM_BENCH_SERVE) await serve(process.env.AMP_STREAM_BENCH_SERVE);
 else await inTempDir("amp-stream-bench-", main);

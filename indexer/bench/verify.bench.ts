@@ -38,12 +38,13 @@ import { deploy, type HardhatNode, ROLE_WALLET, startHardhat, type Wallet } from
 import { tempDir } from "#test-kit/helpers.ts";
 import { catchUp, testIndexer } from "#test-kit/indexer.ts";
 import { captureLogs } from "#test-kit/logs.ts";
+import { engagementStore } from "#test-kit/stores.ts";
 import { rng } from "../src/attention/fixtures.ts";
 import { DEV_IMPRESSION_ISSUER, impressionKey } from "../src/engagement/impressions.ts";
 import { createEngagementHasher } from "../src/engagement/typed-hash.ts";
 import type { Indexer } from "../src/main.ts";
 import { createSettlementJob } from "../src/settlement/job.ts";
-import { createEngagementStore, type NewLogEntry } from "../src/store/engagement-store.ts";
+import type { NewLogEntry } from "../src/store/engagement-store.ts";
 
 const SCALE = Number(process.env.VERIFY_BENCH_SCALE ?? 1);
 const ACCOUNTS = Math.round(100_000 * SCALE);
@@ -296,17 +297,17 @@ async function buildChain(): Promise<World> {
 }
 
 /** Writes the signed log into the indexer's store; returns its size. */
-function writeLog(indexer: Indexer, world: World): number {
+async function writeLog(indexer: Indexer, world: World): Promise<number> {
   const { t0, campaignPost } = world;
   const social = world.d.contracts.AMPSocial;
   const hash = createEngagementHasher(engagementDomain(31337, social));
   const issuerKey = hexToBytes(impressionKey(undefined, 31337) as Hex);
   const issuer = DEV_IMPRESSION_ISSUER.toLowerCase() as Address;
-  const store = createEngagementStore(indexer.db);
+  const store = engagementStore(indexer.db);
   const postTime = (id: number) => t0 + Math.floor(((id - 1) / POSTS) * (60 * DAY - HOUR));
   let batch: NewLogEntry[] = [];
   let count = 0;
-  const line = <K extends MessageKind>(
+  const line = async <K extends MessageKind>(
     kind: K,
     signer: number | "issuer",
     fields: Omit<MessageByKind[K], "timestamp" | "nonce" | "account">,
@@ -333,7 +334,7 @@ function writeLog(indexer: Indexer, world: World): number {
       receivedAt: timestamp,
     });
     if (batch.length === 10_000) {
-      store.appendMany(batch);
+      await store.appendMany(batch);
       batch = [];
     }
   };
@@ -346,7 +347,7 @@ function writeLog(indexer: Indexer, world: World): number {
   ];
   for (let i = 0; i < POLICIES; i++) {
     const mode = modes[i % modes.length] as PolicyMode;
-    line(
+    await line(
       "Policy",
       i * 2,
       {
@@ -361,37 +362,37 @@ function writeLog(indexer: Indexer, world: World): number {
   for (let i = 0; i < FOLLOWS; i++) {
     const from = pick(ACCOUNTS);
     const to = skewed(ACCOUNTS);
-    line("Follow", from, { target: account(to), follow: true }, t0 + pick(60 * DAY));
+    await line("Follow", from, { target: account(to), follow: true }, t0 + pick(60 * DAY));
     // A fifth of follows are returned: mutual follows are friends.
-    if (i % 5 === 0) line("Follow", to, { target: account(from), follow: true }, t0 + pick(60 * DAY));
+    if (i % 5 === 0) await line("Follow", to, { target: account(from), follow: true }, t0 + pick(60 * DAY));
   }
   // Founders and moderators are active members of their communities.
   for (let c = 0; c < COMMUNITIES; c++) {
     for (const who of [c, COMMUNITIES + c]) {
       for (let k = 0; k < SEED_LIKES / 2; k++) {
         const postId = Math.min(POSTS, 1 + c + COMMUNITIES * pick(POSTS / COMMUNITIES));
-        line("Like", who, { postId: BigInt(postId) }, postTime(postId) + pick(DAY));
+        await line("Like", who, { postId: BigInt(postId) }, postTime(postId) + pick(DAY));
       }
     }
   }
   const kinds = ["View", "View", "View", "Like", "Like", "Comment", "Share"] as const;
-  const organic = (from: number, to: number) => {
+  const organic = async (from: number, to: number) => {
     // Skewed towards popular and recent posts; engagement follows publication.
     const postId = POSTS - skewed(POSTS);
     const at = Math.max(from, Math.min(to - 1, postTime(postId) + pick(3 * DAY)));
     const kind = kinds[pick(kinds.length)] ?? "View";
     const who = pick(ACCOUNTS);
     const post = { postId: BigInt(postId) };
-    if (kind === "View") line("View", who, { ...post, dwellMs: 1000 + pick(9000), campaignId: 0n }, at);
-    else if (kind === "Comment") line("Comment", who, { ...post, text: "great post" }, at);
-    else line(kind, who, post, at);
+    if (kind === "View") await line("View", who, { ...post, dwellMs: 1000 + pick(9000), campaignId: 0n }, at);
+    else if (kind === "Comment") await line("Comment", who, { ...post, text: "great post" }, at);
+    else await line(kind, who, post, at);
   };
   const dayStart = t0 + 60 * DAY;
   const dayEnd = t0 + 61 * DAY;
-  while (count < MESSAGES - EPOCH_MESSAGES) organic(t0, dayStart);
+  while (count < MESSAGES - EPOCH_MESSAGES) await organic(t0, dayStart);
   while (count < MESSAGES) {
     if (r() < 0.5) {
-      organic(dayStart + pick(DAY - HOUR), dayEnd);
+      await organic(dayStart + pick(DAY - HOUR), dayEnd);
       continue;
     }
     // A bought view of an amplified post, after the impression the indexer served its viewer (its
@@ -401,7 +402,7 @@ function writeLog(indexer: Indexer, world: World): number {
     const postId = BigInt(campaignPost[c] as number);
     const p = 5 * skewed(POLICIES / 5) + pick(2);
     const at = dayStart + 60 + pick(DAY - 2 * HOUR);
-    line(
+    await line(
       "Impression",
       "issuer",
       {
@@ -415,9 +416,9 @@ function writeLog(indexer: Indexer, world: World): number {
       },
       at - 30,
     );
-    line("View", p * 2, { postId, dwellMs: 2000 + pick(8000), campaignId: BigInt(c + 1) }, at);
+    await line("View", p * 2, { postId, dwellMs: 2000 + pick(8000), campaignId: BigInt(c + 1) }, at);
   }
-  if (batch.length) store.appendMany(batch);
+  if (batch.length) await store.appendMany(batch);
   return count;
 }
 
@@ -477,7 +478,7 @@ try {
   await catchUp(indexer);
   console.log(`indexed the chain in ${((performance.now() - mark) / 1000).toFixed(1)} s`);
   mark = performance.now();
-  const entries = writeLog(indexer, world);
+  const entries = await writeLog(indexer, world);
   console.log(`${entries} signed log entries in ${((performance.now() - mark) / 1000).toFixed(1)} s`);
 
   const logs = captureLogs();

@@ -79,6 +79,14 @@ const configSchema = z.object({
     .default({ lengthSeconds: 3600 }),
   /** Settle every epoch, even one that pays nobody new (a root per epoch as a heartbeat). */
   settleEmpty: bool.default(false),
+  /**
+   * Run a watcher in the writer, beside the settler: it recomputes every settled epoch from the
+   * public data this process serves and, with `AMP_WATCHER_KEY`, disputes a root it cannot
+   * reproduce. `npm run watch` runs the same watcher on its own, with no trust in this process.
+   */
+  watch: bool.default(false),
+  /** How often that watcher looks for settled epochs (ms). */
+  watchIntervalMs: int(100).default(2000),
   /** Folder of the image content store (default: `media/` beside the database; in memory for `:memory:`). */
   mediaDir: z.string().optional(),
   /** Total bytes the image store accepts before refusing uploads. */
@@ -166,6 +174,8 @@ const ENV: Record<string, keyof ConfigInput> = {
   AMP_MEDIA_UPLOAD_RATE: "mediaUploadRate",
   AMP_MEDIA_UPLOAD_BURST: "mediaUploadBurst",
   AMP_SETTLE_EMPTY: "settleEmpty",
+  AMP_WATCH: "watch",
+  AMP_WATCH_INTERVAL_MS: "watchIntervalMs",
   AMP_ROLE: "role",
   AMP_DATABASE_URL: "databaseUrl",
   AMP_WRITER_URL: "writerUrl",

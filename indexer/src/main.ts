@@ -29,6 +29,8 @@ import { runOnPostgres } from "./roles/run-postgres.ts";
 import { checkAcknowledgedLog } from "./settlement/log-check.ts";
 import { createEpochPreview } from "./settlement/preview.ts";
 import { createRebuilderFor, createSettler, epochExportDir, settlerKey } from "./settlement/settler.ts";
+import { writerWatcher } from "./settlement/watch-service.ts";
+import type { Watcher } from "./settlement/watcher.ts";
 
 /** How often an indexer without a settler looks for chain epochs to rebuild. */
 const REBUILD_INTERVAL_MS = 5000;
@@ -253,6 +255,7 @@ async function main(logger: Logger): Promise<void> {
   // itself before each run): a fresh data folder serves the same claims and earnings.
   const rebuilder = settler ? null : createRebuilderFor(config, indexer.db, settlerLog);
   let rebuildTimer: NodeJS.Timeout | null = null;
+  let watcher: Watcher | null = null;
   const rebuildLoop = () => {
     rebuilder
       ?.runOnce()
@@ -270,12 +273,15 @@ async function main(logger: Logger): Promise<void> {
     log.info({ signal }, "indexer: stopping");
     if (rebuildTimer) clearTimeout(rebuildTimer);
     await settler?.stop();
+    await watcher?.stop();
     await indexer.stop();
     process.exit(0);
   };
   process.once("SIGINT", () => void shutdown("SIGINT"));
   process.once("SIGTERM", () => void shutdown("SIGTERM"));
-  await indexer.start();
+  const { url } = await indexer.start();
+  watcher = url ? writerWatcher(config, url, logger) : null;
+  watcher?.start(config.watchIntervalMs);
   if (settler) {
     settlerLog.info({ everySeconds: config.epoch.lengthSeconds }, "settler: started");
     settler.start(config.epoch.lengthSeconds * 1000);

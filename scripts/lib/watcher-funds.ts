@@ -4,10 +4,9 @@
  * the deployer and 1,000 AMP minted by it (the local deployment's minter).
  */
 import { createPublicClient, createWalletClient, http, parseEther } from "viem";
+import { LOCAL_WATCHER_INDEX } from "#indexer/settlement/watch-service.ts";
 import { AmpError, ampChain, ampTokenAbi, type Deployment } from "#protocol";
 import { devAccount } from "#protocol/client.ts";
-
-export const LOCAL_WATCHER_INDEX = 59;
 
 export async function fundWatcher(rpcUrl: string, deployment: Deployment): Promise<void> {
   const chain = ampChain(deployment.chainId, rpcUrl);

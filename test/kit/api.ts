@@ -9,17 +9,16 @@ import { type Api, type ApiOptions, createApi } from "#indexer/api/yoga.ts";
 import { createStoreAttentionService } from "#indexer/attention/store-service.ts";
 import { exportLog } from "#indexer/engagement/export.ts";
 import { createEngagementService } from "#indexer/engagement/submit.ts";
-import { createChainStore } from "#indexer/store/chain-store.ts";
 import { type Db, openDb } from "#indexer/store/db.ts";
-import { createEngagementStore } from "#indexer/store/engagement-store.ts";
 import { createQueries } from "#indexer/store/queries.ts";
 import { SOCIAL, seedChain, tempDir } from "./helpers.ts";
+import { chainStore, engagementStore } from "./stores.ts";
 
 /** A database in a fresh temporary folder, its chain tables seeded with `posts` posts by `author`. */
-export function seededStore(author: Address, posts: number): { db: Db; close: () => void } {
+export async function seededStore(author: Address, posts: number): Promise<{ db: Db; close: () => void }> {
   const tmp = tempDir();
   const db = openDb(`${tmp.dir}/db.sqlite`);
-  seedChain(createChainStore(db), author, posts);
+  await seedChain(chainStore(db), author, posts);
   return {
     db,
     close: () => {
@@ -41,7 +40,7 @@ export function storeApi(db: Db, options: Partial<ApiOptions> = {}): Api {
     queries,
     exportLog: (from, to) => exportLog(db, from, to),
     engagement: createEngagementService({
-      store: createEngagementStore(db),
+      store: engagementStore(db),
       chainId: 31337,
       verifyingContract: SOCIAL,
       now,
@@ -83,16 +82,20 @@ export function gqlClient(api: () => Api) {
  * Registers hooks that give each test of the suite its own seeded store and API over it:
  * `setUp` may add rows to the store and returns the API's options.
  */
-export function seededApiEachTest(author: Address, posts: number, setUp: (db: Db) => Partial<ApiOptions>) {
+export function seededApiEachTest(
+  author: Address,
+  posts: number,
+  setUp: (db: Db) => Partial<ApiOptions> | Promise<Partial<ApiOptions>>,
+) {
   let store: { db: Db; close: () => void } | undefined;
   let api: Api | undefined;
   const current = <T>(value: T | undefined): T => {
     if (value === undefined) throw new Error("the seeded API exists only while a test runs");
     return value;
   };
-  beforeEach(() => {
-    store = seededStore(author, posts);
-    api = storeApi(store.db, setUp(store.db));
+  beforeEach(async () => {
+    store = await seededStore(author, posts);
+    api = storeApi(store.db, await setUp(store.db));
   });
   afterEach(() => store?.close());
   return {

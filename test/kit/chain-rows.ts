@@ -5,10 +5,10 @@
  * API reads, enough of each to page through, with amounts up to 2^256 - 1.
  */
 import type { Address } from "viem";
-import { createChainStore } from "#indexer/store/chain-store.ts";
 import type { Db } from "#indexer/store/db.ts";
-import { createEngagementStore, type NewLogEntry } from "#indexer/store/engagement-store.ts";
+import type { NewLogEntry } from "#indexer/store/engagement-store.ts";
 import { seedChain } from "./helpers.ts";
+import { chainStore, engagementStore } from "./stores.ts";
 
 /** The largest uint256: amounts must come back exact on both engines. */
 export const MAX_UINT256 = (2n ** 256n - 1n).toString();
@@ -26,8 +26,8 @@ export const blockTime = (n: number) => T0 + n * 12;
 const ROLE_A = hash(0xa);
 const ROLE_B = hash(0xb);
 
-export function seedChainRows(db: Db): void {
-  seedChain(createChainStore(db), FOUNDER as Address, 12);
+export async function seedChainRows(db: Db): Promise<void> {
+  await seedChain(chainStore(db), FOUNDER as Address, 12);
   const run = (text: string, ...rows: unknown[][]) => {
     const stmt = db.prepare(text);
     for (const row of rows) stmt.run(...row);
@@ -251,5 +251,5 @@ export function seedChainRows(db: Db): void {
     entries.push(entry("Like", addr(10), nonce, { postId: nonce === "9" ? "1" : "2" }));
   for (const [i, campaignId] of ["1", "1", "1", "0", "2"].entries())
     entries.push(entry("View", addr(20 + i), "1", { postId: "1", dwellMs: "3000", campaignId }));
-  createEngagementStore(db).appendMany(entries);
+  await engagementStore(db).appendMany(entries);
 }

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import type { Address, Hex } from "viem";
 import type { PrivateKeyAccount } from "viem/accounts";
 import { privateKeyToAccount } from "viem/accounts";
-import type { ChainStore } from "#indexer/store/chain-store.ts";
+import type { AsyncChainStore } from "#indexer/store/engine/chain-store.ts";
 import type { ChainEvent } from "#indexer/store/events.ts";
 import {
   encodeMessage,
@@ -61,7 +61,7 @@ const pos = (block: number) => ({
 });
 
 /** Seeds one community, `posts` posts by `author` and one campaign on post 1 (block 1..). */
-export function seedChain(chain: ChainStore, author: Address, posts = 3): void {
+export async function seedChain(chain: AsyncChainStore, author: Address, posts = 3): Promise<void> {
   const a = author.toLowerCase();
   const events: ChainEvent[] = [
     {
@@ -97,7 +97,7 @@ export function seedChain(chain: ChainStore, author: Address, posts = 3): void {
       expiresAt: "4000000000",
     },
   });
-  chain.applyBatch({
+  await chain.applyBatch({
     blocks: [{ number: 1, hash: pos(1).blockHash, parentHash: pos(0).blockHash, timestamp: 1_700_000_001 }],
     events,
     checkpoint: { blockNumber: 1, blockHash: pos(1).blockHash, finalizedBlock: 0, headBlock: 1 },

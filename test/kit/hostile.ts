@@ -7,7 +7,7 @@ import type { AddressInfo } from "node:net";
 import { createHttpHandler } from "#indexer/api/http.ts";
 import type { Api } from "#indexer/api/yoga.ts";
 import type { Db } from "#indexer/store/db.ts";
-import { createEngagementStore } from "#indexer/store/engagement-store.ts";
+import { engagementStore } from "./stores.ts";
 
 export interface HostileRequest {
   name: string;
@@ -137,8 +137,8 @@ export async function post(url: string, r: HostileRequest) {
 }
 
 /** Appends `n` log entries (unsigned: the store takes verified entries as given) in one transaction. */
-export function fillLog(db: Db, n: number, accounts = 500): void {
-  const store = createEngagementStore(db);
+export async function fillLog(db: Db, n: number, accounts = 500): Promise<void> {
+  const store = engagementStore(db);
   const sig = `0x${"11".repeat(65)}`;
   const entries = Array.from({ length: n }, (_, i) => {
     const account = `0x${(0x100000 + (i % accounts)).toString(16).padStart(40, "0")}`;
@@ -159,5 +159,5 @@ export function fillLog(db: Db, n: number, accounts = 500): void {
       receivedAt: 1_700_000_000 + i,
     };
   });
-  store.appendMany(entries);
+  await store.appendMany(entries);
 }

@@ -8,11 +8,11 @@ import { createHttpHandler } from "#indexer/api/http.ts";
 import { createMediaHandler } from "#indexer/api/media-http.ts";
 import type { Api } from "#indexer/api/yoga.ts";
 import type { BucketOptions } from "#indexer/engagement/quota.ts";
-import { createChainStore } from "#indexer/store/chain-store.ts";
 import type { Db } from "#indexer/store/db.ts";
 import type { ChainEvent } from "#indexer/store/events.ts";
 import type { MediaStore } from "#indexer/store/media/content-store.ts";
 import { SOCIAL } from "./helpers.ts";
+import { chainStore } from "./stores.ts";
 
 export interface ServedApi {
   /** The server's origin, e.g. http://127.0.0.1:39123 (GraphQL at /graphql, images at /media). */
@@ -62,13 +62,13 @@ const hash32 = (n: number) => `0x${n.toString(16).padStart(64, "0")}`;
  * Publishes posts (and, first, any community they name that is not there yet) in one block after
  * the store's checkpoint, as the follower would.
  */
-export function publishPosts(
+export async function publishPosts(
   db: Db,
   posts: NewPost[],
   communities: { id: number; name: string; description: string; founder: string }[] = [],
-): number {
-  const chain = createChainStore(db);
-  const block = (chain.getCheckpoint()?.blockNumber ?? 0) + 1;
+): Promise<number> {
+  const chain = chainStore(db);
+  const block = ((await chain.getCheckpoint())?.blockNumber ?? 0) + 1;
   const at = (i: number) => ({
     blockNumber: block,
     blockHash: hash32(block),
@@ -101,7 +101,7 @@ export function publishPosts(
       },
     });
   }
-  chain.applyBatch({
+  await chain.applyBatch({
     blocks: [
       { number: block, hash: hash32(block), parentHash: hash32(block - 1), timestamp: 1_700_000_000 + block },
     ],

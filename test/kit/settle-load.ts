@@ -14,7 +14,7 @@ import { type Address, encodeFunctionData, type PublicClient, parseEther } from 
 import { createImpressionIssuer, impressionKey } from "#indexer/engagement/impressions.ts";
 import { createSettlementJob, type SettlementJob, type SettleOutcome } from "#indexer/settlement/job.ts";
 import { type Db, openDb } from "#indexer/store/db.ts";
-import { createEngagementStore, type NewLogEntry } from "#indexer/store/engagement-store.ts";
+import type { NewLogEntry } from "#indexer/store/engagement-store.ts";
 import type { AmpDeployment } from "#protocol";
 import {
   ampEscrowAbi,
@@ -28,6 +28,7 @@ import { storeApi } from "./api.ts";
 import { deploy, type HardhatNode, ROLE_WALLET, send, startHardhat, type Wallet } from "./hardhat.ts";
 import { tempDir } from "./helpers.ts";
 import { blockMonitor, serve } from "./hostile.ts";
+import { engagementStore } from "./stores.ts";
 
 const POSTS = 24;
 const PAID_VIEWERS = 200;
@@ -56,7 +57,7 @@ export interface SettleLoad {
   /** Log entries stored so far. */
   entries(): number;
   /** Appends `n` more engagement messages (unsigned: settlement does not check signatures). */
-  append(n: number): void;
+  append(n: number): Promise<void>;
   /** Runs `run` (default: the settlement job's next epoch) while the probe queries the API. */
   settle(run?: () => Promise<SettleOutcome>): Promise<SettleMeasure>;
   job: SettlementJob;
@@ -175,7 +176,7 @@ export async function settleLoad(options: { entries: number; accounts?: number }
 
     const dbPath = `${tmp.dir}/indexer.sqlite`;
     db = openDb(dbPath);
-    const store = createEngagementStore(db);
+    const store = engagementStore(db);
     const t0 = Number((await node.publicClient.getBlock()).timestamp);
     // An hour into the campaign: the escrow lets a settlement spend what that hour earned. (Before
     // the log is filled, which holds the event loop long enough for the node to drop idle sockets.)
@@ -207,16 +208,16 @@ export async function settleLoad(options: { entries: number; accounts?: number }
       if (r < 0.95) return entry("Comment", { account, postId, text: "nice work", timestamp });
       return entry("Share", { account, postId, timestamp });
     };
-    const append = (n: number) => {
+    const append = async (n: number) => {
       for (let done = 0; done < n; done += 10_000) {
         const batch: NewLogEntry[] = [];
         for (let i = done; i < Math.min(n, done + 10_000); i++) batch.push(organic());
-        store.appendMany(batch);
+        await store.appendMany(batch);
       }
     };
 
     // Viewers who admit every promoter, served campaign 1 by the local impression key, then viewing it.
-    store.appendMany(
+    await store.appendMany(
       viewers.map((account) =>
         entry("Policy", {
           account,
@@ -228,7 +229,7 @@ export async function settleLoad(options: { entries: number; accounts?: number }
         }),
       ),
     );
-    append(Math.max(0, options.entries - 3 * PAID_VIEWERS));
+    await append(Math.max(0, options.entries - 3 * PAID_VIEWERS));
     const issuer = createImpressionIssuer({
       store,
       key: impressionKey(undefined, 31337) as `0x${string}`,
@@ -250,7 +251,7 @@ export async function settleLoad(options: { entries: number; accounts?: number }
         t0,
       );
     }
-    store.appendMany(
+    await store.appendMany(
       viewers.map((account) =>
         entry("View", { account, postId: 1n, dwellMs: 5000, campaignId: 1n, timestamp: BigInt(t0 + 10) }),
       ),

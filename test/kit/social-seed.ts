@@ -5,11 +5,11 @@
  * reposts, comments, follows, profiles, a read marker, a deleted reply and media records.
  */
 
-import { createChainStore } from "#indexer/store/chain-store.ts";
 import type { Db } from "#indexer/store/db.ts";
-import { createEngagementStore, type NewLogEntry } from "#indexer/store/engagement-store.ts";
+import type { NewLogEntry } from "#indexer/store/engagement-store.ts";
 import type { ChainEvent } from "#indexer/store/events.ts";
 import { SOCIAL, seedChain, wallets } from "./helpers.ts";
+import { chainStore, engagementStore } from "./stores.ts";
 
 export const SOCIAL_NOW = 1_800_000_000;
 export const [socialAlice, socialBob, socialCarol] = wallets().map((w) => w.address.toLowerCase()) as [
@@ -23,9 +23,9 @@ export const EXTRA_REPLIES = 24;
 export const QUOTES = 12;
 export const MEDIA_HASHES = ["ab", "cd", "ef"].map((b) => b.repeat(32));
 
-export function seedSocial(db: Db): void {
+export async function seedSocial(db: Db): Promise<void> {
   const [alice, bob, carol] = [socialAlice, socialBob, socialCarol];
-  seedChain(createChainStore(db), alice as `0x${string}`, 3);
+  await seedChain(chainStore(db), alice as `0x${string}`, 3);
   let logIndex = 100;
   const at = (kind: ChainEvent["kind"], payload: Record<string, unknown>) =>
     ({
@@ -65,7 +65,7 @@ export function seedSocial(db: Db): void {
     events.push(post(40 + i, i % 2 ? carol : bob, `quote ${i} of post 1, hi @${alice}`));
     events.push(at("PostQuoted", { postId: String(40 + i), quotedId: "1" }));
   }
-  createChainStore(db).applyBatch({
+  await chainStore(db).applyBatch({
     blocks: [
       {
         number: 2,
@@ -116,7 +116,7 @@ export function seedSocial(db: Db): void {
   entries.push(entry("DeletePost", bob, { postId: "20" }));
   for (let i = 0; i < 20; i++)
     entries.push(entry("Like", i % 2 ? bob : carol, { postId: String(40 + (i % QUOTES)) }));
-  createEngagementStore(db).appendMany(entries);
+  await engagementStore(db).appendMany(entries);
 
   const media = db.prepare(
     "INSERT INTO media (hash, mime_type, size, width, height, created_at) VALUES (?, ?, ?, ?, ?, ?)",

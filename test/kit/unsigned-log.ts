@@ -5,15 +5,15 @@
  */
 import type { Address } from "viem";
 import type { Db } from "#indexer/store/db.ts";
-import { createEngagementStore } from "#indexer/store/engagement-store.ts";
 import { canonicalMessage, type MessageByKind, type MessageKind, type PolicyMode } from "#protocol";
+import { engagementStore } from "./stores.ts";
 
 export function unsignedLog(db: () => Db, timestamp: bigint) {
   let next = 1n;
   const nonce = () => next++;
-  const append = <K extends MessageKind>(kind: K, message: MessageByKind[K]) => {
+  const append = async <K extends MessageKind>(kind: K, message: MessageByKind[K]): Promise<void> => {
     const json = canonicalMessage(kind, message);
-    createEngagementStore(db()).append({
+    await engagementStore(db()).append({
       kind,
       signer: (message as { account: string }).account,
       message: JSON.parse(json),

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import type { MessageByKind, MessageKind } from "#protocol";
 import { seededApiEachTest } from "#test-kit/api.ts";
 import { SOCIAL, sign, wallets } from "#test-kit/helpers.ts";
-import { createChainStore } from "../store/chain-store.ts";
+import { chainStore } from "#test-kit/stores.ts";
 import type { ChainEvent } from "../store/events.ts";
 
 const [alice, bob] = wallets() as [ReturnType<typeof wallets>[number], ReturnType<typeof wallets>[number]];
@@ -18,7 +18,7 @@ const SUBMIT = `mutation($kind: MessageKind!, $message: String!, $signature: Str
 
 describe("deleting a post", () => {
   // Alice wrote posts 1..3 (seeded); Bob replies to post 1 with post 4 and quotes it with post 5.
-  const seeded = seededApiEachTest(alice.address, 3, (db) => {
+  const seeded = seededApiEachTest(alice.address, 3, async (db) => {
     const hash = `0x${"2".repeat(64)}`;
     let logIndex = 100;
     const at = (kind: ChainEvent["kind"], payload: Record<string, unknown>) =>
@@ -43,7 +43,7 @@ describe("deleting a post", () => {
         contentHash: `0x${"0".repeat(64)}`,
         uri: "",
       });
-    createChainStore(db).applyBatch({
+    await chainStore(db).applyBatch({
       blocks: [{ number: 2, hash, parentHash: `0x${"1".padStart(64, "0")}`, timestamp: NOW - 100 }],
       events: [
         post(4, "zebra reply from bob"),

@@ -4,12 +4,12 @@ import type { AddressInfo } from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
 import { addr, seedChainRows } from "#test-kit/chain-rows.ts";
 import { enginePairForSuite } from "#test-kit/engine-pair.ts";
+import { engagementStore } from "#test-kit/stores.ts";
 import { DEFAULT_PARAMS } from "../attention/params.ts";
 import { exportLog } from "../engagement/export.ts";
 import { encodeManifest, manifestHash, manifestHex, manifestOf } from "../settlement/manifest.ts";
 import type { Db } from "../store/db.ts";
-import { createKyselyEngagementStore, type NewLogEntry } from "../store/engine/engagement-store.ts";
-import { sqliteEngine } from "../store/engine/engine.ts";
+import type { NewLogEntry } from "../store/engine/engagement-store.ts";
 import { epochQueries } from "../store/queries/epochs.ts";
 import { createReader } from "../store/queries/sql-reader.ts";
 import { createEpochDocuments } from "./epoch-documents.ts";
@@ -17,7 +17,7 @@ import { createEpochDocuments } from "./epoch-documents.ts";
 const ENTRIES = 2500;
 
 async function seed(db: Db) {
-  seedChainRows(db);
+  await seedChainRows(db);
   const entries: NewLogEntry[] = [];
   for (let i = 0; i < ENTRIES; i++) {
     const message = {
@@ -35,7 +35,7 @@ async function seed(db: Db) {
       receivedAt: 1_700_000_101,
     });
   }
-  await createKyselyEngagementStore(sqliteEngine(db).db).appendMany(entries);
+  await engagementStore(db).appendMany(entries);
   const toSeq = (db.prepare("SELECT MAX(seq) AS n FROM engagement_log").get() as { n: number }).n;
   const text = encodeManifest(
     manifestOf({

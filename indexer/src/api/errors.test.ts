@@ -75,7 +75,7 @@ describe("GraphQL errors: an AmpError's code becomes extensions.code", () => {
   let logged = "";
 
   beforeAll(async () => {
-    ({ db, close } = seededStore(alice.address, 3));
+    ({ db, close } = await seededStore(alice.address, 3));
     const queries = createQueries(db);
     const store = createStoreAttentionService({ queries });
     const sink = new Writable({

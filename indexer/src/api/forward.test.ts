@@ -35,7 +35,7 @@ const close = (server: Server) =>
   });
 
 describe("an API replica forwarding to the writer", () => {
-  let seeded: ReturnType<typeof seededStore>;
+  let seeded: Awaited<ReturnType<typeof seededStore>>;
   let mediaDir: ReturnType<typeof tempDir>;
   let media: ExclusiveMediaStore;
   let writer: Server;
@@ -45,7 +45,7 @@ describe("an API replica forwarding to the writer", () => {
   const locate: WriterLocator = async () => writerUrl;
 
   beforeEach(async () => {
-    seeded = seededStore(alice.address, 8);
+    seeded = await seededStore(alice.address, 8);
     mediaDir = tempDir("amp-forward-media-");
     media = createSqliteMediaStore(sqliteEngine(seeded.db), { dir: mediaDir.dir });
     // The writer trusts its replica (same host here) to name the client it forwards for.

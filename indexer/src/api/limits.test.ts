@@ -29,8 +29,8 @@ describe("request limits over real HTTP", () => {
   let statusCalls = 0;
 
   beforeAll(async () => {
-    ({ db, close } = seededStore(alice.address, 20));
-    fillLog(db, LOG);
+    ({ db, close } = await seededStore(alice.address, 20));
+    await fillLog(db, LOG);
     const real = createQueries(db);
     const queries: Queries = {
       ...real,

@@ -13,12 +13,12 @@ const [alice] = wallets();
 const DAPP = "http://127.0.0.1:5173";
 
 describe("the /media endpoint", () => {
-  let seeded: ReturnType<typeof seededStore>;
+  let seeded: Awaited<ReturnType<typeof seededStore>>;
   let media: ReturnType<typeof tempDir>;
   let store: MediaStore;
   let served: ServedApi;
   beforeEach(async () => {
-    seeded = seededStore(alice?.address as `0x${string}`, 1);
+    seeded = await seededStore(alice?.address as `0x${string}`, 1);
     media = tempDir("amp-media-");
     store = createMediaStore(seeded.db, { dir: media.dir });
     served = await serveWithMedia(storeApi(seeded.db), store, {

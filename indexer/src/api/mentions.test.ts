@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { NO_AVATAR } from "#protocol";
 import { seededApiEachTest } from "#test-kit/api.ts";
 import { SOCIAL, sign, wallets } from "#test-kit/helpers.ts";
-import { createChainStore } from "../store/chain-store.ts";
+import { chainStore } from "#test-kit/stores.ts";
 import type { ChainEvent } from "../store/events.ts";
 import { MAX_MENTIONS } from "../store/mentions.ts";
 
@@ -43,10 +43,10 @@ describe("mentions by display name", () => {
     expect(r.errors).toBeUndefined();
   };
   /** Applies block `number` (at BLOCK_TIME + number) holding posts `[id, author, text]`. */
-  const block = (number: number, posts: Array<[number, W, string]>) => {
+  const block = async (number: number, posts: Array<[number, W, string]>) => {
     const hash = `0x${number.toString(16).padStart(64, "0")}`;
     const timestamp = BLOCK_TIME + number;
-    createChainStore(seeded.db()).applyBatch({
+    await chainStore(seeded.db()).applyBatch({
       blocks: [{ number, hash, parentHash: `0x${(number - 1).toString(16).padStart(64, "0")}`, timestamp }],
       events: posts.map(
         ([id, author, text], i) =>
@@ -94,7 +94,7 @@ describe("mentions by display name", () => {
     await profile(bob, "Grace Hopper", NOW - 1000);
     await profile(carol, "Grace", NOW - 900);
     const text = `thanks @grace hopper and @Grace, again @Grace Hopper! cc @${carol.address}`;
-    block(2, [[2, alice, text]]);
+    await block(2, [[2, alice, text]]);
     const found = await mentionsOf(2);
     expect(found.map((m) => [m.text, m.account])).toEqual([
       ["@grace hopper", lower(bob)],
@@ -110,17 +110,17 @@ describe("mentions by display name", () => {
   it("gives a shared name to the account that has held it longest; a copier gets nothing", async () => {
     await profile(bob, "Ada", NOW - 1000);
     await profile(carol, "ada", NOW - 800);
-    block(2, [[2, alice, "hello @Ada"]]);
+    await block(2, [[2, alice, "hello @Ada"]]);
     expect((await mentionsOf(2)).map((m) => m.account)).toEqual([lower(bob)]);
     expect(await mentionNotes(carol)).toEqual([]);
     // Bob renames (after block 2's time): post 2 keeps its mention; a new post finds the copier.
     await profile(bob, "Bob", BLOCK_TIME + 2);
-    block(3, [[3, alice, "hello again @Ada"]]);
+    await block(3, [[3, alice, "hello again @Ada"]]);
     expect((await mentionsOf(2)).map((m) => m.account)).toEqual([lower(bob)]);
     expect((await mentionsOf(3)).map((m) => m.account)).toEqual([lower(carol)]);
     // Bob takes the name back: he holds it from now on, after Carol.
     await profile(bob, "Ada", BLOCK_TIME + 3);
-    block(4, [[4, alice, "@Ada once more"]]);
+    await block(4, [[4, alice, "@Ada once more"]]);
     expect((await mentionsOf(4)).map((m) => m.account)).toEqual([lower(carol)]);
   });
 
@@ -129,7 +129,7 @@ describe("mentions by display name", () => {
     await profile(bob, "Late", BLOCK_TIME + 50);
     await profile(carol, "Dave", NOW - 900);
     await profile(dave, "Dave", NOW - 500);
-    block(2, [[2, alice, "@Late and @Dave"]]);
+    await block(2, [[2, alice, "@Late and @Dave"]]);
     expect((await mentionsOf(2)).map((m) => [m.text, m.account])).toEqual([["@Dave", lower(dave)]]);
     expect(await mentionNotes(bob)).toEqual([]);
   });
@@ -137,7 +137,7 @@ describe("mentions by display name", () => {
   it("mentions nobody for an author's own name, e-mail addresses or unknown names", async () => {
     await profile(alice, "Alice", NOW - 1000);
     await profile(bob, "Bob", NOW - 1000);
-    block(2, [[2, alice, "I am @Alice; write to bob@example.org or @Nobody"]]);
+    await block(2, [[2, alice, "I am @Alice; write to bob@example.org or @Nobody"]]);
     expect((await mentionsOf(2)).map((m) => m.text)).toEqual(["@Alice"]);
     expect(await mentionNotes(alice)).toEqual([]);
     expect(await mentionNotes(bob)).toEqual([]);
@@ -145,21 +145,21 @@ describe("mentions by display name", () => {
 
   it("takes a reorged post's mentions and their notifications away", async () => {
     await profile(bob, "Bob", NOW - 1000);
-    block(2, [[2, alice, "hi @Bob"]]);
+    await block(2, [[2, alice, "hi @Bob"]]);
     expect(await mentionNotes(bob)).toEqual([[lower(alice), "2"]]);
-    const chain = createChainStore(seeded.db());
-    const ancestor = chain.getBlock(1);
+    const chain = chainStore(seeded.db());
+    const ancestor = await chain.getBlock(1);
     if (!ancestor) throw new Error("the seeded chain has block 1");
-    chain.rollbackTo(ancestor, 2);
+    await chain.rollbackTo(ancestor, 2);
     expect(await mentionNotes(bob)).toEqual([]);
-    block(2, [[2, alice, "hi @Bob again"]]);
+    await block(2, [[2, alice, "hi @Bob again"]]);
     expect((await mentionsOf(2)).map((m) => m.text)).toEqual(["@Bob"]);
   });
 
   it("keeps a hostile text bounded: a thousand @ signs, names at the byte limit", async () => {
     await profile(bob, "b".repeat(50), NOW - 1000);
     await profile(carol, "C", NOW - 1000);
-    block(2, [
+    await block(2, [
       [2, alice, "@".repeat(1000)],
       [3, alice, `@${"b".repeat(50)} @${"b".repeat(51)} ${Array.from({ length: 40 }, () => "@C").join(" ")}`],
     ]);

@@ -97,4 +97,34 @@ describe("posts pages read the columns their selection needs", () => {
     expect(asked.at(-1)).toEqual({ chain: true, community: false });
     expect(r.data.community.posts.edges.length).toBeGreaterThan(0);
   });
+
+  it("answers a repeated query text from what it worked out, apart for each @skip variable", async () => {
+    const query = `query Page($hide: Boolean!) {
+      posts(first: 3) { edges { node { id txHash @skip(if: $hide) } } } }`;
+    for (const hide of [true, false, true, false]) {
+      const r = await gql(query, { hide });
+      expect(r.errors).toBeUndefined();
+      expect(asked.at(-1)).toEqual({ chain: !hide, community: false });
+      const node = r.data.posts.edges[0].node;
+      if (hide) expect(node).not.toHaveProperty("txHash");
+      else expect(node.txHash).toMatch(/^0x[0-9a-f]{64}$/);
+    }
+  });
+
+  it("reads what each site of a shared fragment needs when another selection merges into it", async () => {
+    const query = `{
+      one: community(id: "1") { ...Posts }
+      two: community(id: "1") { ...Posts posts(first: 2) { edges { node { txHash } } } } }
+      fragment Posts on Community { posts(first: 2) { edges { node { id } } } }`;
+    for (let round = 0; round < 2; round++) {
+      asked.length = 0;
+      const r = await gql(query);
+      expect(r.errors).toBeUndefined();
+      expect(asked).toEqual([
+        { chain: false, community: false },
+        { chain: true, community: false },
+      ]);
+      expect(r.data.two.posts.edges[0].node.txHash).toMatch(/^0x[0-9a-f]{64}$/);
+    }
+  });
 });

@@ -15,12 +15,12 @@ const PROFILE_QUERY = `query($a: String!) { account(address: $a) { profile { acc
 const SUBMIT = `mutation($k: MessageKind!, $m: String!, $s: String!) { submitMessage(kind: $k, message: $m, signature: $s) { seq kind } }`;
 
 describe("profiles and post images in GraphQL", () => {
-  let seeded: ReturnType<typeof seededStore>;
+  let seeded: Awaited<ReturnType<typeof seededStore>>;
   let api: Api;
   let media: MediaStore;
   const gql = gqlClient(() => api);
-  beforeEach(() => {
-    seeded = seededStore(alice.address, 1);
+  beforeEach(async () => {
+    seeded = await seededStore(alice.address, 1);
     media = createMediaStore(seeded.db, { dir: null });
     api = storeApi(seeded.db, { now: () => NOW });
   });
@@ -105,7 +105,7 @@ describe("profiles and post images in GraphQL", () => {
     const b = media.put(GIF_1X1).record;
     const good = mediaCommitment([b.hash, a.hash]);
     const missing = mediaCommitment([a.hash, mediaHash(Buffer.from("never uploaded"))]);
-    publishPosts(seeded.db, [
+    await publishPosts(seeded.db, [
       { id: 2, author: alice.address, text: "two pictures", ...good },
       { id: 3, author: alice.address, text: "forged", uri: good.uri, contentHash: `0x${"11".repeat(32)}` },
       { id: 4, author: alice.address, text: "one of two uploaded", ...missing },

@@ -6,10 +6,10 @@
 import { describe, expect, it } from "vitest";
 import { gqlClient, seededApiEachTest, storeApi } from "#test-kit/api.ts";
 import { SOCIAL } from "#test-kit/helpers.ts";
+import { chainStore } from "#test-kit/stores.ts";
 import { unsignedLog } from "#test-kit/unsigned-log.ts";
 import { account } from "../attention/fixtures.ts";
 import { createAttentionService } from "../attention/service.ts";
-import { createChainStore } from "../store/chain-store.ts";
 import type { ChainEvent } from "../store/events.ts";
 import { createQueries } from "../store/queries.ts";
 
@@ -19,10 +19,10 @@ const RANK = `query($a: String!, $c: ID!) { reputationRank(account: $a, communit
 
 describe("reputation as a rank in the community", () => {
   const { append, nonce } = unsignedLog(() => seeded.db(), T);
-  const seeded = seededApiEachTest(founder, 1, (db) => {
+  const seeded = seededApiEachTest(founder, 1, async (db) => {
     // Posts 2..4 by bob, carol and dave; the founder likes bob's and carol's, bob likes carol's.
     const hash = `0x${"2".repeat(64)}`;
-    createChainStore(db).applyBatch({
+    await chainStore(db).applyBatch({
       blocks: [{ number: 2, hash, parentHash: `0x${"1".padStart(64, "0")}`, timestamp: Number(T) - 50 }],
       events: [bob, carol, dave].map(
         (author, i) =>
@@ -50,9 +50,9 @@ describe("reputation as a rank in the community", () => {
     });
     const like = (who: string, postId: bigint) =>
       append("Like", { account: who as `0x${string}`, postId, timestamp: T, nonce: nonce() });
-    like(founder, 2n);
-    like(founder, 3n);
-    like(bob, 3n);
+    await like(founder, 2n);
+    await like(founder, 3n);
+    await like(bob, 3n);
     const queries = createQueries(db);
     return {
       queries,

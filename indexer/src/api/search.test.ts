@@ -3,7 +3,7 @@ import { NO_AVATAR } from "#protocol";
 import { gqlClient, seededStore, storeApi } from "#test-kit/api.ts";
 import { sign, wallets } from "#test-kit/helpers.ts";
 import { publishPosts } from "#test-kit/media.ts";
-import { createChainStore } from "../store/chain-store.ts";
+import { chainStore } from "#test-kit/stores.ts";
 import { searchQueries } from "../store/queries/search.ts";
 import { createReader } from "../store/queries/sql-reader.ts";
 import type { Api } from "./yoga.ts";
@@ -25,7 +25,7 @@ const SEARCH = `query($q: String!, $k: SearchKind, $first: Int, $after: String) 
 }`;
 
 describe("search over posts, people and communities", () => {
-  let seeded: ReturnType<typeof seededStore>;
+  let seeded: Awaited<ReturnType<typeof seededStore>>;
   let api: Api;
   const gql = gqlClient(() => api);
   const search = async (q: string, k = "POSTS", first?: number, after?: string) => {
@@ -36,9 +36,9 @@ describe("search over posts, people and communities", () => {
   const ids = (s: Data) => s.edges.map((e: Data) => e.node.post.id);
 
   beforeEach(async () => {
-    seeded = seededStore(alice.address, 1);
+    seeded = await seededStore(alice.address, 1);
     api = storeApi(seeded.db, { now: () => NOW });
-    publishPosts(
+    await publishPosts(
       seeded.db,
       [
         { id: 2, author: alice.address, text: "Solar panels on every roof in Lisbon", topics: ["energy"] },
@@ -160,10 +160,10 @@ describe("search over posts, people and communities", () => {
     );
     expect((await search("alice", "PEOPLE")).edges).toEqual([]);
     expect((await search("hearts", "PEOPLE")).edges).toHaveLength(1);
-    const chain = createChainStore(seeded.db);
-    const first = chain.getBlock(1);
+    const chain = chainStore(seeded.db);
+    const first = await chain.getBlock(1);
     if (!first) throw new Error("no block 1");
-    chain.rollbackTo(first, 2);
+    await chain.rollbackTo(first, 2);
     expect(ids(await search("solar"))).toEqual([]);
     expect((await search("coffee", "COMMUNITIES")).edges).toEqual([]);
   });

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import type { MessageByKind, MessageKind } from "#protocol";
 import { seededApiEachTest } from "#test-kit/api.ts";
 import { SOCIAL, sign, wallets } from "#test-kit/helpers.ts";
-import { createChainStore } from "../store/chain-store.ts";
+import { chainStore } from "#test-kit/stores.ts";
 import type { ChainEvent } from "../store/events.ts";
 
 const [alice, bob, carol] = wallets() as [
@@ -25,7 +25,7 @@ const SUBMIT = `mutation($kind: MessageKind!, $message: String!, $signature: Str
 
 describe("conversations and notifications", () => {
   // Alice wrote posts 1..3 (seeded); block 2 holds replies and a quote.
-  const seeded = seededApiEachTest(alice.address, 3, (db) => {
+  const seeded = seededApiEachTest(alice.address, 3, async (db) => {
     let logIndex = 100;
     const at = (kind: ChainEvent["kind"], payload: Record<string, unknown>) =>
       ({
@@ -49,7 +49,7 @@ describe("conversations and notifications", () => {
         contentHash: ZERO_HASH,
         uri: "",
       });
-    createChainStore(db).applyBatch({
+    await chainStore(db).applyBatch({
       blocks: [
         {
           number: 2,
@@ -235,7 +235,7 @@ describe("conversations and notifications", () => {
       );
     payout.run(bob.address.toLowerCase(), "5000", "5000", root);
     payout.run(carol.address.toLowerCase(), "0", "0", root);
-    createChainStore(seeded.db()).applyBatch({
+    await chainStore(seeded.db()).applyBatch({
       blocks: [
         { number: 3, hash: `0x${"3".repeat(64)}`, parentHash: `0x${"2".repeat(64)}`, timestamp: NOW - 50 },
       ],
@@ -274,8 +274,8 @@ describe("conversations and notifications", () => {
   });
 
   it("deletes chain-derived notifications and links with a reorg", async () => {
-    const chain = createChainStore(seeded.db());
-    chain.rollbackTo(
+    const chain = chainStore(seeded.db());
+    await chain.rollbackTo(
       { number: 1, hash: `0x${"1".padStart(64, "0")}`, parentHash: `0x${"0".repeat(64)}`, timestamp: 0 },
       1,
     );

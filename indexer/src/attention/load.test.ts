@@ -2,14 +2,14 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { canonicalMessage, PolicyMode } from "#protocol";
 import { tempDir } from "#test-kit/helpers.ts";
+import { engagementStore } from "#test-kit/stores.ts";
 import { exportLog } from "../engagement/export.ts";
 import { openDb } from "../store/db.ts";
-import { createEngagementStore } from "../store/engagement-store.ts";
 import { account, LogBuilder } from "./fixtures.ts";
 import { loadLogExport } from "./load.ts";
 
 describe("log export loading", () => {
-  it("reads the indexer's NDJSON export back into the same entries", () => {
+  it("reads the indexer's NDJSON export back into the same entries", async () => {
     const tmp = tempDir("amp-load-");
     const db = openDb(join(tmp.dir, "db.sqlite"));
     try {
@@ -24,10 +24,10 @@ describe("log export loading", () => {
         communities: [1n],
         blockedPromoters: [account(9)],
       });
-      const store = createEngagementStore(db);
+      const store = engagementStore(db);
       for (const e of log.entries) {
         const json = canonicalMessage(e.kind, e.message as never);
-        store.append({
+        await store.append({
           kind: e.kind,
           signer: e.message.account,
           message: JSON.parse(json),
@@ -45,7 +45,7 @@ describe("log export loading", () => {
         nonce: 99n,
       };
       const json = canonicalMessage("Delegation", delegation);
-      store.append({
+      await store.append({
         kind: "Delegation",
         signer: account(1),
         message: JSON.parse(json),

@@ -10,11 +10,10 @@ import type { Address } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PolicyMode } from "#protocol";
 import { seedChain, tempDir } from "#test-kit/helpers.ts";
+import { chainStore, engagementStore } from "#test-kit/stores.ts";
 import { unsignedLog } from "#test-kit/unsigned-log.ts";
 import { createImpressionIssuer } from "../engagement/impressions.ts";
-import { createChainStore } from "../store/chain-store.ts";
 import { type Db, openDb } from "../store/db.ts";
-import { createEngagementStore } from "../store/engagement-store.ts";
 import { createQueries } from "../store/queries.ts";
 import { account, rng } from "./fixtures.ts";
 import { DEFAULT_PARAMS } from "./params.ts";
@@ -38,11 +37,11 @@ describe("a campaign's life through the live service", () => {
   const { append, policy, nonce } = unsignedLog(() => db, T);
   let clock = Number(T);
 
-  beforeAll(() => {
+  beforeAll(async () => {
     tmp = tempDir("amp-delivery-");
     db = openDb(join(tmp.dir, "db.sqlite"));
-    const chain = createChainStore(db);
-    seedChain(chain, founder, 30); // community 1 founded by `founder`, posts 1..30
+    const chain = chainStore(db);
+    await seedChain(chain, founder, 30); // community 1 founded by `founder`, posts 1..30
     const pos = (i: number) => ({
       blockNumber: 2,
       blockHash: `0x${(2).toString(16).padStart(64, "0")}`,
@@ -52,7 +51,7 @@ describe("a campaign's life through the live service", () => {
       address: SOCIAL,
       timestamp: BLOCK_TIME,
     });
-    chain.applyBatch({
+    await chain.applyBatch({
       blocks: [
         {
           number: 2,
@@ -93,8 +92,8 @@ describe("a campaign's life through the live service", () => {
       checkpoint: { blockNumber: 2, blockHash: pos(0).blockHash, finalizedBlock: 0, headBlock: 2 },
     });
     for (let i = 0; i < VIEWERS; i++) {
-      append("Like", { account: founder, postId: BigInt(31 + i), timestamp: T, nonce: nonce() });
-      append("Comment", {
+      await append("Like", { account: founder, postId: BigInt(31 + i), timestamp: T, nonce: nonce() });
+      await append("Comment", {
         account: founder,
         postId: BigInt(31 + i),
         text: "welcome",
@@ -103,16 +102,17 @@ describe("a campaign's life through the live service", () => {
       });
     }
     // Viewers attend each other's posts too.
-    viewers.forEach((v, i) => {
+    for (const [i, v] of viewers.entries()) {
       for (const k of [1, 3])
-        append("Like", {
+        await append("Like", {
           account: v,
           postId: BigInt(31 + ((i + k) % VIEWERS)),
           timestamp: T,
           nonce: nonce(),
         });
-    });
-    for (const v of viewers) policy(v, optedOut.has(v.toLowerCase()) ? PolicyMode.None : PolicyMode.Everyone);
+    }
+    for (const v of viewers)
+      await policy(v, optedOut.has(v.toLowerCase()) ? PolicyMode.None : PolicyMode.Everyone);
     // Campaign 1 (seedChain's, the founder's own) is spent: only campaign 2 competes.
     db.prepare("UPDATE campaigns SET spent = budget WHERE id = 1").run();
   });
@@ -128,7 +128,7 @@ describe("a campaign's life through the live service", () => {
       now: () => clock,
       rebuildMs: 0,
       impressions: createImpressionIssuer({
-        store: createEngagementStore(db),
+        store: engagementStore(db),
         key: "0x2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6",
         chainId: 31337,
         verifyingContract: SOCIAL,
@@ -170,7 +170,7 @@ describe("a campaign's life through the live service", () => {
       await service.impressionsSettled();
       // The View receipts come after the dwell time, when the impressions are in the log.
       for (const { viewer, postId } of dwelt) {
-        append("View", {
+        await append("View", {
           account: viewer,
           postId,
           campaignId: 2n,

@@ -3,12 +3,11 @@ import type { Address } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { engagementDomain, PolicyMode } from "#protocol";
 import { seedChain, tempDir } from "#test-kit/helpers.ts";
+import { chainStore, engagementStore } from "#test-kit/stores.ts";
 import { unsignedLog } from "#test-kit/unsigned-log.ts";
 import { LogAuthority } from "../engagement/authority.ts";
 import { createImpressionIssuer, DEV_IMPRESSION_ISSUER } from "../engagement/impressions.ts";
-import { createChainStore } from "../store/chain-store.ts";
 import { type Db, openDb } from "../store/db.ts";
-import { createEngagementStore } from "../store/engagement-store.ts";
 import { createQueries } from "../store/queries.ts";
 import { account } from "./fixtures.ts";
 import { createAttentionService } from "./service.ts";
@@ -26,11 +25,11 @@ describe("attention service with an impression key", () => {
 
   const { append, policy, nonce } = unsignedLog(() => db, T);
 
-  beforeAll(() => {
+  beforeAll(async () => {
     tmp = tempDir("amp-impressions-");
     db = openDb(join(tmp.dir, "db.sqlite"));
-    const chain = createChainStore(db);
-    seedChain(chain, author, 30); // posts 1..30 by the author; campaign 1 on post 1
+    const chain = chainStore(db);
+    await seedChain(chain, author, 30); // posts 1..30 by the author; campaign 1 on post 1
     // Each viewer publishes a post the founder (a reputation seed) attends to: both earn reputation.
     const block = (n: number, i: number) => ({
       blockNumber: n,
@@ -41,7 +40,7 @@ describe("attention service with an impression key", () => {
       address: SOCIAL,
       timestamp: 1_700_000_000 + n,
     });
-    chain.applyBatch({
+    await chain.applyBatch({
       blocks: [
         {
           number: 2,
@@ -87,11 +86,11 @@ describe("attention service with an impression key", () => {
       checkpoint: { blockNumber: 2, blockHash: block(2, 0).blockHash, finalizedBlock: 0, headBlock: 2 },
     });
     for (const postId of [31n, 32n]) {
-      append("Like", { account: author, postId, timestamp: T, nonce: nonce() });
-      append("Comment", { account: author, postId, text: "welcome", timestamp: T, nonce: nonce() });
+      await append("Like", { account: author, postId, timestamp: T, nonce: nonce() });
+      await append("Comment", { account: author, postId, text: "welcome", timestamp: T, nonce: nonce() });
     }
-    policy(viewer, PolicyMode.Everyone);
-    policy(optedOut, PolicyMode.None);
+    await policy(viewer, PolicyMode.Everyone);
+    await policy(optedOut, PolicyMode.None);
   });
   afterAll(() => {
     db.close();
@@ -106,7 +105,7 @@ describe("attention service with an impression key", () => {
       rebuildMs: 0,
       params: undefined,
       impressions: createImpressionIssuer({
-        store: createEngagementStore(db),
+        store: engagementStore(db),
         key: "0x2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6",
         chainId: 31337,
         verifyingContract: SOCIAL,

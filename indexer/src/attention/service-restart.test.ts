@@ -5,13 +5,12 @@ import { PolicyMode } from "#protocol";
 import { silentLogger } from "#protocol/logger.ts";
 import { seedChain, tempDir } from "#test-kit/helpers.ts";
 import { gql } from "#test-kit/indexer.ts";
+import { chainStore, engagementStore } from "#test-kit/stores.ts";
 import { unsignedLog } from "#test-kit/unsigned-log.ts";
 import { loadConfig } from "../config.ts";
 import { createImpressionIssuer, type ImpressionIssuer } from "../engagement/impressions.ts";
 import { createIndexer, type Indexer } from "../main.ts";
-import { createChainStore } from "../store/chain-store.ts";
 import { type Db, openDb } from "../store/db.ts";
-import { createEngagementStore } from "../store/engagement-store.ts";
 import { createQueries } from "../store/queries.ts";
 import { account } from "./fixtures.ts";
 import { createAttentionService } from "./service.ts";
@@ -36,7 +35,10 @@ const DELIVERY = `query ($id: ID!) {
 }`;
 
 /** An issuer whose signatures take `ms`: impressions stay reserved, not yet logged, that long. */
-function slowIssuer(issuer: ImpressionIssuer, ms: number): ImpressionIssuer {
+function slowIssuer(
+  issuer: ImpressionIssuer<Promise<number>>,
+  ms: number,
+): ImpressionIssuer<Promise<number>> {
   return {
     ...issuer,
     sign: async (fields) => {
@@ -55,12 +57,12 @@ describe("attention service across a restart", () => {
   const promoter = account(5);
   const { append, policy, nonce } = unsignedLog(() => db as Db, T);
 
-  beforeAll(() => {
+  beforeAll(async () => {
     tmp = tempDir("amp-restart-");
     dbPath = join(tmp.dir, "db.sqlite");
     db = openDb(dbPath);
-    const chain = createChainStore(db);
-    seedChain(chain, author, 30); // posts 1..30 by the author (the founder)
+    const chain = chainStore(db);
+    await seedChain(chain, author, 30); // posts 1..30 by the author (the founder)
     const pos = (i: number) => ({
       blockNumber: 2,
       blockHash: `0x${(2).toString(16).padStart(64, "0")}`,
@@ -70,7 +72,7 @@ describe("attention service across a restart", () => {
       address: SOCIAL,
       timestamp: 1_700_000_002,
     });
-    chain.applyBatch({
+    await chain.applyBatch({
       blocks: [
         {
           number: 2,
@@ -110,9 +112,9 @@ describe("attention service across a restart", () => {
       checkpoint: { blockNumber: 2, blockHash: pos(0).blockHash, finalizedBlock: 0, headBlock: 2 },
     });
     // The founder attends the viewer's post: the viewer has reputation above the floor.
-    append("Like", { account: author, postId: 31n, timestamp: T, nonce: nonce() });
-    append("Comment", { account: author, postId: 31n, text: "welcome", timestamp: T, nonce: nonce() });
-    policy(viewer, PolicyMode.Everyone);
+    await append("Like", { account: author, postId: 31n, timestamp: T, nonce: nonce() });
+    await append("Comment", { account: author, postId: 31n, text: "welcome", timestamp: T, nonce: nonce() });
+    await policy(viewer, PolicyMode.Everyone);
     db.close();
     db = null;
   });
@@ -133,7 +135,7 @@ describe("attention service across a restart", () => {
             rebuildMs: 0,
             impressions: slowIssuer(
               createImpressionIssuer({
-                store: createEngagementStore(deps.db),
+                store: engagementStore(deps.db),
                 key: "0x2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6",
                 chainId: 31337,
                 verifyingContract: SOCIAL,
@@ -163,7 +165,7 @@ describe("attention service across a restart", () => {
     // Stopped without waiting for anything: the impressions are in the log.
     db = openDb(dbPath);
     expect(loggedImpressions(db)).toBe(served.length);
-    append("View", {
+    await append("View", {
       account: viewer,
       postId: 30n,
       campaignId: 2n,

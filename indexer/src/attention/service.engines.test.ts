@@ -10,11 +10,11 @@ import { describe, expect, it } from "vitest";
 import { canonicalMessage, type MessageByKind, type MessageKind, PolicyMode } from "#protocol";
 import { enginePairForSuite } from "#test-kit/engine-pair.ts";
 import { seedChain } from "#test-kit/helpers.ts";
+import { chainStore, engagementStore } from "#test-kit/stores.ts";
 import { createIntakeWriter } from "../engagement/group-commit.ts";
 import { createImpressionIssuer, DEV_IMPRESSION_KEY } from "../engagement/impressions.ts";
-import { createChainStore } from "../store/chain-store.ts";
 import type { Db } from "../store/db.ts";
-import { createEngagementStore, type NewLogEntry } from "../store/engagement-store.ts";
+import type { NewLogEntry } from "../store/engagement-store.ts";
 import { createKyselyEngagementStore } from "../store/engine/engagement-store.ts";
 import { openPostgres, type StoreEngine } from "../store/engine/engine.ts";
 import { sql } from "../store/queries/sql-reader.ts";
@@ -72,9 +72,9 @@ const block = (n: number, i: number) => ({
 
 /** Posts 1..30 by the founder, one each by the viewer, the opted-out viewer and the newcomer; two campaigns; served impressions. */
 async function seed(db: Db): Promise<void> {
-  const chain = createChainStore(db);
-  seedChain(chain, author, 30);
-  chain.applyBatch({
+  const chain = chainStore(db);
+  await seedChain(chain, author, 30);
+  await chain.applyBatch({
     blocks: [
       { number: 2, hash: block(2, 0).blockHash, parentHash: block(1, 0).blockHash, timestamp: 1_700_000_002 },
     ],
@@ -107,8 +107,8 @@ async function seed(db: Db): Promise<void> {
     ],
     checkpoint: { blockNumber: 2, blockHash: block(2, 0).blockHash, finalizedBlock: 0, headBlock: 2 },
   });
-  const log = createEngagementStore(db);
-  log.appendMany([
+  const log = engagementStore(db);
+  await log.appendMany([
     ...[31n, 32n].flatMap((postId) => [
       like(author, postId),
       entryOf("Comment", { account: author, postId, text: "welcome", timestamp: T, nonce: ++nonce }),
@@ -138,7 +138,7 @@ async function seed(db: Db): Promise<void> {
   await serving.close();
   const served = page.items.find((i) => i.amplified);
   if (!served?.campaignId) throw new TypeError("the seeded service served no amplified item");
-  log.append(
+  await log.append(
     entryOf("View", {
       account: viewer,
       postId: served.postId,
@@ -253,7 +253,7 @@ describe("attention service on SQLite and PostgreSQL", () => {
     const appended = [like(author, 33n), follow(newcomer, author), like(fan, 33n), like(newcomer, 4n)];
     const writer = createKyselyEngagementStore(pair.engine().db);
     for (const e of appended) await writer.append(e);
-    createEngagementStore(pair.db()).appendMany(appended);
+    await engagementStore(pair.db()).appendMany(appended);
     const after = await postgres.reputation(newcomer, 1n);
     expect(after).toBeGreaterThan(0);
     expect(await sqlite.reputation(newcomer, 1n)).toBe(after);

@@ -3,8 +3,8 @@ import type { Address } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PolicyMode } from "#protocol";
 import { seedChain, tempDir } from "#test-kit/helpers.ts";
+import { chainStore } from "#test-kit/stores.ts";
 import { unsignedLog } from "#test-kit/unsigned-log.ts";
-import { createChainStore } from "../store/chain-store.ts";
 import { encodeCursor } from "../store/cursor.ts";
 import { type Db, openDb } from "../store/db.ts";
 import { createQueries } from "../store/queries.ts";
@@ -24,14 +24,14 @@ describe("store-backed attention service", () => {
   const like = (who: Address, postId: bigint) =>
     append("Like", { account: who, postId, timestamp: T, nonce: nonce() });
 
-  beforeAll(() => {
+  beforeAll(async () => {
     tmp = tempDir("amp-attention-");
     db = openDb(join(tmp.dir, "db.sqlite"));
-    seedChain(createChainStore(db), author, 3); // community 1 founded by author; posts 1..3; campaign 1 on post 1
-    policy(open, PolicyMode.Everyone);
-    policy(closed, PolicyMode.None);
-    like(open, 2n);
-    like(closed, 3n);
+    await seedChain(chainStore(db), author, 3); // community 1 founded by author; posts 1..3; campaign 1 on post 1
+    await policy(open, PolicyMode.Everyone);
+    await policy(closed, PolicyMode.None);
+    await like(open, 2n);
+    await like(closed, 3n);
   });
   afterAll(() => {
     db.close();
@@ -79,14 +79,14 @@ describe("store-backed attention service", () => {
   it("cuts later pages from the first page's ranking, however the graph moves in between", async () => {
     const s = service();
     const viewer = account(9);
-    policy(viewer, PolicyMode.Everyone);
+    await policy(viewer, PolicyMode.Everyone);
     const first = await s.stream({ viewer, first: 1 });
     const whole = await s.stream({ viewer, first: 10 });
     const last = whole.items.at(-1)?.postId as bigint;
     // Someone the viewer follows now attends to the lowest-ranked post: a fresh ranking moves it up.
-    append("Follow", { account: viewer, target: fan, follow: true, timestamp: T, nonce: nonce() });
-    like(fan, last);
-    append("Comment", { account: fan, postId: last, text: "so true", timestamp: T, nonce: nonce() });
+    await append("Follow", { account: viewer, target: fan, follow: true, timestamp: T, nonce: nonce() });
+    await like(fan, last);
+    await append("Comment", { account: fan, postId: last, text: "so true", timestamp: T, nonce: nonce() });
     const rest = await s.stream({ viewer, first: 10, after: first.items[0]?.cursor });
     expect([first.items[0]?.postId, ...rest.items.map((i) => i.postId)]).toEqual(
       whole.items.map((i) => i.postId),
@@ -126,9 +126,9 @@ describe("store-backed attention service", () => {
     expect(quote.pricePerView).toBeGreaterThan(0n);
     expect(quote.views).toBeGreaterThan(0);
     expect(await s.reputation(fan, 1n)).toBe(0);
-    like(author, 99n); // unknown post: ignored
-    append("Follow", { account: fan, target: author, follow: true, timestamp: T, nonce: nonce() });
-    like(fan, 1n);
+    await like(author, 99n); // unknown post: ignored
+    await append("Follow", { account: fan, target: author, follow: true, timestamp: T, nonce: nonce() });
+    await like(fan, 1n);
     expect((await s.leaderboard(1n, 5)).length).toBe(1); // the fan attends, the author is attended
     const stats = await s.campaignStats(1n);
     expect(stats.viewsBought).toBe(0);

@@ -1,8 +1,7 @@
 import { type Address, encodeAbiParameters, encodeEventTopics, type Hex, type Log, parseAbiItem } from "viem";
 import { describe, expect, it } from "vitest";
+import { chainStore } from "#test-kit/stores.ts";
 import { openDb } from "../store/db.ts";
-import { createKyselyChainStore } from "../store/engine/chain-store.ts";
-import { sqliteEngine } from "../store/engine/engine.ts";
 import { createFollower, type FollowerEvent } from "./follower.ts";
 import type { BlockHeader, ChainReader } from "./rpc.ts";
 
@@ -70,7 +69,7 @@ describe("follower ranges", () => {
   it("sizes ranges by log density, reads several at once and applies them in block order", async () => {
     const chain = denseChain(800, 60);
     const db = openDb(":memory:");
-    const store = createKyselyChainStore(sqliteEngine(db));
+    const store = chainStore(db);
     const batches: FollowerEvent[] = [];
     const follower = createFollower({
       reader: chain.reader,

@@ -5,9 +5,9 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { decodeMessage, engagementDomain } from "#protocol";
-import { SOCIAL, tempDir, wallets } from "#test-kit/helpers.ts";
+import { SOCIAL, seedChain, tempDir, wallets } from "#test-kit/helpers.ts";
 import { ENGINES, type IntakeEngine, lazyPostgres, openIntakeEngine } from "#test-kit/intake-engine.ts";
-import { seedChainOn } from "#test-kit/seed-engine.ts";
+import { chainStore } from "#test-kit/stores.ts";
 import { recoverSigner } from "./authority.ts";
 import { createImpressionIssuer, DEV_IMPRESSION_ISSUER, DEV_IMPRESSION_KEY } from "./impressions.ts";
 
@@ -21,7 +21,7 @@ describe.each(ENGINES)("impression issuer (%s)", (kind) => {
     tmp = tempDir();
     e = await openIntakeEngine(kind, {
       path: `${tmp.dir}/db.sqlite`,
-      seed: (db) => seedChainOn(db, alice.address, 2),
+      seed: (db) => seedChain(chainStore(db), alice.address, 2),
       postgres,
     });
   }, 60_000);

@@ -9,9 +9,9 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { MessageByKind } from "#protocol";
-import { SOCIAL, sign, tempDir, wallets } from "#test-kit/helpers.ts";
+import { SOCIAL, seedChain, sign, tempDir, wallets } from "#test-kit/helpers.ts";
 import { ENGINES, type IntakeEngine, lazyPostgres, openIntakeEngine } from "#test-kit/intake-engine.ts";
-import { seedChainOn } from "#test-kit/seed-engine.ts";
+import { chainStore } from "#test-kit/stores.ts";
 import { openDb } from "../store/db.ts";
 import type { NewLogEntry } from "../store/engine/engagement-store.ts";
 import { openPostgres } from "../store/engine/engine.ts";
@@ -60,7 +60,7 @@ describe.each(ENGINES)("intake group commit (%s)", (kind) => {
     tmp = tempDir();
     e = await openIntakeEngine(kind, {
       path: `${tmp.dir}/db.sqlite`,
-      seed: (db) => seedChainOn(db, alice.address, 3),
+      seed: (db) => seedChain(chainStore(db), alice.address, 3),
       postgres,
     });
     service = serviceOver(e.store, e.writer.append);
@@ -124,7 +124,7 @@ describe("two intake writers on one PostgreSQL database", () => {
   it("never both accept the same (account, nonce)", async () => {
     const tmp = tempDir();
     const seeded = openDb(`${tmp.dir}/seed.sqlite`);
-    await seedChainOn(seeded, alice.address, 3);
+    await seedChain(chainStore(seeded), alice.address, 3);
     const server = await postgres();
     const url = await server.createDatabase();
     const { mirrorToPostgres } = await import("#test-kit/mirror.ts");

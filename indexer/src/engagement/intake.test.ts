@@ -2,16 +2,16 @@ import { request, type Server } from "node:http";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { MessageByKind, MessageKind } from "#protocol";
 import { storeApi } from "#test-kit/api.ts";
-import { SOCIAL, sign, tempDir, wallets } from "#test-kit/helpers.ts";
+import { SOCIAL, seedChain, sign, tempDir, wallets } from "#test-kit/helpers.ts";
 import { serve } from "#test-kit/hostile.ts";
 import { ENGINES, type IntakeEngine, lazyPostgres, openIntakeEngine } from "#test-kit/intake-engine.ts";
-import { seedChainOn } from "#test-kit/seed-engine.ts";
+import { chainStore } from "#test-kit/stores.ts";
 import type { EngagementError } from "./errors.ts";
 import { createEngagementService, type IntakeLimits } from "./submit.ts";
 
 type W = ReturnType<typeof wallets>[number];
 const [alice, bob, carol, session, dave] = wallets() as [W, W, W, W, W];
-// The seeded chain publishes its posts at 1_700_000_001.
+// seedChain publishes its posts at 1_700_000_001.
 const NOW = 1_700_100_000;
 const MUTATION = `mutation($kind: MessageKind!, $message: String!, $signature: String!) {
   submitMessage(kind: $kind, message: $message, signature: $signature) { seq } }`;
@@ -50,7 +50,7 @@ describe.each(ENGINES)("message intake: quotas, counted once, timestamps bounded
     tmp = tempDir();
     e = await openIntakeEngine(kind, {
       path: `${tmp.dir}/db.sqlite`,
-      seed: (db) => seedChainOn(db, alice.address, 3),
+      seed: (db) => seedChain(chainStore(db), alice.address, 3),
       postgres,
     });
     server = null;

@@ -9,9 +9,9 @@ import type { Address } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { canonicalMessage } from "#protocol";
-import { SOCIAL, sign, tempDir, wallets } from "#test-kit/helpers.ts";
+import { SOCIAL, seedChain, sign, tempDir, wallets } from "#test-kit/helpers.ts";
 import { ENGINES, type IntakeEngine, lazyPostgres, openIntakeEngine } from "#test-kit/intake-engine.ts";
-import { seedChainOn } from "#test-kit/seed-engine.ts";
+import { chainStore } from "#test-kit/stores.ts";
 import type { EngagementError } from "./errors.ts";
 import {
   createImpressionSigner,
@@ -65,7 +65,7 @@ describe.each(ENGINES)("issued impressions at intake (%s)", (kind) => {
     tmp = tempDir();
     e = await openIntakeEngine(kind, {
       path: `${tmp.dir}/db.sqlite`,
-      seed: (db) => seedChainOn(db, alice.address, 3),
+      seed: (db) => seedChain(chainStore(db), alice.address, 3),
       postgres,
     });
   }, 60_000);

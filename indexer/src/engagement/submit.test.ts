@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { encodeMessage, type MessageByKind, type MessageKind } from "#protocol";
-import { DEV_KEYS, SOCIAL, sign, tempDir, wallets } from "#test-kit/helpers.ts";
+import { DEV_KEYS, SOCIAL, seedChain, sign, tempDir, wallets } from "#test-kit/helpers.ts";
 import { ENGINES, type IntakeEngine, lazyPostgres, openIntakeEngine } from "#test-kit/intake-engine.ts";
-import { seedChainOn } from "#test-kit/seed-engine.ts";
+import { chainStore } from "#test-kit/stores.ts";
 import { type Db, openDb } from "../store/db.ts";
 import { EngagementError } from "./errors.ts";
 import { exportLog, parseLogExport } from "./export.ts";
@@ -28,7 +28,7 @@ describe.each(ENGINES)("engagement log (%s)", (kind) => {
     tmp = tempDir();
     e = await openIntakeEngine(kind, {
       path: `${tmp.dir}/db.sqlite`,
-      seed: (db) => seedChainOn(db, alice.address),
+      seed: (db) => seedChain(chainStore(db), alice.address),
       postgres,
     });
     clock = NOW;

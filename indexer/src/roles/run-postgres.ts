@@ -5,7 +5,8 @@
  *   serves the API with its own intake (signed messages appended to the log,
  *   acknowledged after COMMIT), advertises its URL for the replicas, and runs
  *   the settler (with AMP_SETTLER_KEY; else it rebuilds settlement results
- *   from the chain's epochs);
+ *   from the chain's epochs) and, with AMP_WATCH on, a watcher that
+ *   recomputes every settled epoch from the data it serves;
  * - `api`: serves GraphQL from the database and forwards signed messages and
  *   media to the writer (AMP_WRITER_URL, else the lease holder's advertised
  *   URL); it never writes chain data.
@@ -18,6 +19,8 @@ import type { IndexerConfig } from "../config.ts";
 import type { SettlementJob } from "../settlement/job.ts";
 import { checkLogDurability } from "../settlement/log-check.ts";
 import { createRebuilderFor, createSettler, epochExportDir, settlerKey } from "../settlement/settler.ts";
+import { writerWatcher } from "../settlement/watch-service.ts";
+import type { Watcher } from "../settlement/watcher.ts";
 import { openPostgres } from "../store/engine/engine.ts";
 import { createPostgresApi, type PostgresApi } from "./postgres-api.ts";
 import { startWriter, type Writer } from "./writer.ts";
@@ -39,6 +42,7 @@ export async function runOnPostgres(
   let writer: Writer | null = null;
   let api: PostgresApi | null = null;
   let settler: SettlementJob | null = null;
+  let watcher: Watcher | null = null;
   let rebuildTimer: NodeJS.Timeout | null = null;
   let stopping = false;
   const stop = async (code: number) => {
@@ -47,6 +51,7 @@ export async function runOnPostgres(
     abort.abort();
     if (rebuildTimer) clearTimeout(rebuildTimer);
     await settler?.stop();
+    await watcher?.stop();
     await api?.close();
     await writer?.stop();
     await engine.close();
@@ -94,6 +99,8 @@ export async function runOnPostgres(
   const base = await api.listen();
   await writer.advertise(config.advertiseUrl ?? base);
   log.info({ url: config.advertiseUrl ?? base }, "writer: taking signed messages; replicas forward here");
+  watcher = writerWatcher(config, `${base}/graphql`, logger);
+  watcher?.start(config.watchIntervalMs);
 
   const key = settlerKey(process.env.AMP_SETTLER_KEY, config.chainId);
   if (key) {

@@ -26,11 +26,12 @@ import { deploy, type HardhatNode, ROLE_WALLET, send, startHardhat, type Wallet 
 import { sign, tempDir } from "#test-kit/helpers.ts";
 import { mirrorToPostgres } from "#test-kit/mirror.ts";
 import { type PostgresServer, startPostgres } from "#test-kit/postgres.ts";
+import { engagementStore } from "#test-kit/stores.ts";
 import { exportLog, exportLogFrom } from "../engagement/export.ts";
 import { createChunkedExport } from "../engagement/export-chunked.ts";
 import { createImpressionIssuer, impressionKey } from "../engagement/impressions.ts";
 import { type Db, openDb } from "../store/db.ts";
-import { createEngagementStore, type NewLogEntry } from "../store/engagement-store.ts";
+import type { NewLogEntry } from "../store/engagement-store.ts";
 import { createKyselyEngagementStore } from "../store/engine/engagement-store.ts";
 import { openPostgres, type StoreEngine } from "../store/engine/engine.ts";
 import { createReader, sql } from "../store/queries/sql-reader.ts";
@@ -74,7 +75,7 @@ describe("settlement on SQLite and PostgreSQL", () => {
       signature,
       receivedAt: Date.now(),
     };
-    const seq = createEngagementStore(db).append(entry);
+    const seq = await engagementStore(db).append(entry);
     if (mirrored) expect(await createKyselyEngagementStore(pg.db).append(entry)).toBe(seq);
   };
   const now = async () => Number((await node.publicClient.getBlock()).timestamp);
@@ -185,7 +186,7 @@ describe("settlement on SQLite and PostgreSQL", () => {
     ]);
     await write(promoter, d.contracts.AMPEscrow, ampEscrowAbi, "amplify", [1n, parseEther("100"), 86_400n]);
     const issuer = createImpressionIssuer({
-      store: createEngagementStore(db),
+      store: engagementStore(db),
       key: impressionKey(undefined, 31337) as Hex,
       chainId: 31337,
       verifyingContract: d.contracts.AMPSocial,

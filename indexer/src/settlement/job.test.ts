@@ -17,10 +17,10 @@ import type { Logger } from "#protocol/logger.ts";
 import { deploy, type HardhatNode, ROLE_WALLET, send, startHardhat, type Wallet } from "#test-kit/hardhat.ts";
 import { sign, tempDir } from "#test-kit/helpers.ts";
 import { captureLogs } from "#test-kit/logs.ts";
+import { engagementStore } from "#test-kit/stores.ts";
 import { loadConfig } from "../config.ts";
 import { createImpressionIssuer, impressionKey } from "../engagement/impressions.ts";
 import { type Db, openDb } from "../store/db.ts";
-import { createEngagementStore } from "../store/engagement-store.ts";
 import { createSettlementJob } from "./job.ts";
 import { epochExportDir, settleNow, settlerKey } from "./settler.ts";
 import { verifyEpochs } from "./verify.ts";
@@ -48,7 +48,7 @@ describe("settlement job on a Hardhat node", () => {
       d.contracts.AMPSocial,
     );
     const json = canonicalMessage(kind, message);
-    createEngagementStore(db).append({
+    await engagementStore(db).append({
       kind,
       signer: wallet.account.address.toLowerCase(),
       message: JSON.parse(json),
@@ -150,7 +150,7 @@ describe("settlement job on a Hardhat node", () => {
     await write(promoter, d.contracts.AMPEscrow, ampEscrowAbi, "amplify", [1n, parseEther("100"), 86_400n]);
     // The indexer served campaign 1 to the viewer, whose policy admits it (the local chain's impression key).
     const issuer = createImpressionIssuer({
-      store: createEngagementStore(db),
+      store: engagementStore(db),
       key: impressionKey(undefined, 31337) as `0x${string}`,
       chainId: 31337,
       verifyingContract: d.contracts.AMPSocial,

@@ -12,9 +12,9 @@ import { createLogger, type Logger } from "#protocol/logger.ts";
 import { type FlakyProxy, startFlakyProxy } from "#test-kit/flaky-proxy.ts";
 import { deploy, type HardhatNode, send, startHardhat, type Wallet } from "#test-kit/hardhat.ts";
 import { sign, tempDir } from "#test-kit/helpers.ts";
+import { engagementStore } from "#test-kit/stores.ts";
 import { loadConfig } from "../config.ts";
 import { type Db, openDb } from "../store/db.ts";
-import { createEngagementStore } from "../store/engagement-store.ts";
 import { createSettler, settlerKey } from "./settler.ts";
 
 /** A JSON logger whose lines land in `lines`. */
@@ -87,7 +87,7 @@ describe("settlement lease", () => {
       d.contracts.AMPSocial,
     );
     const json = canonicalMessage("Like", message);
-    createEngagementStore(db).append({
+    await engagementStore(db).append({
       kind: "Like",
       signer: alice.account.address.toLowerCase(),
       message: JSON.parse(json),

@@ -18,9 +18,9 @@ import {
 } from "#protocol";
 import { deploy, type HardhatNode, ROLE_WALLET, send, startHardhat, type Wallet } from "#test-kit/hardhat.ts";
 import { sign, tempDir } from "#test-kit/helpers.ts";
+import { engagementStore } from "#test-kit/stores.ts";
 import { createImpressionIssuer, impressionKey } from "../engagement/impressions.ts";
 import { type Db, openDb } from "../store/db.ts";
-import { createEngagementStore } from "../store/engagement-store.ts";
 import { createSettlementJob } from "./job.ts";
 import { createEpochPreview } from "./preview.ts";
 
@@ -45,7 +45,7 @@ describe("epoch preview on a Hardhat node", () => {
       d.contracts.AMPSocial,
     );
     const json = canonicalMessage(kind, message);
-    createEngagementStore(db).append({
+    await engagementStore(db).append({
       kind,
       signer: account,
       message: JSON.parse(json),
@@ -120,7 +120,7 @@ describe("epoch preview on a Hardhat node", () => {
     ]);
     await write(promoter, d.contracts.AMPEscrow, ampEscrowAbi, "amplify", [1n, parseEther("100"), 86_400n]);
     const issuer = createImpressionIssuer({
-      store: createEngagementStore(db),
+      store: engagementStore(db),
       key: impressionKey(undefined, 31337) as `0x${string}`,
       chainId: 31337,
       verifyingContract: d.contracts.AMPSocial,

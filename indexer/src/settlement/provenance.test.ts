@@ -24,10 +24,10 @@ import { deploy, type HardhatNode, ROLE_WALLET, send, startHardhat, type Wallet 
 import { sign, tempDir } from "#test-kit/helpers.ts";
 import { catchUp, gql, testIndexer } from "#test-kit/indexer.ts";
 import { captureLogs } from "#test-kit/logs.ts";
+import { engagementStore } from "#test-kit/stores.ts";
 import { canonicalJson, DEFAULT_PARAMS } from "../attention/params.ts";
 import { createImpressionIssuer, impressionKey } from "../engagement/impressions.ts";
 import type { Indexer } from "../main.ts";
-import { createEngagementStore } from "../store/engagement-store.ts";
 import { createSettlementJob } from "./job.ts";
 import { encodeManifest, manifestHex, manifestOf } from "./manifest.ts";
 import { verifyFromPublicData } from "./public-verify.ts";
@@ -55,7 +55,7 @@ describe("settlement provenance on a Hardhat node", () => {
       d.contracts.AMPSocial,
     );
     const json = canonicalMessage(kind, message);
-    createEngagementStore(a.db).append({
+    await engagementStore(a.db).append({
       kind,
       signer: wallet.account.address.toLowerCase(),
       message: JSON.parse(json),
@@ -91,7 +91,7 @@ describe("settlement provenance on a Hardhat node", () => {
     });
   const issueImpression = async (campaignId: bigint, postId: bigint, who: number) => {
     const issuer = createImpressionIssuer({
-      store: createEngagementStore(a.db),
+      store: engagementStore(a.db),
       key: impressionKey(undefined, 31337) as Hex,
       chainId: 31337,
       verifyingContract: d.contracts.AMPSocial,
@@ -368,10 +368,10 @@ describe("settlement provenance on a Hardhat node", () => {
   it("a fresh instance with the same chain and log serves identical settlement answers", async () => {
     const b = testIndexer(node.url, d, join(tmp.dir, "b", "indexer.sqlite"));
     try {
-      const store = createEngagementStore(b.db);
-      const copyLog = () => {
-        for (const e of createEngagementStore(a.db).entries(store.lastSeq() + 1, 1_000_000)) {
-          store.append({
+      const store = engagementStore(b.db);
+      const copyLog = async () => {
+        for (const e of await engagementStore(a.db).entries((await store.lastSeq()) + 1, 1_000_000)) {
+          await store.append({
             kind: e.kind,
             signer: e.signer,
             message: JSON.parse(e.json),
@@ -381,7 +381,7 @@ describe("settlement provenance on a Hardhat node", () => {
           });
         }
       };
-      copyLog();
+      await copyLog();
       await catchUp(b);
       const rebuilder = createRebuilder({
         db: b.db,
@@ -422,7 +422,7 @@ describe("settlement provenance on a Hardhat node", () => {
       expect(await answers(b)).toEqual(fromA);
       // A fresh settler on the rebuilt database continues the cumulative tree.
       await engage("Like", viewer, 3n);
-      copyLog();
+      await copyLog();
       const fresh = createSettlementJob({
         db: b.db,
         publicClient: node.publicClient as PublicClient,
@@ -441,7 +441,7 @@ describe("settlement provenance on a Hardhat node", () => {
 
   it("a rebuild refuses, loudly, a root its manifest and the log do not produce", async () => {
     // A settler key posts a made-up root with a well-formed manifest of an empty range.
-    const toSeq = createEngagementStore(a.db).lastSeq();
+    const toSeq = await engagementStore(a.db).lastSeq();
     const block = await node.publicClient.getBlock();
     const text = encodeManifest(
       manifestOf({

@@ -81,7 +81,7 @@ describe("settlement off the API's event loop", () => {
     expectAnswering(first);
 
     // The worker kept the log: the next epoch reads only what arrived since.
-    load.append(2_000);
+    await load.append(2_000);
     const second = await load.settle();
     expect(second.outcome.status).toBe("settled");
     expectAnswering(second);

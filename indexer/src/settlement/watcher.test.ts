@@ -27,11 +27,11 @@ import { devAccount } from "#protocol/client.ts";
 import { deploy, type HardhatNode, ROLE_WALLET, send, startHardhat, type Wallet } from "#test-kit/hardhat.ts";
 import { sign, tempDir } from "#test-kit/helpers.ts";
 import { captureLogs } from "#test-kit/logs.ts";
+import { engagementStore } from "#test-kit/stores.ts";
 import { DEFAULT_PARAMS } from "../attention/params.ts";
 import { exportLog } from "../engagement/export.ts";
 import { createImpressionIssuer, impressionKey } from "../engagement/impressions.ts";
 import { type Db, openDb } from "../store/db.ts";
-import { createEngagementStore } from "../store/engagement-store.ts";
 import { writeEpochFiles } from "./epoch-files.ts";
 import { createSettlementJob } from "./job.ts";
 import { encodeManifest, manifestHex, manifestOf } from "./manifest.ts";
@@ -68,7 +68,7 @@ describe("watcher on a Hardhat node", () => {
       d.contracts.AMPSocial,
     );
     const json = canonicalMessage(kind, message);
-    createEngagementStore(db).append({
+    await engagementStore(db).append({
       kind,
       signer: account,
       message: JSON.parse(json),
@@ -172,7 +172,7 @@ describe("watcher on a Hardhat node", () => {
     await write(p, d.contracts.AMPToken, ampTokenAbi, "approve", [d.contracts.AMPEscrow, parseEther("1000")]);
     await write(p, d.contracts.AMPEscrow, ampEscrowAbi, "amplify", [1n, parseEther("100"), 86_400n]);
     const issuer = createImpressionIssuer({
-      store: createEngagementStore(db),
+      store: engagementStore(db),
       key: impressionKey(undefined, 31337) as Hex,
       chainId: 31337,
       verifyingContract: social,

@@ -21,11 +21,11 @@ import {
 import { deploy, type HardhatNode, ROLE_WALLET, send, startHardhat, type Wallet } from "#test-kit/hardhat.ts";
 import { sign, tempDir } from "#test-kit/helpers.ts";
 import { catchUp, gql, testIndexer } from "#test-kit/indexer.ts";
+import { engagementStore } from "#test-kit/stores.ts";
 import { createImpressionIssuer, impressionKey } from "../engagement/impressions.ts";
 import type { Indexer } from "../main.ts";
 import { createSettlementJob } from "../settlement/job.ts";
 import { createProjectedChainTime } from "./chain-time.ts";
-import { createEngagementStore } from "./engagement-store.ts";
 
 describe("createProjectedChainTime", () => {
   it("starts at the latest block, adds the wall time since it was seen, restarts at each new block", () => {
@@ -79,7 +79,7 @@ describe("chain time on an idle Hardhat chain", () => {
       d.contracts.AMPSocial,
     );
     const json = canonicalMessage(kind, message);
-    createEngagementStore(a.db).append({
+    await engagementStore(a.db).append({
       kind,
       signer: account,
       message: JSON.parse(json),
@@ -136,7 +136,7 @@ describe("chain time on an idle Hardhat chain", () => {
       .pluck()
       .get(addr(viewer)) as number;
     await createImpressionIssuer({
-      store: createEngagementStore(a.db),
+      store: engagementStore(a.db),
       key: impressionKey(undefined, 31337) as Hex,
       chainId: 31337,
       verifyingContract: social,

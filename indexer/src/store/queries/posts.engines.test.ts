@@ -5,8 +5,8 @@
 import { describe, expect, it } from "vitest";
 import { enginePairForSuite } from "#test-kit/engine-pair.ts";
 import { seedChain, wallets } from "#test-kit/helpers.ts";
-import { createChainStore } from "../chain-store.ts";
-import { createEngagementStore, type NewLogEntry } from "../engagement-store.ts";
+import { chainStore, engagementStore } from "#test-kit/stores.ts";
+import type { NewLogEntry } from "../engagement-store.ts";
 import { type PostFilter, postQueries } from "./posts.ts";
 import type { Keyset } from "./sql-reader.ts";
 
@@ -25,9 +25,9 @@ const entry = (kind: NewLogEntry["kind"], account: string, fields: Record<string
 };
 
 describe("post queries on SQLite and PostgreSQL", () => {
-  const pair = enginePairForSuite((db) => {
-    seedChain(createChainStore(db), alice as `0x${string}`, 40);
-    const log = createEngagementStore(db);
+  const pair = enginePairForSuite(async (db) => {
+    await seedChain(chainStore(db), alice as `0x${string}`, 40);
+    const log = engagementStore(db);
     const entries: NewLogEntry[] = [];
     for (let post = 1; post <= 40; post++) {
       for (const [i, who] of [alice, bob, carol].entries())
@@ -44,7 +44,7 @@ describe("post queries on SQLite and PostgreSQL", () => {
     entries.push(entry("Comment", bob as string, { postId: "2", text: "first" }));
     entries.push(entry("Comment", carol as string, { postId: "2", text: "second" }));
     entries.push(entry("DeletePost", alice as string, { postId: "7" }));
-    log.appendMany(entries);
+    await log.appendMany(entries);
   });
   const q = () => ({ sqlite: postQueries(pair.sqlite()), postgres: postQueries(pair.postgres()) });
 

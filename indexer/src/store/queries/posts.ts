@@ -55,9 +55,9 @@ export interface PostFilter {
  */
 export interface PostColumns {
   /** `contentHash`, `uri`, `blockNumber`, `txHash`. */
-  chain: boolean;
+  readonly chain: boolean;
   /** `communityFounder`, `communityDescription`, `communityCreatedAt`, `communityBlockNumber`. */
-  community: boolean;
+  readonly community: boolean;
 }
 export const ALL_POST_COLUMNS: PostColumns = { chain: true, community: true };
 

@@ -10,7 +10,8 @@ import { describe, expect, it } from "vitest";
 import { enginePairForSuite } from "#test-kit/engine-pair.ts";
 import { wallets } from "#test-kit/helpers.ts";
 import { publishPosts } from "#test-kit/media.ts";
-import { createEngagementStore, type NewLogEntry } from "../engagement-store.ts";
+import { engagementStore } from "#test-kit/stores.ts";
+import type { NewLogEntry } from "../engagement-store.ts";
 import { SEARCH_LIMITS } from "../fts.ts";
 import { type Scored, searchQueries } from "./search.ts";
 import type { Reader, Rows } from "./sql-reader.ts";
@@ -19,8 +20,8 @@ const [alice, bob, carol] = wallets().map((w) => w.address.toLowerCase()) as [st
 const GARDENING = 25;
 
 describe("search queries on SQLite and PostgreSQL", () => {
-  const pair = enginePairForSuite((db) => {
-    publishPosts(
+  const pair = enginePairForSuite(async (db) => {
+    await publishPosts(
       db,
       [
         { id: 2, author: alice, text: "Solar panels on every roof in Lisbon", topics: ["energy"] },
@@ -59,7 +60,7 @@ describe("search queries on SQLite and PostgreSQL", () => {
       };
     };
     const noAvatar = `0x${"0".repeat(64)}`;
-    createEngagementStore(db).appendMany([
+    await engagementStore(db).appendMany([
       entry("Profile", alice, { name: "Alice Liddell", bio: "writes about solar energy", avatar: noAvatar }),
       entry("Profile", bob, { name: "Bob the Builder", bio: "can we fix it", avatar: noAvatar }),
       entry("Profile", carol, { name: "Carol", bio: "alice's friend, solar solar", avatar: noAvatar }),
