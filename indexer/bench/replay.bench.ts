@@ -34,13 +34,12 @@ import { createInterface } from "node:readline";
 import type { MessageKind } from "#protocol";
 import { reportBench } from "#test-kit/bench.ts";
 import { startPostgres } from "#test-kit/postgres.ts";
-import type { ChainBatch } from "../src/store/chain-store.ts";
 import { openDb } from "../src/store/db.ts";
-import type { NewLogEntry } from "../src/store/engagement-store.ts";
 import { createKyselyChainStore } from "../src/store/engine/chain-store.ts";
+import type { NewLogEntry } from "../src/store/engine/engagement-store.ts";
 import { createKyselyEngagementStore } from "../src/store/engine/engagement-store.ts";
 import { openPostgres, type StoreEngine, sqliteEngine } from "../src/store/engine/engine.ts";
-import type { ChainEvent } from "../src/store/events.ts";
+import type { ChainBatch, ChainEvent } from "../src/store/events.ts";
 
 const CACHE = join(tmpdir(), "amp-replay-cache-v1.ndjson");
 const COMMUNITIES = 100;

@@ -46,7 +46,7 @@ import {
 import { createIndexer } from "../src/main.ts";
 import { computeEpoch } from "../src/settlement/epoch.ts";
 import { openDb } from "../src/store/db.ts";
-import type { NewLogEntry } from "../src/store/engagement-store.ts";
+import type { NewLogEntry } from "../src/store/engine/engagement-store.ts";
 import type { ChainEvent } from "../src/store/events.ts";
 import { inTempDir, type LoadResult, load, withServer } from "./http-load.ts";
 

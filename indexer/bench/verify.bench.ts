@@ -44,7 +44,7 @@ import { DEV_IMPRESSION_ISSUER, impressionKey } from "../src/engagement/impressi
 import { createEngagementHasher } from "../src/engagement/typed-hash.ts";
 import type { Indexer } from "../src/main.ts";
 import { createSettlementJob } from "../src/settlement/job.ts";
-import type { NewLogEntry } from "../src/store/engagement-store.ts";
+import type { NewLogEntry } from "../src/store/engine/engagement-store.ts";
 
 const SCALE = Number(process.env.VERIFY_BENCH_SCALE ?? 1);
 const ACCOUNTS = Math.round(100_000 * SCALE);

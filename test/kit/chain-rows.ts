@@ -6,7 +6,7 @@
  */
 import type { Address } from "viem";
 import type { Db } from "#indexer/store/db.ts";
-import type { NewLogEntry } from "#indexer/store/engagement-store.ts";
+import type { NewLogEntry } from "#indexer/store/engine/engagement-store.ts";
 import { seedChain } from "./helpers.ts";
 import { chainStore, engagementStore } from "./stores.ts";
 

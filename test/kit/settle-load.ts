@@ -14,7 +14,7 @@ import { type Address, encodeFunctionData, type PublicClient, parseEther } from 
 import { createImpressionIssuer, impressionKey } from "#indexer/engagement/impressions.ts";
 import { createSettlementJob, type SettlementJob, type SettleOutcome } from "#indexer/settlement/job.ts";
 import { type Db, openDb } from "#indexer/store/db.ts";
-import type { NewLogEntry } from "#indexer/store/engagement-store.ts";
+import type { NewLogEntry } from "#indexer/store/engine/engagement-store.ts";
 import type { AmpDeployment } from "#protocol";
 import {
   ampEscrowAbi,

@@ -6,7 +6,7 @@
  */
 
 import type { Db } from "#indexer/store/db.ts";
-import type { NewLogEntry } from "#indexer/store/engagement-store.ts";
+import type { NewLogEntry } from "#indexer/store/engine/engagement-store.ts";
 import type { ChainEvent } from "#indexer/store/events.ts";
 import { SOCIAL, seedChain, wallets } from "./helpers.ts";
 import { chainStore, engagementStore } from "./stores.ts";

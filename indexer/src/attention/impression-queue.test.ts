@@ -12,7 +12,7 @@ import {
   DEV_IMPRESSION_KEY,
   type ImpressionFields,
 } from "../engagement/impressions.ts";
-import type { NewLogEntry } from "../store/engagement-store.ts";
+import type { NewLogEntry } from "../store/engine/engagement-store.ts";
 import { account } from "./fixtures.ts";
 import { ImpressionQueue } from "./impression-queue.ts";
 

@@ -14,7 +14,7 @@ import { chainStore, engagementStore } from "#test-kit/stores.ts";
 import { createIntakeWriter } from "../engagement/group-commit.ts";
 import { createImpressionIssuer, DEV_IMPRESSION_KEY } from "../engagement/impressions.ts";
 import type { Db } from "../store/db.ts";
-import type { NewLogEntry } from "../store/engagement-store.ts";
+import type { NewLogEntry } from "../store/engine/engagement-store.ts";
 import { createKyselyEngagementStore } from "../store/engine/engagement-store.ts";
 import { openPostgres, type StoreEngine } from "../store/engine/engine.ts";
 import { sql } from "../store/queries/sql-reader.ts";

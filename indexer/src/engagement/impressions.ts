@@ -50,7 +50,7 @@ export interface SignedImpression {
   signature: Hex;
 }
 
-/** What an issuer appends through: `EngagementStore` (a seq) or `AsyncEngagementStore` (a promise of one). */
+/** What an issuer appends through: the engagement store or a group commit (a promise of the seq), or a log that answers at once. */
 export interface ImpressionLog<Seq extends number | Promise<number>> {
   append(entry: NewLogEntry): Seq;
 }

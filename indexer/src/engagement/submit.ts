@@ -9,8 +9,8 @@
  * is refused cheaply; the account's only once the signature proves the signer
  * may act for the account, so nobody can spend another account's quota.
  *
- * The store is either engine's: the synchronous SQLite store or the Kysely one
- * (PostgreSQL), whose reads are awaited. The (account, nonce) key is unique in
+ * The store is the Kysely engagement store on either engine, whose reads are
+ * awaited. The (account, nonce) key is unique in
  * the log, so a nonce taken between the check and the commit (the same message
  * twice in one batch, or another writer on the same database) is refused at
  * the insert, as DUPLICATE or REPLAY like the check would have.

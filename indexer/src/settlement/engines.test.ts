@@ -31,7 +31,7 @@ import { exportLog, exportLogFrom } from "../engagement/export.ts";
 import { createChunkedExport } from "../engagement/export-chunked.ts";
 import { createImpressionIssuer, impressionKey } from "../engagement/impressions.ts";
 import { type Db, openDb } from "../store/db.ts";
-import type { NewLogEntry } from "../store/engagement-store.ts";
+import type { NewLogEntry } from "../store/engine/engagement-store.ts";
 import { createKyselyEngagementStore } from "../store/engine/engagement-store.ts";
 import { openPostgres, type StoreEngine } from "../store/engine/engine.ts";
 import { createReader, sql } from "../store/queries/sql-reader.ts";

@@ -12,7 +12,6 @@
  * (an e-mail address) mentions nobody.
  */
 import { PROFILE_LIMITS } from "#protocol";
-import type { Db } from "./db.ts";
 
 /** At most this many mentions are kept per post (and so at most this many accounts notified). */
 export const MAX_MENTIONS = 10;
@@ -99,35 +98,4 @@ export function resolveMentions(text: string, holders: (keys: string[]) => Map<s
     }
   }
   return found;
-}
-
-/** Records a post's mentions, inside the caller's transaction. */
-export function createMentionWriter(db: Db) {
-  const s = {
-    // For each name asked: the accounts whose name in force at the time (their latest Profile
-    // message by then) is that name, the longest-held first.
-    holders: db.prepare(
-      `SELECT c.value AS key, n.account AS account
-       FROM json_each(?) c JOIN profile_names n ON n.name = c.value COLLATE NOCASE
-       WHERE n.since <= ? AND n.seq = (SELECT max(m.seq) FROM profile_names m WHERE m.account = n.account AND m.since <= ?)
-       ORDER BY n.since, n.seq`,
-    ),
-    insert: db.prepare(
-      "INSERT OR IGNORE INTO post_mentions (post_id, start, length, account, block_number) VALUES (?, ?, ?, ?, ?)",
-    ),
-  };
-  return {
-    /** Resolves and stores the mentions of post `postId` (indexed at block `blockNumber`, time `time`). */
-    record: (postId: number, text: string, time: number, blockNumber: number): Mention[] => {
-      if (!text.includes("@")) return [];
-      const mentions = resolveMentions(text, (keys) => {
-        const rows = s.holders.all(JSON.stringify(keys), time, time) as { key: string; account: string }[];
-        const byKey = new Map<string, string>();
-        for (const r of rows) if (!byKey.has(r.key)) byKey.set(r.key, r.account);
-        return byKey;
-      });
-      for (const m of mentions) s.insert.run(postId, m.start, m.length, m.account, blockNumber);
-      return mentions;
-    },
-  };
 }

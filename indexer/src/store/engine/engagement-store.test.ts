@@ -12,10 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tempDir } from "#test-kit/helpers.ts";
 import { type PostgresServer, startPostgres } from "#test-kit/postgres.ts";
 import { openDb } from "../db.ts";
-import type { LogEntry, NewLogEntry } from "../engagement-store.ts";
 import type { ChainEvent } from "../events.ts";
 import { createKyselyChainStore } from "./chain-store.ts";
-import { createKyselyEngagementStore } from "./engagement-store.ts";
+import { createKyselyEngagementStore, type LogEntry, type NewLogEntry } from "./engagement-store.ts";
 import { type EngineKind, openPostgres, type StoreEngine, sqliteEngine } from "./engine.ts";
 import type { StoreTables } from "./tables.ts";
 

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { enginePairForSuite } from "#test-kit/engine-pair.ts";
 import { seedChain, wallets } from "#test-kit/helpers.ts";
 import { chainStore, engagementStore } from "#test-kit/stores.ts";
-import type { NewLogEntry } from "../engagement-store.ts";
+import type { NewLogEntry } from "../engine/engagement-store.ts";
 import { type PostFilter, postQueries } from "./posts.ts";
 import type { Keyset } from "./sql-reader.ts";
 

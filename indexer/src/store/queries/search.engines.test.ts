@@ -11,7 +11,7 @@ import { enginePairForSuite } from "#test-kit/engine-pair.ts";
 import { wallets } from "#test-kit/helpers.ts";
 import { publishPosts } from "#test-kit/media.ts";
 import { engagementStore } from "#test-kit/stores.ts";
-import type { NewLogEntry } from "../engagement-store.ts";
+import type { NewLogEntry } from "../engine/engagement-store.ts";
 import { SEARCH_LIMITS } from "../fts.ts";
 import { type Scored, searchQueries } from "./search.ts";
 import type { Reader, Rows } from "./sql-reader.ts";
