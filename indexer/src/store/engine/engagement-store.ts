@@ -133,22 +133,15 @@ async function toAuthor(
   postId: number,
   n: Omit<NotificationInput, "account" | "postId">,
 ) {
-  const author = (await trx.selectFrom("posts").select("author").where("id", "=", postId).executeTakeFirst())
-    ?.author;
+  const author = (await q.author.run(trx, postId)).rows[0]?.author;
   if (author) await notify(q, trx, { ...n, account: author, postId });
 }
 
-async function bump(trx: Trx, postId: number, counter: Counter): Promise<void> {
-  await trx
-    .insertInto("post_stats")
-    .values({ post_id: postId, [counter]: 1 })
-    .onConflict((oc) =>
-      oc.column("post_id").doUpdateSet((eb) => ({ [counter]: eb(`post_stats.${counter}`, "+", 1) })),
-    )
-    .execute();
+async function bump(q: Statements, trx: Trx, postId: number, counter: Counter): Promise<void> {
+  await q.bump[counter].run(trx, postId);
 }
 
-const inserted = (r: { numInsertedOrUpdatedRows?: bigint }) => (r.numInsertedOrUpdatedRows ?? 0n) > 0n;
+const affected = (r: { numAffectedRows?: bigint }) => (r.numAffectedRows ?? 0n) > 0n;
 
 const ids = (m: NewLogEntry["message"]) => ({
   postId: typeof m.postId === "string" ? Number(m.postId) : null,
@@ -174,13 +167,22 @@ const logRow = (e: NewLogEntry) => {
 
 /** Appends one entry and its derived rows; null (and nothing written) when its nonce is taken. */
 async function appendOne(q: Statements, trx: Trx, e: NewLogEntry): Promise<number | null> {
-  const row = await trx
-    .insertInto("engagement_log")
-    .values(logRow(e))
-    // A concurrent writer's uncommitted entry with the same key makes this wait for its outcome.
-    .onConflict((oc) => oc.columns(["account", "nonce"]).doNothing())
-    .returning("seq")
-    .executeTakeFirst();
+  const r = logRow(e);
+  const [row] = (
+    await q.logEntry.run(
+      trx,
+      r.kind,
+      r.account,
+      r.signer,
+      r.nonce,
+      r.post_id,
+      r.campaign_id,
+      r.json,
+      r.signature,
+      r.timestamp,
+      r.received_at,
+    )
+  ).rows;
   if (row === undefined) return null;
   await derive(q, trx, e, row.seq);
   return row.seq;
@@ -257,7 +259,7 @@ async function derive(q: Statements, trx: Trx, e: NewLogEntry, seq: number): Pro
     case "Follow":
       if (m.follow) {
         const r = await q.follow.run(trx, m.account, s("target"), seq);
-        if ((r.numAffectedRows ?? 0n) > 0n)
+        if (affected(r))
           await notify(q, trx, {
             account: s("target"),
             kind: "FOLLOW",
@@ -273,27 +275,20 @@ async function derive(q: Statements, trx: Trx, e: NewLogEntry, seq: number): Pro
           .execute();
       break;
     case "View": {
-      const r = await trx
-        .insertInto("post_view_marks")
-        .values({
-          post_id: postId as number,
-          account: m.account,
-          day: Math.floor(Number(m.timestamp) / 86_400),
-          bought: campaignId === null ? 0 : 1,
-        })
-        .onConflict((oc) => oc.doNothing())
-        .executeTakeFirst();
-      if (inserted(r)) await bump(trx, postId as number, campaignId === null ? "views" : "bought_views");
+      const r = await q.viewMark.run(
+        trx,
+        postId as number,
+        m.account,
+        Math.floor(Number(m.timestamp) / 86_400),
+        campaignId === null ? 0 : 1,
+      );
+      if (affected(r)) await bump(q, trx, postId as number, campaignId === null ? "views" : "bought_views");
       break;
     }
     case "Like": {
-      const r = await trx
-        .insertInto("likes")
-        .values({ post_id: postId as number, account: m.account, seq })
-        .onConflict((oc) => oc.doNothing())
-        .executeTakeFirst();
-      if (inserted(r)) {
-        await bump(trx, postId as number, "likes");
+      const r = await q.like.run(trx, postId as number, m.account, seq);
+      if (affected(r)) {
+        await bump(q, trx, postId as number, "likes");
         await toAuthor(q, trx, postId as number, {
           kind: "LIKE",
           actor: m.account,
@@ -332,7 +327,7 @@ async function derive(q: Statements, trx: Trx, e: NewLogEntry, seq: number): Pro
       break;
     }
     case "Comment":
-      await bump(trx, postId as number, "comments");
+      await bump(q, trx, postId as number, "comments");
       await toAuthor(q, trx, postId as number, {
         kind: "COMMENT",
         actor: m.account,
@@ -341,13 +336,9 @@ async function derive(q: Statements, trx: Trx, e: NewLogEntry, seq: number): Pro
       });
       break;
     case "Share": {
-      const r = await trx
-        .insertInto("post_share_marks")
-        .values({ post_id: postId as number, account: m.account })
-        .onConflict((oc) => oc.doNothing())
-        .executeTakeFirst();
-      if (inserted(r)) {
-        await bump(trx, postId as number, "shares");
+      const r = await q.shareMark.run(trx, postId as number, m.account);
+      if (affected(r)) {
+        await bump(q, trx, postId as number, "shares");
         await toAuthor(q, trx, postId as number, {
           kind: "REPOST",
           actor: m.account,
@@ -470,9 +461,79 @@ async function derive(q: Statements, trx: Trx, e: NewLogEntry, seq: number): Pro
 
 const taken = (e: NewLogEntry) => new LogNonceTakenError(e.message.account, e.message.nonce);
 
-/** The statements intake runs for every message (or every follow), built and compiled once. */
+const COUNTERS: Counter[] = ["likes", "comments", "shares", "views", "bought_views"];
+
+/** The statements intake runs for every message (or every follow, like, view...), built and compiled once. */
 function statements(db: Db) {
+  const bumpOf = (counter: Counter) =>
+    reusable(db, 1, (d, postId: number) =>
+      d
+        .insertInto("post_stats")
+        .values({ post_id: postId, [counter]: 1 })
+        .onConflict((oc) =>
+          oc.column("post_id").doUpdateSet((eb) => ({ [counter]: eb(`post_stats.${counter}`, "+", 1) })),
+        ),
+    );
   return {
+    logEntry: reusable(
+      db,
+      10,
+      (
+        d,
+        kind: string,
+        account: string,
+        signer: string,
+        nonce: string,
+        postId: number | null,
+        campaignId: number | null,
+        json: string,
+        signature: string,
+        timestamp: number,
+        receivedAt: number,
+      ) =>
+        d
+          .insertInto("engagement_log")
+          .values({
+            kind,
+            account,
+            signer,
+            nonce,
+            post_id: postId,
+            campaign_id: campaignId,
+            json,
+            signature,
+            timestamp,
+            received_at: receivedAt,
+          })
+          // A concurrent writer's uncommitted entry with the same key makes this wait for its outcome.
+          .onConflict((oc) => oc.columns(["account", "nonce"]).doNothing())
+          .returning("seq"),
+    ),
+    viewMark: reusable(db, 4, (d, postId: number, account: string, day: number, bought: number) =>
+      d
+        .insertInto("post_view_marks")
+        .values({ post_id: postId, account, day, bought })
+        .onConflict((oc) => oc.doNothing()),
+    ),
+    like: reusable(db, 3, (d, postId: number, account: string, seq: number) =>
+      d
+        .insertInto("likes")
+        .values({ post_id: postId, account, seq })
+        .onConflict((oc) => oc.doNothing()),
+    ),
+    shareMark: reusable(db, 2, (d, postId: number, account: string) =>
+      d
+        .insertInto("post_share_marks")
+        .values({ post_id: postId, account })
+        .onConflict((oc) => oc.doNothing()),
+    ),
+    author: reusable(db, 1, (d, postId: number) =>
+      d.selectFrom("posts").select("author").where("id", "=", postId),
+    ),
+    bump: Object.fromEntries(COUNTERS.map((c) => [c, bumpOf(c)])) as Record<
+      Counter,
+      ReturnType<typeof bumpOf>
+    >,
     byNonce: reusable(db, 2, (d, account: string, nonce: string) =>
       d
         .selectFrom("engagement_log")
