@@ -7,8 +7,8 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Address, createPublicClient, http, type PublicClient } from "viem";
-import { ampChain, isAmpError } from "#protocol";
+import type { Address } from "viem";
+import { isAmpError } from "#protocol";
 import { type Logger, loggerFromEnv } from "#protocol/logger.ts";
 import { createChainClock } from "./api/clock.ts";
 import { createEpochDocuments } from "./api/epoch-documents.ts";
@@ -21,16 +21,16 @@ import { createStoreAttentionService } from "./attention/store-service.ts";
 import type { Follower, FollowerEvent } from "./chain/follower.ts";
 import { createIndexerFollower } from "./chain/indexer-follower.ts";
 import { configFromArgs, type IndexerConfig, loadConfig } from "./config.ts";
-import { createChunkedExport } from "./engagement/export-chunked.ts";
 import { createIntakeWriter } from "./engagement/group-commit.ts";
 import { createImpressionIssuer, impressionKey } from "./engagement/impressions.ts";
 import { createEngagementService } from "./engagement/submit.ts";
+import { apiOptionsFromConfig, intakeLimitsFromConfig } from "./roles/api-options.ts";
 import { runOnPostgres } from "./roles/run-postgres.ts";
 import { checkAcknowledgedLog } from "./settlement/log-check.ts";
-import { createEpochPreview } from "./settlement/preview.ts";
 import { createRebuilderFor, createSettler, epochExportDir, settlerKey } from "./settlement/settler.ts";
 import { writerWatcher } from "./settlement/watch-service.ts";
 import type { Watcher } from "./settlement/watcher.ts";
+import type { NewLogEntry } from "./store/engine/engagement-store.ts";
 
 /** How often an indexer without a settler looks for chain epochs to rebuild. */
 const REBUILD_INTERVAL_MS = 5000;
@@ -38,7 +38,6 @@ const REBUILD_INTERVAL_MS = 5000;
 import { ackMarkPath } from "./store/ack-mark.ts";
 import { type Db, openDb } from "./store/db.ts";
 import { createKyselyChainStore } from "./store/engine/chain-store.ts";
-import { createKyselyEngagementStore } from "./store/engine/engagement-store.ts";
 import { exclusiveSqlite, sqliteEngine } from "./store/engine/engine.ts";
 import { createSqliteMediaStore, type ExclusiveMediaStore } from "./store/media/content-store.ts";
 import { createQueries, type Queries } from "./store/queries.ts";
@@ -48,6 +47,8 @@ export interface AttentionDeps {
   queries: Queries;
   config: IndexerConfig;
   now: () => number;
+  /** Appends a log entry through intake's group commit (durable when it resolves). */
+  append: (entry: NewLogEntry) => Promise<number>;
 }
 
 export interface IndexerOptions {
@@ -102,51 +103,30 @@ export function createIndexer(config: IndexerConfig, options: IndexerOptions = {
     logger,
     onEvent: options.onFollowerEvent,
   });
+  const intake = createIntakeWriter(engine, {
+    ackMark,
+    walPath: config.dbPath === ":memory:" ? undefined : `${config.dbPath}-wal`,
+  });
   const attention = (options.attention ?? ((d) => createStoreAttentionService(d)))({
     db,
     queries,
     config,
     now,
+    append: intake.append,
   });
   const media = createSqliteMediaStore(engine, { dir: config.mediaDir, maxTotalBytes: config.mediaMaxBytes });
-  const intake = createIntakeWriter(engine, {
-    ackMark,
-    walPath: config.dbPath === ":memory:" ? undefined : `${config.dbPath}-wal`,
-  });
   const yoga = createApi({
+    ...apiOptionsFromConfig(config, engine, apiLog),
     queries,
-    exportLog: createChunkedExport(engine),
     engagement: createEngagementService({
       store: intake.store,
       chainId: config.chainId,
       verifyingContract: contracts.AMPSocial as Address,
       append: intake.append,
-      intake: {
-        perAccount: { ratePerSec: config.intakeAccountRate, burst: config.intakeAccountBurst },
-        perClient: { ratePerSec: config.intakeClientRate, burst: config.intakeClientBurst },
-        maxAgeSeconds: config.intakeMaxAgeSeconds,
-        allowBackdating: config.intakeAllowBackdating,
-      },
+      intake: intakeLimitsFromConfig(config),
     }),
     attention,
-    chainId: config.chainId,
-    deployment: config.deployment,
     now,
-    corsOrigins: config.corsOrigins,
-    graphiql: config.graphiql,
-    limits: { maxDepth: config.maxQueryDepth, maxCost: config.maxQueryCost },
-    logger: apiLog,
-    pending: createEpochPreview({
-      db,
-      publicClient: createPublicClient({
-        chain: ampChain(config.chainId, config.rpcUrl),
-        transport: http(config.rpcUrl, { timeout: config.rpcTimeoutMs }),
-      }) as PublicClient,
-      social: contracts.AMPSocial as Address,
-      escrow: contracts.AMPEscrow as Address,
-      startBlock: BigInt(config.deployment.startBlock),
-    }),
-    epochSeconds: config.epoch.lengthSeconds,
   });
 
   let server: Server | null = null;
@@ -232,7 +212,8 @@ async function main(logger: Logger): Promise<void> {
             if (!key) log.warn("no AMP_IMPRESSION_KEY: streams carry no amplified items");
             const impressions = key
               ? createImpressionIssuer({
-                  store: createKyselyEngagementStore(sqliteEngine(deps.db).db),
+                  // Through intake's group commit: appended, the WAL synced and marked, like a message.
+                  store: { append: deps.append },
                   key,
                   chainId: config.chainId,
                   verifyingContract: config.deployment.contracts.AMPSocial as Address,

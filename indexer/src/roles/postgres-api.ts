@@ -9,8 +9,7 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type Address, createPublicClient, http, type PublicClient } from "viem";
-import { ampChain } from "#protocol";
+import type { Address } from "viem";
 import type { Logger } from "#protocol/logger.ts";
 import { clientAddressResolver } from "../api/client-address.ts";
 import { createChainClock } from "../api/clock.ts";
@@ -22,15 +21,14 @@ import type { AttentionService } from "../attention/interface.ts";
 import { createAttentionService } from "../attention/service.ts";
 import { createStoreAttentionService } from "../attention/store-service.ts";
 import type { IndexerConfig } from "../config.ts";
-import { createChunkedExport } from "../engagement/export-chunked.ts";
 import { createIntakeWriter, type IntakeWriter } from "../engagement/group-commit.ts";
 import { createImpressionIssuer, createImpressionSigner, impressionKey } from "../engagement/impressions.ts";
 import { createEngagementService, type EngagementService } from "../engagement/submit.ts";
-import { createEpochPreview } from "../settlement/preview.ts";
 import type { NewLogEntry } from "../store/engine/engagement-store.ts";
 import type { StoreEngine } from "../store/engine/engine.ts";
 import { writerLocator } from "../store/engine/writer-endpoint.ts";
 import { createQueries, type Queries } from "../store/queries.ts";
+import { apiOptionsFromConfig, intakeLimitsFromConfig } from "./api-options.ts";
 
 export interface PostgresApiOptions {
   config: IndexerConfig;
@@ -78,12 +76,7 @@ export function createPostgresApi(options: PostgresApiOptions): PostgresApi {
       append: writer.append,
       // What replicas sign with the same key and forward.
       impressionIssuer: signer?.address,
-      intake: {
-        perAccount: { ratePerSec: config.intakeAccountRate, burst: config.intakeAccountBurst },
-        perClient: { ratePerSec: config.intakeClientRate, burst: config.intakeClientBurst },
-        maxAgeSeconds: config.intakeMaxAgeSeconds,
-        allowBackdating: config.intakeAllowBackdating,
-      },
+      intake: intakeLimitsFromConfig(config),
     });
   } else {
     const fixed = config.writerUrl;
@@ -120,28 +113,11 @@ export function createPostgresApi(options: PostgresApiOptions): PostgresApi {
   else if (config.attention === "model")
     apiLog.warn("no AMP_IMPRESSION_KEY: streams carry no amplified items");
   const yoga = createApi({
+    ...apiOptionsFromConfig(config, engine, apiLog),
     queries,
-    exportLog: createChunkedExport(engine),
     engagement,
     attention,
-    chainId: config.chainId,
-    deployment: config.deployment,
     now,
-    corsOrigins: config.corsOrigins,
-    graphiql: config.graphiql,
-    limits: { maxDepth: config.maxQueryDepth, maxCost: config.maxQueryCost },
-    logger: apiLog,
-    pending: createEpochPreview({
-      db: engine,
-      publicClient: createPublicClient({
-        chain: ampChain(config.chainId, config.rpcUrl),
-        transport: http(config.rpcUrl, { timeout: config.rpcTimeoutMs }),
-      }) as PublicClient,
-      social: contracts.AMPSocial as Address,
-      escrow: contracts.AMPEscrow as Address,
-      startBlock: BigInt(config.deployment.startBlock),
-    }),
-    epochSeconds: config.epoch.lengthSeconds,
   });
   let server: Server | null = null;
   return {
