@@ -7,6 +7,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { tempDir } from "#test-kit/helpers.ts";
 import { ENGINES, type IntakeEngine, lazyPostgres, openIntakeEngine } from "#test-kit/intake-engine.ts";
+import { gate } from "#test-kit/open-transaction.ts";
 import { ackMarkPath, readAckMark } from "../store/ack-mark.ts";
 import { openDb } from "../store/db.ts";
 import { LogNonceTakenError, type NewLogEntry } from "../store/engine/engagement-store.ts";
@@ -30,15 +31,6 @@ function follow(nonce: number, target = `0x${nonce.toString(16).padStart(40, "0"
 }
 
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-/** A promise and the function that settles it. */
-function gate(): { opened: Promise<void>; open: () => void } {
-  let open: () => void = () => undefined;
-  const opened = new Promise<void>((resolve) => {
-    open = resolve;
-  });
-  return { opened, open: () => open() };
-}
 
 describe("the group commit on a SQLite file", () => {
   let tmp: ReturnType<typeof tempDir>;

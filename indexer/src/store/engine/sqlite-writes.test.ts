@@ -5,19 +5,11 @@
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { tempDir } from "#test-kit/helpers.ts";
+import { gate, rolledBackTransaction } from "#test-kit/open-transaction.ts";
 import { OrganicImpressions } from "../../attention/organic-impressions.ts";
 import { createSettlementStore } from "../../settlement/store.ts";
 import { type Db, openDb } from "../db.ts";
 import { exclusiveSqlite, type StoreEngine, sqliteEngine } from "./engine.ts";
-
-/** A promise and the function that settles it. */
-function gate(): { opened: Promise<void>; open: () => void } {
-  let open: () => void = () => undefined;
-  const opened = new Promise<void>((resolve) => {
-    open = resolve;
-  });
-  return { opened, open: () => open() };
-}
 
 describe("synchronous writes beside an open Kysely transaction on SQLite", () => {
   let dir: ReturnType<typeof tempDir>;
@@ -33,28 +25,13 @@ describe("synchronous writes beside an open Kysely transaction on SQLite", () =>
     dir.cleanup();
   });
 
-  /** Opens a transaction that writes a checkpoint, waits for `release`, then rolls back. */
-  function rolledBackTransaction(release: Promise<void>): Promise<unknown> {
-    return engine.db
-      .transaction()
-      .execute(async (trx) => {
-        await trx
-          .insertInto("checkpoint")
-          .values({ id: 1, block_number: 7, block_hash: null, finalized_block: 7, head_block: 7 })
-          .execute();
-        await release;
-        throw new Error("rolled back");
-      })
-      .catch((e: unknown) => e);
-  }
-
   it("gives a handle one engine, so its writers share one connection lock", () => {
     expect(sqliteEngine(db)).toBe(engine);
   });
 
   it("shows the hazard: a statement run on the handle meanwhile is undone with the transaction", async () => {
     const g = gate();
-    const tx = rolledBackTransaction(g.opened);
+    const tx = rolledBackTransaction(engine, g.opened);
     await new Promise((r) => setImmediate(r));
     expect(db.inTransaction).toBe(true);
     db.prepare("INSERT INTO settlement_lease (id, owner, until) VALUES (1, 'raw', 1)").run();
@@ -65,7 +42,7 @@ describe("synchronous writes beside an open Kysely transaction on SQLite", () =>
 
   it("makes exclusive work wait for the transaction to end, and keeps it when that one rolls back", async () => {
     const g = gate();
-    const tx = rolledBackTransaction(g.opened);
+    const tx = rolledBackTransaction(engine, g.opened);
     await new Promise((r) => setImmediate(r));
     let ran = false;
     const work = exclusiveSqlite(engine, (h) => {
@@ -85,7 +62,7 @@ describe("synchronous writes beside an open Kysely transaction on SQLite", () =>
 
   it("holds the settler's lease and the organic counts back until the transaction has ended", async () => {
     const g = gate();
-    const tx = rolledBackTransaction(g.opened);
+    const tx = rolledBackTransaction(engine, g.opened);
     await new Promise((r) => setImmediate(r));
     const lease = createSettlementStore(db).lease();
     const organic = new OrganicImpressions(db, { flushMs: 60_000 });

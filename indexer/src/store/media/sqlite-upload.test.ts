@@ -6,17 +6,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { tempDir } from "#test-kit/helpers.ts";
 import { png } from "#test-kit/images.ts";
+import { gate, rolledBackTransaction } from "#test-kit/open-transaction.ts";
 import { type Db, openDb } from "../db.ts";
 import { type StoreEngine, sqliteEngine } from "../engine/engine.ts";
 import { createMediaStore, createSqliteMediaStore } from "./content-store.ts";
-
-function gate(): { opened: Promise<void>; open: () => void } {
-  let open: () => void = () => undefined;
-  const opened = new Promise<void>((resolve) => {
-    open = resolve;
-  });
-  return { opened, open: () => open() };
-}
 
 describe("an upload beside an open Kysely transaction on SQLite", () => {
   let dir: ReturnType<typeof tempDir>;
@@ -32,26 +25,11 @@ describe("an upload beside an open Kysely transaction on SQLite", () => {
     dir.cleanup();
   });
 
-  /** A transaction that writes a checkpoint, waits for `release`, then rolls back. */
-  function rolledBackTransaction(release: Promise<void>): Promise<unknown> {
-    return engine.db
-      .transaction()
-      .execute(async (trx) => {
-        await trx
-          .insertInto("checkpoint")
-          .values({ id: 1, block_number: 7, block_hash: null, finalized_block: 7, head_block: 7 })
-          .execute();
-        await release;
-        throw new Error("rolled back");
-      })
-      .catch((e: unknown) => e);
-  }
-
   const rows = () => db.prepare("SELECT COUNT(*) AS n FROM media").get() as { n: number };
 
   it("shows the hazard: the raw store's row is undone with the transaction", async () => {
     const g = gate();
-    const tx = rolledBackTransaction(g.opened);
+    const tx = rolledBackTransaction(engine, g.opened);
     await new Promise((r) => setImmediate(r));
     const store = createMediaStore(db, { dir: `${dir.dir}/media` });
     expect(store.put(png(2, 2)).created).toBe(true);
@@ -62,7 +40,7 @@ describe("an upload beside an open Kysely transaction on SQLite", () => {
 
   it("holds the upload until the transaction has ended, and keeps its row when that one rolls back", async () => {
     const g = gate();
-    const tx = rolledBackTransaction(g.opened);
+    const tx = rolledBackTransaction(engine, g.opened);
     await new Promise((r) => setImmediate(r));
     const store = createSqliteMediaStore(engine, { dir: `${dir.dir}/media` });
     const image = png(2, 2);
