@@ -19,8 +19,10 @@ import {
   engagementDomain,
   engagementTypes,
   type FollowMessage,
+  mediaHash,
 } from "#protocol";
 import { type FailoverWorld, startFailoverWorld } from "#test-kit/failover-world.ts";
+import { png } from "#test-kit/images.ts";
 import { type IndexerProcess, spawnIndexer } from "#test-kit/indexer-process.ts";
 
 const BASE_PORT = 14_200 + Number(process.env.AMP_E2E_PORT_OFFSET ?? 0);
@@ -233,6 +235,23 @@ describe("writer failover under a burst, with two API replicas (PostgreSQL)", ()
       r1.waitFor(/api: GraphQL on/, 180_000),
       r2.waitFor(/api: GraphQL on/, 180_000),
     ]);
+
+    // An image uploaded through one replica lands in the writer's content store (its row in the
+    // database) and is served through the other replica too.
+    const image = png(4, 3);
+    const imageHash = mediaHash(image);
+    const up = await fetch(`${url(ports.r1)}/media`, {
+      method: "POST",
+      headers: { "content-type": "application/octet-stream", "x-amp-sha256": imageHash },
+      body: new Uint8Array(image),
+    });
+    expect(up.status).toBe(201);
+    expect(await up.json()).toMatchObject({ hash: imageHash, width: 4, height: 3 });
+    const { rows: mediaRows } = await pool.query("SELECT hash, size FROM media");
+    expect(mediaRows).toEqual([{ hash: imageHash, size: String(image.length) }]);
+    const served = await fetch(`${url(ports.r2)}/media/${imageHash}`);
+    expect(served.status).toBe(200);
+    expect(Buffer.from(await served.arrayBuffer()).equals(Buffer.from(image))).toBe(true);
 
     const messages = await burstMessages(MESSAGES);
     // Chain time past the first epoch: the writer settles it as the burst arrives.

@@ -15,13 +15,13 @@ import { createReadStream } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { isMediaHash, MEDIA_LIMITS } from "#protocol";
 import { type BucketOptions, createTokenBuckets } from "../engagement/quota.ts";
-import type { ExclusiveMediaStore, MediaStore } from "../store/media/content-store.ts";
+import type { AsyncMediaStore, ExclusiveMediaStore, MediaStore } from "../store/media/content-store.ts";
 import { MediaError } from "../store/media/errors.ts";
 import { MEDIA_PATH } from "./resolvers/profile.ts";
 
 export interface MediaHttpOptions {
-  /** The content store; its upload may be asynchronous (`createSqliteMediaStore`). */
-  store: MediaStore | ExclusiveMediaStore;
+  /** The content store: SQLite's (`createSqliteMediaStore`) or either engine's (`createKyselyMediaStore`). */
+  store: MediaStore | ExclusiveMediaStore | AsyncMediaStore;
   corsOrigins: string[];
   /** Uploads per client address (default 2/s, burst 30). */
   uploads?: BucketOptions;
@@ -134,9 +134,9 @@ export function createMediaHandler(options: MediaHttpOptions): MediaHandler {
     });
   }
 
-  function serve(req: IncomingMessage, res: ServerResponse, hash: string): void {
-    const record = isMediaHash(hash) ? store.get(hash) : null;
-    const located = record ? store.locate(hash) : null;
+  async function serve(req: IncomingMessage, res: ServerResponse, hash: string): Promise<void> {
+    const record = isMediaHash(hash) ? await store.get(hash) : null;
+    const located = record ? await store.locate(hash) : null;
     if (!record || !located) {
       refuse(
         res,
@@ -225,7 +225,10 @@ export function createMediaHandler(options: MediaHttpOptions): MediaHandler {
       });
       return true;
     }
-    serve(req, res, path.slice(MEDIA_PATH.length));
+    serve(req, res, path.slice(MEDIA_PATH.length)).catch(() => {
+      if (!res.headersSent) res.writeHead(500, { "content-type": JSON_TYPE });
+      res.end();
+    });
     return true;
   };
 }

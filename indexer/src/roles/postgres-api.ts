@@ -16,6 +16,7 @@ import { createChainClock } from "../api/clock.ts";
 import { createEpochDocuments } from "../api/epoch-documents.ts";
 import { createForwardingEngagement, createMediaForwarder, type WriterLocator } from "../api/forward.ts";
 import { createHttpHandler } from "../api/http.ts";
+import { createMediaHandler } from "../api/media-http.ts";
 import { type Api, createApi } from "../api/yoga.ts";
 import type { AttentionService } from "../attention/interface.ts";
 import { createAttentionService } from "../attention/service.ts";
@@ -27,6 +28,7 @@ import { createEngagementService, type EngagementService } from "../engagement/s
 import type { NewLogEntry } from "../store/engine/engagement-store.ts";
 import type { StoreEngine } from "../store/engine/engine.ts";
 import { writerLocator } from "../store/engine/writer-endpoint.ts";
+import { createKyselyMediaStore } from "../store/media/content-store.ts";
 import { createQueries, type Queries } from "../store/queries.ts";
 import { apiOptionsFromConfig, intakeLimitsFromConfig } from "./api-options.ts";
 
@@ -134,7 +136,15 @@ export function createPostgresApi(options: PostgresApiOptions): PostgresApi {
             clientAddress,
             timeoutMs: config.forwardTimeoutMs,
           })
-        : undefined;
+        : createMediaHandler({
+            store: await createKyselyMediaStore(engine.db, {
+              dir: config.mediaDir,
+              maxTotalBytes: config.mediaMaxBytes,
+            }),
+            corsOrigins: config.corsOrigins,
+            clientAddress,
+            uploads: { ratePerSec: config.mediaUploadRate, burst: config.mediaUploadBurst },
+          });
       const s = createServer(
         createHttpHandler(yoga, { corsOrigins: config.corsOrigins, documents, clientAddress, media }),
       );
